@@ -1,0 +1,167 @@
+//! Genesis presets of GYM chain: `development` (one validator, Alice) and
+//! `local_testnet` (two validators, Alice and Bob).
+//!
+//! Both endow exactly the six well-known development accounts (Alice, Bob,
+//! Charlie, Dave, Eve, Ferdie) with [`DEV_ENDOWMENT`] each and nothing else;
+//! Alice is the sudo key. `docs/tokenomics.md` lists the allocation.
+
+use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig};
+use alloc::{vec, vec::Vec};
+use frame_support::build_struct_json_patch;
+use gym_primitives::DEV_ENDOWMENT;
+use serde_json::Value;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_genesis_builder::{self, PresetId};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+/// The accounts endowed at genesis on the dev and local chains: Alice..Ferdie.
+pub fn dev_endowed_accounts() -> Vec<AccountId> {
+	Sr25519Keyring::invulnerable().map(|k| k.to_account_id()).collect()
+}
+
+fn authority(k: (Sr25519Keyring, Ed25519Keyring)) -> (AuraId, GrandpaId) {
+	(k.0.public().into(), k.1.public().into())
+}
+
+/// Genesis of a chain whose validators are `initial_authorities`, with the
+/// given endowed accounts and sudo key.
+fn testnet_genesis(
+	initial_authorities: Vec<(AuraId, GrandpaId)>,
+	endowed_accounts: Vec<AccountId>,
+	root: AccountId,
+) -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig {
+			balances: endowed_accounts
+				.iter()
+				.cloned()
+				.map(|k| (k, DEV_ENDOWMENT))
+				.collect::<Vec<_>>(),
+		},
+		aura: pallet_aura::GenesisConfig {
+			authorities: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
+		},
+		grandpa: pallet_grandpa::GenesisConfig {
+			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: Some(root) },
+	})
+}
+
+/// The `development` preset: Alice alone authors and finalizes.
+pub fn development_config_genesis() -> Value {
+	testnet_genesis(
+		vec![authority((Sr25519Keyring::Alice, Ed25519Keyring::Alice))],
+		dev_endowed_accounts(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// The `local_testnet` preset: Alice and Bob author and finalize.
+pub fn local_config_genesis() -> Value {
+	testnet_genesis(
+		vec![
+			authority((Sr25519Keyring::Alice, Ed25519Keyring::Alice)),
+			authority((Sr25519Keyring::Bob, Ed25519Keyring::Bob)),
+		],
+		dev_endowed_accounts(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// The JSON of the preset `id`, if it exists.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		_ => return None,
+	};
+	Some(
+		serde_json::to_string(&patch)
+			.expect("serialization to json is expected to work. qed.")
+			.into_bytes(),
+	)
+}
+
+/// The names of all presets.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+	]
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::{Balances, Runtime};
+	use frame_support::traits::fungible::Inspect;
+	use gym_primitives::HARD_CAP;
+	use sp_runtime::BuildStorage;
+
+	fn build(id: &str) -> sp_io::TestExternalities {
+		let json = get_preset(&PresetId::from(id)).expect("preset exists");
+		let patch: Value = serde_json::from_slice(&json).unwrap();
+		let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+		json_merge(&mut config, patch);
+		let config: RuntimeGenesisConfig = serde_json::from_value(config).unwrap();
+		config.build_storage().unwrap().into()
+	}
+
+	fn json_merge(a: &mut Value, b: Value) {
+		match (a, b) {
+			(Value::Object(a), Value::Object(b)) => {
+				for (k, v) in b {
+					json_merge(a.entry(k).or_insert(Value::Null), v);
+				}
+			}
+			(a, b) => *a = b,
+		}
+	}
+
+	#[test]
+	fn every_preset_builds_and_stays_under_the_hard_cap() {
+		for id in preset_names() {
+			let id: &str = id.as_ref();
+			build(id).execute_with(|| {
+				let issuance = <Balances as Inspect<AccountId>>::total_issuance();
+				assert!(issuance > 0, "{id}: nothing endowed");
+				assert!(issuance <= HARD_CAP, "{id}: genesis issuance {issuance} over the cap");
+			});
+		}
+	}
+
+	#[test]
+	fn dev_genesis_endows_exactly_alice_to_ferdie() {
+		build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+			let accounts = dev_endowed_accounts();
+			assert_eq!(accounts.len(), 6);
+			for a in &accounts {
+				assert_eq!(<Balances as Inspect<AccountId>>::balance(a), DEV_ENDOWMENT);
+			}
+			assert_eq!(
+				<Balances as Inspect<AccountId>>::total_issuance(),
+				DEV_ENDOWMENT * accounts.len() as u128
+			);
+			assert_eq!(
+				pallet_sudo::Key::<Runtime>::get(),
+				Some(Sr25519Keyring::Alice.to_account_id())
+			);
+			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+		});
+	}
+
+	#[test]
+	fn local_genesis_has_two_validators() {
+		build(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 2);
+			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 2);
+		});
+	}
+
+	#[test]
+	fn unknown_preset_is_none() {
+		assert!(get_preset(&PresetId::from("mainnet")).is_none());
+	}
+}
