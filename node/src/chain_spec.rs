@@ -1,0 +1,67 @@
+//! Chain specifications of GYM chain: `dev` and `local`, built from the
+//! runtime's genesis presets, or any JSON file.
+
+use gym_primitives::{SS58_PREFIX, TOKEN_DECIMALS, TOKEN_SYMBOL};
+use sc_service::ChainType;
+
+/// GYM chain's chain spec type (no extensions).
+pub type ChainSpec = sc_service::GenericChainSpec;
+
+/// The properties wallets read through `system_properties`: token symbol,
+/// decimals and SS58 address format.
+pub fn properties() -> sc_chain_spec::Properties {
+	let mut p = sc_chain_spec::Properties::new();
+	p.insert("tokenSymbol".into(), TOKEN_SYMBOL.into());
+	p.insert("tokenDecimals".into(), TOKEN_DECIMALS.into());
+	p.insert("ss58Format".into(), SS58_PREFIX.into());
+	p
+}
+
+fn wasm() -> Result<&'static [u8], String> {
+	gym_runtime::WASM_BINARY.ok_or_else(|| "the runtime wasm was not built".to_string())
+}
+
+/// The development chain: one validator (Alice), 10-block epochs later on.
+pub fn development_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name("GYM Development")
+		.with_id("gym_dev")
+		.with_protocol_id("gym")
+		.with_chain_type(ChainType::Development)
+		.with_genesis_config_preset_name(sp_genesis_builder::DEV_RUNTIME_PRESET)
+		.with_properties(properties())
+		.build())
+}
+
+/// The local testnet: two validators (Alice and Bob).
+pub fn local_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name("GYM Local Testnet")
+		.with_id("gym_local")
+		.with_protocol_id("gym")
+		.with_chain_type(ChainType::Local)
+		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
+		.with_properties(properties())
+		.build())
+}
+
+/// Loads `dev`, `local` or a chain spec JSON file, with an error that names
+/// the file when it cannot be read.
+pub fn load(id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
+	Ok(match id {
+		"dev" => Box::new(development_chain_spec()?),
+		"" | "local" => Box::new(local_chain_spec()?),
+		path => {
+			let file = std::path::PathBuf::from(path);
+			if !file.is_file() {
+				return Err(format!(
+					"chain spec '{path}' is neither 'dev', 'local' nor a readable file"
+				));
+			}
+			Box::new(
+				ChainSpec::from_json_file(file)
+					.map_err(|e| format!("chain spec file '{path}' is invalid: {e}"))?,
+			)
+		}
+	})
+}

@@ -1,0 +1,46 @@
+//! Command-line interface of `gym-node`.
+
+/// Subcommands of `gym-node`; without one, the node runs.
+#[derive(Debug, clap::Subcommand)]
+#[allow(clippy::large_enum_variant)]
+pub enum Subcommand {
+	/// Key management utilities (generate, inspect, insert keys into the keystore).
+	#[command(subcommand)]
+	Key(sc_cli::KeySubcommand),
+
+	/// Export the chain specification of `--chain` as JSON (plain or `--raw`).
+	ExportChainSpec(sc_cli::ExportChainSpecCmd),
+
+	/// Validate blocks.
+	CheckBlock(sc_cli::CheckBlockCmd),
+
+	/// Export blocks.
+	ExportBlocks(sc_cli::ExportBlocksCmd),
+
+	/// Export the state of a given block into a chain spec.
+	ExportState(sc_cli::ExportStateCmd),
+
+	/// Import blocks.
+	ImportBlocks(sc_cli::ImportBlocksCmd),
+
+	/// Remove the whole chain.
+	PurgeChain(sc_cli::PurgeChainCmd),
+
+	/// Revert the chain to a previous state.
+	Revert(sc_cli::RevertCmd),
+
+	/// Database meta columns information.
+	ChainInfo(sc_cli::ChainInfoCmd),
+}
+
+/// The `gym-node` command line.
+#[derive(Debug, clap::Parser)]
+pub struct Cli {
+	/// A subcommand; without one the node runs.
+	#[command(subcommand)]
+	pub subcommand: Option<Subcommand>,
+
+	/// Options of the running node (`--dev`, `--chain`, `--validator`, RPC, ...).
+	#[clap(flatten)]
+	pub run: sc_cli::RunCmd,
+}

@@ -1,0 +1,18 @@
+//! `gym-node`: the GYM chain node. Runs a validator (Aura + GRANDPA) with
+//! JSON-RPC for polkadot.js and other clients.
+
+#![warn(missing_docs)]
+
+mod chain_spec;
+mod cli;
+mod command;
+mod rpc;
+mod service;
+
+fn main() {
+	if let Err(e) = command::run() {
+		// One clear line for the user, no backtrace.
+		eprintln!("Error: {e}");
+		std::process::exit(1);
+	}
+}
