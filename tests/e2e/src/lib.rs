@@ -1,0 +1,177 @@
+//! # GYM end-to-end test harness
+//!
+//! Starts real `gym-node` processes on free loopback ports and gives tests a
+//! JSON-RPC client ([`subxt`]) to talk to them, as a wallet or explorer would.
+//! Nodes are stopped with SIGINT when dropped, and their logs are kept in a
+//! temporary directory that is printed when a test fails.
+
+use std::{
+	net::TcpListener,
+	path::PathBuf,
+	process::{Child, Command, ExitStatus, Stdio},
+	time::{Duration, Instant},
+};
+
+pub use subxt;
+pub use subxt_signer;
+
+use subxt::rpcs::{rpc_params, RpcClient};
+
+/// Path of the `gym-node` binary under test: `$GYM_NODE_BIN`, or the binary
+/// cargo built next to this test executable (`target/<profile>/gym-node`).
+pub fn node_binary() -> PathBuf {
+	if let Some(bin) = std::env::var_os("GYM_NODE_BIN") {
+		return PathBuf::from(bin);
+	}
+	let exe = std::env::current_exe().expect("test executable has a path");
+	// target/<profile>/deps/<test> -> target/<profile>/gym-node
+	let bin =
+		exe.parent().and_then(|d| d.parent()).expect("deps dir has a parent").join("gym-node");
+	assert!(
+		bin.is_file(),
+		"{} not found: build it with `cargo build --release --workspace` or set GYM_NODE_BIN",
+		bin.display()
+	);
+	bin
+}
+
+/// Root of the repository (for committed files such as `chain-specs/`).
+pub fn repo_root() -> PathBuf {
+	PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+pub fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A running `gym-node` process.
+pub struct Node {
+	child: Option<Child>,
+	/// JSON-RPC port (HTTP and WebSocket).
+	pub rpc_port: u16,
+	/// libp2p port.
+	pub p2p_port: u16,
+	/// Prometheus port.
+	pub prometheus_port: u16,
+	/// Directory holding the node's log (and its database unless `--tmp`).
+	pub dir: PathBuf,
+}
+
+impl Node {
+	/// Starts `gym-node` with `args` plus free RPC, p2p and Prometheus ports.
+	pub fn spawn(name: &str, args: &[&str]) -> Node {
+		let dir = std::env::temp_dir().join(format!("gym-e2e-{name}-{}", std::process::id()));
+		let _ = std::fs::remove_dir_all(&dir);
+		std::fs::create_dir_all(&dir).unwrap();
+		let (rpc_port, p2p_port, prometheus_port) = (free_port(), free_port(), free_port());
+		let log = std::fs::File::create(dir.join("node.log")).unwrap();
+		let child = Command::new(node_binary())
+			.args(args)
+			.args(["--rpc-port", &rpc_port.to_string()])
+			.args(["--port", &p2p_port.to_string()])
+			.args(["--prometheus-port", &prometheus_port.to_string()])
+			.args(["--no-telemetry", "--no-mdns", "--rpc-cors", "all"])
+			.stdin(Stdio::null())
+			.stdout(log.try_clone().unwrap())
+			.stderr(log)
+			.spawn()
+			.expect("gym-node starts");
+		Node { child: Some(child), rpc_port, p2p_port, prometheus_port, dir }
+	}
+
+	/// The WebSocket URL of the node's JSON-RPC.
+	pub fn ws_url(&self) -> String {
+		format!("ws://127.0.0.1:{}", self.rpc_port)
+	}
+
+	/// The node's log so far.
+	pub fn log(&self) -> String {
+		std::fs::read_to_string(self.dir.join("node.log")).unwrap_or_default()
+	}
+
+	/// Connects a raw JSON-RPC client, retrying until the node listens.
+	pub async fn rpc(&self) -> RpcClient {
+		let deadline = Instant::now() + Duration::from_secs(60);
+		loop {
+			match RpcClient::from_insecure_url(self.ws_url()).await {
+				Ok(c) => return c,
+				Err(e) if Instant::now() < deadline => {
+					let _ = e;
+					tokio::time::sleep(Duration::from_millis(250)).await;
+				}
+				Err(e) => panic!("node RPC not reachable: {e}\n{}", self.log()),
+			}
+		}
+	}
+
+	/// Waits until the best block is at least `best` and the finalized block
+	/// at least `finalized`; returns (best, finalized).
+	pub async fn wait_for_blocks(
+		&self,
+		rpc: &RpcClient,
+		best: u64,
+		finalized: u64,
+		timeout: Duration,
+	) -> (u64, u64) {
+		let deadline = Instant::now() + timeout;
+		loop {
+			let (b, f) = heights(rpc).await;
+			if b >= best && f >= finalized {
+				return (b, f);
+			}
+			assert!(
+				Instant::now() < deadline,
+				"timed out at best #{b} finalized #{f} waiting for #{best}/#{finalized}\n{}",
+				self.log()
+			);
+			tokio::time::sleep(Duration::from_millis(500)).await;
+		}
+	}
+
+	/// Sends SIGINT and waits for the node to exit; returns its exit status.
+	pub fn stop(&mut self) -> ExitStatus {
+		let mut child = self.child.take().expect("node is running");
+		let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+		let deadline = Instant::now() + Duration::from_secs(30);
+		loop {
+			if let Some(status) = child.try_wait().unwrap() {
+				return status;
+			}
+			if Instant::now() > deadline {
+				let _ = child.kill();
+				return child.wait().unwrap();
+			}
+			std::thread::sleep(Duration::from_millis(100));
+		}
+	}
+}
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		if self.child.is_some() {
+			let _ = self.stop();
+		}
+		if std::thread::panicking() {
+			eprintln!("node log kept in {}", self.dir.display());
+		} else {
+			let _ = std::fs::remove_dir_all(&self.dir);
+		}
+	}
+}
+
+/// Parses a `0x`-prefixed hex block number.
+pub fn hex_u64(v: &serde_json::Value) -> u64 {
+	let s = v.as_str().expect("hex string");
+	u64::from_str_radix(s.trim_start_matches("0x"), 16).expect("hex number")
+}
+
+/// Best and finalized block numbers.
+pub async fn heights(rpc: &RpcClient) -> (u64, u64) {
+	let best: serde_json::Value = rpc.request("chain_getHeader", rpc_params![]).await.unwrap();
+	let fin_hash: serde_json::Value =
+		rpc.request("chain_getFinalizedHead", rpc_params![]).await.unwrap();
+	let fin: serde_json::Value =
+		rpc.request("chain_getHeader", rpc_params![fin_hash]).await.unwrap();
+	(hex_u64(&best["number"]), hex_u64(&fin["number"]))
+}

@@ -1,0 +1,148 @@
+//! A dev node, end to end: blocks, finality, chain properties, a GYM transfer
+//! through a real client library, bad input, and a clean stop.
+
+use std::time::Duration;
+
+use gym_e2e::{
+	heights, hex_u64,
+	subxt::{
+		dynamic::{self, Value},
+		ext::scale_value::At,
+		rpcs::rpc_params,
+		OnlineClient, PolkadotConfig,
+	},
+	subxt_signer::{sr25519, SecretUri},
+	Node,
+};
+
+const GYM: u128 = 1_000_000_000_000_000_000;
+
+async fn free_balance(api: &OnlineClient<PolkadotConfig>, who: [u8; 32]) -> u128 {
+	let at = api.at_current_block().await.unwrap();
+	let addr = dynamic::storage::<([u8; 32],), Value>("System", "Account");
+	match at.storage().try_fetch(addr, (who,)).await.unwrap() {
+		Some(v) => {
+			let v = v.decode().unwrap();
+			v.at("data").at("free").and_then(|f| f.as_u128()).expect("free balance")
+		}
+		None => 0,
+	}
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dev_node_produces_finalizes_and_transfers_gym() {
+	let mut node = Node::spawn("dev", &["--dev", "--tmp"]);
+	let rpc = node.rpc().await;
+
+	// Blocks are imported and finalized.
+	let (best, finalized) = node.wait_for_blocks(&rpc, 3, 1, Duration::from_secs(90)).await;
+	assert!(best >= 3 && finalized >= 1);
+
+	// Chain properties tell wallets how to show GYM.
+	let props: serde_json::Value = rpc.request("system_properties", rpc_params![]).await.unwrap();
+	assert_eq!(props["tokenSymbol"], "GYM");
+	assert_eq!(props["tokenDecimals"], 18);
+	assert_eq!(props["ss58Format"], 7385);
+	let info: serde_json::Value = rpc.request("gym_tokenInfo", rpc_params![]).await.unwrap();
+	assert_eq!(info["hardCap"], "1000000000000000000000000000");
+
+	// Average block time from on-chain timestamps, skipping block 1 whose
+	// slot depends on when the node started.
+	let api = OnlineClient::<PolkadotConfig>::from_insecure_url(node.ws_url()).await.unwrap();
+	let ts = |n: u64| {
+		let api = api.clone();
+		async move {
+			let at = api.at_block(n).await.unwrap();
+			let now: u64 = at
+				.storage()
+				.fetch(dynamic::storage::<(), u64>("Timestamp", "Now"), ())
+				.await
+				.unwrap()
+				.decode()
+				.unwrap();
+			now
+		}
+	};
+	let (t1, tn) = (ts(1).await, ts(best).await);
+	let block_time_ms = (tn - t1) / (best - 1);
+	println!("observed block time: {block_time_ms} ms over blocks 1..{best}");
+	assert!((5_500..=6_500).contains(&block_time_ms), "block time {block_time_ms} ms");
+
+	// A signed Balances.transfer_keep_alive from Alice to a fresh account.
+	let alice = sr25519::dev::alice();
+	let fresh = sr25519::Keypair::from_uri(&"//GymE2EFresh".parse::<SecretUri>().unwrap()).unwrap();
+	let fee_pot: [u8; 32] = {
+		// PalletId(*b"gym/fees").into_account_truncating(): "modl" ++ id ++ zeroes.
+		let mut a = [0u8; 32];
+		a[..4].copy_from_slice(b"modl");
+		a[4..12].copy_from_slice(b"gym/fees");
+		a
+	};
+	let nonce: u64 = rpc
+		.request(
+			"system_accountNextIndex",
+			rpc_params![alice.public_key().to_account_id().to_string()],
+		)
+		.await
+		.unwrap();
+	assert_eq!(nonce, 0);
+	let alice_before = free_balance(&api, alice.public_key().0).await;
+	let pot_before = free_balance(&api, fee_pot).await;
+	assert_eq!(free_balance(&api, fresh.public_key().0).await, 0);
+
+	let amount = 10 * GYM;
+	let tx = dynamic::transaction(
+		"Balances",
+		"transfer_keep_alive",
+		(fresh.public_key().to_address::<()>(), amount),
+	);
+	let events = api
+		.at_current_block()
+		.await
+		.unwrap()
+		.transactions()
+		.sign_and_submit_then_watch_default(&tx, &alice)
+		.await
+		.unwrap()
+		.wait_for_finalized_success()
+		.await
+		.unwrap();
+	let mut fee = None;
+	let mut transferred = None;
+	for ev in events.iter() {
+		let ev = ev.unwrap();
+		let fields = ev.decode_fields_unchecked_as::<Value>().unwrap();
+		match (ev.pallet_name(), ev.event_name()) {
+			("TransactionPayment", "TransactionFeePaid") => {
+				fee = fields.at("actual_fee").and_then(|v| v.as_u128())
+			}
+			("Balances", "Transfer") => transferred = fields.at("amount").and_then(|v| v.as_u128()),
+			_ => {}
+		}
+	}
+	let fee = fee.expect("TransactionFeePaid event");
+	assert_eq!(transferred, Some(amount));
+	assert!(fee > 0 && fee < GYM / 10, "fee {fee} planck");
+	println!("transfer fee: {fee} planck ({} GYM)", fee as f64 / GYM as f64);
+
+	assert_eq!(free_balance(&api, fresh.public_key().0).await, amount);
+	assert_eq!(free_balance(&api, alice.public_key().0).await, alice_before - amount - fee);
+	// The fee is paid into the fee pot, not burned.
+	assert_eq!(free_balance(&api, fee_pot).await, pot_before + fee);
+
+	// A malformed extrinsic gets a JSON-RPC error, and blocks keep coming.
+	let err = rpc
+		.request::<serde_json::Value>("author_submitExtrinsic", rpc_params!["0xdeadbeef"])
+		.await
+		.expect_err("malformed extrinsic is rejected");
+	println!("malformed extrinsic rejected: {err}");
+	let (b0, _) = heights(&rpc).await;
+	let (b1, _) = node.wait_for_blocks(&rpc, b0 + 2, 0, Duration::from_secs(30)).await;
+	assert!(b1 >= b0 + 2);
+	let head: serde_json::Value = rpc.request("chain_getHeader", rpc_params![]).await.unwrap();
+	assert!(hex_u64(&head["number"]) >= b1);
+
+	// SIGINT stops the node cleanly.
+	let status = node.stop();
+	assert!(status.success(), "node exited with {status}\n{}", node.log());
+}
