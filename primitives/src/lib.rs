@@ -10,6 +10,7 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub mod emission;
+pub mod staking;
 
 /// Balance of an account, in planck (1 GYM = 10^18 planck).
 pub type Balance = u128;
