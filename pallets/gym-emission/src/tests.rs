@@ -1,0 +1,222 @@
+//! Tests of `pallet-gym-emission`, named after the behaviour they check.
+
+use crate::{mock::*, *};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{fungible::Inspect, Currency as _},
+};
+use gym_primitives::{
+	emission::{self, Phase},
+	GYM, HARD_CAP, MONTH,
+};
+use sp_runtime::DispatchError;
+
+const GENESIS: u128 = 6_000_000 * GYM;
+
+#[test]
+fn genesis_counts_against_the_cap() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_eq!(GenesisIssuance::<Test>::get(), GENESIS);
+		assert_eq!(TotalMinted::<Test>::get(), GENESIS);
+		assert_eq!(TotalBurned::<Test>::get(), 0);
+		assert_eq!(EpochLength::<Test>::get(), 10);
+	});
+}
+
+#[test]
+fn epochs_are_numbered_from_block_one() {
+	ExtBuilder::default().epoch_length(600).build_and_execute(|| {
+		assert_eq!(GymEmission::epoch_of(0), 0);
+		assert_eq!(GymEmission::epoch_of(1), 0);
+		assert_eq!(GymEmission::epoch_of(600), 0);
+		assert_eq!(GymEmission::epoch_of(601), 1);
+		assert_eq!(GymEmission::epoch_end(0), 600);
+		assert_eq!(GymEmission::epoch_end(1), 1200);
+	});
+}
+
+#[test]
+fn epoch_budget_is_the_schedule_over_the_epoch() {
+	ExtBuilder::default().epoch_length(600).build_and_execute(|| {
+		let s = EmissionSchedule::gym();
+		// Epoch 0 = blocks 1..=600 of the bootstrap phase:
+		// floor(100M GYM * 600 / 1,296,000).
+		let expected = 100_000_000 * GYM * 600 / 1_296_000;
+		assert_eq!(GymEmission::scheduled_epoch_emission(0), expected);
+		assert_eq!(GymEmission::remaining_budget(0), expected);
+		assert_eq!(
+			GymEmission::scheduled_epoch_emission(7),
+			emission::cumulative(&s, 8 * 600) - emission::cumulative(&s, 7 * 600)
+		);
+	});
+}
+
+#[test]
+fn mint_reward_pays_out_of_the_budget() {
+	ExtBuilder::default().build_and_execute(|| {
+		// A dev epoch of 10 bootstrap blocks: floor(100M GYM * 10 / 1,296,000) ≈ 771.6 GYM.
+		let budget = GymEmission::remaining_budget(0);
+		assert_eq!(budget, 100_000_000 * GYM * 10 / 1_296_000);
+		assert_ok!(GymEmission::mint_reward(0, &7, 500 * GYM));
+		assert_eq!(Balances::free_balance(7), 500 * GYM);
+		assert_eq!(TotalMinted::<Test>::get(), GENESIS + 500 * GYM);
+		assert_eq!(EpochMinted::<Test>::get(0), 500 * GYM);
+		assert_eq!(GymEmission::remaining_budget(0), budget - 500 * GYM);
+		System::assert_last_event(
+			Event::RewardMinted { epoch: 0, to: 7, amount: 500 * GYM }.into(),
+		);
+	});
+}
+
+#[test]
+fn mint_reward_refuses_past_the_epoch_budget() {
+	ExtBuilder::default().build_and_execute(|| {
+		let budget = GymEmission::remaining_budget(0);
+		assert_noop!(
+			GymEmission::mint_reward(0, &7, budget + 1),
+			Error::<Test>::EpochBudgetExceeded
+		);
+		assert_ok!(GymEmission::mint_reward(0, &7, budget));
+		assert_eq!(GymEmission::remaining_budget(0), 0);
+		assert_noop!(GymEmission::mint_reward(0, &8, 1), Error::<Test>::EpochBudgetExceeded);
+	});
+}
+
+#[test]
+fn unminted_budget_is_not_carried_over() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Epoch 0 mints nothing; epoch 1's budget is still only its own.
+		run_to_block(11);
+		let own = GymEmission::scheduled_epoch_emission(1);
+		assert_eq!(GymEmission::remaining_budget(1), own);
+		assert_noop!(GymEmission::mint_reward(1, &7, own + 1), Error::<Test>::EpochBudgetExceeded);
+		// A past epoch can still pay what it earned, within its own budget.
+		assert_ok!(GymEmission::mint_reward(0, &7, GymEmission::remaining_budget(0)));
+	});
+}
+
+#[test]
+fn mint_reward_refuses_a_future_epoch() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_eq!(GymEmission::current_epoch(), 0);
+		assert_noop!(GymEmission::mint_reward(1, &7, GYM), Error::<Test>::EpochNotStarted);
+	});
+}
+
+#[test]
+fn mint_reward_never_passes_the_hard_cap() {
+	// Genesis leaves exactly 10 GYM under the cap.
+	ExtBuilder::default()
+		.balances(vec![(1, HARD_CAP - 10 * GYM)])
+		.build_and_execute(|| {
+			assert_eq!(GymEmission::remaining_budget(0), 10 * GYM);
+			assert_noop!(GymEmission::mint_reward(0, &7, 10 * GYM + 1), Error::<Test>::CapReached);
+			assert_ok!(GymEmission::mint_reward(0, &7, 10 * GYM));
+			assert_eq!(TotalMinted::<Test>::get(), HARD_CAP);
+			assert_eq!(GymEmission::remaining_budget(0), 0);
+			assert_noop!(GymEmission::mint_reward(0, &7, 1), Error::<Test>::CapReached);
+		});
+}
+
+#[test]
+fn mint_below_existential_deposit_to_a_new_account_fails_and_changes_nothing() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_noop!(GymEmission::mint_reward(0, &9, 1), Error::<Test>::MintFailed);
+	});
+}
+
+#[test]
+fn burned_gym_is_recorded_and_never_minted_again() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_ok!(GymEmission::burn_from(&1, 1_000 * GYM));
+		System::assert_last_event(Event::Burned { amount: 1_000 * GYM }.into());
+		assert_eq!(TotalBurned::<Test>::get(), 1_000 * GYM);
+		assert_eq!(<Balances as Inspect<u64>>::total_issuance(), GENESIS - 1_000 * GYM);
+		// The cap bounds what was minted, not the issuance: burning frees nothing.
+		assert_eq!(TotalMinted::<Test>::get(), GENESIS);
+	});
+}
+
+#[test]
+fn dust_of_a_reaped_account_is_recorded_as_burned() {
+	ExtBuilder::default().build_and_execute(|| {
+		let ed = gym_primitives::EXISTENTIAL_DEPOSIT;
+		assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(1), 5, ed + 5));
+		// Account 5 sends away all but 5 planck of dust: it is reaped, the dust burned.
+		assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(5), 1, ed));
+		assert_eq!(Balances::free_balance(5), 0);
+		assert_eq!(TotalBurned::<Test>::get(), 5);
+		assert_eq!(<Balances as Inspect<u64>>::total_issuance(), GENESIS - 5);
+	});
+}
+
+#[test]
+fn governance_sets_a_valid_schedule() {
+	ExtBuilder::default().build_and_execute(|| {
+		let mut s = EmissionSchedule::gym();
+		s.tail_per_month = 5_000_000 * GYM;
+		assert_ok!(GymEmission::set_schedule(RuntimeOrigin::root(), s));
+		assert_eq!(Schedule::<Test>::get(), s);
+		System::assert_last_event(Event::ScheduleUpdated { schedule: s }.into());
+	});
+}
+
+#[test]
+fn set_schedule_rejects_non_governance_origins() {
+	ExtBuilder::default().build_and_execute(|| {
+		let s = EmissionSchedule::gym();
+		assert_noop!(
+			GymEmission::set_schedule(RuntimeOrigin::signed(1), s),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn set_schedule_rejects_out_of_bounds_parameters() {
+	ExtBuilder::default().build_and_execute(|| {
+		let mut s = EmissionSchedule::gym();
+		s.phases[0] = Phase { months: 0, total: GYM };
+		assert_noop!(
+			GymEmission::set_schedule(RuntimeOrigin::root(), s),
+			Error::<Test>::InvalidSchedule
+		);
+		let mut s = EmissionSchedule::gym();
+		s.tail_per_month = HARD_CAP + 1;
+		assert_noop!(
+			GymEmission::set_schedule(RuntimeOrigin::root(), s),
+			Error::<Test>::InvalidSchedule
+		);
+		let mut s = EmissionSchedule::gym();
+		s.halving_interval = MONTH - 1;
+		assert_noop!(
+			GymEmission::set_schedule(RuntimeOrigin::root(), s),
+			Error::<Test>::InvalidSchedule
+		);
+		assert_eq!(Schedule::<Test>::get(), EmissionSchedule::gym());
+	});
+}
+
+#[test]
+fn scheduled_cumulative_includes_genesis_and_the_cap() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_eq!(GymEmission::scheduled_cumulative(0), GENESIS);
+		assert_eq!(GymEmission::scheduled_cumulative(3 * MONTH), GENESIS + 100_000_000 * GYM);
+		let cap_block = GymEmission::cap_reached_at().expect("the cap is reached");
+		assert_eq!(GymEmission::scheduled_cumulative(cap_block), HARD_CAP);
+		assert!(GymEmission::scheduled_cumulative(cap_block - 1) < HARD_CAP);
+		assert_eq!(GymEmission::scheduled_cumulative(u32::MAX), HARD_CAP);
+		// Month 28 (year 3) with the dev genesis of 6,000,000 GYM.
+		assert_eq!(gym_primitives::emission::month_of(cap_block), 28);
+	});
+}
+
+#[test]
+fn try_state_detects_issuance_out_of_thin_air() {
+	ExtBuilder::default().build().execute_with(|| {
+		assert_ok!(GymEmission::do_try_state());
+		// Minting around the pallet breaks `issuance == minted - burned`.
+		let _ = Balances::deposit_creating(&3, GYM);
+		assert!(GymEmission::do_try_state().is_err());
+	});
+}
