@@ -18,7 +18,7 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, GymEmission, Grandpa, InherentDataExt, Nonce, Runtime,
 	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 
@@ -186,6 +186,28 @@ impl_runtime_apis! {
 		}
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl pallet_gym_emission_runtime_api::GymEmissionApi<Block> for Runtime {
+		fn schedule_points(
+			from: BlockNumber,
+			to: BlockNumber,
+			points: u32,
+		) -> Vec<pallet_gym_emission_runtime_api::SchedulePoint> {
+			GymEmission::schedule_points(from, to, points)
+		}
+
+		fn totals() -> pallet_gym_emission_runtime_api::EmissionTotals {
+			GymEmission::totals()
+		}
+
+		fn epoch_budget(epoch: u32) -> pallet_gym_emission_runtime_api::EpochBudget {
+			GymEmission::epoch_budget(epoch)
+		}
+
+		fn cap_reached_at() -> Option<BlockNumber> {
+			GymEmission::cap_reached_at()
 		}
 	}
 

@@ -5,7 +5,7 @@
 //! Charlie, Dave, Eve, Ferdie) with [`DEV_ENDOWMENT`] each and nothing else;
 //! Alice is the sudo key. `docs/tokenomics.md` lists the allocation.
 
-use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig};
+use crate::{AccountId, BalancesConfig, GymEmissionConfig, RuntimeGenesisConfig, SudoConfig};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use gym_primitives::DEV_ENDOWMENT;
@@ -14,6 +14,13 @@ use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+/// Epoch length of the dev chain: 10 blocks, so a whole epoch can be watched
+/// in a minute.
+pub const DEV_EPOCH_LENGTH: u32 = 10;
+
+/// Epoch length of local and test networks: 600 blocks (one hour).
+pub const TESTNET_EPOCH_LENGTH: u32 = 600;
 
 /// The accounts endowed at genesis on the dev and local chains: Alice..Ferdie.
 pub fn dev_endowed_accounts() -> Vec<AccountId> {
@@ -30,6 +37,7 @@ fn testnet_genesis(
 	initial_authorities: Vec<(AuraId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
+	epoch_length: u32,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -46,6 +54,7 @@ fn testnet_genesis(
 			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		gym_emission: GymEmissionConfig { epoch_length },
 	})
 }
 
@@ -55,6 +64,7 @@ pub fn development_config_genesis() -> Value {
 		vec![authority((Sr25519Keyring::Alice, Ed25519Keyring::Alice))],
 		dev_endowed_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
+		DEV_EPOCH_LENGTH,
 	)
 }
 
@@ -67,6 +77,7 @@ pub fn local_config_genesis() -> Value {
 		],
 		dev_endowed_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
+		TESTNET_EPOCH_LENGTH,
 	)
 }
 
@@ -128,6 +139,7 @@ mod tests {
 				let issuance = <Balances as Inspect<AccountId>>::total_issuance();
 				assert!(issuance > 0, "{id}: nothing endowed");
 				assert!(issuance <= HARD_CAP, "{id}: genesis issuance {issuance} over the cap");
+				crate::GymEmission::do_try_state().expect("emission invariants hold at genesis");
 			});
 		}
 	}
@@ -149,6 +161,12 @@ mod tests {
 				Some(Sr25519Keyring::Alice.to_account_id())
 			);
 			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+			assert_eq!(pallet_gym_emission::EpochLength::<Runtime>::get(), DEV_EPOCH_LENGTH);
+			// Genesis endowments count as minted.
+			assert_eq!(
+				pallet_gym_emission::TotalMinted::<Runtime>::get(),
+				DEV_ENDOWMENT * accounts.len() as u128
+			);
 		});
 	}
 
@@ -157,6 +175,7 @@ mod tests {
 		build(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
 			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 2);
 			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 2);
+			assert_eq!(pallet_gym_emission::EpochLength::<Runtime>::get(), TESTNET_EPOCH_LENGTH);
 		});
 	}
 

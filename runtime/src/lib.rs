@@ -170,4 +170,7 @@ mod runtime {
 
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	#[runtime::pallet_index(7)]
+	pub type GymEmission = pallet_gym_emission;
 }

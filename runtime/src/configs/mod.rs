@@ -25,7 +25,7 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
+	AccountId, Aura, Balance, Balances, Block, GymEmission, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
 	System, EXISTENTIAL_DEPOSIT, SLOT_DURATION, VERSION,
 };
@@ -101,8 +101,9 @@ impl pallet_balances::Config for Runtime {
 	type ReserveIdentifier = [u8; 8];
 	type Balance = Balance;
 	type RuntimeEvent = RuntimeEvent;
-	/// Dust of reaped accounts is burned: it is below the existential deposit.
-	type DustRemoval = ();
+	/// Dust of reaped accounts (below the existential deposit) is burned and
+	/// recorded in `GymEmission::TotalBurned`.
+	type DustRemoval = GymEmission;
 	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
 	type AccountStore = System;
 	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
@@ -143,4 +144,11 @@ impl pallet_sudo::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_gym_emission::Config for Runtime {
+	type Currency = Balances;
+	/// Root (sudo) until governance lands.
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type WeightInfo = pallet_gym_emission::weights::SubstrateWeight<Runtime>;
 }
