@@ -21,28 +21,35 @@ fn wasm() -> Result<&'static [u8], String> {
 	gym_runtime::WASM_BINARY.ok_or_else(|| "the runtime wasm was not built".to_string())
 }
 
-/// The development chain: one validator (Alice), 10-block epochs later on.
-pub fn development_chain_spec() -> Result<ChainSpec, String> {
+fn from_preset(name: &str, id: &str, chain_type: ChainType, preset: &str) -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm()?, None)
-		.with_name("GYM Development")
-		.with_id("gym_dev")
+		.with_name(name)
+		.with_id(id)
 		.with_protocol_id("gym")
-		.with_chain_type(ChainType::Development)
-		.with_genesis_config_preset_name(sp_genesis_builder::DEV_RUNTIME_PRESET)
+		.with_chain_type(chain_type)
+		.with_genesis_config_preset_name(preset)
 		.with_properties(properties())
 		.build())
 }
 
-/// The local testnet: two validators (Alice and Bob).
+/// The development chain: one validator (Alice), 10-block epochs.
+pub fn development_chain_spec() -> Result<ChainSpec, String> {
+	from_preset(
+		"GYM Development",
+		"gym_dev",
+		ChainType::Development,
+		sp_genesis_builder::DEV_RUNTIME_PRESET,
+	)
+}
+
+/// The local testnet: two validators (Alice and Bob), 600-block epochs.
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
-	Ok(ChainSpec::builder(wasm()?, None)
-		.with_name("GYM Local Testnet")
-		.with_id("gym_local")
-		.with_protocol_id("gym")
-		.with_chain_type(ChainType::Local)
-		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
-		.with_properties(properties())
-		.build())
+	from_preset(
+		"GYM Local Testnet",
+		"gym_local",
+		ChainType::Local,
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
+	)
 }
 
 /// Loads `dev`, `local` or a chain spec JSON file, with an error that names

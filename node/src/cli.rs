@@ -31,6 +31,10 @@ pub enum Subcommand {
 
 	/// Database meta columns information.
 	ChainInfo(sc_cli::ChainInfoCmd),
+
+	/// Print the GYM emission schedule as a monthly table; optionally write
+	/// it as CSV and plot it as SVG.
+	EmissionSchedule(crate::emission_report::EmissionScheduleCmd),
 }
 
 /// The `gym-node` command line.

@@ -6,6 +6,7 @@
 mod chain_spec;
 mod cli;
 mod command;
+mod emission_report;
 mod rpc;
 mod service;
 

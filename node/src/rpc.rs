@@ -1,12 +1,22 @@
 //! JSON-RPC of `gym-node`: the standard `system_*`, `chain_*`, `state_*`,
 //! `author_*` methods come from `sc-rpc`; this module adds
 //! `system_accountNextIndex`, `payment_*` and GYM's own `gym_*` namespace.
+//!
+//! `gym_*` methods take and return JSON; amounts are decimal strings in planck
+//! (1 GYM = 10^18 planck). They answer at the best block.
 
 use std::sync::Arc;
 
 use gym_runtime::{opaque::Block, AccountId, Balance, Nonce};
-use jsonrpsee::{core::RpcResult, proc_macros::rpc, RpcModule};
+use jsonrpsee::{
+	core::RpcResult,
+	proc_macros::rpc,
+	types::{error::ErrorObjectOwned, ErrorObject},
+	RpcModule,
+};
+use pallet_gym_emission_runtime_api::{GymEmissionApi, MAX_SCHEDULE_POINTS};
 use sc_transaction_pool_api::TransactionPool;
+use serde::{Deserialize, Serialize};
 use sp_api::ProvideRuntimeApi;
 use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
@@ -20,7 +30,7 @@ pub struct FullDeps<C, P> {
 }
 
 /// Facts about the GYM token, as returned by `gym_tokenInfo`.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenInfo {
 	/// Token symbol: `GYM`.
@@ -35,18 +45,110 @@ pub struct TokenInfo {
 	pub block_time_ms: u64,
 }
 
-/// The `gym_*` JSON-RPC namespace. Amounts are decimal strings in planck.
+/// One point of the emission curve (`gym_emissionSchedule`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SchedulePoint {
+	/// Block number.
+	pub block: u32,
+	/// Planck the schedule mints at this block (cap applied).
+	pub per_block: String,
+	/// Planck minted by this block under the schedule, genesis included.
+	pub cumulative: String,
+}
+
+/// Minted and burned totals (`gym_totalMinted`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Totals {
+	/// Everything ever minted, genesis included.
+	pub total_minted: String,
+	/// Everything ever burned by the rules of the spec.
+	pub total_burned: String,
+	/// Issuance at genesis.
+	pub genesis: String,
+	/// What the hard cap still allows to be minted.
+	pub remaining_under_cap: String,
+}
+
+/// One epoch's budget (`gym_epochBudget`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EpochBudget {
+	/// Epoch index.
+	pub epoch: u32,
+	/// First block of the epoch.
+	pub first_block: u32,
+	/// Last block of the epoch.
+	pub last_block: u32,
+	/// The schedule's emission over the epoch.
+	pub scheduled: String,
+	/// Minted for the epoch so far.
+	pub minted: String,
+	/// What may still be minted for it (cap applied).
+	pub remaining: String,
+}
+
+/// The `gym_*` JSON-RPC namespace.
 #[rpc(server, namespace = "gym")]
 pub trait GymApi {
 	/// The GYM token's symbol, decimals, address format, hard cap and block time.
 	#[method(name = "tokenInfo")]
 	fn token_info(&self) -> RpcResult<TokenInfo>;
+
+	/// `points` evenly spaced blocks from `from_block` to `to_block`, both
+	/// included, with the schedule's per-block and cumulative emission.
+	#[method(name = "emissionSchedule")]
+	fn emission_schedule(
+		&self,
+		from_block: u32,
+		to_block: u32,
+		points: u32,
+	) -> RpcResult<Vec<SchedulePoint>>;
+
+	/// Everything minted (genesis included) and burned so far.
+	#[method(name = "totalMinted")]
+	fn total_minted(&self) -> RpcResult<Totals>;
+
+	/// The budget of epoch `epoch`.
+	#[method(name = "epochBudget")]
+	fn epoch_budget(&self, epoch: u32) -> RpcResult<EpochBudget>;
+
+	/// The block at which the schedule reaches the hard cap, or null.
+	#[method(name = "capReachedAt")]
+	fn cap_reached_at(&self) -> RpcResult<Option<u32>>;
 }
 
 /// Implementation of [`GymApiServer`].
-pub struct Gym;
+pub struct Gym<C> {
+	client: Arc<C>,
+}
 
-impl GymApiServer for Gym {
+impl<C> Gym<C> {
+	/// A `gym_*` RPC handler answering from `client`.
+	pub fn new(client: Arc<C>) -> Self {
+		Self { client }
+	}
+}
+
+/// JSON-RPC error code for bad parameters.
+const INVALID_PARAMS: i32 = -32602;
+/// JSON-RPC error code for a failed runtime call.
+const RUNTIME_ERROR: i32 = -32000;
+
+fn invalid_params(msg: impl Into<String>) -> ErrorObjectOwned {
+	ErrorObject::owned(INVALID_PARAMS, msg.into(), None::<()>)
+}
+
+fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
+	ErrorObject::owned(RUNTIME_ERROR, format!("runtime call failed: {e}"), None::<()>)
+}
+
+impl<C> GymApiServer for Gym<C>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: GymEmissionApi<Block>,
+{
 	fn token_info(&self) -> RpcResult<TokenInfo> {
 		Ok(TokenInfo {
 			symbol: gym_primitives::TOKEN_SYMBOL.into(),
@@ -55,6 +157,67 @@ impl GymApiServer for Gym {
 			hard_cap: gym_primitives::HARD_CAP.to_string(),
 			block_time_ms: gym_primitives::MILLISECS_PER_BLOCK,
 		})
+	}
+
+	fn emission_schedule(
+		&self,
+		from_block: u32,
+		to_block: u32,
+		points: u32,
+	) -> RpcResult<Vec<SchedulePoint>> {
+		if from_block > to_block {
+			return Err(invalid_params(format!(
+				"from_block ({from_block}) is after to_block ({to_block})"
+			)));
+		}
+		if points == 0 || points > MAX_SCHEDULE_POINTS {
+			return Err(invalid_params(format!(
+				"points must be between 1 and {MAX_SCHEDULE_POINTS}, got {points}"
+			)));
+		}
+		let best = self.client.info().best_hash;
+		let pts = self
+			.client
+			.runtime_api()
+			.schedule_points(best, from_block, to_block, points)
+			.map_err(runtime_error)?;
+		Ok(pts
+			.into_iter()
+			.map(|p| SchedulePoint {
+				block: p.block,
+				per_block: p.per_block.to_string(),
+				cumulative: p.cumulative.to_string(),
+			})
+			.collect())
+	}
+
+	fn total_minted(&self) -> RpcResult<Totals> {
+		let best = self.client.info().best_hash;
+		let t = self.client.runtime_api().totals(best).map_err(runtime_error)?;
+		Ok(Totals {
+			total_minted: t.minted.to_string(),
+			total_burned: t.burned.to_string(),
+			genesis: t.genesis.to_string(),
+			remaining_under_cap: gym_primitives::HARD_CAP.saturating_sub(t.minted).to_string(),
+		})
+	}
+
+	fn epoch_budget(&self, epoch: u32) -> RpcResult<EpochBudget> {
+		let best = self.client.info().best_hash;
+		let b = self.client.runtime_api().epoch_budget(best, epoch).map_err(runtime_error)?;
+		Ok(EpochBudget {
+			epoch: b.epoch,
+			first_block: b.first_block,
+			last_block: b.last_block,
+			scheduled: b.scheduled.to_string(),
+			minted: b.minted.to_string(),
+			remaining: b.remaining.to_string(),
+		})
+	}
+
+	fn cap_reached_at(&self) -> RpcResult<Option<u32>> {
+		let best = self.client.info().best_hash;
+		self.client.runtime_api().cap_reached_at(best).map_err(runtime_error)
 	}
 }
 
@@ -71,6 +234,7 @@ where
 		+ 'static,
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>
 		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
+		+ GymEmissionApi<Block>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 {
@@ -81,21 +245,7 @@ where
 	let FullDeps { client, pool } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(TransactionPayment::new(client).into_rpc())?;
-	module.merge(Gym.into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(Gym::new(client).into_rpc())?;
 	Ok(module)
-}
-
-#[cfg(test)]
-mod tests {
-	use super::*;
-
-	#[test]
-	fn token_info_reports_gym() {
-		let info = Gym.token_info().unwrap();
-		assert_eq!(info.symbol, "GYM");
-		assert_eq!(info.decimals, 18);
-		assert_eq!(info.hard_cap, "1000000000000000000000000000");
-		assert_eq!(info.block_time_ms, 6000);
-	}
 }

@@ -1,0 +1,98 @@
+//! The `gym_*` emission RPC of a dev node agrees with the pure schedule
+//! functions of `gym-primitives`, and rejects bad input with JSON-RPC errors.
+
+use gym_e2e::{subxt::rpcs::rpc_params, Node};
+use gym_primitives::{
+	emission::{self, EmissionSchedule},
+	GYM, HARD_CAP, MONTH,
+};
+use serde_json::Value;
+
+const GENESIS: u128 = 6_000_000 * GYM;
+
+fn planck(v: &Value) -> u128 {
+	v.as_str().expect("amounts are decimal strings").parse().expect("decimal")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn emission_rpc_agrees_with_the_pure_schedule() {
+	let node = Node::spawn("emission", &["--dev", "--tmp"]);
+	let rpc = node.rpc().await;
+	let s = EmissionSchedule::gym();
+
+	let pts: Vec<Value> = rpc
+		.request("gym_emissionSchedule", rpc_params![0, 3 * MONTH, 4])
+		.await
+		.unwrap();
+	assert_eq!(pts.len(), 4);
+	let blocks: Vec<u64> = pts.iter().map(|p| p["block"].as_u64().unwrap()).collect();
+	assert_eq!(blocks, vec![0, 432_000, 864_000, 1_296_000]);
+	for p in &pts {
+		let b = p["block"].as_u64().unwrap() as u32;
+		let expected = GENESIS + emission::capped_cumulative(&s, b, GENESIS);
+		assert_eq!(planck(&p["cumulative"]), expected, "cumulative at {b}");
+		let per_block = if b == 0 { 0 } else { emission::capped_per_block(&s, b, GENESIS) };
+		assert_eq!(planck(&p["perBlock"]), per_block, "per block at {b}");
+	}
+	assert_eq!(planck(&pts[3]["cumulative"]), GENESIS + 100_000_000 * GYM);
+
+	// Across the cap: cumulative stops at exactly the hard cap.
+	let cap_block: u32 = rpc.request("gym_capReachedAt", rpc_params![]).await.unwrap();
+	assert_eq!(Some(cap_block), emission::cap_reached_at(&s, GENESIS));
+	let around: Vec<Value> = rpc
+		.request("gym_emissionSchedule", rpc_params![cap_block - 1, cap_block + 1, 3])
+		.await
+		.unwrap();
+	assert!(planck(&around[0]["cumulative"]) < HARD_CAP);
+	assert_eq!(planck(&around[1]["cumulative"]), HARD_CAP);
+	assert_eq!(planck(&around[2]["perBlock"]), 0);
+
+	let totals: Value = rpc.request("gym_totalMinted", rpc_params![]).await.unwrap();
+	assert_eq!(planck(&totals["totalMinted"]), GENESIS);
+	assert_eq!(planck(&totals["genesis"]), GENESIS);
+	assert_eq!(planck(&totals["totalBurned"]), 0);
+	assert_eq!(planck(&totals["remainingUnderCap"]), HARD_CAP - GENESIS);
+
+	// The dev chain's epochs are 10 blocks long.
+	let epoch: Value = rpc.request("gym_epochBudget", rpc_params![2]).await.unwrap();
+	assert_eq!(epoch["firstBlock"], 21);
+	assert_eq!(epoch["lastBlock"], 30);
+	assert_eq!(planck(&epoch["scheduled"]), emission::epoch_budget(&s, 2, 10, 0));
+	assert_eq!(planck(&epoch["minted"]), 0);
+
+	// Bad input is a JSON-RPC error, not a panic.
+	let err = rpc
+		.request::<Value>("gym_emissionSchedule", rpc_params![10, 5, 3])
+		.await
+		.expect_err("from > to is rejected");
+	assert!(err.to_string().contains("after"), "{err}");
+	let err = rpc
+		.request::<Value>("gym_emissionSchedule", rpc_params![0, 100, 1001])
+		.await
+		.expect_err("too many points are rejected");
+	assert!(err.to_string().contains("points"), "{err}");
+	// The node still answers.
+	let _: Value = rpc.request("gym_capReachedAt", rpc_params![]).await.unwrap();
+}
+
+#[test]
+fn emission_schedule_command_prints_table_and_writes_svg() {
+	let dir = std::env::temp_dir().join(format!("gym-emission-cli-{}", std::process::id()));
+	std::fs::create_dir_all(&dir).unwrap();
+	let svg = dir.join("emission.svg");
+	let csv = dir.join("emission.csv");
+	let out = std::process::Command::new(gym_e2e::node_binary())
+		.args(["emission-schedule", "--years", "3", "--svg"])
+		.arg(&svg)
+		.arg("--csv")
+		.arg(&csv)
+		.output()
+		.unwrap();
+	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	let table = String::from_utf8(out.stdout).unwrap();
+	assert!(table.contains("The hard cap is reached at block"), "{table}");
+	assert!(table.contains("(month 28)"), "{table}");
+	assert_eq!(std::fs::read_to_string(&csv).unwrap().lines().count(), 37);
+	assert!(std::fs::read_to_string(&svg).unwrap().contains("<polyline"));
+	let _ = std::fs::remove_dir_all(&dir);
+}
