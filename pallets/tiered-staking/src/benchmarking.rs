@@ -1,0 +1,118 @@
+//! Benchmarks of `pallet-tiered-staking` (frame-benchmarking v2).
+//!
+//! Every call is measured in its worst case: a ledger with the most deposits
+//! it can hold, revenue pending to settle, a tier change, and for
+//! [`Pallet::unstake`] an early-unstake penalty paid from every deposit.
+
+use super::*;
+use frame_benchmarking::v2::*;
+use frame_support::traits::{
+	fungible::{Inspect, Mutate},
+	Get,
+};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use gym_primitives::{staking, GYM};
+
+/// Plenty of GYM for one benchmark account.
+const FUNDS: Balance = 10_000_000 * GYM;
+
+/// Funds `who` with [`FUNDS`].
+fn fund<T: Config>(who: &T::AccountId) {
+	T::Currency::set_balance(who, FUNDS);
+}
+
+/// Moves to block `n`.
+fn set_block<T: Config>(n: u32) {
+	frame_system::Pallet::<T>::set_block_number(BlockNumberFor::<T>::from(n));
+}
+
+/// Gives `who` `deposits` deposits of 1,000 GYM each, one per block from
+/// block 1, and leaves the chain at the block after the last one.
+fn stake_deposits<T: Config>(who: &T::AccountId, deposits: u32) -> Result<(), BenchmarkError> {
+	for block in 1..=deposits {
+		set_block::<T>(block);
+		Pallet::<T>::do_stake(who, 1_000 * GYM)?;
+	}
+	set_block::<T>(deposits.saturating_add(1));
+	Ok(())
+}
+
+/// Pays staker revenue in so that every staker has something pending.
+fn distribute<T: Config>() -> Result<(), BenchmarkError> {
+	let payer: T::AccountId = account("payer", 0, 0);
+	fund::<T>(&payer);
+	Pallet::<T>::do_distribute(&payer, 1_000 * GYM)?;
+	Ok(())
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	/// A new deposit into a ledger one short of full, settling pending
+	/// revenue and crossing into the Diamond tier.
+	#[benchmark]
+	fn stake() -> Result<(), BenchmarkError> {
+		let caller: T::AccountId = whitelisted_caller();
+		fund::<T>(&caller);
+		stake_deposits::<T>(&caller, T::MaxDeposits::get().saturating_sub(1))?;
+		distribute::<T>()?;
+		let amount = Tier::Diamond.minimum();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), amount);
+
+		let ledger = Stakers::<T>::get(&caller).ok_or(BenchmarkError::Stop("no ledger"))?;
+		assert_eq!(ledger.deposits.len() as u32, T::MaxDeposits::get());
+		assert_eq!(<Pallet<T> as StakeTiers<T::AccountId>>::tier_of(&caller), Some(Tier::Diamond));
+		Ok(())
+	}
+
+	/// Unstaking from a full ledger, every deposit early: the loop visits
+	/// every deposit, the penalty is paid, revenue is settled and the tier
+	/// drops.
+	#[benchmark]
+	fn unstake() -> Result<(), BenchmarkError> {
+		let caller: T::AccountId = whitelisted_caller();
+		fund::<T>(&caller);
+		fund::<T>(&T::SlashDestination::get());
+		let deposits = T::MaxDeposits::get();
+		stake_deposits::<T>(&caller, deposits)?;
+		distribute::<T>()?;
+		// Everything but half of the newest deposit.
+		let amount = Pallet::<T>::stake_of(&caller).saturating_sub(500 * GYM);
+		let before = T::Currency::balance(&caller);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), amount);
+
+		assert_eq!(Pallet::<T>::stake_of(&caller), 500 * GYM);
+		let penalty = staking::early_unstake_penalty(amount);
+		assert!(penalty > 0);
+		assert_eq!(T::Currency::balance(&caller), before.saturating_sub(penalty));
+		Ok(())
+	}
+
+	/// Claiming settled and pending revenue; the ledger stays.
+	#[benchmark]
+	fn claim_staker_rewards() -> Result<(), BenchmarkError> {
+		let caller: T::AccountId = whitelisted_caller();
+		fund::<T>(&caller);
+		stake_deposits::<T>(&caller, T::MaxDeposits::get())?;
+		distribute::<T>()?;
+		let owed = Pallet::<T>::claimable_rewards(&caller);
+		assert!(owed > 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()));
+
+		assert_eq!(Pallet::<T>::claimable_rewards(&caller), 0);
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(
+		Pallet,
+		crate::mock::ExtBuilder::default().build(),
+		crate::mock::Test
+	);
+}

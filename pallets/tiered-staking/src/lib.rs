@@ -1,0 +1,421 @@
+//! # GYM tiered staking pallet
+//!
+//! GYM holders stake GYM to reach a tier. The tier gives rights that other
+//! pallets check (register as a compute worker, the priority job queue,
+//! orchestrating, opening proposals) and a boost on the holder's share of
+//! staker revenue. Stakes can be slashed by other pallets for downtime,
+//! invalid training deltas and malicious behaviour.
+//!
+//! ## Terms
+//!
+//! - **Stake**: GYM an account has staked. It never leaves the account: it is
+//!   frozen there under [`FreezeReason::Staked`] (see *Freezes and
+//!   governance*). The frozen amount always equals the stake.
+//! - **Tier**: the highest tier whose minimum the stake reaches (the table
+//!   and all the numbers live in [`gym_primitives::staking`]):
+//!
+//!   | tier     | minimum stake | boost | right ([`Right`])                           |
+//!   |----------|---------------|-------|---------------------------------------------|
+//!   | Bronze   | 1,000 GYM     | 1.0x  | `RegisterWorker`: may register as a worker  |
+//!   | Silver   | 10,000 GYM    | 1.2x  | `PriorityQueue`: priority job queue         |
+//!   | Gold     | 50,000 GYM    | 1.5x  | `Orchestrate`: may act as orchestrator      |
+//!   | Platinum | 100,000 GYM   | 2.0x  | `Propose`: may open governance proposals    |
+//!   | Diamond  | 500,000 GYM   | 3.0x  | `RevenueShare`: revenue share               |
+//!
+//!   A tier has the rights of every tier below it. Below 1,000 GYM a stake
+//!   has no tier, no right and no boost (boost 0, see below). The tier
+//!   follows the current stake at once: every stake, unstake or slash that
+//!   changes it emits [`Event::TierChanged`].
+//! - **Boost and boosted stake**: `boosted = floor(stake × boost / 1000)` with
+//!   the boost in per mille (1000, 1200, 1500, 2000, 3000), and 0 below
+//!   Bronze. [`StakeTiers::boost_of`] reports the boost as a [`FixedU128`]
+//!   (1.2x = `FixedU128::from_rational(12, 10)`; 0 without a tier).
+//! - **Deposit**: GYM staked in one go and the block it was staked at. A
+//!   staker has at most [`Config::MaxDeposits`] deposits, oldest first.
+//!   **Merging**: a new deposit made in the same block as the newest one, or
+//!   made when the vec is full, is merged into the newest deposit, and the
+//!   merged deposit takes the LATER of the two blocks. This can only lengthen
+//!   the penalty period of the GYM that was already there (by at most the
+//!   age of the newest deposit), never shorten that of the new GYM, so a full
+//!   vec cannot be used to escape the penalty.
+//! - **Early-unstake penalty**: GYM unstaked less than
+//!   [`EARLY_UNSTAKE_PERIOD`] = 432,000 blocks (30 days) after its deposit pays
+//!   10% of that amount, rounded down. Unstaking takes the OLDEST GYM first,
+//!   and the penalty applies only to the part of the unstaked amount that
+//!   comes from deposits younger than 432,000 blocks (exactly 432,000 blocks
+//!   old pays nothing).
+//! - **Slash**: other pallets (never users) slash a fraction of an account's
+//!   stake at that moment through [`StakeTiers::slash`], rounded down, taken
+//!   from the NEWEST deposits first. Reasons and the seed's fractions
+//!   ([`SlashReason::default_fraction`]): downtime 0.1% per hour (the caller
+//!   passes the total fraction), invalid delta 5%, malicious 50%.
+//! - **Slash destination**: the account [`Config::SlashDestination`] (the
+//!   treasury in the runtime) receives every penalty and every slash.
+//!   [`Event::PenaltyPaid`] and [`Event::Slashed`] say how much went where.
+//! - **Staker revenue**: other pallets pay revenue to stakers with
+//!   [`StakeTiers::distribute_to_stakers`]. The GYM goes into the pallet's pot
+//!   account ([`Pallet::pot_account`], `PalletId(*b"gym/stak")`) and is
+//!   shared by boosted stake at that moment, in O(1): the accumulator
+//!   [`RewardPerBoostedStake`] grows by `amount / TotalBoostedStake` (a
+//!   [`FixedU128`], rounded down), and a staker is owed
+//!   `boosted × (accumulator − their counter)`, rounded down. Before any
+//!   change of a staker's boosted stake their owed reward is settled into
+//!   their ledger's `unclaimed` and their counter moves to the accumulator,
+//!   so nobody earns for a period they were not staked in. The nomination
+//!   pools' reward counters are the model.
+//! - **The Diamond "revenue share"**: we read the seed's Diamond right as this
+//!   same staker-revenue share at the 3.0x Diamond weight. Every staker from
+//!   Bronze up shares staker revenue by boosted stake; Diamond adds no
+//!   separate stream. [`Right::RevenueShare`] is still reported (Diamond
+//!   only) for pallets that want to gate something on it.
+//! - **Pot and dust**: [`OutstandingRewards`] is every planck credited to the
+//!   accumulator and not yet claimed. Payouts round down, so the sum of what
+//!   stakers are owed is at most [`OutstandingRewards`]; the difference is
+//!   rounding dust that stays in the pot. The pot keeps the existential
+//!   deposit of its own: when a distribution finds the pot without it
+//!   (i.e. the very first one), the first ED of the amount stays in the pot,
+//!   owed to nobody ([`Event::PotEndowed`]), and only the rest is shared.
+//!   Claims therefore never take the pot below the existential deposit.
+//!
+//! ## Freezes and governance
+//!
+//! Staked GYM is held with a freeze ([`fungible::MutateFreeze`]), not a hold:
+//! it stays in the free balance of its owner. In pallet-balances, locks and
+//! freezes overlap: the account's frozen amount is `max(locks, freezes)`, not
+//! their sum. So staked GYM can also back a governance vote (a lock) later
+//! without being unstaked. The other way round, staking only accepts GYM
+//! that is free and not frozen or locked at that moment
+//! ([`Error::InsufficientFreeBalance`]). Slashes take the GYM with
+//! `Fortitude::Force`, so a governance lock over staked GYM cannot shield it
+//! from a slash; early-unstake penalties are ordinary transfers, so GYM still
+//! locked by governance must wait for its lock (or the 30 days) to be
+//! unstaked with a penalty.
+//!
+//! ## Calls
+//!
+//! - [`Pallet::stake`]: freeze more GYM as stake (a new deposit).
+//! - [`Pallet::unstake`]: thaw stake, oldest GYM first, paying the early
+//!   penalty on the young part.
+//! - [`Pallet::claim_staker_rewards`]: pay the caller's staker revenue from the
+//!   pot.
+//!
+//! ## Other pallets
+//!
+//! [`StakeTiers`] is what other pallets use: tiers, boosts, rights, the
+//! boosted stakes, [`StakeTiers::slash`] and
+//! [`StakeTiers::distribute_to_stakers`]. Both mutating functions are
+//! all-or-nothing: on error nothing changed.
+//!
+//! ## Invariants (checked by `try_state`)
+//!
+//! - Σ stakes == [`TotalStaked`], Σ boosted stakes == [`TotalBoostedStake`];
+//! - every ledger's deposits are non-zero, ordered by block, at most
+//!   [`Config::MaxDeposits`], and add up to its stake;
+//! - every staker's frozen amount under [`FreezeReason::Staked`] == its stake;
+//! - every ledger's reward counter ≤ [`RewardPerBoostedStake`];
+//! - Σ owed (unclaimed + pending) of all stakers ≤ [`OutstandingRewards`] ≤
+//!   pot balance, and the pot holds the existential deposit on top of
+//!   [`OutstandingRewards`] whenever anything is outstanding.
+//!
+//! The pallet mints and burns nothing: penalties, slashes, distributions and
+//! claims are transfers. Hooks do no work per block.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+mod impls;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+pub use gym_primitives::staking::{Right, Tier, EARLY_UNSTAKE_PERIOD};
+pub use types::{Deposit, SlashReason, StakeLedger};
+pub use weights::WeightInfo;
+
+use frame_support::{pallet_prelude::DispatchResult, traits::fungible, PalletId};
+use gym_primitives::Balance;
+use sp_runtime::{DispatchError, FixedU128, Perbill};
+
+/// The id of the pot account that holds staker revenue until it is claimed.
+pub const PALLET_ID: PalletId = PalletId(*b"gym/stak");
+
+/// What other pallets ask of staking, and the two ways they act on it.
+/// Implemented by [`Pallet`].
+pub trait StakeTiers<AccountId> {
+	/// The tier of `who`'s current stake, `None` below Bronze.
+	fn tier_of(who: &AccountId) -> Option<Tier>;
+	/// The reward boost of `who`'s tier: 1.0, 1.2, 1.5, 2.0 or 3.0; 0 without
+	/// a tier.
+	fn boost_of(who: &AccountId) -> FixedU128;
+	/// `who`'s stake times its boost, rounded down (0 below Bronze).
+	fn boosted_stake(who: &AccountId) -> Balance;
+	/// The sum of every staker's boosted stake.
+	fn total_boosted_stake() -> Balance;
+	/// Whether `who`'s tier grants `right`.
+	fn has_right(who: &AccountId, right: Right) -> bool;
+	/// Slashes `fraction` of `who`'s stake at this moment (rounded down),
+	/// newest deposits first, and moves it to the slash destination. Returns
+	/// the slashed amount (0, changing nothing, for an account without
+	/// stake). Fails, changing nothing, if the GYM cannot be moved.
+	fn slash(
+		who: &AccountId,
+		fraction: Perbill,
+		reason: SlashReason,
+	) -> Result<Balance, DispatchError>;
+	/// Moves `amount` from `from` (kept alive) into the pot and shares it
+	/// among stakers by boosted stake, in O(1). Fails with
+	/// [`Error::NoStakers`], moving nothing, when no stake is boosted.
+	fn distribute_to_stakers(from: &AccountId, amount: Balance) -> DispatchResult;
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::fungible::{Inspect, InspectFreeze},
+	};
+	use frame_system::pallet_prelude::*;
+	use gym_primitives::staking;
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The GYM currency (pallet-balances), with freezes identified by the
+		/// runtime's freeze reasons.
+		type Currency: fungible::Inspect<Self::AccountId, Balance = Balance>
+			+ fungible::Mutate<Self::AccountId>
+			+ fungible::MutateFreeze<Self::AccountId, Id = Self::RuntimeFreezeReason>
+			+ fungible::Balanced<Self::AccountId>;
+		/// The runtime's aggregated freeze reason.
+		type RuntimeFreezeReason: From<FreezeReason>;
+		/// Who receives early-unstake penalties and slashes (the treasury).
+		type SlashDestination: Get<Self::AccountId>;
+		/// Most deposits a staker keeps apart; further deposits merge into the
+		/// newest (see the module docs). Must be positive.
+		#[pallet::constant]
+		type MaxDeposits: Get<u32>;
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Why this pallet freezes GYM.
+	#[pallet::composite_enum]
+	pub enum FreezeReason {
+		/// The GYM is staked.
+		#[codec(index = 0)]
+		Staked,
+	}
+
+	/// Every staker's ledger. An account with no stake and nothing unclaimed
+	/// has no entry.
+	#[pallet::storage]
+	pub type Stakers<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, StakeLedger<T::MaxDeposits>, OptionQuery>;
+
+	/// The sum of all stakes.
+	#[pallet::storage]
+	pub type TotalStaked<T> = StorageValue<_, Balance, ValueQuery>;
+
+	/// The sum of all boosted stakes: the weight staker revenue is shared by.
+	#[pallet::storage]
+	pub type TotalBoostedStake<T> = StorageValue<_, Balance, ValueQuery>;
+
+	/// The reward accumulator: planck of staker revenue per planck of boosted
+	/// stake, ever. Only grows.
+	#[pallet::storage]
+	pub type RewardPerBoostedStake<T> = StorageValue<_, FixedU128, ValueQuery>;
+
+	/// Staker revenue credited to the accumulator and not yet claimed: an
+	/// upper bound of what the pot owes (the rest is rounding dust).
+	#[pallet::storage]
+	pub type OutstandingRewards<T> = StorageValue<_, Balance, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// `amount` GYM was staked (frozen) by `who`.
+		Staked { who: T::AccountId, amount: Balance },
+		/// `amount` GYM was unstaked (thawed) by `who`, of which `penalty` was
+		/// paid as the early-unstake penalty.
+		Unstaked { who: T::AccountId, amount: Balance, penalty: Balance },
+		/// `who` paid an early-unstake penalty of `amount` to `to`.
+		PenaltyPaid { who: T::AccountId, amount: Balance, to: T::AccountId },
+		/// `amount` of `who`'s stake was slashed for `reason` and moved to `to`.
+		Slashed { who: T::AccountId, amount: Balance, reason: SlashReason, to: T::AccountId },
+		/// `who`'s tier changed from `from` to `to` (`None`: below Bronze).
+		TierChanged { who: T::AccountId, from: Option<Tier>, to: Option<Tier> },
+		/// `who` claimed `amount` of staker revenue from the pot.
+		StakerRewardsClaimed { who: T::AccountId, amount: Balance },
+		/// `amount` from `from` was shared among stakers with
+		/// `total_boosted_stake` boosted stake.
+		StakersRewarded { from: T::AccountId, amount: Balance, total_boosted_stake: Balance },
+		/// `amount` (the existential deposit) of a distribution stayed in the
+		/// empty pot as its own balance, owed to nobody.
+		PotEndowed { amount: Balance },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The amount is zero.
+		ZeroAmount,
+		/// The amount is more than the account's free balance that is not
+		/// already frozen or locked.
+		InsufficientFreeBalance,
+		/// The amount is more than the account has staked.
+		NotEnoughStaked,
+		/// There is no staker revenue to claim.
+		NothingToClaim,
+		/// No stake is boosted (nobody at Bronze or above): revenue cannot be
+		/// shared.
+		NoStakers,
+		/// A total would overflow (impossible with GYM's supply).
+		ArithmeticOverflow,
+		/// The early-unstake penalty could not be moved to the slash
+		/// destination (the GYM is locked by another pallet, paying it would
+		/// take the staker's account below the existential deposit, or the
+		/// destination would stay below the existential deposit).
+		PenaltyTransferFailed,
+		/// The slashed GYM could not be moved to the slash destination.
+		SlashTransferFailed,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(T::MaxDeposits::get() > 0, "MaxDeposits must be positive");
+			for pair in Tier::ALL.windows(2) {
+				assert!(pair[0].minimum() < pair[1].minimum(), "tier minimums must ascend");
+				assert!(
+					pair[0].boost_per_mille() < pair[1].boost_per_mille(),
+					"tier boosts must ascend"
+				);
+			}
+			assert!(
+				Tier::Bronze.boost_per_mille() >= staking::BOOST_DENOMINATOR,
+				"no tier may boost below 1.0x"
+			);
+			assert!(
+				SlashReason::Downtime.default_fraction() <
+					SlashReason::InvalidDelta.default_fraction() &&
+					SlashReason::InvalidDelta.default_fraction() <
+						SlashReason::Malicious.default_fraction(),
+				"slash fractions must ascend with the gravity of the reason"
+			);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Stakes `amount` more GYM: it is frozen in the caller's account as a
+		/// new deposit stamped with the current block. The amount must be
+		/// free and not frozen or locked. Settles the caller's staker revenue
+		/// first; emits [`Event::Staked`] and, when the tier changes,
+		/// [`Event::TierChanged`].
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::stake())]
+		pub fn stake(origin: OriginFor<T>, #[pallet::compact] amount: Balance) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_stake(&who, amount)
+		}
+
+		/// Unstakes `amount` GYM, oldest deposits first: the freeze shrinks by
+		/// `amount`, and 10% of the part that was staked less than 30 days
+		/// ago is paid to the slash destination. Settles the caller's staker
+		/// revenue first; emits [`Event::Unstaked`], [`Event::PenaltyPaid`]
+		/// when there is a penalty and [`Event::TierChanged`] when the tier
+		/// changes.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::unstake())]
+		pub fn unstake(origin: OriginFor<T>, #[pallet::compact] amount: Balance) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_unstake(&who, amount)
+		}
+
+		/// Pays the caller's staker revenue (settled and pending) from the pot.
+		/// Emits [`Event::StakerRewardsClaimed`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::claim_staker_rewards())]
+		pub fn claim_staker_rewards(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_claim(&who)
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The invariants of this pallet (run by `try_state` and by tests).
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			let acc = RewardPerBoostedStake::<T>::get();
+			let mut staked: Balance = 0;
+			let mut boosted: Balance = 0;
+			let mut owed: Balance = 0;
+			for (who, ledger) in Stakers::<T>::iter() {
+				ensure!(!ledger.is_empty(), "an empty ledger is kept in storage");
+				ensure!(
+					ledger.deposits.len() as u32 <= T::MaxDeposits::get(),
+					"a ledger holds more deposits than MaxDeposits"
+				);
+				ensure!(ledger.deposits.iter().all(|d| d.amount > 0), "a deposit is empty");
+				ensure!(
+					ledger
+						.deposits
+						.windows(2)
+						.all(|w| matches!(w, [a, b] if a.staked_at <= b.staked_at)),
+					"deposits are not ordered oldest first"
+				);
+				let sum = ledger
+					.deposits
+					.iter()
+					.try_fold(0 as Balance, |s, d| s.checked_add(d.amount))
+					.ok_or("deposits overflow")?;
+				ensure!(sum == ledger.stake, "deposits do not add up to the stake");
+				ensure!(
+					T::Currency::balance_frozen(&FreezeReason::Staked.into(), &who) ==
+						ledger.stake,
+					"frozen amount != stake"
+				);
+				ensure!(ledger.reward_counter <= acc, "a reward counter is ahead of the accumulator");
+				let ledger_owed = ledger
+					.unclaimed
+					.checked_add(Self::pending_of(&ledger, acc).map_err(|_| "pending overflows")?)
+					.ok_or("owed overflows")?;
+				staked = staked.checked_add(ledger.stake).ok_or("stakes overflow")?;
+				boosted = boosted.checked_add(ledger.boosted()).ok_or("boosted overflows")?;
+				owed = owed.checked_add(ledger_owed).ok_or("owed overflows")?;
+			}
+			ensure!(staked == TotalStaked::<T>::get(), "sum of stakes != TotalStaked");
+			ensure!(
+				boosted == TotalBoostedStake::<T>::get(),
+				"sum of boosted stakes != TotalBoostedStake"
+			);
+			let outstanding = OutstandingRewards::<T>::get();
+			ensure!(owed <= outstanding, "stakers are owed more than OutstandingRewards");
+			let pot = T::Currency::balance(&Self::pot_account());
+			ensure!(pot >= outstanding, "the pot holds less than OutstandingRewards");
+			if outstanding > 0 {
+				ensure!(
+					pot >= outstanding.saturating_add(T::Currency::minimum_balance()),
+					"the pot lacks its existential deposit"
+				);
+			}
+			Ok(())
+		}
+	}
+}
