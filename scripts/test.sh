@@ -5,4 +5,10 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 build_workspace
-cargo test --release --locked --workspace --no-fail-fast "$@"
+status=0
+cargo test --release --locked --workspace --no-fail-fast "$@" || status=$?
+# The pallets' benchmarks, run as tests against their mocks.
+cargo test --release --locked --no-fail-fast "$@" \
+	-p pallet-gym-emission --features pallet-gym-emission/runtime-benchmarks \
+	-p pallet-tiered-staking --features pallet-tiered-staking/runtime-benchmarks || status=$?
+exit $status

@@ -35,6 +35,13 @@ pub enum Subcommand {
 	/// Print the GYM emission schedule as a monthly table; optionally write
 	/// it as CSV and plot it as SVG.
 	EmissionSchedule(crate::emission_report::EmissionScheduleCmd),
+
+	/// Runtime benchmarks (`benchmark pallet --runtime <wasm> ...`): measure
+	/// the pallets' calls and write their `weights.rs`. Only in a node built
+	/// with `--features runtime-benchmarks` (see `scripts/bench.sh`).
+	#[cfg(feature = "runtime-benchmarks")]
+	#[command(subcommand)]
+	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
 }
 
 /// The `gym-node` command line.

@@ -96,6 +96,14 @@ pub fn run() -> sc_cli::Result<()> {
 			})
 		}
 		Some(Subcommand::EmissionSchedule(cmd)) => cmd.run().map_err(sc_cli::Error::Input),
+		#[cfg(feature = "runtime-benchmarks")]
+		Some(Subcommand::Benchmark(cmd)) => match cmd {
+			// Runs against the wasm runtime given with `--runtime` and its genesis
+			// presets, like frame-omni-bencher: no chain spec, no database.
+			frame_benchmarking_cli::BenchmarkCmd::Pallet(cmd) =>
+				cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(None),
+			_ => Err("gym-node supports only `benchmark pallet`".into()),
+		},
 		Some(Subcommand::ChainInfo(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))

@@ -15,6 +15,7 @@ use jsonrpsee::{
 	RpcModule,
 };
 use pallet_gym_emission_runtime_api::{GymEmissionApi, MAX_SCHEDULE_POINTS};
+use pallet_tiered_staking_runtime_api::TieredStakingApi;
 use sc_transaction_pool_api::TransactionPool;
 use serde::{Deserialize, Serialize};
 use sp_api::ProvideRuntimeApi;
@@ -89,6 +90,30 @@ pub struct EpochBudget {
 	pub remaining: String,
 }
 
+/// One account's staking position (`gym_stakeInfo`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StakeInfo {
+	/// Planck staked (frozen in the account).
+	pub stake: String,
+	/// `Bronze` .. `Diamond`, or null below 1,000 GYM.
+	pub tier: Option<String>,
+	/// The tier's reward boost in per mille (1000 = 1.0x); 0 without a tier.
+	pub boost_per_mille: u32,
+	/// Stake times boost, rounded down: the weight of the staker-revenue share.
+	pub boosted_stake: String,
+	/// Block of the oldest deposit still staked, or null.
+	pub oldest_staked_at: Option<u32>,
+	/// Stake-weighted mean age of the deposits, in blocks.
+	pub weighted_age_blocks: u32,
+	/// Staker revenue claimable now.
+	pub pending_rewards: String,
+	/// The early-unstake penalty of unstaking everything now.
+	pub penalty_if_unstaked_now: String,
+	/// The block the answer describes.
+	pub at_block: u32,
+}
+
 /// The `gym_*` JSON-RPC namespace.
 #[rpc(server, namespace = "gym")]
 pub trait GymApi {
@@ -117,6 +142,12 @@ pub trait GymApi {
 	/// The block at which the schedule reaches the hard cap, or null.
 	#[method(name = "capReachedAt")]
 	fn cap_reached_at(&self) -> RpcResult<Option<u32>>;
+
+	/// `account`'s stake, tier, boost, deposit age, claimable staker revenue
+	/// and the penalty of unstaking everything now. `account` is an SS58
+	/// address.
+	#[method(name = "stakeInfo")]
+	fn stake_info(&self, account: AccountId) -> RpcResult<StakeInfo>;
 }
 
 /// Implementation of [`GymApiServer`].
@@ -147,7 +178,7 @@ fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
 impl<C> GymApiServer for Gym<C>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
-	C::Api: GymEmissionApi<Block>,
+	C::Api: GymEmissionApi<Block> + TieredStakingApi<Block, AccountId>,
 {
 	fn token_info(&self) -> RpcResult<TokenInfo> {
 		Ok(TokenInfo {
@@ -219,6 +250,22 @@ where
 		let best = self.client.info().best_hash;
 		self.client.runtime_api().cap_reached_at(best).map_err(runtime_error)
 	}
+
+	fn stake_info(&self, account: AccountId) -> RpcResult<StakeInfo> {
+		let best = self.client.info().best_hash;
+		let i = self.client.runtime_api().stake_info(best, account).map_err(runtime_error)?;
+		Ok(StakeInfo {
+			stake: i.stake.to_string(),
+			tier: i.tier.map(|t| format!("{t:?}")),
+			boost_per_mille: i.boost_per_mille,
+			boosted_stake: i.boosted_stake.to_string(),
+			oldest_staked_at: i.oldest_staked_at,
+			weighted_age_blocks: i.weighted_age_blocks,
+			pending_rewards: i.pending_rewards.to_string(),
+			penalty_if_unstaked_now: i.penalty_if_unstaked_now.to_string(),
+			at_block: i.now,
+		})
+	}
 }
 
 /// Builds the RPC module with every GYM-specific method.
@@ -235,6 +282,7 @@ where
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>
 		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
 		+ GymEmissionApi<Block>
+		+ TieredStakingApi<Block, AccountId>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 {

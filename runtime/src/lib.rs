@@ -15,6 +15,8 @@
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 pub mod apis;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
 
@@ -173,4 +175,7 @@ mod runtime {
 
 	#[runtime::pallet_index(7)]
 	pub type GymEmission = pallet_gym_emission;
+
+	#[runtime::pallet_index(8)]
+	pub type TieredStaking = pallet_tiered_staking;
 }

@@ -152,3 +152,21 @@ impl pallet_gym_emission::Config for Runtime {
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type WeightInfo = pallet_gym_emission::weights::SubstrateWeight<Runtime>;
 }
+
+parameter_types! {
+	/// The treasury: receives early-unstake penalties and slashes until a
+	/// treasury pallet lands. Its account is derived from `gym/trsy`.
+	pub const TreasuryPalletId: PalletId = PalletId(*b"gym/trsy");
+	/// The treasury's account id.
+	pub TreasuryAccount: AccountId = TreasuryPalletId::get().into_account_truncating();
+}
+
+impl pallet_tiered_staking::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	/// Penalties and slashes go to the treasury.
+	type SlashDestination = TreasuryAccount;
+	/// Up to 32 separately aged deposits per staker; later ones merge.
+	type MaxDeposits = ConstU32<32>;
+	type WeightInfo = pallet_tiered_staking::weights::SubstrateWeight<Runtime>;
+}

@@ -96,3 +96,28 @@ fn emission_schedule_command_prints_table_and_writes_svg() {
 	assert!(std::fs::read_to_string(&svg).unwrap().contains("<polyline"));
 	let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn committed_emission_plot_and_table_are_current() {
+	let dir = std::env::temp_dir().join(format!("gym-emission-docs-{}", std::process::id()));
+	std::fs::create_dir_all(&dir).unwrap();
+	let (svg, csv) = (dir.join("emission.svg"), dir.join("emission.csv"));
+	let out = std::process::Command::new(gym_e2e::node_binary())
+		.args(["emission-schedule", "--years", "5", "--svg"])
+		.arg(&svg)
+		.arg("--csv")
+		.arg(&csv)
+		.output()
+		.unwrap();
+	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs");
+	for (fresh, committed) in [(&svg, docs.join("emission.svg")), (&csv, docs.join("emission.csv"))] {
+		assert_eq!(
+			std::fs::read_to_string(fresh).unwrap(),
+			std::fs::read_to_string(&committed).unwrap(),
+			"{} is stale: regenerate it with `gym-node emission-schedule --years 5 --svg docs/emission.svg --csv docs/emission.csv`",
+			committed.display()
+		);
+	}
+	let _ = std::fs::remove_dir_all(&dir);
+}

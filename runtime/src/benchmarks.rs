@@ -1,0 +1,12 @@
+//! The pallets whose benchmarks `gym-node benchmark pallet` can run (only in
+//! a runtime built with `--features runtime-benchmarks`; see
+//! `scripts/bench.sh`).
+
+frame_benchmarking::define_benchmarks!(
+	[frame_system, SystemBench::<Runtime>]
+	[pallet_balances, Balances]
+	[pallet_timestamp, Timestamp]
+	[pallet_sudo, Sudo]
+	[pallet_gym_emission, GymEmission]
+	[pallet_tiered_staking, TieredStaking]
+);

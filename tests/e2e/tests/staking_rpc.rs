@@ -1,0 +1,143 @@
+//! Tiered staking on a dev node, through a real client: a stake reaches its
+//! tier, `gym_stakeInfo` reports it, an early unstake pays its 10% penalty to
+//! the treasury, and unstaking more than is staked fails with the pallet's
+//! named error.
+
+use std::time::Duration;
+
+use gym_e2e::{
+	subxt::{
+		dynamic::{self, Value},
+		ext::scale_value::{At, ValueDef},
+		rpcs::rpc_params,
+		OnlineClient, PolkadotConfig,
+	},
+	subxt_signer::sr25519,
+	Node,
+};
+use gym_primitives::{staking, GYM};
+use serde_json::Value as Json;
+
+fn planck(v: &Json) -> u128 {
+	v.as_str().expect("amounts are decimal strings").parse().expect("decimal")
+}
+
+/// `PalletId(*b"gym/trsy").into_account_truncating()`: "modl" ++ id ++ zeroes.
+fn treasury() -> [u8; 32] {
+	let mut a = [0u8; 32];
+	a[..4].copy_from_slice(b"modl");
+	a[4..12].copy_from_slice(b"gym/trsy");
+	a
+}
+
+async fn free_balance(api: &OnlineClient<PolkadotConfig>, who: [u8; 32]) -> u128 {
+	let at = api.at_current_block().await.unwrap();
+	let addr = dynamic::storage::<([u8; 32],), Value>("System", "Account");
+	match at.storage().try_fetch(addr, (who,)).await.unwrap() {
+		Some(v) => v.decode().unwrap().at("data").at("free").and_then(|f| f.as_u128()).unwrap(),
+		None => 0,
+	}
+}
+
+/// Submits `TieredStaking.<call>(amount)` signed by `who` and waits for it to
+/// be finalized; returns `(pallet, event, fields)` of its events, or the
+/// dispatch error's text.
+async fn submit(
+	api: &OnlineClient<PolkadotConfig>,
+	who: &sr25519::Keypair,
+	call: &str,
+	amount: u128,
+) -> Result<Vec<(String, String, Value)>, String> {
+	let tx = dynamic::transaction("TieredStaking", call, (amount,));
+	let progress = api
+		.at_current_block()
+		.await
+		.unwrap()
+		.transactions()
+		.sign_and_submit_then_watch_default(&tx, who)
+		.await
+		.map_err(|e| e.to_string())?;
+	let events = progress.wait_for_finalized_success().await.map_err(|e| e.to_string())?;
+	Ok(events
+		.iter()
+		.map(|ev| {
+			let ev = ev.unwrap();
+			let fields = ev.decode_fields_unchecked_as::<Value>().unwrap();
+			(ev.pallet_name().to_string(), ev.event_name().to_string(), fields)
+		})
+		.collect())
+}
+
+/// The name of the enum variant `v` holds, if it holds one.
+fn variant(v: Option<&Value>) -> Option<&str> {
+	match &v?.value {
+		ValueDef::Variant(var) => Some(var.name.as_str()),
+		_ => None,
+	}
+}
+
+fn find<'a>(events: &'a [(String, String, Value)], name: &str) -> &'a Value {
+	&events
+		.iter()
+		.find(|(p, e, _)| p == "TieredStaking" && e == name)
+		.unwrap_or_else(|| panic!("no TieredStaking.{name} in {events:?}"))
+		.2
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stake_reaches_its_tier_and_early_unstake_pays_the_treasury() {
+	let mut node = Node::spawn("staking", &["--dev", "--tmp"]);
+	let rpc = node.rpc().await;
+	node.wait_for_blocks(&rpc, 1, 0, Duration::from_secs(60)).await;
+	let api = OnlineClient::<PolkadotConfig>::from_insecure_url(node.ws_url()).await.unwrap();
+	let bob = sr25519::dev::bob();
+	let bob_ss58 = bob.public_key().to_account_id().to_string();
+
+	// Before staking: nothing, no tier.
+	let info: Json = rpc.request("gym_stakeInfo", rpc_params![&bob_ss58]).await.unwrap();
+	assert_eq!(planck(&info["stake"]), 0);
+	assert!(info["tier"].is_null(), "{info}");
+
+	// 50,000 GYM is exactly Gold.
+	let events = submit(&api, &bob, "stake", 50_000 * GYM).await.unwrap();
+	assert_eq!(find(&events, "Staked").at("amount").and_then(|v| v.as_u128()), Some(50_000 * GYM));
+	let changed = find(&events, "TierChanged");
+	assert_eq!(variant(changed.at("from")), Some("None"), "{changed:?}");
+	assert_eq!(variant(changed.at("to")), Some("Some"), "{changed:?}");
+	assert_eq!(variant(changed.at("to").at(0)), Some("Gold"), "{changed:?}");
+
+	let info: Json = rpc.request("gym_stakeInfo", rpc_params![&bob_ss58]).await.unwrap();
+	println!("gym_stakeInfo after staking: {info}");
+	assert_eq!(planck(&info["stake"]), 50_000 * GYM);
+	assert_eq!(info["tier"], "Gold");
+	assert_eq!(info["boostPerMille"], 1_500);
+	assert_eq!(planck(&info["boostedStake"]), 75_000 * GYM);
+	assert_eq!(planck(&info["penaltyIfUnstakedNow"]), 5_000 * GYM);
+	assert!(info["oldestStakedAt"].as_u64().unwrap() >= 1);
+
+	// Unstaking more than is staked: the named error, nothing changes.
+	let err = submit(&api, &bob, "unstake", 50_000 * GYM + 1).await.unwrap_err();
+	assert!(err.contains("NotEnoughStaked"), "{err}");
+
+	// An early unstake of 10,000 GYM pays 1,000 GYM to the treasury and drops
+	// Bob to Silver.
+	let treasury_before = free_balance(&api, treasury()).await;
+	let events = submit(&api, &bob, "unstake", 10_000 * GYM).await.unwrap();
+	let unstaked = find(&events, "Unstaked");
+	let penalty = staking::early_unstake_penalty(10_000 * GYM);
+	assert_eq!(penalty, 1_000 * GYM);
+	assert_eq!(unstaked.at("penalty").and_then(|v| v.as_u128()), Some(penalty));
+	assert_eq!(find(&events, "PenaltyPaid").at("amount").and_then(|v| v.as_u128()), Some(penalty));
+	assert_eq!(free_balance(&api, treasury()).await, treasury_before + penalty);
+
+	let info: Json = rpc.request("gym_stakeInfo", rpc_params![&bob_ss58]).await.unwrap();
+	assert_eq!(planck(&info["stake"]), 40_000 * GYM);
+	assert_eq!(info["tier"], "Silver");
+	assert_eq!(planck(&info["penaltyIfUnstakedNow"]), 4_000 * GYM);
+
+	// A malformed address is a JSON-RPC error, not a crash.
+	let bad = rpc.request::<Json>("gym_stakeInfo", rpc_params!["not-an-address"]).await;
+	assert!(bad.is_err(), "{bad:?}");
+
+	assert!(node.stop().success());
+}
