@@ -37,6 +37,22 @@ fn stake_deposits<T: Config>(who: &T::AccountId, deposits: u32) -> Result<(), Be
 	Ok(())
 }
 
+/// The most other stakers the benchmarks put beside the caller.
+pub const MAX_OTHER_STAKERS: u32 = crate::WEIGHT_STAKERS;
+
+/// `n` other accounts staking 1,000 GYM each. Every benchmark takes this as
+/// its component `n`: the cost of a call must not grow with the number of
+/// stakers (the pallet never iterates over them), and the generated weights
+/// show the slope in `n`.
+fn other_stakers<T: Config>(n: u32) -> Result<(), BenchmarkError> {
+	for i in 0..n {
+		let who: T::AccountId = account("staker", i, 0);
+		T::Currency::set_balance(&who, 2_000 * GYM);
+		Pallet::<T>::do_stake(&who, 1_000 * GYM)?;
+	}
+	Ok(())
+}
+
 /// Pays staker revenue in so that every staker has something pending.
 fn distribute<T: Config>() -> Result<(), BenchmarkError> {
 	let payer: T::AccountId = account("payer", 0, 0);
@@ -52,7 +68,8 @@ mod benchmarks {
 	/// A new deposit into a ledger one short of full, settling pending
 	/// revenue and crossing into the Diamond tier.
 	#[benchmark]
-	fn stake() -> Result<(), BenchmarkError> {
+	fn stake(n: Linear<0, MAX_OTHER_STAKERS>) -> Result<(), BenchmarkError> {
+		other_stakers::<T>(n)?;
 		let caller: T::AccountId = whitelisted_caller();
 		fund::<T>(&caller);
 		stake_deposits::<T>(&caller, T::MaxDeposits::get().saturating_sub(1))?;
@@ -72,7 +89,8 @@ mod benchmarks {
 	/// every deposit, the penalty is paid, revenue is settled and the tier
 	/// drops.
 	#[benchmark]
-	fn unstake() -> Result<(), BenchmarkError> {
+	fn unstake(n: Linear<0, MAX_OTHER_STAKERS>) -> Result<(), BenchmarkError> {
+		other_stakers::<T>(n)?;
 		let caller: T::AccountId = whitelisted_caller();
 		fund::<T>(&caller);
 		fund::<T>(&T::SlashDestination::get());
@@ -95,7 +113,8 @@ mod benchmarks {
 
 	/// Claiming settled and pending revenue; the ledger stays.
 	#[benchmark]
-	fn claim_staker_rewards() -> Result<(), BenchmarkError> {
+	fn claim_staker_rewards(n: Linear<0, MAX_OTHER_STAKERS>) -> Result<(), BenchmarkError> {
+		other_stakers::<T>(n)?;
 		let caller: T::AccountId = whitelisted_caller();
 		fund::<T>(&caller);
 		stake_deposits::<T>(&caller, T::MaxDeposits::get())?;
