@@ -750,20 +750,9 @@ fn nothing_is_minted_or_burned() {
 #[test]
 fn stake_info_reports_tier_age_revenue_and_penalty() {
 	ExtBuilder::default().build_and_execute(|| {
-		assert_eq!(
-			TieredStaking::stake_info(&ALICE),
-			StakeInfo {
-				stake: 0,
-				tier: None,
-				boost_per_mille: 0,
-				boosted_stake: 0,
-				oldest_staked_at: None,
-				weighted_age_blocks: 0,
-				pending_rewards: 0,
-				penalty_if_unstaked_now: 0,
-				now: 1,
-			}
-		);
+		let nothing = TieredStaking::stake_info(&ALICE);
+		assert_eq!(nothing, StakeInfo::nothing_staked(1));
+		assert_eq!((nothing.stake, nothing.tier, nothing.pending_rewards), (0, None, 0));
 		stake(ALICE, 20_000 * GYM); // block 1
 		run_to_block(101);
 		stake(ALICE, 30_000 * GYM); // Gold 1.5x: 75,000 GYM boosted

@@ -75,49 +75,44 @@ async fn emission_rpc_agrees_with_the_pure_schedule() {
 	let _: Value = rpc.request("gym_capReachedAt", rpc_params![]).await.unwrap();
 }
 
-#[test]
-fn emission_schedule_command_prints_table_and_writes_svg() {
-	let dir = std::env::temp_dir().join(format!("gym-emission-cli-{}", std::process::id()));
+/// Runs `gym-node emission-schedule --years <years>` writing SVG and CSV into
+/// a fresh directory; returns the printed table, the SVG and the CSV.
+fn emission_schedule_command(years: u32) -> (String, String, String) {
+	let dir = std::env::temp_dir().join(format!("gym-emission-{years}y-{}", std::process::id()));
 	std::fs::create_dir_all(&dir).unwrap();
-	let svg = dir.join("emission.svg");
-	let csv = dir.join("emission.csv");
+	let (svg, csv) = (dir.join("emission.svg"), dir.join("emission.csv"));
 	let out = std::process::Command::new(gym_e2e::node_binary())
-		.args(["emission-schedule", "--years", "3", "--svg"])
+		.args(["emission-schedule", "--years", &years.to_string(), "--svg"])
 		.arg(&svg)
 		.arg("--csv")
 		.arg(&csv)
 		.output()
 		.unwrap();
 	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-	let table = String::from_utf8(out.stdout).unwrap();
+	let read = |p: &std::path::Path| std::fs::read_to_string(p).unwrap();
+	let result = (String::from_utf8(out.stdout).unwrap(), read(&svg), read(&csv));
+	let _ = std::fs::remove_dir_all(&dir);
+	result
+}
+
+#[test]
+fn emission_schedule_command_prints_table_and_writes_svg() {
+	let (table, svg, csv) = emission_schedule_command(3);
 	assert!(table.contains("The hard cap is reached at block"), "{table}");
 	assert!(table.contains("(month 28)"), "{table}");
-	assert_eq!(std::fs::read_to_string(&csv).unwrap().lines().count(), 37);
-	assert!(std::fs::read_to_string(&svg).unwrap().contains("<polyline"));
-	let _ = std::fs::remove_dir_all(&dir);
+	assert_eq!(csv.lines().count(), 37);
+	assert!(svg.contains("<polyline"));
 }
 
 #[test]
 fn committed_emission_plot_and_table_are_current() {
-	let dir = std::env::temp_dir().join(format!("gym-emission-docs-{}", std::process::id()));
-	std::fs::create_dir_all(&dir).unwrap();
-	let (svg, csv) = (dir.join("emission.svg"), dir.join("emission.csv"));
-	let out = std::process::Command::new(gym_e2e::node_binary())
-		.args(["emission-schedule", "--years", "5", "--svg"])
-		.arg(&svg)
-		.arg("--csv")
-		.arg(&csv)
-		.output()
-		.unwrap();
-	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	let (_, svg, csv) = emission_schedule_command(5);
 	let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs");
-	for (fresh, committed) in [(&svg, docs.join("emission.svg")), (&csv, docs.join("emission.csv"))] {
+	for (fresh, name) in [(svg, "emission.svg"), (csv, "emission.csv")] {
 		assert_eq!(
-			std::fs::read_to_string(fresh).unwrap(),
-			std::fs::read_to_string(&committed).unwrap(),
-			"{} is stale: regenerate it with `gym-node emission-schedule --years 5 --svg docs/emission.svg --csv docs/emission.csv`",
-			committed.display()
+			fresh,
+			std::fs::read_to_string(docs.join(name)).unwrap(),
+			"docs/{name} is stale: regenerate it with `gym-node emission-schedule --years 5 --svg docs/emission.svg --csv docs/emission.csv`"
 		);
 	}
-	let _ = std::fs::remove_dir_all(&dir);
 }

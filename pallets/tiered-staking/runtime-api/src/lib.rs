@@ -85,17 +85,8 @@ mod tests {
 		};
 		let encoded = info.encode();
 		assert_eq!(StakeInfo::decode(&mut &encoded[..]), Ok(info));
-		let empty = StakeInfo {
-			stake: 0,
-			tier: None,
-			boost_per_mille: 0,
-			boosted_stake: 0,
-			oldest_staked_at: None,
-			weighted_age_blocks: 0,
-			pending_rewards: 0,
-			penalty_if_unstaked_now: 0,
-			now: 0,
-		};
+		let empty = StakeInfo::nothing_staked(0);
+		assert_eq!((empty.stake, empty.tier, empty.oldest_staked_at), (0, None, None));
 		assert_eq!(StakeInfo::decode(&mut &empty.encode()[..]), Ok(empty));
 	}
 }
