@@ -15,6 +15,7 @@ source "$(dirname "$0")/common.sh"
 declare -A PALLETS=(
 	[pallet_gym_emission]=pallets/gym-emission
 	[pallet_tiered_staking]=pallets/tiered-staking
+	[pallet_revenue_split]=pallets/revenue-split
 )
 STEPS="${STEPS:-50}"
 REPEAT="${REPEAT:-20}"

@@ -41,6 +41,11 @@ impl SubstrateCli for Cli {
 
 /// Parses the command line and runs it.
 pub fn run() -> sc_cli::Result<()> {
+	// GYM addresses (SS58 format 7385) are what RPC clients send and what
+	// `gym-node key` prints; without this the node refuses them.
+	sp_core::crypto::set_default_ss58_version(sp_core::crypto::Ss58AddressFormat::custom(
+		gym_primitives::SS58_PREFIX,
+	));
 	let cli = Cli::from_args();
 
 	match &cli.subcommand {
@@ -100,8 +105,9 @@ pub fn run() -> sc_cli::Result<()> {
 		Some(Subcommand::Benchmark(cmd)) => match cmd {
 			// Runs against the wasm runtime given with `--runtime` and its genesis
 			// presets, like frame-omni-bencher: no chain spec, no database.
-			frame_benchmarking_cli::BenchmarkCmd::Pallet(cmd) =>
-				cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(None),
+			frame_benchmarking_cli::BenchmarkCmd::Pallet(cmd) => {
+				cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(None)
+			}
 			_ => Err("gym-node supports only `benchmark pallet`".into()),
 		},
 		Some(Subcommand::ChainInfo(cmd)) => {

@@ -15,6 +15,7 @@ use jsonrpsee::{
 	RpcModule,
 };
 use pallet_gym_emission_runtime_api::{GymEmissionApi, MAX_SCHEDULE_POINTS};
+use pallet_revenue_split_runtime_api::RevenueSplitApi;
 use pallet_tiered_staking_runtime_api::TieredStakingApi;
 use sc_transaction_pool_api::TransactionPool;
 use serde::{Deserialize, Serialize};
@@ -114,6 +115,115 @@ pub struct StakeInfo {
 	pub at_block: u32,
 }
 
+/// Revenue per source, in planck.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevenueBySource {
+	/// Inference fees paid by gateways.
+	pub inference_fees: String,
+	/// Fine-tuning job payments.
+	pub fine_tuning: String,
+	/// Model marketplace fees.
+	pub marketplace_fees: String,
+	/// Priority-access subscriptions.
+	pub subscriptions: String,
+	/// The chain's transaction fees and tips.
+	pub transaction_fees: String,
+	/// The sum of the above.
+	pub total: String,
+}
+
+impl From<gym_primitives::revenue::RevenueBySource> for RevenueBySource {
+	fn from(r: gym_primitives::revenue::RevenueBySource) -> Self {
+		Self {
+			inference_fees: r.inference_fees.to_string(),
+			fine_tuning: r.fine_tuning.to_string(),
+			marketplace_fees: r.marketplace_fees.to_string(),
+			subscriptions: r.subscriptions.to_string(),
+			transaction_fees: r.transaction_fees.to_string(),
+			total: r.total().to_string(),
+		}
+	}
+}
+
+/// The revenue pot now (`gym_revenuePot`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevenuePot {
+	/// The period (mining epoch) collecting revenue.
+	pub period: u32,
+	/// Its last block: the pot is split in the next one.
+	pub period_end: u32,
+	/// Undistributed revenue, in planck.
+	pub pot: String,
+	/// Revenue received so far in this period.
+	pub income: RevenueBySource,
+	/// Miner revenue of closed periods not yet claimed, in planck.
+	pub owed_to_miners: String,
+	/// The miners' total contribution so far in this period.
+	pub period_points: String,
+}
+
+/// One account's miner revenue (`gym_pendingRevenue`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingRevenue {
+	/// Claimable now with `RevenueSplit.claim_miner_revenue`, in planck.
+	pub claimable: String,
+	/// The account's contribution in the open period.
+	pub period_points: String,
+}
+
+/// An account's access to a model (`gym_hasAccess`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessInfo {
+	/// Whether the account may use the model now.
+	pub has_access: bool,
+	/// The first block without access, or null if never bought.
+	pub expires_at: Option<u32>,
+}
+
+/// One closed distribution period (`gym_revenueHistory`), amounts in planck.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PeriodRevenue {
+	/// The period (mining epoch) index.
+	pub period: u32,
+	/// Revenue received in the period.
+	pub income: RevenueBySource,
+	/// The pot split at its end (income plus what earlier periods carried).
+	pub pot: String,
+	/// Set aside for the period's miners.
+	pub miners: String,
+	/// Shared among stakers.
+	pub stakers: String,
+	/// Paid to liquidity providers.
+	pub liquidity_providers: String,
+	/// Paid to the development fund.
+	pub development_fund: String,
+	/// Burned.
+	pub burned: String,
+	/// Left in the pot for the next period.
+	pub carried: String,
+}
+
+impl From<pallet_revenue_split_runtime_api::PeriodRevenue> for PeriodRevenue {
+	fn from(r: pallet_revenue_split_runtime_api::PeriodRevenue) -> Self {
+		Self {
+			period: r.period,
+			income: r.income.into(),
+			pot: r.pot.to_string(),
+			miners: r.miners.to_string(),
+			stakers: r.stakers.to_string(),
+			liquidity_providers: r.liquidity_providers.to_string(),
+			development_fund: r.development_fund.to_string(),
+			burned: r.burned.to_string(),
+			carried: r.carried.to_string(),
+		}
+	}
+}
+
 /// The `gym_*` JSON-RPC namespace.
 #[rpc(server, namespace = "gym")]
 pub trait GymApi {
@@ -148,6 +258,25 @@ pub trait GymApi {
 	/// address.
 	#[method(name = "stakeInfo")]
 	fn stake_info(&self, account: AccountId) -> RpcResult<StakeInfo>;
+
+	/// The revenue pot, the open period and what is owed to miners.
+	#[method(name = "revenuePot")]
+	fn revenue_pot(&self) -> RpcResult<RevenuePot>;
+
+	/// `account`'s miner revenue: claimable now, and its contribution in the
+	/// open period.
+	#[method(name = "pendingRevenue")]
+	fn pending_revenue(&self, account: AccountId) -> RpcResult<PendingRevenue>;
+
+	/// Whether `account` may use model `model_id` now (access bought with
+	/// `RevenueSplit.burn_for_access`), and until when.
+	#[method(name = "hasAccess")]
+	fn has_access(&self, account: AccountId, model_id: u32) -> RpcResult<AccessInfo>;
+
+	/// The last `periods` closed periods, newest first: income and where the
+	/// pot went.
+	#[method(name = "revenueHistory")]
+	fn revenue_history(&self, periods: u32) -> RpcResult<Vec<PeriodRevenue>>;
 }
 
 /// Implementation of [`GymApiServer`].
@@ -178,7 +307,9 @@ fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
 impl<C> GymApiServer for Gym<C>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
-	C::Api: GymEmissionApi<Block> + TieredStakingApi<Block, AccountId>,
+	C::Api: GymEmissionApi<Block>
+		+ TieredStakingApi<Block, AccountId>
+		+ RevenueSplitApi<Block, AccountId>,
 {
 	fn token_info(&self) -> RpcResult<TokenInfo> {
 		Ok(TokenInfo {
@@ -266,6 +397,40 @@ where
 			at_block: i.now,
 		})
 	}
+
+	fn revenue_pot(&self) -> RpcResult<RevenuePot> {
+		let best = self.client.info().best_hash;
+		let p = self.client.runtime_api().revenue_pot(best).map_err(runtime_error)?;
+		Ok(RevenuePot {
+			period: p.period,
+			period_end: p.period_end,
+			pot: p.pot.to_string(),
+			income: p.income.into(),
+			owed_to_miners: p.owed_to_miners.to_string(),
+			period_points: p.period_points.to_string(),
+		})
+	}
+
+	fn pending_revenue(&self, account: AccountId) -> RpcResult<PendingRevenue> {
+		let best = self.client.info().best_hash;
+		let p = self.client.runtime_api().pending_revenue(best, account).map_err(runtime_error)?;
+		Ok(PendingRevenue {
+			claimable: p.claimable.to_string(),
+			period_points: p.period_points.to_string(),
+		})
+	}
+
+	fn has_access(&self, account: AccountId, model_id: u32) -> RpcResult<AccessInfo> {
+		let best = self.client.info().best_hash;
+		let a = self.client.runtime_api().access(best, account, model_id).map_err(runtime_error)?;
+		Ok(AccessInfo { has_access: a.has_access, expires_at: a.expires_at })
+	}
+
+	fn revenue_history(&self, periods: u32) -> RpcResult<Vec<PeriodRevenue>> {
+		let best = self.client.info().best_hash;
+		let h = self.client.runtime_api().revenue_history(best, periods).map_err(runtime_error)?;
+		Ok(h.into_iter().map(Into::into).collect())
+	}
 }
 
 /// Builds the RPC module with every GYM-specific method.
@@ -283,6 +448,7 @@ where
 		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
 		+ GymEmissionApi<Block>
 		+ TieredStakingApi<Block, AccountId>
+		+ RevenueSplitApi<Block, AccountId>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 {

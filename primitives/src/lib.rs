@@ -10,6 +10,7 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub mod emission;
+pub mod revenue;
 pub mod staking;
 
 /// Balance of an account, in planck (1 GYM = 10^18 planck).
@@ -62,6 +63,9 @@ pub const DAYS: BlockNumber = HOURS * 24;
 pub const MONTH: BlockNumber = DAYS * 30;
 /// Blocks per tokenomics year (12 months = 5,184,000 blocks).
 pub const YEAR: BlockNumber = MONTH * 12;
+
+/// Identifies a model (training jobs, the marketplace, access grants).
+pub type ModelId = u32;
 
 /// The balance every well-known development account (Alice..Ferdie) gets at
 /// genesis on the dev and local chains: 1,000,000 GYM, enough for the Diamond

@@ -78,7 +78,8 @@ pub enum Tier {
 
 impl Tier {
 	/// Every tier, lowest first.
-	pub const ALL: [Tier; 5] = [Tier::Bronze, Tier::Silver, Tier::Gold, Tier::Platinum, Tier::Diamond];
+	pub const ALL: [Tier; 5] =
+		[Tier::Bronze, Tier::Silver, Tier::Gold, Tier::Platinum, Tier::Diamond];
 
 	/// The smallest stake (in planck) that reaches this tier.
 	pub const fn minimum(self) -> Balance {

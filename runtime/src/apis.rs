@@ -18,8 +18,9 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, BlockNumber, Executive, GymEmission, Grandpa, TieredStaking, InherentDataExt, Nonce, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, GymEmission, InherentDataExt,
+	Nonce, RevenueSplit, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
+	TieredStaking, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -214,6 +215,24 @@ impl_runtime_apis! {
 	impl pallet_tiered_staking_runtime_api::TieredStakingApi<Block, AccountId> for Runtime {
 		fn stake_info(who: AccountId) -> pallet_tiered_staking_runtime_api::StakeInfo {
 			TieredStaking::stake_info(&who)
+		}
+	}
+
+	impl pallet_revenue_split_runtime_api::RevenueSplitApi<Block, AccountId> for Runtime {
+		fn revenue_pot() -> pallet_revenue_split_runtime_api::RevenuePot {
+			RevenueSplit::revenue_pot()
+		}
+
+		fn pending_revenue(who: AccountId) -> pallet_revenue_split_runtime_api::PendingRevenue {
+			RevenueSplit::pending_revenue(&who)
+		}
+
+		fn access(who: AccountId, model: gym_primitives::ModelId) -> pallet_revenue_split_runtime_api::AccessInfo {
+			RevenueSplit::access(&who, model)
+		}
+
+		fn revenue_history(periods: u32) -> Vec<pallet_revenue_split_runtime_api::PeriodRevenue> {
+			RevenueSplit::revenue_history(periods)
 		}
 	}
 

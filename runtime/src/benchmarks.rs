@@ -9,4 +9,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_sudo, Sudo]
 	[pallet_gym_emission, GymEmission]
 	[pallet_tiered_staking, TieredStaking]
+	[pallet_revenue_split, RevenueSplit]
 );

@@ -19,6 +19,8 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+#[cfg(test)]
+mod tests;
 
 extern crate alloc;
 
@@ -178,4 +180,7 @@ mod runtime {
 
 	#[runtime::pallet_index(8)]
 	pub type TieredStaking = pallet_tiered_staking;
+
+	#[runtime::pallet_index(9)]
+	pub type RevenueSplit = pallet_revenue_split;
 }

@@ -237,7 +237,11 @@ pub mod pallet {
 		/// included and the cap applied: the curve of `gym_emissionSchedule`.
 		pub fn scheduled_cumulative(block: BlockNumber) -> Balance {
 			let genesis = GenesisIssuance::<T>::get();
-			genesis.saturating_add(emission::capped_cumulative(&Schedule::<T>::get(), block, genesis))
+			genesis.saturating_add(emission::capped_cumulative(
+				&Schedule::<T>::get(),
+				block,
+				genesis,
+			))
 		}
 
 		/// The first block at which the schedule reaches the hard cap.
@@ -292,7 +296,8 @@ pub mod pallet {
 			let new_total = minted.checked_add(amount).ok_or(Error::<T>::CapReached)?;
 			ensure!(new_total <= HARD_CAP, Error::<T>::CapReached);
 			let in_epoch = EpochMinted::<T>::get(epoch);
-			let new_in_epoch = in_epoch.checked_add(amount).ok_or(Error::<T>::EpochBudgetExceeded)?;
+			let new_in_epoch =
+				in_epoch.checked_add(amount).ok_or(Error::<T>::EpochBudgetExceeded)?;
 			ensure!(
 				new_in_epoch <= Self::scheduled_epoch_emission(epoch),
 				Error::<T>::EpochBudgetExceeded

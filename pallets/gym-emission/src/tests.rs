@@ -106,16 +106,14 @@ fn mint_reward_refuses_a_future_epoch() {
 #[test]
 fn mint_reward_never_passes_the_hard_cap() {
 	// Genesis leaves exactly 10 GYM under the cap.
-	ExtBuilder::default()
-		.balances(vec![(1, HARD_CAP - 10 * GYM)])
-		.build_and_execute(|| {
-			assert_eq!(GymEmission::remaining_budget(0), 10 * GYM);
-			assert_noop!(GymEmission::mint_reward(0, &7, 10 * GYM + 1), Error::<Test>::CapReached);
-			assert_ok!(GymEmission::mint_reward(0, &7, 10 * GYM));
-			assert_eq!(TotalMinted::<Test>::get(), HARD_CAP);
-			assert_eq!(GymEmission::remaining_budget(0), 0);
-			assert_noop!(GymEmission::mint_reward(0, &7, 1), Error::<Test>::CapReached);
-		});
+	ExtBuilder::default().balances(vec![(1, HARD_CAP - 10 * GYM)]).build_and_execute(|| {
+		assert_eq!(GymEmission::remaining_budget(0), 10 * GYM);
+		assert_noop!(GymEmission::mint_reward(0, &7, 10 * GYM + 1), Error::<Test>::CapReached);
+		assert_ok!(GymEmission::mint_reward(0, &7, 10 * GYM));
+		assert_eq!(TotalMinted::<Test>::get(), HARD_CAP);
+		assert_eq!(GymEmission::remaining_budget(0), 0);
+		assert_noop!(GymEmission::mint_reward(0, &7, 1), Error::<Test>::CapReached);
+	});
 }
 
 #[test]

@@ -315,10 +315,10 @@ pub mod pallet {
 				"no tier may boost below 1.0x"
 			);
 			assert!(
-				SlashReason::Downtime.default_fraction() <
-					SlashReason::InvalidDelta.default_fraction() &&
-					SlashReason::InvalidDelta.default_fraction() <
-						SlashReason::Malicious.default_fraction(),
+				SlashReason::Downtime.default_fraction()
+					< SlashReason::InvalidDelta.default_fraction()
+					&& SlashReason::InvalidDelta.default_fraction()
+						< SlashReason::Malicious.default_fraction(),
 				"slash fractions must ascend with the gravity of the reason"
 			);
 		}
@@ -394,11 +394,13 @@ pub mod pallet {
 					.ok_or("deposits overflow")?;
 				ensure!(sum == ledger.stake, "deposits do not add up to the stake");
 				ensure!(
-					T::Currency::balance_frozen(&FreezeReason::Staked.into(), &who) ==
-						ledger.stake,
+					T::Currency::balance_frozen(&FreezeReason::Staked.into(), &who) == ledger.stake,
 					"frozen amount != stake"
 				);
-				ensure!(ledger.reward_counter <= acc, "a reward counter is ahead of the accumulator");
+				ensure!(
+					ledger.reward_counter <= acc,
+					"a reward counter is ahead of the accumulator"
+				);
 				let ledger_owed = ledger
 					.unclaimed
 					.checked_add(Self::pending_of(&ledger, acc).map_err(|_| "pending overflows")?)

@@ -121,13 +121,11 @@ impl<MaxDeposits: Get<u32>> StakeLedger<MaxDeposits> {
 			Some(newest) if full || newest.staked_at >= now => {
 				newest.amount = newest.amount.checked_add(amount).ok_or(Overflow)?;
 				newest.staked_at = newest.staked_at.max(now);
-			},
+			}
 			_ => {
 				// Not full (or `MaxDeposits` is 0, which `integrity_test` forbids).
-				self.deposits
-					.try_push(Deposit { amount, staked_at: now })
-					.map_err(|_| Overflow)?;
-			},
+				self.deposits.try_push(Deposit { amount, staked_at: now }).map_err(|_| Overflow)?;
+			}
 		}
 		self.stake = stake;
 		Ok(())

@@ -4,10 +4,7 @@ use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
 	parameter_types,
-	traits::{
-		tokens::imbalance::ResolveTo, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8,
-		VariantCountOf,
-	},
+	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		ConstantMultiplier, Weight,
@@ -25,9 +22,9 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, GymEmission, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, EXISTENTIAL_DEPOSIT, SLOT_DURATION, VERSION,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, GymEmission, Hash, Nonce, PalletInfo,
+	RevenueSplit, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
+	RuntimeOrigin, RuntimeTask, System, TieredStaking, EXISTENTIAL_DEPOSIT, SLOT_DURATION, VERSION,
 };
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
@@ -115,15 +112,11 @@ impl pallet_balances::Config for Runtime {
 }
 
 parameter_types! {
-	/// Where transaction fees go until `pallet-revenue-split` takes them over:
-	/// the fee pot account, derived from this pallet id (`gym/fees`).
-	pub const FeePotPalletId: PalletId = PalletId(*b"gym/fees");
-	/// The fee pot's account id.
-	pub FeePotAccount: AccountId = FeePotPalletId::get().into_account_truncating();
 	/// Fee multiplier: constant (no congestion pricing yet).
 	pub FeeMultiplier: Multiplier = Multiplier::one();
 	/// 10^8 planck per unit of weight: the base fee of any transaction is about
-	/// 0.01 GYM, above the existential deposit, so the fee pot never loses a fee.
+	/// 0.01 GYM, above the existential deposit, so even the first fee can
+	/// open the revenue pot's account.
 	pub const WeightFeeFactor: Balance = 100_000_000;
 	/// 1 micro-GYM per byte of transaction.
 	pub const LengthFeeFactor: Balance = MICRO_GYM;
@@ -131,8 +124,8 @@ parameter_types! {
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	/// Fees (and tips) are paid into the fee pot account, never burned.
-	type OnChargeTransaction = FungibleAdapter<Balances, ResolveTo<FeePotAccount, Balances>>;
+	/// Fees (and tips) are revenue: they go into `RevenueSplit`'s pot.
+	type OnChargeTransaction = FungibleAdapter<Balances, RevenueSplit>;
 	type OperationalFeeMultiplier = ConstU8<5>;
 	type WeightToFee = ConstantMultiplier<Balance, WeightFeeFactor>;
 	type LengthToFee = ConstantMultiplier<Balance, LengthFeeFactor>;
@@ -169,4 +162,36 @@ impl pallet_tiered_staking::Config for Runtime {
 	/// Up to 32 separately aged deposits per staker; later ones merge.
 	type MaxDeposits = ConstU32<32>;
 	type WeightInfo = pallet_tiered_staking::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// The development fund: receives 15% of revenue. Account derived from
+	/// `gym/devf`.
+	pub const DevelopmentFundPalletId: PalletId = PalletId(*b"gym/devf");
+	/// The development fund's account id.
+	pub DevelopmentFundAccount: AccountId =
+		DevelopmentFundPalletId::get().into_account_truncating();
+	/// The liquidity providers' pot: receives 15% of revenue until liquidity
+	/// pools land. Account derived from `gym/lqty`.
+	pub const LiquidityPotPalletId: PalletId = PalletId(*b"gym/lqty");
+	/// The liquidity pot's account id.
+	pub LiquidityPotAccount: AccountId = LiquidityPotPalletId::get().into_account_truncating();
+}
+
+impl pallet_revenue_split::Config for Runtime {
+	type Currency = Balances;
+	type Emission = GymEmission;
+	/// 20% to stakers by boosted stake.
+	type Stakers = pallet_revenue_split::ToStakers<TieredStaking>;
+	type LiquidityProviders = pallet_revenue_split::ToAccount<LiquidityPotAccount, Balances>;
+	type DevelopmentFund = pallet_revenue_split::ToAccount<DevelopmentFundAccount, Balances>;
+	/// Model ids 0..65,536 until a model registry lands.
+	type Models = pallet_revenue_split::ModelIdsBelow<ConstU32<65_536>>;
+	/// Root (sudo) until governance lands.
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	/// 720 periods: 30 days of one-hour epochs (2 hours on the dev chain).
+	type MaxHistory = ConstU32<720>;
+	type WeightInfo = pallet_revenue_split::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_revenue_split::StakeWithTieredStaking<Runtime>;
 }

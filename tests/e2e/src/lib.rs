@@ -48,6 +48,8 @@ pub fn free_port() -> u16 {
 /// A running `gym-node` process.
 pub struct Node {
 	child: Option<Child>,
+	/// The arguments it was started with (before the port arguments).
+	args: Vec<String>,
 	/// JSON-RPC port (HTTP and WebSocket).
 	pub rpc_port: u16,
 	/// libp2p port.
@@ -60,24 +62,67 @@ pub struct Node {
 
 impl Node {
 	/// Starts `gym-node` with `args` plus free RPC, p2p and Prometheus ports.
+	/// `{dir}` in an argument is replaced by the node's own directory (e.g.
+	/// `--base-path {dir}/db`).
 	pub fn spawn(name: &str, args: &[&str]) -> Node {
 		let dir = std::env::temp_dir().join(format!("gym-e2e-{name}-{}", std::process::id()));
 		let _ = std::fs::remove_dir_all(&dir);
 		std::fs::create_dir_all(&dir).unwrap();
 		let (rpc_port, p2p_port, prometheus_port) = (free_port(), free_port(), free_port());
-		let log = std::fs::File::create(dir.join("node.log")).unwrap();
+		let args = args.iter().map(|a| a.replace("{dir}", &dir.display().to_string())).collect();
+		let mut node = Node { child: None, args, rpc_port, p2p_port, prometheus_port, dir };
+		node.start();
+		node
+	}
+
+	fn start(&mut self) {
+		let log = std::fs::OpenOptions::new()
+			.create(true)
+			.append(true)
+			.open(self.dir.join("node.log"))
+			.unwrap();
 		let child = Command::new(node_binary())
-			.args(args)
-			.args(["--rpc-port", &rpc_port.to_string()])
-			.args(["--port", &p2p_port.to_string()])
-			.args(["--prometheus-port", &prometheus_port.to_string()])
+			.args(&self.args)
+			.args(["--rpc-port", &self.rpc_port.to_string()])
+			.args(["--port", &self.p2p_port.to_string()])
+			.args(["--prometheus-port", &self.prometheus_port.to_string()])
 			.args(["--no-telemetry", "--no-mdns", "--rpc-cors", "all"])
 			.stdin(Stdio::null())
 			.stdout(log.try_clone().unwrap())
 			.stderr(log)
 			.spawn()
 			.expect("gym-node starts");
-		Node { child: Some(child), rpc_port, p2p_port, prometheus_port, dir }
+		self.child = Some(child);
+	}
+
+	/// Kills the node at once (SIGKILL: no clean shutdown).
+	pub fn kill(&mut self) {
+		let mut child = self.child.take().expect("node is running");
+		child.kill().unwrap();
+		child.wait().unwrap();
+	}
+
+	/// Starts the node again with the same arguments, ports and directory
+	/// (so it reopens its database when it has a `--base-path`).
+	pub fn restart(&mut self) {
+		assert!(self.child.is_none(), "node is still running");
+		self.start();
+	}
+
+	/// The libp2p address of the node with peer id `peer_id`.
+	pub fn multiaddr(&self, peer_id: &str) -> String {
+		format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer_id}", self.p2p_port)
+	}
+
+	/// The node's Prometheus metrics (`GET /metrics`).
+	pub fn metrics(&self) -> String {
+		use std::io::{Read, Write};
+		let mut s = std::net::TcpStream::connect(("127.0.0.1", self.prometheus_port))
+			.expect("prometheus endpoint listens");
+		write!(s, "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+		let mut body = String::new();
+		s.read_to_string(&mut body).unwrap();
+		body
 	}
 
 	/// The WebSocket URL of the node's JSON-RPC.
@@ -174,4 +219,67 @@ pub async fn heights(rpc: &RpcClient) -> (u64, u64) {
 	let fin: serde_json::Value =
 		rpc.request("chain_getHeader", rpc_params![fin_hash]).await.unwrap();
 	(hex_u64(&best["number"]), hex_u64(&fin["number"]))
+}
+
+/// A decoded event: `(pallet, event, fields)`.
+pub type Event = (String, String, subxt::dynamic::Value);
+
+/// The account of a pallet id: `PalletId(*id).into_account_truncating()`,
+/// that is "modl" ++ id ++ zeroes.
+pub fn pallet_account(id: &[u8; 8]) -> [u8; 32] {
+	let mut a = [0u8; 32];
+	a[..4].copy_from_slice(b"modl");
+	a[4..12].copy_from_slice(id);
+	a
+}
+
+/// `who`'s free balance at the best block, in planck.
+pub async fn free_balance(api: &subxt::OnlineClient<subxt::PolkadotConfig>, who: [u8; 32]) -> u128 {
+	use subxt::dynamic::{At, Value};
+	let at = api.at_current_block().await.unwrap();
+	let addr = subxt::dynamic::storage::<([u8; 32],), Value>("System", "Account");
+	match at.storage().try_fetch(addr, (who,)).await.unwrap() {
+		Some(v) => v.decode().unwrap().at("data").at("free").and_then(|f| f.as_u128()).unwrap(),
+		None => 0,
+	}
+}
+
+/// Signs `tx` with `who`, submits it and waits for it to be finalized;
+/// returns its events, or the dispatch error's text.
+pub async fn submit(
+	api: &subxt::OnlineClient<subxt::PolkadotConfig>,
+	who: &subxt_signer::sr25519::Keypair,
+	tx: &impl subxt::transactions::Payload,
+) -> Result<Vec<Event>, String> {
+	let progress = api
+		.at_current_block()
+		.await
+		.unwrap()
+		.transactions()
+		.sign_and_submit_then_watch_default(tx, who)
+		.await
+		.map_err(|e| e.to_string())?;
+	let events = progress.wait_for_finalized_success().await.map_err(|e| e.to_string())?;
+	Ok(events
+		.iter()
+		.map(|ev| {
+			let ev = ev.unwrap();
+			let fields = ev.decode_fields_unchecked_as::<subxt::dynamic::Value>().unwrap();
+			(ev.pallet_name().to_string(), ev.event_name().to_string(), fields)
+		})
+		.collect())
+}
+
+/// The fields of the first `pallet.name` event in `events`.
+pub fn find_event<'a>(events: &'a [Event], pallet: &str, name: &str) -> &'a subxt::dynamic::Value {
+	&events
+		.iter()
+		.find(|(p, e, _)| p == pallet && e == name)
+		.unwrap_or_else(|| panic!("no {pallet}.{name} in {events:?}"))
+		.2
+}
+
+/// Parses a `gym_*` RPC amount (a decimal string of planck).
+pub fn planck(v: &serde_json::Value) -> u128 {
+	v.as_str().expect("amounts are decimal strings").parse().expect("decimal")
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use gym_e2e::{
-	heights, hex_u64,
+	free_balance, heights, hex_u64,
 	subxt::{
 		dynamic::{self, Value},
 		ext::scale_value::At,
@@ -15,16 +15,14 @@ use gym_e2e::{
 	Node,
 };
 
-const GYM: u128 = 1_000_000_000_000_000_000;
+use gym_primitives::{EXISTENTIAL_DEPOSIT, GYM};
 
-async fn free_balance(api: &OnlineClient<PolkadotConfig>, who: [u8; 32]) -> u128 {
+/// `RevenueSplit.Totals.received`: all revenue ever credited to the pot.
+async fn revenue_received(api: &OnlineClient<PolkadotConfig>) -> u128 {
 	let at = api.at_current_block().await.unwrap();
-	let addr = dynamic::storage::<([u8; 32],), Value>("System", "Account");
-	match at.storage().try_fetch(addr, (who,)).await.unwrap() {
-		Some(v) => {
-			let v = v.decode().unwrap();
-			v.at("data").at("free").and_then(|f| f.as_u128()).expect("free balance")
-		}
+	let addr = dynamic::storage::<(), Value>("RevenueSplit", "Totals");
+	match at.storage().try_fetch(addr, ()).await.unwrap() {
+		Some(v) => v.decode().unwrap().at("received").and_then(|r| r.as_u128()).expect("received"),
 		None => 0,
 	}
 }
@@ -71,13 +69,6 @@ async fn dev_node_produces_finalizes_and_transfers_gym() {
 	// A signed Balances.transfer_keep_alive from Alice to a fresh account.
 	let alice = sr25519::dev::alice();
 	let fresh = sr25519::Keypair::from_uri(&"//GymE2EFresh".parse::<SecretUri>().unwrap()).unwrap();
-	let fee_pot: [u8; 32] = {
-		// PalletId(*b"gym/fees").into_account_truncating(): "modl" ++ id ++ zeroes.
-		let mut a = [0u8; 32];
-		a[..4].copy_from_slice(b"modl");
-		a[4..12].copy_from_slice(b"gym/fees");
-		a
-	};
 	let nonce: u64 = rpc
 		.request(
 			"system_accountNextIndex",
@@ -87,7 +78,7 @@ async fn dev_node_produces_finalizes_and_transfers_gym() {
 		.unwrap();
 	assert_eq!(nonce, 0);
 	let alice_before = free_balance(&api, alice.public_key().0).await;
-	let pot_before = free_balance(&api, fee_pot).await;
+	assert_eq!(revenue_received(&api).await, 0, "no fee was paid before");
 	assert_eq!(free_balance(&api, fresh.public_key().0).await, 0);
 
 	let amount = 10 * GYM;
@@ -127,8 +118,10 @@ async fn dev_node_produces_finalizes_and_transfers_gym() {
 
 	assert_eq!(free_balance(&api, fresh.public_key().0).await, amount);
 	assert_eq!(free_balance(&api, alice.public_key().0).await, alice_before - amount - fee);
-	// The fee is paid into the fee pot, not burned.
-	assert_eq!(free_balance(&api, fee_pot).await, pot_before + fee);
+	// The fee is revenue: it went into the revenue pot (the chain's first
+	// fee also opens the pot account with the existential deposit), never
+	// burned.
+	assert_eq!(revenue_received(&api).await, fee - EXISTENTIAL_DEPOSIT);
 
 	// A malformed extrinsic gets a JSON-RPC error, and blocks keep coming.
 	let err = rpc

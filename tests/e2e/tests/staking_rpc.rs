@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use gym_e2e::{
+	find_event, free_balance, pallet_account, planck, submit,
 	subxt::{
 		dynamic::{self, Value},
 		ext::scale_value::{At, ValueDef},
@@ -13,60 +14,10 @@ use gym_e2e::{
 		OnlineClient, PolkadotConfig,
 	},
 	subxt_signer::sr25519,
-	Node,
+	Event, Node,
 };
 use gym_primitives::{staking, GYM};
 use serde_json::Value as Json;
-
-fn planck(v: &Json) -> u128 {
-	v.as_str().expect("amounts are decimal strings").parse().expect("decimal")
-}
-
-/// `PalletId(*b"gym/trsy").into_account_truncating()`: "modl" ++ id ++ zeroes.
-fn treasury() -> [u8; 32] {
-	let mut a = [0u8; 32];
-	a[..4].copy_from_slice(b"modl");
-	a[4..12].copy_from_slice(b"gym/trsy");
-	a
-}
-
-async fn free_balance(api: &OnlineClient<PolkadotConfig>, who: [u8; 32]) -> u128 {
-	let at = api.at_current_block().await.unwrap();
-	let addr = dynamic::storage::<([u8; 32],), Value>("System", "Account");
-	match at.storage().try_fetch(addr, (who,)).await.unwrap() {
-		Some(v) => v.decode().unwrap().at("data").at("free").and_then(|f| f.as_u128()).unwrap(),
-		None => 0,
-	}
-}
-
-/// Submits `TieredStaking.<call>(amount)` signed by `who` and waits for it to
-/// be finalized; returns `(pallet, event, fields)` of its events, or the
-/// dispatch error's text.
-async fn submit(
-	api: &OnlineClient<PolkadotConfig>,
-	who: &sr25519::Keypair,
-	call: &str,
-	amount: u128,
-) -> Result<Vec<(String, String, Value)>, String> {
-	let tx = dynamic::transaction("TieredStaking", call, (amount,));
-	let progress = api
-		.at_current_block()
-		.await
-		.unwrap()
-		.transactions()
-		.sign_and_submit_then_watch_default(&tx, who)
-		.await
-		.map_err(|e| e.to_string())?;
-	let events = progress.wait_for_finalized_success().await.map_err(|e| e.to_string())?;
-	Ok(events
-		.iter()
-		.map(|ev| {
-			let ev = ev.unwrap();
-			let fields = ev.decode_fields_unchecked_as::<Value>().unwrap();
-			(ev.pallet_name().to_string(), ev.event_name().to_string(), fields)
-		})
-		.collect())
-}
 
 /// The name of the enum variant `v` holds, if it holds one.
 fn variant(v: Option<&Value>) -> Option<&str> {
@@ -76,12 +27,18 @@ fn variant(v: Option<&Value>) -> Option<&str> {
 	}
 }
 
-fn find<'a>(events: &'a [(String, String, Value)], name: &str) -> &'a Value {
-	&events
-		.iter()
-		.find(|(p, e, _)| p == "TieredStaking" && e == name)
-		.unwrap_or_else(|| panic!("no TieredStaking.{name} in {events:?}"))
-		.2
+fn find<'a>(events: &'a [Event], name: &str) -> &'a Value {
+	find_event(events, "TieredStaking", name)
+}
+
+/// Submits `TieredStaking.<call>(amount)` signed by `who`.
+async fn stake_call(
+	api: &OnlineClient<PolkadotConfig>,
+	who: &sr25519::Keypair,
+	call: &str,
+	amount: u128,
+) -> Result<Vec<Event>, String> {
+	submit(api, who, &dynamic::transaction("TieredStaking", call, (amount,))).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -99,7 +56,7 @@ async fn stake_reaches_its_tier_and_early_unstake_pays_the_treasury() {
 	assert!(info["tier"].is_null(), "{info}");
 
 	// 50,000 GYM is exactly Gold.
-	let events = submit(&api, &bob, "stake", 50_000 * GYM).await.unwrap();
+	let events = stake_call(&api, &bob, "stake", 50_000 * GYM).await.unwrap();
 	assert_eq!(find(&events, "Staked").at("amount").and_then(|v| v.as_u128()), Some(50_000 * GYM));
 	let changed = find(&events, "TierChanged");
 	assert_eq!(variant(changed.at("from")), Some("None"), "{changed:?}");
@@ -116,19 +73,19 @@ async fn stake_reaches_its_tier_and_early_unstake_pays_the_treasury() {
 	assert!(info["oldestStakedAt"].as_u64().unwrap() >= 1);
 
 	// Unstaking more than is staked: the named error, nothing changes.
-	let err = submit(&api, &bob, "unstake", 50_000 * GYM + 1).await.unwrap_err();
+	let err = stake_call(&api, &bob, "unstake", 50_000 * GYM + 1).await.unwrap_err();
 	assert!(err.contains("NotEnoughStaked"), "{err}");
 
 	// An early unstake of 10,000 GYM pays 1,000 GYM to the treasury and drops
 	// Bob to Silver.
-	let treasury_before = free_balance(&api, treasury()).await;
-	let events = submit(&api, &bob, "unstake", 10_000 * GYM).await.unwrap();
+	let treasury_before = free_balance(&api, pallet_account(b"gym/trsy")).await;
+	let events = stake_call(&api, &bob, "unstake", 10_000 * GYM).await.unwrap();
 	let unstaked = find(&events, "Unstaked");
 	let penalty = staking::early_unstake_penalty(10_000 * GYM);
 	assert_eq!(penalty, 1_000 * GYM);
 	assert_eq!(unstaked.at("penalty").and_then(|v| v.as_u128()), Some(penalty));
 	assert_eq!(find(&events, "PenaltyPaid").at("amount").and_then(|v| v.as_u128()), Some(penalty));
-	assert_eq!(free_balance(&api, treasury()).await, treasury_before + penalty);
+	assert_eq!(free_balance(&api, pallet_account(b"gym/trsy")).await, treasury_before + penalty);
 
 	let info: Json = rpc.request("gym_stakeInfo", rpc_params![&bob_ss58]).await.unwrap();
 	assert_eq!(planck(&info["stake"]), 40_000 * GYM);

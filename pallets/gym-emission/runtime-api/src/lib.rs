@@ -81,9 +81,7 @@ pub fn sample_blocks(from: BlockNumber, to: BlockNumber, points: u32) -> Vec<Blo
 		return alloc::vec![from];
 	}
 	let steps = points - 1;
-	(0..points)
-		.map(|i| from + (span * i / steps) as BlockNumber)
-		.collect()
+	(0..points).map(|i| from + (span * i / steps) as BlockNumber).collect()
 }
 
 #[cfg(test)]

@@ -1,0 +1,103 @@
+//! Tests of the composed runtime: real signed extrinsics applied by
+//! `Executive` on the dev genesis.
+
+use crate::{
+	genesis_config_presets::tests::build, Balances, BalancesCall, Executive, GymEmission,
+	RevenueSplit, Runtime, RuntimeCall, RuntimeEvent, SignedPayload, System, TieredStaking,
+	TxExtension, UncheckedExtrinsic, EXISTENTIAL_DEPOSIT, GYM,
+};
+use codec::Encode;
+use frame_support::traits::{fungible::Inspect, Hooks};
+use sp_core::Pair;
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::{generic::Era, MultiAddress, MultiSignature};
+
+fn balance(who: &crate::AccountId) -> u128 {
+	<Balances as Inspect<crate::AccountId>>::balance(who)
+}
+
+/// `call` signed by `signer` with nonce `nonce`, immortal, no tip.
+fn signed(call: RuntimeCall, signer: Sr25519Keyring, nonce: u32) -> UncheckedExtrinsic {
+	let tx_ext: TxExtension = (
+		frame_system::CheckNonZeroSender::new(),
+		frame_system::CheckSpecVersion::new(),
+		frame_system::CheckTxVersion::new(),
+		frame_system::CheckGenesis::new(),
+		frame_system::CheckEra::from(Era::Immortal),
+		frame_system::CheckNonce::from(nonce),
+		frame_system::CheckWeight::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::from(0),
+		frame_system::WeightReclaim::new(),
+	);
+	let payload = SignedPayload::new(call.clone(), tx_ext.clone()).expect("valid extension");
+	let signature = payload.using_encoded(|p| signer.pair().sign(p));
+	UncheckedExtrinsic::new_signed(
+		call,
+		MultiAddress::Id(signer.to_account_id()),
+		MultiSignature::Sr25519(signature),
+		tx_ext,
+	)
+}
+
+fn check_invariants() {
+	RevenueSplit::do_try_state().expect("revenue-split invariants hold");
+	TieredStaking::do_try_state().expect("staking invariants hold");
+	GymEmission::do_try_state().expect("emission invariants hold");
+}
+
+#[test]
+fn a_signed_transfer_pays_its_fee_into_the_revenue_pot_and_the_split_burns_a_tenth() {
+	build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let alice = Sr25519Keyring::Alice;
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let pot = RevenueSplit::account_id();
+		assert_eq!(balance(&pot), 0);
+		let alice_before = balance(&alice.to_account_id());
+		let issuance_before = <Balances as Inspect<crate::AccountId>>::total_issuance();
+
+		let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+			dest: MultiAddress::Id(bob),
+			value: 10 * GYM,
+		});
+		let outcome = Executive::apply_extrinsic(signed(call, alice, 0)).expect("valid");
+		assert!(outcome.is_ok(), "{outcome:?}");
+
+		let fee = alice_before - balance(&alice.to_account_id()) - 10 * GYM;
+		let paid = System::events().into_iter().find_map(|r| match r.event {
+			RuntimeEvent::TransactionPayment(
+				pallet_transaction_payment::Event::TransactionFeePaid { actual_fee, .. },
+			) => Some(actual_fee),
+			_ => None,
+		});
+		assert_eq!(paid, Some(fee));
+		assert!(fee > EXISTENTIAL_DEPOSIT && fee < GYM / 10, "fee {fee}");
+		// The fee is in the pot account, nothing was burned: the first fee's
+		// existential deposit opened the (empty) pot account.
+		assert_eq!(balance(&pot), fee);
+		assert_eq!(<Balances as Inspect<crate::AccountId>>::total_issuance(), issuance_before);
+		assert_eq!(pallet_revenue_split::Pot::<Runtime>::get(), fee - EXISTENTIAL_DEPOSIT);
+		assert_eq!(
+			pallet_revenue_split::PeriodIncome::<Runtime>::get().transaction_fees,
+			fee - EXISTENTIAL_DEPOSIT
+		);
+		check_invariants();
+
+		// Block 11 opens the dev chain's second 10-block period and splits
+		// the first: nobody staked or mined, so their 60% stays in the pot.
+		System::set_block_number(11);
+		RevenueSplit::on_initialize(11);
+		let record = pallet_revenue_split::History::<Runtime>::get(0).expect("period 0 closed");
+		let revenue = fee - EXISTENTIAL_DEPOSIT;
+		assert_eq!(record.income.transaction_fees, revenue);
+		assert_eq!(record.burned, revenue / 10);
+		assert_eq!(record.development_fund, revenue * 15 / 100);
+		assert_eq!((record.miners, record.stakers), (0, 0));
+		assert_eq!(pallet_gym_emission::TotalBurned::<Runtime>::get(), revenue / 10);
+		assert_eq!(
+			<Balances as Inspect<crate::AccountId>>::total_issuance(),
+			issuance_before - revenue / 10
+		);
+		check_invariants();
+	});
+}
