@@ -1,5 +1,5 @@
-//! Chain specifications of GYM chain: `dev` and `local`, built from the
-//! runtime's genesis presets, or any JSON file.
+//! Chain specifications of GYM chain: `dev`, `local` and `testnet`, built
+//! from the runtime's genesis presets, or any JSON file.
 
 use gym_primitives::{SS58_PREFIX, TOKEN_DECIMALS, TOKEN_SYMBOL};
 use sc_service::ChainType;
@@ -21,7 +21,12 @@ fn wasm() -> Result<&'static [u8], String> {
 	gym_runtime::WASM_BINARY.ok_or_else(|| "the runtime wasm was not built".to_string())
 }
 
-fn from_preset(name: &str, id: &str, chain_type: ChainType, preset: &str) -> Result<ChainSpec, String> {
+fn from_preset(
+	name: &str,
+	id: &str,
+	chain_type: ChainType,
+	preset: &str,
+) -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm()?, None)
 		.with_name(name)
 		.with_id(id)
@@ -52,17 +57,30 @@ pub fn local_chain_spec() -> Result<ChainSpec, String> {
 	)
 }
 
-/// Loads `dev`, `local` or a chain spec JSON file, with an error that names
+/// The test network: four validators (Alice, Bob, Charlie, Dave), 600-block
+/// epochs. `chain-specs/testnet.json` and `testnet-raw.json` are generated
+/// from it.
+pub fn testnet_chain_spec() -> Result<ChainSpec, String> {
+	from_preset(
+		"GYM Testnet",
+		"gym_testnet",
+		ChainType::Live,
+		gym_runtime::genesis_config_presets::TESTNET_RUNTIME_PRESET,
+	)
+}
+
+/// Loads `dev`, `local`, `testnet` or a chain spec JSON file, with an error that names
 /// the file when it cannot be read.
 pub fn load(id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
 	Ok(match id {
 		"dev" => Box::new(development_chain_spec()?),
 		"" | "local" => Box::new(local_chain_spec()?),
+		"testnet" => Box::new(testnet_chain_spec()?),
 		path => {
 			let file = std::path::PathBuf::from(path);
 			if !file.is_file() {
 				return Err(format!(
-					"chain spec '{path}' is neither 'dev', 'local' nor a readable file"
+					"chain spec '{path}' is neither 'dev', 'local', 'testnet' nor a readable file"
 				));
 			}
 			Box::new(

@@ -80,7 +80,12 @@ fn gym(planck: Balance) -> String {
 /// The table printed by the command.
 pub fn table(rows: &[MonthRow], genesis: Balance, cap_block: Option<BlockNumber>) -> String {
 	let mut s = String::new();
-	let _ = writeln!(s, "GYM emission schedule (genesis {} GYM, hard cap {} GYM)", gym(genesis), gym(HARD_CAP));
+	let _ = writeln!(
+		s,
+		"GYM emission schedule (genesis {} GYM, hard cap {} GYM)",
+		gym(genesis),
+		gym(HARD_CAP)
+	);
 	let _ = writeln!(
 		s,
 		"{:>5}  {:>10}  {:>10}  {:>22}  {:>22}  note",
@@ -111,18 +116,23 @@ pub fn table(rows: &[MonthRow], genesis: Balance, cap_block: Option<BlockNumber>
 	}
 	match cap_block {
 		Some(b) => {
-			let _ = writeln!(s, "The hard cap is reached at block {b} (month {}).", emission::month_of(b));
-		},
+			let _ = writeln!(
+				s,
+				"The hard cap is reached at block {b} (month {}).",
+				emission::month_of(b)
+			);
+		}
 		None => {
 			let _ = writeln!(s, "The hard cap is never reached.");
-		},
+		}
 	}
 	s
 }
 
 /// The CSV file: one line per month, amounts in planck.
 pub fn csv(rows: &[MonthRow]) -> String {
-	let mut s = String::from("month,first_block,last_block,minted_planck,cumulative_planck,halving_era\n");
+	let mut s =
+		String::from("month,first_block,last_block,minted_planck,cumulative_planck,halving_era\n");
 	for r in rows {
 		let _ = writeln!(
 			s,
@@ -136,7 +146,11 @@ pub fn csv(rows: &[MonthRow]) -> String {
 /// An SVG plot: cumulative emission (blue, left axis, up to the hard cap),
 /// monthly emission (orange bars, right axis), halvings (dashed grey lines)
 /// and the hard cap (red line, with a dot where it is reached).
-pub fn svg(rows: &[MonthRow], schedule: &EmissionSchedule, cap_block: Option<BlockNumber>) -> String {
+pub fn svg(
+	rows: &[MonthRow],
+	schedule: &EmissionSchedule,
+	cap_block: Option<BlockNumber>,
+) -> String {
 	let (w, h) = (960.0_f64, 540.0_f64);
 	let (left, right, top, bottom) = (90.0, 90.0, 50.0, 60.0);
 	let (pw, ph) = (w - left - right, h - top - bottom);
@@ -171,7 +185,9 @@ pub fn svg(rows: &[MonthRow], schedule: &EmissionSchedule, cap_block: Option<Blo
 	}
 	// Halvings.
 	let mut era_block = schedule.halving_interval as u64;
-	while schedule.halving_interval > 0 && era_block <= rows.last().map_or(0, |r| r.last_block) as u64 {
+	while schedule.halving_interval > 0
+		&& era_block <= rows.last().map_or(0, |r| r.last_block) as u64
+	{
 		let m = era_block as f64 / schedule.blocks_per_month as f64;
 		let _ = writeln!(
 			s,
@@ -193,11 +209,18 @@ pub fn svg(rows: &[MonthRow], schedule: &EmissionSchedule, cap_block: Option<Blo
 		y_cum(cap) + 15.0
 	);
 	// Cumulative curve.
-	let mut pts = format!("{:.1},{:.1}", x(0.0), y_cum(rows.first().map_or(0, |r| r.cumulative - r.minted) as f64));
+	let mut pts = format!(
+		"{:.1},{:.1}",
+		x(0.0),
+		y_cum(rows.first().map_or(0, |r| r.cumulative - r.minted) as f64)
+	);
 	for r in rows {
 		let _ = write!(pts, " {:.1},{:.1}", x(r.month as f64), y_cum(r.cumulative as f64));
 	}
-	let _ = writeln!(s, r##"<polyline points="{pts}" fill="none" stroke="#1f5fbf" stroke-width="2.5"/>"##);
+	let _ = writeln!(
+		s,
+		r##"<polyline points="{pts}" fill="none" stroke="#1f5fbf" stroke-width="2.5"/>"##
+	);
 	if let Some(b) = cap_block {
 		let m = b as f64 / schedule.blocks_per_month as f64;
 		if m <= months {

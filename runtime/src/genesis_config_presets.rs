@@ -1,7 +1,8 @@
-//! Genesis presets of GYM chain: `development` (one validator, Alice) and
-//! `local_testnet` (two validators, Alice and Bob).
+//! Genesis presets of GYM chain: `development` (one validator, Alice),
+//! `local_testnet` (two validators, Alice and Bob) and `testnet` (four
+//! validators, Alice, Bob, Charlie and Dave).
 //!
-//! Both endow exactly the six well-known development accounts (Alice, Bob,
+//! All three endow exactly the six well-known development accounts (Alice, Bob,
 //! Charlie, Dave, Eve, Ferdie) with [`DEV_ENDOWMENT`] each and nothing else;
 //! Alice is the sudo key. `docs/tokenomics.md` lists the allocation.
 
@@ -81,11 +82,31 @@ pub fn local_config_genesis() -> Value {
 	)
 }
 
+/// The name of the four-validator test network preset.
+pub const TESTNET_RUNTIME_PRESET: &str = "testnet";
+
+/// The `testnet` preset: Alice, Bob, Charlie and Dave author and finalize
+/// (GRANDPA needs 3 of the 4 to finalize), 600-block epochs.
+pub fn testnet_config_genesis() -> Value {
+	testnet_genesis(
+		vec![
+			authority((Sr25519Keyring::Alice, Ed25519Keyring::Alice)),
+			authority((Sr25519Keyring::Bob, Ed25519Keyring::Bob)),
+			authority((Sr25519Keyring::Charlie, Ed25519Keyring::Charlie)),
+			authority((Sr25519Keyring::Dave, Ed25519Keyring::Dave)),
+		],
+		dev_endowed_accounts(),
+		Sr25519Keyring::Alice.to_account_id(),
+		TESTNET_EPOCH_LENGTH,
+	)
+}
+
 /// The JSON of the preset `id`, if it exists.
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		TESTNET_RUNTIME_PRESET => testnet_config_genesis(),
 		_ => return None,
 	};
 	Some(
@@ -100,18 +121,20 @@ pub fn preset_names() -> Vec<PresetId> {
 	vec![
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+		PresetId::from(TESTNET_RUNTIME_PRESET),
 	]
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
 	use super::*;
 	use crate::{Balances, Runtime};
 	use frame_support::traits::fungible::Inspect;
 	use gym_primitives::HARD_CAP;
 	use sp_runtime::BuildStorage;
 
-	fn build(id: &str) -> sp_io::TestExternalities {
+	/// The externalities of the genesis preset `id`.
+	pub(crate) fn build(id: &str) -> sp_io::TestExternalities {
 		let json = get_preset(&PresetId::from(id)).expect("preset exists");
 		let patch: Value = serde_json::from_slice(&json).unwrap();
 		let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
@@ -175,6 +198,25 @@ mod tests {
 		build(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
 			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 2);
 			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 2);
+			assert_eq!(pallet_gym_emission::EpochLength::<Runtime>::get(), TESTNET_EPOCH_LENGTH);
+		});
+	}
+
+	#[test]
+	fn testnet_genesis_has_four_validators() {
+		build(TESTNET_RUNTIME_PRESET).execute_with(|| {
+			let aura = pallet_aura::Authorities::<Runtime>::get();
+			let expected: Vec<AuraId> = [
+				Sr25519Keyring::Alice,
+				Sr25519Keyring::Bob,
+				Sr25519Keyring::Charlie,
+				Sr25519Keyring::Dave,
+			]
+			.iter()
+			.map(|k| k.public().into())
+			.collect();
+			assert_eq!(aura.into_inner(), expected);
+			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 4);
 			assert_eq!(pallet_gym_emission::EpochLength::<Runtime>::get(), TESTNET_EPOCH_LENGTH);
 		});
 	}

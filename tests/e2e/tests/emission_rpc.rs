@@ -20,10 +20,8 @@ async fn emission_rpc_agrees_with_the_pure_schedule() {
 	let rpc = node.rpc().await;
 	let s = EmissionSchedule::gym();
 
-	let pts: Vec<Value> = rpc
-		.request("gym_emissionSchedule", rpc_params![0, 3 * MONTH, 4])
-		.await
-		.unwrap();
+	let pts: Vec<Value> =
+		rpc.request("gym_emissionSchedule", rpc_params![0, 3 * MONTH, 4]).await.unwrap();
 	assert_eq!(pts.len(), 4);
 	let blocks: Vec<u64> = pts.iter().map(|p| p["block"].as_u64().unwrap()).collect();
 	assert_eq!(blocks, vec![0, 432_000, 864_000, 1_296_000]);

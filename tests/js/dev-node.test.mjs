@@ -1,0 +1,138 @@
+// GYM chain through @polkadot/api (the library polkadot.js apps is built on):
+// a dev node's properties, metadata and constants; a signed call of each GYM
+// pallet with its events decoded; a module error decoded by name; and a
+// `gym_*` RPC method.
+//
+// Run by scripts/test.sh (`npm test` in tests/js); needs a built gym-node
+// ($GYM_NODE_BIN, or $CARGO_TARGET_DIR/release/gym-node, or target/release).
+
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+
+const GYM = 10n ** 18n;
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+function nodeBinary() {
+  const candidates = [
+    process.env.GYM_NODE_BIN,
+    process.env.CARGO_TARGET_DIR && join(process.env.CARGO_TARGET_DIR, 'release/gym-node'),
+    join(repo, 'target/release/gym-node'),
+  ].filter(Boolean);
+  const bin = candidates.find((p) => existsSync(p));
+  assert.ok(bin, `gym-node not found in ${candidates.join(', ')}: build it first`);
+  return bin;
+}
+
+function freePort() {
+  return new Promise((res) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+let node;
+let api;
+let provider;
+let logPath;
+
+before(async () => {
+  const [rpc, p2p, prom] = [await freePort(), await freePort(), await freePort()];
+  const dir = mkdtempSync(join(tmpdir(), 'gym-js-'));
+  logPath = join(dir, 'node.log');
+  const log = openSync(logPath, 'w');
+  node = spawn(nodeBinary(), [
+    '--dev', '--tmp', '--no-telemetry', '--no-mdns',
+    '--rpc-port', String(rpc), '--port', String(p2p), '--prometheus-port', String(prom),
+  ], { stdio: ['ignore', log, log] });
+  provider = new WsProvider(`ws://127.0.0.1:${rpc}`, 500);
+  api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false });
+  await api.isReady;
+}, { timeout: 120_000 });
+
+after(async () => {
+  await api?.disconnect();
+  node?.kill('SIGINT');
+});
+
+/** Signs and sends `tx`, resolves with its events once it is in a block. */
+function send(tx, signer) {
+  return new Promise((res, rej) => {
+    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+      if (status.isInBlock) res({ events, dispatchError });
+      if (status.isInvalid || status.isDropped) rej(new Error(`transaction ${status.type}`));
+    }).catch(rej);
+  });
+}
+
+function find(events, section, method) {
+  const found = events.find(({ event }) => event.section === section && event.method === method);
+  assert.ok(found, `no ${section}.${method} in ${events.map(({ event }) => `${event.section}.${event.method}`)}`);
+  return found.event;
+}
+
+test('chain properties, metadata and constants describe GYM', { timeout: 60_000 }, async () => {
+  const props = await api.rpc.system.properties();
+  assert.equal(props.tokenSymbol.unwrap()[0].toString(), 'GYM');
+  assert.equal(props.tokenDecimals.unwrap()[0].toNumber(), 18);
+  assert.equal(props.ss58Format.unwrap().toNumber(), 7385);
+
+  const pallets = api.runtimeMetadata.asLatest.pallets.map((p) => p.name.toString());
+  for (const name of ['System', 'Balances', 'GymEmission', 'TieredStaking', 'RevenueSplit']) {
+    assert.ok(pallets.includes(name), `${name} in ${pallets}`);
+  }
+  assert.equal(api.consts.balances.existentialDeposit.toBigInt(), GYM / 1000n);
+  assert.equal(api.consts.tieredStaking.maxDeposits.toNumber(), 32);
+  assert.equal(api.consts.revenueSplit.maxHistory.toNumber(), 720);
+});
+
+test('a signed call of each GYM pallet, its events and a module error decoded', { timeout: 180_000 }, async () => {
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 7385 });
+  const [alice, bob, charlie] = ['//Alice', '//Bob', '//Charlie'].map((s) => keyring.addFromUri(s));
+
+  // TieredStaking: 10,000 GYM is Silver.
+  let { events, dispatchError } = await send(api.tx.tieredStaking.stake(10_000n * GYM), bob);
+  assert.equal(dispatchError, undefined);
+  assert.equal(find(events, 'tieredStaking', 'Staked').data.amount.toBigInt(), 10_000n * GYM);
+  assert.equal(find(events, 'tieredStaking', 'TierChanged').data.to.unwrap().toString(), 'Silver');
+
+  // RevenueSplit: inference fees paid in, access bought by burning.
+  ({ events, dispatchError } = await send(api.tx.revenueSplit.payRevenue('InferenceFees', 25n * GYM), charlie));
+  assert.equal(dispatchError, undefined);
+  const paid = find(events, 'revenueSplit', 'RevenuePaid');
+  assert.equal(paid.data.source.toString(), 'InferenceFees');
+  assert.equal(paid.data.amount.toBigInt(), 25n * GYM);
+  ({ events } = await send(api.tx.revenueSplit.burnForAccess(3, GYM), charlie));
+  const bought = find(events, 'revenueSplit', 'AccessBought');
+  assert.equal(bought.data.model.toNumber(), 3);
+  const access = await provider.send('gym_hasAccess', [charlie.address, 3]);
+  assert.equal(access.hasAccess, true);
+  assert.equal(access.expiresAt, bought.data.expiresAt.toNumber());
+
+  // GymEmission: governance (sudo until governance lands) re-sets the schedule.
+  const schedule = await api.query.gymEmission.schedule();
+  ({ events } = await send(api.tx.sudo.sudo(api.tx.gymEmission.setSchedule(schedule)), alice));
+  assert.equal(find(events, 'sudo', 'Sudid').data.sudoResult.isOk, true);
+  find(events, 'gymEmission', 'ScheduleUpdated');
+
+  // A module error, decoded by name from the metadata.
+  ({ dispatchError } = await send(api.tx.tieredStaking.unstake(20_000n * GYM), bob));
+  assert.ok(dispatchError?.isModule, `expected a module error, got ${dispatchError}`);
+  const { section, name } = api.registry.findMetaError(dispatchError.asModule);
+  assert.equal(`${section}.${name}`, 'tieredStaking.NotEnoughStaked');
+
+  // A gym_ RPC method over the same connection.
+  const pot = await provider.send('gym_revenuePot', []);
+  assert.equal(typeof pot.pot, 'string');
+  assert.ok(BigInt(pot.pot) >= 0n);
+});
