@@ -152,6 +152,20 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// Burns `amount` from `who` (kept alive) and records it in the emission
+	/// pallet's `TotalBurned`; returns what was burned.
+	fn burn(who: &T::AccountId, amount: Balance) -> Result<Balance, DispatchError> {
+		let burned = T::Currency::burn_from(
+			who,
+			amount,
+			Preservation::Preserve,
+			Precision::Exact,
+			Fortitude::Polite,
+		)?;
+		T::Emission::note_burned(burned);
+		Ok(burned)
+	}
+
 	/// Splits the pot at the end of `period`: sets the miners' share aside,
 	/// pays the sinks, burns, records the period. O(1).
 	pub(crate) fn close_period(period: PeriodIndex) {
@@ -195,15 +209,8 @@ impl<T: Config> Pallet<T> {
 			shares.development_fund,
 		);
 		if shares.burn > 0 {
-			match T::Currency::burn_from(
-				&Self::account_id(),
-				shares.burn,
-				Preservation::Preserve,
-				Precision::Exact,
-				Fortitude::Polite,
-			) {
+			match Self::burn(&Self::account_id(), shares.burn) {
 				Ok(burned) => {
-					T::Emission::note_burned(burned);
 					record.burned = burned;
 					Self::deposit_event(Event::RevenueBurned { period, amount: burned });
 				}
@@ -268,17 +275,15 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_claim(who: &T::AccountId) -> DispatchResult {
-		let owed = MinerOwed::<T>::get(who)
-			.saturating_add(Self::unsettled(who).and_then(|(_, c)| c).map_or(0, |(p, _)| p));
-		ensure!(owed > 0, Error::<T>::NothingToClaim);
-		with_storage_layer(|| {
+		let owed = with_storage_layer(|| {
 			Self::settle(who);
+			let owed = MinerOwed::<T>::take(who);
+			ensure!(owed > 0, Error::<T>::NothingToClaim);
 			T::Currency::transfer(&Self::account_id(), who, owed, Preservation::Preserve)
 				.map_err(|_| Error::<T>::ClaimTransferFailed)?;
-			MinerOwed::<T>::remove(who);
 			MinerFunds::<T>::mutate(|f| *f = f.saturating_sub(owed));
 			Totals::<T>::mutate(|t| t.paid_out = t.paid_out.saturating_add(owed));
-			Ok::<_, DispatchError>(())
+			Ok::<_, DispatchError>(owed)
 		})?;
 		Self::deposit_event(Event::MinerRevenueClaimed { who: who.clone(), amount: owed });
 		Ok(())
@@ -301,15 +306,7 @@ impl<T: Config> Pallet<T> {
 		totals.burned_for_access =
 			totals.burned_for_access.checked_add(amount).ok_or(Error::<T>::ArithmeticOverflow)?;
 
-		T::Currency::burn_from(
-			who,
-			amount,
-			Preservation::Preserve,
-			Precision::Exact,
-			Fortitude::Polite,
-		)
-		.map_err(|_| Error::<T>::InsufficientBalance)?;
-		T::Emission::note_burned(amount);
+		Self::burn(who, amount).map_err(|_| Error::<T>::InsufficientBalance)?;
 		Totals::<T>::put(totals);
 		AccessGrants::<T>::insert(who, model, expires_at);
 		Self::deposit_event(Event::AccessBought { who: who.clone(), model, amount, expires_at });
@@ -395,9 +392,9 @@ impl<T: Config> OnUnbalanced<Credit<T::AccountId, T::Currency>> for Pallet<T> {
 			Ok(()) => Self::credit_income(RevenueSource::TransactionFees, amount, endowment),
 			Err(credit) => {
 				// Only when the empty pot account cannot take a fee below the
-				// existential deposit: the fee is burned, and said so.
-				drop(credit);
-				T::Emission::note_burned(amount);
+				// existential deposit: the emission pallet burns and records
+				// it, as it does the dust of reaped accounts.
+				T::Emission::on_unbalanced(credit);
 				Self::deposit_event(Event::FeesBurned { amount });
 			}
 		}
@@ -421,7 +418,7 @@ impl<T: Config> Pallet<T> {
 
 	/// `who`'s miner revenue.
 	pub fn pending_revenue(who: &T::AccountId) -> PendingRevenue {
-		let unsettled = Self::unsettled(who).and_then(|(_, c)| c).map_or(0, |(p, _)| p);
+		let unsettled = Self::unsettled(who).and_then(|(_, credit)| credit).map_or(0, |(p, _)| p);
 		let open = CurrentPeriod::<T>::get();
 		PendingRevenue {
 			claimable: MinerOwed::<T>::get(who).saturating_add(unsettled),

@@ -213,9 +213,14 @@ pub mod pallet {
 		type Currency: fungible::Inspect<Self::AccountId, Balance = Balance>
 			+ fungible::Mutate<Self::AccountId>
 			+ fungible::Balanced<Self::AccountId>;
-		/// The emission pallet: epochs (the distribution periods) and the
-		/// record of burned GYM.
-		type Emission: RewardMinter<Self::AccountId> + BurnTracker;
+		/// The emission pallet: epochs (the distribution periods), the
+		/// record of burned GYM, and the sink that burns and records a
+		/// dropped credit (a fee the empty pot cannot take).
+		type Emission: RewardMinter<Self::AccountId>
+			+ BurnTracker
+			+ frame_support::traits::OnUnbalanced<
+				frame_support::traits::fungible::Credit<Self::AccountId, Self::Currency>,
+			>;
 		/// Receives the stakers' share ([`ToStakers`] in the runtime).
 		type Stakers: RevenueSink<Self::AccountId>;
 		/// Receives the liquidity providers' share.
