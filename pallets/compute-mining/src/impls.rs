@@ -194,17 +194,21 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_create_job(origin: JobOrigin<T::AccountId>, spec: JobSpec) -> DispatchResult {
 		ensure!(
-			u32::from(spec.validations) >= u32::from(MinValidations::<T>::get()) &&
-				u32::from(spec.validations) <= T::MaxValidations::get() &&
-				spec.params.steps > 0 &&
-				spec.params.batch_size > 0,
+			u32::from(spec.validations) >= u32::from(MinValidations::<T>::get())
+				&& u32::from(spec.validations) <= T::MaxValidations::get()
+				&& spec.params.steps > 0
+				&& spec.params.batch_size > 0,
 			Error::<T>::BadJobSpec
 		);
 		ensure!(T::Models::contains(&spec.model), Error::<T>::UnknownModel);
 		let id = NextJobId::<T>::get();
 		let next = id.checked_add(1).ok_or(Error::<T>::ArithmeticOverflow)?;
 		if let JobOrigin::Customer(payer, price) = &origin {
-			T::Revenue::pay_revenue(payer, pallet_revenue_split::RevenueSource::FineTuning, *price)?;
+			T::Revenue::pay_revenue(
+				payer,
+				pallet_revenue_split::RevenueSource::FineTuning,
+				*price,
+			)?;
 		}
 		Jobs::<T>::insert(
 			id,
@@ -325,8 +329,14 @@ impl<T: Config> Pallet<T> {
 			let rejection = match judgement {
 				DeltaJudgement::Corrupt => Some(Rejection::Corrupt),
 				DeltaJudgement::Quality(validated)
-					if mining::overclaimed(delta.claimed, validated, T::QualityTolerance::get()) =>
-					Some(Rejection::Overclaimed { claimed: delta.claimed, validated }),
+					if mining::overclaimed(
+						delta.claimed,
+						validated,
+						T::QualityTolerance::get(),
+					) =>
+				{
+					Some(Rejection::Overclaimed { claimed: delta.claimed, validated })
+				}
 				DeltaJudgement::Quality(_) => None,
 			};
 			match (rejection, judgement) {
@@ -346,7 +356,7 @@ impl<T: Config> Pallet<T> {
 							Workers::<T>::insert(who, worker);
 						}
 					}
-				},
+				}
 				(None, DeltaJudgement::Quality(quality)) => {
 					delta.status = DeltaStatus::Accepted(quality);
 					job.accepted = job.accepted.saturating_add(1);
@@ -361,8 +371,8 @@ impl<T: Config> Pallet<T> {
 						round: delta.round,
 						quality,
 					});
-				},
-				(None, DeltaJudgement::Corrupt) => {},
+				}
+				(None, DeltaJudgement::Corrupt) => {}
 			}
 		}
 		Deltas::<T>::insert(job_id, who, delta);
@@ -497,7 +507,7 @@ impl<T: Config> Pallet<T> {
 			Some(closed) => {
 				Self::roll(who, closed);
 				EpochActivity { epoch, ..Default::default() }
-			},
+			}
 			None => EpochActivity { epoch, ..Default::default() },
 		}
 	}
@@ -547,7 +557,11 @@ impl<T: Config> Pallet<T> {
 
 	/// Mints `amount` of `epoch`'s reward to `who` and updates the epoch's
 	/// record. Returns the amount.
-	fn pay(who: &T::AccountId, epoch: EpochIndex, amount: Balance) -> Result<Balance, DispatchError> {
+	fn pay(
+		who: &T::AccountId,
+		epoch: EpochIndex,
+		amount: Balance,
+	) -> Result<Balance, DispatchError> {
 		if !amount.is_zero() {
 			T::Emission::mint_reward(epoch, who, amount)?;
 		}
@@ -595,7 +609,7 @@ impl<T: Config> Pallet<T> {
 					mining::hardware_multiplier(worker.and_then(|w| w.verified_class)),
 					mining::availability(activity.online, eligible),
 				)
-			},
+			}
 		};
 		let old = activity.unadjusted;
 		if new == old {

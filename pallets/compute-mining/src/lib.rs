@@ -145,10 +145,7 @@ pub mod pallet {
 	use super::*;
 	use frame_support::{pallet_prelude::*, traits::Contains};
 	use frame_system::pallet_prelude::*;
-	use gym_primitives::{
-		mining::SlotRange,
-		Balance, BlockNumber, ModelId,
-	};
+	use gym_primitives::{mining::SlotRange, Balance, BlockNumber, ModelId};
 	use sp_core::H256;
 
 	/// The in-code storage version.
@@ -223,8 +220,7 @@ pub mod pallet {
 
 	/// The worker each hardware hash backs (the sybil rule).
 	#[pallet::storage]
-	pub type HardwareOwners<T: Config> =
-		StorageMap<_, Identity, H256, T::AccountId, OptionQuery>;
+	pub type HardwareOwners<T: Config> = StorageMap<_, Identity, H256, T::AccountId, OptionQuery>;
 
 	/// How many workers wait in the assignment queue: (priority, normal).
 	#[pallet::storage]
@@ -316,7 +312,13 @@ pub mod pallet {
 		/// An orchestrator verified `worker`'s GPU class.
 		HardwareVerified { worker: T::AccountId, class: GpuClass },
 		/// `worker` submitted a delta for `job`'s `round`.
-		DeltaSubmitted { job: JobId, worker: T::AccountId, round: u32, hash: H256, claimed: Quality },
+		DeltaSubmitted {
+			job: JobId,
+			worker: T::AccountId,
+			round: u32,
+			hash: H256,
+			claimed: Quality,
+		},
 		/// `orchestrator` reported on `worker`'s delta.
 		DeltaValidated {
 			job: JobId,
@@ -515,7 +517,7 @@ pub mod pallet {
 					} else {
 						JobOrigin::Customer(who, T::FineTuningPrice::get())
 					}
-				},
+				}
 			};
 			Self::do_create_job(job_origin, spec)
 		}
@@ -524,7 +526,11 @@ pub mod pallet {
 		/// Silver-or-above worker waits, no lower-tier worker is assigned.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::assign_job(WEIGHT_WORKERS))]
-		pub fn assign_job(origin: OriginFor<T>, job_id: JobId, worker: T::AccountId) -> DispatchResult {
+		pub fn assign_job(
+			origin: OriginFor<T>,
+			job_id: JobId,
+			worker: T::AccountId,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::ensure_orchestrator(&who)?;
 			Self::do_assign(job_id, &worker)
@@ -565,7 +571,10 @@ pub mod pallet {
 		/// required number judges the delta (accepted, or rejected and the
 		/// worker slashed 5%).
 		#[pallet::call_index(8)]
-		#[pallet::weight(T::WeightInfo::validate_checkpoint(WEIGHT_WORKERS))]
+		#[pallet::weight(
+			T::WeightInfo::validate_checkpoint(WEIGHT_WORKERS)
+				.max(T::WeightInfo::validate_checkpoint_reject(WEIGHT_WORKERS))
+		)]
 		pub fn validate_checkpoint(
 			origin: OriginFor<T>,
 			job_id: JobId,
@@ -583,7 +592,11 @@ pub mod pallet {
 		/// from. Orchestrators only; the round needs an accepted delta.
 		#[pallet::call_index(9)]
 		#[pallet::weight(T::WeightInfo::complete_round())]
-		pub fn complete_round(origin: OriginFor<T>, job_id: JobId, checkpoint: H256) -> DispatchResult {
+		pub fn complete_round(
+			origin: OriginFor<T>,
+			job_id: JobId,
+			checkpoint: H256,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::ensure_orchestrator(&who)?;
 			Self::do_complete_round(job_id, checkpoint)

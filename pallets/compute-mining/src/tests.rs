@@ -223,10 +223,7 @@ fn a_registered_worker_keeps_bronze_until_it_deregisters() {
 			TieredStaking::unstake(RuntimeOrigin::signed(1), Tier::Silver.minimum() - keep + 1),
 			pallet_tiered_staking::Error::<Test>::StakeRequired
 		);
-		assert_ok!(TieredStaking::unstake(
-			RuntimeOrigin::signed(1),
-			Tier::Silver.minimum() - keep
-		));
+		assert_ok!(TieredStaking::unstake(RuntimeOrigin::signed(1), Tier::Silver.minimum() - keep));
 		assert_ok!(ComputeMining::deregister_worker(RuntimeOrigin::signed(1)));
 		assert!(HardwareOwners::<Test>::get(hw(1)).is_none());
 		assert_eq!(Waiting::<Test>::get(), (0, 0));
@@ -522,7 +519,10 @@ fn rewards_follow_the_formula_with_difficulty_one() {
 		validate(11, job, 1, delta(1), report(3 * MICRO, 3 * MICRO - 10_000, true, true));
 		validate(11, job, 2, delta(2), report_of_quality(100_000));
 		validate(11, job, 3, delta(3), report(3 * MICRO, 3 * MICRO, false, false));
-		assert_noop!(ComputeMining::heartbeat(RuntimeOrigin::signed(1)), Error::<Test>::HeartbeatAlreadySent);
+		assert_noop!(
+			ComputeMining::heartbeat(RuntimeOrigin::signed(1)),
+			Error::<Test>::HeartbeatAlreadySent
+		);
 		for slot in 1..10 {
 			next_slot();
 			heartbeat(1);
@@ -532,8 +532,14 @@ fn rewards_follow_the_formula_with_difficulty_one() {
 			}
 		}
 		let pending = ComputeMining::pending_rewards(&1);
-		assert_eq!((pending.accruing, pending.online_slots, pending.quality), (1_950 * GYM, 10, Some(300_000)));
-		assert_noop!(ComputeMining::claim_rewards(RuntimeOrigin::signed(1)), Error::<Test>::NothingToClaim);
+		assert_eq!(
+			(pending.accruing, pending.online_slots, pending.quality),
+			(1_950 * GYM, 10, Some(300_000))
+		);
+		assert_noop!(
+			ComputeMining::claim_rewards(RuntimeOrigin::signed(1)),
+			Error::<Test>::NothingToClaim
+		);
 
 		run_to_epoch(1);
 		let budget = GymEmission::scheduled_epoch_emission(0);
@@ -567,7 +573,11 @@ fn difficulty_scales_rewards_into_the_epoch_budget() {
 		let job = create_job(1);
 		for w in 1..=5 {
 			worker(w, Tier::Diamond, GpuClass::H100);
-			assert_ok!(ComputeMining::verify_hardware(RuntimeOrigin::signed(11), w, GpuClass::H100));
+			assert_ok!(ComputeMining::verify_hardware(
+				RuntimeOrigin::signed(11),
+				w,
+				GpuClass::H100
+			));
 			assign(11, job, w);
 			submit(w, job, delta(w as u8), 0);
 			let q = if w == 5 { 0 } else { 2_000_000 };
@@ -625,7 +635,10 @@ fn rewards_of_several_epochs_are_claimed_at_once_and_the_oldest_paid_when_full()
 		assert_eq!(staked_and_free, ENDOWMENT + 3_000 * GYM);
 		assert_eq!(claim(1), 4_000 * GYM);
 		assert_eq!(Earned::<Test>::get(1).unwrap().total, 7_000 * GYM);
-		assert_noop!(ComputeMining::claim_rewards(RuntimeOrigin::signed(1)), Error::<Test>::NothingToClaim);
+		assert_noop!(
+			ComputeMining::claim_rewards(RuntimeOrigin::signed(1)),
+			Error::<Test>::NothingToClaim
+		);
 	});
 }
 
@@ -694,15 +707,17 @@ fn a_malicious_worker_loses_half_its_stake_and_its_registration() {
 			ComputeMining::report_malicious(RuntimeOrigin::signed(11), 1, H256::zero()),
 			BadOrigin
 		);
-		assert_ok!(ComputeMining::report_malicious(RuntimeOrigin::root(), 1, H256::repeat_byte(66)));
+		assert_ok!(ComputeMining::report_malicious(
+			RuntimeOrigin::root(),
+			1,
+			H256::repeat_byte(66)
+		));
 		assert_eq!(staked(1), Tier::Gold.minimum() / 2);
 		assert!(Workers::<Test>::get(1).is_none());
 		assert!(HardwareOwners::<Test>::get(hw(1)).is_none());
 		assert_eq!(Jobs::<Test>::get(job).unwrap().workers, 0);
-		assert!(events().contains(&Event::WorkerDeregistered {
-			worker: 1,
-			reason: Deregistration::Malicious
-		}));
+		assert!(events()
+			.contains(&Event::WorkerDeregistered { worker: 1, reason: Deregistration::Malicious }));
 		assert_noop!(
 			ComputeMining::report_malicious(RuntimeOrigin::root(), 1, H256::zero()),
 			Error::<Test>::NotWorker

@@ -60,15 +60,7 @@ pub enum DeltaStatus {
 
 /// The delta a worker submitted for a job's round, with its reports.
 #[derive(
-	Clone,
-	Debug,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 #[scale_info(skip_type_params(MaxValidations))]
 pub struct DeltaRecord<AccountId, MaxValidations: Get<u32>> {

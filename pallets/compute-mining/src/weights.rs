@@ -23,6 +23,7 @@ pub trait WeightInfo {
 	fn verify_hardware() -> Weight;
 	fn submit_delta(n: u32, ) -> Weight;
 	fn validate_checkpoint(n: u32, ) -> Weight;
+	fn validate_checkpoint_reject(n: u32, ) -> Weight;
 	fn complete_round() -> Weight;
 	fn claim_rewards(u: u32, ) -> Weight;
 	fn report_downtime() -> Weight;
@@ -75,6 +76,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	fn validate_checkpoint(_n: u32, ) -> Weight {
+		Weight::from_parts(200_000_000, 10_000)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
+	}
+	fn validate_checkpoint_reject(_n: u32, ) -> Weight {
 		Weight::from_parts(200_000_000, 10_000)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
@@ -154,6 +160,11 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn validate_checkpoint(_n: u32, ) -> Weight {
+		Weight::from_parts(200_000_000, 10_000)
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
+			.saturating_add(ParityDbWeight::get().writes(10_u64))
+	}
+	fn validate_checkpoint_reject(_n: u32, ) -> Weight {
 		Weight::from_parts(200_000_000, 10_000)
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
