@@ -52,10 +52,9 @@ async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 	let worker_ss58 = worker.public_key().to_account_id().to_string();
 
 	let stake = |amount: u128| dynamic::transaction("TieredStaking", "stake", (amount,));
-	let (a, b) = tokio::join!(
-		submit(&api, &worker, &stake(10_000 * GYM)),
-		submit(&api, &orchestrator, &stake(50_000 * GYM)),
-	);
+	let (silver, gold) = (stake(10_000 * GYM), stake(50_000 * GYM));
+	let (a, b) =
+		tokio::join!(submit(&api, &worker, &silver), submit(&api, &orchestrator, &gold));
 	a.unwrap();
 	b.unwrap();
 
