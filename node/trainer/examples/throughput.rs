@@ -20,7 +20,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 	let mut losses = Vec::new();
 	let started = Instant::now();
-	let out = train_round(model_id, dataset_seed, &base, &cfg, |step, loss| losses.push((step, loss)))?;
+	let out =
+		train_round(model_id, dataset_seed, &base, &cfg, |step, loss| losses.push((step, loss)))?;
 	let total = started.elapsed();
 	let r = out.report;
 	println!("round time: {:.3} s (training + miner's evaluation)", total.as_secs_f64());

@@ -27,7 +27,8 @@ pub fn aggregate(base: &Checkpoint, deltas: &[DeltaBytes]) -> Result<Checkpoint,
 		.iter()
 		.enumerate()
 		.map(|(index, bytes)| {
-			decode_delta(base, bytes, None).map_err(|source| TrainerError::BadDelta { index, source })
+			decode_delta(base, bytes, None)
+				.map_err(|source| TrainerError::BadDelta { index, source })
 		})
 		.collect::<Result<Vec<_>, _>>()?;
 	let mut column = Vec::with_capacity(decoded.len());
@@ -84,7 +85,7 @@ mod tests {
 	fn median_of_one_delta_is_that_delta() {
 		let base = initial_checkpoint(0, 1).unwrap();
 		let d = delta_filled(&base, |t, k| (t * 1000 + k) as f32 * 1e-4);
-		let out = aggregate(&base, &[d.clone()]).unwrap();
+		let out = aggregate(&base, std::slice::from_ref(&d)).unwrap();
 		let delta = Checkpoint::from_bytes(0, &d).unwrap();
 		assert_eq!(out, base.plus(&delta).unwrap());
 	}

@@ -72,11 +72,8 @@ impl Checkpoint {
 	/// The canonical safetensors encoding.
 	pub fn to_bytes(&self) -> Vec<u8> {
 		let spec = self.spec();
-		let raw: Vec<Vec<u8>> = self
-			.tensors
-			.iter()
-			.map(|t| t.iter().flat_map(|v| v.to_le_bytes()).collect())
-			.collect();
+		let raw: Vec<Vec<u8>> =
+			self.tensors.iter().map(|t| t.iter().flat_map(|v| v.to_le_bytes()).collect()).collect();
 		let views = spec.tensor_shapes().into_iter().zip(&raw).map(|((name, shape), bytes)| {
 			let view = TensorView::new(Dtype::F32, shape, bytes)
 				.expect("lengths match the spec by construction; qed");

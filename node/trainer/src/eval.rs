@@ -228,15 +228,7 @@ impl Mlp {
 			c.tensors().iter().map(|t| t.iter().map(|&v| f64::from(v)).collect()).collect();
 		let mut it = t.into_iter();
 		let mut next = || it.next().unwrap_or_default();
-		Mlp {
-			spec: *spec,
-			b1: next(),
-			w1: next(),
-			b2: next(),
-			w2: next(),
-			b3: next(),
-			w3: next(),
-		}
+		Mlp { spec: *spec, b1: next(), w1: next(), b2: next(), w2: next(), b3: next(), w3: next() }
 	}
 
 	fn forward(&self, x: &[f32]) -> Activations {
@@ -302,9 +294,9 @@ impl Mlp {
 			}
 		}
 		let x_sq = x.iter().fold(0.0, |acc, &v| acc + f64::from(v) * f64::from(v));
-		let sq = (sum_squares(&a.h2) + 1.0) * sum_squares(&d3) +
-			(sum_squares(&a.h1) + 1.0) * sum_squares(&d2) +
-			(x_sq + 1.0) * sum_squares(&d1);
+		let sq = (sum_squares(&a.h2) + 1.0) * sum_squares(&d3)
+			+ (sum_squares(&a.h1) + 1.0) * sum_squares(&d2)
+			+ (x_sq + 1.0) * sum_squares(&d1);
 		libm::sqrt(sq)
 	}
 

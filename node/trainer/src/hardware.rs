@@ -129,9 +129,10 @@ fn parse_cpuinfo(text: &str) -> (String, u32) {
 		let (key, value) = (key.trim(), value.trim());
 		match key {
 			"processor" => cores = cores.saturating_add(1),
-			"model name" | "Hardware" | "Model" if model.is_none() && !value.is_empty() =>
-				model = Some(value.to_string()),
-			_ => {},
+			"model name" | "Hardware" | "Model" if model.is_none() && !value.is_empty() => {
+				model = Some(value.to_string())
+			}
+			_ => {}
 		}
 	}
 	(model.unwrap_or_else(|| "unknown".into()), cores)

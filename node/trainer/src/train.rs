@@ -173,7 +173,8 @@ pub fn train_round(
 		.iter()
 		.map(|v| v.as_tensor().flatten_all()?.to_vec1::<f32>())
 		.collect::<Result<Vec<_>, candle_core::Error>>()?;
-	let new = Checkpoint::from_tensors(model_id, new_tensors).map_err(|_| TrainerError::Diverged)?;
+	let new =
+		Checkpoint::from_tensors(model_id, new_tensors).map_err(|_| TrainerError::Diverged)?;
 	let delta_bytes = new.minus(base).to_bytes();
 	let delta_hash = blake2_256(&delta_bytes);
 	// Measure exactly what a validator will: decode the uploaded bytes, then evaluate.
@@ -195,7 +196,8 @@ pub fn train_round(
 /// `relu(relu(x·W1 + b1)·W2 + b2)·W3 + b3`, with `vars` in canonical tensor order
 /// (`l1.bias, l1.weight, l2.bias, l2.weight, l3.bias, l3.weight`).
 fn forward(vars: &[Var], x: &Tensor) -> Result<Tensor, candle_core::Error> {
-	let layer = |x: &Tensor, b: &Var, w: &Var| x.matmul(w.as_tensor())?.broadcast_add(b.as_tensor());
+	let layer =
+		|x: &Tensor, b: &Var, w: &Var| x.matmul(w.as_tensor())?.broadcast_add(b.as_tensor());
 	let h1 = layer(x, &vars[0], &vars[1])?.relu()?;
 	let h2 = layer(&h1, &vars[2], &vars[3])?.relu()?;
 	layer(&h2, &vars[4], &vars[5])

@@ -2,8 +2,8 @@
 //! aggregates.
 
 use gym_trainer::{
-	aggregate, blake2_256, claimed_quality_micro, evaluate_delta, initial_checkpoint,
-	train_round, Checkpoint, DeltaError, RoundOutcome, TrainConfig,
+	aggregate, blake2_256, claimed_quality_micro, evaluate_delta, initial_checkpoint, train_round,
+	Checkpoint, DeltaError, RoundOutcome, TrainConfig,
 };
 use std::sync::OnceLock;
 
@@ -13,7 +13,13 @@ const DATASET_SEED: u64 = 2026;
 /// A short round (debug builds run candle slowly); the default config is measured by the
 /// `throughput` example.
 fn cfg(seed: u64) -> TrainConfig {
-	TrainConfig { steps: 120, batch_size: 32, learning_rate_micro: 20_000, weight_decay_micro: 100, seed }
+	TrainConfig {
+		steps: 120,
+		batch_size: 32,
+		learning_rate_micro: 20_000,
+		weight_decay_micro: 100,
+		seed,
+	}
 }
 
 fn base() -> Checkpoint {
@@ -29,8 +35,9 @@ fn round() -> &'static RoundOutcome {
 #[test]
 fn training_reduces_training_and_validation_loss() {
 	let mut seen = Vec::new();
-	let out = train_round(MODEL, DATASET_SEED, &base(), &cfg(8), |step, loss| seen.push((step, loss)))
-		.unwrap();
+	let out =
+		train_round(MODEL, DATASET_SEED, &base(), &cfg(8), |step, loss| seen.push((step, loss)))
+			.unwrap();
 	let r = out.report;
 	assert!(r.loss_after < 0.8 * r.loss_before, "{r:?}");
 	assert!(r.val_loss_after < r.val_loss_before, "{r:?}");
@@ -74,8 +81,9 @@ fn cpu_training_is_repeatable() {
 	let again = train_round(MODEL, DATASET_SEED, &base(), &cfg(7), |_, _| {}).unwrap();
 	assert_eq!(again.delta_hash, round().delta_hash);
 	// A different mini-batch seed gives a different delta.
-	let other = train_round(MODEL, DATASET_SEED, &base(), &TrainConfig { steps: 3, ..cfg(9) }, |_, _| {})
-		.unwrap();
+	let other =
+		train_round(MODEL, DATASET_SEED, &base(), &TrainConfig { steps: 3, ..cfg(9) }, |_, _| {})
+			.unwrap();
 	assert_ne!(other.delta_hash, round().delta_hash);
 }
 
@@ -125,11 +133,11 @@ fn wrong_shape_is_refused() {
 		Err(DeltaError::WrongShape { tensor, .. }) if tensor == "l3.weight"
 	));
 	// A missing tensor.
-	let views = shapes
-		.iter()
-		.zip(&zeros)
-		.filter(|((name, _), _)| *name != "l1.bias")
-		.map(|((name, shape), data)| (name.to_string(), TensorView::new(Dtype::F32, shape.clone(), data).unwrap()));
+	let views = shapes.iter().zip(&zeros).filter(|((name, _), _)| *name != "l1.bias").map(
+		|((name, shape), data)| {
+			(name.to_string(), TensorView::new(Dtype::F32, shape.clone(), data).unwrap())
+		},
+	);
 	let bytes = safetensors::serialize(views, None).unwrap();
 	assert!(matches!(
 		evaluate_delta(MODEL, DATASET_SEED, &b, &bytes, blake2_256(&bytes)),
@@ -167,18 +175,51 @@ fn non_finite_and_oversized_deltas_are_refused() {
 fn aggregate_of_honest_rounds_keeps_learning() {
 	let b = base();
 	let honest = round();
-	let second = train_round(MODEL, DATASET_SEED, &b, &TrainConfig { steps: 60, ..cfg(11) }, |_, _| {})
-		.unwrap();
-	let third = train_round(MODEL, DATASET_SEED, &b, &TrainConfig { steps: 60, ..cfg(12) }, |_, _| {})
-		.unwrap();
+	let second =
+		train_round(MODEL, DATASET_SEED, &b, &TrainConfig { steps: 60, ..cfg(11) }, |_, _| {})
+			.unwrap();
+	let third =
+		train_round(MODEL, DATASET_SEED, &b, &TrainConfig { steps: 60, ..cfg(12) }, |_, _| {})
+			.unwrap();
 	let next = aggregate(&b, &[honest.delta.clone(), second.delta, third.delta]).unwrap();
 	// The aggregate, expressed as a delta of the base, evaluates better than the base.
 	let delta = Checkpoint::from_tensors(
 		MODEL,
-		next.tensors().iter().zip(b.tensors()).map(|(n, b)| n.iter().zip(b).map(|(n, b)| n - b).collect()).collect(),
+		next.tensors()
+			.iter()
+			.zip(b.tensors())
+			.map(|(n, b)| n.iter().zip(b).map(|(n, b)| n - b).collect())
+			.collect(),
 	)
 	.unwrap()
 	.to_bytes();
 	let r = evaluate_delta(MODEL, DATASET_SEED, &b, &delta, blake2_256(&delta)).unwrap();
 	assert!(r.loss_after < 0.9 * r.loss_before, "{r:?}");
+}
+
+#[test]
+fn char_model_learns_the_embedded_text() {
+	let base = initial_checkpoint(1, 1).unwrap();
+	let cfg = TrainConfig {
+		steps: 150,
+		batch_size: 32,
+		learning_rate_micro: 10_000,
+		weight_decay_micro: 100,
+		seed: 3,
+	};
+	let out = train_round(1, 5, &base, &cfg, |_, _| {}).unwrap();
+	let r = out.report;
+	// Starts near ln 32 ≈ 3.47.
+	assert!((r.loss_before - 32f64.ln()).abs() < 0.3, "{r:?}");
+	assert!(r.loss_after < 0.8 * r.loss_before, "{r:?}");
+	assert!(r.val_loss_after < r.val_loss_before, "{r:?}");
+	let again = evaluate_delta(1, 5, &base, &out.delta, out.delta_hash).unwrap();
+	assert_eq!(again.loss_after.to_bits(), r.loss_after.to_bits());
+	assert_eq!(again.grad_variance.to_bits(), r.grad_variance.to_bits());
+	// A spiral delta does not fit the char model.
+	let spiral = round();
+	assert!(matches!(
+		evaluate_delta(1, 5, &base, &spiral.delta, spiral.delta_hash),
+		Err(DeltaError::WrongShape { .. })
+	));
 }
