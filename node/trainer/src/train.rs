@@ -97,8 +97,10 @@ pub struct RoundOutcome {
 /// the `cuda` feature and one is usable, otherwise the CPU.
 pub fn training_device() -> Device {
 	#[cfg(feature = "cuda")]
-	if let Ok(d) = Device::new_cuda(0) {
-		return d;
+	{
+		if let Ok(d) = Device::new_cuda(0) {
+			return d;
+		}
 	}
 	Device::Cpu
 }
