@@ -73,6 +73,21 @@ mod tests {
 		Checkpoint::from_tensors(base.model_id(), tensors).unwrap().to_bytes()
 	}
 
+	proptest::proptest! {
+		#[test]
+		fn median_is_a_middle_value_whatever_the_order(
+			mut values in proptest::collection::vec(-1.0e6f32..1.0e6, 1..12)
+		) {
+			let mut reversed: Vec<f32> = values.iter().rev().copied().collect();
+			let m = median(&mut values);
+			proptest::prop_assert_eq!(m.to_bits(), median(&mut reversed).to_bits());
+			let below = values.iter().filter(|&&v| v <= m).count();
+			let above = values.iter().filter(|&&v| v >= m).count();
+			proptest::prop_assert!(2 * below >= values.len() && 2 * above >= values.len());
+			proptest::prop_assert!(m >= values[0] && m <= values[values.len() - 1]);
+		}
+	}
+
 	#[test]
 	fn median_of_small_sets() {
 		assert_eq!(median(&mut [3.0]), 3.0);

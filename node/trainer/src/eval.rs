@@ -380,6 +380,39 @@ mod tests {
 		assert_eq!(claimed_quality_micro(&report(0.3, 0.3, 0.3, 0.3, 5.0), 1), 0);
 	}
 
+	proptest::proptest! {
+		#[test]
+		fn to_micro_is_within_half_a_millionth(x in 0.0f64..1.0e9) {
+			let m = to_micro(x) as f64;
+			proptest::prop_assert!((m - x * 1e6).abs() <= 0.5 + 1e-6);
+		}
+
+		#[test]
+		fn quality_is_capped_and_grows_with_improvement(
+			before in 0u64..5_000_000,
+			after in 0u64..5_000_000,
+			extra in 0u64..1_000_000,
+			val_before in 0u64..5_000_000,
+			val_after in 0u64..5_000_000,
+			variance in 0u64..5_000_000,
+			threshold in 0u64..5_000_000,
+		) {
+			let r = MicroReport {
+				loss_before: before,
+				loss_after: after,
+				val_loss_before: val_before,
+				val_loss_after: val_after,
+				grad_variance: variance,
+			};
+			let q = r.quality_micro(threshold);
+			proptest::prop_assert!(u64::from(q) <= QUALITY_CAP_MICRO);
+			let improvement = before.saturating_sub(after) * IMPROVEMENT_WEIGHT;
+			proptest::prop_assert!(u64::from(q) >= improvement.min(QUALITY_CAP_MICRO));
+			let better = MicroReport { loss_before: before + extra, ..r };
+			proptest::prop_assert!(better.quality_micro(threshold) >= q);
+		}
+	}
+
 	#[test]
 	fn zero_delta_changes_nothing() {
 		let base = initial_checkpoint(0, 11).unwrap();

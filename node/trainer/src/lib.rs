@@ -1,7 +1,7 @@
 //! # gym-trainer
 //!
 //! The machine-learning side of GYM chain, with no Substrate in it: the node's miner calls
-//! [`train_round`], its orchestrator calls [`evaluate_delta`] and [`aggregate`], and both call
+//! [`train_round`], its orchestrator calls [`evaluate_delta`] and [`aggregate()`], and both call
 //! [`hardware::probe`] for attestation.
 //!
 //! ## A round
@@ -17,7 +17,7 @@
 //!    order and [`libm`], so every orchestrator and the honest miner get the same bits (see
 //!    [`eval`] for why candle is not used there). The chain stores [`EvalReport::to_micro`]
 //!    and scores it with [`claimed_quality_micro`].
-//! 4. The orchestrator combines the accepted deltas with [`aggregate`] (coordinate-wise median)
+//! 4. The orchestrator combines the accepted deltas with [`aggregate()`] (coordinate-wise median)
 //!    into the next base.
 //!
 //! ## Determinism
