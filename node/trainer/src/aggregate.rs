@@ -1,0 +1,152 @@
+//! Byzantine-robust aggregation of a round's deltas (ZIP-001's robust aggregation).
+//!
+//! The orchestrator combines the accepted deltas of a round by their **coordinate-wise median**:
+//! for every scalar weight it sorts the deltas' values (IEEE total order) and takes the middle
+//! one, or the mean of the two middle ones for an even count. Fewer than half of the deltas
+//! cannot move a coordinate outside the range of the honest ones, however large they are. The
+//! result is applied to the base in `f32`; it is deterministic and independent of the order of
+//! the deltas.
+
+use crate::{checkpoint::decode_delta, Checkpoint, TrainerError};
+
+/// A delta as a miner uploads it: canonical safetensors bytes of `new − base`.
+pub type DeltaBytes = Vec<u8>;
+
+/// `base + median(deltas)`, coordinate-wise.
+///
+/// Each delta is decoded and checked like in [`crate::evaluate_delta`] (size, encoding, names,
+/// shapes, finiteness) but its hash is not rechecked: aggregation takes the deltas that
+/// evaluation already accepted. Errors: [`TrainerError::NoDeltas`] for an empty slice,
+/// [`TrainerError::BadDelta`] naming the first delta refused, and
+/// [`TrainerError::Delta`] if the aggregate overflows `f32`.
+pub fn aggregate(base: &Checkpoint, deltas: &[DeltaBytes]) -> Result<Checkpoint, TrainerError> {
+	if deltas.is_empty() {
+		return Err(TrainerError::NoDeltas);
+	}
+	let decoded = deltas
+		.iter()
+		.enumerate()
+		.map(|(index, bytes)| {
+			decode_delta(base, bytes, None)
+				.map_err(|source| TrainerError::BadDelta { index, source })
+		})
+		.collect::<Result<Vec<_>, _>>()?;
+	let mut column = Vec::with_capacity(decoded.len());
+	let mut median_tensors = Vec::with_capacity(base.tensors().len());
+	for (t, base_tensor) in base.tensors().iter().enumerate() {
+		let mut out = Vec::with_capacity(base_tensor.len());
+		for k in 0..base_tensor.len() {
+			column.clear();
+			column.extend(decoded.iter().map(|d| d.tensors()[t][k]));
+			out.push(median(&mut column));
+		}
+		median_tensors.push(out);
+	}
+	let median = Checkpoint::from_tensors(base.model_id(), median_tensors)?;
+	Ok(base.plus(&median)?)
+}
+
+/// The median of a non-empty slice of finite values (sorted in place); the mean of the two
+/// middle values, computed as `a/2 + b/2` so it cannot overflow, for an even count.
+fn median(values: &mut [f32]) -> f32 {
+	values.sort_by(f32::total_cmp);
+	let n = values.len();
+	if n % 2 == 1 {
+		values[n / 2]
+	} else {
+		values[n / 2 - 1] * 0.5 + values[n / 2] * 0.5
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::initial_checkpoint;
+
+	fn delta_filled(base: &Checkpoint, f: impl Fn(usize, usize) -> f32) -> DeltaBytes {
+		let tensors = base
+			.tensors()
+			.iter()
+			.enumerate()
+			.map(|(t, v)| (0..v.len()).map(|k| f(t, k)).collect())
+			.collect();
+		Checkpoint::from_tensors(base.model_id(), tensors).unwrap().to_bytes()
+	}
+
+	proptest::proptest! {
+		#[test]
+		fn median_is_a_middle_value_whatever_the_order(
+			mut values in proptest::collection::vec(-1.0e6f32..1.0e6, 1..12)
+		) {
+			let mut reversed: Vec<f32> = values.iter().rev().copied().collect();
+			let m = median(&mut values);
+			proptest::prop_assert_eq!(m.to_bits(), median(&mut reversed).to_bits());
+			let below = values.iter().filter(|&&v| v <= m).count();
+			let above = values.iter().filter(|&&v| v >= m).count();
+			proptest::prop_assert!(2 * below >= values.len() && 2 * above >= values.len());
+			proptest::prop_assert!(m >= values[0] && m <= values[values.len() - 1]);
+		}
+	}
+
+	#[test]
+	fn median_of_small_sets() {
+		assert_eq!(median(&mut [3.0]), 3.0);
+		assert_eq!(median(&mut [5.0, -1.0, 2.0]), 2.0);
+		assert_eq!(median(&mut [4.0, 1.0, 2.0, 100.0]), 3.0);
+		assert_eq!(median(&mut [f32::MAX, f32::MAX]), f32::MAX);
+	}
+
+	#[test]
+	fn median_of_one_delta_is_that_delta() {
+		let base = initial_checkpoint(0, 1).unwrap();
+		let d = delta_filled(&base, |t, k| (t * 1000 + k) as f32 * 1e-4);
+		let out = aggregate(&base, std::slice::from_ref(&d)).unwrap();
+		let delta = Checkpoint::from_bytes(0, &d).unwrap();
+		assert_eq!(out, base.plus(&delta).unwrap());
+	}
+
+	#[test]
+	fn one_huge_malicious_delta_is_outvoted() {
+		let base = initial_checkpoint(0, 1).unwrap();
+		let honest: Vec<DeltaBytes> = [0.010f32, 0.011, 0.012]
+			.iter()
+			.map(|&s| delta_filled(&base, move |_, k| s * if k % 2 == 0 { 1.0 } else { -1.0 }))
+			.collect();
+		let evil = delta_filled(&base, |_, _| 1.0e30);
+		let mut all = honest.clone();
+		all.push(evil);
+		let out = aggregate(&base, &all).unwrap();
+		for (t, (o, b)) in out.tensors().iter().zip(base.tensors()).enumerate() {
+			for (k, (o, b)) in o.iter().zip(b).enumerate() {
+				let applied = o - b;
+				// Median of {s, s', s'', 1e30} (sign per coordinate) stays among the honest.
+				let lo = 0.0099;
+				let hi = 0.0121;
+				let mag = applied.abs();
+				assert!(mag > lo && mag < hi, "tensor {t} coordinate {k}: {applied}");
+			}
+		}
+	}
+
+	#[test]
+	fn order_of_deltas_does_not_matter() {
+		let base = initial_checkpoint(0, 1).unwrap();
+		let a = delta_filled(&base, |_, k| k as f32 * 1e-5);
+		let b = delta_filled(&base, |_, k| -(k as f32) * 1e-5);
+		let c = delta_filled(&base, |t, _| t as f32 * 1e-3);
+		let x = aggregate(&base, &[a.clone(), b.clone(), c.clone()]).unwrap();
+		let y = aggregate(&base, &[c, a, b]).unwrap();
+		assert_eq!(x.to_bytes(), y.to_bytes());
+	}
+
+	#[test]
+	fn bad_input_is_a_named_error() {
+		let base = initial_checkpoint(0, 1).unwrap();
+		assert!(matches!(aggregate(&base, &[]), Err(TrainerError::NoDeltas)));
+		let good = delta_filled(&base, |_, _| 0.0);
+		assert!(matches!(
+			aggregate(&base, &[good, b"garbage".to_vec()]),
+			Err(TrainerError::BadDelta { index: 1, source: crate::DeltaError::Undecodable(_) })
+		));
+	}
+}

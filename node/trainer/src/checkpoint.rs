@@ -1,0 +1,216 @@
+//! Checkpoints (a model's weights) and deltas (a difference of weights), both stored as
+//! safetensors bytes.
+//!
+//! The encoding is canonical: every tensor is `F32`, little-endian, the tensors appear in name
+//! order (the safetensors crate sorts by dtype, then name; all tensors share one dtype) and no
+//! `__metadata__` is written. The same weights therefore always give the same bytes, and
+//! [`Checkpoint::hash`] (blake2-256 of those bytes) identifies them on chain.
+
+use crate::{
+	blake2_256,
+	model::{initial_weights, model_spec, ModelSpec},
+	DeltaError, TrainerError, MAX_DELTA_BYTES,
+};
+use safetensors::{tensor::TensorView, Dtype, SafeTensors};
+
+/// A model's weights: one `f32` vector per parameter tensor, in the order and shapes of
+/// [`ModelSpec::tensor_shapes`]. A delta has the same form and holds `new − base`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checkpoint {
+	model_id: u32,
+	tensors: Vec<Vec<f32>>,
+}
+
+/// The deterministic initial checkpoint of `model_id` for `seed` (see the model module for the
+/// initialisation).
+pub fn initial_checkpoint(model_id: u32, seed: u64) -> Result<Checkpoint, TrainerError> {
+	let spec = model_spec(model_id)?;
+	Ok(Checkpoint { model_id, tensors: initial_weights(&spec, seed) })
+}
+
+impl Checkpoint {
+	/// The model these weights belong to.
+	pub fn model_id(&self) -> u32 {
+		self.model_id
+	}
+
+	/// The model's specification (the id was checked when the checkpoint was built).
+	pub fn spec(&self) -> ModelSpec {
+		model_spec(self.model_id).expect("a Checkpoint is only built for a known model; qed")
+	}
+
+	/// The weights, one vector per tensor in the order of [`ModelSpec::tensor_shapes`].
+	pub fn tensors(&self) -> &[Vec<f32>] {
+		&self.tensors
+	}
+
+	/// Builds a checkpoint from raw tensors, checking their number, lengths and finiteness.
+	pub fn from_tensors(model_id: u32, tensors: Vec<Vec<f32>>) -> Result<Checkpoint, DeltaError> {
+		let spec = model_spec(model_id).map_err(|_| DeltaError::UnknownModel(model_id))?;
+		let shapes = spec.tensor_shapes();
+		if tensors.len() != shapes.len() {
+			return Err(DeltaError::WrongShape {
+				tensor: "*".into(),
+				reason: format!("{} tensors, the model has {}", tensors.len(), shapes.len()),
+			});
+		}
+		for ((name, shape), values) in shapes.iter().zip(&tensors) {
+			let want = shape.iter().product::<usize>();
+			if values.len() != want {
+				return Err(DeltaError::WrongShape {
+					tensor: (*name).into(),
+					reason: format!("{} values, expected {want}", values.len()),
+				});
+			}
+			if values.iter().any(|v| !v.is_finite()) {
+				return Err(DeltaError::NonFinite { tensor: (*name).into() });
+			}
+		}
+		Ok(Checkpoint { model_id, tensors })
+	}
+
+	/// The canonical safetensors encoding.
+	pub fn to_bytes(&self) -> Vec<u8> {
+		let spec = self.spec();
+		let raw: Vec<Vec<u8>> =
+			self.tensors.iter().map(|t| t.iter().flat_map(|v| v.to_le_bytes()).collect()).collect();
+		let views = spec.tensor_shapes().into_iter().zip(&raw).map(|((name, shape), bytes)| {
+			let view = TensorView::new(Dtype::F32, shape, bytes)
+				.expect("lengths match the spec by construction; qed");
+			(name, view)
+		});
+		safetensors::serialize(views, None)
+			.expect("names are unique and the header is small; serialization cannot fail; qed")
+	}
+
+	/// Decodes safetensors `bytes` as weights of `model_id`, checking that the names, dtypes and
+	/// shapes are exactly the model's and every value is finite. Accepts any valid safetensors
+	/// layout, not only the canonical one.
+	pub fn from_bytes(model_id: u32, bytes: &[u8]) -> Result<Checkpoint, DeltaError> {
+		let spec = model_spec(model_id).map_err(|_| DeltaError::UnknownModel(model_id))?;
+		let st =
+			SafeTensors::deserialize(bytes).map_err(|e| DeltaError::Undecodable(e.to_string()))?;
+		let shapes = spec.tensor_shapes();
+		for name in st.names() {
+			if !shapes.iter().any(|(n, _)| *n == name) {
+				return Err(DeltaError::WrongShape {
+					tensor: name.to_string(),
+					reason: "not a tensor of this model".into(),
+				});
+			}
+		}
+		let mut tensors = Vec::with_capacity(shapes.len());
+		for (name, shape) in shapes.iter() {
+			let view = st.tensor(name).map_err(|_| DeltaError::WrongShape {
+				tensor: (*name).into(),
+				reason: "missing".into(),
+			})?;
+			if view.dtype() != Dtype::F32 {
+				return Err(DeltaError::WrongShape {
+					tensor: (*name).into(),
+					reason: format!("dtype {:?}, expected F32", view.dtype()),
+				});
+			}
+			if view.shape() != shape.as_slice() {
+				return Err(DeltaError::WrongShape {
+					tensor: (*name).into(),
+					reason: format!("shape {:?}, expected {:?}", view.shape(), shape),
+				});
+			}
+			let values: Vec<f32> = view
+				.data()
+				.chunks_exact(4)
+				.map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+				.collect();
+			if values.iter().any(|v| !v.is_finite()) {
+				return Err(DeltaError::NonFinite { tensor: (*name).into() });
+			}
+			tensors.push(values);
+		}
+		Ok(Checkpoint { model_id, tensors })
+	}
+
+	/// blake2-256 of [`Checkpoint::to_bytes`].
+	pub fn hash(&self) -> [u8; 32] {
+		blake2_256(&self.to_bytes())
+	}
+
+	/// `self + delta`, element-wise in `f32` (the one way every party applies a delta);
+	/// [`DeltaError::NonFinite`] when a sum overflows.
+	pub(crate) fn plus(&self, delta: &Checkpoint) -> Result<Checkpoint, DeltaError> {
+		let tensors = self
+			.tensors
+			.iter()
+			.zip(&delta.tensors)
+			.map(|(b, d)| b.iter().zip(d).map(|(b, d)| b + d).collect())
+			.collect();
+		Checkpoint::from_tensors(self.model_id, tensors)
+	}
+
+	/// `self − base`, element-wise in `f32`.
+	pub(crate) fn minus(&self, base: &Checkpoint) -> Checkpoint {
+		let tensors = self
+			.tensors
+			.iter()
+			.zip(&base.tensors)
+			.map(|(n, b)| n.iter().zip(b).map(|(n, b)| n - b).collect())
+			.collect();
+		Checkpoint { model_id: self.model_id, tensors }
+	}
+}
+
+/// Decodes and checks a delta for `base`'s model: size, then hash (when `expected_hash` is
+/// given), then the safetensors encoding, names, shapes and finiteness.
+pub(crate) fn decode_delta(
+	base: &Checkpoint,
+	bytes: &[u8],
+	expected_hash: Option<[u8; 32]>,
+) -> Result<Checkpoint, DeltaError> {
+	if bytes.len() > MAX_DELTA_BYTES {
+		return Err(DeltaError::TooLarge { len: bytes.len(), max: MAX_DELTA_BYTES });
+	}
+	if let Some(expected) = expected_hash {
+		let actual = blake2_256(bytes);
+		if actual != expected {
+			return Err(DeltaError::HashMismatch { expected, actual });
+		}
+	}
+	Checkpoint::from_bytes(base.model_id, bytes)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn bytes_round_trip_and_are_canonical() {
+		let c = initial_checkpoint(0, 3).unwrap();
+		let bytes = c.to_bytes();
+		assert_eq!(Checkpoint::from_bytes(0, &bytes).unwrap(), c);
+		assert_eq!(initial_checkpoint(0, 3).unwrap().to_bytes(), bytes);
+		assert_eq!(c.hash(), blake2_256(&bytes));
+		assert_ne!(initial_checkpoint(0, 4).unwrap().hash(), c.hash());
+		// Header lists the tensors in sorted order.
+		let header_len = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+		let header = std::str::from_utf8(&bytes[8..8 + header_len]).unwrap();
+		let positions: Vec<usize> =
+			crate::model::TENSOR_NAMES.iter().map(|n| header.find(n).unwrap()).collect();
+		assert!(positions.windows(2).all(|w| w[0] < w[1]), "{header}");
+	}
+
+	#[test]
+	fn non_finite_values_are_refused() {
+		let mut t = initial_checkpoint(0, 3).unwrap().tensors;
+		t[3][7] = f32::NAN;
+		assert_eq!(
+			Checkpoint::from_tensors(0, t),
+			Err(DeltaError::NonFinite { tensor: "l2.weight".into() })
+		);
+	}
+
+	#[test]
+	fn unknown_model_is_refused() {
+		assert!(matches!(initial_checkpoint(9, 0), Err(TrainerError::UnknownModel(9))));
+		assert_eq!(Checkpoint::from_bytes(9, &[]), Err(DeltaError::UnknownModel(9)));
+	}
+}

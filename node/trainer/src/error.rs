@@ -1,0 +1,96 @@
+//! The crate's errors, each named after the rule that was broken.
+
+/// Why a delta (or a checkpoint) was refused. Every check that a validator runs on bytes a miner
+/// sent ends in one of these; none of them panics.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DeltaError {
+	/// The job names a model this crate does not know.
+	#[error("unknown model id {0}")]
+	UnknownModel(u32),
+	/// The bytes are longer than [`crate::MAX_DELTA_BYTES`]; refused before hashing.
+	#[error("delta is {len} bytes, more than the limit of {max}")]
+	TooLarge {
+		/// Length of the bytes received.
+		len: usize,
+		/// The limit.
+		max: usize,
+	},
+	/// blake2-256 of the bytes is not the hash the miner committed to.
+	#[error("delta hash mismatch")]
+	HashMismatch {
+		/// The hash the miner committed to.
+		expected: [u8; 32],
+		/// blake2-256 of the bytes received.
+		actual: [u8; 32],
+	},
+	/// The bytes are not a safetensors file.
+	#[error("delta is not valid safetensors: {0}")]
+	Undecodable(String),
+	/// A tensor is missing, extra, not `F32`, or has a shape other than the model's.
+	#[error("tensor {tensor}: {reason}")]
+	WrongShape {
+		/// The tensor's name.
+		tensor: String,
+		/// What is wrong with it.
+		reason: String,
+	},
+	/// A tensor holds a NaN or an infinity.
+	#[error("tensor {tensor} holds a non-finite value")]
+	NonFinite {
+		/// The tensor's name.
+		tensor: String,
+	},
+	/// The base checkpoint is for another model than the job names.
+	#[error("base checkpoint is for model {base}, the job names model {job}")]
+	ModelMismatch {
+		/// Model of the base checkpoint.
+		base: u32,
+		/// Model the job names.
+		job: u32,
+	},
+}
+
+/// Errors of training, aggregation and benchmarking.
+#[derive(Debug, thiserror::Error)]
+pub enum TrainerError {
+	/// The job names a model this crate does not know.
+	#[error("unknown model id {0}")]
+	UnknownModel(u32),
+	/// A [`crate::TrainConfig`] (or benchmark parameter) outside its documented range.
+	#[error("invalid configuration: {0}")]
+	InvalidConfig(&'static str),
+	/// The base checkpoint is for another model than the job names.
+	#[error("base checkpoint is for model {base}, the job names model {job}")]
+	ModelMismatch {
+		/// Model of the base checkpoint.
+		base: u32,
+		/// Model the job names.
+		job: u32,
+	},
+	/// Aggregation was asked to combine no delta at all.
+	#[error("no delta to aggregate")]
+	NoDeltas,
+	/// Delta number `index` of an aggregation was refused.
+	#[error("delta {index}: {source}")]
+	BadDelta {
+		/// Position of the delta in the input slice.
+		index: usize,
+		/// Why it was refused.
+		source: DeltaError,
+	},
+	/// A checkpoint or delta failed a check.
+	#[error(transparent)]
+	Delta(#[from] DeltaError),
+	/// The tensor backend (candle) failed, e.g. out of GPU memory.
+	#[error("tensor backend: {0}")]
+	Backend(String),
+	/// The training produced a non-finite weight (diverged); no delta is produced.
+	#[error("training diverged: a weight became non-finite")]
+	Diverged,
+}
+
+impl From<candle_core::Error> for TrainerError {
+	fn from(e: candle_core::Error) -> Self {
+		TrainerError::Backend(e.to_string())
+	}
+}

@@ -1,0 +1,78 @@
+//! # gym-trainer
+//!
+//! The machine-learning side of GYM chain, with no Substrate in it: the node's miner calls
+//! [`train_round`], its orchestrator calls [`evaluate_delta`] and [`aggregate()`], and both call
+//! [`hardware::probe`] for attestation.
+//!
+//! ## A round
+//! 1. A job names a model id, a dataset seed, a base checkpoint (by hash) and a [`TrainConfig`].
+//!    Everyone rebuilds the same data from the seed ([`generate_dataset`]); the first base of a
+//!    model is [`initial_checkpoint`]`(model_id, seed)`.
+//! 2. A miner runs [`train_round`]: AdamW with candle on its GPU (or CPU), then uploads
+//!    [`RoundOutcome::delta`] (safetensors bytes of `new − base`) and commits to
+//!    [`RoundOutcome::delta_hash`] (blake2-256) and the numbers of [`RoundOutcome::report`].
+//! 3. Orchestrators run [`evaluate_delta`] on the bytes: it checks size, hash, encoding, shapes
+//!    and finiteness, then measures training and validation loss before and after and the
+//!    gradient-norm variance. The measurement is plain Rust in `f64` with a fixed summation
+//!    order and [`libm`], so every orchestrator and the honest miner get the same bits (see
+//!    [`eval`] for why candle is not used there). The chain stores [`EvalReport::to_micro`]
+//!    and scores it with [`claimed_quality_micro`].
+//! 4. The orchestrator combines the accepted deltas with [`aggregate()`] (coordinate-wise median)
+//!    into the next base.
+//!
+//! ## Determinism
+//! Datasets, initial weights, encodings, hashes, evaluation and aggregation are bit-identical on
+//! every machine. Training on one machine and backend is repeatable run to run (tested on the
+//! CPU), but a GPU or another CPU may produce a slightly different delta for the same job; that
+//! is harmless, because only the evaluation of the uploaded delta is compared.
+//!
+//! ## Features
+//! `cuda`: train and benchmark on the first CUDA GPU when one is present (needs the CUDA toolkit
+//! to build). Evaluation never uses it.
+
+#![warn(missing_docs)]
+
+pub mod aggregate;
+pub mod checkpoint;
+mod error;
+pub mod eval;
+pub mod hardware;
+pub mod model;
+mod rng;
+pub mod train;
+
+pub use aggregate::{aggregate, DeltaBytes};
+pub use checkpoint::{initial_checkpoint, Checkpoint};
+pub use error::{DeltaError, TrainerError};
+pub use eval::{claimed_quality_micro, evaluate_delta, EvalReport, MicroReport};
+pub use model::{generate_dataset, model_spec, Dataset, ModelSpec, Split};
+pub use train::{train_round, training_device, RoundOutcome, TrainConfig};
+
+/// Largest delta (or checkpoint) in bytes a validator accepts: 4 MiB, about 1 M `f32` weights.
+pub const MAX_DELTA_BYTES: usize = 4 * 1024 * 1024;
+
+/// blake2-256 (BLAKE2b with a 32-byte digest, no key), the same function as
+/// `sp_core::hashing::blake2_256`.
+pub fn blake2_256(data: &[u8]) -> [u8; 32] {
+	use blake2::{digest::consts::U32, Blake2b, Digest};
+	Blake2b::<U32>::digest(data).into()
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn blake2_256_matches_substrate() {
+		// sp_core::hashing::blake2_256(b"") and (b"abc"), BLAKE2b-256 reference values.
+		let hex = |h: [u8; 32]| h.iter().map(|b| format!("{b:02x}")).collect::<String>();
+		assert_eq!(
+			hex(blake2_256(b"")),
+			"0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8"
+		);
+		assert_eq!(
+			hex(blake2_256(b"abc")),
+			"bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319"
+		);
+	}
+}

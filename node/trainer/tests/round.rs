@@ -1,0 +1,225 @@
+//! A whole round as the node runs it: a miner trains, validators evaluate, the orchestrator
+//! aggregates.
+
+use gym_trainer::{
+	aggregate, blake2_256, claimed_quality_micro, evaluate_delta, initial_checkpoint, train_round,
+	Checkpoint, DeltaError, RoundOutcome, TrainConfig,
+};
+use std::sync::OnceLock;
+
+const MODEL: u32 = 0;
+const DATASET_SEED: u64 = 2026;
+
+/// A short round (debug builds run candle slowly); the default config is measured by the
+/// `throughput` example.
+fn cfg(seed: u64) -> TrainConfig {
+	TrainConfig {
+		steps: 120,
+		batch_size: 32,
+		learning_rate_micro: 20_000,
+		weight_decay_micro: 100,
+		seed,
+	}
+}
+
+fn base() -> Checkpoint {
+	initial_checkpoint(MODEL, 1).unwrap()
+}
+
+/// One round shared by the tests that only read it.
+fn round() -> &'static RoundOutcome {
+	static ROUND: OnceLock<RoundOutcome> = OnceLock::new();
+	ROUND.get_or_init(|| train_round(MODEL, DATASET_SEED, &base(), &cfg(7), |_, _| {}).unwrap())
+}
+
+#[test]
+fn training_reduces_training_and_validation_loss() {
+	let mut seen = Vec::new();
+	let out =
+		train_round(MODEL, DATASET_SEED, &base(), &cfg(8), |step, loss| seen.push((step, loss)))
+			.unwrap();
+	let r = out.report;
+	assert!(r.loss_after < 0.8 * r.loss_before, "{r:?}");
+	assert!(r.val_loss_after < r.val_loss_before, "{r:?}");
+	assert_eq!(seen.len(), 120);
+	assert_eq!(seen.first().unwrap().0, 1);
+	assert_eq!(out.steps, 120);
+	assert_eq!(out.samples, 120 * 32);
+	assert!(out.last_batch_loss < out.first_batch_loss);
+	assert!(out.step_grad_norm_variance.is_finite() && out.step_grad_norm_variance > 0.0);
+	assert_eq!(out.delta_hash, blake2_256(&out.delta));
+}
+
+#[test]
+fn evaluation_agrees_with_the_miner_to_the_bit() {
+	let out = round();
+	let r = evaluate_delta(MODEL, DATASET_SEED, &base(), &out.delta, out.delta_hash).unwrap();
+	assert_eq!(r.loss_before.to_bits(), out.report.loss_before.to_bits());
+	assert_eq!(r.loss_after.to_bits(), out.report.loss_after.to_bits());
+	assert_eq!(r.val_loss_before.to_bits(), out.report.val_loss_before.to_bits());
+	assert_eq!(r.val_loss_after.to_bits(), out.report.val_loss_after.to_bits());
+	assert_eq!(r.grad_variance.to_bits(), out.report.grad_variance.to_bits());
+	assert_eq!(claimed_quality_micro(&r, 1_000_000), claimed_quality_micro(&out.report, 1_000_000));
+}
+
+#[test]
+fn two_evaluations_are_bit_identical() {
+	let out = round();
+	let a = evaluate_delta(MODEL, DATASET_SEED, &base(), &out.delta, out.delta_hash).unwrap();
+	let b = evaluate_delta(MODEL, DATASET_SEED, &base(), &out.delta, out.delta_hash).unwrap();
+	let bits = |r: &gym_trainer::EvalReport| {
+		[r.loss_before, r.loss_after, r.val_loss_before, r.val_loss_after, r.grad_variance]
+			.map(f64::to_bits)
+	};
+	assert_eq!(bits(&a), bits(&b));
+	assert_eq!(a.to_micro(), b.to_micro());
+}
+
+#[test]
+fn cpu_training_is_repeatable() {
+	// candle on the CPU: same job, same config, same delta bytes.
+	let again = train_round(MODEL, DATASET_SEED, &base(), &cfg(7), |_, _| {}).unwrap();
+	assert_eq!(again.delta_hash, round().delta_hash);
+	// A different mini-batch seed gives a different delta.
+	let other =
+		train_round(MODEL, DATASET_SEED, &base(), &TrainConfig { steps: 3, ..cfg(9) }, |_, _| {})
+			.unwrap();
+	assert_ne!(other.delta_hash, round().delta_hash);
+}
+
+#[test]
+fn corrupted_delta_is_a_hash_mismatch() {
+	let out = round();
+	let mut bytes = out.delta.clone();
+	let last = bytes.len() - 1;
+	bytes[last] ^= 1;
+	assert!(matches!(
+		evaluate_delta(MODEL, DATASET_SEED, &base(), &bytes, out.delta_hash),
+		Err(DeltaError::HashMismatch { expected, .. }) if expected == out.delta_hash
+	));
+}
+
+#[test]
+fn garbage_with_its_hash_is_undecodable() {
+	let garbage = b"definitely not safetensors".to_vec();
+	assert!(matches!(
+		evaluate_delta(MODEL, DATASET_SEED, &base(), &garbage, blake2_256(&garbage)),
+		Err(DeltaError::Undecodable(_))
+	));
+	// A header length pointing past the end.
+	let mut lying = 1_000u64.to_le_bytes().to_vec();
+	lying.extend_from_slice(b"{}");
+	assert!(matches!(
+		evaluate_delta(MODEL, DATASET_SEED, &base(), &lying, blake2_256(&lying)),
+		Err(DeltaError::Undecodable(_))
+	));
+}
+
+#[test]
+fn wrong_shape_is_refused() {
+	use safetensors::{tensor::TensorView, Dtype};
+	let b = base();
+	let shapes = b.spec().tensor_shapes();
+	let zeros: Vec<Vec<u8>> =
+		shapes.iter().map(|(_, s)| vec![0u8; 4 * s.iter().product::<usize>()]).collect();
+	// l3.weight as [3, 64] instead of [64, 3].
+	let views = shapes.iter().zip(&zeros).map(|((name, shape), data)| {
+		let shape = if *name == "l3.weight" { vec![shape[1], shape[0]] } else { shape.clone() };
+		(name.to_string(), TensorView::new(Dtype::F32, shape, data).unwrap())
+	});
+	let bytes = safetensors::serialize(views, None).unwrap();
+	assert!(matches!(
+		evaluate_delta(MODEL, DATASET_SEED, &b, &bytes, blake2_256(&bytes)),
+		Err(DeltaError::WrongShape { tensor, .. }) if tensor == "l3.weight"
+	));
+	// A missing tensor.
+	let views = shapes.iter().zip(&zeros).filter(|((name, _), _)| *name != "l1.bias").map(
+		|((name, shape), data)| {
+			(name.to_string(), TensorView::new(Dtype::F32, shape.clone(), data).unwrap())
+		},
+	);
+	let bytes = safetensors::serialize(views, None).unwrap();
+	assert!(matches!(
+		evaluate_delta(MODEL, DATASET_SEED, &b, &bytes, blake2_256(&bytes)),
+		Err(DeltaError::WrongShape { tensor, .. }) if tensor == "l1.bias"
+	));
+}
+
+#[test]
+fn non_finite_and_oversized_deltas_are_refused() {
+	let b = base();
+	let mut tensors: Vec<Vec<f32>> = b.tensors().iter().map(|t| vec![0.0; t.len()]).collect();
+	tensors[1][0] = f32::MAX;
+	let big = Checkpoint::from_tensors(MODEL, tensors).unwrap().to_bytes();
+	// The encoder refuses infinities, so write one straight into the bytes.
+	let mut bytes = big.clone();
+	let inf = f32::INFINITY.to_le_bytes();
+	let pos = bytes.windows(4).position(|w| w == f32::MAX.to_le_bytes()).unwrap();
+	bytes[pos..pos + 4].copy_from_slice(&inf);
+	assert!(matches!(
+		evaluate_delta(MODEL, DATASET_SEED, &b, &bytes, blake2_256(&bytes)),
+		Err(DeltaError::NonFinite { .. })
+	));
+	let huge = vec![0u8; gym_trainer::MAX_DELTA_BYTES + 1];
+	assert!(matches!(
+		evaluate_delta(MODEL, DATASET_SEED, &b, &huge, blake2_256(&huge)),
+		Err(DeltaError::TooLarge { .. })
+	));
+	assert!(matches!(
+		evaluate_delta(5, DATASET_SEED, &b, &big, blake2_256(&big)),
+		Err(DeltaError::UnknownModel(5))
+	));
+}
+
+#[test]
+fn aggregate_of_honest_rounds_keeps_learning() {
+	let b = base();
+	let honest = round();
+	let second =
+		train_round(MODEL, DATASET_SEED, &b, &TrainConfig { steps: 60, ..cfg(11) }, |_, _| {})
+			.unwrap();
+	let third =
+		train_round(MODEL, DATASET_SEED, &b, &TrainConfig { steps: 60, ..cfg(12) }, |_, _| {})
+			.unwrap();
+	let next = aggregate(&b, &[honest.delta.clone(), second.delta, third.delta]).unwrap();
+	// The aggregate, expressed as a delta of the base, evaluates better than the base.
+	let delta = Checkpoint::from_tensors(
+		MODEL,
+		next.tensors()
+			.iter()
+			.zip(b.tensors())
+			.map(|(n, b)| n.iter().zip(b).map(|(n, b)| n - b).collect())
+			.collect(),
+	)
+	.unwrap()
+	.to_bytes();
+	let r = evaluate_delta(MODEL, DATASET_SEED, &b, &delta, blake2_256(&delta)).unwrap();
+	assert!(r.loss_after < 0.9 * r.loss_before, "{r:?}");
+}
+
+#[test]
+fn char_model_learns_the_embedded_text() {
+	let base = initial_checkpoint(1, 1).unwrap();
+	let cfg = TrainConfig {
+		steps: 150,
+		batch_size: 32,
+		learning_rate_micro: 10_000,
+		weight_decay_micro: 100,
+		seed: 3,
+	};
+	let out = train_round(1, 5, &base, &cfg, |_, _| {}).unwrap();
+	let r = out.report;
+	// Starts near ln 32 ≈ 3.47.
+	assert!((r.loss_before - 32f64.ln()).abs() < 0.3, "{r:?}");
+	assert!(r.loss_after < 0.8 * r.loss_before, "{r:?}");
+	assert!(r.val_loss_after < r.val_loss_before, "{r:?}");
+	let again = evaluate_delta(1, 5, &base, &out.delta, out.delta_hash).unwrap();
+	assert_eq!(again.loss_after.to_bits(), r.loss_after.to_bits());
+	assert_eq!(again.grad_variance.to_bits(), r.grad_variance.to_bits());
+	// A spiral delta does not fit the char model.
+	let spiral = round();
+	assert!(matches!(
+		evaluate_delta(1, 5, &base, &spiral.delta, spiral.delta_hash),
+		Err(DeltaError::WrongShape { .. })
+	));
+}
