@@ -358,7 +358,9 @@ mod benchmarks {
 	/// Claims `u` rewards of an earlier closed epoch, plus the record of the
 	/// last epoch rolled now (each minted out of its own epoch's budget).
 	#[benchmark]
-	fn claim_rewards(u: Linear<1, { T::MaxUnclaimedEpochs::get() - 1 }>) -> Result<(), BenchmarkError> {
+	fn claim_rewards(
+		u: Linear<1, { T::MaxUnclaimedEpochs::get() - 1 }>,
+	) -> Result<(), BenchmarkError> {
 		let earlier = T::Emission::current_epoch();
 		close_epoch::<T>(1);
 		let (who, _, _) = productive_worker::<T>(min_validations::<T>())?;

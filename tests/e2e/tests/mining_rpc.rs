@@ -53,8 +53,7 @@ async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 
 	let stake = |amount: u128| dynamic::transaction("TieredStaking", "stake", (amount,));
 	let (silver, gold) = (stake(10_000 * GYM), stake(50_000 * GYM));
-	let (a, b) =
-		tokio::join!(submit(&api, &worker, &silver), submit(&api, &orchestrator, &gold));
+	let (a, b) = tokio::join!(submit(&api, &worker, &silver), submit(&api, &orchestrator, &gold));
 	a.unwrap();
 	b.unwrap();
 
@@ -93,11 +92,15 @@ async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 		("validations", Value::u128(1)),
 		("variance_threshold", Value::u128(u128::from(MICRO))),
 	]);
-	let events =
-		submit(&api, &orchestrator, &dynamic::transaction("ComputeMining", "create_job", vec![spec]))
-			.await
-			.unwrap();
-	let job = find_event(&events, "ComputeMining", "JobCreated").at("job").unwrap().as_u128().unwrap();
+	let events = submit(
+		&api,
+		&orchestrator,
+		&dynamic::transaction("ComputeMining", "create_job", vec![spec]),
+	)
+	.await
+	.unwrap();
+	let job =
+		find_event(&events, "ComputeMining", "JobCreated").at("job").unwrap().as_u128().unwrap();
 	let calls = [
 		dynamic::transaction(
 			"ComputeMining",
