@@ -326,8 +326,8 @@ impl<T: Config> Pallet<T> {
 				&mut scratch,
 			)
 			.ok_or(Error::<T>::NoDelta)?;
-			let rejection = match judgement {
-				DeltaJudgement::Corrupt => Some(Rejection::Corrupt),
+			let verdict = match judgement {
+				DeltaJudgement::Corrupt => Err(Rejection::Corrupt),
 				DeltaJudgement::Quality(validated)
 					if mining::overclaimed(
 						delta.claimed,
@@ -335,12 +335,12 @@ impl<T: Config> Pallet<T> {
 						T::QualityTolerance::get(),
 					) =>
 				{
-					Some(Rejection::Overclaimed { claimed: delta.claimed, validated })
+					Err(Rejection::Overclaimed { claimed: delta.claimed, validated })
 				}
-				DeltaJudgement::Quality(_) => None,
+				DeltaJudgement::Quality(quality) => Ok(quality),
 			};
-			match (rejection, judgement) {
-				(Some(why), _) => {
+			match verdict {
+				Err(why) => {
 					delta.status = DeltaStatus::Rejected(why);
 					Self::deposit_event(Event::DeltaRejected {
 						job: job_id,
@@ -357,7 +357,7 @@ impl<T: Config> Pallet<T> {
 						}
 					}
 				}
-				(None, DeltaJudgement::Quality(quality)) => {
+				Ok(quality) => {
 					delta.status = DeltaStatus::Accepted(quality);
 					job.accepted = job.accepted.saturating_add(1);
 					let worker = Workers::<T>::get(who);
@@ -372,7 +372,6 @@ impl<T: Config> Pallet<T> {
 						quality,
 					});
 				}
-				(None, DeltaJudgement::Corrupt) => {}
 			}
 		}
 		Deltas::<T>::insert(job_id, who, delta);
@@ -537,7 +536,7 @@ impl<T: Config> Pallet<T> {
 					epoch,
 					amount: oldest,
 				});
-				Self::forget(epoch);
+				Self::settle(epoch, 0);
 			}
 		}
 		// Cannot fail: one slot is free.
@@ -565,22 +564,17 @@ impl<T: Config> Pallet<T> {
 		if !amount.is_zero() {
 			T::Emission::mint_reward(epoch, who, amount)?;
 		}
-		Epochs::<T>::mutate_exists(epoch, |info| {
-			if let Some(record) = info {
-				record.minted = record.minted.saturating_add(amount);
-				record.unclaimed = record.unclaimed.saturating_sub(1);
-				if record.unclaimed == 0 {
-					*info = None;
-				}
-			}
-		});
+		Self::settle(epoch, amount);
 		Ok(amount)
 	}
 
-	/// Forgets one unclaimed reward of `epoch` that cannot be minted.
-	fn forget(epoch: EpochIndex) {
+	/// Settles one unclaimed reward of `epoch`: `minted` of it was minted (0
+	/// for a reward that cannot be minted). The epoch's record goes once its
+	/// last reward is settled.
+	fn settle(epoch: EpochIndex, minted: Balance) {
 		Epochs::<T>::mutate_exists(epoch, |info| {
 			if let Some(record) = info {
+				record.minted = record.minted.saturating_add(minted);
 				record.unclaimed = record.unclaimed.saturating_sub(1);
 				if record.unclaimed == 0 {
 					*info = None;
