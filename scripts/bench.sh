@@ -16,6 +16,7 @@ declare -A PALLETS=(
 	[pallet_gym_emission]=pallets/gym-emission
 	[pallet_tiered_staking]=pallets/tiered-staking
 	[pallet_revenue_split]=pallets/revenue-split
+	[pallet_compute_mining]=pallets/compute-mining
 )
 STEPS="${STEPS:-50}"
 REPEAT="${REPEAT:-20}"

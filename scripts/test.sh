@@ -11,7 +11,8 @@ cargo test --release --locked --workspace --no-fail-fast "$@" || status=$?
 cargo test --release --locked --no-fail-fast "$@" \
 	-p pallet-gym-emission --features pallet-gym-emission/runtime-benchmarks \
 	-p pallet-tiered-staking --features pallet-tiered-staking/runtime-benchmarks \
-	-p pallet-revenue-split --features pallet-revenue-split/runtime-benchmarks || status=$?
+	-p pallet-revenue-split --features pallet-revenue-split/runtime-benchmarks \
+	-p pallet-compute-mining --features pallet-compute-mining/runtime-benchmarks || status=$?
 # The @polkadot/api client tests (npm).
 scripts/js-test.sh || status=$?
 exit $status

@@ -14,6 +14,7 @@ use jsonrpsee::{
 	types::{error::ErrorObjectOwned, ErrorObject},
 	RpcModule,
 };
+use pallet_compute_mining_runtime_api::ComputeMiningApi;
 use pallet_gym_emission_runtime_api::{GymEmissionApi, MAX_SCHEDULE_POINTS};
 use pallet_revenue_split_runtime_api::RevenueSplitApi;
 use pallet_tiered_staking_runtime_api::TieredStakingApi;
@@ -22,6 +23,116 @@ use serde::{Deserialize, Serialize};
 use sp_api::ProvideRuntimeApi;
 use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
+
+/// A registered compute worker (`gym_workerInfo`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkerInfo {
+	/// Hash of the worker's hardware identity, 0x-hex.
+	pub hardware_hash: String,
+	/// The GPU class the worker claims (`H100`, `Rtx4090`, ..., `Other`).
+	pub claimed_class: String,
+	/// The GPU class an orchestrator verified, or null.
+	pub verified_class: Option<String>,
+	/// Hash of the signed attestation report, 0x-hex.
+	pub attestation: String,
+	/// Where the worker serves deltas and its attestation report.
+	pub endpoint: String,
+	/// The block of registration.
+	pub registered_at: u32,
+	/// The heartbeat slot of the last heartbeat.
+	pub last_heartbeat_slot: u32,
+	/// Scheduled downtime as heartbeat slots `[start, end)`, or null.
+	pub downtime_slots: Option<(u32, u32)>,
+	/// The job the worker is assigned to, or null.
+	pub assignment: Option<u32>,
+	/// Whether it waits for a job, and in the priority queue.
+	pub waiting: bool,
+	/// Whether it waits in the priority queue (Silver or above).
+	pub priority: bool,
+}
+
+/// A worker's mining rewards (`gym_pendingRewards`), amounts in planck.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingRewards {
+	/// Claimable now with `ComputeMining.claim_rewards`.
+	pub claimable: String,
+	/// Closed epochs the claimable rewards come from.
+	pub epochs: u32,
+	/// The open epoch's unadjusted reward so far.
+	pub accruing: String,
+	/// The quality (millionths) the open epoch's reward uses, or null.
+	pub quality: Option<u32>,
+	/// Heartbeat slots online in the open epoch.
+	pub online_slots: u32,
+	/// Earned by mining over the last 30 days.
+	pub earned30d: String,
+	/// Earned by mining, ever.
+	pub earned_total: String,
+}
+
+/// A training job (`gym_job`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Job {
+	/// `governance`, `orchestrator` or `customer`.
+	pub origin: String,
+	/// The orchestrator or customer who created it, or null.
+	pub creator: Option<AccountId>,
+	/// The model trained.
+	pub model: u32,
+	/// The training dataset.
+	pub dataset: u32,
+	/// The validation set.
+	pub validation_set: u32,
+	/// Optimiser steps per round.
+	pub steps: u32,
+	/// Samples per step.
+	pub batch_size: u32,
+	/// Learning rate in millionths.
+	pub learning_rate: u32,
+	/// Weight decay in millionths.
+	pub weight_decay: u32,
+	/// Seed of data and initial weights.
+	pub seed: u64,
+	/// Validation reports a delta needs.
+	pub validations: u8,
+	/// Gradient-norm variance threshold (millionths) of the +5% bonus.
+	pub variance_threshold: u64,
+	/// The round now open.
+	pub round: u32,
+	/// The checkpoint the open round trains from, 0x-hex.
+	pub checkpoint: String,
+	/// Workers assigned.
+	pub workers: u32,
+	/// Deltas accepted in the open round.
+	pub accepted: u32,
+	/// The block of creation.
+	pub created_at: u32,
+}
+
+/// One epoch's mining rewards (`gym_epochInfo`), amounts in planck.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EpochInfo {
+	/// The budget fixed when the epoch closed, or null while open.
+	pub budget: Option<String>,
+	/// Σ of the workers' unadjusted rewards.
+	pub unadjusted: String,
+	/// `min(1, budget / Σ)` in millionths, or null while open.
+	pub difficulty_micro: Option<u64>,
+	/// Workers with a reward in the epoch.
+	pub workers: u32,
+	/// Rewards not yet claimed.
+	pub unclaimed: u32,
+	/// Minted as claimed rewards.
+	pub minted: String,
+}
+
+fn hex32(h: sp_core::H256) -> String {
+	format!("{h:?}")
+}
 
 /// Dependencies of the full node's RPC.
 pub struct FullDeps<C, P> {
@@ -277,6 +388,24 @@ pub trait GymApi {
 	/// pot went.
 	#[method(name = "revenueHistory")]
 	fn revenue_history(&self, periods: u32) -> RpcResult<Vec<PeriodRevenue>>;
+
+	/// `account`'s compute-worker record, or null if it is not registered.
+	#[method(name = "workerInfo")]
+	fn worker_info(&self, account: AccountId) -> RpcResult<Option<WorkerInfo>>;
+
+	/// `account`'s mining rewards: claimable now, accruing in the open epoch,
+	/// and earned over 30 days and ever.
+	#[method(name = "pendingRewards")]
+	fn pending_rewards(&self, account: AccountId) -> RpcResult<PendingRewards>;
+
+	/// Training job `job_id`, or null.
+	#[method(name = "job")]
+	fn job(&self, job_id: u32) -> RpcResult<Option<Job>>;
+
+	/// Epoch `epoch`'s budget, Σ unadjusted rewards, difficulty and minted
+	/// rewards; null for an epoch without rewards or fully claimed.
+	#[method(name = "epochInfo")]
+	fn epoch_info(&self, epoch: u32) -> RpcResult<Option<EpochInfo>>;
 }
 
 /// Implementation of [`GymApiServer`].
@@ -309,7 +438,8 @@ where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
 	C::Api: GymEmissionApi<Block>
 		+ TieredStakingApi<Block, AccountId>
-		+ RevenueSplitApi<Block, AccountId>,
+		+ RevenueSplitApi<Block, AccountId>
+		+ ComputeMiningApi<Block, AccountId>,
 {
 	fn token_info(&self) -> RpcResult<TokenInfo> {
 		Ok(TokenInfo {
@@ -431,6 +561,84 @@ where
 		let h = self.client.runtime_api().revenue_history(best, periods).map_err(runtime_error)?;
 		Ok(h.into_iter().map(Into::into).collect())
 	}
+
+	fn worker_info(&self, account: AccountId) -> RpcResult<Option<WorkerInfo>> {
+		let best = self.client.info().best_hash;
+		let w = self.client.runtime_api().worker_info(best, account).map_err(runtime_error)?;
+		Ok(w.map(|w| WorkerInfo {
+			hardware_hash: hex32(w.hardware_hash),
+			claimed_class: format!("{:?}", w.claimed_class),
+			verified_class: w.verified_class.map(|c| format!("{c:?}")),
+			attestation: hex32(w.attestation),
+			endpoint: String::from_utf8_lossy(&w.endpoint).into_owned(),
+			registered_at: w.registered_at,
+			last_heartbeat_slot: w.last_heartbeat,
+			downtime_slots: w.downtime.map(|d| (d.start, d.end)),
+			assignment: w.assignment,
+			waiting: w.waiting,
+			priority: w.priority,
+		}))
+	}
+
+	fn pending_rewards(&self, account: AccountId) -> RpcResult<PendingRewards> {
+		let best = self.client.info().best_hash;
+		let p = self.client.runtime_api().pending_rewards(best, account).map_err(runtime_error)?;
+		Ok(PendingRewards {
+			claimable: p.claimable.to_string(),
+			epochs: p.epochs,
+			accruing: p.accruing.to_string(),
+			quality: p.quality,
+			online_slots: p.online_slots,
+			earned30d: p.earned_30d.to_string(),
+			earned_total: p.earned_total.to_string(),
+		})
+	}
+
+	fn job(&self, job_id: u32) -> RpcResult<Option<Job>> {
+		use pallet_compute_mining_runtime_api::JobOrigin;
+		let best = self.client.info().best_hash;
+		let j = self.client.runtime_api().job(best, job_id).map_err(runtime_error)?;
+		Ok(j.map(|j| {
+			let (origin, creator) = match j.origin {
+				JobOrigin::Governance => ("governance", None),
+				JobOrigin::Orchestrator(who) => ("orchestrator", Some(who)),
+				JobOrigin::Customer(who, _) => ("customer", Some(who)),
+			};
+			let p = j.spec.params;
+			Job {
+				origin: origin.into(),
+				creator,
+				model: j.spec.model,
+				dataset: j.spec.dataset,
+				validation_set: j.spec.validation_set,
+				steps: p.steps,
+				batch_size: p.batch_size,
+				learning_rate: p.learning_rate,
+				weight_decay: p.weight_decay,
+				seed: p.seed,
+				validations: j.spec.validations,
+				variance_threshold: j.spec.variance_threshold,
+				round: j.round,
+				checkpoint: hex32(j.checkpoint),
+				workers: j.workers,
+				accepted: j.accepted,
+				created_at: j.created_at,
+			}
+		}))
+	}
+
+	fn epoch_info(&self, epoch: u32) -> RpcResult<Option<EpochInfo>> {
+		let best = self.client.info().best_hash;
+		let e = self.client.runtime_api().epoch_info(best, epoch).map_err(runtime_error)?;
+		Ok(e.map(|e| EpochInfo {
+			budget: e.budget.map(|b| b.to_string()),
+			unadjusted: e.unadjusted.to_string(),
+			difficulty_micro: e.difficulty_micro(),
+			workers: e.workers,
+			unclaimed: e.unclaimed,
+			minted: e.minted.to_string(),
+		}))
+	}
 }
 
 /// Builds the RPC module with every GYM-specific method.
@@ -449,6 +657,7 @@ where
 		+ GymEmissionApi<Block>
 		+ TieredStakingApi<Block, AccountId>
 		+ RevenueSplitApi<Block, AccountId>
+		+ ComputeMiningApi<Block, AccountId>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 {

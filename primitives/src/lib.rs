@@ -10,6 +10,7 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub mod emission;
+pub mod mining;
 pub mod revenue;
 pub mod staking;
 

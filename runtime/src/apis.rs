@@ -18,9 +18,9 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, GymEmission, InherentDataExt,
-	Nonce, RevenueSplit, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
-	TieredStaking, TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, ComputeMining, Executive, Grandpa, GymEmission,
+	InherentDataExt, Nonce, RevenueSplit, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
+	System, TieredStaking, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -215,6 +215,28 @@ impl_runtime_apis! {
 	impl pallet_tiered_staking_runtime_api::TieredStakingApi<Block, AccountId> for Runtime {
 		fn stake_info(who: AccountId) -> pallet_tiered_staking_runtime_api::StakeInfo {
 			TieredStaking::stake_info(&who)
+		}
+	}
+
+	impl pallet_compute_mining_runtime_api::ComputeMiningApi<Block, AccountId> for Runtime {
+		fn worker_info(who: AccountId) -> Option<pallet_compute_mining_runtime_api::WorkerInfo> {
+			pallet_compute_mining::Workers::<Runtime>::get(&who)
+		}
+
+		fn pending_rewards(who: AccountId) -> pallet_compute_mining_runtime_api::PendingRewards {
+			ComputeMining::pending_rewards(&who)
+		}
+
+		fn job(
+			job: pallet_compute_mining_runtime_api::JobId,
+		) -> Option<pallet_compute_mining_runtime_api::JobInfo<AccountId>> {
+			pallet_compute_mining::Jobs::<Runtime>::get(job)
+		}
+
+		fn epoch_info(
+			epoch: pallet_compute_mining_runtime_api::EpochIndex,
+		) -> Option<pallet_compute_mining_runtime_api::EpochInfo> {
+			pallet_compute_mining::Epochs::<Runtime>::get(epoch)
 		}
 	}
 

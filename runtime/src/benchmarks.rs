@@ -10,4 +10,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_gym_emission, GymEmission]
 	[pallet_tiered_staking, TieredStaking]
 	[pallet_revenue_split, RevenueSplit]
+	[pallet_compute_mining, ComputeMining]
 );

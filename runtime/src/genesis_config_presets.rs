@@ -6,7 +6,10 @@
 //! Charlie, Dave, Eve, Ferdie) with [`DEV_ENDOWMENT`] each and nothing else;
 //! Alice is the sudo key. `docs/tokenomics.md` lists the allocation.
 
-use crate::{AccountId, BalancesConfig, GymEmissionConfig, RuntimeGenesisConfig, SudoConfig};
+use crate::{
+	AccountId, BalancesConfig, ComputeMiningConfig, GymEmissionConfig, RuntimeGenesisConfig,
+	SudoConfig,
+};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use gym_primitives::DEV_ENDOWMENT;
@@ -39,6 +42,7 @@ fn testnet_genesis(
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
 	epoch_length: u32,
+	min_validations: u8,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -56,6 +60,7 @@ fn testnet_genesis(
 		},
 		sudo: SudoConfig { key: Some(root) },
 		gym_emission: GymEmissionConfig { epoch_length },
+		compute_mining: ComputeMiningConfig { min_validations },
 	})
 }
 
@@ -66,6 +71,8 @@ pub fn development_config_genesis() -> Value {
 		dev_endowed_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 		DEV_EPOCH_LENGTH,
+		// One orchestrator validates on the dev chain.
+		1,
 	)
 }
 
@@ -79,6 +86,7 @@ pub fn local_config_genesis() -> Value {
 		dev_endowed_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 		TESTNET_EPOCH_LENGTH,
+		3,
 	)
 }
 
@@ -98,6 +106,7 @@ pub fn testnet_config_genesis() -> Value {
 		dev_endowed_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 		TESTNET_EPOCH_LENGTH,
+		3,
 	)
 }
 
@@ -185,6 +194,7 @@ pub(crate) mod tests {
 			);
 			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
 			assert_eq!(pallet_gym_emission::EpochLength::<Runtime>::get(), DEV_EPOCH_LENGTH);
+			assert_eq!(pallet_compute_mining::MinValidations::<Runtime>::get(), 1);
 			// Genesis endowments count as minted.
 			assert_eq!(
 				pallet_gym_emission::TotalMinted::<Runtime>::get(),
@@ -204,6 +214,9 @@ pub(crate) mod tests {
 
 	#[test]
 	fn testnet_genesis_has_four_validators() {
+		build(TESTNET_RUNTIME_PRESET).execute_with(|| {
+			assert_eq!(pallet_compute_mining::MinValidations::<Runtime>::get(), 3);
+		});
 		build(TESTNET_RUNTIME_PRESET).execute_with(|| {
 			let aura = pallet_aura::Authorities::<Runtime>::get();
 			let expected: Vec<AuraId> = [

@@ -183,4 +183,7 @@ mod runtime {
 
 	#[runtime::pallet_index(9)]
 	pub type RevenueSplit = pallet_revenue_split;
+
+	#[runtime::pallet_index(10)]
+	pub type ComputeMining = pallet_compute_mining;
 }

@@ -88,12 +88,18 @@ test('chain properties, metadata and constants describe GYM', { timeout: 60_000 
   assert.equal(props.ss58Format.unwrap().toNumber(), 7385);
 
   const pallets = api.runtimeMetadata.asLatest.pallets.map((p) => p.name.toString());
-  for (const name of ['System', 'Balances', 'GymEmission', 'TieredStaking', 'RevenueSplit']) {
+  for (const name of ['System', 'Balances', 'GymEmission', 'TieredStaking', 'RevenueSplit', 'ComputeMining']) {
     assert.ok(pallets.includes(name), `${name} in ${pallets}`);
   }
   assert.equal(api.consts.balances.existentialDeposit.toBigInt(), GYM / 1000n);
   assert.equal(api.consts.tieredStaking.maxDeposits.toNumber(), 32);
   assert.equal(api.consts.revenueSplit.maxHistory.toNumber(), 720);
+  assert.equal(api.consts.computeMining.maxValidations.toNumber(), 7);
+  assert.equal(api.consts.computeMining.heartbeatSlot.toNumber(), 10);
+  // The seed's call names, as polkadot.js shows them.
+  for (const call of ['registerWorker', 'assignJob', 'submitDelta', 'validateCheckpoint', 'claimRewards']) {
+    assert.equal(typeof api.tx.computeMining[call], 'function', call);
+  }
 });
 
 test('a signed call of each GYM pallet, its events and a module error decoded', { timeout: 180_000 }, async () => {
@@ -105,6 +111,19 @@ test('a signed call of each GYM pallet, its events and a module error decoded', 
   assert.equal(dispatchError, undefined);
   assert.equal(find(events, 'tieredStaking', 'Staked').data.amount.toBigInt(), 10_000n * GYM);
   assert.equal(find(events, 'tieredStaking', 'TierChanged').data.to.unwrap().toString(), 'Silver');
+
+  // ComputeMining: Bob (Silver) registers as a worker; gym_workerInfo sees it.
+  ({ events, dispatchError } = await send(
+    api.tx.computeMining.registerWorker(`0x${'11'.repeat(32)}`, 'Rtx4090', `0x${'22'.repeat(32)}`, 'http://127.0.0.1:1/'),
+    bob,
+  ));
+  assert.equal(dispatchError, undefined);
+  assert.equal(find(events, 'computeMining', 'WorkerRegistered').data['class'].toString(), 'Rtx4090');
+  const worker = await provider.send('gym_workerInfo', [bob.address]);
+  assert.equal(worker.claimedClass, 'Rtx4090');
+  assert.equal(worker.verifiedClass, null);
+  assert.equal(worker.waiting, true);
+  assert.equal(worker.priority, true);
 
   // RevenueSplit: inference fees paid in, access bought by burning.
   ({ events, dispatchError } = await send(api.tx.revenueSplit.payRevenue('InferenceFees', 25n * GYM), charlie));

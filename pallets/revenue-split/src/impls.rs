@@ -367,6 +367,14 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
+impl<T: Config> RevenueIntake<T::AccountId> for Pallet<T> {
+	fn pay_revenue(payer: &T::AccountId, source: RevenueSource, amount: Balance) -> DispatchResult {
+		ensure!(amount > 0, Error::<T>::ZeroAmount);
+		ensure!(source != RevenueSource::TransactionFees, Error::<T>::SourceReservedForFees);
+		Self::do_pay_revenue(payer, source, amount)
+	}
+}
+
 impl<T: Config> MiningContribution<T::AccountId> for Pallet<T> {
 	fn note_contribution(who: &T::AccountId, points: u128) {
 		if points == 0 {

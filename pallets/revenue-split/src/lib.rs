@@ -138,6 +138,15 @@ pub trait MiningContribution<AccountId> {
 	fn note_contribution(who: &AccountId, points: u128);
 }
 
+/// How other pallets pay revenue in for a payer (compute mining: the payment
+/// of a fine-tuning job). Implemented by [`Pallet`].
+pub trait RevenueIntake<AccountId> {
+	/// Moves `amount` from `payer` (kept alive) into the pot as revenue from
+	/// `source`, with the rules and errors of [`Pallet::pay_revenue`];
+	/// fails moving nothing.
+	fn pay_revenue(payer: &AccountId, source: RevenueSource, amount: Balance) -> DispatchResult;
+}
+
 /// The miners' share of one closed period, paid out lazily.
 #[derive(
 	Clone,
@@ -404,9 +413,7 @@ pub mod pallet {
 			amount: Balance,
 		) -> DispatchResult {
 			let payer = ensure_signed(origin)?;
-			ensure!(amount > 0, Error::<T>::ZeroAmount);
-			ensure!(source != RevenueSource::TransactionFees, Error::<T>::SourceReservedForFees);
-			Self::do_pay_revenue(&payer, source, amount)
+			<Self as RevenueIntake<T::AccountId>>::pay_revenue(&payer, source, amount)
 		}
 
 		/// Pays the caller the miner revenue of every closed period it

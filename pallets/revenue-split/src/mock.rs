@@ -90,6 +90,7 @@ impl pallet_tiered_staking::Config for Test {
 	type RuntimeFreezeReason = RuntimeFreezeReason;
 	type SlashDestination = Treasury;
 	type MaxDeposits = ConstU32<4>;
+	type StakeFloor = ();
 	type WeightInfo = ();
 }
 

@@ -154,6 +154,11 @@ impl<T: Config> Pallet<T> {
 		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 		let mut ledger = Stakers::<T>::get(who).ok_or(Error::<T>::NotEnoughStaked)?;
 		ensure!(amount <= ledger.stake, Error::<T>::NotEnoughStaked);
+		ensure!(
+			ledger.stake.saturating_sub(amount)
+				>= <T::StakeFloor as crate::StakeFloor<T::AccountId>>::minimum_stake(who),
+			Error::<T>::StakeRequired
+		);
 
 		let acc = RewardPerBoostedStake::<T>::get();
 		let old_stake = ledger.stake;

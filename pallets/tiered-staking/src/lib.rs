@@ -152,6 +152,20 @@ pub const WEIGHT_STAKERS: u32 = 500;
 /// The id of the pot account that holds staker revenue until it is claimed.
 pub const PALLET_ID: PalletId = PalletId(*b"gym/stak");
 
+/// The least stake another pallet requires an account to keep (a registered
+/// compute worker keeps Bronze). `()` requires nothing.
+pub trait StakeFloor<AccountId> {
+	/// The least stake `who` must keep: [`Pallet::unstake`] below it fails
+	/// with [`Error::StakeRequired`]. Slashes are not bound by it.
+	fn minimum_stake(who: &AccountId) -> Balance;
+}
+
+impl<AccountId> StakeFloor<AccountId> for () {
+	fn minimum_stake(_: &AccountId) -> Balance {
+		0
+	}
+}
+
 /// What other pallets ask of staking, and the two ways they act on it.
 /// Implemented by [`Pallet`].
 pub trait StakeTiers<AccountId> {
@@ -214,6 +228,9 @@ pub mod pallet {
 		/// newest (see the module docs). Must be positive.
 		#[pallet::constant]
 		type MaxDeposits: Get<u32>;
+		/// What other pallets require stakers to keep staked (compute
+		/// mining: Bronze for a registered worker).
+		type StakeFloor: StakeFloor<Self::AccountId>;
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -297,6 +314,10 @@ pub mod pallet {
 		PenaltyTransferFailed,
 		/// The slashed GYM could not be moved to the slash destination.
 		SlashTransferFailed,
+		/// The stake would fall below what another pallet requires of the
+		/// account (a registered compute worker keeps Bronze: deregister
+		/// first).
+		StakeRequired,
 	}
 
 	#[pallet::hooks]
@@ -350,7 +371,8 @@ pub mod pallet {
 		/// when there is a penalty and [`Event::TierChanged`] when the tier
 		/// changes.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::unstake(WEIGHT_STAKERS))]
+		// + one read: the stake floor another pallet sets.
+		#[pallet::weight(T::WeightInfo::unstake(WEIGHT_STAKERS).saturating_add(T::DbWeight::get().reads(1)))]
 		pub fn unstake(origin: OriginFor<T>, #[pallet::compact] amount: Balance) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_unstake(&who, amount)

@@ -5,7 +5,7 @@ use frame_support::{
 	derive_impl, parameter_types,
 	traits::{fungible::Inspect, ConstU128, ConstU32},
 };
-use gym_primitives::{BlockNumber, EXISTENTIAL_DEPOSIT, GYM};
+use gym_primitives::{Balance, BlockNumber, EXISTENTIAL_DEPOSIT, GYM};
 use sp_runtime::BuildStorage;
 
 type Block = frame_system::mocking::MockBlock<Test>;
@@ -51,6 +51,20 @@ pub const ED: u128 = EXISTENTIAL_DEPOSIT;
 parameter_types! {
 	/// Where penalties and slashes go.
 	pub const SlashDestination: u64 = TREASURY;
+	/// The stake floor [`FloorForAlice`] sets for Alice.
+	pub static AliceFloor: Balance = 0;
+}
+
+/// A stake floor for Alice only (plays the compute-mining pallet).
+pub struct FloorForAlice;
+impl pallet_tiered_staking::StakeFloor<u64> for FloorForAlice {
+	fn minimum_stake(who: &u64) -> Balance {
+		if *who == ALICE {
+			AliceFloor::get()
+		} else {
+			0
+		}
+	}
 }
 
 impl pallet_tiered_staking::Config for Test {
@@ -59,6 +73,7 @@ impl pallet_tiered_staking::Config for Test {
 	type SlashDestination = SlashDestination;
 	// Small, so that merging is easy to reach.
 	type MaxDeposits = ConstU32<4>;
+	type StakeFloor = FloorForAlice;
 	type WeightInfo = ();
 }
 

@@ -937,3 +937,23 @@ fn try_state_detects_a_freeze_or_total_out_of_step_with_the_stakes() {
 		assert!(TieredStaking::do_try_state().is_err());
 	});
 }
+
+#[test]
+fn unstaking_below_another_pallets_floor_fails_and_changes_nothing() {
+	ExtBuilder::default().build_and_execute(|| {
+		stake(ALICE, 2_000 * GYM);
+		AliceFloor::set(Tier::Bronze.minimum());
+		// 1,001 GYM would leave 999: below the floor.
+		assert_noop!(
+			TieredStaking::unstake(RuntimeOrigin::signed(ALICE), 1_001 * GYM),
+			Error::<Test>::StakeRequired
+		);
+		// Down to exactly the floor is allowed; slashes are not bound by it.
+		unstake(ALICE, 1_000 * GYM);
+		assert_eq!(TieredStaking::tier_of(&ALICE), Some(Tier::Bronze));
+		assert!(slash(ALICE, Perbill::from_percent(10), SlashReason::Downtime) > 0);
+		assert_eq!(TieredStaking::tier_of(&ALICE), None);
+		AliceFloor::set(0);
+		unstake(ALICE, 900 * GYM);
+	});
+}

@@ -60,9 +60,9 @@ impl SlashReason {
 	/// [`SlashReason::InvalidDelta`], 50% for [`SlashReason::Malicious`].
 	pub const fn default_fraction(self) -> Perbill {
 		match self {
-			SlashReason::Downtime => Perbill::from_parts(1_000_000),
-			SlashReason::InvalidDelta => Perbill::from_percent(5),
-			SlashReason::Malicious => Perbill::from_percent(50),
+			SlashReason::Downtime => gym_primitives::mining::DOWNTIME_SLASH_PER_HOUR,
+			SlashReason::InvalidDelta => gym_primitives::mining::INVALID_DELTA_SLASH,
+			SlashReason::Malicious => gym_primitives::mining::MALICIOUS_SLASH,
 		}
 	}
 }

@@ -22,9 +22,10 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, GymEmission, Hash, Nonce, PalletInfo,
-	RevenueSplit, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
-	RuntimeOrigin, RuntimeTask, System, TieredStaking, EXISTENTIAL_DEPOSIT, SLOT_DURATION, VERSION,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, ComputeMining, GymEmission, Hash,
+	Nonce, PalletInfo, RevenueSplit, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
+	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, System, TieredStaking, EXISTENTIAL_DEPOSIT,
+	SLOT_DURATION, VERSION,
 };
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
@@ -161,6 +162,8 @@ impl pallet_tiered_staking::Config for Runtime {
 	type SlashDestination = TreasuryAccount;
 	/// Up to 32 separately aged deposits per staker; later ones merge.
 	type MaxDeposits = ConstU32<32>;
+	/// A registered compute worker keeps Bronze.
+	type StakeFloor = ComputeMining;
 	type WeightInfo = pallet_tiered_staking::weights::SubstrateWeight<Runtime>;
 }
 
@@ -194,4 +197,34 @@ impl pallet_revenue_split::Config for Runtime {
 	type WeightInfo = pallet_revenue_split::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_revenue_split::StakeWithTieredStaking<Runtime>;
+}
+
+impl pallet_compute_mining::Config for Runtime {
+	type Staking = TieredStaking;
+	type Emission = GymEmission;
+	type Revenue = RevenueSplit;
+	/// Model ids 0..65,536 until a model registry lands.
+	type Models = pallet_revenue_split::ModelIdsBelow<ConstU32<65_536>>;
+	/// Root (sudo) until governance lands.
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	/// One heartbeat a minute: 60 slots an hour, 60 per 600-block epoch
+	/// (one per 10-block epoch on the dev chain).
+	type HeartbeatSlot = ConstU32<{ gym_primitives::MINUTES }>;
+	/// Downtime is announced at least an hour ahead...
+	type DowntimeNotice = ConstU32<{ gym_primitives::HOURS }>;
+	/// ...and lasts at most a day.
+	type MaxDowntime = ConstU32<{ gym_primitives::DAYS }>;
+	/// A job may require up to 7 validation reports.
+	type MaxValidations = ConstU32<7>;
+	/// Rewards of up to 16 closed epochs wait for a claim.
+	type MaxUnclaimedEpochs = ConstU32<16>;
+	/// Quality is capped at 2.0 (+200%).
+	type MaxQuality = ConstU32<{ gym_primitives::mining::DEFAULT_MAX_QUALITY }>;
+	/// A miner may overstate its quality by 0.05 before it is an invalid delta.
+	type QualityTolerance = ConstU32<50_000>;
+	/// A customer's fine-tuning job costs 100 GYM, paid to the revenue split.
+	type FineTuningPrice = ConstU128<{ 100 * gym_primitives::GYM }>;
+	type WeightInfo = pallet_compute_mining::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_compute_mining::StakeWithTieredStaking<Runtime>;
 }

@@ -1,0 +1,636 @@
+//! # GYM compute mining pallet
+//!
+//! GPU owners (workers) train models for jobs, orchestrators measure the
+//! quality of their work, and the chain pays each worker its share of the
+//! epoch's emission budget and slashes those who cheat or vanish. The seed's
+//! `MiningPool` and `Orchestrator` contracts, "Compute Mining", "Quality
+//! Metrics", "Hardware Tier" and "Slashing Conditions", as one pallet.
+//!
+//! ## Actors
+//!
+//! - **Workers** stake Bronze or more with `pallet-tiered-staking` and
+//!   [`register_worker`](Pallet::register_worker) with a hardware hash (one
+//!   worker per hardware hash: the sybil rule), a claimed GPU class, the hash
+//!   of a signed attestation report and the endpoint where they serve deltas.
+//!   While registered their stake cannot be unstaked below Bronze
+//!   ([`pallet_tiered_staking::StakeFloor`]). They send a
+//!   [`heartbeat`](Pallet::heartbeat) once per heartbeat slot
+//!   ([`Config::HeartbeatSlot`] blocks), may
+//!   [`schedule_downtime`](Pallet::schedule_downtime) in advance, train the
+//!   job they are assigned to and [`submit_delta`](Pallet::submit_delta).
+//! - **Orchestrators** (Gold tier or above) [`create_job`](Pallet::create_job)
+//!   (so do governance, for training priorities, and customers who pay
+//!   [`Config::FineTuningPrice`] into the revenue split),
+//!   [`assign_job`](Pallet::assign_job) to waiting workers (Silver-or-above
+//!   workers first), [`verify_hardware`](Pallet::verify_hardware), measure
+//!   each delta and [`validate_checkpoint`](Pallet::validate_checkpoint), and
+//!   record the aggregate of a round's accepted deltas with
+//!   [`complete_round`](Pallet::complete_round).
+//!
+//! ## Quality
+//!
+//! Quality is measured by orchestrators, never trusted from the miner: each
+//! [`ValidationReport`] carries the losses before and after the delta on the
+//! job's training batch and validation set and the gradient-norm variance.
+//! Once a delta has the job's number of reports (at least
+//! [`MinValidations`]), it is judged ([`gym_primitives::mining::judge`]): if
+//! more than half of the reports say it is corrupt, or the miner claimed more
+//! than the median quality plus [`Config::QualityTolerance`], it is rejected
+//! and its worker slashed 5%; otherwise it is accepted with the median
+//! quality.
+//!
+//! ## Rewards
+//!
+//! Per epoch of `pallet-gym-emission`, a worker with an accepted delta earns
+//! `1000 GYM × (1 + quality) × availability × stake boost × hardware ×
+//! difficulty` (see [`gym_primitives::mining`]), with its best quality of the
+//! epoch, its online share of the epoch's heartbeat slots outside its
+//! scheduled downtime, and its verified GPU class. The unadjusted reward is
+//! recomputed, in O(1), whenever one of its inputs changes (a heartbeat, an
+//! accepted delta, a hardware verification, a scheduled downtime), and the
+//! epoch's running sum Σ follows it. When the epoch closes, its budget is
+//! fixed and `difficulty = min(1, budget / Σ)`. The worker's next call (or
+//! anyone validating its work) moves the epoch's record into its unclaimed
+//! rewards, and [`claim_rewards`](Pallet::claim_rewards) mints them through
+//! `pallet-gym-emission`'s [`RewardMinter`], out of each epoch's budget.
+//! The GYM earned is the worker's mining contribution: reported to the
+//! revenue split ([`MiningContribution`]) and kept per day for 30 days
+//! ([`Earned`]).
+//!
+//! ## Slashing (through `pallet-tiered-staking`)
+//!
+//! - Downtime: 0.1% of the stake per full hour of unscheduled missed
+//!   heartbeat slots, charged on the worker's next heartbeat or by anyone
+//!   with [`report_downtime`](Pallet::report_downtime), each hour once.
+//! - Invalid delta: 5% (see Quality).
+//! - Malicious: 50% and deregistration, by [`Config::GovernanceOrigin`] with
+//!   [`report_malicious`](Pallet::report_malicious).
+//!
+//! A slash that leaves a worker below Bronze deregisters it.
+//!
+//! ## Cost
+//!
+//! No call or hook iterates over workers, jobs or epochs: Σ is a running
+//! sum, the priority queue is two counters, claims loop over at most
+//! [`Config::MaxUnclaimedEpochs`] records and judgements over at most
+//! [`Config::MaxValidations`] reports.
+//!
+//! ## Invariants (checked by `try_state`)
+//!
+//! - every closed epoch minted at most its budget, and Σ of its records is
+//!   its Σ unadjusted;
+//! - every worker holding an assignment has a stake tier, and every
+//!   hardware hash names its worker;
+//! - the queue counters count the waiting workers;
+//! - [`TotalSlashed`] is what the slash events say.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+mod impls;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+pub use gym_primitives::mining::{DeltaVerdict, GpuClass, Quality, ValidationReport};
+pub use pallet_compute_mining_runtime_api::{
+	EpochIndex, EpochInfo, JobId, JobInfo, JobOrigin, JobSpec, PendingRewards, WorkerInfo,
+	MAX_ENDPOINT_LEN,
+};
+pub use pallet_gym_emission::RewardMinter;
+pub use pallet_revenue_split::{MiningContribution, RevenueIntake};
+pub use pallet_tiered_staking::{SlashReason, StakeFloor, StakeTiers};
+pub use types::*;
+pub use weights::WeightInfo;
+
+/// The number of workers the call weights are charged at: the top of the
+/// range the benchmarks measure (component `n`). The pallet never iterates
+/// over workers; the benchmarks show flat weights in `n`.
+pub const WEIGHT_WORKERS: u32 = 1_000;
+
+/// Prepares what the benchmarks need from other pallets.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Stakes `amount` for `who` (funding it first).
+	fn stake(who: &AccountId, amount: gym_primitives::Balance);
+}
+
+/// A [`BenchmarkHelper`] that stakes through `pallet-tiered-staking`.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct StakeWithTieredStaking<T>(core::marker::PhantomData<T>);
+
+#[cfg(feature = "runtime-benchmarks")]
+impl<T: pallet_tiered_staking::Config> BenchmarkHelper<T::AccountId> for StakeWithTieredStaking<T> {
+	fn stake(who: &T::AccountId, amount: gym_primitives::Balance) {
+		use frame_support::traits::fungible::Mutate;
+		<T as pallet_tiered_staking::Config>::Currency::set_balance(who, amount.saturating_mul(2));
+		pallet_tiered_staking::Pallet::<T>::stake(
+			frame_system::RawOrigin::Signed(who.clone()).into(),
+			amount,
+		)
+		.expect("a funded account can stake");
+	}
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{pallet_prelude::*, traits::Contains};
+	use frame_system::pallet_prelude::*;
+	use gym_primitives::{mining::SlotRange, Balance, BlockNumber, ModelId};
+	use sp_core::H256;
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// Stake tiers, boosts and slashing (`pallet-tiered-staking`).
+		type Staking: StakeTiers<Self::AccountId>;
+		/// Epochs and reward minting (`pallet-gym-emission`).
+		type Emission: RewardMinter<Self::AccountId>;
+		/// Fine-tuning payments and mining contribution
+		/// (`pallet-revenue-split`).
+		type Revenue: RevenueIntake<Self::AccountId> + MiningContribution<Self::AccountId>;
+		/// The models jobs may train.
+		type Models: Contains<ModelId>;
+		/// Governance: creates jobs for free and reports malicious workers.
+		/// Root until governance lands.
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// Blocks per heartbeat slot. Must be positive.
+		#[pallet::constant]
+		type HeartbeatSlot: Get<BlockNumber>;
+		/// How many blocks ahead downtime must be scheduled.
+		#[pallet::constant]
+		type DowntimeNotice: Get<BlockNumber>;
+		/// The longest downtime that can be scheduled, in blocks.
+		#[pallet::constant]
+		type MaxDowntime: Get<BlockNumber>;
+		/// Most validation reports a job may require. Must be positive.
+		#[pallet::constant]
+		type MaxValidations: Get<u32>;
+		/// Most closed epochs a worker's unclaimed rewards keep apart; when a
+		/// further one closes, the oldest is paid out. Must be positive.
+		#[pallet::constant]
+		type MaxUnclaimedEpochs: Get<u32>;
+		/// The cap on a delta's quality (2.0 = 2,000,000).
+		#[pallet::constant]
+		type MaxQuality: Get<Quality>;
+		/// How far a miner's claimed quality may exceed the validated one.
+		#[pallet::constant]
+		type QualityTolerance: Get<Quality>;
+		/// What a customer pays (to the revenue split, as fine-tuning
+		/// revenue) to create a job.
+		#[pallet::constant]
+		type FineTuningPrice: Get<Balance>;
+		/// Weights of this pallet's calls and hook.
+		type WeightInfo: WeightInfo;
+		/// Sets up stakes for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// The default of [`MinValidations`]: 3.
+	#[pallet::type_value]
+	pub fn DefaultMinValidations() -> u8 {
+		3
+	}
+
+	/// Validation reports every job must require at least (3 by default, 1
+	/// on the dev chain), from genesis.
+	#[pallet::storage]
+	pub type MinValidations<T> = StorageValue<_, u8, ValueQuery, DefaultMinValidations>;
+
+	/// Registered workers.
+	#[pallet::storage]
+	pub type Workers<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, WorkerInfo, OptionQuery>;
+
+	/// The worker each hardware hash backs (the sybil rule).
+	#[pallet::storage]
+	pub type HardwareOwners<T: Config> = StorageMap<_, Identity, H256, T::AccountId, OptionQuery>;
+
+	/// How many workers wait in the assignment queue: (priority, normal).
+	#[pallet::storage]
+	pub type Waiting<T> = StorageValue<_, (u32, u32), ValueQuery>;
+
+	/// The id the next job gets.
+	#[pallet::storage]
+	pub type NextJobId<T> = StorageValue<_, JobId, ValueQuery>;
+
+	/// Jobs.
+	#[pallet::storage]
+	pub type Jobs<T: Config> =
+		StorageMap<_, Twox64Concat, JobId, JobInfo<T::AccountId>, OptionQuery>;
+
+	/// Each worker's latest delta for a job.
+	#[pallet::storage]
+	pub type Deltas<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		JobId,
+		Blake2_128Concat,
+		T::AccountId,
+		DeltaRecord<T::AccountId, T::MaxValidations>,
+		OptionQuery,
+	>;
+
+	/// Each worker's activity in the last epoch it was active in.
+	#[pallet::storage]
+	pub type Activity<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, EpochActivity, OptionQuery>;
+
+	/// Rewards of closed epochs not yet claimed: (epoch, amount), oldest
+	/// first.
+	#[pallet::storage]
+	pub type Unclaimed<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<(EpochIndex, Balance), T::MaxUnclaimedEpochs>,
+		ValueQuery,
+	>;
+
+	/// Epochs with rewards, until every reward is claimed.
+	#[pallet::storage]
+	pub type Epochs<T> = StorageMap<_, Twox64Concat, EpochIndex, EpochInfo, OptionQuery>;
+
+	/// GYM earned by mining, per worker.
+	#[pallet::storage]
+	pub type Earned<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, Contribution, OptionQuery>;
+
+	/// Every planck slashed by this pallet, ever.
+	#[pallet::storage]
+	pub type TotalSlashed<T> = StorageValue<_, Balance, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// [`MinValidations`]; 0 keeps the default of 3.
+		pub min_validations: u8,
+		#[serde(skip)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if self.min_validations > 0 {
+				MinValidations::<T>::put(self.min_validations);
+			}
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// `worker` registered.
+		WorkerRegistered { worker: T::AccountId, hardware_hash: H256, class: GpuClass },
+		/// `worker` left or was removed.
+		WorkerDeregistered { worker: T::AccountId, reason: Deregistration },
+		/// `worker` sent a heartbeat in `slot`.
+		Heartbeat { worker: T::AccountId, slot: u32 },
+		/// `worker` scheduled downtime for slots `[start, end)`.
+		DowntimeScheduled { worker: T::AccountId, slots: SlotRange },
+		/// Job `job` was created.
+		JobCreated { job: JobId, origin: JobOrigin<T::AccountId>, spec: JobSpec },
+		/// `worker` was assigned to `job`.
+		JobAssigned { job: JobId, worker: T::AccountId },
+		/// An orchestrator verified `worker`'s GPU class.
+		HardwareVerified { worker: T::AccountId, class: GpuClass },
+		/// `worker` submitted a delta for `job`'s `round`.
+		DeltaSubmitted {
+			job: JobId,
+			worker: T::AccountId,
+			round: u32,
+			hash: H256,
+			claimed: Quality,
+		},
+		/// `orchestrator` reported on `worker`'s delta.
+		DeltaValidated {
+			job: JobId,
+			worker: T::AccountId,
+			orchestrator: T::AccountId,
+			report: ValidationReport,
+		},
+		/// `worker`'s delta was accepted with `quality`.
+		DeltaAccepted { job: JobId, worker: T::AccountId, round: u32, quality: Quality },
+		/// `worker`'s delta was rejected.
+		DeltaRejected { job: JobId, worker: T::AccountId, round: u32, why: Rejection },
+		/// `job` completed `round`; the next round trains from `checkpoint`.
+		RoundCompleted { job: JobId, round: u32, checkpoint: H256 },
+		/// `worker` was slashed `amount` for `reason` (`hours` of downtime
+		/// for a downtime slash).
+		WorkerSlashed { worker: T::AccountId, reason: SlashReason, hours: u32, amount: Balance },
+		/// Governance reported `worker` malicious with `evidence`.
+		MaliciousReported { worker: T::AccountId, evidence: H256 },
+		/// `worker`'s reward for `epoch` is fixed: `amount` after difficulty.
+		RewardEarned { worker: T::AccountId, epoch: EpochIndex, amount: Balance },
+		/// `worker` was paid `amount` of mining rewards.
+		RewardsClaimed { worker: T::AccountId, amount: Balance },
+		/// The cap left nothing to mint `worker`'s `amount` for `epoch`.
+		RewardUnmintable { worker: T::AccountId, epoch: EpochIndex, amount: Balance },
+		/// `epoch` closed with this budget and Σ unadjusted rewards.
+		EpochClosed { epoch: EpochIndex, budget: Balance, unadjusted: Balance },
+	}
+
+	/// Why a worker left.
+	#[derive(
+		Clone,
+		Copy,
+		Debug,
+		PartialEq,
+		Eq,
+		Encode,
+		Decode,
+		DecodeWithMemTracking,
+		MaxEncodedLen,
+		TypeInfo,
+	)]
+	pub enum Deregistration {
+		/// The worker deregistered itself.
+		Voluntary,
+		/// A slash left its stake below Bronze.
+		StakeBelowBronze,
+		/// Governance found it malicious.
+		Malicious,
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The account's stake is below Bronze.
+		BelowBronzeTier,
+		/// The account's stake is below Gold: it may not orchestrate.
+		NotOrchestrator,
+		/// The account is already a registered worker.
+		AlreadyRegistered,
+		/// Another worker registered this hardware hash.
+		HardwareAlreadyRegistered,
+		/// The endpoint is longer than 256 bytes or empty.
+		BadEndpoint,
+		/// The account is not a registered worker.
+		NotWorker,
+		/// The worker already sent a heartbeat in this slot.
+		HeartbeatAlreadySent,
+		/// Downtime must start at least `DowntimeNotice` blocks ahead.
+		DowntimeTooSoon,
+		/// Downtime must end after it starts and last at most `MaxDowntime`.
+		BadDowntime,
+		/// The worker's scheduled downtime is under way.
+		DowntimeInProgress,
+		/// No full hour of unscheduled downtime to charge.
+		NoDowntime,
+		/// The job spec requires fewer reports than `MinValidations`, more
+		/// than `MaxValidations`, or trains for no step or on empty batches.
+		BadJobSpec,
+		/// The job's model is unknown.
+		UnknownModel,
+		/// No job has this id.
+		UnknownJob,
+		/// The worker is not waiting for a job (it is assigned, or was taken
+		/// off the queue for downtime: a heartbeat puts it back).
+		NotWaiting,
+		/// A Silver-or-above worker is waiting: it goes first.
+		PriorityWorkerWaiting,
+		/// The worker is not assigned to this job.
+		NotAssignedWorker,
+		/// The claimed quality is above `MaxQuality`.
+		ClaimedQualityTooHigh,
+		/// The worker already submitted a delta in this round.
+		DuplicateDelta,
+		/// The worker has no delta for this job.
+		NoDelta,
+		/// The hash is not the submitted delta's.
+		DeltaHashMismatch,
+		/// The delta belongs to a round that is over.
+		StaleRound,
+		/// The delta was already judged.
+		AlreadyJudged,
+		/// This orchestrator already reported on the delta.
+		DuplicateReport,
+		/// Orchestrators may not judge their own work.
+		SelfValidation,
+		/// The round has no accepted delta to aggregate.
+		NoAcceptedDelta,
+		/// There are no rewards to claim.
+		NothingToClaim,
+		/// A counter would overflow.
+		ArithmeticOverflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Closes the previous epoch in the first block of a new one: O(1).
+		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
+			Self::on_block(n)
+		}
+
+		fn integrity_test() {
+			assert!(T::HeartbeatSlot::get() > 0, "HeartbeatSlot must be positive");
+			assert!(T::MaxValidations::get() > 0, "MaxValidations must be positive");
+			assert!(T::MaxUnclaimedEpochs::get() > 0, "MaxUnclaimedEpochs must be positive");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers the caller (Bronze or above) as a worker with its
+		/// hardware hash, claimed GPU class, attestation report hash and
+		/// endpoint. Counts as its first heartbeat and puts it in the queue.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_worker(WEIGHT_WORKERS))]
+		pub fn register_worker(
+			origin: OriginFor<T>,
+			hardware_hash: H256,
+			gpu_class: GpuClass,
+			attestation_report_hash: H256,
+			endpoint: alloc::vec::Vec<u8>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_register(&who, hardware_hash, gpu_class, attestation_report_hash, endpoint)
+		}
+
+		/// Marks the caller online for the current heartbeat slot, charging
+		/// any full hour of unscheduled downtime since its last heartbeat.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::heartbeat(WEIGHT_WORKERS))]
+		pub fn heartbeat(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_heartbeat(&who)
+		}
+
+		/// Schedules downtime for blocks `[from, to)`, at least
+		/// `DowntimeNotice` blocks ahead and at most `MaxDowntime` long; it
+		/// replaces a window that has not started.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::schedule_downtime())]
+		pub fn schedule_downtime(
+			origin: OriginFor<T>,
+			from: BlockNumber,
+			to: BlockNumber,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_schedule_downtime(&who, from, to)
+		}
+
+		/// Deregisters the caller: it leaves its job and the queue, and its
+		/// hardware hash is free again. Rewards earned stay claimable.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::deregister_worker())]
+		pub fn deregister_worker(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(Workers::<T>::contains_key(&who), Error::<T>::NotWorker);
+			Self::deregister(&who, Deregistration::Voluntary);
+			Ok(())
+		}
+
+		/// Creates a job: free for governance and orchestrators (Gold or
+		/// above); any other account pays `FineTuningPrice` into the revenue
+		/// split as fine-tuning revenue.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::create_job())]
+		pub fn create_job(origin: OriginFor<T>, spec: JobSpec) -> DispatchResult {
+			let job_origin = match T::GovernanceOrigin::try_origin(origin) {
+				Ok(_) => JobOrigin::Governance,
+				Err(origin) => {
+					let who = ensure_signed(origin)?;
+					if T::Staking::has_right(&who, pallet_tiered_staking::Right::Orchestrate) {
+						JobOrigin::Orchestrator(who)
+					} else {
+						JobOrigin::Customer(who, T::FineTuningPrice::get())
+					}
+				}
+			};
+			Self::do_create_job(job_origin, spec)
+		}
+
+		/// Assigns a waiting `worker` to `job`. Orchestrators only; while a
+		/// Silver-or-above worker waits, no lower-tier worker is assigned.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::assign_job(WEIGHT_WORKERS))]
+		pub fn assign_job(
+			origin: OriginFor<T>,
+			job_id: JobId,
+			worker: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::ensure_orchestrator(&who)?;
+			Self::do_assign(job_id, &worker)
+		}
+
+		/// Records the GPU class an orchestrator verified for `worker` (from
+		/// its attestation report and benchmark). Orchestrators only.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::verify_hardware())]
+		pub fn verify_hardware(
+			origin: OriginFor<T>,
+			worker: T::AccountId,
+			gpu_class: GpuClass,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::ensure_orchestrator(&who)?;
+			ensure!(who != worker, Error::<T>::SelfValidation);
+			Self::do_verify_hardware(&worker, gpu_class)
+		}
+
+		/// Submits the hash of the caller's delta for `job_id`'s open round
+		/// and the quality it claims. Only the job's assigned workers, one
+		/// delta per round.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::submit_delta(WEIGHT_WORKERS))]
+		pub fn submit_delta(
+			origin: OriginFor<T>,
+			job_id: JobId,
+			delta_hash: H256,
+			claimed_quality: Quality,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_submit_delta(&who, job_id, delta_hash, claimed_quality)
+		}
+
+		/// Reports an orchestrator's measurement of `worker`'s delta
+		/// `delta_hash` for `job_id`. The report that completes the job's
+		/// required number judges the delta (accepted, or rejected and the
+		/// worker slashed 5%).
+		#[pallet::call_index(8)]
+		#[pallet::weight(
+			T::WeightInfo::validate_checkpoint(WEIGHT_WORKERS)
+				.max(T::WeightInfo::validate_checkpoint_reject(WEIGHT_WORKERS))
+		)]
+		pub fn validate_checkpoint(
+			origin: OriginFor<T>,
+			job_id: JobId,
+			worker: T::AccountId,
+			delta_hash: H256,
+			report: ValidationReport,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::ensure_orchestrator(&who)?;
+			Self::do_validate(&who, job_id, &worker, delta_hash, report)
+		}
+
+		/// Completes `job_id`'s open round: `checkpoint` is the hash of the
+		/// aggregate of its accepted deltas, which the next round trains
+		/// from. Orchestrators only; the round needs an accepted delta.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::complete_round())]
+		pub fn complete_round(
+			origin: OriginFor<T>,
+			job_id: JobId,
+			checkpoint: H256,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::ensure_orchestrator(&who)?;
+			Self::do_complete_round(job_id, checkpoint)
+		}
+
+		/// Mints the caller's rewards of every closed epoch.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::claim_rewards(T::MaxUnclaimedEpochs::get()))]
+		pub fn claim_rewards(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_claim(&who)
+		}
+
+		/// Charges `worker`'s full hours of unscheduled downtime since its
+		/// last heartbeat (0.1% of its stake each) and takes it off the
+		/// assignment queue until its next heartbeat. Anyone may call.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::report_downtime())]
+		pub fn report_downtime(origin: OriginFor<T>, worker: T::AccountId) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_report_downtime(&worker)
+		}
+
+		/// Slashes `worker` 50% and deregisters it for malicious behaviour
+		/// proven by `evidence_hash`. Governance only.
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::report_malicious())]
+		pub fn report_malicious(
+			origin: OriginFor<T>,
+			worker: T::AccountId,
+			evidence_hash: H256,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Self::do_report_malicious(&worker, evidence_hash)
+		}
+	}
+}

@@ -1,0 +1,228 @@
+//! Test runtime: System, Balances, GymEmission (epochs of 100 blocks),
+//! TieredStaking (stakes, boosts, slashes), RevenueSplit (fine-tuning
+//! payments, mining contribution) and ComputeMining.
+
+use crate as pallet_compute_mining;
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{fungible::Inspect, ConstU128, ConstU32, Hooks},
+};
+use gym_primitives::{mining::Quality, Balance, EXISTENTIAL_DEPOSIT, GYM};
+use sp_runtime::BuildStorage;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+/// Account ids of the test runtime (16 bytes, so that pallet accounts differ).
+pub type AccountId = u128;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		GymEmission: pallet_gym_emission,
+		TieredStaking: pallet_tiered_staking,
+		RevenueSplit: pallet_revenue_split,
+		ComputeMining: pallet_compute_mining,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = sp_runtime::traits::IdentityLookup<AccountId>;
+	type AccountData = pallet_balances::AccountData<u128>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = u128;
+	type AccountStore = System;
+	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
+	type DustRemoval = GymEmission;
+	type FreezeIdentifier = RuntimeFreezeReason;
+	type MaxFreezes = ConstU32<1>;
+}
+
+impl pallet_gym_emission::Config for Test {
+	type Currency = Balances;
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type WeightInfo = ();
+}
+
+/// What accounts `1..` get at genesis: 600,000 GYM (Diamond is 500,000;
+/// 1,000 such accounts stay below the hard cap).
+pub const ENDOWMENT: Balance = 600_000 * GYM;
+/// Receives slashes: 1 GYM at genesis.
+pub const TREASURY: AccountId = 1_000_000;
+/// A customer with 10,000 GYM and no stake.
+pub const CUSTOMER: AccountId = 2_000_000;
+/// The existential deposit (1 mGYM).
+pub const ED: u128 = EXISTENTIAL_DEPOSIT;
+/// Blocks per epoch: epoch `e` is blocks `100e + 1 ..= 100e + 100`.
+pub const EPOCH: u64 = 100;
+/// Blocks per heartbeat slot: 10 slots per epoch, 60 per hour.
+pub const SLOT: u32 = 10;
+/// Tolerance on a claimed quality: 0.05.
+pub const TOLERANCE: Quality = 50_000;
+/// Price of a customer's job: 100 GYM.
+pub const PRICE: Balance = 100 * GYM;
+
+parameter_types! {
+	pub const Treasury: AccountId = TREASURY;
+}
+
+impl pallet_tiered_staking::Config for Test {
+	type Currency = Balances;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type SlashDestination = Treasury;
+	type MaxDeposits = ConstU32<4>;
+	type StakeFloor = ComputeMining;
+	type WeightInfo = ();
+}
+
+impl pallet_revenue_split::Config for Test {
+	type Currency = Balances;
+	type Emission = GymEmission;
+	type Stakers = pallet_revenue_split::ToStakers<TieredStaking>;
+	type LiquidityProviders = pallet_revenue_split::ToAccount<Treasury, Balances>;
+	type DevelopmentFund = pallet_revenue_split::ToAccount<Treasury, Balances>;
+	type Models = pallet_revenue_split::ModelIdsBelow<ConstU32<16>>;
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type MaxHistory = ConstU32<4>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_revenue_split::StakeWithTieredStaking<Test>;
+}
+
+impl pallet_compute_mining::Config for Test {
+	type Staking = TieredStaking;
+	type Emission = GymEmission;
+	type Revenue = RevenueSplit;
+	type Models = pallet_revenue_split::ModelIdsBelow<ConstU32<16>>;
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type HeartbeatSlot = ConstU32<SLOT>;
+	type DowntimeNotice = ConstU32<20>;
+	type MaxDowntime = ConstU32<1_000>;
+	type MaxValidations = ConstU32<5>;
+	type MaxUnclaimedEpochs = ConstU32<4>;
+	type MaxQuality = ConstU32<2_000_000>;
+	type QualityTolerance = ConstU32<TOLERANCE>;
+	type FineTuningPrice = ConstU128<PRICE>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_compute_mining::StakeWithTieredStaking<Test>;
+}
+
+/// Genesis: accounts `1..=accounts` with [`ENDOWMENT`] each, the treasury,
+/// a customer and the pot accounts; tests start at block 1.
+pub struct ExtBuilder {
+	accounts: u128,
+	min_validations: u8,
+}
+
+impl Default for ExtBuilder {
+	fn default() -> Self {
+		Self { accounts: 20, min_validations: 3 }
+	}
+}
+
+impl ExtBuilder {
+	/// How many funded accounts (ids 1..=n).
+	pub fn accounts(mut self, n: u128) -> Self {
+		self.accounts = n;
+		self
+	}
+
+	/// The chain's `MinValidations`.
+	pub fn min_validations(mut self, n: u8) -> Self {
+		self.min_validations = n;
+		self
+	}
+
+	/// Builds the externalities at block 1.
+	pub fn build(self) -> sp_io::TestExternalities {
+		let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		let mut balances: Vec<(AccountId, u128)> =
+			(1..=self.accounts).map(|who| (who, ENDOWMENT)).collect();
+		balances.push((TREASURY, GYM));
+		balances.push((CUSTOMER, 10_000 * GYM));
+		balances.push((RevenueSplit::account_id(), ED));
+		balances.push((TieredStaking::pot_account(), ED));
+		pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
+			.assimilate_storage(&mut t)
+			.unwrap();
+		pallet_gym_emission::GenesisConfig::<Test> {
+			epoch_length: EPOCH as u32,
+			..Default::default()
+		}
+		.assimilate_storage(&mut t)
+		.unwrap();
+		pallet_compute_mining::GenesisConfig::<Test> {
+			min_validations: self.min_validations,
+			..Default::default()
+		}
+		.assimilate_storage(&mut t)
+		.unwrap();
+		let mut ext = sp_io::TestExternalities::new(t);
+		ext.execute_with(|| System::set_block_number(1));
+		ext
+	}
+
+	/// Builds, runs `test`, then checks every pallet's invariants.
+	pub fn build_and_execute(self, test: impl FnOnce()) {
+		self.build().execute_with(|| {
+			test();
+			check_invariants();
+		})
+	}
+}
+
+/// The invariants of the GYM pallets of this runtime.
+pub fn check_invariants() {
+	ComputeMining::do_try_state().expect("compute-mining invariants hold");
+	RevenueSplit::do_try_state().expect("revenue-split invariants hold");
+	TieredStaking::do_try_state().expect("staking invariants hold");
+	GymEmission::do_try_state().expect("emission invariants hold");
+}
+
+/// The total issuance of GYM.
+pub fn issuance() -> u128 {
+	<Balances as Inspect<AccountId>>::total_issuance()
+}
+
+/// The balance of `who`.
+pub fn balance(who: AccountId) -> u128 {
+	<Balances as Inspect<AccountId>>::balance(&who)
+}
+
+parameter_types! {
+	/// Whether [`run_to_block`] checks the invariants after every block (the
+	/// 1,000-worker simulation checks them once per epoch instead).
+	pub static CheckEveryBlock: bool = true;
+}
+
+/// Runs the blocks up to `n` with the hooks, checking the invariants.
+pub fn run_to_block(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		RevenueSplit::on_initialize(next);
+		ComputeMining::on_initialize(next);
+		if CheckEveryBlock::get() {
+			check_invariants();
+		}
+	}
+}
+
+/// Runs to the first block of epoch `e` (which closes epoch `e - 1`).
+pub fn run_to_epoch(e: u64) {
+	run_to_block(e * EPOCH + 1);
+}
+
+/// Runs to the first block of the next heartbeat slot.
+pub fn next_slot() {
+	let b = System::block_number() as u32;
+	let next = (gym_primitives::mining::slot_of(b, SLOT) + 1) * SLOT + 1;
+	run_to_block(next as u64);
+}
