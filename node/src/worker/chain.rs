@@ -93,11 +93,6 @@ impl Chain {
 		(info.best_hash, info.best_number)
 	}
 
-	/// Whether `hash` is a block this node knows.
-	pub fn is_known_block(&self, hash: H256) -> bool {
-		matches!(self.client.number(hash), Ok(Some(_)))
-	}
-
 	/// The parent of block `hash`.
 	pub fn parent(&self, hash: H256) -> Result<H256, String> {
 		self.client

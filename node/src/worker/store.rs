@@ -75,11 +75,6 @@ impl Store {
 		}
 	}
 
-	/// Whether something is stored under `hash`.
-	pub fn contains(&self, hash: &[u8; 32]) -> bool {
-		self.dir.join(file_name(hash)).is_file()
-	}
-
 	/// Saves the miner's signed attestation report (`attestation.json`), so that a restarted
 	/// node serves the report whose hash it registered.
 	pub fn save_attestation(&self, attestation: &SignedAttestation) -> io::Result<()> {
@@ -116,7 +111,6 @@ mod tests {
 		let store = temp_store("roundtrip");
 		let hash = store.put(b"delta").unwrap();
 		assert_eq!(hash, sp_io::hashing::blake2_256(b"delta"));
-		assert!(store.contains(&hash));
 		assert_eq!(store.get(&hash).unwrap().as_deref(), Some(&b"delta"[..]));
 		assert_eq!(store.get(&[7; 32]).unwrap(), None);
 		let _ = std::fs::remove_dir_all(store.dir());
