@@ -371,9 +371,11 @@ async fn attest(
 	.map_err(|e| format!("benchmark task: {e}"))?
 	.map_err(|e| format!("benchmark: {e}"))?;
 	let report = hardware::AttestationReport::new(facts, gflops, nonce.0);
-	let signature = ctx.chain.sign(MINER_KEY, public, &report.signing_payload())?;
+	let payload = report.signing_payload();
+	let signature = ctx.chain.sign(MINER_KEY, public, &payload)?;
 	Ok(SignedAttestation {
 		report,
+		payload: to_hex(&payload),
 		signer: to_hex(public.as_ref()),
 		signature: to_hex(signature.as_ref()),
 	})

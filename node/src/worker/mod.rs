@@ -74,6 +74,10 @@ impl WorkerParams {
 pub struct SignedAttestation {
 	/// The report: hardware facts, class, benchmark and the block-hash nonce.
 	pub report: AttestationReport,
+	/// The exact bytes signed, 0x-hex: [`AttestationReport::signing_payload`]. Verifiers check
+	/// the signature and the registered hash against these bytes, not against a re-encoding of
+	/// `report` (a float need not survive a JSON round trip bit for bit).
+	pub payload: String,
 	/// The signing key (the worker account), 0x-hex of the 32-byte sr25519 public key.
 	pub signer: String,
 	/// sr25519 signature of [`AttestationReport::signing_payload`], 0x-hex.

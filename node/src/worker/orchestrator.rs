@@ -464,13 +464,20 @@ fn check_attestation(
 	let public = sr25519::Public::try_from(signer.as_slice()).map_err(|_| "bad public key")?;
 	let signature = sr25519::Signature::try_from(from_hex(&signed.signature)?.as_slice())
 		.map_err(|_| "bad signature encoding")?;
-	let report = &signed.report;
-	if !sr25519::Pair::verify(&signature, report.signing_payload(), &public) {
+	// Everything is checked against the exact bytes that were signed and registered.
+	let payload = from_hex(&signed.payload)?;
+	if !sr25519::Pair::verify(&signature, &payload, &public) {
 		return Err("the signature does not verify".into());
 	}
-	if H256(report.hash()) != info.attestation {
+	if H256(gym_trainer::blake2_256(&payload)) != info.attestation {
 		return Err("the served report is not the one whose hash was registered".into());
 	}
+	let json = payload
+		.strip_prefix(hardware::ATTESTATION_DOMAIN)
+		.ok_or("the signed bytes are not an attestation report")?;
+	let report: hardware::AttestationReport = serde_json::from_slice(json)
+		.map_err(|e| format!("the signed report does not parse: {e}"))?;
+	let report = &report;
 	if report.class != hardware::gpu_class(&report.facts) {
 		return Err("the claimed class does not follow from the hardware facts".into());
 	}
