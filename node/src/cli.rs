@@ -54,4 +54,8 @@ pub struct Cli {
 	/// Options of the running node (`--dev`, `--chain`, `--validator`, RPC, ...).
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	/// Compute-mining worker options (`--miner`, `--orchestrator`, ...).
+	#[clap(flatten)]
+	pub worker: crate::worker::WorkerParams,
 }

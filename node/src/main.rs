@@ -1,5 +1,6 @@
 //! `gym-node`: the GYM chain node. Runs a validator (Aura + GRANDPA) with
-//! JSON-RPC for polkadot.js and other clients.
+//! JSON-RPC for polkadot.js and other clients, and, with `--miner` and
+//! `--orchestrator`, the compute-mining worker (see `worker`).
 
 #![warn(missing_docs)]
 
@@ -9,6 +10,7 @@ mod command;
 mod emission_report;
 mod rpc;
 mod service;
+mod worker;
 
 fn main() {
 	if let Err(e) = command::run() {

@@ -136,6 +136,9 @@ fn hex32(h: sp_core::H256) -> String {
 
 /// Dependencies of the full node's RPC.
 pub struct FullDeps<C, P> {
+	/// The compute-mining worker's store and attestation report (`gym_getDelta`,
+	/// `gym_attestation`).
+	pub worker: Arc<crate::worker::Shared>,
 	/// The client.
 	pub client: Arc<C>,
 	/// The transaction pool.
@@ -406,17 +409,29 @@ pub trait GymApi {
 	/// rewards; null for an epoch without rewards or fully claimed.
 	#[method(name = "epochInfo")]
 	fn epoch_info(&self, epoch: u32) -> RpcResult<Option<EpochInfo>>;
+
+	/// The bytes of a delta or checkpoint this node stores, by blake2-256 hash, as 0x-hex;
+	/// null if unknown. At most `gym_trainer::MAX_DELTA_BYTES` (4 MiB) bytes.
+	#[method(name = "getDelta")]
+	fn get_delta(&self, hash: sp_core::H256) -> RpcResult<Option<String>>;
+
+	/// This miner's signed attestation report (hardware facts, class, benchmark, block-hash
+	/// nonce, sr25519 signature by the worker key); null if it has none.
+	#[method(name = "attestation")]
+	fn attestation(&self) -> RpcResult<Option<crate::worker::SignedAttestation>>;
 }
 
 /// Implementation of [`GymApiServer`].
 pub struct Gym<C> {
 	client: Arc<C>,
+	worker: Arc<crate::worker::Shared>,
 }
 
 impl<C> Gym<C> {
-	/// A `gym_*` RPC handler answering from `client`.
-	pub fn new(client: Arc<C>) -> Self {
-		Self { client }
+	/// A `gym_*` RPC handler answering from `client`, serving deltas and the attestation report
+	/// of `worker`.
+	pub fn new(client: Arc<C>, worker: Arc<crate::worker::Shared>) -> Self {
+		Self { client, worker }
 	}
 }
 
@@ -639,6 +654,17 @@ where
 			minted: e.minted.to_string(),
 		}))
 	}
+
+	fn get_delta(&self, hash: sp_core::H256) -> RpcResult<Option<String>> {
+		let bytes = self.worker.store.get(&hash.0).map_err(|e| {
+			ErrorObject::owned(RUNTIME_ERROR, format!("delta store: {e}"), None::<()>)
+		})?;
+		Ok(bytes.map(|b| format!("0x{}", hex::encode(b))))
+	}
+
+	fn attestation(&self) -> RpcResult<Option<crate::worker::SignedAttestation>> {
+		Ok(self.worker.attestation())
+	}
 }
 
 /// Builds the RPC module with every GYM-specific method.
@@ -665,10 +691,10 @@ where
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool } = deps;
+	let FullDeps { client, pool, worker } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(Gym::new(client).into_rpc())?;
+	module.merge(Gym::new(client, worker).into_rpc())?;
 	Ok(module)
 }

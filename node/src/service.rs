@@ -133,6 +133,7 @@ pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	worker: crate::worker::WorkerParams,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -218,12 +219,26 @@ pub fn new_full<
 	let enable_grandpa = !config.disable_grandpa;
 	let prometheus_registry = config.prometheus_registry().cloned();
 
+	// The worker's store and attestation report, shared with the RPC that serves them.
+	let worker_shared = Arc::new(crate::worker::Shared::open(config.data_path.join("gym-worker")));
+	let rpc_port = config
+		.rpc
+		.addr
+		.as_ref()
+		.and_then(|endpoints| endpoints.first())
+		.map_or(config.rpc.port, |endpoint| endpoint.listen_addr.port());
+
 	let rpc_extensions_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
+		let worker_shared = worker_shared.clone();
 
 		Box::new(move |_| {
-			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone() };
+			let deps = crate::rpc::FullDeps {
+				client: client.clone(),
+				pool: pool.clone(),
+				worker: worker_shared.clone(),
+			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};
@@ -243,6 +258,21 @@ pub fn new_full<
 		telemetry: telemetry.as_mut(),
 		tracing_execute_block: None,
 	})?;
+
+	if worker.enabled() {
+		crate::worker::spawn(
+			worker,
+			crate::worker::WorkerDeps {
+				client: client.clone(),
+				pool: transaction_pool.clone(),
+				keystore: keystore_container.keystore(),
+				shared: worker_shared,
+				registry: prometheus_registry.clone(),
+				rpc_port,
+			},
+			&task_manager.spawn_handle(),
+		);
+	}
 
 	if role.is_authority() {
 		let proposer_factory = sc_basic_authorship::ProposerFactory::new(

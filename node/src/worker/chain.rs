@@ -1,0 +1,226 @@
+//! What the worker reads from the chain (runtime APIs, storage, a block's events) and how it
+//! writes to it: signed `ComputeMining` extrinsics built in the node, signed with a key from the
+//! node's keystore and submitted to the node's own transaction pool.
+
+use crate::service::FullClient;
+use codec::{Decode, Encode};
+use gym_runtime::{
+	opaque::Block, AccountId, BlockNumber, Nonce, Runtime, RuntimeCall, RuntimeEvent,
+	SignedPayload, TxExtension, UncheckedExtrinsic, VERSION,
+};
+use pallet_compute_mining::DeltaRecord;
+use pallet_compute_mining_runtime_api::{
+	ComputeMiningApi, JobId, JobInfo, PendingRewards, WorkerInfo,
+};
+use pallet_tiered_staking_runtime_api::{StakeInfo, TieredStakingApi};
+use sc_client_api::StorageProvider;
+use sc_transaction_pool_api::{TransactionPool, TransactionSource};
+use sp_api::ProvideRuntimeApi;
+use sp_blockchain::HeaderBackend;
+use sp_core::{crypto::KeyTypeId, sr25519, storage::StorageKey, H256};
+use sp_keystore::{Keystore, KeystorePtr};
+use sp_runtime::{generic::Era, OpaqueExtrinsic};
+use std::{collections::HashMap, sync::Arc};
+use substrate_frame_rpc_system::AccountNonceApi;
+
+/// Key type of a miner's key in the node keystore (`gym-node key insert --key-type gymm`).
+pub const MINER_KEY: KeyTypeId = KeyTypeId(*b"gymm");
+/// Key type of an orchestrator's key in the node keystore (`--key-type gymo`).
+pub const ORCHESTRATOR_KEY: KeyTypeId = KeyTypeId(*b"gymo");
+
+/// Blocks a worker transaction stays valid for (its mortal era).
+const TX_MORTALITY: u64 = 64;
+/// Blocks after which a nonce tracked locally but not reached on chain is given up (the
+/// transactions that used it were dropped).
+const NONCE_RESET_BLOCKS: BlockNumber = 20;
+
+/// The node's transaction pool.
+pub type Pool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
+
+/// An event as `System::Events` stores it.
+pub type EventRecord = frame_system::EventRecord<RuntimeEvent, H256>;
+
+/// A worker's delta record in `ComputeMining::Deltas`.
+pub type DeltaRecordOf =
+	DeltaRecord<AccountId, <Runtime as pallet_compute_mining::Config>::MaxValidations>;
+
+/// The account of an sr25519 key.
+pub fn account_of(public: &sr25519::Public) -> AccountId {
+	AccountId::from(*public)
+}
+
+/// The chain as the worker sees it: the client, the transaction pool and the keystore.
+pub struct Chain {
+	client: Arc<FullClient>,
+	pool: Arc<Pool>,
+	keystore: KeystorePtr,
+	/// Per account: the next nonce to use and the block it was last raised at.
+	nonces: std::sync::Mutex<HashMap<AccountId, (Nonce, BlockNumber)>>,
+}
+
+impl Chain {
+	/// The chain of `client`, submitting to `pool` and signing with `keystore`.
+	pub fn new(client: Arc<FullClient>, pool: Arc<Pool>, keystore: KeystorePtr) -> Self {
+		Chain { client, pool, keystore, nonces: Default::default() }
+	}
+
+	/// The client.
+	pub fn client(&self) -> &Arc<FullClient> {
+		&self.client
+	}
+
+	/// The first sr25519 key of `key_type` in the keystore.
+	pub fn key(&self, key_type: KeyTypeId) -> Option<sr25519::Public> {
+		self.keystore.sr25519_public_keys(key_type).into_iter().next()
+	}
+
+	/// Signs `message` with the keystore's `public` key of `key_type`.
+	pub fn sign(
+		&self,
+		key_type: KeyTypeId,
+		public: &sr25519::Public,
+		message: &[u8],
+	) -> Result<sr25519::Signature, String> {
+		self.keystore
+			.sr25519_sign(key_type, public, message)
+			.map_err(|e| format!("keystore: {e}"))?
+			.ok_or_else(|| format!("the keystore has no {key_type:?} key {public}"))
+	}
+
+	/// The best block: (hash, number).
+	pub fn best(&self) -> (H256, BlockNumber) {
+		let info = self.client.info();
+		(info.best_hash, info.best_number)
+	}
+
+	/// The parent of block `hash`.
+	pub fn parent(&self, hash: H256) -> Result<H256, String> {
+		self.client
+			.header(hash)
+			.map_err(|e| e.to_string())?
+			.map(|h| h.parent_hash)
+			.ok_or_else(|| format!("unknown block {hash:?}"))
+	}
+
+	/// `who`'s worker record at block `at`.
+	pub fn worker_info(&self, at: H256, who: &AccountId) -> Result<Option<WorkerInfo>, String> {
+		self.client.runtime_api().worker_info(at, who.clone()).map_err(|e| e.to_string())
+	}
+
+	/// Job `job` at block `at`.
+	pub fn job(&self, at: H256, job: JobId) -> Result<Option<JobInfo<AccountId>>, String> {
+		self.client.runtime_api().job(at, job).map_err(|e| e.to_string())
+	}
+
+	/// `who`'s mining rewards at block `at`.
+	pub fn pending_rewards(&self, at: H256, who: &AccountId) -> Result<PendingRewards, String> {
+		self.client.runtime_api().pending_rewards(at, who.clone()).map_err(|e| e.to_string())
+	}
+
+	/// `who`'s stake at block `at`.
+	pub fn stake_info(&self, at: H256, who: &AccountId) -> Result<StakeInfo, String> {
+		self.client.runtime_api().stake_info(at, who.clone()).map_err(|e| e.to_string())
+	}
+
+	/// `who`'s latest delta record for `job` at block `at` (`ComputeMining::Deltas`).
+	pub fn delta_record(
+		&self,
+		at: H256,
+		job: JobId,
+		who: &AccountId,
+	) -> Result<Option<DeltaRecordOf>, String> {
+		let key = pallet_compute_mining::Deltas::<Runtime>::hashed_key_for(job, who);
+		self.decode_storage(at, key)
+	}
+
+	/// The events of block `at`: `System::Events`, read through the client at
+	/// `twox128("System") ++ twox128("Events")`.
+	pub fn events(&self, at: H256) -> Result<Vec<EventRecord>, String> {
+		let key =
+			[sp_io::hashing::twox_128(b"System"), sp_io::hashing::twox_128(b"Events")].concat();
+		Ok(self.decode_storage(at, key)?.unwrap_or_default())
+	}
+
+	fn decode_storage<T: Decode>(&self, at: H256, key: Vec<u8>) -> Result<Option<T>, String> {
+		let Some(data) = self.client.storage(at, &StorageKey(key)).map_err(|e| e.to_string())?
+		else {
+			return Ok(None);
+		};
+		T::decode(&mut &data.0[..]).map(Some).map_err(|e| format!("undecodable storage: {e}"))
+	}
+
+	/// Signs `call` with the keystore's `public` key of `key_type` and submits it to the pool at
+	/// the best block. The nonce is the account's on-chain nonce or, when this node has already
+	/// sent transactions not yet included, the next one after them.
+	pub async fn submit(
+		&self,
+		key_type: KeyTypeId,
+		public: &sr25519::Public,
+		call: RuntimeCall,
+	) -> Result<(), String> {
+		let info = self.client.info();
+		let (best_hash, best_number, genesis) =
+			(info.best_hash, info.best_number, info.genesis_hash);
+		let account = account_of(public);
+		let on_chain = self
+			.client
+			.runtime_api()
+			.account_nonce(best_hash, account.clone())
+			.map_err(|e| format!("nonce: {e}"))?;
+		let nonce = self.next_nonce(&account, on_chain, best_number);
+
+		let tx_ext: TxExtension = (
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(Era::mortal(
+				TX_MORTALITY,
+				u64::from(best_number),
+			)),
+			frame_system::CheckNonce::<Runtime>::from(nonce),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			frame_system::WeightReclaim::<Runtime>::new(),
+		);
+		let payload = SignedPayload::from_raw(
+			call.clone(),
+			tx_ext.clone(),
+			(
+				(),
+				VERSION.spec_version,
+				VERSION.transaction_version,
+				genesis,
+				best_hash,
+				(),
+				(),
+				(),
+				(),
+			),
+		);
+		let signature = payload.using_encoded(|bytes| self.sign(key_type, public, bytes))?;
+		let xt =
+			UncheckedExtrinsic::new_signed(call, account.clone().into(), signature.into(), tx_ext);
+		let opaque = OpaqueExtrinsic::try_from_encoded_extrinsic(&xt.encode())
+			.map_err(|e| format!("extrinsic encoding: {e}"))?;
+		if let Err(e) = self.pool.submit_one(best_hash, TransactionSource::Local, opaque).await {
+			// Start again from the on-chain nonce next time.
+			self.nonces.lock().map(|mut n| n.remove(&account)).ok();
+			return Err(format!("transaction pool refused it: {e}"));
+		}
+		Ok(())
+	}
+
+	/// The nonce to use now, and the one after it remembered.
+	fn next_nonce(&self, account: &AccountId, on_chain: Nonce, now: BlockNumber) -> Nonce {
+		let Ok(mut nonces) = self.nonces.lock() else { return on_chain };
+		let entry = nonces.entry(account.clone()).or_insert((on_chain, now));
+		let stale = entry.0 > on_chain && now.saturating_sub(entry.1) > NONCE_RESET_BLOCKS;
+		if entry.0 < on_chain || stale {
+			*entry = (on_chain, now);
+		}
+		let nonce = entry.0;
+		*entry = (nonce.saturating_add(1), now);
+		nonce
+	}
+}

@@ -1,0 +1,382 @@
+//! The miner (`--miner`, key type `gymm`). On every new best block:
+//!
+//! 1. not registered: when the account has staked Bronze, probe the hardware, run a short matmul
+//!    benchmark, sign an attestation report (nonce: the best block's hash) and
+//!    `register_worker(hardware_hash, class, report_hash, endpoint)`;
+//! 2. registered: one `heartbeat` per heartbeat slot;
+//! 3. assigned to a job without a delta for its open round: load the round's base checkpoint,
+//!    train on a blocking thread, store the delta by hash (served by `gym_getDelta`) and
+//!    `submit_delta(job, hash, claimed_quality)`;
+//! 4. rewards claimable: `claim_rewards`.
+
+use super::{
+	chain::{account_of, EventRecord, MINER_KEY},
+	chain_class, rounds, to_hex, Context, SignedAttestation, LOG,
+};
+use gym_runtime::{AccountId, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
+use gym_trainer::{claimed_quality_micro, hardware, train_round, TrainConfig};
+use pallet_compute_mining::{Call as MiningCall, Event as MiningEvent};
+use pallet_compute_mining_runtime_api::JobId;
+use sp_core::{sr25519, Get, H256};
+use std::{collections::HashSet, io::IsTerminal};
+
+/// Blocks before a registration or claim that did not take effect is sent again.
+const RETRY_BLOCKS: BlockNumber = 10;
+/// Size and repetitions of the attestation's matmul benchmark (2·1024³·5 ≈ 10.7 GFLOP).
+const BENCHMARK_SIZE: usize = 1024;
+const BENCHMARK_ITERS: u32 = 5;
+
+/// The miner's memory between blocks.
+pub(crate) struct Miner {
+	endpoint: String,
+	/// Warnings already logged once (missing key, no stake).
+	warned: HashSet<&'static str>,
+	registration_sent: Option<BlockNumber>,
+	heartbeat_slot_sent: Option<u32>,
+	claim_sent: Option<BlockNumber>,
+	/// Rounds this miner trained (job, round), so a delta in the pool is not trained again.
+	trained: HashSet<(JobId, u32)>,
+	/// The last round whose base checkpoint could not be loaded, not to log it every block.
+	unavailable: Option<((JobId, u32), String)>,
+}
+
+impl Miner {
+	/// A miner that registers `endpoint`.
+	pub fn new(endpoint: String) -> Self {
+		Miner {
+			endpoint,
+			warned: HashSet::new(),
+			registration_sent: None,
+			heartbeat_slot_sent: None,
+			claim_sent: None,
+			trained: HashSet::new(),
+			unavailable: None,
+		}
+	}
+
+	fn warn_once(&mut self, key: &'static str, message: impl FnOnce() -> String) {
+		if self.warned.insert(key) {
+			log::warn!(target: LOG, "miner: {}", message());
+		}
+	}
+
+	/// One step of the miner at the new best block `hash` (#`number`).
+	pub async fn on_block(
+		&mut self,
+		ctx: &Context,
+		rounds: &mut rounds::Rounds,
+		hash: H256,
+		number: BlockNumber,
+		events: &[EventRecord],
+	) {
+		let Some(public) = ctx.chain.key(MINER_KEY) else {
+			self.warn_once("key", || {
+				"no gymm key in the keystore; insert one with `gym-node key insert --key-type gymm \
+				 --scheme sr25519 --suri <secret>`"
+					.into()
+			});
+			return;
+		};
+		let me = account_of(&public);
+		for record in events {
+			if let RuntimeEvent::ComputeMining(MiningEvent::DeltaAccepted {
+				worker,
+				job,
+				round,
+				quality,
+			}) = &record.event
+			{
+				if *worker == me {
+					log::info!(
+						target: LOG,
+						"miner: delta for job {job} round {round} accepted, quality {quality}"
+					);
+					if let Some(m) = &ctx.metrics {
+						m.deltas_accepted.inc();
+					}
+				}
+			}
+		}
+		let info = match ctx.chain.worker_info(hash, &me) {
+			Ok(info) => info,
+			Err(e) => return log::warn!(target: LOG, "miner: worker_info: {e}"),
+		};
+		let Some(info) = info else {
+			return self.register(ctx, &public, hash, number).await;
+		};
+		self.registration_sent = None;
+		if ctx.shared.attestation().is_none() {
+			self.warn_once("attestation", || {
+				"registered, but this node has no attestation report to serve (its store was \
+				 removed?): orchestrators cannot verify the hardware"
+					.into()
+			});
+		}
+
+		// One heartbeat per slot, for the slot of the next block.
+		let slot_len = <Runtime as pallet_compute_mining::Config>::HeartbeatSlot::get();
+		let slot = gym_primitives::mining::slot_of(number.saturating_add(1), slot_len);
+		if info.last_heartbeat < slot && self.heartbeat_slot_sent != Some(slot) {
+			self.heartbeat_slot_sent = Some(slot);
+			self.send(ctx, &public, MiningCall::heartbeat {}, "heartbeat").await;
+		}
+
+		if let Some(job) = info.assignment {
+			self.train(ctx, rounds, &public, &me, hash, job).await;
+		}
+
+		match ctx.chain.pending_rewards(hash, &me) {
+			Ok(pending) => {
+				if let Some(m) = &ctx.metrics {
+					m.gym_earned.set(pending.earned_total as f64 / gym_primitives::GYM as f64);
+				}
+				let due =
+					self.claim_sent.is_none_or(|at| number.saturating_sub(at) >= RETRY_BLOCKS);
+				if pending.claimable > 0 && due {
+					self.claim_sent = Some(number);
+					log::info!(
+						target: LOG,
+						"miner: claiming {} planck of rewards ({} epochs)",
+						pending.claimable,
+						pending.epochs
+					);
+					self.send(ctx, &public, MiningCall::claim_rewards {}, "claim_rewards").await;
+				}
+			}
+			Err(e) => log::warn!(target: LOG, "miner: pending_rewards: {e}"),
+		}
+	}
+
+	async fn send(
+		&self,
+		ctx: &Context,
+		public: &sr25519::Public,
+		call: MiningCall<Runtime>,
+		what: &str,
+	) -> bool {
+		match ctx.chain.submit(MINER_KEY, public, RuntimeCall::ComputeMining(call)).await {
+			Ok(()) => {
+				log::debug!(target: LOG, "miner: sent {what}");
+				true
+			}
+			Err(e) => {
+				log::warn!(target: LOG, "miner: {what}: {e}");
+				false
+			}
+		}
+	}
+
+	async fn register(
+		&mut self,
+		ctx: &Context,
+		public: &sr25519::Public,
+		hash: H256,
+		number: BlockNumber,
+	) {
+		if self.registration_sent.is_some_and(|at| number.saturating_sub(at) < RETRY_BLOCKS) {
+			return;
+		}
+		let me = account_of(public);
+		match ctx.chain.stake_info(hash, &me) {
+			Ok(stake) if stake.tier.is_some() => {}
+			Ok(_) => {
+				return self.warn_once("stake", || {
+					format!(
+						"{me} has not staked Bronze (1,000 GYM): stake with \
+						 TieredStaking.stake, then the miner registers"
+					)
+				})
+			}
+			Err(e) => return log::warn!(target: LOG, "miner: stake_info: {e}"),
+		}
+		self.registration_sent = Some(number);
+		let signed = match attest(ctx, public, hash).await {
+			Ok(signed) => signed,
+			Err(e) => return log::warn!(target: LOG, "miner: attestation: {e}"),
+		};
+		let report = &signed.report;
+		let hardware_hash = super::hardware_hash(&report.facts, &me);
+		log::info!(
+			target: LOG,
+			"miner: registering {me}: class {:?}, {:.1} GFLOP/s, hardware {}, endpoint {}",
+			report.class,
+			report.benchmark_gflops,
+			to_hex(&hardware_hash),
+			self.endpoint
+		);
+		let call = MiningCall::register_worker {
+			hardware_hash: H256(hardware_hash),
+			gpu_class: chain_class(report.class),
+			attestation_report_hash: H256(report.hash()),
+			endpoint: self.endpoint.clone().into_bytes(),
+		};
+		if let Err(e) = ctx.shared.store.save_attestation(&signed) {
+			log::warn!(target: LOG, "miner: saving the attestation report: {e}");
+		}
+		ctx.shared.set_attestation(signed);
+		self.send(ctx, public, call, "register_worker").await;
+	}
+
+	async fn train(
+		&mut self,
+		ctx: &Context,
+		rounds: &rounds::Rounds,
+		public: &sr25519::Public,
+		me: &AccountId,
+		hash: H256,
+		job_id: JobId,
+	) {
+		let job = match ctx.chain.job(hash, job_id) {
+			Ok(Some(job)) => job,
+			Ok(None) => return,
+			Err(e) => return log::warn!(target: LOG, "miner: job {job_id}: {e}"),
+		};
+		let round = (job_id, job.round);
+		if self.trained.contains(&round) {
+			return;
+		}
+		match ctx.chain.delta_record(hash, job_id, me) {
+			Ok(Some(record)) if record.round == job.round => {
+				self.trained.insert(round);
+				return;
+			}
+			Ok(_) => {}
+			Err(e) => return log::warn!(target: LOG, "miner: delta record: {e}"),
+		}
+		let base = match rounds::checkpoint(ctx, rounds, job_id, &job, job.checkpoint).await {
+			Ok(base) => base,
+			Err(e) => {
+				if self.unavailable.as_ref().is_none_or(|(r, old)| *r != round || *old != e) {
+					log::warn!(target: LOG, "miner: job {job_id} round {}: {e}", job.round);
+					self.unavailable = Some((round, e));
+				}
+				return;
+			}
+		};
+		let params = job.spec.params;
+		// Each worker and round draws its own mini-batches.
+		let mut seed_input = params.seed.to_le_bytes().to_vec();
+		seed_input.extend_from_slice(&job.round.to_le_bytes());
+		seed_input.extend_from_slice(AsRef::<[u8]>::as_ref(me));
+		let batch_seed = gym_trainer::blake2_256(&seed_input);
+		let cfg = TrainConfig {
+			steps: params.steps,
+			batch_size: params.batch_size,
+			learning_rate_micro: params.learning_rate,
+			weight_decay_micro: params.weight_decay,
+			seed: u64::from_le_bytes(batch_seed[..8].try_into().unwrap_or_default()),
+		};
+		let (model, data_seed) = (job.spec.model, params.seed);
+		let metrics = ctx.metrics.clone();
+		log::info!(
+			target: LOG,
+			"miner: training job {job_id} round {} (model {model}, {} steps × {})",
+			job.round,
+			cfg.steps,
+			cfg.batch_size
+		);
+		self.trained.insert(round);
+		let outcome = tokio::task::spawn_blocking(move || {
+			let bar = std::io::stdout().is_terminal().then(|| {
+				let bar = indicatif::ProgressBar::new(u64::from(cfg.steps));
+				if let Ok(style) = indicatif::ProgressStyle::with_template(
+					"training {bar:40} {pos}/{len} steps, loss {msg} ({elapsed})",
+				) {
+					bar.set_style(style);
+				}
+				bar
+			});
+			let every = (cfg.steps / 10).max(1);
+			let outcome = train_round(model, data_seed, &base, &cfg, |step, loss| {
+				if let Some(m) = &metrics {
+					m.steps.inc();
+					m.loss.set(f64::from(loss));
+				}
+				match &bar {
+					Some(bar) => {
+						bar.set_position(u64::from(step));
+						bar.set_message(format!("{loss:.4}"));
+					}
+					None if step % every == 0 || step == cfg.steps => log::info!(
+						target: LOG,
+						"miner: step {step}/{} loss {loss:.4}",
+						cfg.steps
+					),
+					None => {}
+				}
+			});
+			if let Some(bar) = bar {
+				bar.finish_and_clear();
+			}
+			outcome
+		})
+		.await;
+		let outcome = match outcome {
+			Ok(Ok(outcome)) => outcome,
+			Ok(Err(e)) => return log::warn!(target: LOG, "miner: training failed: {e}"),
+			Err(e) => return log::warn!(target: LOG, "miner: training task: {e}"),
+		};
+		let claimed = claimed_quality_micro(&outcome.report, job.spec.variance_threshold);
+		let stored = if ctx.params.miner_corrupt_deltas {
+			let mut corrupt = outcome.delta.clone();
+			if let Some(byte) = corrupt.last_mut() {
+				*byte ^= 0xff;
+			}
+			ctx.shared.store.put_as(outcome.delta_hash, &corrupt)
+		} else {
+			ctx.shared.store.put(&outcome.delta).map(|_| ())
+		};
+		if let Err(e) = stored {
+			return log::warn!(target: LOG, "miner: storing the delta: {e}");
+		}
+		log::info!(
+			target: LOG,
+			"miner: trained job {job_id} round {} in {:.2} s ({:.0} samples/s): loss {:.4} → {:.4}, \
+			 validation {:.4} → {:.4}, delta {} bytes {}, claiming quality {claimed}",
+			job.round,
+			outcome.wall_time.as_secs_f64(),
+			outcome.samples as f64 / outcome.wall_time.as_secs_f64().max(1e-9),
+			outcome.report.loss_before,
+			outcome.report.loss_after,
+			outcome.report.val_loss_before,
+			outcome.report.val_loss_after,
+			outcome.delta.len(),
+			to_hex(&outcome.delta_hash)
+		);
+		let call = MiningCall::submit_delta {
+			job_id,
+			delta_hash: H256(outcome.delta_hash),
+			claimed_quality: claimed,
+		};
+		if self.send(ctx, public, call, "submit_delta").await {
+			if let Some(m) = &ctx.metrics {
+				m.deltas_submitted.inc();
+			}
+		}
+	}
+}
+
+/// Probes the hardware, benchmarks it and signs the report with the miner key; the nonce is
+/// the best block's hash.
+async fn attest(
+	ctx: &Context,
+	public: &sr25519::Public,
+	nonce: H256,
+) -> Result<SignedAttestation, String> {
+	let (facts, gflops) = tokio::task::spawn_blocking(|| {
+		let facts = hardware::probe();
+		hardware::matmul_benchmark(BENCHMARK_SIZE, BENCHMARK_ITERS).map(|g| (facts, g))
+	})
+	.await
+	.map_err(|e| format!("benchmark task: {e}"))?
+	.map_err(|e| format!("benchmark: {e}"))?;
+	let report = hardware::AttestationReport::new(facts, gflops, nonce.0);
+	let payload = report.signing_payload();
+	let signature = ctx.chain.sign(MINER_KEY, public, &payload)?;
+	Ok(SignedAttestation {
+		report,
+		payload: to_hex(&payload),
+		signer: to_hex(public.as_ref()),
+		signature: to_hex(signature.as_ref()),
+	})
+}

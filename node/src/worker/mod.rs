@@ -1,0 +1,295 @@
+//! The node-side compute-mining worker: `gym-node --miner` trains and submits deltas,
+//! `gym-node --orchestrator` validates them, verifies hardware and completes rounds. One task,
+//! spawned by the service, follows the best block; for each new best block it reads the block's
+//! events once, then runs the orchestrator's step and the miner's step.
+//!
+//! - [`chain`]: reading state (runtime APIs, storage, events) and submitting signed
+//!   extrinsics with the keystore's `gymm` / `gymo` keys.
+//! - [`store`]: the content-addressed store of deltas and checkpoints, shared with the RPC
+//!   (`gym_getDelta`, `gym_attestation`).
+//! - [`rounds`]: what the worker learned from events about each job's rounds, and how a
+//!   round's checkpoint is obtained (stored, initial, or aggregated from its accepted deltas).
+//! - `miner` and `orchestrator`: the two roles.
+//!
+//! Errors never stop the node: each is logged as one line and the step is tried again on a later
+//! block where that makes sense.
+
+pub mod chain;
+mod metrics;
+mod miner;
+mod orchestrator;
+pub mod rounds;
+pub mod store;
+
+use chain::Chain;
+use futures::StreamExt;
+use gym_trainer::hardware::AttestationReport;
+use metrics::Metrics;
+use sc_client_api::BlockchainEvents;
+use serde::{Deserialize, Serialize};
+use std::sync::{Arc, RwLock};
+use store::Store;
+
+/// Command-line options of the worker (flattened into `gym-node`'s own options).
+#[derive(Debug, Clone, clap::Args)]
+pub struct WorkerParams {
+	/// Run the miner: register as a compute worker, send heartbeats, train the assigned job's
+	/// rounds, serve and submit the deltas and claim rewards, with the `gymm` sr25519 key of the
+	/// keystore (`gym-node key insert --key-type gymm --scheme sr25519 ...`). The account must
+	/// have staked Bronze (1,000 GYM) first.
+	#[arg(long)]
+	pub miner: bool,
+
+	/// Run the orchestrator: validate submitted deltas, verify new workers' hardware and
+	/// complete rounds, with the `gymo` sr25519 key of the keystore. The account must have
+	/// staked Gold (50,000 GYM) first.
+	#[arg(long)]
+	pub orchestrator: bool,
+
+	/// The URL other nodes fetch this miner's deltas and attestation from (its JSON-RPC
+	/// endpoint, registered on chain). Default: `http://127.0.0.1:<rpc port>`.
+	#[arg(long, value_name = "URL")]
+	pub miner_endpoint: Option<String>,
+
+	/// Blocks an orchestrator waits, after a round's first delta, for the other assigned
+	/// workers' deltas to be judged before it aggregates the accepted ones.
+	#[arg(long, value_name = "BLOCKS", default_value_t = 20)]
+	pub round_timeout: u32,
+
+	/// Test only: serve bytes that do not match the submitted delta hash.
+	#[arg(long, hide = true)]
+	pub miner_corrupt_deltas: bool,
+}
+
+impl WorkerParams {
+	/// Whether any worker role is enabled.
+	pub fn enabled(&self) -> bool {
+		self.miner || self.orchestrator
+	}
+}
+
+/// A miner's attestation report with its sr25519 signature, as `gym_attestation` serves it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignedAttestation {
+	/// The report: hardware facts, class, benchmark and the block-hash nonce.
+	pub report: AttestationReport,
+	/// The exact bytes signed, 0x-hex: [`AttestationReport::signing_payload`]. Verifiers check
+	/// the signature and the registered hash against these bytes, not against a re-encoding of
+	/// `report` (a float need not survive a JSON round trip bit for bit).
+	pub payload: String,
+	/// The signing key (the worker account), 0x-hex of the 32-byte sr25519 public key.
+	pub signer: String,
+	/// sr25519 signature of [`AttestationReport::signing_payload`], 0x-hex.
+	pub signature: String,
+}
+
+/// What the worker shares with the RPC: its store and its attestation report.
+#[derive(Debug)]
+pub struct Shared {
+	/// Deltas and checkpoints by hash.
+	pub store: Store,
+	/// The miner's signed attestation report, once made (or loaded from the store).
+	pub attestation: RwLock<Option<SignedAttestation>>,
+}
+
+impl Shared {
+	/// The shared state of a store in `dir`, with the attestation saved there, if any.
+	pub fn open(dir: std::path::PathBuf) -> Self {
+		let store = Store::new(dir);
+		let attestation = RwLock::new(store.load_attestation());
+		Shared { store, attestation }
+	}
+
+	/// The current attestation report.
+	pub fn attestation(&self) -> Option<SignedAttestation> {
+		self.attestation.read().ok().and_then(|a| a.clone())
+	}
+
+	fn set_attestation(&self, attestation: SignedAttestation) {
+		if let Ok(mut slot) = self.attestation.write() {
+			*slot = Some(attestation);
+		}
+	}
+}
+
+/// Everything the worker task needs from the service.
+pub struct WorkerDeps {
+	/// The client.
+	pub client: Arc<crate::service::FullClient>,
+	/// The transaction pool.
+	pub pool: Arc<chain::Pool>,
+	/// The node keystore.
+	pub keystore: sp_keystore::KeystorePtr,
+	/// Store and attestation shared with the RPC.
+	pub shared: Arc<Shared>,
+	/// The node's Prometheus registry, if it has one.
+	pub registry: Option<substrate_prometheus_endpoint::Registry>,
+	/// Where this node's JSON-RPC listens (for the default miner endpoint).
+	pub rpc_port: u16,
+}
+
+/// What both roles use.
+pub(crate) struct Context {
+	pub chain: Chain,
+	pub shared: Arc<Shared>,
+	pub metrics: Option<Metrics>,
+	pub params: WorkerParams,
+}
+
+/// Spawns the worker as a named, non-essential task: when it fails it logs and stops, the node
+/// goes on.
+pub fn spawn(params: WorkerParams, deps: WorkerDeps, spawner: &sc_service::SpawnTaskHandle) {
+	let metrics = deps.registry.as_ref().and_then(|r| match Metrics::register(r) {
+		Ok(m) => Some(m),
+		Err(e) => {
+			log::warn!(target: LOG, "worker metrics not registered: {e}");
+			None
+		}
+	});
+	let endpoint = params
+		.miner_endpoint
+		.clone()
+		.unwrap_or_else(|| format!("http://127.0.0.1:{}", deps.rpc_port));
+	let client = deps.client.clone();
+	let ctx = Context {
+		chain: Chain::new(deps.client, deps.pool, deps.keystore),
+		shared: deps.shared,
+		metrics,
+		params,
+	};
+	spawner.spawn("gym-worker", Some("gym-worker"), async move {
+		run(ctx, client, endpoint).await;
+	});
+}
+
+/// The log target of the worker.
+pub(crate) const LOG: &str = "gym-worker";
+
+async fn run(ctx: Context, client: Arc<crate::service::FullClient>, endpoint: String) {
+	let mut miner = ctx.params.miner.then(|| miner::Miner::new(endpoint));
+	let mut orchestrator = ctx.params.orchestrator.then(orchestrator::Orchestrator::new);
+	let mut rounds = rounds::Rounds::default();
+	log::info!(
+		target: LOG,
+		"worker started (miner: {}, orchestrator: {}, store: {})",
+		ctx.params.miner,
+		ctx.params.orchestrator,
+		ctx.shared.store.dir().display()
+	);
+	let mut blocks = client.import_notification_stream();
+	while let Some(block) = blocks.next().await {
+		if !block.is_new_best {
+			continue;
+		}
+		let (hash, number) = (block.hash, block.header.number);
+		let events = match ctx.chain.events(hash) {
+			Ok(events) => events,
+			Err(e) => {
+				log::warn!(target: LOG, "events of #{number}: {e}");
+				Vec::new()
+			}
+		};
+		rounds.note_block(&ctx.chain, hash, number, &events);
+		if let Some(o) = orchestrator.as_mut() {
+			o.on_block(&ctx, &mut rounds, hash, number, &events).await;
+		}
+		if let Some(m) = miner.as_mut() {
+			m.on_block(&ctx, &mut rounds, hash, number, &events).await;
+		}
+	}
+}
+
+/// `0x` followed by lower-case hex.
+pub(crate) fn to_hex(bytes: &[u8]) -> String {
+	format!("0x{}", hex::encode(bytes))
+}
+
+/// The bytes of an optionally `0x`-prefixed hex string.
+pub(crate) fn from_hex(s: &str) -> Result<Vec<u8>, String> {
+	hex::decode(s.trim_start_matches("0x")).map_err(|e| format!("bad hex: {e}"))
+}
+
+/// The chain's GPU class of the trainer's.
+pub(crate) fn chain_class(
+	class: gym_trainer::hardware::GpuClass,
+) -> gym_primitives::mining::GpuClass {
+	use gym_primitives::mining::GpuClass as C;
+	use gym_trainer::hardware::GpuClass as T;
+	match class {
+		T::Other => C::Other,
+		T::Rtx4070 => C::Rtx4070,
+		T::A6000 => C::A6000,
+		T::Rtx4080 => C::Rtx4080,
+		T::A100 => C::A100,
+		T::Rtx4090 => C::Rtx4090,
+		T::H100 => C::H100,
+	}
+}
+
+/// The hardware identity a miner registers (the chain allows one worker per identity):
+/// blake2-256 of the GPU's NVML UUID when there is a GPU. A machine without a GPU has no
+/// identity a report could prove (two machines may have the same CPU model), so its identity is
+/// the CPU facts and the worker account: CPU workers are class `Other` (1.0x) and gain nothing
+/// from registering twice.
+pub(crate) fn hardware_hash(
+	facts: &gym_trainer::hardware::HardwareFacts,
+	account: &gym_runtime::AccountId,
+) -> [u8; 32] {
+	let mut preimage = b"gym-hardware-v1\n".to_vec();
+	match &facts.gpu {
+		Some(gpu) => {
+			preimage.extend_from_slice(b"gpu:");
+			preimage.extend_from_slice(gpu.uuid.as_bytes());
+		}
+		None => {
+			preimage.extend_from_slice(b"cpu:");
+			preimage.extend_from_slice(facts.cpu_model.as_bytes());
+			preimage.extend_from_slice(&facts.logical_cores.to_le_bytes());
+			preimage.extend_from_slice(AsRef::<[u8]>::as_ref(account));
+		}
+	}
+	gym_trainer::blake2_256(&preimage)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use gym_trainer::hardware::{GpuFacts, HardwareFacts};
+
+	fn cpu() -> HardwareFacts {
+		HardwareFacts { cpu_model: "Some CPU".into(), logical_cores: 8, gpu: None }
+	}
+
+	#[test]
+	fn a_gpu_backs_one_worker_whoever_registers_it() {
+		let mut facts = cpu();
+		facts.gpu = Some(GpuFacts {
+			name: "NVIDIA H100 80GB HBM3".into(),
+			uuid: "GPU-1234".into(),
+			memory_bytes: 80 << 30,
+			driver_version: "550.54.15".into(),
+		});
+		let (a, b) = (gym_runtime::AccountId::new([1; 32]), gym_runtime::AccountId::new([2; 32]));
+		assert_eq!(hardware_hash(&facts, &a), hardware_hash(&facts, &b));
+		let mut other = facts.clone();
+		if let Some(gpu) = other.gpu.as_mut() {
+			gpu.uuid = "GPU-5678".into();
+		}
+		assert_ne!(hardware_hash(&facts, &a), hardware_hash(&other, &a));
+	}
+
+	#[test]
+	fn cpu_workers_are_told_apart_by_account() {
+		let (a, b) = (gym_runtime::AccountId::new([1; 32]), gym_runtime::AccountId::new([2; 32]));
+		assert_ne!(hardware_hash(&cpu(), &a), hardware_hash(&cpu(), &b));
+	}
+
+	#[test]
+	fn chain_classes_keep_their_index() {
+		use gym_trainer::hardware::GpuClass as T;
+		for class in [T::Other, T::Rtx4070, T::A6000, T::Rtx4080, T::A100, T::Rtx4090, T::H100] {
+			assert_eq!(codec::Encode::encode(&chain_class(class)), vec![class.as_index()]);
+		}
+	}
+}

@@ -1,0 +1,569 @@
+//! The orchestrator (`--orchestrator`, key type `gymo`). On every new best block:
+//!
+//! 1. every `DeltaSubmitted` of another account is validated: the delta is fetched from the
+//!    worker's endpoint (`gym_getDelta`), measured with `gym_trainer::evaluate_delta` against
+//!    the round's base checkpoint and reported with `validate_checkpoint` (a delta that cannot
+//!    be fetched after a few blocks is reported `HashMismatch`);
+//! 2. every `WorkerRegistered` of another account has its hardware checked: the signed
+//!    attestation report is fetched (`gym_attestation`), its signature, hash, class, hardware
+//!    hash, nonce and benchmark checked, then `verify_hardware`;
+//! 3. a round whose assigned workers' deltas are all judged (or whose first delta is
+//!    `--round-timeout` blocks old) and which has an accepted delta is completed: the accepted
+//!    deltas are aggregated by coordinate-wise median onto the base, the checkpoint stored (and
+//!    served) and its hash recorded with `complete_round`.
+
+use super::{
+	chain::{account_of, EventRecord, ORCHESTRATOR_KEY},
+	chain_class, from_hex,
+	rounds::{self, RoundId},
+	Context, SignedAttestation, LOG,
+};
+use gym_primitives::{
+	mining::{DeltaVerdict, GpuClass, ValidationReport},
+	staking::Tier,
+};
+use gym_runtime::{AccountId, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
+use gym_trainer::{aggregate, evaluate_delta, hardware, DeltaError, EvalReport};
+use pallet_compute_mining::{Call as MiningCall, Event as MiningEvent};
+use pallet_compute_mining_runtime_api::{JobId, WorkerInfo};
+use sp_blockchain::HeaderBackend;
+use sp_core::{sr25519, Pair, H256};
+use std::collections::{HashMap, HashSet};
+
+/// Blocks a delta that cannot be fetched is retried before it is reported `HashMismatch`.
+const FETCH_ATTEMPTS: u32 = 3;
+/// Blocks a delta whose base checkpoint this node cannot load is retried before it is left to
+/// other orchestrators.
+const BASE_ATTEMPTS: u32 = 20;
+/// Blocks before a `complete_round` that did not take effect is sent again.
+const RETRY_BLOCKS: BlockNumber = 10;
+/// How many blocks before its registration a report's nonce (a block hash) may be.
+const NONCE_MAX_AGE: BlockNumber = 100;
+
+/// A delta waiting to be validated.
+struct PendingDelta {
+	job: JobId,
+	worker: AccountId,
+	round: u32,
+	hash: H256,
+	fetch_failures: u32,
+	base_failures: u32,
+}
+
+/// What became of one validation attempt.
+enum Attempt {
+	/// Reported, or no longer needed.
+	Done,
+	/// The delta could not be fetched.
+	FetchFailed(String),
+	/// This node could not load the round's base.
+	BaseUnavailable(String),
+}
+
+/// The orchestrator's memory between blocks.
+pub(crate) struct Orchestrator {
+	warned: HashSet<&'static str>,
+	pending: Vec<PendingDelta>,
+	/// Workers whose hardware is to be verified, with failed fetches so far.
+	hardware: Vec<(AccountId, u32)>,
+	/// Rounds this orchestrator sent `complete_round` for, and when.
+	completing: HashMap<RoundId, BlockNumber>,
+}
+
+impl Orchestrator {
+	/// An orchestrator with nothing to do yet.
+	pub fn new() -> Self {
+		Orchestrator {
+			warned: HashSet::new(),
+			pending: Vec::new(),
+			hardware: Vec::new(),
+			completing: HashMap::new(),
+		}
+	}
+
+	/// One step at the new best block `hash` (#`number`) with its `events`.
+	pub async fn on_block(
+		&mut self,
+		ctx: &Context,
+		rounds: &mut rounds::Rounds,
+		hash: H256,
+		number: BlockNumber,
+		events: &[EventRecord],
+	) {
+		let Some(public) = ctx.chain.key(ORCHESTRATOR_KEY) else {
+			if self.warned.insert("key") {
+				log::warn!(
+					target: LOG,
+					"orchestrator: no gymo key in the keystore; insert one with `gym-node key \
+					 insert --key-type gymo --scheme sr25519 --suri <secret>`"
+				);
+			}
+			return;
+		};
+		let me = account_of(&public);
+		// Below Gold the chain refuses an orchestrator's calls: keep what arrives queued.
+		let is_gold = matches!(
+			ctx.chain.stake_info(hash, &me).map(|s| s.tier),
+			Ok(Some(Tier::Gold | Tier::Platinum | Tier::Diamond))
+		);
+		if !is_gold && self.warned.insert("stake") {
+			log::warn!(
+				target: LOG,
+				"orchestrator: {me} has not staked Gold (50,000 GYM): waiting for the stake"
+			);
+		}
+		for record in events {
+			let RuntimeEvent::ComputeMining(event) = &record.event else { continue };
+			match event {
+				MiningEvent::DeltaSubmitted { job, worker, round, hash, .. } if *worker != me => {
+					self.pending.push(PendingDelta {
+						job: *job,
+						worker: worker.clone(),
+						round: *round,
+						hash: *hash,
+						fetch_failures: 0,
+						base_failures: 0,
+					})
+				}
+				MiningEvent::WorkerRegistered { worker, .. } if *worker != me => {
+					self.hardware.push((worker.clone(), 0))
+				}
+				_ => {}
+			}
+		}
+
+		if !is_gold {
+			return;
+		}
+		for mut delta in std::mem::take(&mut self.pending) {
+			match self.validate(ctx, rounds, &public, &delta).await {
+				Attempt::Done => {}
+				Attempt::FetchFailed(e) => {
+					delta.fetch_failures += 1;
+					if delta.fetch_failures < FETCH_ATTEMPTS {
+						log::info!(target: LOG, "orchestrator: fetch failed, will retry: {e}");
+						self.pending.push(delta);
+					} else {
+						log::warn!(
+							target: LOG,
+							"orchestrator: {}'s delta {:?} could not be fetched ({e}): reporting \
+							 HashMismatch",
+							delta.worker,
+							delta.hash
+						);
+						let report = corrupt_report(DeltaVerdict::HashMismatch);
+						self.report(ctx, &public, &delta, report).await;
+					}
+				}
+				Attempt::BaseUnavailable(e) => {
+					delta.base_failures += 1;
+					if delta.base_failures < BASE_ATTEMPTS {
+						self.pending.push(delta);
+					} else {
+						log::warn!(target: LOG, "orchestrator: giving up on a delta: {e}");
+					}
+				}
+			}
+		}
+
+		for (worker, failures) in std::mem::take(&mut self.hardware) {
+			match verify_hardware(ctx, &public, &worker).await {
+				Ok(()) => {}
+				Err(e) if failures + 1 < FETCH_ATTEMPTS => {
+					log::info!(target: LOG, "orchestrator: hardware of {worker}, will retry: {e}");
+					self.hardware.push((worker, failures + 1));
+				}
+				Err(e) => {
+					log::warn!(target: LOG, "orchestrator: hardware of {worker} not verified: {e}")
+				}
+			}
+		}
+
+		self.complete_rounds(ctx, rounds, &public, number).await;
+	}
+
+	async fn validate(
+		&self,
+		ctx: &Context,
+		rounds: &rounds::Rounds,
+		public: &sr25519::Public,
+		delta: &PendingDelta,
+	) -> Attempt {
+		let (best, _) = ctx.chain.best();
+		let job = match ctx.chain.job(best, delta.job) {
+			Ok(Some(job)) if job.round == delta.round => job,
+			Ok(_) => return Attempt::Done,
+			Err(e) => return Attempt::BaseUnavailable(format!("job {}: {e}", delta.job)),
+		};
+		match ctx.chain.delta_record(best, delta.job, &delta.worker) {
+			Ok(Some(record))
+				if record.hash == delta.hash
+					&& record.round == delta.round
+					&& record.status == pallet_compute_mining::DeltaStatus::Pending => {}
+			Ok(_) => return Attempt::Done,
+			Err(e) => return Attempt::BaseUnavailable(format!("delta record: {e}")),
+		}
+		let base = match rounds::checkpoint(ctx, rounds, delta.job, &job, job.checkpoint).await {
+			Ok(base) => base,
+			Err(e) => return Attempt::BaseUnavailable(e),
+		};
+		let bytes = match rounds::endpoint_of(ctx, &delta.worker) {
+			Ok(endpoint) => match rounds::fetch_delta(&endpoint, delta.hash).await {
+				Ok(bytes) => bytes,
+				Err(e) => return Attempt::FetchFailed(e),
+			},
+			Err(e) => return Attempt::FetchFailed(e),
+		};
+		let (model, seed, hash) = (job.spec.model, job.spec.params.seed, delta.hash.0);
+		let evaluated = tokio::task::spawn_blocking(move || {
+			let result = evaluate_delta(model, seed, &base, &bytes, hash);
+			(result, bytes)
+		})
+		.await;
+		let (result, bytes) = match evaluated {
+			Ok(done) => done,
+			Err(e) => return Attempt::BaseUnavailable(format!("evaluation task: {e}")),
+		};
+		let report = match result {
+			Ok(measured) => {
+				if let Err(e) = ctx.shared.store.put(&bytes) {
+					log::warn!(target: LOG, "orchestrator: storing a delta: {e}");
+				}
+				valid_report(&measured)
+			}
+			Err(DeltaError::UnknownModel(_) | DeltaError::ModelMismatch { .. }) => {
+				log::warn!(target: LOG, "orchestrator: job {} names an unknown model", delta.job);
+				return Attempt::Done;
+			}
+			Err(e) => {
+				log::info!(
+					target: LOG,
+					"orchestrator: {}'s delta for job {} round {} is corrupt: {e}",
+					delta.worker,
+					delta.job,
+					delta.round
+				);
+				corrupt_report(verdict_of(&e))
+			}
+		};
+		self.report(ctx, public, delta, report).await;
+		Attempt::Done
+	}
+
+	async fn report(
+		&self,
+		ctx: &Context,
+		public: &sr25519::Public,
+		delta: &PendingDelta,
+		report: ValidationReport,
+	) {
+		log::info!(
+			target: LOG,
+			"orchestrator: validating {}'s delta for job {} round {}: {:?}, loss {} → {}, \
+			 validation {} → {}, variance {} (millionths)",
+			delta.worker,
+			delta.job,
+			delta.round,
+			report.verdict,
+			report.loss_before,
+			report.loss_after,
+			report.val_loss_before,
+			report.val_loss_after,
+			report.grad_variance
+		);
+		let call = MiningCall::<Runtime>::validate_checkpoint {
+			job_id: delta.job,
+			worker: delta.worker.clone(),
+			delta_hash: delta.hash,
+			report,
+		};
+		match ctx.chain.submit(ORCHESTRATOR_KEY, public, RuntimeCall::ComputeMining(call)).await {
+			Ok(()) => {
+				if let Some(m) = &ctx.metrics {
+					m.deltas_validated.inc();
+				}
+			}
+			Err(e) => log::warn!(target: LOG, "orchestrator: validate_checkpoint: {e}"),
+		}
+	}
+
+	async fn complete_rounds(
+		&mut self,
+		ctx: &Context,
+		rounds: &rounds::Rounds,
+		public: &sr25519::Public,
+		number: BlockNumber,
+	) {
+		let (best, _) = ctx.chain.best();
+		let open: Vec<(RoundId, rounds::RoundLog)> = rounds
+			.rounds
+			.iter()
+			.filter(|(_, seen)| seen.completed.is_none() && !seen.submitted.is_empty())
+			.map(|(id, seen)| (*id, seen.clone()))
+			.collect();
+		for (id, seen) in open {
+			let (job_id, round) = id;
+			if self.completing.get(&id).is_some_and(|at| number.saturating_sub(*at) < RETRY_BLOCKS)
+			{
+				continue;
+			}
+			let job = match ctx.chain.job(best, job_id) {
+				Ok(Some(job)) if job.round == round => job,
+				Ok(_) => continue,
+				Err(e) => {
+					log::warn!(target: LOG, "orchestrator: job {job_id}: {e}");
+					continue;
+				}
+			};
+			if job.accepted == 0 {
+				continue;
+			}
+			let waited = seen.first_submission.map_or(0, |at| number.saturating_sub(at));
+			let timed_out = waited >= ctx.params.round_timeout;
+			let all_judged = seen.judged() >= job.workers as usize;
+			let validating = self.pending.iter().any(|p| (p.job, p.round) == id);
+			if !(timed_out || (all_judged && !validating)) {
+				continue;
+			}
+			if seen.accepted.len() != job.accepted as usize {
+				if self.warned.insert("accepted") {
+					log::warn!(
+						target: LOG,
+						"orchestrator: job {job_id} round {round} has {} accepted deltas on chain, \
+						 this node saw {}: not completing it",
+						job.accepted,
+						seen.accepted.len()
+					);
+				}
+				continue;
+			}
+			self.completing.insert(id, number);
+			match aggregate_round(ctx, rounds, job_id, &job, &seen).await {
+				Ok(checkpoint) => {
+					log::info!(
+						target: LOG,
+						"orchestrator: completing job {job_id} round {round}: {} accepted deltas, \
+						 checkpoint {checkpoint:?}",
+						seen.accepted.len()
+					);
+					let call = MiningCall::<Runtime>::complete_round { job_id, checkpoint };
+					match ctx
+						.chain
+						.submit(ORCHESTRATOR_KEY, public, RuntimeCall::ComputeMining(call))
+						.await
+					{
+						Ok(()) => {
+							if let Some(m) = &ctx.metrics {
+								m.rounds_completed.inc();
+							}
+						}
+						Err(e) => log::warn!(target: LOG, "orchestrator: complete_round: {e}"),
+					}
+				}
+				Err(e) => log::warn!(
+					target: LOG,
+					"orchestrator: aggregating job {job_id} round {round}: {e}"
+				),
+			}
+		}
+	}
+}
+
+/// The median aggregate of the round's accepted deltas onto its base, stored; its hash.
+async fn aggregate_round(
+	ctx: &Context,
+	rounds: &rounds::Rounds,
+	job_id: JobId,
+	job: &pallet_compute_mining_runtime_api::JobInfo<AccountId>,
+	seen: &rounds::RoundLog,
+) -> Result<H256, String> {
+	let base = rounds::checkpoint(ctx, rounds, job_id, job, job.checkpoint).await?;
+	let mut deltas = Vec::with_capacity(seen.accepted.len());
+	for worker in &seen.accepted {
+		let hash =
+			seen.submitted.get(worker).ok_or_else(|| format!("no delta seen from {worker}"))?;
+		deltas.push(rounds::delta_bytes(ctx, worker, *hash).await?);
+	}
+	let next = tokio::task::spawn_blocking(move || aggregate(&base, &deltas))
+		.await
+		.map_err(|e| format!("aggregation task: {e}"))?
+		.map_err(|e| e.to_string())?;
+	let hash = ctx.shared.store.put(&next.to_bytes()).map_err(|e| format!("store: {e}"))?;
+	Ok(H256(hash))
+}
+
+/// A report for a delta that measured fine.
+fn valid_report(measured: &EvalReport) -> ValidationReport {
+	let micro = measured.to_micro();
+	ValidationReport {
+		verdict: DeltaVerdict::Valid,
+		loss_before: micro.loss_before,
+		loss_after: micro.loss_after,
+		val_loss_before: micro.val_loss_before,
+		val_loss_after: micro.val_loss_after,
+		grad_variance: micro.grad_variance,
+	}
+}
+
+/// A report for a corrupt delta: the verdict and no measurement.
+fn corrupt_report(verdict: DeltaVerdict) -> ValidationReport {
+	ValidationReport {
+		verdict,
+		loss_before: 0,
+		loss_after: 0,
+		val_loss_before: 0,
+		val_loss_after: 0,
+		grad_variance: 0,
+	}
+}
+
+/// The chain's verdict for a delta the evaluation refused.
+fn verdict_of(error: &DeltaError) -> DeltaVerdict {
+	match error {
+		DeltaError::HashMismatch { .. } => DeltaVerdict::HashMismatch,
+		DeltaError::WrongShape { .. } => DeltaVerdict::WrongShape,
+		DeltaError::Undecodable(_)
+		| DeltaError::NonFinite { .. }
+		| DeltaError::TooLarge { .. }
+		| DeltaError::UnknownModel(_)
+		| DeltaError::ModelMismatch { .. } => DeltaVerdict::Undecodable,
+	}
+}
+
+/// The least GFLOP/s a card of `class` reaches on the attestation's f32 matmul benchmark (about
+/// a third of its f32 peak, leaving room for a busy or throttled card). `Other` needs only a
+/// finite positive figure.
+fn min_gflops(class: GpuClass) -> f64 {
+	match class {
+		GpuClass::Other => 0.0,
+		GpuClass::Rtx4070 => 9_000.0,
+		GpuClass::A6000 => 12_000.0,
+		GpuClass::Rtx4080 => 15_000.0,
+		GpuClass::A100 => 6_000.0,
+		GpuClass::Rtx4090 => 25_000.0,
+		GpuClass::H100 => 20_000.0,
+	}
+}
+
+/// More than any card in the chain's classes does in f32 (an H100's TF32 tensor-core peak is
+/// ~990 TFLOP/s); a larger figure is made up.
+const MAX_GFLOPS: f64 = 1_000_000.0;
+
+/// Checks a worker's signed attestation report against its registration and returns the class
+/// it proves.
+fn check_attestation(
+	ctx: &Context,
+	signed: &SignedAttestation,
+	worker: &AccountId,
+	info: &WorkerInfo,
+) -> Result<GpuClass, String> {
+	let signer = from_hex(&signed.signer)?;
+	if signer.as_slice() != AsRef::<[u8]>::as_ref(worker) {
+		return Err("the report is signed by another key than the worker's".into());
+	}
+	let public = sr25519::Public::try_from(signer.as_slice()).map_err(|_| "bad public key")?;
+	let signature = sr25519::Signature::try_from(from_hex(&signed.signature)?.as_slice())
+		.map_err(|_| "bad signature encoding")?;
+	// Everything is checked against the exact bytes that were signed and registered.
+	let payload = from_hex(&signed.payload)?;
+	if !sr25519::Pair::verify(&signature, &payload, &public) {
+		return Err("the signature does not verify".into());
+	}
+	if H256(gym_trainer::blake2_256(&payload)) != info.attestation {
+		return Err("the served report is not the one whose hash was registered".into());
+	}
+	let json = payload
+		.strip_prefix(hardware::ATTESTATION_DOMAIN)
+		.ok_or("the signed bytes are not an attestation report")?;
+	let report: hardware::AttestationReport = serde_json::from_slice(json)
+		.map_err(|e| format!("the signed report does not parse: {e}"))?;
+	let report = &report;
+	if report.class != hardware::gpu_class(&report.facts) {
+		return Err("the claimed class does not follow from the hardware facts".into());
+	}
+	let class = chain_class(report.class);
+	if class != info.claimed_class {
+		return Err(format!(
+			"the report proves {class:?}, the worker claimed {:?}",
+			info.claimed_class
+		));
+	}
+	if H256(super::hardware_hash(&report.facts, worker)) != info.hardware_hash {
+		return Err("the registered hardware hash is not the report's hardware".into());
+	}
+	let nonce_block = ctx
+		.chain
+		.client()
+		.number(H256(report.nonce))
+		.ok()
+		.flatten()
+		.ok_or("the report's nonce is not a block of this chain")?;
+	if nonce_block > info.registered_at || info.registered_at - nonce_block > NONCE_MAX_AGE {
+		return Err(format!(
+			"the report's nonce is block #{nonce_block}, registration was at #{}",
+			info.registered_at
+		));
+	}
+	let gflops = report.benchmark_gflops;
+	if !gflops.is_finite() || gflops <= 0.0 || gflops < min_gflops(class) || gflops > MAX_GFLOPS {
+		return Err(format!("{gflops:.1} GFLOP/s is not plausible for {class:?}"));
+	}
+	Ok(class)
+}
+
+/// Fetches, checks and records `worker`'s hardware class with `verify_hardware`.
+async fn verify_hardware(
+	ctx: &Context,
+	public: &sr25519::Public,
+	worker: &AccountId,
+) -> Result<(), String> {
+	let (best, _) = ctx.chain.best();
+	let Some(info) = ctx.chain.worker_info(best, worker)? else { return Ok(()) };
+	if info.verified_class.is_some() {
+		return Ok(());
+	}
+	let endpoint = String::from_utf8(info.endpoint.clone().into_inner())
+		.map_err(|_| "the endpoint is not UTF-8".to_string())?;
+	let signed = rounds::fetch_attestation(&endpoint)
+		.await?
+		.ok_or_else(|| format!("{endpoint} serves no attestation report"))?;
+	let class = match check_attestation(ctx, &signed, worker, &info) {
+		Ok(class) => class,
+		Err(e) => {
+			log::warn!(target: LOG, "orchestrator: {worker}'s attestation refused: {e}");
+			return Ok(());
+		}
+	};
+	log::info!(
+		target: LOG,
+		"orchestrator: verified {worker} as {class:?} ({:.1} GFLOP/s)",
+		signed.report.benchmark_gflops
+	);
+	let call = MiningCall::<Runtime>::verify_hardware { worker: worker.clone(), gpu_class: class };
+	ctx.chain.submit(ORCHESTRATOR_KEY, public, RuntimeCall::ComputeMining(call)).await
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn refused_deltas_map_to_the_chain_verdicts() {
+		let mismatch = DeltaError::HashMismatch { expected: [0; 32], actual: [1; 32] };
+		assert_eq!(verdict_of(&mismatch), DeltaVerdict::HashMismatch);
+		let shape = DeltaError::WrongShape { tensor: "l1.weight".into(), reason: "x".into() };
+		assert_eq!(verdict_of(&shape), DeltaVerdict::WrongShape);
+		assert_eq!(verdict_of(&DeltaError::Undecodable("x".into())), DeltaVerdict::Undecodable);
+		let non_finite = DeltaError::NonFinite { tensor: "l1.bias".into() };
+		assert_eq!(verdict_of(&non_finite), DeltaVerdict::Undecodable);
+		let large = DeltaError::TooLarge { len: 5, max: 4 };
+		assert_eq!(verdict_of(&large), DeltaVerdict::Undecodable);
+	}
+
+	#[test]
+	fn a_cpu_cannot_pass_for_a_gpu() {
+		assert!(50.0 >= min_gflops(GpuClass::Other));
+		assert!(50.0 < min_gflops(GpuClass::H100));
+		assert!(50.0 < min_gflops(GpuClass::Rtx4070));
+	}
+}

@@ -1,0 +1,235 @@
+//! What the worker learns about jobs' rounds from `ComputeMining` events, and how it obtains a
+//! round's base checkpoint.
+//!
+//! A job's first round trains from `initial_checkpoint(model, seed)`, whose hash the job names.
+//! Every later round trains from the coordinate-wise median aggregate of the previous round's
+//! accepted deltas, whose hash the orchestrator recorded with `complete_round`. Anyone who saw
+//! that round's `DeltaSubmitted` and `DeltaAccepted` events can rebuild it: fetch each accepted
+//! delta from its worker's endpoint (`gym_getDelta`), check its hash, aggregate onto the round's
+//! base, and check the result against the recorded hash. A node that starts in the middle of a
+//! job, after events it needs, cannot rebuild the job's later checkpoints (it logs so).
+
+use super::{chain::Chain, Context, LOG};
+use gym_runtime::{AccountId, BlockNumber, RuntimeEvent};
+use gym_trainer::{aggregate, initial_checkpoint, Checkpoint, MAX_DELTA_BYTES};
+use pallet_compute_mining::Event as MiningEvent;
+use pallet_compute_mining_runtime_api::{JobId, JobInfo};
+use sp_core::H256;
+use std::{
+	collections::{BTreeMap, BTreeSet, HashMap},
+	time::Duration,
+};
+
+/// A job's round: (job, round).
+pub type RoundId = (JobId, u32);
+
+/// How long an HTTP request to a worker's endpoint may take.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// One round as the events told it.
+#[derive(Debug, Default, Clone)]
+pub struct RoundLog {
+	/// The delta hash each worker submitted.
+	pub submitted: BTreeMap<AccountId, H256>,
+	/// Workers whose delta was accepted.
+	pub accepted: BTreeSet<AccountId>,
+	/// Workers whose delta was rejected.
+	pub rejected: BTreeSet<AccountId>,
+	/// The block of the round's first `DeltaSubmitted`.
+	pub first_submission: Option<BlockNumber>,
+	/// The checkpoint recorded by `RoundCompleted`, and the block that recorded it.
+	pub completed: Option<(H256, H256)>,
+}
+
+impl RoundLog {
+	/// Deltas judged (accepted or rejected).
+	pub fn judged(&self) -> usize {
+		self.accepted.len() + self.rejected.len()
+	}
+}
+
+/// Rounds seen, and how each completed round's checkpoint can be rebuilt.
+#[derive(Debug, Default)]
+pub struct Rounds {
+	/// Rounds by id.
+	pub rounds: HashMap<RoundId, RoundLog>,
+	/// Checkpoint hash → the round it completed.
+	pub checkpoints: HashMap<H256, RoundId>,
+}
+
+impl Rounds {
+	/// Records the `ComputeMining` events of block `hash` (#`number`).
+	pub fn note_block(
+		&mut self,
+		_chain: &Chain,
+		hash: H256,
+		number: BlockNumber,
+		events: &[super::chain::EventRecord],
+	) {
+		for record in events {
+			let RuntimeEvent::ComputeMining(event) = &record.event else { continue };
+			match event {
+				MiningEvent::DeltaSubmitted { job, worker, round, hash: delta, .. } => {
+					let seen = self.rounds.entry((*job, *round)).or_default();
+					seen.submitted.insert(worker.clone(), *delta);
+					seen.first_submission.get_or_insert(number);
+				}
+				MiningEvent::DeltaAccepted { job, worker, round, .. } => {
+					self.rounds.entry((*job, *round)).or_default().accepted.insert(worker.clone());
+				}
+				MiningEvent::DeltaRejected { job, worker, round, .. } => {
+					self.rounds.entry((*job, *round)).or_default().rejected.insert(worker.clone());
+				}
+				MiningEvent::RoundCompleted { job, round, checkpoint } => {
+					self.rounds.entry((*job, *round)).or_default().completed =
+						Some((*checkpoint, hash));
+					self.checkpoints.insert(*checkpoint, (*job, *round));
+				}
+				_ => {}
+			}
+		}
+	}
+}
+
+/// Loads checkpoint `hash` of `job`: from the store, as the job's initial checkpoint, or by
+/// rebuilding it from the round that recorded it (see the module docs). A rebuilt or initial
+/// checkpoint is stored.
+pub(crate) async fn checkpoint(
+	ctx: &Context,
+	rounds: &Rounds,
+	job_id: JobId,
+	job: &JobInfo<AccountId>,
+	hash: H256,
+) -> Result<Checkpoint, String> {
+	let model = job.spec.model;
+	if let Some(found) = stored_checkpoint(ctx, model, hash)? {
+		return Ok(found);
+	}
+	let initial = initial_checkpoint(model, job.spec.params.seed).map_err(|e| e.to_string())?;
+	if initial.hash() == hash.0 {
+		ctx.shared.store.put(&initial.to_bytes()).map_err(|e| format!("store: {e}"))?;
+		return Ok(initial);
+	}
+	let Some(&(round_job, round)) = rounds.checkpoints.get(&hash) else {
+		return Err(format!(
+			"checkpoint {hash:?} of job {job_id} is neither stored, initial nor the aggregate of a \
+			 round this node saw"
+		));
+	};
+	let seen = rounds.rounds.get(&(round_job, round)).cloned().unwrap_or_default();
+	let Some((_, completed_in)) = seen.completed else {
+		return Err(format!("round {round} of job {round_job} has no completion"));
+	};
+	// The round's base: the job's checkpoint just before the block that completed it.
+	let parent = ctx.chain.parent(completed_in)?;
+	let before = ctx
+		.chain
+		.job(parent, round_job)?
+		.ok_or_else(|| format!("job {round_job} unknown before round {round} completed"))?;
+	let base = stored_checkpoint(ctx, model, before.checkpoint)?
+		.or_else(|| (initial.hash() == before.checkpoint.0).then(|| initial.clone()))
+		.ok_or_else(|| {
+			format!(
+				"base {:?} of round {round} of job {round_job} is not stored",
+				before.checkpoint
+			)
+		})?;
+	let mut deltas = Vec::with_capacity(seen.accepted.len());
+	for worker in &seen.accepted {
+		let delta_hash = seen
+			.submitted
+			.get(worker)
+			.ok_or_else(|| format!("no submission seen for accepted worker {worker}"))?;
+		deltas.push(delta_bytes(ctx, worker, *delta_hash).await?);
+	}
+	let rebuilt = tokio::task::spawn_blocking(move || aggregate(&base, &deltas))
+		.await
+		.map_err(|e| format!("aggregation task: {e}"))?
+		.map_err(|e| format!("aggregation: {e}"))?;
+	if rebuilt.hash() != hash.0 {
+		return Err(format!(
+			"the aggregate of round {round} of job {round_job} hashes to {}, the chain recorded \
+			 {hash:?}",
+			super::to_hex(&rebuilt.hash())
+		));
+	}
+	ctx.shared.store.put(&rebuilt.to_bytes()).map_err(|e| format!("store: {e}"))?;
+	log::info!(target: LOG, "rebuilt checkpoint {hash:?} of job {round_job} round {round}");
+	Ok(rebuilt)
+}
+
+fn stored_checkpoint(ctx: &Context, model: u32, hash: H256) -> Result<Option<Checkpoint>, String> {
+	let Some(bytes) = ctx.shared.store.get(&hash.0).map_err(|e| format!("store: {e}"))? else {
+		return Ok(None);
+	};
+	let checkpoint = Checkpoint::from_bytes(model, &bytes)
+		.map_err(|e| format!("stored checkpoint {hash:?}: {e}"))?;
+	Ok((checkpoint.hash() == hash.0).then_some(checkpoint))
+}
+
+/// The bytes of `worker`'s delta `hash`: from the store, or fetched from the worker's endpoint
+/// and checked against the hash (then stored).
+pub(crate) async fn delta_bytes(
+	ctx: &Context,
+	worker: &AccountId,
+	hash: H256,
+) -> Result<Vec<u8>, String> {
+	if let Some(bytes) = ctx.shared.store.get(&hash.0).map_err(|e| format!("store: {e}"))? {
+		if gym_trainer::blake2_256(&bytes) == hash.0 {
+			return Ok(bytes);
+		}
+	}
+	let endpoint = endpoint_of(ctx, worker)?;
+	let bytes = fetch_delta(&endpoint, hash).await?;
+	if gym_trainer::blake2_256(&bytes) != hash.0 {
+		return Err(format!("{endpoint} served bytes that do not hash to {hash:?}"));
+	}
+	ctx.shared.store.put(&bytes).map_err(|e| format!("store: {e}"))?;
+	Ok(bytes)
+}
+
+/// `worker`'s registered endpoint at the best block.
+pub(crate) fn endpoint_of(ctx: &Context, worker: &AccountId) -> Result<String, String> {
+	let (best, _) = ctx.chain.best();
+	let info =
+		ctx.chain.worker_info(best, worker)?.ok_or_else(|| format!("{worker} is not a worker"))?;
+	String::from_utf8(info.endpoint.into_inner())
+		.map_err(|_| format!("{worker}'s endpoint is not UTF-8"))
+}
+
+fn http_client(endpoint: &str) -> Result<jsonrpsee::http_client::HttpClient, String> {
+	jsonrpsee::http_client::HttpClientBuilder::default()
+		.request_timeout(FETCH_TIMEOUT)
+		// Hex doubles the bytes; leave room for the JSON around them.
+		.max_response_size((2 * MAX_DELTA_BYTES + 64 * 1024) as u32)
+		.build(endpoint)
+		.map_err(|e| format!("{endpoint}: {e}"))
+}
+
+/// Fetches delta (or checkpoint) `hash` from `endpoint` with `gym_getDelta`. The bytes are not
+/// checked against the hash here.
+pub(crate) async fn fetch_delta(endpoint: &str, hash: H256) -> Result<Vec<u8>, String> {
+	use jsonrpsee::core::client::ClientT;
+	let client = http_client(endpoint)?;
+	let answer: Option<String> = client
+		.request("gym_getDelta", jsonrpsee::rpc_params![hash])
+		.await
+		.map_err(|e| format!("gym_getDelta at {endpoint}: {e}"))?;
+	let hex = answer.ok_or_else(|| format!("{endpoint} does not have {hash:?}"))?;
+	if hex.len() > 2 * MAX_DELTA_BYTES + 2 {
+		return Err(format!("{endpoint} served more than {MAX_DELTA_BYTES} bytes"));
+	}
+	super::from_hex(&hex)
+}
+
+/// Fetches the signed attestation report served at `endpoint` (`gym_attestation`).
+pub(crate) async fn fetch_attestation(
+	endpoint: &str,
+) -> Result<Option<super::SignedAttestation>, String> {
+	use jsonrpsee::core::client::ClientT;
+	let client = http_client(endpoint)?;
+	client
+		.request("gym_attestation", jsonrpsee::rpc_params![])
+		.await
+		.map_err(|e| format!("gym_attestation at {endpoint}: {e}"))
+}
