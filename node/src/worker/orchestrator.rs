@@ -28,7 +28,10 @@ use pallet_compute_mining::{Call as MiningCall, Event as MiningEvent};
 use pallet_compute_mining_runtime_api::{JobId, WorkerInfo};
 use sp_blockchain::HeaderBackend;
 use sp_core::{sr25519, Pair, H256};
-use std::collections::{HashMap, HashSet};
+use std::{
+	collections::{HashMap, HashSet},
+	io::IsTerminal,
+};
 
 /// Blocks a delta that cannot be fetched is retried before it is reported `HashMismatch`.
 const FETCH_ATTEMPTS: u32 = 3;
@@ -215,8 +218,19 @@ impl Orchestrator {
 			Err(e) => return Attempt::FetchFailed(e),
 		};
 		let (model, seed, hash) = (job.spec.model, job.spec.params.seed, delta.hash.0);
+		let what = format!("{}'s delta for job {} round {}", delta.worker, delta.job, delta.round);
 		let evaluated = tokio::task::spawn_blocking(move || {
+			// A spinner on a terminal; the outcome is logged below either way.
+			let spinner = std::io::stdout().is_terminal().then(|| {
+				let spinner = indicatif::ProgressBar::new_spinner();
+				spinner.set_message(format!("evaluating {what}"));
+				spinner.enable_steady_tick(std::time::Duration::from_millis(100));
+				spinner
+			});
 			let result = evaluate_delta(model, seed, &base, &bytes, hash);
+			if let Some(spinner) = spinner {
+				spinner.finish_and_clear();
+			}
 			(result, bytes)
 		})
 		.await;
