@@ -117,7 +117,37 @@ fn per_block(call: RuntimeCall) -> u64 {
 }
 
 #[test]
-fn a_thousand_deltas_and_a_thousand_validations_fit_in_one_block() {
+fn transactions_pay_for_the_measured_extensions() {
+	use crate::weights::{frame_system_extensions, pallet_transaction_payment as payment};
+	use frame_support::dispatch::GetDispatchInfo;
+	use frame_system::ExtensionsWeightInfo;
+	use pallet_transaction_payment::WeightInfo;
+	type System = frame_system_extensions::WeightInfo<Runtime>;
+	let measured = System::check_non_zero_sender()
+		.saturating_add(System::check_spec_version())
+		.saturating_add(System::check_tx_version())
+		.saturating_add(System::check_genesis())
+		.saturating_add(System::check_mortality_immortal_transaction())
+		.saturating_add(System::check_nonce())
+		.saturating_add(System::check_weight())
+		.saturating_add(payment::WeightInfo::<Runtime>::charge_transaction_payment())
+		.saturating_add(System::weight_reclaim());
+	let charged = build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+		signed(remark, Sr25519Keyring::Alice, 0).get_dispatch_info().extension_weight
+	});
+	assert_eq!(charged, measured);
+	// The fee lands in the revenue pot: more than FRAME's default charges.
+	let default = <() as ExtensionsWeightInfo>::check_nonce();
+	assert!(System::check_nonce().ref_time() < default.ref_time(), "ParityDB, not RocksDB");
+	assert!(
+		payment::WeightInfo::<Runtime>::charge_transaction_payment().ref_time()
+			> <() as WeightInfo>::charge_transaction_payment().ref_time()
+	);
+}
+
+#[test]
+fn deltas_and_validations_per_block() {
 	use gym_primitives::mining::{DeltaVerdict, ValidationReport};
 	use pallet_compute_mining::Call as MiningCall;
 	use sp_core::H256;
@@ -138,11 +168,11 @@ fn a_thousand_deltas_and_a_thousand_validations_fit_in_one_block() {
 	println!(
 		"per block by the generated weights: {submit} submit_delta, {validate} validate_checkpoint"
 	);
-	// Measured with the weights generated on 2026-11-25: 2,106 and 908. The
-	// issue's target is 1,000 of each; the judging report's worst case (a
-	// rejection that slashes, 412 µs + 14 reads + 11 writes) keeps
-	// validate_checkpoint under it — open work. These bounds guard against
-	// regressions until then.
+	// Measured with the weights generated on 2026-11-26 (extensions included,
+	// ~700 µs a transaction): 1,636 and 847. The target is 1,000 of
+	// each; a judging report that rejects and slashes (1,070 µs with its
+	// reads and writes) keeps validate_checkpoint under it — open work (see
+	// docs/development.md). The bounds guard against regressions until then.
 	assert!(submit >= 1_000, "{submit} submit_delta per block");
-	assert!(validate >= 900, "{validate} validate_checkpoint per block");
+	assert!(validate >= 840, "{validate} validate_checkpoint per block");
 }
