@@ -279,6 +279,36 @@ pub fn find_event<'a>(events: &'a [Event], pallet: &str, name: &str) -> &'a subx
 		.2
 }
 
+/// A `ComputeMining.create_job` spec as a dynamic value: model 0 on dataset 0,
+/// from round 0, judged by one validation report.
+pub fn job_spec(
+	validation_set: u32,
+	base_checkpoint: [u8; 32],
+	params: &gym_primitives::mining::TrainingParams,
+	variance_threshold: gym_primitives::mining::Micro,
+) -> subxt::dynamic::Value {
+	use subxt::dynamic::Value;
+	Value::named_composite([
+		("model", Value::u128(0)),
+		("dataset", Value::u128(0)),
+		("validation_set", Value::u128(validation_set.into())),
+		("base_checkpoint", Value::from_bytes(base_checkpoint)),
+		("round", Value::u128(0)),
+		(
+			"params",
+			Value::named_composite([
+				("steps", Value::u128(params.steps.into())),
+				("batch_size", Value::u128(params.batch_size.into())),
+				("learning_rate", Value::u128(params.learning_rate.into())),
+				("weight_decay", Value::u128(params.weight_decay.into())),
+				("seed", Value::u128(params.seed.into())),
+			]),
+		),
+		("validations", Value::u128(1)),
+		("variance_threshold", Value::u128(variance_threshold.into())),
+	])
+}
+
 /// Parses a `gym_*` RPC amount (a decimal string of planck).
 pub fn planck(v: &serde_json::Value) -> u128 {
 	v.as_str().expect("amounts are decimal strings").parse().expect("decimal")

@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use gym_e2e::{
-	find_event, heights, planck, submit,
+	find_event, heights, job_spec, planck, submit,
 	subxt::{
 		dynamic::{self, Value},
 		ext::scale_value::At,
@@ -20,7 +20,10 @@ use gym_e2e::{
 	subxt_signer::sr25519,
 	Node,
 };
-use gym_primitives::{mining::MICRO, GYM};
+use gym_primitives::{
+	mining::{TrainingParams, MICRO},
+	GYM,
+};
 use serde_json::Value as Json;
 
 /// Blocks per epoch on the dev chain.
@@ -73,25 +76,14 @@ async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 	let err = submit(&api, &sr25519::dev::charlie(), &register).await.unwrap_err();
 	assert!(err.contains("BelowBronzeTier"), "{err}");
 
-	let spec = Value::named_composite([
-		("model", Value::u128(0)),
-		("dataset", Value::u128(0)),
-		("validation_set", Value::u128(1)),
-		("base_checkpoint", h256(1)),
-		("round", Value::u128(0)),
-		(
-			"params",
-			Value::named_composite([
-				("steps", Value::u128(100)),
-				("batch_size", Value::u128(32)),
-				("learning_rate", Value::u128(10_000)),
-				("weight_decay", Value::u128(0)),
-				("seed", Value::u128(42)),
-			]),
-		),
-		("validations", Value::u128(1)),
-		("variance_threshold", Value::u128(u128::from(MICRO))),
-	]);
+	let params = TrainingParams {
+		steps: 100,
+		batch_size: 32,
+		learning_rate: 10_000,
+		weight_decay: 0,
+		seed: 42,
+	};
+	let spec = job_spec(1, [1; 32], &params, MICRO);
 	let events = submit(
 		&api,
 		&orchestrator,

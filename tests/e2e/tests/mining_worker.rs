@@ -24,7 +24,7 @@ use std::{
 };
 
 use gym_e2e::{
-	find_event, node_binary, planck, submit,
+	find_event, job_spec, node_binary, planck, submit,
 	subxt::{
 		dynamic::{self, Value},
 		ext::scale_value::{At, Primitive, ValueDef},
@@ -34,7 +34,7 @@ use gym_e2e::{
 	subxt_signer::sr25519,
 	Event, Node,
 };
-use gym_primitives::GYM;
+use gym_primitives::{mining::TrainingParams, GYM};
 use serde_json::Value as Json;
 
 /// Blocks per epoch on the dev chain.
@@ -228,25 +228,14 @@ async fn miners_train_an_orchestrator_validates_pays_and_slashes() {
 	assert_eq!(attestation["signer"], format!("0x{}", hex::encode(eve_id)));
 
 	let initial = gym_trainer::initial_checkpoint(0, SEED).unwrap();
-	let spec = Value::named_composite([
-		("model", Value::u128(0)),
-		("dataset", Value::u128(0)),
-		("validation_set", Value::u128(0)),
-		("base_checkpoint", Value::from_bytes(initial.hash())),
-		("round", Value::u128(0)),
-		(
-			"params",
-			Value::named_composite([
-				("steps", Value::u128(100)),
-				("batch_size", Value::u128(32)),
-				("learning_rate", Value::u128(10_000)),
-				("weight_decay", Value::u128(100)),
-				("seed", Value::u128(u128::from(SEED))),
-			]),
-		),
-		("validations", Value::u128(1)),
-		("variance_threshold", Value::u128(1_000_000)),
-	]);
+	let params = TrainingParams {
+		steps: 100,
+		batch_size: 32,
+		learning_rate: 10_000,
+		weight_decay: 100,
+		seed: SEED,
+	};
+	let spec = job_spec(0, initial.hash(), &params, 1_000_000);
 	let events =
 		submit(&api, &charlie, &dynamic::transaction("ComputeMining", "create_job", vec![spec]))
 			.await
@@ -318,15 +307,9 @@ async fn miners_train_an_orchestrator_validates_pays_and_slashes() {
 	let slashes = of("WorkerSlashed", ferdie_id);
 	let (_, slash) = slashes.first().expect("Ferdie is slashed");
 	assert_eq!(slash.at("amount").and_then(|a| a.as_u128()), Some(500 * GYM), "5% of 10,000 GYM");
-	let validated = events
-		.iter()
-		.find(|(_, (p, e, f))| {
-			p == "ComputeMining"
-				&& e == "DeltaValidated"
-				&& f.at("worker").map(bytes32) == Some(ferdie_id)
-		})
-		.expect("Ferdie's delta validated");
-	let verdict = format!("{:?}", validated.1 .2.at("report").and_then(|r| r.at("verdict")));
+	let validated = of("DeltaValidated", ferdie_id);
+	let (_, validated) = validated.first().expect("Ferdie's delta validated");
+	let verdict = format!("{:?}", validated.at("report").and_then(|r| r.at("verdict")));
 	assert!(verdict.contains("HashMismatch"), "{verdict}");
 	let stake_info: Json = rpc_a.request("gym_stakeInfo", rpc_params![&ferdie_ss58]).await.unwrap();
 	assert_eq!(planck(&stake_info["stake"]), 9_500 * GYM, "{stake_info}");
