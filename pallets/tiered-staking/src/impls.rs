@@ -211,14 +211,15 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	/// The body of [`StakeTiers::slash`].
+	/// The body of [`StakeTiers::slash`] and [`StakeTiers::slash_amount`]:
+	/// slashes `amount(stake)`, at most the whole stake.
 	pub(crate) fn do_slash(
 		who: &T::AccountId,
-		fraction: Perbill,
+		amount: impl FnOnce(Balance) -> Balance,
 		reason: SlashReason,
 	) -> Result<Balance, DispatchError> {
 		let Some(mut ledger) = Stakers::<T>::get(who) else { return Ok(0) };
-		let amount = fraction.mul_floor(ledger.stake);
+		let amount = amount(ledger.stake).min(ledger.stake);
 		if amount.is_zero() {
 			return Ok(0);
 		}
@@ -364,7 +365,19 @@ impl<T: Config> StakeTiers<T::AccountId> for Pallet<T> {
 		fraction: Perbill,
 		reason: SlashReason,
 	) -> Result<Balance, DispatchError> {
-		Self::do_slash(who, fraction, reason)
+		Self::do_slash(who, |stake| fraction.mul_floor(stake), reason)
+	}
+
+	fn slash_amount(
+		who: &T::AccountId,
+		amount: Balance,
+		reason: SlashReason,
+	) -> Result<Balance, DispatchError> {
+		Self::do_slash(who, |_| amount, reason)
+	}
+
+	fn stake_of(who: &T::AccountId) -> Balance {
+		Self::stake_of(who)
 	}
 
 	fn distribute_to_stakers(from: &T::AccountId, amount: Balance) -> DispatchResult {

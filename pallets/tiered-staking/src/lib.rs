@@ -189,6 +189,15 @@ pub trait StakeTiers<AccountId> {
 		fraction: Perbill,
 		reason: SlashReason,
 	) -> Result<Balance, DispatchError>;
+	/// As [`StakeTiers::slash`], but slashes `amount` (at most the whole
+	/// stake): a slash fixed earlier and charged now.
+	fn slash_amount(
+		who: &AccountId,
+		amount: Balance,
+		reason: SlashReason,
+	) -> Result<Balance, DispatchError>;
+	/// `who`'s stake (0 for an account without one).
+	fn stake_of(who: &AccountId) -> Balance;
 	/// Moves `amount` from `from` (kept alive) into the pot and shares it
 	/// among stakers by boosted stake, in O(1). Fails with
 	/// [`Error::NoStakers`], moving nothing, when no stake is boosted.

@@ -511,6 +511,37 @@ fn downtime_slash_takes_the_fraction_the_caller_passes() {
 }
 
 #[test]
+fn slash_amount_takes_the_amount_and_at_most_the_stake() {
+	ExtBuilder::default().build_and_execute(|| {
+		stake(ALICE, 10_000 * GYM);
+		assert_eq!(<TieredStaking as StakeTiers<u64>>::stake_of(&ALICE), 10_000 * GYM);
+		assert_eq!(
+			TieredStaking::slash_amount(&ALICE, 700 * GYM + 3, SlashReason::InvalidDelta),
+			Ok(700 * GYM + 3)
+		);
+		assert_eq!(TieredStaking::stake_of(&ALICE), 9_300 * GYM - 3);
+		assert_eq!(frozen(ALICE), 9_300 * GYM - 3);
+		System::assert_has_event(
+			Event::Slashed {
+				who: ALICE,
+				amount: 700 * GYM + 3,
+				reason: SlashReason::InvalidDelta,
+				to: TREASURY,
+			}
+			.into(),
+		);
+		// More than the stake takes the stake, no more.
+		assert_eq!(
+			TieredStaking::slash_amount(&ALICE, 1_000_000 * GYM, SlashReason::InvalidDelta),
+			Ok(9_300 * GYM - 3)
+		);
+		assert_eq!(TieredStaking::stake_of(&ALICE), 0);
+		assert_eq!(free(TREASURY), GYM + 10_000 * GYM);
+		assert_eq!(TotalStaked::<Test>::get(), 0);
+	});
+}
+
+#[test]
 fn slashing_an_account_without_stake_returns_zero_and_changes_nothing() {
 	ExtBuilder::default().build_and_execute(|| {
 		assert_storage_noop!(assert_eq!(
