@@ -10,7 +10,9 @@
 //! 3. a round whose assigned workers' deltas are all judged (or whose first delta is
 //!    `--round-timeout` blocks old) and which has an accepted delta is completed: the accepted
 //!    deltas are aggregated by coordinate-wise median onto the base, the checkpoint stored (and
-//!    served) and its hash recorded with `complete_round`.
+//!    served) and its hash recorded with `complete_round`;
+//! 4. a delta this orchestrator's report judged and rejected has its worker's 5% slash charged
+//!    with `settle_slash` (free; the judge alone sends it, so no two orchestrators race).
 
 use super::{
 	chain::{account_of, EventRecord, ORCHESTRATOR_KEY},
@@ -132,6 +134,16 @@ impl Orchestrator {
 					self.hardware.push((worker.clone(), 0))
 				}
 				_ => {}
+			}
+		}
+
+		for worker in slashes_judged_by(events, &me) {
+			log::info!(target: LOG, "orchestrator: charging {worker}'s slash for a rejected delta");
+			let call = MiningCall::<Runtime>::settle_slash { worker };
+			if let Err(e) =
+				ctx.chain.submit(ORCHESTRATOR_KEY, &public, RuntimeCall::ComputeMining(call)).await
+			{
+				log::warn!(target: LOG, "orchestrator: settle_slash: {e}");
 			}
 		}
 
@@ -557,9 +569,70 @@ async fn verify_hardware(
 	ctx.chain.submit(ORCHESTRATOR_KEY, public, RuntimeCall::ComputeMining(call)).await
 }
 
+/// The workers whose rejection in `events` came with a slash and with `me`'s report: the
+/// report that judged a delta is the one whose extrinsic emitted its `DeltaRejected`.
+fn slashes_judged_by(events: &[EventRecord], me: &AccountId) -> Vec<AccountId> {
+	let mine = |phase: &frame_system::Phase, rejected: &AccountId| {
+		events.iter().any(|r| {
+			r.phase == *phase
+				&& matches!(
+					&r.event,
+					RuntimeEvent::ComputeMining(MiningEvent::DeltaValidated {
+						worker, orchestrator, ..
+					}) if worker == rejected && orchestrator == me
+				)
+		})
+	};
+	events
+		.iter()
+		.filter_map(|r| match &r.event {
+			RuntimeEvent::ComputeMining(MiningEvent::DeltaRejected { worker, slash, .. })
+				if *slash > 0 && mine(&r.phase, worker) =>
+			{
+				Some(worker.clone())
+			}
+			_ => None,
+		})
+		.collect()
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use frame_system::Phase;
+	use pallet_compute_mining::types::Rejection;
+
+	#[test]
+	fn only_the_judge_settles_a_rejection() {
+		let (me, other, worker) =
+			(AccountId::from([1; 32]), AccountId::from([2; 32]), AccountId::from([3; 32]));
+		let record = |i, event| EventRecord {
+			phase: Phase::ApplyExtrinsic(i),
+			event: RuntimeEvent::ComputeMining(event),
+			topics: vec![],
+		};
+		let validated = |by: &AccountId| MiningEvent::DeltaValidated {
+			job: 0,
+			worker: worker.clone(),
+			orchestrator: by.clone(),
+			report: corrupt_report(DeltaVerdict::HashMismatch),
+		};
+		let rejected = |slash| MiningEvent::DeltaRejected {
+			job: 0,
+			worker: worker.clone(),
+			round: 0,
+			why: Rejection::Corrupt,
+			slash,
+		};
+		// My report (extrinsic 1) came first; the other's judged (extrinsic 2).
+		let events =
+			vec![record(1, validated(&me)), record(2, validated(&other)), record(2, rejected(5))];
+		assert!(slashes_judged_by(&events, &me).is_empty());
+		assert_eq!(slashes_judged_by(&events, &other), vec![worker.clone()]);
+		// No slash (the worker had no stake): nothing to settle.
+		let events = vec![record(1, validated(&me)), record(1, rejected(0))];
+		assert!(slashes_judged_by(&events, &me).is_empty());
+	}
 
 	#[test]
 	fn refused_deltas_map_to_the_chain_verdicts() {

@@ -389,6 +389,24 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// The pending slash leaves the worker below Bronze: it is charged and
+	/// the worker deregistered, off its job.
+	#[benchmark]
+	fn settle_slash() -> Result<(), BenchmarkError> {
+		let (who, job, _) = productive_worker::<T>(min_validations::<T>())?;
+		let stake = T::Staking::stake_of(&who);
+		PendingSlashes::<T>::insert(&who, stake - Tier::Bronze.minimum() + 1);
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), who.clone());
+
+		assert_eq!(T::Staking::stake_of(&who), Tier::Bronze.minimum() - 1);
+		assert!(!Workers::<T>::contains_key(&who));
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.workers), Some(0));
+		Ok(())
+	}
+
 	#[benchmark]
 	fn report_malicious() -> Result<(), BenchmarkError> {
 		let (who, _, _) = productive_worker::<T>(min_validations::<T>())?;

@@ -342,13 +342,21 @@ impl<T: Config> Pallet<T> {
 			match verdict {
 				Err(why) => {
 					delta.status = DeltaStatus::Rejected(why);
+					// Fixed now, charged by `settle_slash`: as if slashed now,
+					// after the slashes already pending.
+					let pending = PendingSlashes::<T>::get(who);
+					let slash = mining::INVALID_DELTA_SLASH
+						.mul_floor(T::Staking::stake_of(who).saturating_sub(pending));
+					if slash > 0 {
+						PendingSlashes::<T>::insert(who, pending.saturating_add(slash));
+					}
 					Self::deposit_event(Event::DeltaRejected {
 						job: job_id,
 						worker: who.clone(),
 						round: delta.round,
 						why,
+						slash,
 					});
-					Self::slash(who, mining::INVALID_DELTA_SLASH, SlashReason::InvalidDelta, 0)?;
 					if let Some(mut worker) = Workers::<T>::get(who) {
 						if worker.assignment == Some(job_id) {
 							Self::leave_job_counted(&mut worker, &mut job);
@@ -376,7 +384,24 @@ impl<T: Config> Pallet<T> {
 		}
 		Deltas::<T>::insert(job_id, who, delta);
 		Jobs::<T>::insert(job_id, job);
-		Self::deregister_if_unstaked(who);
+		Ok(())
+	}
+
+	pub(crate) fn do_settle_slash(who: &T::AccountId) -> DispatchResult {
+		let owed = PendingSlashes::<T>::take(who);
+		ensure!(owed > 0, Error::<T>::NoPendingSlash);
+		let amount = T::Staking::slash_amount(who, owed, SlashReason::InvalidDelta)?;
+		Self::record_slash(who, SlashReason::InvalidDelta, 0, amount);
+		if let Some(mut worker) = Workers::<T>::get(who) {
+			if !T::Staking::has_right(who, Right::RegisterWorker) {
+				Self::deregister(who, Deregistration::StakeBelowBronze);
+			} else if worker.waiting {
+				// The queue class follows the stake that is left.
+				Self::leave_queue(&mut worker);
+				Self::join_queue(who, &mut worker);
+				Workers::<T>::insert(who, worker);
+			}
+		}
 		Ok(())
 	}
 
@@ -441,9 +466,14 @@ impl<T: Config> Pallet<T> {
 		hours: u32,
 	) -> Result<Balance, DispatchError> {
 		let amount = T::Staking::slash(who, fraction, reason)?;
+		Self::record_slash(who, reason, hours, amount);
+		Ok(amount)
+	}
+
+	/// Records `amount` slashed from `who` and emits [`Event::WorkerSlashed`].
+	fn record_slash(who: &T::AccountId, reason: SlashReason, hours: u32, amount: Balance) {
 		TotalSlashed::<T>::mutate(|t| *t = t.saturating_add(amount));
 		Self::deposit_event(Event::WorkerSlashed { worker: who.clone(), reason, hours, amount });
-		Ok(amount)
 	}
 
 	/// Puts `worker` in the queue, in the priority queue if Silver or above.
@@ -713,13 +743,10 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> StakeFloor<T::AccountId> for Pallet<T> {
-	/// A registered worker keeps Bronze.
+	/// A registered worker keeps Bronze; anyone keeps their pending slash.
 	fn minimum_stake(who: &T::AccountId) -> Balance {
-		if Workers::<T>::contains_key(who) {
-			Tier::Bronze.minimum()
-		} else {
-			0
-		}
+		let registered = if Workers::<T>::contains_key(who) { Tier::Bronze.minimum() } else { 0 };
+		registered.max(PendingSlashes::<T>::get(who))
 	}
 }
 

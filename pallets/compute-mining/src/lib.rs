@@ -62,7 +62,12 @@
 //! - Downtime: 0.1% of the stake per full hour of unscheduled missed
 //!   heartbeat slots, charged on the worker's next heartbeat or by anyone
 //!   with [`report_downtime`](Pallet::report_downtime), each hour once.
-//! - Invalid delta: 5% (see Quality).
+//! - Invalid delta: 5% of the stake at the judgement (see Quality). The
+//!   judgement fixes the amount in [`PendingSlashes`] and anyone charges it
+//!   with [`settle_slash`](Pallet::settle_slash) (free when it settles
+//!   something; the orchestrators of `gym-node` do it): a judging report
+//!   costs no more than an accepting one, so a block holds as many. Until it
+//!   is charged the stake cannot be unstaked below it.
 //! - Malicious: 50% and deregistration, by [`Config::GovernanceOrigin`] with
 //!   [`report_malicious`](Pallet::report_malicious).
 //!
@@ -276,6 +281,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type TotalSlashed<T> = StorageValue<_, Balance, ValueQuery>;
 
+	/// Invalid-delta slashes judged and not yet charged, per account: 5% of
+	/// the stake (less what was already pending) at each judgement. Charged
+	/// by [`Pallet::settle_slash`]; until then the account cannot unstake
+	/// below it ([`StakeFloor`]).
+	#[pallet::storage]
+	pub type PendingSlashes<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, Balance, ValueQuery>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -328,8 +341,15 @@ pub mod pallet {
 		},
 		/// `worker`'s delta was accepted with `quality`.
 		DeltaAccepted { job: JobId, worker: T::AccountId, round: u32, quality: Quality },
-		/// `worker`'s delta was rejected.
-		DeltaRejected { job: JobId, worker: T::AccountId, round: u32, why: Rejection },
+		/// `worker`'s delta was rejected; `slash` is added to its
+		/// [`PendingSlashes`].
+		DeltaRejected {
+			job: JobId,
+			worker: T::AccountId,
+			round: u32,
+			why: Rejection,
+			slash: Balance,
+		},
 		/// `job` completed `round`; the next round trains from `checkpoint`.
 		RoundCompleted { job: JobId, round: u32, checkpoint: H256 },
 		/// `worker` was slashed `amount` for `reason` (`hours` of downtime
@@ -427,6 +447,8 @@ pub mod pallet {
 		NoAcceptedDelta,
 		/// There are no rewards to claim.
 		NothingToClaim,
+		/// The account has no pending slash.
+		NoPendingSlash,
 		/// A counter would overflow.
 		ArithmeticOverflow,
 	}
@@ -568,8 +590,8 @@ pub mod pallet {
 
 		/// Reports an orchestrator's measurement of `worker`'s delta
 		/// `delta_hash` for `job_id`. The report that completes the job's
-		/// required number judges the delta (accepted, or rejected and the
-		/// worker slashed 5%).
+		/// required number judges the delta (accepted, or rejected and 5% of
+		/// the worker's stake added to its [`PendingSlashes`]).
 		#[pallet::call_index(8)]
 		#[pallet::weight(
 			T::WeightInfo::validate_checkpoint(WEIGHT_WORKERS)
@@ -631,6 +653,20 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			Self::do_report_malicious(&worker, evidence_hash)
+		}
+
+		/// Charges `worker`'s [`PendingSlashes`] (its rejected deltas' 5%
+		/// slashes) to its stake; a worker left below Bronze is deregistered.
+		/// Anyone may call; free when it charges something.
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::settle_slash())]
+		pub fn settle_slash(
+			origin: OriginFor<T>,
+			worker: T::AccountId,
+		) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			Self::do_settle_slash(&worker)?;
+			Ok(Pays::No.into())
 		}
 	}
 }

@@ -435,16 +435,74 @@ fn a_corrupt_delta_costs_five_percent_and_the_assignment() {
 		validate(12, job, 1, delta(1), report_of_quality(100_000));
 		validate(13, job, 1, delta(1), corrupt(DeltaVerdict::WrongShape));
 		assert_eq!(status(job, 1), DeltaStatus::Rejected(Rejection::Corrupt));
+		// The judgement fixes the slash; it is charged when settled.
 		let slash = Tier::Silver.minimum() / 20;
-		assert_eq!(staked(1), Tier::Silver.minimum() - slash);
-		assert_eq!(balance(TREASURY), treasury + slash);
-		assert_eq!(TotalSlashed::<Test>::get(), slash);
-		assert_eq!(slashed_by_events(), slash);
-		// Back in the queue (9,500 GYM: no longer Silver), off the job.
+		assert!(events().contains(&Event::DeltaRejected {
+			job,
+			worker: 1,
+			round: 0,
+			why: Rejection::Corrupt,
+			slash
+		}));
+		assert_eq!(PendingSlashes::<Test>::get(1), slash);
+		assert_eq!(staked(1), Tier::Silver.minimum());
+		assert_eq!(TotalSlashed::<Test>::get(), 0);
+		// Back in the queue, off the job.
 		let info = Workers::<Test>::get(1).unwrap();
-		assert_eq!((info.assignment, info.waiting, info.priority), (None, true, false));
+		assert_eq!((info.assignment, info.waiting, info.priority), (None, true, true));
 		assert_eq!(Jobs::<Test>::get(job).unwrap().workers, 0);
 		assert_eq!(Activity::<Test>::get(1).unwrap().quality, None);
+
+		// Anyone settles it, for free.
+		let settled = ComputeMining::settle_slash(RuntimeOrigin::signed(99), 1).unwrap();
+		assert_eq!(settled.pays_fee, frame_support::dispatch::Pays::No);
+		assert_eq!(staked(1), Tier::Silver.minimum() - slash);
+		assert_eq!(balance(TREASURY), treasury + slash);
+		assert_eq!(PendingSlashes::<Test>::get(1), 0);
+		assert_eq!(TotalSlashed::<Test>::get(), slash);
+		assert_eq!(slashed_by_events(), slash);
+		// 9,500 GYM is no longer Silver: the normal queue.
+		let info = Workers::<Test>::get(1).unwrap();
+		assert_eq!((info.assignment, info.waiting, info.priority), (None, true, false));
+		assert_eq!(Waiting::<Test>::get(), (0, 1));
+		assert_noop!(
+			ComputeMining::settle_slash(RuntimeOrigin::signed(99), 1),
+			Error::<Test>::NoPendingSlash
+		);
+	});
+}
+
+#[test]
+fn a_pending_slash_holds_the_stake_and_outlives_the_registration() {
+	ExtBuilder::default().min_validations(1).build_and_execute(|| {
+		orchestrators();
+		let job = create_job(1);
+		worker(1, Tier::Gold, GpuClass::Other);
+		let stake0 = staked(1);
+		assign(11, job, 1);
+		submit(1, job, delta(1), 0);
+		validate(11, job, 1, delta(1), corrupt(DeltaVerdict::WrongShape));
+		let first = stake0 / 20;
+		assert_eq!(PendingSlashes::<Test>::get(1), first);
+		// A second rejection counts 5% of what the first leaves.
+		let job2 = create_job(1);
+		assign(11, job2, 1);
+		submit(1, job2, delta(2), 0);
+		validate(11, job2, 1, delta(2), corrupt(DeltaVerdict::WrongShape));
+		let second = (stake0 - first) / 20;
+		assert_eq!(PendingSlashes::<Test>::get(1), first + second);
+		// Leaving does not escape it: the stake cannot go below it.
+		assert_ok!(ComputeMining::deregister_worker(RuntimeOrigin::signed(1)));
+		assert_noop!(
+			TieredStaking::unstake(RuntimeOrigin::signed(1), stake0 - first - second + 1),
+			pallet_tiered_staking::Error::<Test>::StakeRequired
+		);
+		assert_ok!(TieredStaking::unstake(RuntimeOrigin::signed(1), stake0 - first - second));
+		assert_eq!(staked(1), first + second);
+		assert_ok!(ComputeMining::settle_slash(RuntimeOrigin::signed(2), 1));
+		assert_eq!(staked(1), 0);
+		assert_eq!(TotalSlashed::<Test>::get(), first + second);
+		assert_eq!(slashed_by_events(), first + second);
 	});
 }
 
@@ -468,8 +526,11 @@ fn overclaiming_beyond_the_tolerance_is_an_invalid_delta() {
 			status(job, 2),
 			DeltaStatus::Rejected(Rejection::Overclaimed { claimed: 350_001, validated: 300_000 })
 		);
+		assert_eq!(PendingSlashes::<Test>::get(2), Tier::Silver.minimum() / 20);
+		assert_ok!(ComputeMining::settle_slash(RuntimeOrigin::signed(3), 2));
 		assert_eq!(staked(2), Tier::Silver.minimum() * 95 / 100);
 		assert_eq!(staked(1), Tier::Silver.minimum());
+		assert_eq!(PendingSlashes::<Test>::get(1), 0);
 	});
 }
 
@@ -736,6 +797,8 @@ fn a_slash_below_bronze_deregisters_the_worker() {
 		for o in 11..=13 {
 			validate(o, job, 1, delta(1), corrupt(DeltaVerdict::Undecodable));
 		}
+		assert!(Workers::<Test>::get(1).is_some());
+		assert_ok!(ComputeMining::settle_slash(RuntimeOrigin::signed(2), 1));
 		assert_eq!(staked(1), Tier::Bronze.minimum() * 95 / 100);
 		assert!(Workers::<Test>::get(1).is_none());
 		assert!(events().contains(&Event::WorkerDeregistered {

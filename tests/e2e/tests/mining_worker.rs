@@ -9,8 +9,8 @@
 //! from `initial_checkpoint(0, seed)` and assigns both. Then, with no client help:
 //! - Eve's node trains round 0, serves the delta (`gym_getDelta`) and submits its hash; Bob's
 //!   orchestrator fetches it, measures it and validates it: accepted;
-//! - Ferdie's node serves bytes that do not match its hash: reported `HashMismatch`, rejected,
-//!   Ferdie slashed 5% (500 GYM);
+//! - Ferdie's node serves bytes that do not match its hash: reported `HashMismatch`, rejected
+//!   with a 5% slash (500 GYM), which Bob's orchestrator, the judge, charges (`settle_slash`);
 //! - the orchestrator aggregates the accepted deltas and records the next checkpoint, which is
 //!   exactly `aggregate(initial, [Eve's delta])`;
 //! - when the epoch closes, Eve's reward is `1000 GYM × (1 + quality) × 1.2 (Silver) × 1.0
@@ -303,7 +303,10 @@ async fn miners_train_an_orchestrator_validates_pays_and_slashes() {
 	);
 	assert!(quality > 150_000, "training improved the loss: quality {quality}");
 	let rejected = of("DeltaRejected", ferdie_id);
-	assert!(!rejected.is_empty(), "Ferdie's corrupt delta is rejected");
+	let (_, rejection) = rejected.first().expect("Ferdie's corrupt delta is rejected");
+	// The judgement fixes the slash; the judging orchestrator (Bob) charges it with
+	// settle_slash.
+	assert_eq!(rejection.at("slash").and_then(|a| a.as_u128()), Some(500 * GYM));
 	let slashes = of("WorkerSlashed", ferdie_id);
 	let (_, slash) = slashes.first().expect("Ferdie is slashed");
 	assert_eq!(slash.at("amount").and_then(|a| a.as_u128()), Some(500 * GYM), "5% of 10,000 GYM");
