@@ -77,11 +77,12 @@ fn a_signed_transfer_pays_its_fee_into_the_revenue_pot_and_the_split_burns_a_ten
 		// existential deposit opened the (empty) pot account.
 		assert_eq!(balance(&pot), fee);
 		assert_eq!(<Balances as Inspect<crate::AccountId>>::total_issuance(), issuance_before);
-		assert_eq!(pallet_revenue_split::Pot::<Runtime>::get(), fee - EXISTENTIAL_DEPOSIT);
-		assert_eq!(
-			pallet_revenue_split::PeriodIncome::<Runtime>::get().transaction_fees,
-			fee - EXISTENTIAL_DEPOSIT
-		);
+		// Booked when the period closes; the runtime API counts it now.
+		assert_eq!(pallet_revenue_split::Pot::<Runtime>::get(), 0);
+		assert_eq!(RevenueSplit::unbooked_fees(), fee - EXISTENTIAL_DEPOSIT);
+		let live = RevenueSplit::revenue_pot();
+		assert_eq!(live.pot, fee - EXISTENTIAL_DEPOSIT);
+		assert_eq!(live.income.transaction_fees, fee - EXISTENTIAL_DEPOSIT);
 		check_invariants();
 
 		// Block 11 opens the dev chain's second 10-block period and splits
@@ -168,11 +169,8 @@ fn deltas_and_validations_per_block() {
 	println!(
 		"per block by the generated weights: {submit} submit_delta, {validate} validate_checkpoint"
 	);
-	// Measured with the weights generated on 2026-11-26 (extensions included,
-	// ~700 µs a transaction): 1,636 and 847. The target is 1,000 of
-	// each; a judging report that rejects and slashes (1,070 µs with its
-	// reads and writes) keeps validate_checkpoint under it — open work (see
-	// docs/development.md). The bounds guard against regressions until then.
+	// The target: at least 1,000 of each in one block (see
+	// docs/development.md for the measured figures).
 	assert!(submit >= 1_000, "{submit} submit_delta per block");
-	assert!(validate >= 840, "{validate} validate_checkpoint per block");
+	assert!(validate >= 1_000, "{validate} validate_checkpoint per block");
 }

@@ -80,6 +80,16 @@ impl<T: Config> Pallet<T> {
 		Pot::<T>::get().saturating_add(MinerFunds::<T>::get())
 	}
 
+	/// GYM in the pot account above what is owed and its existential
+	/// deposit: the fees of the open period (and anything else sent to the
+	/// account outside this pallet), booked as
+	/// [`RevenueSource::TransactionFees`] when the period closes.
+	pub fn unbooked_fees() -> Balance {
+		T::Currency::balance(&Self::account_id())
+			.saturating_sub(Self::accounted())
+			.saturating_sub(T::Currency::minimum_balance())
+	}
+
 	/// How much of `amount` paid in now becomes the pot account's own
 	/// existential deposit instead of revenue.
 	fn endowment_of(amount: Balance) -> Balance {
@@ -169,6 +179,10 @@ impl<T: Config> Pallet<T> {
 	/// Splits the pot at the end of `period`: sets the miners' share aside,
 	/// pays the sinks, burns, records the period. O(1).
 	pub(crate) fn close_period(period: PeriodIndex) {
+		let fees = Self::unbooked_fees();
+		if fees > 0 {
+			Self::credit_income(RevenueSource::TransactionFees, fees, 0);
+		}
 		let pot = Pot::<T>::get();
 		let shares = CurrentSplit::<T>::get().shares(pot);
 		let mut record =
@@ -390,14 +404,22 @@ impl<T: Config> MiningContribution<T::AccountId> for Pallet<T> {
 	}
 }
 
-/// Takes the chain's transaction fees and tips into the pot (use as the
-/// fee handler of `pallet-transaction-payment`'s `FungibleAdapter`).
+/// Takes the chain's transaction fees and tips into the pot account (use as
+/// the fee handler of `pallet-transaction-payment`'s `FungibleAdapter`):
+/// one account written per transaction; the period's close books them.
 impl<T: Config> OnUnbalanced<Credit<T::AccountId, T::Currency>> for Pallet<T> {
 	fn on_nonzero_unbalanced(credit: Credit<T::AccountId, T::Currency>) {
 		let amount = credit.peek();
-		let endowment = Self::endowment_of(amount);
-		match T::Currency::resolve(&Self::account_id(), credit) {
-			Ok(()) => Self::credit_income(RevenueSource::TransactionFees, amount, endowment),
+		let account = Self::account_id();
+		let opens = T::Currency::balance(&account) == 0;
+		match T::Currency::resolve(&account, credit) {
+			Ok(()) => {
+				if opens {
+					Self::deposit_event(Event::PotEndowed {
+						amount: T::Currency::minimum_balance(),
+					});
+				}
+			}
 			Err(credit) => {
 				// Only when the empty pot account cannot take a fee below the
 				// existential deposit: the emission pallet burns and records
@@ -414,11 +436,14 @@ impl<T: Config> Pallet<T> {
 	/// The pot and the open period.
 	pub fn revenue_pot() -> RevenuePot {
 		let period = CurrentPeriod::<T>::get();
+		let fees = Self::unbooked_fees();
+		let mut income = PeriodIncome::<T>::get();
+		income.add(RevenueSource::TransactionFees, fees);
 		RevenuePot {
 			period,
 			period_end: T::Emission::epoch_end(period),
-			pot: Pot::<T>::get(),
-			income: PeriodIncome::<T>::get(),
+			pot: Pot::<T>::get().saturating_add(fees),
+			income,
 			owed_to_miners: MinerFunds::<T>::get(),
 			period_points: PeriodPoints::<T>::get(),
 		}

@@ -12,12 +12,16 @@
 //!   marketplace fees and subscriptions are paid in with
 //!   [`Pallet::pay_revenue`]; the chain's transaction fees and tips come in
 //!   through the runtime's fee handler (this pallet implements
-//!   [`OnUnbalanced`] for fee credits).
+//!   [`OnUnbalanced`] for fee credits). A fee only lands in the pot account:
+//!   it is booked (as [`RevenueSource::TransactionFees`], with anything else
+//!   sent to the pot account outside this pallet) when its period closes,
+//!   so that a transaction's fee writes one account and no counter
+//!   ([`Pallet::unbooked_fees`]; the runtime API counts them live).
 //! - **Pot account**: [`Pallet::account_id`], `PalletId(*b"gym/revn")`. It
 //!   holds the undistributed pot ([`Pot`]) and the miner revenue set aside
 //!   and not yet claimed ([`MinerFunds`]). Its first existential deposit
-//!   (1 mGYM) comes from the first revenue paid in and stays there as the
-//!   account's own balance, owed to nobody ([`Event::PotEndowed`]).
+//!   (1 mGYM) comes from the first revenue or fee paid in and stays there as
+//!   the account's own balance, owed to nobody ([`Event::PotEndowed`]).
 //! - **Period**: one mining epoch of `pallet-gym-emission` (10 blocks on the
 //!   dev chain, 600 on local and test networks). Period `p` collects revenue
 //!   during epoch `p`; its pot is split in the first block of epoch `p + 1`.

@@ -406,12 +406,29 @@ fn transaction_fees_enter_the_pot_as_their_own_source() {
 		let issuance_before = issuance();
 		charge_fee(ALICE, GYM / 10);
 		charge_fee(BOB, GYM / 20);
-		assert_eq!(PeriodIncome::<Test>::get().transaction_fees, GYM / 10 + GYM / 20);
-		assert_eq!(Pot::<Test>::get(), GYM / 10 + GYM / 20);
+		// In the pot account, booked when the period closes; counted live.
+		assert_eq!(PeriodIncome::<Test>::get().transaction_fees, 0);
+		assert_eq!(Pot::<Test>::get(), 0);
+		assert_eq!(RevenueSplit::unbooked_fees(), GYM / 10 + GYM / 20);
+		let live = RevenueSplit::revenue_pot();
+		assert_eq!(
+			(live.pot, live.income.transaction_fees),
+			(GYM / 10 + GYM / 20, GYM / 10 + GYM / 20)
+		);
 		assert_eq!(issuance(), issuance_before);
+		// Revenue paid in meanwhile is booked at once, and is not a fee.
+		assert_ok!(RevenueSplit::pay_revenue(
+			RuntimeOrigin::signed(ALICE),
+			RevenueSource::InferenceFees,
+			GYM
+		));
+		assert_eq!(Pot::<Test>::get(), GYM);
+		assert_eq!(RevenueSplit::unbooked_fees(), GYM / 10 + GYM / 20);
 		run_to_period(1);
+		assert_eq!(RevenueSplit::unbooked_fees(), 0);
+		assert_eq!(record(0).income.inference_fees, GYM);
 		assert_eq!(record(0).income.transaction_fees, GYM / 10 + GYM / 20);
-		assert_eq!(record(0).burned, (GYM / 10 + GYM / 20) / 10);
+		assert_eq!(record(0).burned, (GYM + GYM / 10 + GYM / 20) / 10);
 	});
 }
 
@@ -427,7 +444,9 @@ fn a_fee_below_the_existential_deposit_of_an_empty_pot_is_burned_and_recorded() 
 		// A fee of at least the ED endows the account instead.
 		charge_fee(ALICE, 3 * ED);
 		System::assert_last_event(Event::PotEndowed { amount: ED }.into());
-		assert_eq!(Pot::<Test>::get(), 2 * ED);
+		assert_eq!(RevenueSplit::unbooked_fees(), 2 * ED);
+		run_to_period(1);
+		assert_eq!(record(0).income.transaction_fees, 2 * ED);
 	});
 }
 
@@ -691,7 +710,10 @@ mod property {
 				let burned = total_burned() - access;
 				let in_pot = balance(pot()) - ED;
 				prop_assert_eq!(received, paid_out + burned + in_pot);
-				prop_assert_eq!(in_pot, Pot::<Test>::get() + MinerFunds::<Test>::get());
+				prop_assert_eq!(
+					in_pot,
+					Pot::<Test>::get() + MinerFunds::<Test>::get() + RevenueSplit::unbooked_fees()
+				);
 				Ok(())
 			})?;
 		}
