@@ -56,6 +56,7 @@ pub trait WeightInfo {
 	fn complete_round() -> Weight;
 	fn claim_rewards(u: u32, ) -> Weight;
 	fn report_downtime() -> Weight;
+	fn settle_slash() -> Weight;
 	fn report_malicious() -> Weight;
 	fn on_initialize_idle() -> Weight;
 	fn on_initialize_close() -> Weight;
@@ -79,9 +80,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn register_worker(n: u32, ) -> Weight {
 		// Proof size: measured `1298`, estimated `4202` bytes.
-		// Minimum execution time: 50_825_000 picoseconds.
-		Weight::from_parts(100_754_229, 4202)
-			.saturating_add(Weight::from_parts(80_919, 0).saturating_mul(n.into()))
+		// Minimum execution time: 49_923_000 picoseconds.
+		Weight::from_parts(84_412_455, 4202)
+			.saturating_add(Weight::from_parts(57_594, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -128,9 +129,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn heartbeat(n: u32, ) -> Weight {
 		// Proof size: measured `2615`, estimated `6196` bytes.
-		// Minimum execution time: 263_101_000 picoseconds.
-		Weight::from_parts(451_083_428, 6196)
-			.saturating_add(Weight::from_parts(90_317, 0).saturating_mul(n.into()))
+		// Minimum execution time: 260_346_000 picoseconds.
+		Weight::from_parts(284_733_588, 6196)
+			.saturating_add(Weight::from_parts(246_066, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().writes(16_u64))
 	}
@@ -144,8 +145,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	fn schedule_downtime() -> Weight {
 		// Proof size: measured `1047`, estimated `4202` bytes.
-		// Minimum execution time: 51_877_000 picoseconds.
-		Weight::from_parts(64_400_000, 4202)
+		// Minimum execution time: 52_017_000 picoseconds.
+		Weight::from_parts(89_557_000, 4202)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -157,8 +158,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn deregister_worker() -> Weight {
 		// Proof size: measured `776`, estimated `3866` bytes.
-		// Minimum execution time: 37_520_000 picoseconds.
-		Weight::from_parts(65_062_000, 3866)
+		// Minimum execution time: 38_131_000 picoseconds.
+		Weight::from_parts(66_034_000, 3866)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -182,8 +183,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
 	fn create_job() -> Weight {
 		// Proof size: measured `232`, estimated `4202` bytes.
-		// Minimum execution time: 114_393_000 picoseconds.
-		Weight::from_parts(162_122_000, 4202)
+		// Minimum execution time: 113_672_000 picoseconds.
+		Weight::from_parts(201_576_000, 4202)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -198,9 +199,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn assign_job(n: u32, ) -> Weight {
 		// Proof size: measured `1685`, estimated `4202` bytes.
-		// Minimum execution time: 47_428_000 picoseconds.
-		Weight::from_parts(86_827_274, 4202)
-			.saturating_add(Weight::from_parts(69_484, 0).saturating_mul(n.into()))
+		// Minimum execution time: 51_246_000 picoseconds.
+		Weight::from_parts(92_314_113, 4202)
+			.saturating_add(Weight::from_parts(54_455, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -216,8 +217,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Epochs` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	fn verify_hardware() -> Weight {
 		// Proof size: measured `1181`, estimated `7414` bytes.
-		// Minimum execution time: 63_299_000 picoseconds.
-		Weight::from_parts(94_907_000, 7414)
+		// Minimum execution time: 62_958_000 picoseconds.
+		Weight::from_parts(85_109_000, 7414)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -230,9 +231,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn submit_delta(n: u32, ) -> Weight {
 		// Proof size: measured `1695`, estimated `4091` bytes.
-		// Minimum execution time: 59_441_000 picoseconds.
-		Weight::from_parts(89_922_247, 4091)
-			.saturating_add(Weight::from_parts(52_791, 0).saturating_mul(n.into()))
+		// Minimum execution time: 42_149_000 picoseconds.
+		Weight::from_parts(68_804_066, 4091)
+			.saturating_add(Weight::from_parts(67_390, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -263,44 +264,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn validate_checkpoint(n: u32, ) -> Weight {
 		// Proof size: measured `2901`, estimated `7414` bytes.
-		// Minimum execution time: 124_833_000 picoseconds.
-		Weight::from_parts(217_243_511, 7414)
-			.saturating_add(Weight::from_parts(90_489, 0).saturating_mul(n.into()))
+		// Minimum execution time: 117_569_000 picoseconds.
+		Weight::from_parts(161_411_907, 7414)
+			.saturating_add(Weight::from_parts(77_510, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
-	/// Storage: `TieredStaking::Stakers` (r:2 w:1)
+	/// Storage: `TieredStaking::Stakers` (r:2 w:0)
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(626), added: 3101, mode: `MaxEncodedLen`)
-	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
-	/// Proof: `TieredStaking::RewardPerBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
-	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `TieredStaking::TotalBoostedStake` (r:1 w:1)
-	/// Proof: `TieredStaking::TotalBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Freezes` (r:1 w:1)
-	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Locks` (r:1 w:0)
-	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeMining::TotalSlashed` (r:1 w:1)
-	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::PendingSlashes` (r:1 w:1)
+	/// Proof: `ComputeMining::PendingSlashes` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Waiting` (r:1 w:1)
 	/// Proof: `ComputeMining::Waiting` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
 	fn validate_checkpoint_reject(n: u32, ) -> Weight {
-		// Proof size: measured `3028`, estimated `7414` bytes.
-		// Minimum execution time: 202_188_000 picoseconds.
-		Weight::from_parts(318_073_618, 7414)
-			.saturating_add(Weight::from_parts(90_203, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(14_u64))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+		// Proof size: measured `2670`, estimated `7414` bytes.
+		// Minimum execution time: 85_430_000 picoseconds.
+		Weight::from_parts(161_716_465, 7414)
+			.saturating_add(Weight::from_parts(45_052, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
@@ -308,8 +297,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
 	fn complete_round() -> Weight {
 		// Proof size: measured `628`, estimated `4202` bytes.
-		// Minimum execution time: 34_734_000 picoseconds.
-		Weight::from_parts(53_149_000, 4202)
+		// Minimum execution time: 34_033_000 picoseconds.
+		Weight::from_parts(46_466_000, 4202)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -340,9 +329,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `u` is `[1, 15]`.
 	fn claim_rewards(u: u32, ) -> Weight {
 		// Proof size: measured `719`, estimated `6078` bytes.
-		// Minimum execution time: 165_098_000 picoseconds.
-		Weight::from_parts(208_614_168, 6078)
-			.saturating_add(Weight::from_parts(54_142_246, 0).saturating_mul(u.into()))
+		// Minimum execution time: 164_867_000 picoseconds.
+		Weight::from_parts(197_155_153, 6078)
+			.saturating_add(Weight::from_parts(45_320_957, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -366,10 +355,41 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn report_downtime() -> Weight {
 		// Proof size: measured `1157`, estimated `6196` bytes.
-		// Minimum execution time: 156_843_000 picoseconds.
-		Weight::from_parts(170_188_000, 6196)
+		// Minimum execution time: 156_231_000 picoseconds.
+		Weight::from_parts(225_129_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
+	}
+	/// Storage: `ComputeMining::PendingSlashes` (r:1 w:1)
+	/// Proof: `ComputeMining::PendingSlashes` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Stakers` (r:1 w:1)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
+	/// Proof: `TieredStaking::RewardPerBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
+	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::TotalBoostedStake` (r:1 w:1)
+	/// Proof: `TieredStaking::TotalBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Freezes` (r:1 w:1)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Locks` (r:1 w:0)
+	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::TotalSlashed` (r:1 w:1)
+	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Workers` (r:1 w:1)
+	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(190), added: 2665, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::HardwareOwners` (r:0 w:1)
+	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	fn settle_slash() -> Weight {
+		// Proof size: measured `1377`, estimated `6196` bytes.
+		// Minimum execution time: 178_242_000 picoseconds.
+		Weight::from_parts(290_562_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
@@ -395,8 +415,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn report_malicious() -> Weight {
 		// Proof size: measured `1287`, estimated `6196` bytes.
-		// Minimum execution time: 171_910_000 picoseconds.
-		Weight::from_parts(280_934_000, 6196)
+		// Minimum execution time: 173_183_000 picoseconds.
+		Weight::from_parts(272_168_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -404,8 +424,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn on_initialize_idle() -> Weight {
 		// Proof size: measured `77`, estimated `1489` bytes.
-		// Minimum execution time: 4_749_000 picoseconds.
-		Weight::from_parts(8_266_000, 1489)
+		// Minimum execution time: 4_589_000 picoseconds.
+		Weight::from_parts(8_676_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
@@ -420,8 +440,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn on_initialize_close() -> Weight {
 		// Proof size: measured `313`, estimated `3534` bytes.
-		// Minimum execution time: 27_331_000 picoseconds.
-		Weight::from_parts(48_851_000, 3534)
+		// Minimum execution time: 26_760_000 picoseconds.
+		Weight::from_parts(39_934_000, 3534)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -430,88 +450,93 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_worker(n: u32, ) -> Weight {
-		Weight::from_parts(100_754_229, 4202)
-			.saturating_add(Weight::from_parts(80_919, 0).saturating_mul(n.into()))
+		Weight::from_parts(84_412_455, 4202)
+			.saturating_add(Weight::from_parts(57_594, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn heartbeat(n: u32, ) -> Weight {
-		Weight::from_parts(451_083_428, 6196)
-			.saturating_add(Weight::from_parts(90_317, 0).saturating_mul(n.into()))
+		Weight::from_parts(284_733_588, 6196)
+			.saturating_add(Weight::from_parts(246_066, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(21_u64))
 			.saturating_add(ParityDbWeight::get().writes(16_u64))
 	}
 	fn schedule_downtime() -> Weight {
-		Weight::from_parts(64_400_000, 4202)
+		Weight::from_parts(89_557_000, 4202)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn deregister_worker() -> Weight {
-		Weight::from_parts(65_062_000, 3866)
+		Weight::from_parts(66_034_000, 3866)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn create_job() -> Weight {
-		Weight::from_parts(162_122_000, 4202)
+		Weight::from_parts(201_576_000, 4202)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn assign_job(n: u32, ) -> Weight {
-		Weight::from_parts(86_827_274, 4202)
-			.saturating_add(Weight::from_parts(69_484, 0).saturating_mul(n.into()))
+		Weight::from_parts(92_314_113, 4202)
+			.saturating_add(Weight::from_parts(54_455, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn verify_hardware() -> Weight {
-		Weight::from_parts(94_907_000, 7414)
+		Weight::from_parts(85_109_000, 7414)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn submit_delta(n: u32, ) -> Weight {
-		Weight::from_parts(89_922_247, 4091)
-			.saturating_add(Weight::from_parts(52_791, 0).saturating_mul(n.into()))
+		Weight::from_parts(68_804_066, 4091)
+			.saturating_add(Weight::from_parts(67_390, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn validate_checkpoint(n: u32, ) -> Weight {
-		Weight::from_parts(217_243_511, 7414)
-			.saturating_add(Weight::from_parts(90_489, 0).saturating_mul(n.into()))
+		Weight::from_parts(161_411_907, 7414)
+			.saturating_add(Weight::from_parts(77_510, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn validate_checkpoint_reject(n: u32, ) -> Weight {
-		Weight::from_parts(318_073_618, 7414)
-			.saturating_add(Weight::from_parts(90_203, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(14_u64))
-			.saturating_add(ParityDbWeight::get().writes(11_u64))
+		Weight::from_parts(161_716_465, 7414)
+			.saturating_add(Weight::from_parts(45_052, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn complete_round() -> Weight {
-		Weight::from_parts(53_149_000, 4202)
+		Weight::from_parts(46_466_000, 4202)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn claim_rewards(u: u32, ) -> Weight {
-		Weight::from_parts(208_614_168, 6078)
-			.saturating_add(Weight::from_parts(54_142_246, 0).saturating_mul(u.into()))
+		Weight::from_parts(197_155_153, 6078)
+			.saturating_add(Weight::from_parts(45_320_957, 0).saturating_mul(u.into()))
 			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn report_downtime() -> Weight {
-		Weight::from_parts(170_188_000, 6196)
+		Weight::from_parts(225_129_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
+	fn settle_slash() -> Weight {
+		Weight::from_parts(290_562_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(12_u64))
+			.saturating_add(ParityDbWeight::get().writes(11_u64))
+	}
 	fn report_malicious() -> Weight {
-		Weight::from_parts(280_934_000, 6196)
+		Weight::from_parts(272_168_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn on_initialize_idle() -> Weight {
-		Weight::from_parts(8_266_000, 1489)
+		Weight::from_parts(8_676_000, 1489)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 	}
 	fn on_initialize_close() -> Weight {
-		Weight::from_parts(48_851_000, 3534)
+		Weight::from_parts(39_934_000, 3534)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}

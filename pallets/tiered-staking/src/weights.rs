@@ -66,9 +66,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 500]`.
 	fn stake(n: u32, ) -> Weight {
 		// Proof size: measured `2002`, estimated `4764` bytes.
-		// Minimum execution time: 107_791_000 picoseconds.
-		Weight::from_parts(174_271_181, 4764)
-			.saturating_add(Weight::from_parts(190_839, 0).saturating_mul(n.into()))
+		// Minimum execution time: 83_265_000 picoseconds.
+		Weight::from_parts(168_722_469, 4764)
+			.saturating_add(Weight::from_parts(107_034, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -76,6 +76,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Workers` (r:1 w:0)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::PendingSlashes` (r:1 w:0)
+	/// Proof: `ComputeMining::PendingSlashes` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
 	/// Proof: `TieredStaking::RewardPerBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
@@ -91,10 +93,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 500]`.
 	fn unstake(n: u32, ) -> Weight {
 		// Proof size: measured `2277`, estimated `4764` bytes.
-		// Minimum execution time: 164_607_000 picoseconds.
-		Weight::from_parts(257_195_802, 4764)
-			.saturating_add(Weight::from_parts(253_181, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Minimum execution time: 146_282_000 picoseconds.
+		Weight::from_parts(207_511_794, 4764)
+			.saturating_add(Weight::from_parts(251_001, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `TieredStaking::Stakers` (r:1 w:1)
@@ -108,9 +110,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 500]`.
 	fn claim_staker_rewards(n: u32, ) -> Weight {
 		// Proof size: measured `1608`, estimated `4202` bytes.
-		// Minimum execution time: 139_951_000 picoseconds.
-		Weight::from_parts(215_615_022, 4202)
-			.saturating_add(Weight::from_parts(95_913, 0).saturating_mul(n.into()))
+		// Minimum execution time: 111_849_000 picoseconds.
+		Weight::from_parts(191_957_918, 4202)
+			.saturating_add(Weight::from_parts(149_254, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -119,20 +121,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn stake(n: u32, ) -> Weight {
-		Weight::from_parts(174_271_181, 4764)
-			.saturating_add(Weight::from_parts(190_839, 0).saturating_mul(n.into()))
+		Weight::from_parts(168_722_469, 4764)
+			.saturating_add(Weight::from_parts(107_034, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn unstake(n: u32, ) -> Weight {
-		Weight::from_parts(257_195_802, 4764)
-			.saturating_add(Weight::from_parts(253_181, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
+		Weight::from_parts(207_511_794, 4764)
+			.saturating_add(Weight::from_parts(251_001, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn claim_staker_rewards(n: u32, ) -> Weight {
-		Weight::from_parts(215_615_022, 4202)
-			.saturating_add(Weight::from_parts(95_913, 0).saturating_mul(n.into()))
+		Weight::from_parts(191_957_918, 4202)
+			.saturating_add(Weight::from_parts(149_254, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}

@@ -45,32 +45,32 @@ impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_196_000 picoseconds.
-		Weight::from_parts(6_161_000, 0)
+		// Minimum execution time: 3_266_000 picoseconds.
+		Weight::from_parts(6_843_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn check_mortality_mortal_transaction() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_773_000 picoseconds.
-		Weight::from_parts(12_964_000, 0)
+		// Minimum execution time: 6_613_000 picoseconds.
+		Weight::from_parts(12_913_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn check_mortality_immortal_transaction() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_733_000 picoseconds.
-		Weight::from_parts(11_431_000, 0)
+		// Minimum execution time: 6_633_000 picoseconds.
+		Weight::from_parts(13_014_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn check_non_zero_sender() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 902_000 picoseconds.
-		Weight::from_parts(1_523_000, 0)
+		// Minimum execution time: 911_000 picoseconds.
+		Weight::from_parts(1_723_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// Storage: `System::Account` (r:1 w:1)
@@ -79,8 +79,8 @@ impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<
 		// Proof Size summary in bytes:
 		//  Measured:  `101`
 		//  Estimated: `3593`
-		// Minimum execution time: 13_856_000 picoseconds.
-		Weight::from_parts(16_711_000, 0)
+		// Minimum execution time: 13_435_000 picoseconds.
+		Weight::from_parts(17_894_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -89,32 +89,32 @@ impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 691_000 picoseconds.
-		Weight::from_parts(851_000, 0)
+		// Minimum execution time: 662_000 picoseconds.
+		Weight::from_parts(871_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn check_tx_version() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 691_000 picoseconds.
-		Weight::from_parts(842_000, 0)
+		// Minimum execution time: 651_000 picoseconds.
+		Weight::from_parts(1_293_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn check_weight() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_964_000 picoseconds.
-		Weight::from_parts(7_884_000, 0)
+		// Minimum execution time: 6_742_000 picoseconds.
+		Weight::from_parts(13_425_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn weight_reclaim() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_017_000 picoseconds.
-		Weight::from_parts(4_659_000, 0)
+		// Minimum execution time: 4_057_000 picoseconds.
+		Weight::from_parts(8_386_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 }

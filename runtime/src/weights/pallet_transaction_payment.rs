@@ -43,22 +43,14 @@ pub struct WeightInfo<T>(PhantomData<T>);
 impl<T: frame_system::Config> pallet_transaction_payment::WeightInfo for WeightInfo<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `RevenueSplit::Pot` (r:1 w:1)
-	/// Proof: `RevenueSplit::Pot` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `RevenueSplit::MinerFunds` (r:1 w:0)
-	/// Proof: `RevenueSplit::MinerFunds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `RevenueSplit::Totals` (r:1 w:1)
-	/// Proof: `RevenueSplit::Totals` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
-	/// Storage: `RevenueSplit::PeriodIncome` (r:1 w:1)
-	/// Proof: `RevenueSplit::PeriodIncome` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
 	fn charge_transaction_payment() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `107`
+		//  Measured:  `101`
 		//  Estimated: `6196`
-		// Minimum execution time: 112_149_000 picoseconds.
-		Weight::from_parts(185_556_000, 0)
+		// Minimum execution time: 103_714_000 picoseconds.
+		Weight::from_parts(186_417_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
-			.saturating_add(T::DbWeight::get().reads(6))
-			.saturating_add(T::DbWeight::get().writes(5))
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().writes(2))
 	}
 }
