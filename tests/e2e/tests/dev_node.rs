@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use gym_e2e::{
-	free_balance, heights, hex_u64,
+	free_balance, heights, hex_u64, pallet_account,
 	subxt::{
 		dynamic::{self, Value},
 		ext::scale_value::At,
@@ -17,14 +17,37 @@ use gym_e2e::{
 
 use gym_primitives::{EXISTENTIAL_DEPOSIT, GYM};
 
-/// `RevenueSplit.Totals.received`: all revenue ever credited to the pot.
+/// All revenue ever received, read at one block: `RevenueSplit.Totals.received` (booked
+/// when a period closes) plus the fees in the pot account not booked yet (its balance beyond
+/// the pot, the miners' funds and its existential deposit).
 async fn revenue_received(api: &OnlineClient<PolkadotConfig>) -> u128 {
 	let at = api.at_current_block().await.unwrap();
-	let addr = dynamic::storage::<(), Value>("RevenueSplit", "Totals");
-	match at.storage().try_fetch(addr, ()).await.unwrap() {
-		Some(v) => v.decode().unwrap().at("received").and_then(|r| r.as_u128()).expect("received"),
-		None => 0,
-	}
+	let value = |pallet: &'static str, item: &'static str| {
+		let at = at.clone();
+		async move {
+			let addr = dynamic::storage::<(), Value>(pallet, item);
+			at.storage().try_fetch(addr, ()).await.unwrap().map(|v| v.decode().unwrap())
+		}
+	};
+	let received = value("RevenueSplit", "Totals")
+		.await
+		.map_or(0, |t| t.at("received").and_then(|r| r.as_u128()).expect("received"));
+	let owed: u128 =
+		[value("RevenueSplit", "Pot").await, value("RevenueSplit", "MinerFunds").await]
+			.iter()
+			.map(|v| v.as_ref().and_then(|v| v.as_u128()).unwrap_or(0))
+			.sum();
+	let addr = dynamic::storage::<([u8; 32],), Value>("System", "Account");
+	let pot_account = at
+		.storage()
+		.try_fetch(addr, (pallet_account(b"gym/revn"),))
+		.await
+		.unwrap()
+		.map_or(0, |v| {
+			v.decode().unwrap().at("data").at("free").and_then(|f| f.as_u128()).unwrap()
+		});
+	let unbooked = pot_account.saturating_sub(owed).saturating_sub(EXISTENTIAL_DEPOSIT);
+	received + unbooked
 }
 
 #[tokio::test(flavor = "multi_thread")]

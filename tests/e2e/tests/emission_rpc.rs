@@ -105,7 +105,7 @@ fn emission_schedule_command_prints_table_and_writes_svg() {
 #[test]
 fn committed_emission_plot_and_table_are_current() {
 	let (_, svg, csv) = emission_schedule_command(5);
-	let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs");
+	let docs = gym_e2e::repo_root().join("docs");
 	for (fresh, name) in [(svg, "emission.svg"), (csv, "emission.csv")] {
 		assert_eq!(
 			fresh,
