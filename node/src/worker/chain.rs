@@ -161,6 +161,15 @@ impl Chain {
 		let info = self.client.info();
 		let (best_hash, best_number, genesis) =
 			(info.best_hash, info.best_number, info.genesis_hash);
+		// The era starts at the finalized block while it is recent: the pool validates a
+		// transaction in the view of every block it follows, and a view of a block older than
+		// the best one does not know the best one's hash (`AncientBirthBlock`).
+		let (birth_hash, birth_number) =
+			if u64::from(best_number.saturating_sub(info.finalized_number)) < TX_MORTALITY / 2 {
+				(info.finalized_hash, info.finalized_number)
+			} else {
+				(best_hash, best_number)
+			};
 		let account = account_of(public);
 		let on_chain = self
 			.client
@@ -176,7 +185,7 @@ impl Chain {
 			frame_system::CheckGenesis::<Runtime>::new(),
 			frame_system::CheckEra::<Runtime>::from(Era::mortal(
 				TX_MORTALITY,
-				u64::from(best_number),
+				u64::from(birth_number),
 			)),
 			frame_system::CheckNonce::<Runtime>::from(nonce),
 			frame_system::CheckWeight::<Runtime>::new(),
@@ -191,7 +200,7 @@ impl Chain {
 				VERSION.spec_version,
 				VERSION.transaction_version,
 				genesis,
-				best_hash,
+				birth_hash,
 				(),
 				(),
 				(),

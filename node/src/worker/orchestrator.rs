@@ -37,6 +37,8 @@ use std::{
 
 /// Blocks a delta that cannot be fetched is retried before it is reported `HashMismatch`.
 const FETCH_ATTEMPTS: u32 = 3;
+/// Blocks in a row a `settle_slash` the pool refuses is sent again.
+const SETTLE_ATTEMPTS: u32 = 3;
 /// Blocks a delta whose base checkpoint this node cannot load is retried before it is left to
 /// other orchestrators.
 const BASE_ATTEMPTS: u32 = 20;
@@ -73,6 +75,8 @@ pub(crate) struct Orchestrator {
 	hardware: Vec<(AccountId, u32)>,
 	/// Rounds this orchestrator sent `complete_round` for, and when.
 	completing: HashMap<RoundId, BlockNumber>,
+	/// Workers whose slash this orchestrator is to charge, with refused attempts so far.
+	settling: Vec<(AccountId, u32)>,
 }
 
 impl Orchestrator {
@@ -83,6 +87,7 @@ impl Orchestrator {
 			pending: Vec::new(),
 			hardware: Vec::new(),
 			completing: HashMap::new(),
+			settling: Vec::new(),
 		}
 	}
 
@@ -137,13 +142,17 @@ impl Orchestrator {
 			}
 		}
 
-		for worker in slashes_judged_by(events, &me) {
+		self.settling.extend(slashes_judged_by(events, &me).into_iter().map(|w| (w, 0)));
+		for (worker, refused) in std::mem::take(&mut self.settling) {
 			log::info!(target: LOG, "orchestrator: charging {worker}'s slash for a rejected delta");
-			let call = MiningCall::<Runtime>::settle_slash { worker };
+			let call = MiningCall::<Runtime>::settle_slash { worker: worker.clone() };
 			if let Err(e) =
 				ctx.chain.submit(ORCHESTRATOR_KEY, &public, RuntimeCall::ComputeMining(call)).await
 			{
 				log::warn!(target: LOG, "orchestrator: settle_slash: {e}");
+				if refused + 1 < SETTLE_ATTEMPTS {
+					self.settling.push((worker, refused + 1));
+				}
 			}
 		}
 

@@ -303,12 +303,14 @@ async fn miners_train_an_orchestrator_validates_pays_and_slashes() {
 	);
 	assert!(quality > 150_000, "training improved the loss: quality {quality}");
 	let rejected = of("DeltaRejected", ferdie_id);
-	let (_, rejection) = rejected.first().expect("Ferdie's corrupt delta is rejected");
+	let (rejected_at, rejection) = rejected.first().expect("Ferdie's corrupt delta is rejected");
 	// The judgement fixes the slash; the judging orchestrator (Bob) charges it with
 	// settle_slash.
 	assert_eq!(rejection.at("slash").and_then(|a| a.as_u128()), Some(500 * GYM));
 	let slashes = of("WorkerSlashed", ferdie_id);
-	let (_, slash) = slashes.first().expect("Ferdie is slashed");
+	let (slashed_at, slash) = slashes.first().expect("Ferdie is slashed");
+	println!("Ferdie's delta rejected at #{rejected_at}, the slash charged at #{slashed_at}");
+	assert!(slashed_at > rejected_at, "charged by a later settle_slash");
 	assert_eq!(slash.at("amount").and_then(|a| a.as_u128()), Some(500 * GYM), "5% of 10,000 GYM");
 	let validated = of("DeltaValidated", ferdie_id);
 	let (_, validated) = validated.first().expect("Ferdie's delta validated");
