@@ -79,14 +79,9 @@ impl Miner {
 		};
 		let me = account_of(&public);
 		for record in events {
-			if let RuntimeEvent::ComputeMining(MiningEvent::DeltaAccepted {
-				worker,
-				job,
-				round,
-				quality,
-			}) = &record.event
-			{
-				if *worker == me {
+			let RuntimeEvent::ComputeMining(event) = &record.event else { continue };
+			match event {
+				MiningEvent::DeltaAccepted { worker, job, round, quality } if *worker == me => {
 					log::info!(
 						target: LOG,
 						"miner: delta for job {job} round {round} accepted, quality {quality}"
@@ -95,6 +90,17 @@ impl Miner {
 						m.deltas_accepted.inc();
 					}
 				}
+				MiningEvent::DeltaRejected { worker, job, round, why, slash } if *worker == me => {
+					log::warn!(
+						target: LOG,
+						"miner: delta for job {job} round {round} rejected ({why:?}): {slash} planck \
+						 of stake to be slashed (`settle_slash`)"
+					)
+				}
+				MiningEvent::WorkerSlashed { worker, reason, amount, .. } if *worker == me => {
+					log::warn!(target: LOG, "miner: slashed {amount} planck of stake ({reason:?})")
+				}
+				_ => {}
 			}
 		}
 		let info = match ctx.chain.worker_info(hash, &me) {
