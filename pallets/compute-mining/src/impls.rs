@@ -392,15 +392,12 @@ impl<T: Config> Pallet<T> {
 		ensure!(owed > 0, Error::<T>::NoPendingSlash);
 		let amount = T::Staking::slash_amount(who, owed, SlashReason::InvalidDelta)?;
 		Self::record_slash(who, SlashReason::InvalidDelta, 0, amount);
-		if let Some(mut worker) = Workers::<T>::get(who) {
-			if !T::Staking::has_right(who, Right::RegisterWorker) {
-				Self::deregister(who, Deregistration::StakeBelowBronze);
-			} else if worker.waiting {
-				// The queue class follows the stake that is left.
-				Self::leave_queue(&mut worker);
-				Self::join_queue(who, &mut worker);
-				Workers::<T>::insert(who, worker);
-			}
+		Self::deregister_if_unstaked(who);
+		if let Some(mut worker) = Workers::<T>::get(who).filter(|w| w.waiting) {
+			// The queue class follows the stake that is left.
+			Self::leave_queue(&mut worker);
+			Self::join_queue(who, &mut worker);
+			Workers::<T>::insert(who, worker);
 		}
 		Ok(())
 	}

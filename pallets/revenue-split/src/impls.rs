@@ -85,16 +85,19 @@ impl<T: Config> Pallet<T> {
 	/// account outside this pallet), booked as
 	/// [`RevenueSource::TransactionFees`] when the period closes.
 	pub fn unbooked_fees() -> Balance {
-		T::Currency::balance(&Self::account_id())
-			.saturating_sub(Self::accounted())
-			.saturating_sub(T::Currency::minimum_balance())
+		Self::unowed().saturating_sub(T::Currency::minimum_balance())
+	}
+
+	/// GYM in the pot account owed to nobody: its existential deposit and
+	/// the unbooked fees.
+	fn unowed() -> Balance {
+		T::Currency::balance(&Self::account_id()).saturating_sub(Self::accounted())
 	}
 
 	/// How much of `amount` paid in now becomes the pot account's own
 	/// existential deposit instead of revenue.
 	fn endowment_of(amount: Balance) -> Balance {
-		let own = T::Currency::balance(&Self::account_id()).saturating_sub(Self::accounted());
-		T::Currency::minimum_balance().saturating_sub(own).min(amount)
+		T::Currency::minimum_balance().saturating_sub(Self::unowed()).min(amount)
 	}
 
 	/// Books `amount` (already in the pot account) as revenue from `source`,

@@ -238,10 +238,17 @@ pub fn pallet_account(id: &[u8; 8]) -> [u8; 32] {
 	a
 }
 
-/// `who`'s free balance at the best block, in planck.
+/// `who`'s free balance at the latest finalized block, in planck.
 pub async fn free_balance(api: &subxt::OnlineClient<subxt::PolkadotConfig>, who: [u8; 32]) -> u128 {
+	free_balance_at(&api.at_current_block().await.unwrap(), who).await
+}
+
+/// `who`'s free balance at the block `at`, in planck.
+pub async fn free_balance_at(
+	at: &subxt::client::OnlineClientAtBlock<subxt::PolkadotConfig>,
+	who: [u8; 32],
+) -> u128 {
 	use subxt::dynamic::{At, Value};
-	let at = api.at_current_block().await.unwrap();
 	let addr = subxt::dynamic::storage::<([u8; 32],), Value>("System", "Account");
 	match at.storage().try_fetch(addr, (who,)).await.unwrap() {
 		Some(v) => v.decode().unwrap().at("data").at("free").and_then(|f| f.as_u128()).unwrap(),

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use gym_e2e::{
-	free_balance, heights, hex_u64, pallet_account,
+	free_balance, free_balance_at, heights, hex_u64, pallet_account,
 	subxt::{
 		dynamic::{self, Value},
 		ext::scale_value::At,
@@ -37,15 +37,7 @@ async fn revenue_received(api: &OnlineClient<PolkadotConfig>) -> u128 {
 			.iter()
 			.map(|v| v.as_ref().and_then(|v| v.as_u128()).unwrap_or(0))
 			.sum();
-	let addr = dynamic::storage::<([u8; 32],), Value>("System", "Account");
-	let pot_account = at
-		.storage()
-		.try_fetch(addr, (pallet_account(b"gym/revn"),))
-		.await
-		.unwrap()
-		.map_or(0, |v| {
-			v.decode().unwrap().at("data").at("free").and_then(|f| f.as_u128()).unwrap()
-		});
+	let pot_account = free_balance_at(&at, pallet_account(b"gym/revn")).await;
 	let unbooked = pot_account.saturating_sub(owed).saturating_sub(EXISTENTIAL_DEPOSIT);
 	received + unbooked
 }
