@@ -98,6 +98,7 @@
 //! result is exact.
 
 use crate::{Balance, BlockNumber, GYM, HARD_CAP, MONTH};
+use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
@@ -165,71 +166,6 @@ pub struct EmissionSchedule {
 	pub halving_interval: BlockNumber,
 	/// Blocks per month. `0` (rejected by `validate`) is read as "emit nothing".
 	pub blocks_per_month: BlockNumber,
-}
-
-/// Why [`EmissionSchedule::validate`] rejected a schedule.
-///
-/// `phase` fields are 0-based indices into [`EmissionSchedule::phases`].
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-)]
-pub enum ScheduleError {
-	/// `blocks_per_month` is 0.
-	BlocksPerMonthZero,
-	/// `blocks_per_month` is above [`MAX_BLOCKS_PER_MONTH`].
-	BlocksPerMonthTooLarge,
-	/// `halving_interval` is shorter than `blocks_per_month`.
-	HalvingIntervalTooShort,
-	/// A phase has 0 months.
-	PhaseEmpty {
-		/// Index of the offending phase.
-		phase: u8,
-	},
-	/// A phase is longer than [`MAX_PHASE_MONTHS`].
-	PhaseTooLong {
-		/// Index of the offending phase.
-		phase: u8,
-	},
-	/// A phase total is above [`HARD_CAP`].
-	PhaseTotalAboveHardCap {
-		/// Index of the offending phase.
-		phase: u8,
-	},
-	/// `tail_per_month` is above [`HARD_CAP`].
-	TailAboveHardCap,
-	/// The phase totals add up to more than [`MAX_PHASE_TOTALS`].
-	PhaseTotalsTooLarge,
-}
-
-/// Where a block sits in the schedule (see [`schedule_phase_of`]).
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-)]
-pub enum SchedulePhase {
-	/// Block 0, which emits nothing.
-	Genesis,
-	/// One of the finite phases; 0-based index into [`EmissionSchedule::phases`].
-	Phase(u8),
-	/// After the finite phases: `tail_per_month` per month, forever.
-	Tail,
 }
 
 impl EmissionSchedule {
@@ -557,9 +493,119 @@ fn mul_div_floor(a: Balance, k: u64, l: u64) -> Balance {
 	q.saturating_mul(k).saturating_add(r.saturating_mul(k).checked_div(l).unwrap_or(0))
 }
 
+pub use scale_enums::{ScheduleError, SchedulePhase};
+
+/// The enums of this module with data-carrying variants. parity-scale-codec's
+/// `Encode` derive writes such a variant's index as `index as u8` without
+/// allowing clippy's `cast_possible_truncation` (its `Decode` derive allows
+/// it), so only this module allows the lint; it holds nothing else.
+#[allow(clippy::cast_possible_truncation)]
+mod scale_enums {
+	use super::*;
+
+	/// Why [`EmissionSchedule::validate`] rejected a schedule.
+	///
+	/// `phase` fields are 0-based indices into [`EmissionSchedule::phases`].
+	#[derive(
+		Clone,
+		Copy,
+		PartialEq,
+		Eq,
+		Debug,
+		Encode,
+		Decode,
+		DecodeWithMemTracking,
+		MaxEncodedLen,
+		TypeInfo,
+	)]
+	pub enum ScheduleError {
+		/// `blocks_per_month` is 0.
+		BlocksPerMonthZero,
+		/// `blocks_per_month` is above [`MAX_BLOCKS_PER_MONTH`].
+		BlocksPerMonthTooLarge,
+		/// `halving_interval` is shorter than `blocks_per_month`.
+		HalvingIntervalTooShort,
+		/// A phase has 0 months.
+		PhaseEmpty {
+			/// Index of the offending phase.
+			phase: u8,
+		},
+		/// A phase is longer than [`MAX_PHASE_MONTHS`].
+		PhaseTooLong {
+			/// Index of the offending phase.
+			phase: u8,
+		},
+		/// A phase total is above [`HARD_CAP`].
+		PhaseTotalAboveHardCap {
+			/// Index of the offending phase.
+			phase: u8,
+		},
+		/// `tail_per_month` is above [`HARD_CAP`].
+		TailAboveHardCap,
+		/// The phase totals add up to more than [`MAX_PHASE_TOTALS`].
+		PhaseTotalsTooLarge,
+	}
+
+	/// Where a block sits in the schedule (see [`schedule_phase_of`]).
+	#[derive(
+		Clone,
+		Copy,
+		PartialEq,
+		Eq,
+		Debug,
+		Encode,
+		Decode,
+		DecodeWithMemTracking,
+		MaxEncodedLen,
+		TypeInfo,
+	)]
+	pub enum SchedulePhase {
+		/// Block 0, which emits nothing.
+		Genesis,
+		/// One of the finite phases; 0-based index into [`EmissionSchedule::phases`].
+		Phase(u8),
+		/// After the finite phases: `tail_per_month` per month, forever.
+		Tail,
+	}
+}
+
+/// Most points one schedule query returns (`gym_emissionSchedule`).
+pub const MAX_SCHEDULE_POINTS: u32 = 1_000;
+
+/// `points` evenly spaced blocks from `from` to `to`, both included (at most
+/// [`MAX_SCHEDULE_POINTS`]; empty if `from > to` or `points == 0`): the one
+/// definition of the spacing, shared by the runtime API and tests.
+pub fn sample_blocks(from: BlockNumber, to: BlockNumber, points: u32) -> Vec<BlockNumber> {
+	let Some(span) = to.checked_sub(from) else { return Vec::new() };
+	if points == 0 {
+		return Vec::new();
+	}
+	// `span + 1` blocks exist; computed in u64, as `u32::MAX + 1` wraps in u32.
+	let span = u64::from(span);
+	let points = u64::from(points.min(MAX_SCHEDULE_POINTS)).min(span.saturating_add(1));
+	let steps = points.saturating_sub(1);
+	(0..points)
+		.map(|i| {
+			let offset = span.saturating_mul(i).checked_div(steps).unwrap_or_default();
+			from.saturating_add(BlockNumber::try_from(offset).unwrap_or(BlockNumber::MAX))
+		})
+		.collect()
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn samples_include_both_ends_evenly() {
+		assert_eq!(sample_blocks(0, 100, 5), vec![0, 25, 50, 75, 100]);
+		assert_eq!(sample_blocks(7, 7, 3), vec![7]);
+		assert_eq!(sample_blocks(1, 3, 10), vec![1, 2, 3]);
+		assert!(sample_blocks(5, 4, 3).is_empty());
+		assert!(sample_blocks(0, 10, 0).is_empty());
+		assert_eq!(sample_blocks(0, u32::MAX, 2), vec![0, u32::MAX]);
+		assert_eq!(sample_blocks(0, u32::MAX, 5000).len(), MAX_SCHEDULE_POINTS as usize);
+	}
 	use crate::{DEV_ENDOWMENT, YEAR};
 	use proptest::prelude::*;
 

@@ -8,17 +8,37 @@
 //! See `docs/tokenomics.md` for where each number comes from.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+// Runtime code never panics and never wraps: see `[workspace.lints]`.
+#![cfg_attr(
+	not(test),
+	deny(
+		clippy::arithmetic_side_effects,
+		clippy::cast_possible_truncation,
+		clippy::unwrap_used,
+		clippy::expect_used,
+		clippy::indexing_slicing
+	)
+)]
+
+extern crate alloc;
 
 pub mod emission;
 pub mod mining;
 pub mod revenue;
 pub mod staking;
+pub mod traits;
 
 /// Balance of an account, in planck (1 GYM = 10^18 planck).
 pub type Balance = u128;
 
 /// Block number type of GYM chain.
 pub type BlockNumber = u32;
+
+/// An emission epoch's index: epoch `e` covers blocks
+/// `[e * len + 1, (e + 1) * len]` (`pallet-gym-emission`'s `EpochLength`).
+/// Revenue-split periods are the same epochs and use the same index.
+pub type EpochIndex = u32;
 
 /// Token symbol reported in the chain properties (`tokenSymbol`).
 pub const TOKEN_SYMBOL: &str = "GYM";
@@ -55,7 +75,13 @@ pub const MILLISECS_PER_BLOCK: u64 = 6_000;
 pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;
 
 /// Blocks per minute at the target block time.
-pub const MINUTES: BlockNumber = 60_000 / (MILLISECS_PER_BLOCK as BlockNumber);
+// The quotient (10) fits a block number: checked when this is compiled.
+#[allow(clippy::cast_possible_truncation)]
+pub const MINUTES: BlockNumber = {
+	let per_minute = 60_000 / MILLISECS_PER_BLOCK;
+	assert!(per_minute <= BlockNumber::MAX as u64);
+	per_minute as BlockNumber
+};
 /// Blocks per hour.
 pub const HOURS: BlockNumber = MINUTES * 60;
 /// Blocks per day.
@@ -73,6 +99,11 @@ pub type ModelId = u32;
 /// staking tier (500,000 GYM) with room for fees.
 pub const DEV_ENDOWMENT: Balance = 1_000_000 * GYM;
 
+// Checked when this is compiled: the endowment reaches Diamond (500,000 GYM),
+// and six dev accounts stay far below the cap.
+const _: () = assert!(DEV_ENDOWMENT >= 500_000 * GYM);
+const _: () = assert!(6 * DEV_ENDOWMENT < HARD_CAP);
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -89,12 +120,5 @@ mod tests {
 	fn hard_cap_is_one_billion_gym_in_planck() {
 		assert_eq!(HARD_CAP, 1_000_000_000_000_000_000_000_000_000);
 		assert_eq!(GYM, 10u128.pow(TOKEN_DECIMALS as u32));
-	}
-
-	#[test]
-	fn dev_endowment_reaches_diamond_tier() {
-		assert!(DEV_ENDOWMENT >= 500_000 * GYM);
-		// Six dev accounts stay far below the cap.
-		assert!(6 * DEV_ENDOWMENT < HARD_CAP);
 	}
 }

@@ -83,6 +83,7 @@ pub const MALICIOUS_SLASH: Perbill = Perbill::from_percent(50);
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum GpuClass {
 	/// Anything else, CPUs included: 1.0x.
 	#[default]
@@ -223,16 +224,14 @@ pub fn report_quality(
 /// `None` for no values.
 pub fn median(values: &mut [Quality]) -> Option<Quality> {
 	values.sort_unstable();
-	let n = values.len();
-	if n == 0 {
-		return None;
+	let mid = values.len().checked_div(2)?;
+	let high = *values.get(mid)?;
+	if values.len().checked_rem(2) == Some(1) {
+		return Some(high);
 	}
-	if n % 2 == 1 {
-		return Some(values[n / 2]);
-	}
-	let (low, high) = (u64::from(values[n / 2 - 1]), u64::from(values[n / 2]));
-	// The mean of two u32 fits a u32.
-	Some(((low + high) / 2) as Quality)
+	let low = *values.get(mid.checked_sub(1)?)?;
+	// The mean of two u32 rounded down, without overflow: low ≤ high.
+	Some(low.saturating_add(high.saturating_sub(low).checked_div(2)?))
 }
 
 /// The final judgement of a delta from its reports.
@@ -257,10 +256,10 @@ pub fn judge(
 		return None;
 	}
 	let corrupt = reports.iter().filter(|r| r.verdict.is_corrupt()).count();
-	if corrupt * 2 > reports.len() {
+	if corrupt.saturating_mul(2) > reports.len() {
 		return Some(DeltaJudgement::Corrupt);
 	}
-	let qualities = &mut scratch[..reports.len()];
+	let qualities = scratch.get_mut(..reports.len())?;
 	for (q, report) in qualities.iter_mut().zip(reports) {
 		*q = report_quality(report, variance_threshold, max_quality);
 	}
@@ -293,8 +292,9 @@ pub fn unadjusted_reward(
 	availability: Perbill,
 ) -> Balance {
 	// BASE_REWARD is a multiple of 10^6, so this step is exact.
-	let with_quality = (BASE_REWARD / u128::from(MICRO))
-		.saturating_mul(u128::from(MICRO).saturating_add(u128::from(quality)));
+	const BASE_PER_MICRO: Balance = BASE_REWARD / MICRO as Balance;
+	let with_quality =
+		BASE_PER_MICRO.saturating_mul(u128::from(MICRO).saturating_add(u128::from(quality)));
 	let boosted = boost.saturating_mul_int(with_quality);
 	let on_hardware = hardware.saturating_mul_int(boosted);
 	availability.mul_floor(on_hardware)
@@ -323,7 +323,7 @@ pub type Slot = u32;
 
 /// The heartbeat slot of `block` with slots of `slot_len` blocks.
 pub fn slot_of(block: BlockNumber, slot_len: BlockNumber) -> Slot {
-	block.saturating_sub(1) / slot_len.max(1)
+	block.saturating_sub(1).checked_div(slot_len.max(1)).unwrap_or_default()
 }
 
 /// A half-open range of slots `[start, end)`.
@@ -393,7 +393,7 @@ pub fn downtime_hours(
 ) -> (u32, Slot) {
 	let slots_per_hour = slots_per_hour.max(1);
 	let missed = unscheduled(SlotRange { start: from, end: now }, downtime);
-	let hours = missed / slots_per_hour;
+	let hours = missed.checked_div(slots_per_hour).unwrap_or_default();
 	if hours == 0 {
 		return (0, from);
 	}

@@ -30,20 +30,21 @@
 //!
 //! GYM unstaked less than [`EARLY_UNSTAKE_PERIOD`] = [`MONTH`] = 432,000
 //! blocks (30 days) after it was staked pays
-//! [`EARLY_UNSTAKE_PENALTY_PERCENT`] = 10% of that amount, rounded down
+//! [`EARLY_UNSTAKE_PENALTY`] = 10% of that amount, rounded down
 //! ([`early_unstake_penalty`]). GYM staked at block `b` is penalty-free from
 //! block `b + 432,000` on ([`is_early`]).
 
 use crate::{Balance, BlockNumber, GYM, MONTH};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
+use sp_arithmetic::{Perbill, Percent};
 
 /// How long staked GYM must stay staked to be unstaked without penalty:
 /// [`MONTH`] = 432,000 blocks (30 days of 6 s blocks).
 pub const EARLY_UNSTAKE_PERIOD: BlockNumber = MONTH;
 
-/// Penalty on GYM unstaked within [`EARLY_UNSTAKE_PERIOD`], in percent of it.
-pub const EARLY_UNSTAKE_PENALTY_PERCENT: Balance = 10;
+/// Penalty on GYM unstaked within [`EARLY_UNSTAKE_PERIOD`]: 10% of it.
+pub const EARLY_UNSTAKE_PENALTY: Percent = Percent::from_percent(10);
 
 /// Denominator of [`Tier::boost_per_mille`]: a boost of 1000 is 1.0x.
 pub const BOOST_DENOMINATOR: u32 = 1_000;
@@ -63,6 +64,7 @@ pub const BOOST_DENOMINATOR: u32 = 1_000;
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Tier {
 	/// At least 1,000 GYM staked; 1.0x boost; may register as a compute worker.
 	Bronze,
@@ -192,9 +194,11 @@ pub fn boosted(stake: Balance) -> Balance {
 	let boost = Balance::from(boost_per_mille(stake));
 	let denominator = Balance::from(BOOST_DENOMINATOR);
 	// floor(s × b / d) = (s / d) × b + floor((s % d) × b / d), without overflow.
-	(stake / denominator)
+	let whole = stake.checked_div(denominator).unwrap_or_default();
+	let rest = stake.checked_rem(denominator).unwrap_or_default();
+	whole
 		.saturating_mul(boost)
-		.saturating_add((stake % denominator).saturating_mul(boost) / denominator)
+		.saturating_add(rest.saturating_mul(boost).checked_div(denominator).unwrap_or_default())
 }
 
 /// Whether GYM staked at block `staked_at` is still early (penalised) at block
@@ -205,10 +209,47 @@ pub fn is_early(staked_at: BlockNumber, now: BlockNumber) -> bool {
 }
 
 /// The penalty on `amount` planck unstaked early:
-/// [`EARLY_UNSTAKE_PENALTY_PERCENT`] = 10% of it, rounded down.
+/// [`EARLY_UNSTAKE_PENALTY`] = 10% of it, rounded down.
 pub fn early_unstake_penalty(amount: Balance) -> Balance {
-	amount / 100 * EARLY_UNSTAKE_PENALTY_PERCENT
-		+ amount % 100 * EARLY_UNSTAKE_PENALTY_PERCENT / 100
+	EARLY_UNSTAKE_PENALTY.mul_floor(amount)
+}
+
+/// Why a stake is slashed. Other pallets pass the fraction themselves
+/// (downtime is charged per hour), [`SlashReason::default_fraction`] gives the
+/// seed's numbers.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum SlashReason {
+	/// A worker was down: 0.1% of the stake per hour of downtime.
+	Downtime,
+	/// A worker submitted an invalid training delta: 5%.
+	InvalidDelta,
+	/// Proven malicious behaviour: 50%.
+	Malicious,
+}
+
+impl SlashReason {
+	/// The seed's fraction for this reason: 0.1% for [`SlashReason::Downtime`]
+	/// (per hour; the caller multiplies by the hours), 5% for
+	/// [`SlashReason::InvalidDelta`], 50% for [`SlashReason::Malicious`].
+	pub const fn default_fraction(self) -> Perbill {
+		match self {
+			SlashReason::Downtime => crate::mining::DOWNTIME_SLASH_PER_HOUR,
+			SlashReason::InvalidDelta => crate::mining::INVALID_DELTA_SLASH,
+			SlashReason::Malicious => crate::mining::MALICIOUS_SLASH,
+		}
+	}
 }
 
 #[cfg(test)]
@@ -216,6 +257,13 @@ mod tests {
 	use super::*;
 	use crate::DAYS;
 	use proptest::prelude::*;
+
+	#[test]
+	fn default_fractions_are_the_seed_numbers() {
+		assert_eq!(SlashReason::Downtime.default_fraction(), Perbill::from_rational(1u32, 1_000));
+		assert_eq!(SlashReason::InvalidDelta.default_fraction(), Perbill::from_percent(5));
+		assert_eq!(SlashReason::Malicious.default_fraction(), Perbill::from_percent(50));
+	}
 
 	#[test]
 	fn tier_boundaries_are_the_seed_minimums() {

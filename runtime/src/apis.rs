@@ -234,9 +234,13 @@ impl_runtime_apis! {
 		}
 
 		fn epoch_info(
-			epoch: pallet_compute_mining_runtime_api::EpochIndex,
+			epoch: gym_primitives::EpochIndex,
 		) -> Option<pallet_compute_mining_runtime_api::EpochInfo> {
 			pallet_compute_mining::Epochs::<Runtime>::get(epoch)
+		}
+
+		fn parameters() -> pallet_compute_mining_runtime_api::MiningParameters {
+			ComputeMining::parameters()
 		}
 	}
 

@@ -118,11 +118,8 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 		TESTNET_RUNTIME_PRESET => testnet_config_genesis(),
 		_ => return None,
 	};
-	Some(
-		serde_json::to_string(&patch)
-			.expect("serialization to json is expected to work. qed.")
-			.into_bytes(),
-	)
+	// A `serde_json::Value` always serialises.
+	serde_json::to_vec(&patch).ok()
 }
 
 /// The names of all presets.

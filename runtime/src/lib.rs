@@ -8,6 +8,17 @@
 //! `pallet-balances`; its hard cap and calendar come from [`gym_primitives`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
+// Runtime code never panics and never wraps: see `[workspace.lints]`.
+#![cfg_attr(
+	not(test),
+	deny(
+		clippy::arithmetic_side_effects,
+		clippy::cast_possible_truncation,
+		clippy::unwrap_used,
+		clippy::expect_used,
+		clippy::indexing_slicing
+	)
+)]
 // `construct_runtime`/`#[runtime]` expansions need a high recursion limit.
 #![recursion_limit = "256"]
 

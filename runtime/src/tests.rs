@@ -174,3 +174,24 @@ fn deltas_and_validations_per_block() {
 	assert!(submit >= 1_000, "{submit} submit_delta per block");
 	assert!(validate >= 1_000, "{validate} validate_checkpoint per block");
 }
+
+#[test]
+fn the_mining_parameters_api_reports_what_the_chain_judges_with() {
+	use pallet_compute_mining_runtime_api::runtime_decl_for_compute_mining_api::ComputeMiningApiV1;
+	build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		let answer = <Runtime as ComputeMiningApiV1<crate::Block, crate::AccountId>>::parameters();
+		// The cap and tolerance the judging code reads (runtime constants),
+		// the dev genesis' one validation per delta, the 7-report bound, one
+		// heartbeat slot a minute.
+		assert_eq!(
+			answer,
+			pallet_compute_mining_runtime_api::MiningParameters {
+				max_quality: 2_000_000,
+				quality_tolerance: 50_000,
+				min_validations: 1,
+				max_validations: 7,
+				heartbeat_slot: 10,
+			}
+		);
+	});
+}

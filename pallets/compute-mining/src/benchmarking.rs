@@ -61,7 +61,7 @@ fn other_workers<T: Config>(n: u32) {
 
 fn staked<T: Config>(name: &'static str, index: u32, tier: Tier) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
-	T::BenchmarkHelper::stake(&who, tier.minimum());
+	T::Staking::fund_and_stake(&who, tier.minimum());
 	who
 }
 
@@ -175,7 +175,7 @@ mod benchmarks {
 	fn register_worker(n: Linear<0, WEIGHT_WORKERS>) {
 		other_workers::<T>(n);
 		let caller: T::AccountId = whitelisted_caller();
-		T::BenchmarkHelper::stake(&caller, Tier::Silver.minimum());
+		T::Staking::fund_and_stake(&caller, Tier::Silver.minimum());
 
 		#[extrinsic_call]
 		_(
@@ -239,7 +239,7 @@ mod benchmarks {
 	#[benchmark]
 	fn create_job() {
 		let caller: T::AccountId = whitelisted_caller();
-		T::BenchmarkHelper::stake(&caller, T::FineTuningPrice::get().saturating_mul(4));
+		T::Staking::fund_and_stake(&caller, T::FineTuningPrice::get().saturating_mul(4));
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), spec(max_validations::<T>()));
 

@@ -5,16 +5,16 @@ use super::*;
 use frame_support::{
 	ensure,
 	pallet_prelude::{DispatchResult, Weight},
-	traits::{Contains, Get},
+	traits::Get,
 	BoundedVec,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
+use gym_primitives::staking::Right;
 use gym_primitives::{
 	mining::{self, DeltaJudgement, Slot, SlotRange},
 	staking::Tier,
 	Balance, BlockNumber, HOURS,
 };
-use pallet_tiered_staking::Right;
 use sp_core::H256;
 use sp_runtime::{traits::Zero, DispatchError, Perbill, SaturatedConversion};
 
@@ -31,7 +31,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Heartbeat slots per hour.
 	pub(crate) fn slots_per_hour() -> u32 {
-		(HOURS / T::HeartbeatSlot::get().max(1)).max(1)
+		HOURS.checked_div(T::HeartbeatSlot::get()).unwrap_or(HOURS).max(1)
 	}
 
 	/// The heartbeat slots of `epoch`.
@@ -109,7 +109,7 @@ impl<T: Config> Pallet<T> {
 			priority: false,
 		};
 		Self::join_queue(who, &mut worker);
-		let mut activity = Self::activity(who);
+		let mut activity = Self::roll_into_current_epoch(who);
 		Self::count_online(&mut activity, &worker, slot);
 		Self::refresh(who, &mut activity, Some(&worker));
 		HardwareOwners::<T>::insert(hardware_hash, who);
@@ -135,7 +135,7 @@ impl<T: Config> Pallet<T> {
 			}
 			Self::join_queue(who, &mut worker);
 		}
-		let mut activity = Self::activity(who);
+		let mut activity = Self::roll_into_current_epoch(who);
 		Self::count_online(&mut activity, &worker, slot);
 		Self::refresh(who, &mut activity, Some(&worker));
 		Activity::<T>::insert(who, activity);
@@ -156,7 +156,10 @@ impl<T: Config> Pallet<T> {
 			from >= Self::now().saturating_add(T::DowntimeNotice::get()),
 			Error::<T>::DowntimeTooSoon
 		);
-		ensure!(to > from && to - from <= T::MaxDowntime::get(), Error::<T>::BadDowntime);
+		ensure!(
+			to.checked_sub(from).is_some_and(|len| len > 0 && len <= T::MaxDowntime::get()),
+			Error::<T>::BadDowntime
+		);
 		let slot = Self::slot_now();
 		if let Some(current) = worker.downtime {
 			ensure!(!current.contains(slot), Error::<T>::DowntimeInProgress);
@@ -167,7 +170,7 @@ impl<T: Config> Pallet<T> {
 			end: mining::slot_of(to.saturating_sub(1), len).saturating_add(1),
 		};
 		worker.downtime = Some(slots);
-		let mut activity = Self::activity(who);
+		let mut activity = Self::roll_into_current_epoch(who);
 		Self::refresh(who, &mut activity, Some(&worker));
 		Activity::<T>::insert(who, activity);
 		Workers::<T>::insert(who, worker);
@@ -206,7 +209,7 @@ impl<T: Config> Pallet<T> {
 		if let JobOrigin::Customer(payer, price) = &origin {
 			T::Revenue::pay_revenue(
 				payer,
-				pallet_revenue_split::RevenueSource::FineTuning,
+				gym_primitives::revenue::RevenueSource::FineTuning,
 				*price,
 			)?;
 		}
@@ -244,7 +247,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_verify_hardware(who: &T::AccountId, class: GpuClass) -> DispatchResult {
 		let mut worker = Workers::<T>::get(who).ok_or(Error::<T>::NotWorker)?;
 		worker.verified_class = Some(class);
-		let mut activity = Self::activity(who);
+		let mut activity = Self::roll_into_current_epoch(who);
 		Self::refresh(who, &mut activity, Some(&worker));
 		Activity::<T>::insert(who, activity);
 		Workers::<T>::insert(who, worker);
@@ -287,6 +290,8 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// A validation report on `who`'s delta: recorded, and once the job's
+	/// number of reports is in, the delta is judged and accepted or rejected.
 	pub(crate) fn do_validate(
 		orchestrator: &T::AccountId,
 		job_id: JobId,
@@ -294,8 +299,31 @@ impl<T: Config> Pallet<T> {
 		hash: H256,
 		report: ValidationReport,
 	) -> DispatchResult {
-		ensure!(orchestrator != who, Error::<T>::SelfValidation);
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		let mut delta = Self::record_report(orchestrator, &job, job_id, who, hash, report)?;
+		if delta.reports.len() >= usize::from(job.spec.validations) {
+			match Self::judge_delta(&job, &delta)? {
+				Ok(quality) => Self::accept_delta(&mut job, job_id, who, &mut delta, quality),
+				Err(why) => Self::reject_delta(&mut job, job_id, who, &mut delta, why),
+			}
+		}
+		Deltas::<T>::insert(job_id, who, delta);
+		Jobs::<T>::insert(job_id, job);
+		Ok(())
+	}
+
+	/// Checks `orchestrator`'s report on `who`'s pending delta of `job` and
+	/// adds it to the delta's reports (emitting [`Event::DeltaValidated`]).
+	/// Returns the delta with the report; the caller stores it.
+	fn record_report(
+		orchestrator: &T::AccountId,
+		job: &JobInfo<T::AccountId>,
+		job_id: JobId,
+		who: &T::AccountId,
+		hash: H256,
+		report: ValidationReport,
+	) -> Result<DeltaRecordOf<T>, DispatchError> {
+		ensure!(orchestrator != who, Error::<T>::SelfValidation);
 		let mut delta = Deltas::<T>::get(job_id, who).ok_or(Error::<T>::NoDelta)?;
 		ensure!(delta.hash == hash, Error::<T>::DeltaHashMismatch);
 		ensure!(delta.round == job.round, Error::<T>::StaleRound);
@@ -314,77 +342,92 @@ impl<T: Config> Pallet<T> {
 			orchestrator: orchestrator.clone(),
 			report,
 		});
+		Ok(delta)
+	}
 
-		if delta.reports.len() >= usize::from(job.spec.validations) {
-			let reports: alloc::vec::Vec<ValidationReport> =
-				delta.reports.iter().map(|(_, r)| *r).collect();
-			let mut scratch = alloc::vec![0; reports.len()];
-			let judgement = mining::judge(
-				&reports,
-				job.spec.variance_threshold,
-				T::MaxQuality::get(),
-				&mut scratch,
-			)
-			.ok_or(Error::<T>::NoDelta)?;
-			let verdict = match judgement {
-				DeltaJudgement::Corrupt => Err(Rejection::Corrupt),
-				DeltaJudgement::Quality(validated)
-					if mining::overclaimed(
-						delta.claimed,
-						validated,
-						T::QualityTolerance::get(),
-					) =>
-				{
-					Err(Rejection::Overclaimed { claimed: delta.claimed, validated })
-				}
-				DeltaJudgement::Quality(quality) => Ok(quality),
-			};
-			match verdict {
-				Err(why) => {
-					delta.status = DeltaStatus::Rejected(why);
-					// Fixed now, charged by `settle_slash`: as if slashed now,
-					// after the slashes already pending.
-					let pending = PendingSlashes::<T>::get(who);
-					let slash = mining::INVALID_DELTA_SLASH
-						.mul_floor(T::Staking::stake_of(who).saturating_sub(pending));
-					if slash > 0 {
-						PendingSlashes::<T>::insert(who, pending.saturating_add(slash));
-					}
-					Self::deposit_event(Event::DeltaRejected {
-						job: job_id,
-						worker: who.clone(),
-						round: delta.round,
-						why,
-						slash,
-					});
-					if let Some(mut worker) = Workers::<T>::get(who) {
-						if worker.assignment == Some(job_id) {
-							Self::leave_job_counted(&mut worker, &mut job);
-							Self::join_queue(who, &mut worker);
-							Workers::<T>::insert(who, worker);
-						}
-					}
-				}
-				Ok(quality) => {
-					delta.status = DeltaStatus::Accepted(quality);
-					job.accepted = job.accepted.saturating_add(1);
-					let worker = Workers::<T>::get(who);
-					let mut activity = Self::activity(who);
-					activity.quality = Some(activity.quality.map_or(quality, |q| q.max(quality)));
-					Self::refresh(who, &mut activity, worker.as_ref());
-					Activity::<T>::insert(who, activity);
-					Self::deposit_event(Event::DeltaAccepted {
-						job: job_id,
-						worker: who.clone(),
-						round: delta.round,
-						quality,
-					});
-				}
+	/// The verdict on a delta with all its reports: the validated quality,
+	/// or why it is rejected (judged corrupt, or claimed more than the
+	/// validated quality plus the tolerance). Reads and writes nothing.
+	fn judge_delta(
+		job: &JobInfo<T::AccountId>,
+		delta: &DeltaRecordOf<T>,
+	) -> Result<Result<Quality, Rejection>, DispatchError> {
+		let reports: alloc::vec::Vec<ValidationReport> =
+			delta.reports.iter().map(|(_, r)| *r).collect();
+		let mut scratch = alloc::vec![0; reports.len()];
+		let judgement = mining::judge(
+			&reports,
+			job.spec.variance_threshold,
+			T::MaxQuality::get(),
+			&mut scratch,
+		)
+		.ok_or(Error::<T>::NoDelta)?;
+		Ok(match judgement {
+			DeltaJudgement::Corrupt => Err(Rejection::Corrupt),
+			DeltaJudgement::Quality(validated)
+				if mining::overclaimed(delta.claimed, validated, T::QualityTolerance::get()) =>
+			{
+				Err(Rejection::Overclaimed { claimed: delta.claimed, validated })
+			}
+			DeltaJudgement::Quality(quality) => Ok(quality),
+		})
+	}
+
+	/// Rejects `who`'s delta: fixes the 5% slash in [`PendingSlashes`] (as
+	/// if slashed now, after the slashes already pending; `settle_slash`
+	/// charges it) and returns the worker from the job to the queue.
+	fn reject_delta(
+		job: &mut JobInfo<T::AccountId>,
+		job_id: JobId,
+		who: &T::AccountId,
+		delta: &mut DeltaRecordOf<T>,
+		why: Rejection,
+	) {
+		delta.status = DeltaStatus::Rejected(why);
+		let pending = PendingSlashes::<T>::get(who);
+		let slash = mining::INVALID_DELTA_SLASH
+			.mul_floor(T::Staking::stake_of(who).saturating_sub(pending));
+		if slash > 0 {
+			PendingSlashes::<T>::insert(who, pending.saturating_add(slash));
+		}
+		Self::deposit_event(Event::DeltaRejected {
+			job: job_id,
+			worker: who.clone(),
+			round: delta.round,
+			why,
+			slash,
+		});
+		if let Some(mut worker) = Workers::<T>::get(who) {
+			if worker.assignment == Some(job_id) {
+				Self::leave_job_counted(&mut worker, job);
+				Self::join_queue(who, &mut worker);
+				Workers::<T>::insert(who, worker);
 			}
 		}
-		Deltas::<T>::insert(job_id, who, delta);
-		Jobs::<T>::insert(job_id, job);
-		Ok(())
+	}
+
+	/// Accepts `who`'s delta with `quality`: the job counts it and the
+	/// worker's reward of the epoch uses its best quality.
+	fn accept_delta(
+		job: &mut JobInfo<T::AccountId>,
+		job_id: JobId,
+		who: &T::AccountId,
+		delta: &mut DeltaRecordOf<T>,
+		quality: Quality,
+	) {
+		delta.status = DeltaStatus::Accepted(quality);
+		job.accepted = job.accepted.saturating_add(1);
+		let worker = Workers::<T>::get(who);
+		let mut activity = Self::roll_into_current_epoch(who);
+		activity.quality = Some(activity.quality.map_or(quality, |q| q.max(quality)));
+		Self::refresh(who, &mut activity, worker.as_ref());
+		Activity::<T>::insert(who, activity);
+		Self::deposit_event(Event::DeltaAccepted {
+			job: job_id,
+			worker: who.clone(),
+			round: delta.round,
+			quality,
+		});
 	}
 
 	pub(crate) fn do_settle_slash(who: &T::AccountId) -> DispatchResult {
@@ -415,10 +458,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_claim(who: &T::AccountId) -> DispatchResult {
-		let activity = Self::activity(who);
+		// Verify first: a closed epoch's record about to be rolled counts.
+		let rolls = Activity::<T>::get(who)
+			.filter(|a| a.epoch != T::Emission::current_epoch())
+			.is_some_and(|closed| Self::reward_of(&closed).is_some());
+		ensure!(rolls || !Unclaimed::<T>::get(who).is_empty(), Error::<T>::NothingToClaim);
+		let activity = Self::roll_into_current_epoch(who);
 		Activity::<T>::insert(who, activity);
 		let unclaimed = Unclaimed::<T>::take(who);
-		ensure!(!unclaimed.is_empty(), Error::<T>::NothingToClaim);
 		let mut total: Balance = 0;
 		for (epoch, amount) in unclaimed {
 			total = total.saturating_add(Self::pay(who, epoch, amount)?);
@@ -441,8 +488,10 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_report_malicious(who: &T::AccountId, evidence: H256) -> DispatchResult {
 		ensure!(Workers::<T>::contains_key(who), Error::<T>::NotWorker);
-		Self::deposit_event(Event::MaliciousReported { worker: who.clone(), evidence });
+		// The slash is the one step that can fail: it goes first, then the
+		// report is recorded.
 		Self::slash(who, mining::MALICIOUS_SLASH, SlashReason::Malicious, 0)?;
+		Self::deposit_event(Event::MaliciousReported { worker: who.clone(), evidence });
 		Self::deregister(who, Deregistration::Malicious);
 		Ok(())
 	}
@@ -524,9 +573,11 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// `who`'s activity in the current epoch. A record of a closed epoch is
-	/// first turned into a reward (see [`Self::roll`]).
-	pub(crate) fn activity(who: &T::AccountId) -> EpochActivity {
+	/// `who`'s activity record for the current epoch. Not a getter: a stored
+	/// record of a closed epoch is first rolled into an unclaimed reward
+	/// ([`Self::roll`]: it may mint the oldest unclaimed reward and emits
+	/// events). The caller stores the returned record.
+	pub(crate) fn roll_into_current_epoch(who: &T::AccountId) -> EpochActivity {
 		let epoch = T::Emission::current_epoch();
 		match Activity::<T>::get(who) {
 			Some(activity) if activity.epoch == epoch => activity,
@@ -650,12 +701,23 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
+	/// The mining parameters in force, for the runtime API.
+	pub fn parameters() -> MiningParameters {
+		MiningParameters {
+			max_quality: T::MaxQuality::get(),
+			quality_tolerance: T::QualityTolerance::get(),
+			min_validations: MinValidations::<T>::get(),
+			max_validations: T::MaxValidations::get(),
+			heartbeat_slot: T::HeartbeatSlot::get(),
+		}
+	}
+
 	/// `who`'s rewards, for the runtime API.
 	pub fn pending_rewards(who: &T::AccountId) -> PendingRewards {
 		let epoch = T::Emission::current_epoch();
 		let unclaimed = Unclaimed::<T>::get(who);
 		let mut claimable: Balance = unclaimed.iter().fold(0, |s, (_, a)| s.saturating_add(*a));
-		let mut epochs = unclaimed.len() as u32;
+		let mut epochs = u32::try_from(unclaimed.len()).unwrap_or(u32::MAX);
 		let mut current = EpochActivity::default();
 		if let Some(activity) = Activity::<T>::get(who) {
 			if activity.epoch == epoch {
@@ -699,9 +761,9 @@ impl<T: Config> Pallet<T> {
 			ensure!(!(worker.waiting && worker.assignment.is_some()), "an assigned worker waits");
 			if worker.waiting {
 				if worker.priority {
-					priority += 1;
+					priority = priority.saturating_add(1);
 				} else {
-					normal += 1;
+					normal = normal.saturating_add(1);
 				}
 			}
 		}
@@ -746,6 +808,3 @@ impl<T: Config> StakeFloor<T::AccountId> for Pallet<T> {
 		registered.max(PendingSlashes::<T>::get(who))
 	}
 }
-
-/// Endpoints as stored.
-type Endpoint = pallet_compute_mining_runtime_api::Endpoint;

@@ -13,7 +13,7 @@
 //!   worker per hardware hash: the sybil rule), a claimed GPU class, the hash
 //!   of a signed attestation report and the endpoint where they serve deltas.
 //!   While registered their stake cannot be unstaked below Bronze
-//!   ([`pallet_tiered_staking::StakeFloor`]). They send a
+//!   ([`StakeFloor`]). They send a
 //!   [`heartbeat`](Pallet::heartbeat) once per heartbeat slot
 //!   ([`Config::HeartbeatSlot`] blocks), may
 //!   [`schedule_downtime`](Pallet::schedule_downtime) in advance, train the
@@ -90,6 +90,18 @@
 //! - [`TotalSlashed`] is what the slash events say.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+// Runtime code never panics and never wraps: see `[workspace.lints]`.
+#![cfg_attr(
+	not(test),
+	deny(
+		clippy::arithmetic_side_effects,
+		clippy::cast_possible_truncation,
+		clippy::unwrap_used,
+		clippy::expect_used,
+		clippy::indexing_slicing
+	)
+)]
 
 extern crate alloc;
 
@@ -106,51 +118,37 @@ pub mod types;
 pub mod weights;
 
 pub use gym_primitives::mining::{DeltaVerdict, GpuClass, Quality, ValidationReport};
-pub use pallet_compute_mining_runtime_api::{
-	EpochIndex, EpochInfo, JobId, JobInfo, JobOrigin, JobSpec, PendingRewards, WorkerInfo,
-	MAX_ENDPOINT_LEN,
+pub use gym_primitives::{
+	staking::SlashReason,
+	traits::{
+		EpochClock, MiningContribution, ModelRegistry, RevenueIntake, RewardMinter, StakeFloor,
+		StakeTiers,
+	},
+	EpochIndex,
 };
-pub use pallet_gym_emission::RewardMinter;
-pub use pallet_revenue_split::{MiningContribution, RevenueIntake};
-pub use pallet_tiered_staking::{SlashReason, StakeFloor, StakeTiers};
 pub use types::*;
 pub use weights::WeightInfo;
+
+/// A delta record as the pallet stores it for runtime `T`.
+pub type DeltaRecordOf<T> =
+	DeltaRecord<<T as frame_system::Config>::AccountId, <T as Config>::MaxValidations>;
 
 /// The number of workers the call weights are charged at: the top of the
 /// range the benchmarks measure (component `n`). The pallet never iterates
 /// over workers; the benchmarks show flat weights in `n`.
 pub const WEIGHT_WORKERS: u32 = 1_000;
 
-/// Prepares what the benchmarks need from other pallets.
-#[cfg(feature = "runtime-benchmarks")]
-pub trait BenchmarkHelper<AccountId> {
-	/// Stakes `amount` for `who` (funding it first).
-	fn stake(who: &AccountId, amount: gym_primitives::Balance);
-}
-
-/// A [`BenchmarkHelper`] that stakes through `pallet-tiered-staking`.
-#[cfg(feature = "runtime-benchmarks")]
-pub struct StakeWithTieredStaking<T>(core::marker::PhantomData<T>);
-
-#[cfg(feature = "runtime-benchmarks")]
-impl<T: pallet_tiered_staking::Config> BenchmarkHelper<T::AccountId> for StakeWithTieredStaking<T> {
-	fn stake(who: &T::AccountId, amount: gym_primitives::Balance) {
-		use frame_support::traits::fungible::Mutate;
-		<T as pallet_tiered_staking::Config>::Currency::set_balance(who, amount.saturating_mul(2));
-		pallet_tiered_staking::Pallet::<T>::stake(
-			frame_system::RawOrigin::Signed(who.clone()).into(),
-			amount,
-		)
-		.expect("a funded account can stake");
-	}
-}
-
+// FRAME's pallet macro expands to code that uses `expect` (storage prefixes,
+// pallet info) and parity-scale-codec's `Encode` derive casts the index of
+// data-carrying variants (events, calls, errors) `as u8`: both are allowed in
+// this module only. The pallet's logic lives in `impls.rs`, under every lint.
 #[frame_support::pallet]
+#[allow(clippy::expect_used, clippy::cast_possible_truncation)]
 pub mod pallet {
 	use super::*;
-	use frame_support::{pallet_prelude::*, traits::Contains};
+	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
-	use gym_primitives::{mining::SlotRange, Balance, BlockNumber, ModelId};
+	use gym_primitives::{mining::SlotRange, Balance, BlockNumber};
 	use sp_core::H256;
 
 	/// The in-code storage version.
@@ -165,12 +163,12 @@ pub mod pallet {
 		/// Stake tiers, boosts and slashing (`pallet-tiered-staking`).
 		type Staking: StakeTiers<Self::AccountId>;
 		/// Epochs and reward minting (`pallet-gym-emission`).
-		type Emission: RewardMinter<Self::AccountId>;
+		type Emission: EpochClock + RewardMinter<Self::AccountId>;
 		/// Fine-tuning payments and mining contribution
 		/// (`pallet-revenue-split`).
 		type Revenue: RevenueIntake<Self::AccountId> + MiningContribution<Self::AccountId>;
 		/// The models jobs may train.
-		type Models: Contains<ModelId>;
+		type Models: ModelRegistry;
 		/// Governance: creates jobs for free and reports malicious workers.
 		/// Root until governance lands.
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -202,9 +200,6 @@ pub mod pallet {
 		type FineTuningPrice: Get<Balance>;
 		/// Weights of this pallet's calls and hook.
 		type WeightInfo: WeightInfo;
-		/// Sets up stakes for the benchmarks.
-		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
 	}
 
 	/// The default of [`MinValidations`]: 3.
@@ -294,6 +289,7 @@ pub mod pallet {
 	pub struct GenesisConfig<T: Config> {
 		/// [`MinValidations`]; 0 keeps the default of 3.
 		pub min_validations: u8,
+		/// Ties the configuration to the runtime; holds nothing.
 		#[serde(skip)]
 		pub _config: core::marker::PhantomData<T>,
 	}
@@ -311,60 +307,169 @@ pub mod pallet {
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
 		/// `worker` registered.
-		WorkerRegistered { worker: T::AccountId, hardware_hash: H256, class: GpuClass },
+		WorkerRegistered {
+			/// The worker.
+			worker: T::AccountId,
+			/// The hash of the worker's hardware identity.
+			hardware_hash: H256,
+			/// The GPU class it claims.
+			class: GpuClass,
+		},
 		/// `worker` left or was removed.
-		WorkerDeregistered { worker: T::AccountId, reason: Deregistration },
+		WorkerDeregistered {
+			/// The worker.
+			worker: T::AccountId,
+			/// Why it left.
+			reason: Deregistration,
+		},
 		/// `worker` sent a heartbeat in `slot`.
-		Heartbeat { worker: T::AccountId, slot: u32 },
+		Heartbeat {
+			/// The worker.
+			worker: T::AccountId,
+			/// The slot of the heartbeat.
+			slot: u32,
+		},
 		/// `worker` scheduled downtime for slots `[start, end)`.
-		DowntimeScheduled { worker: T::AccountId, slots: SlotRange },
+		DowntimeScheduled {
+			/// The worker.
+			worker: T::AccountId,
+			/// The scheduled slots.
+			slots: SlotRange,
+		},
 		/// Job `job` was created.
-		JobCreated { job: JobId, origin: JobOrigin<T::AccountId>, spec: JobSpec },
+		JobCreated {
+			/// The job.
+			job: JobId,
+			/// Who created it.
+			origin: JobOrigin<T::AccountId>,
+			/// What it trains.
+			spec: JobSpec,
+		},
 		/// `worker` was assigned to `job`.
-		JobAssigned { job: JobId, worker: T::AccountId },
+		JobAssigned {
+			/// The job.
+			job: JobId,
+			/// The worker assigned.
+			worker: T::AccountId,
+		},
 		/// An orchestrator verified `worker`'s GPU class.
-		HardwareVerified { worker: T::AccountId, class: GpuClass },
+		HardwareVerified {
+			/// The worker.
+			worker: T::AccountId,
+			/// The verified GPU class.
+			class: GpuClass,
+		},
 		/// `worker` submitted a delta for `job`'s `round`.
 		DeltaSubmitted {
+			/// The job.
 			job: JobId,
+			/// The worker.
 			worker: T::AccountId,
+			/// The round the delta is for.
 			round: u32,
+			/// The delta's blake2-256 hash.
 			hash: H256,
+			/// The quality the miner claims (millionths).
 			claimed: Quality,
 		},
 		/// `orchestrator` reported on `worker`'s delta.
 		DeltaValidated {
+			/// The job.
 			job: JobId,
+			/// The worker.
 			worker: T::AccountId,
+			/// The orchestrator.
 			orchestrator: T::AccountId,
+			/// The orchestrator's report.
 			report: ValidationReport,
 		},
 		/// `worker`'s delta was accepted with `quality`.
-		DeltaAccepted { job: JobId, worker: T::AccountId, round: u32, quality: Quality },
+		DeltaAccepted {
+			/// The job.
+			job: JobId,
+			/// The worker.
+			worker: T::AccountId,
+			/// The round of the delta.
+			round: u32,
+			/// The validated quality (millionths).
+			quality: Quality,
+		},
 		/// `worker`'s delta was rejected; `slash` is added to its
 		/// [`PendingSlashes`].
 		DeltaRejected {
+			/// The job.
 			job: JobId,
+			/// The worker.
 			worker: T::AccountId,
+			/// The round of the delta.
 			round: u32,
+			/// Why it was rejected.
 			why: Rejection,
+			/// The slash fixed for it, in planck.
 			slash: Balance,
 		},
 		/// `job` completed `round`; the next round trains from `checkpoint`.
-		RoundCompleted { job: JobId, round: u32, checkpoint: H256 },
+		RoundCompleted {
+			/// The job.
+			job: JobId,
+			/// The round completed.
+			round: u32,
+			/// The aggregate checkpoint the next round trains from.
+			checkpoint: H256,
+		},
 		/// `worker` was slashed `amount` for `reason` (`hours` of downtime
 		/// for a downtime slash).
-		WorkerSlashed { worker: T::AccountId, reason: SlashReason, hours: u32, amount: Balance },
+		WorkerSlashed {
+			/// The worker.
+			worker: T::AccountId,
+			/// Why it was slashed.
+			reason: SlashReason,
+			/// Hours of downtime charged (0 for other reasons).
+			hours: u32,
+			/// The amount slashed, in planck.
+			amount: Balance,
+		},
 		/// Governance reported `worker` malicious with `evidence`.
-		MaliciousReported { worker: T::AccountId, evidence: H256 },
+		MaliciousReported {
+			/// The worker.
+			worker: T::AccountId,
+			/// The hash of the evidence.
+			evidence: H256,
+		},
 		/// `worker`'s reward for `epoch` is fixed: `amount` after difficulty.
-		RewardEarned { worker: T::AccountId, epoch: EpochIndex, amount: Balance },
+		RewardEarned {
+			/// The worker.
+			worker: T::AccountId,
+			/// The epoch.
+			epoch: EpochIndex,
+			/// The reward after difficulty, in planck.
+			amount: Balance,
+		},
 		/// `worker` was paid `amount` of mining rewards.
-		RewardsClaimed { worker: T::AccountId, amount: Balance },
+		RewardsClaimed {
+			/// The worker.
+			worker: T::AccountId,
+			/// The amount minted, in planck.
+			amount: Balance,
+		},
 		/// The cap left nothing to mint `worker`'s `amount` for `epoch`.
-		RewardUnmintable { worker: T::AccountId, epoch: EpochIndex, amount: Balance },
+		RewardUnmintable {
+			/// The worker.
+			worker: T::AccountId,
+			/// The epoch.
+			epoch: EpochIndex,
+			/// The reward that could not be minted, in planck.
+			amount: Balance,
+		},
 		/// `epoch` closed with this budget and Σ unadjusted rewards.
-		EpochClosed { epoch: EpochIndex, budget: Balance, unadjusted: Balance },
+		EpochClosed {
+			/// The epoch.
+			epoch: EpochIndex,
+			/// The epoch's emission budget, in planck.
+			budget: Balance,
+			/// Σ of the workers' unadjusted rewards, in planck.
+			unadjusted: Balance,
+		},
 	}
 
 	/// Why a worker left.
@@ -534,7 +639,7 @@ pub mod pallet {
 				Ok(_) => JobOrigin::Governance,
 				Err(origin) => {
 					let who = ensure_signed(origin)?;
-					if T::Staking::has_right(&who, pallet_tiered_staking::Right::Orchestrate) {
+					if T::Staking::has_right(&who, gym_primitives::staking::Right::Orchestrate) {
 						JobOrigin::Orchestrator(who)
 					} else {
 						JobOrigin::Customer(who, T::FineTuningPrice::get())

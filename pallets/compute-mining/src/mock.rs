@@ -87,19 +87,19 @@ impl pallet_revenue_split::Config for Test {
 	type Stakers = pallet_revenue_split::ToStakers<TieredStaking>;
 	type LiquidityProviders = pallet_revenue_split::ToAccount<Treasury, Balances>;
 	type DevelopmentFund = pallet_revenue_split::ToAccount<Treasury, Balances>;
-	type Models = pallet_revenue_split::ModelIdsBelow<ConstU32<16>>;
+	type Models = gym_primitives::traits::ModelIdsBelow<ConstU32<16>>;
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type MaxHistory = ConstU32<4>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = pallet_revenue_split::StakeWithTieredStaking<Test>;
+	type BenchmarkHelper = TieredStaking;
 }
 
 impl pallet_compute_mining::Config for Test {
 	type Staking = TieredStaking;
 	type Emission = GymEmission;
 	type Revenue = RevenueSplit;
-	type Models = pallet_revenue_split::ModelIdsBelow<ConstU32<16>>;
+	type Models = gym_primitives::traits::ModelIdsBelow<ConstU32<16>>;
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type HeartbeatSlot = ConstU32<SLOT>;
 	type DowntimeNotice = ConstU32<20>;
@@ -110,8 +110,6 @@ impl pallet_compute_mining::Config for Test {
 	type QualityTolerance = ConstU32<TOLERANCE>;
 	type FineTuningPrice = ConstU128<PRICE>;
 	type WeightInfo = ();
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = pallet_compute_mining::StakeWithTieredStaking<Test>;
 }
 
 /// Genesis: accounts `1..=accounts` with [`ENDOWMENT`] each, the treasury,

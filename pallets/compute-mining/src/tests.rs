@@ -777,8 +777,26 @@ fn a_malicious_worker_loses_half_its_stake_and_its_registration() {
 		assert!(Workers::<Test>::get(1).is_none());
 		assert!(HardwareOwners::<Test>::get(hw(1)).is_none());
 		assert_eq!(Jobs::<Test>::get(job).unwrap().workers, 0);
-		assert!(events()
-			.contains(&Event::WorkerDeregistered { worker: 1, reason: Deregistration::Malicious }));
+		// The report is recorded once the slash went through, then the
+		// worker is deregistered.
+		let events = events();
+		let reported = events
+			.iter()
+			.position(|e| {
+				*e == Event::MaliciousReported { worker: 1, evidence: H256::repeat_byte(66) }
+			})
+			.expect("the report is recorded");
+		let slashed = events
+			.iter()
+			.position(|e| matches!(e, Event::WorkerSlashed { worker: 1, .. }))
+			.expect("the worker is slashed");
+		let deregistered = events
+			.iter()
+			.position(|e| {
+				*e == Event::WorkerDeregistered { worker: 1, reason: Deregistration::Malicious }
+			})
+			.expect("the worker is deregistered");
+		assert!(slashed < reported && reported < deregistered);
 		assert_noop!(
 			ComputeMining::report_malicious(RuntimeOrigin::root(), 1, H256::zero()),
 			Error::<Test>::NotWorker
@@ -850,7 +868,7 @@ fn a_thousand_workers_over_twenty_epochs_are_paid_their_formula_share() {
 			let mut quality = vec![None; WORKERS as usize];
 			// Workers with (w + epoch) % 4 != 0 deliver a delta this epoch.
 			for w in 1..=WORKERS {
-				if (w as u64 + epoch) % 4 == 0 {
+				if (w as u64 + epoch).is_multiple_of(4) {
 					continue;
 				}
 				let q = ((w as u32 * 7_919 + epoch as u32 * 104_729) % 2_000_001) / 10 * 10;

@@ -38,6 +38,18 @@
 //! mint is asked for.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+// Runtime code never panics and never wraps: see `[workspace.lints]`.
+#![cfg_attr(
+	not(test),
+	deny(
+		clippy::arithmetic_side_effects,
+		clippy::cast_possible_truncation,
+		clippy::unwrap_used,
+		clippy::expect_used,
+		clippy::indexing_slicing
+	)
+)]
 
 extern crate alloc;
 
@@ -49,42 +61,28 @@ mod benchmarking;
 mod mock;
 #[cfg(test)]
 mod tests;
+pub mod types;
 pub mod weights;
 
 pub use gym_primitives::emission::EmissionSchedule;
 pub use weights::WeightInfo;
 
-use frame_support::pallet_prelude::DispatchResult;
 use gym_primitives::{Balance, BlockNumber};
 
-/// An epoch index: epoch `e` covers blocks `[e * len + 1, (e + 1) * len]`.
-pub type EpochIndex = u32;
+pub use gym_primitives::{
+	traits::{BurnTracker, EpochClock, RewardMinter},
+	EpochIndex,
+};
+pub use types::*;
 
-/// How other pallets mint GYM rewards: only out of an epoch's budget, never
-/// past the hard cap. Implemented by [`Pallet`].
-pub trait RewardMinter<AccountId> {
-	/// The epoch that contains `block` (block 0 belongs to epoch 0).
-	fn epoch_of(block: BlockNumber) -> EpochIndex;
-	/// The epoch of the current block.
-	fn current_epoch() -> EpochIndex;
-	/// The last block of epoch `epoch`.
-	fn epoch_end(epoch: EpochIndex) -> BlockNumber;
-	/// What may still be minted for `epoch`: its schedule emission minus what
-	/// was minted for it, clamped to what the hard cap leaves.
-	fn remaining_budget(epoch: EpochIndex) -> Balance;
-	/// Mints `amount` to `to` out of `epoch`'s budget. Fails with a named
-	/// error, minting nothing, for a future epoch, past the budget or past
-	/// the cap.
-	fn mint_reward(epoch: EpochIndex, to: &AccountId, amount: Balance) -> DispatchResult;
-}
-
-/// How pallets report GYM they burned by the rules of the spec.
-pub trait BurnTracker {
-	/// Records that `amount` GYM left the total issuance.
-	fn note_burned(amount: Balance);
-}
-
+// FRAME's pallet macro expands to code that uses `expect` (storage prefixes,
+// pallet info) and parity-scale-codec's `Encode` derive casts the index of
+// data-carrying variants (events, calls, errors) `as u8`: both are allowed in
+// this module only. The pallet's logic lives in `impls.rs`, under every lint.
 #[frame_support::pallet]
+// The schedule (`EmissionSchedule`, 100+ bytes) travels by value in
+// `Event::ScheduleUpdated` and `Call::set_schedule`: rare, governance only.
+#[allow(clippy::expect_used, clippy::cast_possible_truncation, clippy::large_enum_variant)]
 pub mod pallet {
 	use super::*;
 	use frame_support::{
@@ -152,6 +150,7 @@ pub mod pallet {
 		/// Blocks per epoch (0 keeps the default of 600). The schedule starts
 		/// as [`EmissionSchedule::gym`]; governance may change it later.
 		pub epoch_length: BlockNumber,
+		/// Ties the configuration to the runtime; holds nothing.
 		#[serde(skip)]
 		pub _config: core::marker::PhantomData<T>,
 	}
@@ -174,11 +173,24 @@ pub mod pallet {
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
 		/// A reward was minted out of an epoch's budget.
-		RewardMinted { epoch: EpochIndex, to: T::AccountId, amount: Balance },
+		RewardMinted {
+			/// The epoch.
+			epoch: EpochIndex,
+			/// The account the reward was minted to.
+			to: T::AccountId,
+			/// The amount, in planck.
+			amount: Balance,
+		},
 		/// GYM was burned by the rules of the spec.
-		Burned { amount: Balance },
+		Burned {
+			/// The amount burned, in planck.
+			amount: Balance,
+		},
 		/// Governance replaced the schedule parameters.
-		ScheduleUpdated { schedule: EmissionSchedule },
+		ScheduleUpdated {
+			/// The new schedule parameters.
+			schedule: EmissionSchedule,
+		},
 	}
 
 	#[pallet::error]
@@ -271,9 +283,9 @@ pub mod pallet {
 		}
 	}
 
-	impl<T: Config> RewardMinter<T::AccountId> for Pallet<T> {
+	impl<T: Config> EpochClock for Pallet<T> {
 		fn epoch_of(block: BlockNumber) -> EpochIndex {
-			block.saturating_sub(1) / EpochLength::<T>::get().max(1)
+			block.saturating_sub(1).checked_div(EpochLength::<T>::get().max(1)).unwrap_or_default()
 		}
 
 		fn current_epoch() -> EpochIndex {
@@ -283,7 +295,9 @@ pub mod pallet {
 		fn epoch_end(epoch: EpochIndex) -> BlockNumber {
 			epoch.saturating_add(1).saturating_mul(EpochLength::<T>::get().max(1))
 		}
+	}
 
+	impl<T: Config> RewardMinter<T::AccountId> for Pallet<T> {
 		fn remaining_budget(epoch: EpochIndex) -> Balance {
 			let left_in_epoch =
 				Self::scheduled_epoch_emission(epoch).saturating_sub(EpochMinted::<T>::get(epoch));
@@ -357,25 +371,24 @@ impl<T: Config> Pallet<T> {
 		from: BlockNumber,
 		to: BlockNumber,
 		points: u32,
-	) -> alloc::vec::Vec<pallet_gym_emission_runtime_api::SchedulePoint> {
-		pallet_gym_emission_runtime_api::sample_blocks(from, to, points)
+	) -> alloc::vec::Vec<SchedulePoint> {
+		gym_primitives::emission::sample_blocks(from, to, points)
 			.into_iter()
 			.map(|block| {
 				let cumulative = Self::scheduled_cumulative(block);
-				let before =
-					if block == 0 { cumulative } else { Self::scheduled_cumulative(block - 1) };
-				pallet_gym_emission_runtime_api::SchedulePoint {
-					block,
-					per_block: cumulative.saturating_sub(before),
-					cumulative,
-				}
+				let before = if block == 0 {
+					cumulative
+				} else {
+					Self::scheduled_cumulative(block.saturating_sub(1))
+				};
+				SchedulePoint { block, per_block: cumulative.saturating_sub(before), cumulative }
 			})
 			.collect()
 	}
 
 	/// Minted, burned and genesis totals.
-	pub fn totals() -> pallet_gym_emission_runtime_api::EmissionTotals {
-		pallet_gym_emission_runtime_api::EmissionTotals {
+	pub fn totals() -> EmissionTotals {
+		EmissionTotals {
 			genesis: GenesisIssuance::<T>::get(),
 			minted: TotalMinted::<T>::get(),
 			burned: TotalBurned::<T>::get(),
@@ -383,10 +396,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The state of `epoch`'s budget.
-	pub fn epoch_budget(epoch: EpochIndex) -> pallet_gym_emission_runtime_api::EpochBudget {
-		let last_block = <Self as RewardMinter<T::AccountId>>::epoch_end(epoch);
+	pub fn epoch_budget(epoch: EpochIndex) -> EpochBudget {
+		let last_block = <Self as EpochClock>::epoch_end(epoch);
 		let len = EpochLength::<T>::get().max(1);
-		pallet_gym_emission_runtime_api::EpochBudget {
+		EpochBudget {
 			epoch,
 			first_block: last_block.saturating_sub(len).saturating_add(1),
 			last_block,

@@ -12,7 +12,7 @@ use frame_support::{
 	traits::{
 		fungible::{Balanced, Credit, Inspect, Mutate},
 		tokens::{Fortitude, Precision, Preservation},
-		Contains, Get, Imbalance, OnUnbalanced,
+		Get, Imbalance, OnUnbalanced,
 	},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -20,8 +20,6 @@ use gym_primitives::{
 	revenue::{access_blocks, pro_rata},
 	BlockNumber, ModelId,
 };
-use pallet_revenue_split_runtime_api::{AccessInfo, PendingRevenue, RevenuePot};
-use pallet_tiered_staking::StakeTiers;
 use sp_runtime::{
 	traits::{AccountIdConversion, SaturatedConversion},
 	DispatchError,
@@ -51,16 +49,6 @@ where
 {
 	fn receive(from: &AccountId, amount: Balance) -> DispatchResult {
 		C::transfer(from, &Who::get(), amount, Preservation::Preserve).map(|_| ())
-	}
-}
-
-/// The model ids below `N`: the models access can be bought for until a
-/// model registry lands.
-pub struct ModelIdsBelow<N>(PhantomData<N>);
-
-impl<N: Get<u32>> Contains<ModelId> for ModelIdsBelow<N> {
-	fn contains(model: &ModelId) -> bool {
-		*model < N::get()
 	}
 }
 
@@ -149,7 +137,7 @@ impl<T: Config> Pallet<T> {
 	/// Pays a share through the sink `S`; returns what was paid (0, with an
 	/// event, when the share stays in the pot).
 	fn pay_sink<S: RevenueSink<T::AccountId>>(
-		period: PeriodIndex,
+		period: EpochIndex,
 		class: RecipientClass,
 		amount: Balance,
 	) -> Balance {
@@ -181,7 +169,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Splits the pot at the end of `period`: sets the miners' share aside,
 	/// pays the sinks, burns, records the period. O(1).
-	pub(crate) fn close_period(period: PeriodIndex) {
+	pub(crate) fn close_period(period: EpochIndex) {
 		let fees = Self::unbooked_fees();
 		if fees > 0 {
 			Self::credit_income(RevenueSource::TransactionFees, fees, 0);
@@ -259,7 +247,7 @@ impl<T: Config> Pallet<T> {
 
 	/// What crediting `who`'s contribution of a closed period would pay, and
 	/// the pool after it. `None` when there is nothing to credit.
-	fn unsettled(who: &T::AccountId) -> Option<(PeriodIndex, Option<(Balance, MinerPool)>)> {
+	fn unsettled(who: &T::AccountId) -> Option<(EpochIndex, Option<(Balance, MinerPool)>)> {
 		let (period, points) = MinerPoints::<T>::get(who)?;
 		if period >= CurrentPeriod::<T>::get() {
 			return None;
@@ -474,6 +462,6 @@ impl<T: Config> Pallet<T> {
 	pub fn revenue_history(periods: u32) -> Vec<PeriodRevenue> {
 		let open = CurrentPeriod::<T>::get();
 		let count = periods.min(T::MaxHistory::get()).min(open);
-		(1..=count).filter_map(|back| History::<T>::get(open - back)).collect()
+		(1..=count).filter_map(|back| open.checked_sub(back).and_then(History::<T>::get)).collect()
 	}
 }

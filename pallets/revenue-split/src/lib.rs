@@ -74,6 +74,18 @@
 //! one per period. No hook or call iterates over miners or stakers.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+// Runtime code never panics and never wraps: see `[workspace.lints]`.
+#![cfg_attr(
+	not(test),
+	deny(
+		clippy::arithmetic_side_effects,
+		clippy::cast_possible_truncation,
+		clippy::unwrap_used,
+		clippy::expect_used,
+		clippy::indexing_slicing
+	)
+)]
 
 extern crate alloc;
 
@@ -86,18 +98,23 @@ mod impls;
 mod mock;
 #[cfg(test)]
 mod tests;
+pub mod types;
 pub mod weights;
 
 pub use gym_primitives::revenue::{RecipientClass, RevenueBySource, RevenueSource, Split};
-pub use impls::{ModelIdsBelow, ToAccount, ToStakers};
-pub use pallet_gym_emission::{BurnTracker, RewardMinter};
-pub use pallet_revenue_split_runtime_api::{PeriodIndex, PeriodRevenue};
+pub use gym_primitives::{
+	traits::{
+		BurnTracker, EpochClock, MiningContribution, ModelIdsBelow, ModelRegistry, RevenueIntake,
+		StakeTiers,
+	},
+	EpochIndex,
+};
+pub use impls::{ToAccount, ToStakers};
+pub use types::*;
 pub use weights::WeightInfo;
 
-use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{pallet_prelude::DispatchResult, PalletId};
 use gym_primitives::Balance;
-use scale_info::TypeInfo;
 
 /// The id of the pot account.
 pub const PALLET_ID: PalletId = PalletId(*b"gym/revn");
@@ -117,99 +134,23 @@ pub trait BenchmarkHelper<AccountId> {
 	fn add_staker(who: &AccountId);
 }
 
-/// A [`BenchmarkHelper`] that stakes through `pallet-tiered-staking`.
+/// Any staking implementation sets up the stakers the benchmarks need.
 #[cfg(feature = "runtime-benchmarks")]
-pub struct StakeWithTieredStaking<T>(core::marker::PhantomData<T>);
-
-#[cfg(feature = "runtime-benchmarks")]
-impl<T: pallet_tiered_staking::Config> BenchmarkHelper<T::AccountId> for StakeWithTieredStaking<T> {
-	fn add_staker(who: &T::AccountId) {
-		use frame_support::traits::fungible::Mutate;
-		let bronze = gym_primitives::staking::Tier::Bronze.minimum();
-		<T as pallet_tiered_staking::Config>::Currency::set_balance(who, bronze.saturating_mul(2));
-		pallet_tiered_staking::Pallet::<T>::stake(
-			frame_system::RawOrigin::Signed(who.clone()).into(),
-			bronze,
-		)
-		.expect("a funded account can stake at Bronze");
+impl<AccountId, S: StakeTiers<AccountId>> BenchmarkHelper<AccountId> for S {
+	fn add_staker(who: &AccountId) {
+		S::fund_and_stake(who, gym_primitives::staking::Tier::Bronze.minimum());
 	}
 }
 
-/// How the compute-mining pallet reports mining contribution. Implemented
-/// by [`Pallet`].
-pub trait MiningContribution<AccountId> {
-	/// Adds `points` to `who`'s contribution in the current period.
-	fn note_contribution(who: &AccountId, points: u128);
-}
-
-/// How other pallets pay revenue in for a payer (compute mining: the payment
-/// of a fine-tuning job). Implemented by [`Pallet`].
-pub trait RevenueIntake<AccountId> {
-	/// Moves `amount` from `payer` (kept alive) into the pot as revenue from
-	/// `source`, with the rules and errors of [`Pallet::pay_revenue`];
-	/// fails moving nothing.
-	fn pay_revenue(payer: &AccountId, source: RevenueSource, amount: Balance) -> DispatchResult;
-}
-
-/// The miners' share of one closed period, paid out lazily.
-#[derive(
-	Clone,
-	Copy,
-	Debug,
-	Default,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-)]
-pub struct MinerPool {
-	/// The miners' share set aside when the period closed.
-	pub share: Balance,
-	/// The period's total contribution.
-	pub total_points: u128,
-	/// The contribution of miners not yet credited.
-	pub unsettled_points: u128,
-	/// What is left of the share (returned to the pot when the last miner
-	/// has been credited).
-	pub remaining: Balance,
-}
-
-/// Running totals of everything that went through the pot.
-#[derive(
-	Clone,
-	Copy,
-	Debug,
-	Default,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-)]
-pub struct RevenueTotals {
-	/// Revenue credited to the pot, ever.
-	pub received: Balance,
-	/// Paid to stakers, liquidity providers, the development fund and (when
-	/// claimed) miners, ever.
-	pub paid_out: Balance,
-	/// Burned by the split, ever.
-	pub burned: Balance,
-	/// Burned for access tokens, ever (never part of the pot).
-	pub burned_for_access: Balance,
-}
-
+// FRAME's pallet macro expands to code that uses `expect` (storage prefixes,
+// pallet info) and parity-scale-codec's `Encode` derive casts the index of
+// data-carrying variants (events, calls, errors) `as u8`: both are allowed in
+// this module only. The pallet's logic lives in `impls.rs`, under every lint.
 #[frame_support::pallet]
+#[allow(clippy::expect_used, clippy::cast_possible_truncation)]
 pub mod pallet {
 	use super::*;
-	use frame_support::{
-		pallet_prelude::*,
-		traits::{fungible, Contains},
-	};
+	use frame_support::{pallet_prelude::*, traits::fungible};
 	use frame_system::pallet_prelude::*;
 	use gym_primitives::{revenue::DEFAULT_ACCESS_PRICE_PER_DAY, BlockNumber, ModelId};
 
@@ -229,7 +170,7 @@ pub mod pallet {
 		/// The emission pallet: epochs (the distribution periods), the
 		/// record of burned GYM, and the sink that burns and records a
 		/// dropped credit (a fee the empty pot cannot take).
-		type Emission: RewardMinter<Self::AccountId>
+		type Emission: EpochClock
 			+ BurnTracker
 			+ frame_support::traits::OnUnbalanced<
 				frame_support::traits::fungible::Credit<Self::AccountId, Self::Currency>,
@@ -241,7 +182,7 @@ pub mod pallet {
 		/// Receives the development fund's share.
 		type DevelopmentFund: RevenueSink<Self::AccountId>;
 		/// The model ids access can be bought for.
-		type Models: Contains<ModelId>;
+		type Models: ModelRegistry;
 		/// Who may change the split and the access price: Root until
 		/// governance lands.
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -276,7 +217,7 @@ pub mod pallet {
 
 	/// The period now collecting revenue.
 	#[pallet::storage]
-	pub type CurrentPeriod<T> = StorageValue<_, PeriodIndex, ValueQuery>;
+	pub type CurrentPeriod<T> = StorageValue<_, EpochIndex, ValueQuery>;
 
 	/// Revenue received in the current period, per source.
 	#[pallet::storage]
@@ -290,11 +231,11 @@ pub mod pallet {
 	/// it is credited.
 	#[pallet::storage]
 	pub type MinerPoints<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, (PeriodIndex, u128), OptionQuery>;
+		StorageMap<_, Blake2_128Concat, T::AccountId, (EpochIndex, u128), OptionQuery>;
 
 	/// The miners' share of closed periods with miners not yet credited.
 	#[pallet::storage]
-	pub type MinerPools<T> = StorageMap<_, Twox64Concat, PeriodIndex, MinerPool, OptionQuery>;
+	pub type MinerPools<T> = StorageMap<_, Twox64Concat, EpochIndex, MinerPool, OptionQuery>;
 
 	/// Miner revenue credited to an account and not yet claimed.
 	#[pallet::storage]
@@ -312,7 +253,7 @@ pub mod pallet {
 
 	/// The records of the last [`Config::MaxHistory`] closed periods.
 	#[pallet::storage]
-	pub type History<T> = StorageMap<_, Twox64Concat, PeriodIndex, PeriodRevenue, OptionQuery>;
+	pub type History<T> = StorageMap<_, Twox64Concat, EpochIndex, PeriodRevenue, OptionQuery>;
 
 	/// Access bought with [`Pallet::burn_for_access`]: the first block
 	/// without access, per account and model.
@@ -331,30 +272,78 @@ pub mod pallet {
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
 		/// `payer` paid `amount` of revenue from `source` into the pot.
-		RevenuePaid { payer: T::AccountId, source: RevenueSource, amount: Balance },
+		RevenuePaid {
+			/// Who paid.
+			payer: T::AccountId,
+			/// The revenue source.
+			source: RevenueSource,
+			/// The amount paid, in planck.
+			amount: Balance,
+		},
 		/// Transaction fees could not enter the empty pot account (below the
 		/// existential deposit) and were burned.
-		FeesBurned { amount: Balance },
+		FeesBurned {
+			/// The fees burned, in planck.
+			amount: Balance,
+		},
 		/// `amount` of revenue stayed in the empty pot account as its own
 		/// balance (the existential deposit), owed to nobody.
-		PotEndowed { amount: Balance },
+		PotEndowed {
+			/// The amount kept as the account's existential deposit, in planck.
+			amount: Balance,
+		},
 		/// Period `period` closed and its pot was split (see the record in
 		/// [`History`]).
-		PeriodClosed { record: PeriodRevenue },
+		PeriodClosed {
+			/// The period's record.
+			record: PeriodRevenue,
+		},
 		/// The share of `class` for `period` had nobody to pay and stayed in
 		/// the pot.
-		ShareCarried { period: PeriodIndex, class: RecipientClass, amount: Balance },
+		ShareCarried {
+			/// The distribution period (the epoch it covers).
+			period: EpochIndex,
+			/// The recipient class that had nobody to pay.
+			class: RecipientClass,
+			/// The share kept in the pot, in planck.
+			amount: Balance,
+		},
 		/// The split burned `amount`.
-		RevenueBurned { period: PeriodIndex, amount: Balance },
+		RevenueBurned {
+			/// The distribution period (the epoch it covers).
+			period: EpochIndex,
+			/// The amount burned, in planck.
+			amount: Balance,
+		},
 		/// `who` claimed `amount` of miner revenue.
-		MinerRevenueClaimed { who: T::AccountId, amount: Balance },
+		MinerRevenueClaimed {
+			/// The account.
+			who: T::AccountId,
+			/// The amount claimed, in planck.
+			amount: Balance,
+		},
 		/// `who` burned `amount` for access to `model` until block
 		/// `expires_at` (exclusive).
-		AccessBought { who: T::AccountId, model: ModelId, amount: Balance, expires_at: BlockNumber },
+		AccessBought {
+			/// The account.
+			who: T::AccountId,
+			/// The model.
+			model: ModelId,
+			/// The amount burned, in planck.
+			amount: Balance,
+			/// The first block without access.
+			expires_at: BlockNumber,
+		},
 		/// Governance replaced the split.
-		SplitUpdated { split: Split },
+		SplitUpdated {
+			/// The new split.
+			split: Split,
+		},
 		/// Governance set the price of one day of access.
-		AccessPriceUpdated { price_per_day: Balance },
+		AccessPriceUpdated {
+			/// The new price of one day of access, in planck.
+			price_per_day: Balance,
+		},
 	}
 
 	#[pallet::error]

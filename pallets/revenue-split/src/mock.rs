@@ -100,12 +100,12 @@ impl pallet_revenue_split::Config for Test {
 	type Stakers = pallet_revenue_split::ToStakers<TieredStaking>;
 	type LiquidityProviders = pallet_revenue_split::ToAccount<LpPot, Balances>;
 	type DevelopmentFund = pallet_revenue_split::ToAccount<DevFund, Balances>;
-	type Models = pallet_revenue_split::ModelIdsBelow<ConstU32<MODELS>>;
+	type Models = gym_primitives::traits::ModelIdsBelow<ConstU32<MODELS>>;
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type MaxHistory = ConstU32<4>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = pallet_revenue_split::StakeWithTieredStaking<Test>;
+	type BenchmarkHelper = TieredStaking;
 }
 
 /// The revenue pot account.

@@ -298,7 +298,7 @@ fn claiming_without_closed_revenue_fails() {
 		pay(RevenueSource::FineTuning, 100 * GYM);
 		assert_eq!(
 			RevenueSplit::pending_revenue(&MINER_1),
-			pallet_revenue_split_runtime_api::PendingRevenue { claimable: 0, period_points: 2 }
+			crate::PendingRevenue { claimable: 0, period_points: 2 }
 		);
 		assert_noop!(
 			RevenueSplit::claim_miner_revenue(RuntimeOrigin::signed(MINER_1)),
@@ -478,10 +478,7 @@ fn burning_for_access_buys_proportional_time_and_lowers_issuance() {
 		assert!(RevenueSplit::has_access(&ALICE, 3));
 		assert_eq!(
 			RevenueSplit::access(&ALICE, 3),
-			pallet_revenue_split_runtime_api::AccessInfo {
-				has_access: true,
-				expires_at: Some(expires)
-			}
+			crate::AccessInfo { has_access: true, expires_at: Some(expires) }
 		);
 		System::set_block_number(u64::from(expires));
 		assert!(!RevenueSplit::has_access(&ALICE, 3));

@@ -6,9 +6,8 @@
 //! (a freeze, a transfer) leaves nothing behind.
 
 use crate::{
-	pallet::*,
-	types::{SlashReason, StakeLedger},
-	Right, StakeTiers, Tier, PALLET_ID,
+	pallet::*, types::StakeLedger, Right, SlashReason, StakeFloor, StakeInfo, StakeTiers, Tier,
+	PALLET_ID,
 };
 use frame_support::{
 	ensure,
@@ -21,7 +20,6 @@ use frame_support::{
 	},
 };
 use gym_primitives::{staking, Balance, BlockNumber};
-use pallet_tiered_staking_runtime_api::StakeInfo;
 use sp_runtime::{
 	helpers_128bit::multiply_by_rational_with_rounding,
 	traits::{AccountIdConversion, Zero},
@@ -156,7 +154,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(amount <= ledger.stake, Error::<T>::NotEnoughStaked);
 		ensure!(
 			ledger.stake.saturating_sub(amount)
-				>= <T::StakeFloor as crate::StakeFloor<T::AccountId>>::minimum_stake(who),
+				>= <T::StakeFloor as StakeFloor<T::AccountId>>::minimum_stake(who),
 			Error::<T>::StakeRequired
 		);
 
@@ -382,5 +380,13 @@ impl<T: Config> StakeTiers<T::AccountId> for Pallet<T> {
 
 	fn distribute_to_stakers(from: &T::AccountId, amount: Balance) -> DispatchResult {
 		Self::do_distribute(from, amount)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn fund_and_stake(who: &T::AccountId, amount: Balance) {
+		T::Currency::set_balance(who, amount.saturating_mul(2));
+		if Self::stake(frame_system::RawOrigin::Signed(who.clone()).into(), amount).is_err() {
+			frame_support::defensive!("benchmark setup: a funded account can stake");
+		}
 	}
 }

@@ -121,6 +121,18 @@
 //! claims are transfers. Hooks do no work per block.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+// Runtime code never panics and never wraps: see `[workspace.lints]`.
+#![cfg_attr(
+	not(test),
+	deny(
+		clippy::arithmetic_side_effects,
+		clippy::cast_possible_truncation,
+		clippy::unwrap_used,
+		clippy::expect_used,
+		clippy::indexing_slicing
+	)
+)]
 
 pub use pallet::*;
 
@@ -135,12 +147,16 @@ pub mod types;
 pub mod weights;
 
 pub use gym_primitives::staking::{Right, Tier, EARLY_UNSTAKE_PERIOD};
-pub use types::{Deposit, SlashReason, StakeLedger};
+pub use gym_primitives::{
+	staking::SlashReason,
+	traits::{StakeFloor, StakeTiers},
+};
+pub use types::{Deposit, StakeInfo, StakeLedger};
 pub use weights::WeightInfo;
 
 use frame_support::{pallet_prelude::DispatchResult, traits::fungible, PalletId};
 use gym_primitives::Balance;
-use sp_runtime::{DispatchError, FixedU128, Perbill};
+use sp_runtime::FixedU128;
 
 /// The number of other stakers the call weights are charged at: the top of
 /// the range the benchmarks measure (component `n`). The pallet never
@@ -152,59 +168,12 @@ pub const WEIGHT_STAKERS: u32 = 500;
 /// The id of the pot account that holds staker revenue until it is claimed.
 pub const PALLET_ID: PalletId = PalletId(*b"gym/stak");
 
-/// The least stake another pallet requires an account to keep (a registered
-/// compute worker keeps Bronze). `()` requires nothing.
-pub trait StakeFloor<AccountId> {
-	/// The least stake `who` must keep: [`Pallet::unstake`] below it fails
-	/// with [`Error::StakeRequired`]. Slashes are not bound by it.
-	fn minimum_stake(who: &AccountId) -> Balance;
-}
-
-impl<AccountId> StakeFloor<AccountId> for () {
-	fn minimum_stake(_: &AccountId) -> Balance {
-		0
-	}
-}
-
-/// What other pallets ask of staking, and the two ways they act on it.
-/// Implemented by [`Pallet`].
-pub trait StakeTiers<AccountId> {
-	/// The tier of `who`'s current stake, `None` below Bronze.
-	fn tier_of(who: &AccountId) -> Option<Tier>;
-	/// The reward boost of `who`'s tier: 1.0, 1.2, 1.5, 2.0 or 3.0; 0 without
-	/// a tier.
-	fn boost_of(who: &AccountId) -> FixedU128;
-	/// `who`'s stake times its boost, rounded down (0 below Bronze).
-	fn boosted_stake(who: &AccountId) -> Balance;
-	/// The sum of every staker's boosted stake.
-	fn total_boosted_stake() -> Balance;
-	/// Whether `who`'s tier grants `right`.
-	fn has_right(who: &AccountId, right: Right) -> bool;
-	/// Slashes `fraction` of `who`'s stake at this moment (rounded down),
-	/// newest deposits first, and moves it to the slash destination. Returns
-	/// the slashed amount (0, changing nothing, for an account without
-	/// stake). Fails, changing nothing, if the GYM cannot be moved.
-	fn slash(
-		who: &AccountId,
-		fraction: Perbill,
-		reason: SlashReason,
-	) -> Result<Balance, DispatchError>;
-	/// As [`StakeTiers::slash`], but slashes `amount` (at most the whole
-	/// stake): a slash fixed earlier and charged now.
-	fn slash_amount(
-		who: &AccountId,
-		amount: Balance,
-		reason: SlashReason,
-	) -> Result<Balance, DispatchError>;
-	/// `who`'s stake (0 for an account without one).
-	fn stake_of(who: &AccountId) -> Balance;
-	/// Moves `amount` from `from` (kept alive) into the pot and shares it
-	/// among stakers by boosted stake, in O(1). Fails with
-	/// [`Error::NoStakers`], moving nothing, when no stake is boosted.
-	fn distribute_to_stakers(from: &AccountId, amount: Balance) -> DispatchResult;
-}
-
+// FRAME's pallet macro expands to code that uses `expect` (storage prefixes,
+// pallet info) and parity-scale-codec's `Encode` derive casts the index of
+// data-carrying variants (events, calls, errors) `as u8`: both are allowed in
+// this module only. The pallet's logic lives in `impls.rs`, under every lint.
 #[frame_support::pallet]
+#[allow(clippy::expect_used, clippy::cast_possible_truncation)]
 pub mod pallet {
 	use super::*;
 	use frame_support::{
@@ -280,24 +249,74 @@ pub mod pallet {
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
 		/// `amount` GYM was staked (frozen) by `who`.
-		Staked { who: T::AccountId, amount: Balance },
+		Staked {
+			/// The account.
+			who: T::AccountId,
+			/// The amount staked, in planck.
+			amount: Balance,
+		},
 		/// `amount` GYM was unstaked (thawed) by `who`, of which `penalty` was
 		/// paid as the early-unstake penalty.
-		Unstaked { who: T::AccountId, amount: Balance, penalty: Balance },
+		Unstaked {
+			/// The account.
+			who: T::AccountId,
+			/// The amount unstaked, in planck (the penalty included).
+			amount: Balance,
+			/// The early-unstake penalty, in planck.
+			penalty: Balance,
+		},
 		/// `who` paid an early-unstake penalty of `amount` to `to`.
-		PenaltyPaid { who: T::AccountId, amount: Balance, to: T::AccountId },
+		PenaltyPaid {
+			/// The account.
+			who: T::AccountId,
+			/// The amount, in planck.
+			amount: Balance,
+			/// Where the penalty went (the treasury).
+			to: T::AccountId,
+		},
 		/// `amount` of `who`'s stake was slashed for `reason` and moved to `to`.
-		Slashed { who: T::AccountId, amount: Balance, reason: SlashReason, to: T::AccountId },
+		Slashed {
+			/// The account.
+			who: T::AccountId,
+			/// The amount slashed, in planck.
+			amount: Balance,
+			/// Why it was slashed.
+			reason: SlashReason,
+			/// Where the slashed GYM went (the slash destination).
+			to: T::AccountId,
+		},
 		/// `who`'s tier changed from `from` to `to` (`None`: below Bronze).
-		TierChanged { who: T::AccountId, from: Option<Tier>, to: Option<Tier> },
+		TierChanged {
+			/// The account.
+			who: T::AccountId,
+			/// The tier before (`None`: below Bronze).
+			from: Option<Tier>,
+			/// The tier now (`None`: below Bronze).
+			to: Option<Tier>,
+		},
 		/// `who` claimed `amount` of staker revenue from the pot.
-		StakerRewardsClaimed { who: T::AccountId, amount: Balance },
+		StakerRewardsClaimed {
+			/// The account.
+			who: T::AccountId,
+			/// The amount claimed, in planck.
+			amount: Balance,
+		},
 		/// `amount` from `from` was shared among stakers with
 		/// `total_boosted_stake` boosted stake.
-		StakersRewarded { from: T::AccountId, amount: Balance, total_boosted_stake: Balance },
+		StakersRewarded {
+			/// The account the revenue came from.
+			from: T::AccountId,
+			/// The amount shared, in planck.
+			amount: Balance,
+			/// The boosted stake it was shared among.
+			total_boosted_stake: Balance,
+		},
 		/// `amount` (the existential deposit) of a distribution stayed in the
 		/// empty pot as its own balance, owed to nobody.
-		PotEndowed { amount: Balance },
+		PotEndowed {
+			/// The amount kept as the account's existential deposit, in planck.
+			amount: Balance,
+		},
 	}
 
 	#[pallet::error]
@@ -334,11 +353,9 @@ pub mod pallet {
 		fn integrity_test() {
 			assert!(T::MaxDeposits::get() > 0, "MaxDeposits must be positive");
 			for pair in Tier::ALL.windows(2) {
-				assert!(pair[0].minimum() < pair[1].minimum(), "tier minimums must ascend");
-				assert!(
-					pair[0].boost_per_mille() < pair[1].boost_per_mille(),
-					"tier boosts must ascend"
-				);
+				let [low, high] = pair else { continue };
+				assert!(low.minimum() < high.minimum(), "tier minimums must ascend");
+				assert!(low.boost_per_mille() < high.boost_per_mille(), "tier boosts must ascend");
 			}
 			assert!(
 				Tier::Bronze.boost_per_mille() >= staking::BOOST_DENOMINATOR,

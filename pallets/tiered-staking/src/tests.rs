@@ -4,6 +4,7 @@
 //! pallet's invariants and that the total issuance did not change (the
 //! pallet mints and burns nothing) once the test is done.
 
+use crate::StakeInfo;
 use crate::{mock::*, *};
 use frame_support::{
 	assert_noop, assert_ok, assert_storage_noop,
@@ -13,7 +14,6 @@ use frame_support::{
 	},
 };
 use gym_primitives::{BlockNumber, GYM};
-use pallet_tiered_staking_runtime_api::StakeInfo;
 use proptest::prelude::*;
 use sp_runtime::{FixedU128, Perbill, StateVersion, TokenError};
 
@@ -772,7 +772,7 @@ fn nothing_is_minted_or_burned() {
 		unstake(BOB, TieredStaking::stake_of(&BOB));
 		assert_eq!(issuance(), start);
 		let accounts = [ALICE, BOB, CHARLIE, DAVE, PAYER, TREASURY, TieredStaking::pot_account()];
-		assert_eq!(accounts.iter().map(|a| Balances::total_balance(a)).sum::<Balance>(), start);
+		assert_eq!(accounts.iter().map(Balances::total_balance).sum::<Balance>(), start);
 	});
 }
 

@@ -1,13 +1,16 @@
 //! Plain data types of the tiered-staking pallet: deposits, a staker's
-//! ledger and slash reasons.
+//! ledger, and the staking position its runtime API answers with.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
 	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
-use gym_primitives::{staking, Balance, BlockNumber};
+use gym_primitives::{
+	staking::{self, Tier},
+	Balance, BlockNumber,
+};
 use scale_info::TypeInfo;
-use sp_runtime::{FixedU128, Perbill};
+use sp_runtime::FixedU128;
 
 /// GYM staked in one go, and the block it counts as staked at (for the
 /// early-unstake penalty).
@@ -28,43 +31,6 @@ pub struct Deposit {
 	pub amount: Balance,
 	/// The block it was staked at; for a merged deposit the later of the two.
 	pub staked_at: BlockNumber,
-}
-
-/// Why a stake is slashed. Other pallets pass the fraction themselves
-/// (downtime is charged per hour), [`SlashReason::default_fraction`] gives the
-/// seed's numbers.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-)]
-pub enum SlashReason {
-	/// A worker was down: 0.1% of the stake per hour of downtime.
-	Downtime,
-	/// A worker submitted an invalid training delta: 5%.
-	InvalidDelta,
-	/// Proven malicious behaviour: 50%.
-	Malicious,
-}
-
-impl SlashReason {
-	/// The seed's fraction for this reason: 0.1% for [`SlashReason::Downtime`]
-	/// (per hour; the caller multiplies by the hours), 5% for
-	/// [`SlashReason::InvalidDelta`], 50% for [`SlashReason::Malicious`].
-	pub const fn default_fraction(self) -> Perbill {
-		match self {
-			SlashReason::Downtime => gym_primitives::mining::DOWNTIME_SLASH_PER_HOUR,
-			SlashReason::InvalidDelta => gym_primitives::mining::INVALID_DELTA_SLASH,
-			SlashReason::Malicious => gym_primitives::mining::MALICIOUS_SLASH,
-		}
-	}
 }
 
 /// A staker's record: the deposits that make up the stake (oldest first)
@@ -174,6 +140,51 @@ impl<MaxDeposits: Get<u32>> StakeLedger<MaxDeposits> {
 	}
 }
 
+/// One account's staking position at block [`StakeInfo::now`].
+///
+/// An account that has never staked (or has unstaked everything and claimed
+/// its revenue) reports zeros, no tier and no deposit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct StakeInfo {
+	/// Planck staked (frozen in the account).
+	pub stake: Balance,
+	/// The tier the stake reaches; `None` below Bronze (1,000 GYM).
+	pub tier: Option<Tier>,
+	/// The tier's reward boost in per mille (1000 = 1.0x); 0 without a tier.
+	pub boost_per_mille: u32,
+	/// The stake times its boost, rounded down: the weight of this account's
+	/// share of staker revenue.
+	pub boosted_stake: Balance,
+	/// The block of the oldest deposit still staked; `None` without stake.
+	pub oldest_staked_at: Option<BlockNumber>,
+	/// The stake-weighted mean age of the deposits at [`StakeInfo::now`], in
+	/// blocks, rounded down (0 without stake).
+	pub weighted_age_blocks: BlockNumber,
+	/// Staker revenue claimable now (settled and pending), in planck.
+	pub pending_rewards: Balance,
+	/// The early-unstake penalty that unstaking the whole stake now would pay.
+	pub penalty_if_unstaked_now: Balance,
+	/// The block this answer describes.
+	pub now: BlockNumber,
+}
+
+impl StakeInfo {
+	/// The answer for an account without stake or revenue at block `now`.
+	pub const fn nothing_staked(now: BlockNumber) -> Self {
+		Self {
+			stake: 0,
+			tier: None,
+			boost_per_mille: 0,
+			boosted_stake: 0,
+			oldest_staked_at: None,
+			weighted_age_blocks: 0,
+			pending_rewards: 0,
+			penalty_if_unstaked_now: 0,
+			now,
+		}
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -223,9 +234,22 @@ mod tests {
 	}
 
 	#[test]
-	fn default_fractions_are_the_seed_numbers() {
-		assert_eq!(SlashReason::Downtime.default_fraction(), Perbill::from_rational(1u32, 1_000));
-		assert_eq!(SlashReason::InvalidDelta.default_fraction(), Perbill::from_percent(5));
-		assert_eq!(SlashReason::Malicious.default_fraction(), Perbill::from_percent(50));
+	fn stake_info_round_trips_through_scale() {
+		let info = StakeInfo {
+			stake: 12_345,
+			tier: Some(Tier::Gold),
+			boost_per_mille: 1_500,
+			boosted_stake: 18_517,
+			oldest_staked_at: Some(7),
+			weighted_age_blocks: 3,
+			pending_rewards: 99,
+			penalty_if_unstaked_now: 1_234,
+			now: 10,
+		};
+		let encoded = info.encode();
+		assert_eq!(StakeInfo::decode(&mut &encoded[..]), Ok(info));
+		let empty = StakeInfo::nothing_staked(0);
+		assert_eq!((empty.stake, empty.tier, empty.oldest_staked_at), (0, None, None));
+		assert_eq!(StakeInfo::decode(&mut &empty.encode()[..]), Ok(empty));
 	}
 }

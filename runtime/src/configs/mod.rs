@@ -37,7 +37,7 @@ parameter_types! {
 	pub const Version: RuntimeVersion = VERSION;
 	/// 2 seconds of compute in a 6 second block.
 	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
-		Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
+		Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND.saturating_mul(2), u64::MAX),
 		NORMAL_DISPATCH_RATIO,
 	);
 	/// At most 5 MiB of block body.
@@ -192,14 +192,14 @@ impl pallet_revenue_split::Config for Runtime {
 	type LiquidityProviders = pallet_revenue_split::ToAccount<LiquidityPotAccount, Balances>;
 	type DevelopmentFund = pallet_revenue_split::ToAccount<DevelopmentFundAccount, Balances>;
 	/// Model ids 0..65,536 until a model registry lands.
-	type Models = pallet_revenue_split::ModelIdsBelow<ConstU32<65_536>>;
+	type Models = gym_primitives::traits::ModelIdsBelow<ConstU32<65_536>>;
 	/// Root (sudo) until governance lands.
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	/// 720 periods: 30 days of one-hour epochs (2 hours on the dev chain).
 	type MaxHistory = ConstU32<720>;
 	type WeightInfo = pallet_revenue_split::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = pallet_revenue_split::StakeWithTieredStaking<Runtime>;
+	type BenchmarkHelper = TieredStaking;
 }
 
 impl pallet_compute_mining::Config for Runtime {
@@ -207,7 +207,7 @@ impl pallet_compute_mining::Config for Runtime {
 	type Emission = GymEmission;
 	type Revenue = RevenueSplit;
 	/// Model ids 0..65,536 until a model registry lands.
-	type Models = pallet_revenue_split::ModelIdsBelow<ConstU32<65_536>>;
+	type Models = gym_primitives::traits::ModelIdsBelow<ConstU32<65_536>>;
 	/// Root (sudo) until governance lands.
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	/// One heartbeat a minute: 60 slots an hour, 60 per 600-block epoch
@@ -228,6 +228,4 @@ impl pallet_compute_mining::Config for Runtime {
 	/// A customer's fine-tuning job costs 100 GYM, paid to the revenue split.
 	type FineTuningPrice = ConstU128<{ 100 * gym_primitives::GYM }>;
 	type WeightInfo = pallet_compute_mining::weights::SubstrateWeight<Runtime>;
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = pallet_compute_mining::StakeWithTieredStaking<Runtime>;
 }

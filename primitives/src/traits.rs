@@ -1,0 +1,156 @@
+//! # The traits GYM pallets offer each other
+//!
+//! Pallets depend on these traits, not on each other's crates, as
+//! pallet-staking and nomination-pools meet through `sp-staking`. The runtime
+//! wires each trait to the pallet that implements it:
+//!
+//! | trait | implemented by | used by |
+//! |---|---|---|
+//! | [`EpochClock`] | `pallet-gym-emission` | compute mining, revenue split |
+//! | [`RewardMinter`] | `pallet-gym-emission` | compute mining |
+//! | [`BurnTracker`] | `pallet-gym-emission` | revenue split |
+//! | [`StakeTiers`] | `pallet-tiered-staking` | compute mining, revenue split |
+//! | [`StakeFloor`] | `pallet-compute-mining` | tiered staking |
+//! | [`RevenueIntake`], [`MiningContribution`] | `pallet-revenue-split` | compute mining |
+//! | [`ModelRegistry`] | [`ModelIdsBelow`] until a registry lands | compute mining, revenue split |
+//!
+//! A trait hands out only what its user needs: reading the epoch clock
+//! ([`EpochClock`]) is apart from minting rewards ([`RewardMinter`]).
+
+use crate::{
+	revenue::RevenueSource,
+	staking::{Right, SlashReason, Tier},
+	Balance, BlockNumber, EpochIndex, ModelId,
+};
+use core::marker::PhantomData;
+use sp_arithmetic::{FixedU128, Perbill};
+use sp_runtime::{traits::Get, DispatchError, DispatchResult};
+
+/// The emission epochs: which epoch a block belongs to and where an epoch
+/// ends. Reading the clock grants nothing else.
+pub trait EpochClock {
+	/// The epoch that contains `block` (block 0 belongs to epoch 0).
+	fn epoch_of(block: BlockNumber) -> EpochIndex;
+	/// The epoch of the current block.
+	fn current_epoch() -> EpochIndex;
+	/// The last block of epoch `epoch`.
+	fn epoch_end(epoch: EpochIndex) -> BlockNumber;
+}
+
+/// How a pallet mints GYM rewards: only out of an epoch's budget, never past
+/// the hard cap.
+pub trait RewardMinter<AccountId> {
+	/// What may still be minted for `epoch`: its schedule emission minus what
+	/// was minted for it, clamped to what the hard cap leaves.
+	fn remaining_budget(epoch: EpochIndex) -> Balance;
+	/// Mints `amount` to `to` out of `epoch`'s budget. Fails with a named
+	/// error, minting nothing, for a future epoch, past the budget or past
+	/// the cap.
+	fn mint_reward(epoch: EpochIndex, to: &AccountId, amount: Balance) -> DispatchResult;
+}
+
+/// How pallets report GYM they burned by the rules of the spec.
+pub trait BurnTracker {
+	/// Records that `amount` GYM left the total issuance.
+	fn note_burned(amount: Balance);
+}
+
+/// The least stake another pallet requires an account to keep (a registered
+/// compute worker keeps Bronze, and any slash still to be charged). `()`
+/// requires nothing.
+pub trait StakeFloor<AccountId> {
+	/// The least stake `who` must keep: unstaking below it fails. Slashes are
+	/// not bound by it.
+	fn minimum_stake(who: &AccountId) -> Balance;
+}
+
+impl<AccountId> StakeFloor<AccountId> for () {
+	fn minimum_stake(_: &AccountId) -> Balance {
+		0
+	}
+}
+
+/// What other pallets ask of staking, and the ways they act on it.
+pub trait StakeTiers<AccountId> {
+	/// The tier of `who`'s current stake, `None` below Bronze.
+	fn tier_of(who: &AccountId) -> Option<Tier>;
+	/// The reward boost of `who`'s tier: 1.0, 1.2, 1.5, 2.0 or 3.0; 0 without
+	/// a tier.
+	fn boost_of(who: &AccountId) -> FixedU128;
+	/// `who`'s stake times its boost, rounded down (0 below Bronze).
+	fn boosted_stake(who: &AccountId) -> Balance;
+	/// The sum of every staker's boosted stake.
+	fn total_boosted_stake() -> Balance;
+	/// Whether `who`'s tier grants `right`.
+	fn has_right(who: &AccountId, right: Right) -> bool;
+	/// Slashes `fraction` of `who`'s stake at this moment (rounded down),
+	/// newest deposits first, and moves it to the slash destination. Returns
+	/// the slashed amount (0, changing nothing, for an account without
+	/// stake). Fails, changing nothing, if the GYM cannot be moved.
+	fn slash(
+		who: &AccountId,
+		fraction: Perbill,
+		reason: SlashReason,
+	) -> Result<Balance, DispatchError>;
+	/// As [`StakeTiers::slash`], but slashes `amount` (at most the whole
+	/// stake): a slash fixed earlier and charged now.
+	fn slash_amount(
+		who: &AccountId,
+		amount: Balance,
+		reason: SlashReason,
+	) -> Result<Balance, DispatchError>;
+	/// `who`'s stake (0 for an account without one).
+	fn stake_of(who: &AccountId) -> Balance;
+	/// Moves `amount` from `from` (kept alive) to the stakers and shares it
+	/// among them by boosted stake, in O(1). Fails, moving nothing, when no
+	/// stake is boosted.
+	fn distribute_to_stakers(from: &AccountId, amount: Balance) -> DispatchResult;
+	/// Benchmarks only: funds `who` and stakes `amount` for it, as the
+	/// other pallets' benchmarks need stakers. Does nothing by default.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn fund_and_stake(_who: &AccountId, _amount: Balance) {}
+}
+
+/// How a pallet pays revenue in for a payer (compute mining: the payment of
+/// a fine-tuning job).
+pub trait RevenueIntake<AccountId> {
+	/// Moves `amount` from `payer` (kept alive) into the revenue pot as
+	/// revenue from `source`; fails moving nothing.
+	fn pay_revenue(payer: &AccountId, source: RevenueSource, amount: Balance) -> DispatchResult;
+}
+
+/// How compute mining reports a miner's contribution to the revenue split.
+pub trait MiningContribution<AccountId> {
+	/// Adds `points` to `who`'s contribution in the current period.
+	fn note_contribution(who: &AccountId, points: u128);
+}
+
+/// Which model ids exist (jobs train them, access tokens are sold for them).
+pub trait ModelRegistry {
+	/// Whether `model` is a known model.
+	fn contains(model: &ModelId) -> bool;
+}
+
+/// A [`ModelRegistry`] that knows every model id below `N`, until a model
+/// registry lands.
+pub struct ModelIdsBelow<N>(PhantomData<N>);
+
+impl<N: Get<u32>> ModelRegistry for ModelIdsBelow<N> {
+	fn contains(model: &ModelId) -> bool {
+		*model < N::get()
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use sp_runtime::traits::ConstU32;
+
+	#[test]
+	fn model_ids_below_knows_exactly_the_ids_below_its_bound() {
+		assert!(ModelIdsBelow::<ConstU32<16>>::contains(&0));
+		assert!(ModelIdsBelow::<ConstU32<16>>::contains(&15));
+		assert!(!ModelIdsBelow::<ConstU32<16>>::contains(&16));
+		assert!(!ModelIdsBelow::<ConstU32<0>>::contains(&0));
+	}
+}
