@@ -27,6 +27,20 @@ need() { command -v "$1" >/dev/null 2>&1 || die "'$1' not found: $2"; }
 need cargo "install Rust with rustup (https://rustup.rs)"
 need rustup "install Rust with rustup (https://rustup.rs)"
 
+# The native toolchain is the one rust-toolchain.toml pins (rustup reads the
+# file in this directory). It must be installed with clippy and rustfmt;
+# rustup installs it when it can reach its servers, otherwise say what to do.
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+PINNED=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
+[ -n "$PINNED" ] || die "rust-toolchain.toml names no channel"
+components=$(rustup component list --installed --toolchain "$PINNED" 2>/dev/null || true)
+if ! rustup run "$PINNED" rustc --version >/dev/null 2>&1 \
+	|| ! grep -q '^clippy' <<<"$components" || ! grep -q '^rustfmt' <<<"$components"; then
+	say "installing Rust $PINNED with clippy and rustfmt (rust-toolchain.toml)"
+	rustup toolchain install "$PINNED" --profile minimal --component clippy --component rustfmt >&2 \
+		|| die "Rust $PINNED (rust-toolchain.toml) is not installed and rustup could not install it: run 'rustup toolchain install $PINNED --component clippy --component rustfmt' where rustup can download"
+fi
+
 # protoc is needed by the networking crates' build scripts; clang by none of
 # ours (ParityDB only, no RocksDB).
 apt_install() {
@@ -43,12 +57,12 @@ if ! command -v protoc >/dev/null 2>&1; then
 	apt_install protobuf-compiler
 fi
 
-if rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"; then
-	say "rustup has $WASM_TARGET: using the default toolchain for the runtime"
+if rustup target list --installed --toolchain "$PINNED" 2>/dev/null | grep -qx "$WASM_TARGET"; then
+	say "Rust $PINNED has $WASM_TARGET: it builds the runtime too"
 	exit 0
 fi
 
-say "rustup has no $WASM_TARGET target: using Debian's rustc-web toolchain"
+say "Rust $PINNED has no $WASM_TARGET target: Debian's rustc-web toolchain builds the runtime's wasm"
 
 have_debian_toolchain() {
 	[ -x /usr/bin/rustc ] && /usr/bin/rustc --version 2>/dev/null | grep -q '^rustc 1\.\(9[0-9]\|[1-9][0-9][0-9]\)' \

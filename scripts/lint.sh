@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Checks formatting and lints every crate of the workspace, every target
+# (libraries, binaries, tests), with warnings as errors. `.ci/run` runs it
+# before the tests.
+#
+# Clippy uses the release profile, the one profile of scripts/test.sh, so
+# build scripts and proc macros are compiled once for both. The runtime's
+# wasm is not built for linting (SKIP_WASM_BUILD): the native runtime is the
+# same code, and the wasm build must not run under clippy's compiler driver.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+cargo fmt --all --check
+SKIP_WASM_BUILD=1 cargo clippy --release --locked --workspace --all-targets "$@" -- -D warnings
