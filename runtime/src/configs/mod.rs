@@ -43,7 +43,7 @@ parameter_types! {
 	/// At most 5 MiB of block body.
 	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
 		.max_length(5 * 1024 * 1024)
-		.modify_max_length_for_class(DispatchClass::Normal, |m| *m = NORMAL_DISPATCH_RATIO * *m)
+		.modify_max_length_for_class(DispatchClass::Normal, |m| *m = NORMAL_DISPATCH_RATIO.mul_floor(*m))
 		.build();
 	/// SS58 address format of GYM accounts.
 	pub const SS58Prefix: u16 = SS58_PREFIX;
