@@ -4,6 +4,7 @@
 
 use crate::service::FullClient;
 use codec::{Decode, Encode};
+use gym_primitives::mining::Quality;
 use gym_runtime::{
 	opaque::Block, AccountId, BlockNumber, Nonce, Runtime, RuntimeCall, RuntimeEvent,
 	SignedPayload, TxExtension, UncheckedExtrinsic, VERSION,
@@ -15,7 +16,7 @@ use pallet_compute_mining_runtime_api::{
 use pallet_tiered_staking_runtime_api::{StakeInfo, TieredStakingApi};
 use sc_client_api::StorageProvider;
 use sc_transaction_pool_api::{TransactionPool, TransactionSource};
-use sp_api::ProvideRuntimeApi;
+use sp_api::{Metadata, ProvideRuntimeApi};
 use sp_blockchain::HeaderBackend;
 use sp_core::{crypto::KeyTypeId, sr25519, storage::StorageKey, H256};
 use sp_keystore::{Keystore, KeystorePtr};
@@ -56,12 +57,14 @@ pub struct Chain {
 	keystore: KeystorePtr,
 	/// Per account: the next nonce to use and the block it was last raised at.
 	nonces: std::sync::Mutex<HashMap<AccountId, (Nonce, BlockNumber)>>,
+	/// Pallet constants read from the metadata, by (spec version, pallet, constant).
+	constants: std::sync::Mutex<HashMap<(u32, &'static str, &'static str), Vec<u8>>>,
 }
 
 impl Chain {
 	/// The chain of `client`, submitting to `pool` and signing with `keystore`.
 	pub fn new(client: Arc<FullClient>, pool: Arc<Pool>, keystore: KeystorePtr) -> Self {
-		Chain { client, pool, keystore, nonces: Default::default() }
+		Chain { client, pool, keystore, nonces: Default::default(), constants: Default::default() }
 	}
 
 	/// The client.
@@ -100,6 +103,44 @@ impl Chain {
 			.map_err(|e| e.to_string())?
 			.map(|h| h.parent_hash)
 			.ok_or_else(|| format!("unknown block {hash:?}"))
+	}
+
+	/// The chain's cap on a delta's quality at block `at` (`ComputeMining::MaxQuality`).
+	pub fn max_quality(&self, at: H256) -> Result<Quality, String> {
+		self.constant(at, "ComputeMining", "MaxQuality")
+	}
+
+	/// Blocks per heartbeat slot at block `at` (`ComputeMining::HeartbeatSlot`).
+	pub fn heartbeat_slot(&self, at: H256) -> Result<BlockNumber, String> {
+		self.constant(at, "ComputeMining", "HeartbeatSlot")
+	}
+
+	/// The pallet constant `pallet::name` of the runtime at block `at`, read from the runtime's
+	/// metadata, so that a runtime upgrade that changes it is followed (the value compiled into
+	/// this node is the one of its own runtime version). Each constant is read from the
+	/// metadata once per runtime version.
+	fn constant<T: Decode>(
+		&self,
+		at: H256,
+		pallet: &'static str,
+		name: &'static str,
+	) -> Result<T, String> {
+		let spec_version =
+			self.client.runtime_version_at(at).map_err(|e| e.to_string())?.spec_version;
+		let key = (spec_version, pallet, name);
+		let cached = self.constants.lock().ok().and_then(|c| c.get(&key).cloned());
+		let bytes = match cached {
+			Some(bytes) => bytes,
+			None => {
+				let opaque = self.client.runtime_api().metadata(at).map_err(|e| e.to_string())?;
+				let bytes = constant_in_metadata(&opaque, pallet, name)?;
+				if let Ok(mut c) = self.constants.lock() {
+					c.insert(key, bytes.clone());
+				}
+				bytes
+			}
+		};
+		T::decode(&mut &bytes[..]).map_err(|e| format!("undecodable {pallet}::{name}: {e}"))
 	}
 
 	/// `who`'s worker record at block `at`.
@@ -232,4 +273,24 @@ impl Chain {
 		*entry = (nonce.saturating_add(1), now);
 		nonce
 	}
+}
+
+/// The SCALE bytes of the constant `pallet::name` in the runtime metadata `opaque` (FRAME's
+/// `Metadata_metadata` answers version 14).
+fn constant_in_metadata(opaque: &[u8], pallet: &str, name: &str) -> Result<Vec<u8>, String> {
+	use frame_metadata::{RuntimeMetadata, RuntimeMetadataPrefixed};
+	let prefixed = RuntimeMetadataPrefixed::decode(&mut &opaque[..])
+		.map_err(|e| format!("undecodable runtime metadata: {e}"))?;
+	let metadata = match prefixed.1 {
+		RuntimeMetadata::V14(metadata) => metadata,
+		other => return Err(format!("runtime metadata version {} is not 14", other.version())),
+	};
+	metadata
+		.pallets
+		.into_iter()
+		.filter(|p| p.name == pallet)
+		.flat_map(|p| p.constants)
+		.find(|c| c.name == name)
+		.map(|c| c.value)
+		.ok_or_else(|| format!("the runtime has no constant {pallet}::{name}"))
 }

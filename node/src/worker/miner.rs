@@ -11,13 +11,13 @@
 
 use super::{
 	chain::{account_of, EventRecord, MINER_KEY},
-	chain_class, rounds, to_hex, Context, SignedAttestation, LOG,
+	rounds, to_hex, Context, SignedAttestation, LOG,
 };
 use gym_runtime::{AccountId, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
-use gym_trainer::{claimed_quality_micro, hardware, train_round, TrainConfig};
+use gym_trainer::{claimed_quality, hardware, train_round, TrainConfig};
 use pallet_compute_mining::{Call as MiningCall, Event as MiningEvent};
 use pallet_compute_mining_runtime_api::JobId;
-use sp_core::{sr25519, Get, H256};
+use sp_core::{sr25519, H256};
 use std::{collections::HashSet, io::IsTerminal};
 
 /// Blocks before a registration or claim that did not take effect is sent again.
@@ -120,7 +120,10 @@ impl Miner {
 		}
 
 		// One heartbeat per slot, for the slot of the next block.
-		let slot_len = <Runtime as pallet_compute_mining::Config>::HeartbeatSlot::get();
+		let slot_len = match ctx.chain.heartbeat_slot(hash) {
+			Ok(len) => len,
+			Err(e) => return log::warn!(target: LOG, "miner: heartbeat slot: {e}"),
+		};
 		let slot = gym_primitives::mining::slot_of(number.saturating_add(1), slot_len);
 		if info.last_heartbeat < slot && self.heartbeat_slot_sent != Some(slot) {
 			self.heartbeat_slot_sent = Some(slot);
@@ -212,7 +215,7 @@ impl Miner {
 		);
 		let call = MiningCall::register_worker {
 			hardware_hash: H256(hardware_hash),
-			gpu_class: chain_class(report.class),
+			gpu_class: report.class,
 			attestation_report_hash: H256(report.hash()),
 			endpoint: self.endpoint.clone().into_bytes(),
 		};
@@ -258,6 +261,11 @@ impl Miner {
 				}
 				return;
 			}
+		};
+		// The claim is capped by the chain's `MaxQuality`, as the judgement will be.
+		let max_quality = match ctx.chain.max_quality(hash) {
+			Ok(max) => max,
+			Err(e) => return log::warn!(target: LOG, "miner: MaxQuality: {e}"),
 		};
 		let params = job.spec.params;
 		// Each worker and round draws its own mini-batches.
@@ -322,7 +330,7 @@ impl Miner {
 			Ok(Err(e)) => return log::warn!(target: LOG, "miner: training failed: {e}"),
 			Err(e) => return log::warn!(target: LOG, "miner: training task: {e}"),
 		};
-		let claimed = claimed_quality_micro(&outcome.report, job.spec.variance_threshold);
+		let claimed = claimed_quality(&outcome.report, job.spec.variance_threshold, max_quality);
 		let stored = if ctx.params.miner_corrupt_deltas {
 			let mut corrupt = outcome.delta.clone();
 			if let Some(byte) = corrupt.last_mut() {

@@ -210,23 +210,6 @@ pub(crate) fn from_hex(s: &str) -> Result<Vec<u8>, String> {
 	hex::decode(s.trim_start_matches("0x")).map_err(|e| format!("bad hex: {e}"))
 }
 
-/// The chain's GPU class of the trainer's.
-pub(crate) fn chain_class(
-	class: gym_trainer::hardware::GpuClass,
-) -> gym_primitives::mining::GpuClass {
-	use gym_primitives::mining::GpuClass as C;
-	use gym_trainer::hardware::GpuClass as T;
-	match class {
-		T::Other => C::Other,
-		T::Rtx4070 => C::Rtx4070,
-		T::A6000 => C::A6000,
-		T::Rtx4080 => C::Rtx4080,
-		T::A100 => C::A100,
-		T::Rtx4090 => C::Rtx4090,
-		T::H100 => C::H100,
-	}
-}
-
 /// The hardware identity a miner registers (the chain allows one worker per identity):
 /// blake2-256 of the GPU's NVML UUID when there is a GPU. A machine without a GPU has no
 /// identity a report could prove (two machines may have the same CPU model), so its identity is
@@ -283,13 +266,5 @@ mod tests {
 	fn cpu_workers_are_told_apart_by_account() {
 		let (a, b) = (gym_runtime::AccountId::new([1; 32]), gym_runtime::AccountId::new([2; 32]));
 		assert_ne!(hardware_hash(&cpu(), &a), hardware_hash(&cpu(), &b));
-	}
-
-	#[test]
-	fn chain_classes_keep_their_index() {
-		use gym_trainer::hardware::GpuClass as T;
-		for class in [T::Other, T::Rtx4070, T::A6000, T::Rtx4080, T::A100, T::Rtx4090, T::H100] {
-			assert_eq!(codec::Encode::encode(&chain_class(class)), vec![class.as_index()]);
-		}
 	}
 }

@@ -16,7 +16,7 @@
 
 use super::{
 	chain::{account_of, EventRecord, ORCHESTRATOR_KEY},
-	chain_class, from_hex,
+	from_hex,
 	rounds::{self, RoundId},
 	Context, SignedAttestation, LOG,
 };
@@ -25,7 +25,7 @@ use gym_primitives::{
 	staking::Tier,
 };
 use gym_runtime::{AccountId, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
-use gym_trainer::{aggregate, evaluate_delta, hardware, DeltaError, EvalReport};
+use gym_trainer::{aggregate, evaluate_delta, hardware, DeltaError};
 use pallet_compute_mining::{Call as MiningCall, Event as MiningEvent};
 use pallet_compute_mining_runtime_api::{JobId, WorkerInfo};
 use sp_blockchain::HeaderBackend;
@@ -264,7 +264,7 @@ impl Orchestrator {
 				if let Err(e) = ctx.shared.store.put(&bytes) {
 					log::warn!(target: LOG, "orchestrator: storing a delta: {e}");
 				}
-				valid_report(&measured)
+				measured.to_validation_report()
 			}
 			Err(DeltaError::UnknownModel(_) | DeltaError::ModelMismatch { .. }) => {
 				log::warn!(target: LOG, "orchestrator: job {} names an unknown model", delta.job);
@@ -427,19 +427,6 @@ async fn aggregate_round(
 	Ok(H256(hash))
 }
 
-/// A report for a delta that measured fine.
-fn valid_report(measured: &EvalReport) -> ValidationReport {
-	let micro = measured.to_micro();
-	ValidationReport {
-		verdict: DeltaVerdict::Valid,
-		loss_before: micro.loss_before,
-		loss_after: micro.loss_after,
-		val_loss_before: micro.val_loss_before,
-		val_loss_after: micro.val_loss_after,
-		grad_variance: micro.grad_variance,
-	}
-}
-
 /// A report for a corrupt delta: the verdict and no measurement.
 fn corrupt_report(verdict: DeltaVerdict) -> ValidationReport {
 	ValidationReport {
@@ -516,7 +503,7 @@ fn check_attestation(
 	if report.class != hardware::gpu_class(&report.facts) {
 		return Err("the claimed class does not follow from the hardware facts".into());
 	}
-	let class = chain_class(report.class);
+	let class = report.class;
 	if class != info.claimed_class {
 		return Err(format!(
 			"the report proves {class:?}, the worker claimed {:?}",
