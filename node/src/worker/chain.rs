@@ -24,6 +24,8 @@ use sp_runtime::{generic::Era, OpaqueExtrinsic};
 use std::{collections::HashMap, sync::Arc};
 use substrate_frame_rpc_system::AccountNonceApi;
 
+use super::error::WorkerError;
+
 /// Key type of a miner's key in the node keystore (`gym-node key insert --key-type gymm`).
 pub const MINER_KEY: KeyTypeId = KeyTypeId(*b"gymm");
 /// Key type of an orchestrator's key in the node keystore (`--key-type gymo`).
@@ -83,11 +85,11 @@ impl Chain {
 		key_type: KeyTypeId,
 		public: &sr25519::Public,
 		message: &[u8],
-	) -> Result<sr25519::Signature, String> {
+	) -> Result<sr25519::Signature, WorkerError> {
 		self.keystore
 			.sr25519_sign(key_type, public, message)
-			.map_err(|e| format!("keystore: {e}"))?
-			.ok_or_else(|| format!("the keystore has no {key_type:?} key {public}"))
+			.map_err(|e| WorkerError::Keystore(e.to_string()))?
+			.ok_or(WorkerError::MissingKey { key_type, public: *public })
 	}
 
 	/// The best block: (hash, number).
@@ -97,21 +99,17 @@ impl Chain {
 	}
 
 	/// The parent of block `hash`.
-	pub fn parent(&self, hash: H256) -> Result<H256, String> {
-		self.client
-			.header(hash)
-			.map_err(|e| e.to_string())?
-			.map(|h| h.parent_hash)
-			.ok_or_else(|| format!("unknown block {hash:?}"))
+	pub fn parent(&self, hash: H256) -> Result<H256, WorkerError> {
+		self.client.header(hash)?.map(|h| h.parent_hash).ok_or(WorkerError::UnknownBlock(hash))
 	}
 
 	/// The chain's cap on a delta's quality at block `at` (`ComputeMining::MaxQuality`).
-	pub fn max_quality(&self, at: H256) -> Result<Quality, String> {
+	pub fn max_quality(&self, at: H256) -> Result<Quality, WorkerError> {
 		self.constant(at, "ComputeMining", "MaxQuality")
 	}
 
 	/// Blocks per heartbeat slot at block `at` (`ComputeMining::HeartbeatSlot`).
-	pub fn heartbeat_slot(&self, at: H256) -> Result<BlockNumber, String> {
+	pub fn heartbeat_slot(&self, at: H256) -> Result<BlockNumber, WorkerError> {
 		self.constant(at, "ComputeMining", "HeartbeatSlot")
 	}
 
@@ -124,15 +122,14 @@ impl Chain {
 		at: H256,
 		pallet: &'static str,
 		name: &'static str,
-	) -> Result<T, String> {
-		let spec_version =
-			self.client.runtime_version_at(at).map_err(|e| e.to_string())?.spec_version;
+	) -> Result<T, WorkerError> {
+		let spec_version = self.client.runtime_version_at(at)?.spec_version;
 		let key = (spec_version, pallet, name);
 		let cached = self.constants.lock().ok().and_then(|c| c.get(&key).cloned());
 		let bytes = match cached {
 			Some(bytes) => bytes,
 			None => {
-				let opaque = self.client.runtime_api().metadata(at).map_err(|e| e.to_string())?;
+				let opaque = self.client.runtime_api().metadata(at)?;
 				let bytes = constant_in_metadata(&opaque, pallet, name)?;
 				if let Ok(mut c) = self.constants.lock() {
 					c.insert(key, bytes.clone());
@@ -140,27 +137,36 @@ impl Chain {
 				bytes
 			}
 		};
-		T::decode(&mut &bytes[..]).map_err(|e| format!("undecodable {pallet}::{name}: {e}"))
+		T::decode(&mut &bytes[..])
+			.map_err(|e| WorkerError::runtime_data(format!("{pallet}::{name}"), e))
 	}
 
 	/// `who`'s worker record at block `at`.
-	pub fn worker_info(&self, at: H256, who: &AccountId) -> Result<Option<WorkerInfo>, String> {
-		self.client.runtime_api().worker_info(at, who.clone()).map_err(|e| e.to_string())
+	pub fn worker_info(
+		&self,
+		at: H256,
+		who: &AccountId,
+	) -> Result<Option<WorkerInfo>, WorkerError> {
+		Ok(self.client.runtime_api().worker_info(at, who.clone())?)
 	}
 
 	/// Job `job` at block `at`.
-	pub fn job(&self, at: H256, job: JobId) -> Result<Option<JobInfo<AccountId>>, String> {
-		self.client.runtime_api().job(at, job).map_err(|e| e.to_string())
+	pub fn job(&self, at: H256, job: JobId) -> Result<Option<JobInfo<AccountId>>, WorkerError> {
+		Ok(self.client.runtime_api().job(at, job)?)
 	}
 
 	/// `who`'s mining rewards at block `at`.
-	pub fn pending_rewards(&self, at: H256, who: &AccountId) -> Result<PendingRewards, String> {
-		self.client.runtime_api().pending_rewards(at, who.clone()).map_err(|e| e.to_string())
+	pub fn pending_rewards(
+		&self,
+		at: H256,
+		who: &AccountId,
+	) -> Result<PendingRewards, WorkerError> {
+		Ok(self.client.runtime_api().pending_rewards(at, who.clone())?)
 	}
 
 	/// `who`'s stake at block `at`.
-	pub fn stake_info(&self, at: H256, who: &AccountId) -> Result<StakeInfo, String> {
-		self.client.runtime_api().stake_info(at, who.clone()).map_err(|e| e.to_string())
+	pub fn stake_info(&self, at: H256, who: &AccountId) -> Result<StakeInfo, WorkerError> {
+		Ok(self.client.runtime_api().stake_info(at, who.clone())?)
 	}
 
 	/// `who`'s latest delta record for `job` at block `at` (`ComputeMining::Deltas`).
@@ -169,25 +175,30 @@ impl Chain {
 		at: H256,
 		job: JobId,
 		who: &AccountId,
-	) -> Result<Option<DeltaRecordOf>, String> {
+	) -> Result<Option<DeltaRecordOf>, WorkerError> {
 		let key = pallet_compute_mining::Deltas::<Runtime>::hashed_key_for(job, who);
-		self.decode_storage(at, key)
+		self.decode_storage(at, key, "ComputeMining::Deltas")
 	}
 
 	/// The events of block `at`: `System::Events`, read through the client at
 	/// `twox128("System") ++ twox128("Events")`.
-	pub fn events(&self, at: H256) -> Result<Vec<EventRecord>, String> {
+	pub fn events(&self, at: H256) -> Result<Vec<EventRecord>, WorkerError> {
 		let key =
 			[sp_io::hashing::twox_128(b"System"), sp_io::hashing::twox_128(b"Events")].concat();
-		Ok(self.decode_storage(at, key)?.unwrap_or_default())
+		Ok(self.decode_storage(at, key, "System::Events")?.unwrap_or_default())
 	}
 
-	fn decode_storage<T: Decode>(&self, at: H256, key: Vec<u8>) -> Result<Option<T>, String> {
-		let Some(data) = self.client.storage(at, &StorageKey(key)).map_err(|e| e.to_string())?
-		else {
+	/// The value at `key` of block `at`'s state, decoded as `what`.
+	fn decode_storage<T: Decode>(
+		&self,
+		at: H256,
+		key: Vec<u8>,
+		what: &str,
+	) -> Result<Option<T>, WorkerError> {
+		let Some(data) = self.client.storage(at, &StorageKey(key))? else {
 			return Ok(None);
 		};
-		T::decode(&mut &data.0[..]).map(Some).map_err(|e| format!("undecodable storage: {e}"))
+		T::decode(&mut &data.0[..]).map(Some).map_err(|e| WorkerError::runtime_data(what, e))
 	}
 
 	/// Signs `call` with the keystore's `public` key of `key_type` and submits it to the pool at
@@ -198,7 +209,7 @@ impl Chain {
 		key_type: KeyTypeId,
 		public: &sr25519::Public,
 		call: RuntimeCall,
-	) -> Result<(), String> {
+	) -> Result<(), WorkerError> {
 		let info = self.client.info();
 		let (best_hash, best_number, genesis) =
 			(info.best_hash, info.best_number, info.genesis_hash);
@@ -212,11 +223,7 @@ impl Chain {
 				(best_hash, best_number)
 			};
 		let account = account_of(public);
-		let on_chain = self
-			.client
-			.runtime_api()
-			.account_nonce(best_hash, account.clone())
-			.map_err(|e| format!("nonce: {e}"))?;
+		let on_chain = self.client.runtime_api().account_nonce(best_hash, account.clone())?;
 		let nonce = self.next_nonce(&account, on_chain, best_number);
 
 		let tx_ext: TxExtension = (
@@ -252,11 +259,11 @@ impl Chain {
 		let xt =
 			UncheckedExtrinsic::new_signed(call, account.clone().into(), signature.into(), tx_ext);
 		let opaque = OpaqueExtrinsic::try_from_encoded_extrinsic(&xt.encode())
-			.map_err(|e| format!("extrinsic encoding: {e}"))?;
+			.map_err(|e| WorkerError::runtime_data("our own extrinsic", e))?;
 		if let Err(e) = self.pool.submit_one(best_hash, TransactionSource::Local, opaque).await {
 			// Start again from the on-chain nonce next time.
 			self.nonces.lock().map(|mut n| n.remove(&account)).ok();
-			return Err(format!("transaction pool refused it: {e}"));
+			return Err(WorkerError::PoolRefused(e.to_string()));
 		}
 		Ok(())
 	}
@@ -277,13 +284,19 @@ impl Chain {
 
 /// The SCALE bytes of the constant `pallet::name` in the runtime metadata `opaque` (FRAME's
 /// `Metadata_metadata` answers version 14).
-fn constant_in_metadata(opaque: &[u8], pallet: &str, name: &str) -> Result<Vec<u8>, String> {
+fn constant_in_metadata(opaque: &[u8], pallet: &str, name: &str) -> Result<Vec<u8>, WorkerError> {
 	use frame_metadata::{RuntimeMetadata, RuntimeMetadataPrefixed};
 	let prefixed = RuntimeMetadataPrefixed::decode(&mut &opaque[..])
-		.map_err(|e| format!("undecodable runtime metadata: {e}"))?;
+		.map_err(|e| WorkerError::runtime_data("runtime metadata", e))?;
 	let metadata = match prefixed.1 {
 		RuntimeMetadata::V14(metadata) => metadata,
-		other => return Err(format!("runtime metadata version {} is not 14", other.version())),
+		other => {
+			let version = other.version();
+			return Err(WorkerError::runtime_data(
+				"runtime metadata",
+				format!("version {version}, not 14"),
+			));
+		}
 	};
 	metadata
 		.pallets
@@ -292,5 +305,5 @@ fn constant_in_metadata(opaque: &[u8], pallet: &str, name: &str) -> Result<Vec<u
 		.flat_map(|p| p.constants)
 		.find(|c| c.name == name)
 		.map(|c| c.value)
-		.ok_or_else(|| format!("the runtime has no constant {pallet}::{name}"))
+		.ok_or_else(|| WorkerError::runtime_data(format!("{pallet}::{name}"), "no such constant"))
 }

@@ -11,10 +11,12 @@
 //!   round's checkpoint is obtained (stored, initial, or aggregated from its accepted deltas).
 //! - `miner` and `orchestrator`: the two roles.
 //!
-//! Errors never stop the node: each is logged as one line and the step is tried again on a later
-//! block where that makes sense.
+//! Errors never stop the node: each is logged as one line. A retryable one
+//! ([`error::WorkerError::is_retryable`]) has its step tried again on a later block; a fatal one
+//! gives the step up.
 
 pub mod chain;
+pub mod error;
 mod metrics;
 mod miner;
 mod orchestrator;
@@ -206,8 +208,8 @@ pub(crate) fn to_hex(bytes: &[u8]) -> String {
 }
 
 /// The bytes of an optionally `0x`-prefixed hex string.
-pub(crate) fn from_hex(s: &str) -> Result<Vec<u8>, String> {
-	hex::decode(s.trim_start_matches("0x")).map_err(|e| format!("bad hex: {e}"))
+pub(crate) fn from_hex(s: &str) -> Result<Vec<u8>, hex::FromHexError> {
+	hex::decode(s.trim_start_matches("0x"))
 }
 
 /// The hardware identity a miner registers (the chain allows one worker per identity):
