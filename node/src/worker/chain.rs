@@ -7,7 +7,7 @@ use codec::{Decode, Encode};
 use gym_primitives::mining::Quality;
 use gym_runtime::{
 	opaque::Block, AccountId, BlockNumber, Nonce, Runtime, RuntimeCall, RuntimeEvent,
-	SignedPayload, TxExtension, UncheckedExtrinsic, VERSION,
+	UncheckedExtrinsic,
 };
 use pallet_compute_mining::DeltaRecord;
 use pallet_compute_mining_runtime_api::{
@@ -226,36 +226,14 @@ impl Chain {
 		let on_chain = self.client.runtime_api().account_nonce(best_hash, account.clone())?;
 		let nonce = self.next_nonce(&account, on_chain, best_number);
 
-		let tx_ext: TxExtension = (
-			frame_system::CheckNonZeroSender::<Runtime>::new(),
-			frame_system::CheckSpecVersion::<Runtime>::new(),
-			frame_system::CheckTxVersion::<Runtime>::new(),
-			frame_system::CheckGenesis::<Runtime>::new(),
-			frame_system::CheckEra::<Runtime>::from(Era::mortal(
-				TX_MORTALITY,
-				u64::from(birth_number),
-			)),
-			frame_system::CheckNonce::<Runtime>::from(nonce),
-			frame_system::CheckWeight::<Runtime>::new(),
-			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-			frame_system::WeightReclaim::<Runtime>::new(),
-		);
-		let payload = SignedPayload::from_raw(
-			call.clone(),
-			tx_ext.clone(),
-			(
-				(),
-				VERSION.spec_version,
-				VERSION.transaction_version,
-				genesis,
-				birth_hash,
-				(),
-				(),
-				(),
-				(),
-			),
-		);
+		// The runtime version of the best block, not the one compiled into this node: they
+		// differ after a runtime upgrade.
+		let version = self.client.runtime_version_at(best_hash)?;
+		let era = Era::mortal(TX_MORTALITY, u64::from(birth_number));
+		let payload =
+			gym_runtime::signed_payload(call, nonce, era, 0, birth_hash, genesis, &version);
 		let signature = payload.using_encoded(|bytes| self.sign(key_type, public, bytes))?;
+		let (call, tx_ext, _) = payload.deconstruct();
 		let xt =
 			UncheckedExtrinsic::new_signed(call, account.clone().into(), signature.into(), tx_ext);
 		let opaque = OpaqueExtrinsic::try_from_encoded_extrinsic(&xt.encode())
