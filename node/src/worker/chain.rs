@@ -59,6 +59,8 @@ pub struct Chain {
 	keystore: KeystorePtr,
 	/// Per account: the next nonce to use and the block it was last raised at.
 	nonces: std::sync::Mutex<HashMap<AccountId, (Nonce, BlockNumber)>>,
+	/// The storage key of `System::Events` ([`events_key`]).
+	events_key: Option<Vec<u8>>,
 	/// Pallet constants read from the metadata, by (spec version, pallet, constant).
 	constants: std::sync::Mutex<HashMap<(u32, &'static str, &'static str), Vec<u8>>>,
 }
@@ -66,7 +68,14 @@ pub struct Chain {
 impl Chain {
 	/// The chain of `client`, submitting to `pool` and signing with `keystore`.
 	pub fn new(client: Arc<FullClient>, pool: Arc<Pool>, keystore: KeystorePtr) -> Self {
-		Chain { client, pool, keystore, nonces: Default::default(), constants: Default::default() }
+		Chain {
+			client,
+			pool,
+			keystore,
+			nonces: Default::default(),
+			events_key: events_key(),
+			constants: Default::default(),
+		}
 	}
 
 	/// The client.
@@ -180,11 +189,11 @@ impl Chain {
 		self.decode_storage(at, key, "ComputeMining::Deltas")
 	}
 
-	/// The events of block `at`: `System::Events`, read through the client at
-	/// `twox128("System") ++ twox128("Events")`.
+	/// The events of block `at` (`System::Events`).
 	pub fn events(&self, at: H256) -> Result<Vec<EventRecord>, WorkerError> {
-		let key =
-			[sp_io::hashing::twox_128(b"System"), sp_io::hashing::twox_128(b"Events")].concat();
+		let key = self.events_key.clone().ok_or_else(|| {
+			WorkerError::runtime_data("System::Events", "frame-system has no Events storage")
+		})?;
 		Ok(self.decode_storage(at, key, "System::Events")?.unwrap_or_default())
 	}
 
@@ -260,6 +269,17 @@ impl Chain {
 	}
 }
 
+/// The storage key of `System::Events`. frame-system keeps that item private (`pub(super)`), so
+/// there is no `Events::<Runtime>::hashed_key()` to call; the key comes from the pallet's own
+/// storage info instead, which FRAME derives from the same definition.
+fn events_key() -> Option<Vec<u8>> {
+	use frame_support::traits::StorageInfoTrait;
+	frame_system::Pallet::<Runtime>::storage_info()
+		.into_iter()
+		.find(|info| info.storage_name == b"Events")
+		.map(|info| info.prefix)
+}
+
 /// The SCALE bytes of the constant `pallet::name` in the runtime metadata `opaque` (FRAME's
 /// `Metadata_metadata` answers version 14).
 fn constant_in_metadata(opaque: &[u8], pallet: &str, name: &str) -> Result<Vec<u8>, WorkerError> {
@@ -284,4 +304,17 @@ fn constant_in_metadata(opaque: &[u8], pallet: &str, name: &str) -> Result<Vec<u
 		.find(|c| c.name == name)
 		.map(|c| c.value)
 		.ok_or_else(|| WorkerError::runtime_data(format!("{pallet}::{name}"), "no such constant"))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn events_key_is_system_events() {
+		// What FRAME's storage_prefix gives for the pallet `System` and the item `Events`.
+		let expected =
+			[sp_io::hashing::twox_128(b"System"), sp_io::hashing::twox_128(b"Events")].concat();
+		assert_eq!(events_key(), Some(expected));
+	}
 }
