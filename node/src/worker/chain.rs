@@ -112,6 +112,11 @@ impl Chain {
 		self.client.header(hash)?.map(|h| h.parent_hash).ok_or(WorkerError::UnknownBlock(hash))
 	}
 
+	/// The version of the runtime at block `at`.
+	fn runtime_version(&self, at: H256) -> Result<sc_executor::RuntimeVersion, WorkerError> {
+		Ok(self.client.runtime_version_at(at, sp_api::CallContext::Offchain)?)
+	}
+
 	/// The chain's cap on a delta's quality at block `at` (`ComputeMining::MaxQuality`).
 	pub fn max_quality(&self, at: H256) -> Result<Quality, WorkerError> {
 		self.constant(at, "ComputeMining", "MaxQuality")
@@ -132,7 +137,7 @@ impl Chain {
 		pallet: &'static str,
 		name: &'static str,
 	) -> Result<T, WorkerError> {
-		let spec_version = self.client.runtime_version_at(at)?.spec_version;
+		let spec_version = self.runtime_version(at)?.spec_version;
 		let key = (spec_version, pallet, name);
 		let cached = self.constants.lock().ok().and_then(|c| c.get(&key).cloned());
 		let bytes = match cached {
@@ -237,7 +242,7 @@ impl Chain {
 
 		// The runtime version of the best block, not the one compiled into this node: they
 		// differ after a runtime upgrade.
-		let version = self.client.runtime_version_at(best_hash)?;
+		let version = self.runtime_version(best_hash)?;
 		let era = Era::mortal(TX_MORTALITY, u64::from(birth_number));
 		let payload =
 			gym_runtime::signed_payload(call, nonce, era, 0, birth_hash, genesis, &version);
