@@ -3,12 +3,12 @@
 //! `system_accountNextIndex`, `payment_*` and GYM's own `gym_*` namespace, one
 //! module per pallet:
 //!
-//! - [`emission`]: `gym_tokenInfo`, `gym_emissionSchedule`, `gym_totalMinted`,
-//!   `gym_epochBudget`, `gym_capReachedAt`;
-//! - [`staking`]: `gym_stakeInfo`;
-//! - [`revenue`]: `gym_revenuePot`, `gym_pendingRevenue`, `gym_hasAccess`,
-//!   `gym_revenueHistory`;
-//! - [`mining`]: `gym_workerInfo`, `gym_pendingRewards`, `gym_job`,
+//! - [`emission`] serves `gym_tokenInfo`, `gym_emissionSchedule`,
+//!   `gym_totalMinted`, `gym_epochBudget` and `gym_capReachedAt`;
+//! - [`staking`] serves `gym_stakeInfo`;
+//! - [`revenue`] serves `gym_revenuePot`, `gym_pendingRevenue`, `gym_hasAccess`
+//!   and `gym_revenueHistory`;
+//! - [`mining`] serves `gym_workerInfo`, `gym_pendingRewards`, `gym_job`,
 //!   `gym_epochInfo`, and the worker's `gym_getDelta` and `gym_attestation`.
 //!
 //! `gym_*` methods take and return JSON; amounts are decimal strings in planck

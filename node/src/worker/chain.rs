@@ -47,6 +47,9 @@ pub type EventRecord = frame_system::EventRecord<RuntimeEvent, H256>;
 pub type DeltaRecordOf =
 	DeltaRecord<AccountId, <Runtime as pallet_compute_mining::Config>::MaxValidations>;
 
+/// A pallet constant of a runtime version: (spec version, pallet, constant).
+type ConstantKey = (u32, &'static str, &'static str);
+
 /// The account of an sr25519 key.
 pub fn account_of(public: &sr25519::Public) -> AccountId {
 	AccountId::from(*public)
@@ -62,7 +65,7 @@ pub struct Chain {
 	/// The storage key of `System::Events` ([`events_key`]).
 	events_key: Option<Vec<u8>>,
 	/// Pallet constants read from the metadata, by (spec version, pallet, constant).
-	constants: std::sync::Mutex<HashMap<(u32, &'static str, &'static str), Vec<u8>>>,
+	constants: std::sync::Mutex<HashMap<ConstantKey, Vec<u8>>>,
 }
 
 impl Chain {
