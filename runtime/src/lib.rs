@@ -133,6 +133,51 @@ pub type UncheckedExtrinsic =
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
+/// What a signed transaction from a client outside the runtime (the node's compute-mining
+/// worker) signs: `call`, the [`TxExtension`] values for `nonce`, the mortality `era` and `tip`,
+/// and the data the extensions sign without carrying it: `version`'s spec and transaction
+/// versions, the genesis hash and the hash of `era`'s birth block (`birth_hash`; the genesis
+/// hash again for an immortal era).
+///
+/// The one place besides [`TxExtension`] that lists the extensions, so that a new extension is
+/// added here and nowhere else. `SignedPayload::new` would read the implicit hashes from storage,
+/// which such a client does not have. The extrinsic is
+/// `UncheckedExtrinsic::new_signed(call, address, signature, tx_ext)` with
+/// `let (call, tx_ext, _) = payload.deconstruct()`.
+pub fn signed_payload(
+	call: RuntimeCall,
+	nonce: Nonce,
+	era: generic::Era,
+	tip: Balance,
+	birth_hash: Hash,
+	genesis_hash: Hash,
+	version: &RuntimeVersion,
+) -> SignedPayload {
+	let tx_ext: TxExtension = (
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckEra::<Runtime>::from(era),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
+		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
+		frame_system::WeightReclaim::<Runtime>::new(),
+	);
+	let implicit = (
+		(),
+		version.spec_version,
+		version.transaction_version,
+		genesis_hash,
+		birth_hash,
+		(),
+		(),
+		(),
+		(),
+	);
+	SignedPayload::from_raw(call, tx_ext, implicit)
+}
+
 /// Migrations to apply on runtime upgrade, beyond the pallets' own.
 #[allow(unused_parens)]
 type Migrations = ();

@@ -4,9 +4,10 @@
 
 use crate::service::FullClient;
 use codec::{Decode, Encode};
+use gym_primitives::mining::Quality;
 use gym_runtime::{
 	opaque::Block, AccountId, BlockNumber, Nonce, Runtime, RuntimeCall, RuntimeEvent,
-	SignedPayload, TxExtension, UncheckedExtrinsic, VERSION,
+	UncheckedExtrinsic,
 };
 use pallet_compute_mining::DeltaRecord;
 use pallet_compute_mining_runtime_api::{
@@ -15,13 +16,15 @@ use pallet_compute_mining_runtime_api::{
 use pallet_tiered_staking_runtime_api::{StakeInfo, TieredStakingApi};
 use sc_client_api::StorageProvider;
 use sc_transaction_pool_api::{TransactionPool, TransactionSource};
-use sp_api::ProvideRuntimeApi;
+use sp_api::{Metadata, ProvideRuntimeApi};
 use sp_blockchain::HeaderBackend;
 use sp_core::{crypto::KeyTypeId, sr25519, storage::StorageKey, H256};
 use sp_keystore::{Keystore, KeystorePtr};
 use sp_runtime::{generic::Era, OpaqueExtrinsic};
 use std::{collections::HashMap, sync::Arc};
 use substrate_frame_rpc_system::AccountNonceApi;
+
+use super::error::WorkerError;
 
 /// Key type of a miner's key in the node keystore (`gym-node key insert --key-type gymm`).
 pub const MINER_KEY: KeyTypeId = KeyTypeId(*b"gymm");
@@ -44,6 +47,9 @@ pub type EventRecord = frame_system::EventRecord<RuntimeEvent, H256>;
 pub type DeltaRecordOf =
 	DeltaRecord<AccountId, <Runtime as pallet_compute_mining::Config>::MaxValidations>;
 
+/// A pallet constant of a runtime version: (spec version, pallet, constant).
+type ConstantKey = (u32, &'static str, &'static str);
+
 /// The account of an sr25519 key.
 pub fn account_of(public: &sr25519::Public) -> AccountId {
 	AccountId::from(*public)
@@ -56,12 +62,23 @@ pub struct Chain {
 	keystore: KeystorePtr,
 	/// Per account: the next nonce to use and the block it was last raised at.
 	nonces: std::sync::Mutex<HashMap<AccountId, (Nonce, BlockNumber)>>,
+	/// The storage key of `System::Events` ([`events_key`]).
+	events_key: Option<Vec<u8>>,
+	/// Pallet constants read from the metadata, by (spec version, pallet, constant).
+	constants: std::sync::Mutex<HashMap<ConstantKey, Vec<u8>>>,
 }
 
 impl Chain {
 	/// The chain of `client`, submitting to `pool` and signing with `keystore`.
 	pub fn new(client: Arc<FullClient>, pool: Arc<Pool>, keystore: KeystorePtr) -> Self {
-		Chain { client, pool, keystore, nonces: Default::default() }
+		Chain {
+			client,
+			pool,
+			keystore,
+			nonces: Default::default(),
+			events_key: events_key(),
+			constants: Default::default(),
+		}
 	}
 
 	/// The client.
@@ -80,11 +97,11 @@ impl Chain {
 		key_type: KeyTypeId,
 		public: &sr25519::Public,
 		message: &[u8],
-	) -> Result<sr25519::Signature, String> {
+	) -> Result<sr25519::Signature, WorkerError> {
 		self.keystore
 			.sr25519_sign(key_type, public, message)
-			.map_err(|e| format!("keystore: {e}"))?
-			.ok_or_else(|| format!("the keystore has no {key_type:?} key {public}"))
+			.map_err(|e| WorkerError::Keystore(e.to_string()))?
+			.ok_or(WorkerError::MissingKey { key_type, public: *public })
 	}
 
 	/// The best block: (hash, number).
@@ -94,32 +111,79 @@ impl Chain {
 	}
 
 	/// The parent of block `hash`.
-	pub fn parent(&self, hash: H256) -> Result<H256, String> {
-		self.client
-			.header(hash)
-			.map_err(|e| e.to_string())?
-			.map(|h| h.parent_hash)
-			.ok_or_else(|| format!("unknown block {hash:?}"))
+	pub fn parent(&self, hash: H256) -> Result<H256, WorkerError> {
+		self.client.header(hash)?.map(|h| h.parent_hash).ok_or(WorkerError::UnknownBlock(hash))
+	}
+
+	/// The version of the runtime at block `at`.
+	fn runtime_version(&self, at: H256) -> Result<sc_executor::RuntimeVersion, WorkerError> {
+		Ok(self.client.runtime_version_at(at, sp_api::CallContext::Offchain)?)
+	}
+
+	/// The chain's cap on a delta's quality at block `at` (`ComputeMining::MaxQuality`).
+	pub fn max_quality(&self, at: H256) -> Result<Quality, WorkerError> {
+		self.constant(at, "ComputeMining", "MaxQuality")
+	}
+
+	/// Blocks per heartbeat slot at block `at` (`ComputeMining::HeartbeatSlot`).
+	pub fn heartbeat_slot(&self, at: H256) -> Result<BlockNumber, WorkerError> {
+		self.constant(at, "ComputeMining", "HeartbeatSlot")
+	}
+
+	/// The pallet constant `pallet::name` of the runtime at block `at`, read from the runtime's
+	/// metadata, so that a runtime upgrade that changes it is followed (the value compiled into
+	/// this node is the one of its own runtime version). Each constant is read from the
+	/// metadata once per runtime version.
+	fn constant<T: Decode>(
+		&self,
+		at: H256,
+		pallet: &'static str,
+		name: &'static str,
+	) -> Result<T, WorkerError> {
+		let spec_version = self.runtime_version(at)?.spec_version;
+		let key = (spec_version, pallet, name);
+		let cached = self.constants.lock().ok().and_then(|c| c.get(&key).cloned());
+		let bytes = match cached {
+			Some(bytes) => bytes,
+			None => {
+				let opaque = self.client.runtime_api().metadata(at)?;
+				let bytes = constant_in_metadata(&opaque, pallet, name)?;
+				if let Ok(mut c) = self.constants.lock() {
+					c.insert(key, bytes.clone());
+				}
+				bytes
+			}
+		};
+		T::decode(&mut &bytes[..])
+			.map_err(|e| WorkerError::runtime_data(format!("{pallet}::{name}"), e))
 	}
 
 	/// `who`'s worker record at block `at`.
-	pub fn worker_info(&self, at: H256, who: &AccountId) -> Result<Option<WorkerInfo>, String> {
-		self.client.runtime_api().worker_info(at, who.clone()).map_err(|e| e.to_string())
+	pub fn worker_info(
+		&self,
+		at: H256,
+		who: &AccountId,
+	) -> Result<Option<WorkerInfo>, WorkerError> {
+		Ok(self.client.runtime_api().worker_info(at, who.clone())?)
 	}
 
 	/// Job `job` at block `at`.
-	pub fn job(&self, at: H256, job: JobId) -> Result<Option<JobInfo<AccountId>>, String> {
-		self.client.runtime_api().job(at, job).map_err(|e| e.to_string())
+	pub fn job(&self, at: H256, job: JobId) -> Result<Option<JobInfo<AccountId>>, WorkerError> {
+		Ok(self.client.runtime_api().job(at, job)?)
 	}
 
 	/// `who`'s mining rewards at block `at`.
-	pub fn pending_rewards(&self, at: H256, who: &AccountId) -> Result<PendingRewards, String> {
-		self.client.runtime_api().pending_rewards(at, who.clone()).map_err(|e| e.to_string())
+	pub fn pending_rewards(
+		&self,
+		at: H256,
+		who: &AccountId,
+	) -> Result<PendingRewards, WorkerError> {
+		Ok(self.client.runtime_api().pending_rewards(at, who.clone())?)
 	}
 
 	/// `who`'s stake at block `at`.
-	pub fn stake_info(&self, at: H256, who: &AccountId) -> Result<StakeInfo, String> {
-		self.client.runtime_api().stake_info(at, who.clone()).map_err(|e| e.to_string())
+	pub fn stake_info(&self, at: H256, who: &AccountId) -> Result<StakeInfo, WorkerError> {
+		Ok(self.client.runtime_api().stake_info(at, who.clone())?)
 	}
 
 	/// `who`'s latest delta record for `job` at block `at` (`ComputeMining::Deltas`).
@@ -128,25 +192,30 @@ impl Chain {
 		at: H256,
 		job: JobId,
 		who: &AccountId,
-	) -> Result<Option<DeltaRecordOf>, String> {
+	) -> Result<Option<DeltaRecordOf>, WorkerError> {
 		let key = pallet_compute_mining::Deltas::<Runtime>::hashed_key_for(job, who);
-		self.decode_storage(at, key)
+		self.decode_storage(at, key, "ComputeMining::Deltas")
 	}
 
-	/// The events of block `at`: `System::Events`, read through the client at
-	/// `twox128("System") ++ twox128("Events")`.
-	pub fn events(&self, at: H256) -> Result<Vec<EventRecord>, String> {
-		let key =
-			[sp_io::hashing::twox_128(b"System"), sp_io::hashing::twox_128(b"Events")].concat();
-		Ok(self.decode_storage(at, key)?.unwrap_or_default())
+	/// The events of block `at` (`System::Events`).
+	pub fn events(&self, at: H256) -> Result<Vec<EventRecord>, WorkerError> {
+		let key = self.events_key.clone().ok_or_else(|| {
+			WorkerError::runtime_data("System::Events", "frame-system has no Events storage")
+		})?;
+		Ok(self.decode_storage(at, key, "System::Events")?.unwrap_or_default())
 	}
 
-	fn decode_storage<T: Decode>(&self, at: H256, key: Vec<u8>) -> Result<Option<T>, String> {
-		let Some(data) = self.client.storage(at, &StorageKey(key)).map_err(|e| e.to_string())?
-		else {
+	/// The value at `key` of block `at`'s state, decoded as `what`.
+	fn decode_storage<T: Decode>(
+		&self,
+		at: H256,
+		key: Vec<u8>,
+		what: &str,
+	) -> Result<Option<T>, WorkerError> {
+		let Some(data) = self.client.storage(at, &StorageKey(key))? else {
 			return Ok(None);
 		};
-		T::decode(&mut &data.0[..]).map(Some).map_err(|e| format!("undecodable storage: {e}"))
+		T::decode(&mut &data.0[..]).map(Some).map_err(|e| WorkerError::runtime_data(what, e))
 	}
 
 	/// Signs `call` with the keystore's `public` key of `key_type` and submits it to the pool at
@@ -157,7 +226,7 @@ impl Chain {
 		key_type: KeyTypeId,
 		public: &sr25519::Public,
 		call: RuntimeCall,
-	) -> Result<(), String> {
+	) -> Result<(), WorkerError> {
 		let info = self.client.info();
 		let (best_hash, best_number, genesis) =
 			(info.best_hash, info.best_number, info.genesis_hash);
@@ -171,51 +240,25 @@ impl Chain {
 				(best_hash, best_number)
 			};
 		let account = account_of(public);
-		let on_chain = self
-			.client
-			.runtime_api()
-			.account_nonce(best_hash, account.clone())
-			.map_err(|e| format!("nonce: {e}"))?;
+		let on_chain = self.client.runtime_api().account_nonce(best_hash, account.clone())?;
 		let nonce = self.next_nonce(&account, on_chain, best_number);
 
-		let tx_ext: TxExtension = (
-			frame_system::CheckNonZeroSender::<Runtime>::new(),
-			frame_system::CheckSpecVersion::<Runtime>::new(),
-			frame_system::CheckTxVersion::<Runtime>::new(),
-			frame_system::CheckGenesis::<Runtime>::new(),
-			frame_system::CheckEra::<Runtime>::from(Era::mortal(
-				TX_MORTALITY,
-				u64::from(birth_number),
-			)),
-			frame_system::CheckNonce::<Runtime>::from(nonce),
-			frame_system::CheckWeight::<Runtime>::new(),
-			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-			frame_system::WeightReclaim::<Runtime>::new(),
-		);
-		let payload = SignedPayload::from_raw(
-			call.clone(),
-			tx_ext.clone(),
-			(
-				(),
-				VERSION.spec_version,
-				VERSION.transaction_version,
-				genesis,
-				birth_hash,
-				(),
-				(),
-				(),
-				(),
-			),
-		);
+		// The runtime version of the best block, not the one compiled into this node: they
+		// differ after a runtime upgrade.
+		let version = self.runtime_version(best_hash)?;
+		let era = Era::mortal(TX_MORTALITY, u64::from(birth_number));
+		let payload =
+			gym_runtime::signed_payload(call, nonce, era, 0, birth_hash, genesis, &version);
 		let signature = payload.using_encoded(|bytes| self.sign(key_type, public, bytes))?;
+		let (call, tx_ext, _) = payload.deconstruct();
 		let xt =
 			UncheckedExtrinsic::new_signed(call, account.clone().into(), signature.into(), tx_ext);
 		let opaque = OpaqueExtrinsic::try_from_encoded_extrinsic(&xt.encode())
-			.map_err(|e| format!("extrinsic encoding: {e}"))?;
+			.map_err(|e| WorkerError::runtime_data("our own extrinsic", e))?;
 		if let Err(e) = self.pool.submit_one(best_hash, TransactionSource::Local, opaque).await {
 			// Start again from the on-chain nonce next time.
 			self.nonces.lock().map(|mut n| n.remove(&account)).ok();
-			return Err(format!("transaction pool refused it: {e}"));
+			return Err(WorkerError::PoolRefused(e.to_string()));
 		}
 		Ok(())
 	}
@@ -231,5 +274,55 @@ impl Chain {
 		let nonce = entry.0;
 		*entry = (nonce.saturating_add(1), now);
 		nonce
+	}
+}
+
+/// The storage key of `System::Events`. frame-system keeps that item private (`pub(super)`), so
+/// there is no `Events::<Runtime>::hashed_key()` to call; the key comes from the pallet's own
+/// storage info instead, which FRAME derives from the same definition.
+fn events_key() -> Option<Vec<u8>> {
+	use frame_support::traits::StorageInfoTrait;
+	frame_system::Pallet::<Runtime>::storage_info()
+		.into_iter()
+		.find(|info| info.storage_name == b"Events")
+		.map(|info| info.prefix)
+}
+
+/// The SCALE bytes of the constant `pallet::name` in the runtime metadata `opaque` (FRAME's
+/// `Metadata_metadata` answers version 14).
+fn constant_in_metadata(opaque: &[u8], pallet: &str, name: &str) -> Result<Vec<u8>, WorkerError> {
+	use frame_metadata::{RuntimeMetadata, RuntimeMetadataPrefixed};
+	let prefixed = RuntimeMetadataPrefixed::decode(&mut &opaque[..])
+		.map_err(|e| WorkerError::runtime_data("runtime metadata", e))?;
+	let metadata = match prefixed.1 {
+		RuntimeMetadata::V14(metadata) => metadata,
+		other => {
+			let version = other.version();
+			return Err(WorkerError::runtime_data(
+				"runtime metadata",
+				format!("version {version}, not 14"),
+			));
+		}
+	};
+	metadata
+		.pallets
+		.into_iter()
+		.filter(|p| p.name == pallet)
+		.flat_map(|p| p.constants)
+		.find(|c| c.name == name)
+		.map(|c| c.value)
+		.ok_or_else(|| WorkerError::runtime_data(format!("{pallet}::{name}"), "no such constant"))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn events_key_is_system_events() {
+		// What FRAME's storage_prefix gives for the pallet `System` and the item `Events`.
+		let expected =
+			[sp_io::hashing::twox_128(b"System"), sp_io::hashing::twox_128(b"Events")].concat();
+		assert_eq!(events_key(), Some(expected));
 	}
 }

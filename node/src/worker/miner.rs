@@ -11,17 +11,20 @@
 
 use super::{
 	chain::{account_of, EventRecord, MINER_KEY},
-	chain_class, rounds, to_hex, Context, SignedAttestation, LOG,
+	error::WorkerError,
+	rounds, to_hex, Context, SignedAttestation, LOG,
 };
 use gym_runtime::{AccountId, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
-use gym_trainer::{claimed_quality_micro, hardware, train_round, TrainConfig};
+use gym_trainer::{claimed_quality, hardware, train_round, TrainConfig};
 use pallet_compute_mining::{Call as MiningCall, Event as MiningEvent};
 use pallet_compute_mining_runtime_api::JobId;
-use sp_core::{sr25519, Get, H256};
+use sp_core::{sr25519, H256};
 use std::{collections::HashSet, io::IsTerminal};
 
 /// Blocks before a registration or claim that did not take effect is sent again.
 const RETRY_BLOCKS: BlockNumber = 10;
+/// Blocks in a row a `submit_delta` the pool refuses is sent again.
+const SUBMIT_ATTEMPTS: u32 = 3;
 /// Size and repetitions of the attestation's matmul benchmark (2·1024³·5 ≈ 10.7 GFLOP).
 const BENCHMARK_SIZE: usize = 1024;
 const BENCHMARK_ITERS: u32 = 5;
@@ -38,6 +41,8 @@ pub(crate) struct Miner {
 	trained: HashSet<(JobId, u32)>,
 	/// The last round whose base checkpoint could not be loaded, not to log it every block.
 	unavailable: Option<((JobId, u32), String)>,
+	/// A trained round's `submit_delta` the pool refused, with the attempts so far.
+	unsent: Option<((JobId, u32), MiningCall<Runtime>, u32)>,
 }
 
 impl Miner {
@@ -51,6 +56,7 @@ impl Miner {
 			claim_sent: None,
 			trained: HashSet::new(),
 			unavailable: None,
+			unsent: None,
 		}
 	}
 
@@ -120,11 +126,18 @@ impl Miner {
 		}
 
 		// One heartbeat per slot, for the slot of the next block.
-		let slot_len = <Runtime as pallet_compute_mining::Config>::HeartbeatSlot::get();
+		let slot_len = match ctx.chain.heartbeat_slot(hash) {
+			Ok(len) => len,
+			Err(e) => return log::warn!(target: LOG, "miner: heartbeat slot: {e}"),
+		};
 		let slot = gym_primitives::mining::slot_of(number.saturating_add(1), slot_len);
 		if info.last_heartbeat < slot && self.heartbeat_slot_sent != Some(slot) {
 			self.heartbeat_slot_sent = Some(slot);
-			self.send(ctx, &public, MiningCall::heartbeat {}, "heartbeat").await;
+			let sent = self.send(ctx, &public, MiningCall::heartbeat {}, "heartbeat").await;
+			if sent.is_err_and(|e| e.is_retryable()) {
+				// Sent again at the next block of the slot.
+				self.heartbeat_slot_sent = None;
+			}
 		}
 
 		if let Some(job) = info.assignment {
@@ -146,7 +159,10 @@ impl Miner {
 						pending.claimable,
 						pending.epochs
 					);
-					self.send(ctx, &public, MiningCall::claim_rewards {}, "claim_rewards").await;
+					// Sent again after RETRY_BLOCKS if it does not take effect.
+					let _ = self
+						.send(ctx, &public, MiningCall::claim_rewards {}, "claim_rewards")
+						.await;
 				}
 			}
 			Err(e) => log::warn!(target: LOG, "miner: pending_rewards: {e}"),
@@ -159,17 +175,13 @@ impl Miner {
 		public: &sr25519::Public,
 		call: MiningCall<Runtime>,
 		what: &str,
-	) -> bool {
-		match ctx.chain.submit(MINER_KEY, public, RuntimeCall::ComputeMining(call)).await {
-			Ok(()) => {
-				log::debug!(target: LOG, "miner: sent {what}");
-				true
-			}
-			Err(e) => {
-				log::warn!(target: LOG, "miner: {what}: {e}");
-				false
-			}
+	) -> Result<(), WorkerError> {
+		let sent = ctx.chain.submit(MINER_KEY, public, RuntimeCall::ComputeMining(call)).await;
+		match &sent {
+			Ok(()) => log::debug!(target: LOG, "miner: sent {what}"),
+			Err(e) => log::warn!(target: LOG, "miner: {what}: {e}"),
 		}
+		sent
 	}
 
 	async fn register(
@@ -212,7 +224,7 @@ impl Miner {
 		);
 		let call = MiningCall::register_worker {
 			hardware_hash: H256(hardware_hash),
-			gpu_class: chain_class(report.class),
+			gpu_class: report.class,
 			attestation_report_hash: H256(report.hash()),
 			endpoint: self.endpoint.clone().into_bytes(),
 		};
@@ -220,7 +232,8 @@ impl Miner {
 			log::warn!(target: LOG, "miner: saving the attestation report: {e}");
 		}
 		ctx.shared.set_attestation(signed);
-		self.send(ctx, public, call, "register_worker").await;
+		// Sent again after RETRY_BLOCKS if it does not take effect.
+		let _ = self.send(ctx, public, call, "register_worker").await;
 	}
 
 	async fn train(
@@ -238,26 +251,43 @@ impl Miner {
 			Err(e) => return log::warn!(target: LOG, "miner: job {job_id}: {e}"),
 		};
 		let round = (job_id, job.round);
-		if self.trained.contains(&round) {
-			return;
-		}
 		match ctx.chain.delta_record(hash, job_id, me) {
 			Ok(Some(record)) if record.round == job.round => {
 				self.trained.insert(round);
+				self.unsent = None;
 				return;
 			}
 			Ok(_) => {}
 			Err(e) => return log::warn!(target: LOG, "miner: delta record: {e}"),
 		}
+		if let Some((unsent_round, call, attempts)) = self.unsent.take() {
+			if unsent_round == round {
+				return self.submit_delta(ctx, public, round, call, attempts).await;
+			}
+		}
+		if self.trained.contains(&round) {
+			return;
+		}
 		let base = match rounds::checkpoint(ctx, rounds, job_id, &job, job.checkpoint).await {
 			Ok(base) => base,
-			Err(e) => {
+			Err(e) if e.is_retryable() => {
+				let e = e.to_string();
 				if self.unavailable.as_ref().is_none_or(|(r, old)| *r != round || *old != e) {
 					log::warn!(target: LOG, "miner: job {job_id} round {}: {e}", job.round);
 					self.unavailable = Some((round, e));
 				}
 				return;
 			}
+			Err(e) => {
+				log::warn!(target: LOG, "miner: job {job_id} round {}: {e}; skipping it", job.round);
+				self.trained.insert(round);
+				return;
+			}
+		};
+		// The claim is capped by the chain's `MaxQuality`, as the judgement will be.
+		let max_quality = match ctx.chain.max_quality(hash) {
+			Ok(max) => max,
+			Err(e) => return log::warn!(target: LOG, "miner: MaxQuality: {e}"),
 		};
 		let params = job.spec.params;
 		// Each worker and round draws its own mini-batches.
@@ -322,7 +352,7 @@ impl Miner {
 			Ok(Err(e)) => return log::warn!(target: LOG, "miner: training failed: {e}"),
 			Err(e) => return log::warn!(target: LOG, "miner: training task: {e}"),
 		};
-		let claimed = claimed_quality_micro(&outcome.report, job.spec.variance_threshold);
+		let claimed = claimed_quality(&outcome.report, job.spec.variance_threshold, max_quality);
 		let stored = if ctx.params.miner_corrupt_deltas {
 			let mut corrupt = outcome.delta.clone();
 			if let Some(byte) = corrupt.last_mut() {
@@ -354,10 +384,29 @@ impl Miner {
 			delta_hash: H256(outcome.delta_hash),
 			claimed_quality: claimed,
 		};
-		if self.send(ctx, public, call, "submit_delta").await {
-			if let Some(m) = &ctx.metrics {
-				m.deltas_submitted.inc();
+		self.submit_delta(ctx, public, round, call, 0).await;
+	}
+
+	/// Sends a trained round's `submit_delta`; a refusal that may pass later is kept to be sent
+	/// again at the next block, [`SUBMIT_ATTEMPTS`] times in all.
+	async fn submit_delta(
+		&mut self,
+		ctx: &Context,
+		public: &sr25519::Public,
+		round: (JobId, u32),
+		call: MiningCall<Runtime>,
+		attempts: u32,
+	) {
+		match self.send(ctx, public, call.clone(), "submit_delta").await {
+			Ok(()) => {
+				if let Some(m) = &ctx.metrics {
+					m.deltas_submitted.inc();
+				}
 			}
+			Err(e) if e.is_retryable() && attempts + 1 < SUBMIT_ATTEMPTS => {
+				self.unsent = Some((round, call, attempts + 1));
+			}
+			Err(_) => {}
 		}
 	}
 }
@@ -368,14 +417,13 @@ async fn attest(
 	ctx: &Context,
 	public: &sr25519::Public,
 	nonce: H256,
-) -> Result<SignedAttestation, String> {
+) -> Result<SignedAttestation, WorkerError> {
 	let (facts, gflops) = tokio::task::spawn_blocking(|| {
 		let facts = hardware::probe();
 		hardware::matmul_benchmark(BENCHMARK_SIZE, BENCHMARK_ITERS).map(|g| (facts, g))
 	})
 	.await
-	.map_err(|e| format!("benchmark task: {e}"))?
-	.map_err(|e| format!("benchmark: {e}"))?;
+	.map_err(WorkerError::task("benchmark"))??;
 	let report = hardware::AttestationReport::new(facts, gflops, nonce.0);
 	let payload = report.signing_payload();
 	let signature = ctx.chain.sign(MINER_KEY, public, &payload)?;

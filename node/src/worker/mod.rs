@@ -11,10 +11,12 @@
 //!   round's checkpoint is obtained (stored, initial, or aggregated from its accepted deltas).
 //! - `miner` and `orchestrator`: the two roles.
 //!
-//! Errors never stop the node: each is logged as one line and the step is tried again on a later
-//! block where that makes sense.
+//! Errors never stop the node: each is logged as one line. A retryable one
+//! ([`error::WorkerError::is_retryable`]) has its step tried again on a later block; a fatal one
+//! gives the step up.
 
 pub mod chain;
+pub mod error;
 mod metrics;
 mod miner;
 mod orchestrator;
@@ -206,25 +208,8 @@ pub(crate) fn to_hex(bytes: &[u8]) -> String {
 }
 
 /// The bytes of an optionally `0x`-prefixed hex string.
-pub(crate) fn from_hex(s: &str) -> Result<Vec<u8>, String> {
-	hex::decode(s.trim_start_matches("0x")).map_err(|e| format!("bad hex: {e}"))
-}
-
-/// The chain's GPU class of the trainer's.
-pub(crate) fn chain_class(
-	class: gym_trainer::hardware::GpuClass,
-) -> gym_primitives::mining::GpuClass {
-	use gym_primitives::mining::GpuClass as C;
-	use gym_trainer::hardware::GpuClass as T;
-	match class {
-		T::Other => C::Other,
-		T::Rtx4070 => C::Rtx4070,
-		T::A6000 => C::A6000,
-		T::Rtx4080 => C::Rtx4080,
-		T::A100 => C::A100,
-		T::Rtx4090 => C::Rtx4090,
-		T::H100 => C::H100,
-	}
+pub(crate) fn from_hex(s: &str) -> Result<Vec<u8>, hex::FromHexError> {
+	hex::decode(s.trim_start_matches("0x"))
 }
 
 /// The hardware identity a miner registers (the chain allows one worker per identity):
@@ -283,13 +268,5 @@ mod tests {
 	fn cpu_workers_are_told_apart_by_account() {
 		let (a, b) = (gym_runtime::AccountId::new([1; 32]), gym_runtime::AccountId::new([2; 32]));
 		assert_ne!(hardware_hash(&cpu(), &a), hardware_hash(&cpu(), &b));
-	}
-
-	#[test]
-	fn chain_classes_keep_their_index() {
-		use gym_trainer::hardware::GpuClass as T;
-		for class in [T::Other, T::Rtx4070, T::A6000, T::Rtx4080, T::A100, T::Rtx4090, T::H100] {
-			assert_eq!(codec::Encode::encode(&chain_class(class)), vec![class.as_index()]);
-		}
 	}
 }

@@ -16,7 +16,8 @@
 
 use super::{
 	chain::{account_of, EventRecord, ORCHESTRATOR_KEY},
-	chain_class, from_hex,
+	error::WorkerError,
+	from_hex,
 	rounds::{self, RoundId},
 	Context, SignedAttestation, LOG,
 };
@@ -25,7 +26,7 @@ use gym_primitives::{
 	staking::Tier,
 };
 use gym_runtime::{AccountId, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
-use gym_trainer::{aggregate, evaluate_delta, hardware, DeltaError, EvalReport};
+use gym_trainer::{aggregate, evaluate_delta, hardware, DeltaError};
 use pallet_compute_mining::{Call as MiningCall, Event as MiningEvent};
 use pallet_compute_mining_runtime_api::{JobId, WorkerInfo};
 use sp_blockchain::HeaderBackend;
@@ -37,8 +38,8 @@ use std::{
 
 /// Blocks a delta that cannot be fetched is retried before it is reported `HashMismatch`.
 const FETCH_ATTEMPTS: u32 = 3;
-/// Blocks in a row a `settle_slash` the pool refuses is sent again.
-const SETTLE_ATTEMPTS: u32 = 3;
+/// Blocks in a row a `settle_slash` or `validate_checkpoint` the pool refuses is sent again.
+const SUBMIT_ATTEMPTS: u32 = 3;
 /// Blocks a delta whose base checkpoint this node cannot load is retried before it is left to
 /// other orchestrators.
 const BASE_ATTEMPTS: u32 = 20;
@@ -55,6 +56,7 @@ struct PendingDelta {
 	hash: H256,
 	fetch_failures: u32,
 	base_failures: u32,
+	report_failures: u32,
 }
 
 /// What became of one validation attempt.
@@ -62,9 +64,11 @@ enum Attempt {
 	/// Reported, or no longer needed.
 	Done,
 	/// The delta could not be fetched.
-	FetchFailed(String),
-	/// This node could not load the round's base.
-	BaseUnavailable(String),
+	FetchFailed(WorkerError),
+	/// This node could not load the round's base or the job.
+	BaseUnavailable(WorkerError),
+	/// The report could not be sent.
+	ReportFailed(WorkerError),
 }
 
 /// The orchestrator's memory between blocks.
@@ -133,6 +137,7 @@ impl Orchestrator {
 						hash: *hash,
 						fetch_failures: 0,
 						base_failures: 0,
+						report_failures: 0,
 					})
 				}
 				MiningEvent::WorkerRegistered { worker, .. } if *worker != me => {
@@ -150,7 +155,7 @@ impl Orchestrator {
 				ctx.chain.submit(ORCHESTRATOR_KEY, &public, RuntimeCall::ComputeMining(call)).await
 			{
 				log::warn!(target: LOG, "orchestrator: settle_slash: {e}");
-				if refused + 1 < SETTLE_ATTEMPTS {
+				if e.is_retryable() && refused + 1 < SUBMIT_ATTEMPTS {
 					self.settling.push((worker, refused + 1));
 				}
 			}
@@ -164,7 +169,7 @@ impl Orchestrator {
 				Attempt::Done => {}
 				Attempt::FetchFailed(e) => {
 					delta.fetch_failures += 1;
-					if delta.fetch_failures < FETCH_ATTEMPTS {
+					if e.is_retryable() && delta.fetch_failures < FETCH_ATTEMPTS {
 						log::info!(target: LOG, "orchestrator: fetch failed, will retry: {e}");
 						self.pending.push(delta);
 					} else {
@@ -176,24 +181,27 @@ impl Orchestrator {
 							delta.hash
 						);
 						let report = corrupt_report(DeltaVerdict::HashMismatch);
-						self.report(ctx, &public, &delta, report).await;
+						if let Err(e) = self.report(ctx, &public, &delta, report).await {
+							self.retry_report(delta, e);
+						}
 					}
 				}
 				Attempt::BaseUnavailable(e) => {
 					delta.base_failures += 1;
-					if delta.base_failures < BASE_ATTEMPTS {
+					if e.is_retryable() && delta.base_failures < BASE_ATTEMPTS {
 						self.pending.push(delta);
 					} else {
 						log::warn!(target: LOG, "orchestrator: giving up on a delta: {e}");
 					}
 				}
+				Attempt::ReportFailed(e) => self.retry_report(delta, e),
 			}
 		}
 
 		for (worker, failures) in std::mem::take(&mut self.hardware) {
 			match verify_hardware(ctx, &public, &worker).await {
 				Ok(()) => {}
-				Err(e) if failures + 1 < FETCH_ATTEMPTS => {
+				Err(e) if e.is_retryable() && failures + 1 < FETCH_ATTEMPTS => {
 					log::info!(target: LOG, "orchestrator: hardware of {worker}, will retry: {e}");
 					self.hardware.push((worker, failures + 1));
 				}
@@ -204,6 +212,15 @@ impl Orchestrator {
 		}
 
 		self.complete_rounds(ctx, rounds, &public, number).await;
+	}
+
+	/// Queues `delta` to be validated and reported again at the next block when its report
+	/// was refused for a reason that may pass, [`SUBMIT_ATTEMPTS`] times in all.
+	fn retry_report(&mut self, mut delta: PendingDelta, error: WorkerError) {
+		delta.report_failures += 1;
+		if error.is_retryable() && delta.report_failures < SUBMIT_ATTEMPTS {
+			self.pending.push(delta);
+		}
 	}
 
 	async fn validate(
@@ -217,7 +234,7 @@ impl Orchestrator {
 		let job = match ctx.chain.job(best, delta.job) {
 			Ok(Some(job)) if job.round == delta.round => job,
 			Ok(_) => return Attempt::Done,
-			Err(e) => return Attempt::BaseUnavailable(format!("job {}: {e}", delta.job)),
+			Err(e) => return Attempt::BaseUnavailable(e),
 		};
 		match ctx.chain.delta_record(best, delta.job, &delta.worker) {
 			Ok(Some(record))
@@ -225,7 +242,7 @@ impl Orchestrator {
 					&& record.round == delta.round
 					&& record.status == pallet_compute_mining::DeltaStatus::Pending => {}
 			Ok(_) => return Attempt::Done,
-			Err(e) => return Attempt::BaseUnavailable(format!("delta record: {e}")),
+			Err(e) => return Attempt::BaseUnavailable(e),
 		}
 		let base = match rounds::checkpoint(ctx, rounds, delta.job, &job, job.checkpoint).await {
 			Ok(base) => base,
@@ -257,14 +274,14 @@ impl Orchestrator {
 		.await;
 		let (result, bytes) = match evaluated {
 			Ok(done) => done,
-			Err(e) => return Attempt::BaseUnavailable(format!("evaluation task: {e}")),
+			Err(e) => return Attempt::BaseUnavailable(WorkerError::task("evaluation")(e)),
 		};
 		let report = match result {
 			Ok(measured) => {
 				if let Err(e) = ctx.shared.store.put(&bytes) {
 					log::warn!(target: LOG, "orchestrator: storing a delta: {e}");
 				}
-				valid_report(&measured)
+				measured.to_validation_report()
 			}
 			Err(DeltaError::UnknownModel(_) | DeltaError::ModelMismatch { .. }) => {
 				log::warn!(target: LOG, "orchestrator: job {} names an unknown model", delta.job);
@@ -281,8 +298,10 @@ impl Orchestrator {
 				corrupt_report(verdict_of(&e))
 			}
 		};
-		self.report(ctx, public, delta, report).await;
-		Attempt::Done
+		match self.report(ctx, public, delta, report).await {
+			Ok(()) => Attempt::Done,
+			Err(e) => Attempt::ReportFailed(e),
+		}
 	}
 
 	async fn report(
@@ -291,7 +310,7 @@ impl Orchestrator {
 		public: &sr25519::Public,
 		delta: &PendingDelta,
 		report: ValidationReport,
-	) {
+	) -> Result<(), WorkerError> {
 		log::info!(
 			target: LOG,
 			"orchestrator: validating {}'s delta for job {} round {}: {:?}, loss {} → {}, \
@@ -312,7 +331,9 @@ impl Orchestrator {
 			delta_hash: delta.hash,
 			report,
 		};
-		match ctx.chain.submit(ORCHESTRATOR_KEY, public, RuntimeCall::ComputeMining(call)).await {
+		let sent =
+			ctx.chain.submit(ORCHESTRATOR_KEY, public, RuntimeCall::ComputeMining(call)).await;
+		match &sent {
 			Ok(()) => {
 				if let Some(m) = &ctx.metrics {
 					m.deltas_validated.inc();
@@ -320,6 +341,7 @@ impl Orchestrator {
 			}
 			Err(e) => log::warn!(target: LOG, "orchestrator: validate_checkpoint: {e}"),
 		}
+		sent
 	}
 
 	async fn complete_rounds(
@@ -411,33 +433,19 @@ async fn aggregate_round(
 	job_id: JobId,
 	job: &pallet_compute_mining_runtime_api::JobInfo<AccountId>,
 	seen: &rounds::RoundLog,
-) -> Result<H256, String> {
+) -> Result<H256, WorkerError> {
 	let base = rounds::checkpoint(ctx, rounds, job_id, job, job.checkpoint).await?;
 	let mut deltas = Vec::with_capacity(seen.accepted.len());
 	for worker in &seen.accepted {
-		let hash =
-			seen.submitted.get(worker).ok_or_else(|| format!("no delta seen from {worker}"))?;
+		let hash = seen.submitted.get(worker).ok_or_else(|| {
+			WorkerError::CheckpointUnavailable(format!("no delta seen from {worker}"))
+		})?;
 		deltas.push(rounds::delta_bytes(ctx, worker, *hash).await?);
 	}
 	let next = tokio::task::spawn_blocking(move || aggregate(&base, &deltas))
 		.await
-		.map_err(|e| format!("aggregation task: {e}"))?
-		.map_err(|e| e.to_string())?;
-	let hash = ctx.shared.store.put(&next.to_bytes()).map_err(|e| format!("store: {e}"))?;
-	Ok(H256(hash))
-}
-
-/// A report for a delta that measured fine.
-fn valid_report(measured: &EvalReport) -> ValidationReport {
-	let micro = measured.to_micro();
-	ValidationReport {
-		verdict: DeltaVerdict::Valid,
-		loss_before: micro.loss_before,
-		loss_after: micro.loss_after,
-		val_loss_before: micro.val_loss_before,
-		val_loss_after: micro.val_loss_after,
-		grad_variance: micro.grad_variance,
-	}
+		.map_err(WorkerError::task("aggregation"))??;
+	Ok(H256(ctx.shared.store.put(&next.to_bytes())?))
 }
 
 /// A report for a corrupt delta: the verdict and no measurement.
@@ -484,6 +492,50 @@ fn min_gflops(class: GpuClass) -> f64 {
 /// ~990 TFLOP/s); a larger figure is made up.
 const MAX_GFLOPS: f64 = 1_000_000.0;
 
+/// Why an attestation report does not prove a worker's hardware.
+#[derive(Debug, thiserror::Error)]
+enum AttestationRefused {
+	/// A field is not hex.
+	#[error("the {0} is not hex")]
+	NotHex(&'static str),
+	/// The signer is not the worker's key.
+	#[error("the report is signed by another key than the worker's")]
+	ForeignSigner,
+	/// The signature is not 64 bytes.
+	#[error("bad signature encoding")]
+	BadSignatureEncoding,
+	/// The signature does not verify.
+	#[error("the signature does not verify")]
+	BadSignature,
+	/// The signed bytes are not the ones whose hash was registered.
+	#[error("the served report is not the one whose hash was registered")]
+	NotRegistered,
+	/// The signed bytes do not start with the attestation domain.
+	#[error("the signed bytes are not an attestation report")]
+	NotAnAttestation,
+	/// The signed JSON does not parse.
+	#[error("the signed report does not parse: {0}")]
+	Unparsable(serde_json::Error),
+	/// The class is not the one the facts give.
+	#[error("the claimed class does not follow from the hardware facts")]
+	ClassNotFromFacts,
+	/// The report proves another class than the registration claimed.
+	#[error("the report proves {proved:?}, the worker claimed {claimed:?}")]
+	ClassMismatch { proved: GpuClass, claimed: GpuClass },
+	/// The registered hardware hash is not the report's.
+	#[error("the registered hardware hash is not the report's hardware")]
+	HardwareMismatch,
+	/// The nonce is not a block hash of this chain.
+	#[error("the report's nonce is not a block of this chain")]
+	UnknownNonce,
+	/// The nonce's block is after the registration or too long before it.
+	#[error("the report's nonce is block #{nonce_block}, registration was at #{registered_at}")]
+	StaleNonce { nonce_block: BlockNumber, registered_at: BlockNumber },
+	/// The benchmark figure is not plausible for the class.
+	#[error("{gflops:.1} GFLOP/s is not plausible for {class:?}")]
+	ImplausibleBenchmark { gflops: f64, class: GpuClass },
+}
+
 /// Checks a worker's signed attestation report against its registration and returns the class
 /// it proves.
 fn check_attestation(
@@ -491,77 +543,64 @@ fn check_attestation(
 	signed: &SignedAttestation,
 	worker: &AccountId,
 	info: &WorkerInfo,
-) -> Result<GpuClass, String> {
-	let signer = from_hex(&signed.signer)?;
+) -> Result<GpuClass, AttestationRefused> {
+	use AttestationRefused as R;
+	let hex = |field, value: &str| from_hex(value).map_err(|_| R::NotHex(field));
+	let signer = hex("signer", &signed.signer)?;
 	if signer.as_slice() != AsRef::<[u8]>::as_ref(worker) {
-		return Err("the report is signed by another key than the worker's".into());
+		return Err(R::ForeignSigner);
 	}
-	let public = sr25519::Public::try_from(signer.as_slice()).map_err(|_| "bad public key")?;
-	let signature = sr25519::Signature::try_from(from_hex(&signed.signature)?.as_slice())
-		.map_err(|_| "bad signature encoding")?;
+	let public = sr25519::Public::try_from(signer.as_slice()).map_err(|_| R::ForeignSigner)?;
+	let signature = sr25519::Signature::try_from(hex("signature", &signed.signature)?.as_slice())
+		.map_err(|_| R::BadSignatureEncoding)?;
 	// Everything is checked against the exact bytes that were signed and registered.
-	let payload = from_hex(&signed.payload)?;
+	let payload = hex("payload", &signed.payload)?;
 	if !sr25519::Pair::verify(&signature, &payload, &public) {
-		return Err("the signature does not verify".into());
+		return Err(R::BadSignature);
 	}
 	if H256(gym_trainer::blake2_256(&payload)) != info.attestation {
-		return Err("the served report is not the one whose hash was registered".into());
+		return Err(R::NotRegistered);
 	}
-	let json = payload
-		.strip_prefix(hardware::ATTESTATION_DOMAIN)
-		.ok_or("the signed bytes are not an attestation report")?;
-	let report: hardware::AttestationReport = serde_json::from_slice(json)
-		.map_err(|e| format!("the signed report does not parse: {e}"))?;
-	let report = &report;
+	let json = payload.strip_prefix(hardware::ATTESTATION_DOMAIN).ok_or(R::NotAnAttestation)?;
+	let report: hardware::AttestationReport =
+		serde_json::from_slice(json).map_err(R::Unparsable)?;
 	if report.class != hardware::gpu_class(&report.facts) {
-		return Err("the claimed class does not follow from the hardware facts".into());
+		return Err(R::ClassNotFromFacts);
 	}
-	let class = chain_class(report.class);
+	let class = report.class;
 	if class != info.claimed_class {
-		return Err(format!(
-			"the report proves {class:?}, the worker claimed {:?}",
-			info.claimed_class
-		));
+		return Err(R::ClassMismatch { proved: class, claimed: info.claimed_class });
 	}
 	if H256(super::hardware_hash(&report.facts, worker)) != info.hardware_hash {
-		return Err("the registered hardware hash is not the report's hardware".into());
+		return Err(R::HardwareMismatch);
 	}
-	let nonce_block = ctx
-		.chain
-		.client()
-		.number(H256(report.nonce))
-		.ok()
-		.flatten()
-		.ok_or("the report's nonce is not a block of this chain")?;
-	if nonce_block > info.registered_at || info.registered_at - nonce_block > NONCE_MAX_AGE {
-		return Err(format!(
-			"the report's nonce is block #{nonce_block}, registration was at #{}",
-			info.registered_at
-		));
+	let nonce_block =
+		ctx.chain.client().number(H256(report.nonce)).ok().flatten().ok_or(R::UnknownNonce)?;
+	let registered_at = info.registered_at;
+	if nonce_block > registered_at || registered_at - nonce_block > NONCE_MAX_AGE {
+		return Err(R::StaleNonce { nonce_block, registered_at });
 	}
 	let gflops = report.benchmark_gflops;
 	if !gflops.is_finite() || gflops <= 0.0 || gflops < min_gflops(class) || gflops > MAX_GFLOPS {
-		return Err(format!("{gflops:.1} GFLOP/s is not plausible for {class:?}"));
+		return Err(R::ImplausibleBenchmark { gflops, class });
 	}
 	Ok(class)
 }
 
-/// Fetches, checks and records `worker`'s hardware class with `verify_hardware`.
+/// Fetches, checks and records `worker`'s hardware class with `verify_hardware`. A report that
+/// does not prove the class is logged and not retried.
 async fn verify_hardware(
 	ctx: &Context,
 	public: &sr25519::Public,
 	worker: &AccountId,
-) -> Result<(), String> {
+) -> Result<(), WorkerError> {
 	let (best, _) = ctx.chain.best();
 	let Some(info) = ctx.chain.worker_info(best, worker)? else { return Ok(()) };
 	if info.verified_class.is_some() {
 		return Ok(());
 	}
-	let endpoint = String::from_utf8(info.endpoint.clone().into_inner())
-		.map_err(|_| "the endpoint is not UTF-8".to_string())?;
-	let signed = rounds::fetch_attestation(&endpoint)
-		.await?
-		.ok_or_else(|| format!("{endpoint} serves no attestation report"))?;
+	let endpoint = rounds::endpoint_string(worker, info.endpoint.clone().into_inner())?;
+	let signed = rounds::fetch_attestation(&endpoint).await?;
 	let class = match check_attestation(ctx, &signed, worker, &info) {
 		Ok(class) => class,
 		Err(e) => {

@@ -9,7 +9,7 @@
 //! base, and check the result against the recorded hash. A node that starts in the middle of a
 //! job, after events it needs, cannot rebuild the job's later checkpoints (it logs so).
 
-use super::{chain::Chain, Context, LOG};
+use super::{chain::Chain, error::WorkerError, Context, LOG};
 use gym_runtime::{AccountId, BlockNumber, RuntimeEvent};
 use gym_trainer::{aggregate, initial_checkpoint, Checkpoint, MAX_DELTA_BYTES};
 use pallet_compute_mining::Event as MiningEvent;
@@ -100,70 +100,73 @@ pub(crate) async fn checkpoint(
 	job_id: JobId,
 	job: &JobInfo<AccountId>,
 	hash: H256,
-) -> Result<Checkpoint, String> {
+) -> Result<Checkpoint, WorkerError> {
 	let model = job.spec.model;
 	if let Some(found) = stored_checkpoint(ctx, model, hash)? {
 		return Ok(found);
 	}
-	let initial = initial_checkpoint(model, job.spec.params.seed).map_err(|e| e.to_string())?;
+	let initial = initial_checkpoint(model, job.spec.params.seed)?;
 	if initial.hash() == hash.0 {
-		ctx.shared.store.put(&initial.to_bytes()).map_err(|e| format!("store: {e}"))?;
+		ctx.shared.store.put(&initial.to_bytes())?;
 		return Ok(initial);
 	}
+	let unavailable = WorkerError::CheckpointUnavailable;
 	let Some(&(round_job, round)) = rounds.checkpoints.get(&hash) else {
-		return Err(format!(
+		return Err(unavailable(format!(
 			"checkpoint {hash:?} of job {job_id} is neither stored, initial nor the aggregate of a \
 			 round this node saw"
-		));
+		)));
 	};
 	let seen = rounds.rounds.get(&(round_job, round)).cloned().unwrap_or_default();
 	let Some((_, completed_in)) = seen.completed else {
-		return Err(format!("round {round} of job {round_job} has no completion"));
+		return Err(unavailable(format!("round {round} of job {round_job} has no completion")));
 	};
 	// The round's base: the job's checkpoint just before the block that completed it.
 	let parent = ctx.chain.parent(completed_in)?;
-	let before = ctx
-		.chain
-		.job(parent, round_job)?
-		.ok_or_else(|| format!("job {round_job} unknown before round {round} completed"))?;
+	let before = ctx.chain.job(parent, round_job)?.ok_or_else(|| {
+		unavailable(format!("job {round_job} unknown before round {round} completed"))
+	})?;
 	let base = stored_checkpoint(ctx, model, before.checkpoint)?
 		.or_else(|| (initial.hash() == before.checkpoint.0).then(|| initial.clone()))
 		.ok_or_else(|| {
-			format!(
+			unavailable(format!(
 				"base {:?} of round {round} of job {round_job} is not stored",
 				before.checkpoint
-			)
+			))
 		})?;
 	let mut deltas = Vec::with_capacity(seen.accepted.len());
 	for worker in &seen.accepted {
-		let delta_hash = seen
-			.submitted
-			.get(worker)
-			.ok_or_else(|| format!("no submission seen for accepted worker {worker}"))?;
+		let delta_hash = seen.submitted.get(worker).ok_or_else(|| {
+			unavailable(format!("no submission seen for accepted worker {worker}"))
+		})?;
 		deltas.push(delta_bytes(ctx, worker, *delta_hash).await?);
 	}
 	let rebuilt = tokio::task::spawn_blocking(move || aggregate(&base, &deltas))
 		.await
-		.map_err(|e| format!("aggregation task: {e}"))?
-		.map_err(|e| format!("aggregation: {e}"))?;
+		.map_err(WorkerError::task("aggregation"))??;
 	if rebuilt.hash() != hash.0 {
-		return Err(format!(
-			"the aggregate of round {round} of job {round_job} hashes to {}, the chain recorded \
-			 {hash:?}",
-			super::to_hex(&rebuilt.hash())
-		));
+		return Err(WorkerError::AggregateMismatch {
+			job: round_job,
+			round,
+			actual: H256(rebuilt.hash()),
+			recorded: hash,
+		});
 	}
-	ctx.shared.store.put(&rebuilt.to_bytes()).map_err(|e| format!("store: {e}"))?;
+	ctx.shared.store.put(&rebuilt.to_bytes())?;
 	log::info!(target: LOG, "rebuilt checkpoint {hash:?} of job {round_job} round {round}");
 	Ok(rebuilt)
 }
 
-fn stored_checkpoint(ctx: &Context, model: u32, hash: H256) -> Result<Option<Checkpoint>, String> {
-	let Some(bytes) = ctx.shared.store.get(&hash.0).map_err(|e| format!("store: {e}"))? else {
+fn stored_checkpoint(
+	ctx: &Context,
+	model: u32,
+	hash: H256,
+) -> Result<Option<Checkpoint>, WorkerError> {
+	let Some(bytes) = ctx.shared.store.get(&hash.0)? else {
 		return Ok(None);
 	};
 	let checkpoint = Checkpoint::from_bytes(model, &bytes)
-		.map_err(|e| format!("stored checkpoint {hash:?}: {e}"))?;
+		.map_err(|e| WorkerError::CorruptStore(format!("checkpoint {hash:?}: {e}")))?;
 	Ok((checkpoint.hash() == hash.0).then_some(checkpoint))
 }
 
@@ -173,8 +176,8 @@ pub(crate) async fn delta_bytes(
 	ctx: &Context,
 	worker: &AccountId,
 	hash: H256,
-) -> Result<Vec<u8>, String> {
-	if let Some(bytes) = ctx.shared.store.get(&hash.0).map_err(|e| format!("store: {e}"))? {
+) -> Result<Vec<u8>, WorkerError> {
+	if let Some(bytes) = ctx.shared.store.get(&hash.0)? {
 		if gym_trainer::blake2_256(&bytes) == hash.0 {
 			return Ok(bytes);
 		}
@@ -182,54 +185,77 @@ pub(crate) async fn delta_bytes(
 	let endpoint = endpoint_of(ctx, worker)?;
 	let bytes = fetch_delta(&endpoint, hash).await?;
 	if gym_trainer::blake2_256(&bytes) != hash.0 {
-		return Err(format!("{endpoint} served bytes that do not hash to {hash:?}"));
+		return Err(WorkerError::BadPeerData {
+			endpoint,
+			reason: format!("the bytes do not hash to {hash:?}"),
+		});
 	}
-	ctx.shared.store.put(&bytes).map_err(|e| format!("store: {e}"))?;
+	ctx.shared.store.put(&bytes)?;
 	Ok(bytes)
 }
 
 /// `worker`'s registered endpoint at the best block.
-pub(crate) fn endpoint_of(ctx: &Context, worker: &AccountId) -> Result<String, String> {
+pub(crate) fn endpoint_of(ctx: &Context, worker: &AccountId) -> Result<String, WorkerError> {
 	let (best, _) = ctx.chain.best();
-	let info =
-		ctx.chain.worker_info(best, worker)?.ok_or_else(|| format!("{worker} is not a worker"))?;
-	String::from_utf8(info.endpoint.into_inner())
-		.map_err(|_| format!("{worker}'s endpoint is not UTF-8"))
+	let info = ctx
+		.chain
+		.worker_info(best, worker)?
+		.ok_or_else(|| WorkerError::NotAWorker(worker.clone()))?;
+	endpoint_string(worker, info.endpoint.into_inner())
 }
 
-fn http_client(endpoint: &str) -> Result<jsonrpsee::http_client::HttpClient, String> {
+/// A registered endpoint as a string.
+pub(crate) fn endpoint_string(worker: &AccountId, bytes: Vec<u8>) -> Result<String, WorkerError> {
+	String::from_utf8(bytes).map_err(|_| WorkerError::BadEndpoint(worker.clone()))
+}
+
+/// `endpoint` failing with `reason`.
+fn unreachable(endpoint: &str, reason: impl std::fmt::Display) -> WorkerError {
+	WorkerError::Unreachable { endpoint: endpoint.into(), reason: reason.to_string() }
+}
+
+fn http_client(endpoint: &str) -> Result<jsonrpsee::http_client::HttpClient, WorkerError> {
+	// Hex doubles the bytes; leave room for the JSON around them.
+	let max_response = u32::try_from(2 * MAX_DELTA_BYTES + 64 * 1024).unwrap_or(u32::MAX);
 	jsonrpsee::http_client::HttpClientBuilder::default()
 		.request_timeout(FETCH_TIMEOUT)
-		// Hex doubles the bytes; leave room for the JSON around them.
-		.max_response_size((2 * MAX_DELTA_BYTES + 64 * 1024) as u32)
+		.max_response_size(max_response)
 		.build(endpoint)
-		.map_err(|e| format!("{endpoint}: {e}"))
+		.map_err(|e| unreachable(endpoint, e))
 }
 
 /// Fetches delta (or checkpoint) `hash` from `endpoint` with `gym_getDelta`. The bytes are not
 /// checked against the hash here.
-pub(crate) async fn fetch_delta(endpoint: &str, hash: H256) -> Result<Vec<u8>, String> {
+pub(crate) async fn fetch_delta(endpoint: &str, hash: H256) -> Result<Vec<u8>, WorkerError> {
 	use jsonrpsee::core::client::ClientT;
 	let client = http_client(endpoint)?;
 	let answer: Option<String> = client
 		.request("gym_getDelta", jsonrpsee::rpc_params![hash])
 		.await
-		.map_err(|e| format!("gym_getDelta at {endpoint}: {e}"))?;
-	let hex = answer.ok_or_else(|| format!("{endpoint} does not have {hash:?}"))?;
+		.map_err(|e| unreachable(endpoint, format!("gym_getDelta: {e}")))?;
+	let hex = answer.ok_or_else(|| WorkerError::NotServed {
+		endpoint: endpoint.into(),
+		what: format!("{hash:?}"),
+	})?;
+	let bad = |reason: String| WorkerError::BadPeerData { endpoint: endpoint.into(), reason };
 	if hex.len() > 2 * MAX_DELTA_BYTES + 2 {
-		return Err(format!("{endpoint} served more than {MAX_DELTA_BYTES} bytes"));
+		return Err(bad(format!("more than {MAX_DELTA_BYTES} bytes")));
 	}
-	super::from_hex(&hex)
+	super::from_hex(&hex).map_err(|e| bad(format!("not hex: {e}")))
 }
 
 /// Fetches the signed attestation report served at `endpoint` (`gym_attestation`).
 pub(crate) async fn fetch_attestation(
 	endpoint: &str,
-) -> Result<Option<super::SignedAttestation>, String> {
+) -> Result<super::SignedAttestation, WorkerError> {
 	use jsonrpsee::core::client::ClientT;
 	let client = http_client(endpoint)?;
-	client
+	let answer: Option<super::SignedAttestation> = client
 		.request("gym_attestation", jsonrpsee::rpc_params![])
 		.await
-		.map_err(|e| format!("gym_attestation at {endpoint}: {e}"))
+		.map_err(|e| unreachable(endpoint, format!("gym_attestation: {e}")))?;
+	answer.ok_or_else(|| WorkerError::NotServed {
+		endpoint: endpoint.into(),
+		what: "an attestation report".into(),
+	})
 }

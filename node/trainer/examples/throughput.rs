@@ -4,8 +4,8 @@
 //! `cargo run --release -p gym-trainer --example throughput [model_id] [dataset_seed]`
 
 use gym_trainer::{
-	claimed_quality_micro, evaluate_delta, hardware, initial_checkpoint, train_round,
-	training_device, TrainConfig,
+	claimed_quality, evaluate_delta, hardware, initial_checkpoint, train_round, training_device,
+	TrainConfig,
 };
 use std::time::Instant;
 
@@ -35,8 +35,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 		out.first_batch_loss, out.last_batch_loss, out.step_grad_norm_variance
 	);
 	println!("report: {r:?}");
-	println!("micro: {:?}", r.to_micro());
-	println!("claimed quality (threshold 1.0): {}", claimed_quality_micro(&r, 1_000_000));
+	println!("validation report: {:?}", r.to_validation_report());
+	println!(
+		"claimed quality (threshold 1.0, default cap): {}",
+		claimed_quality(&r, 1_000_000, gym_primitives::mining::DEFAULT_MAX_QUALITY)
+	);
 
 	let started = Instant::now();
 	let again = evaluate_delta(model_id, dataset_seed, &base, &out.delta, out.delta_hash)?;

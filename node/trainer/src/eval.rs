@@ -1,4 +1,5 @@
-//! Deterministic evaluation of a delta, the numbers the chain stores, and the quality formula.
+//! Deterministic evaluation of a delta, the report the chain stores, and the quality a miner
+//! claims (with the chain's own formula, `gym_primitives::mining::report_quality`).
 //!
 //! # Why plain loops
 //! Several orchestrators evaluate the same delta and must report the same numbers to the bit, on
@@ -27,18 +28,10 @@ use crate::{
 	model::{generate_dataset, Dataset, ModelSpec, Split},
 	DeltaError,
 };
+use gym_primitives::mining::{report_quality, DeltaVerdict, Micro, Quality, ValidationReport};
 
 /// Number of training examples whose per-example gradient norms make up `grad_variance`.
 pub const GRAD_PROBE_EXAMPLES: usize = 256;
-
-/// The quality formula's cap, in millionths (2.0).
-pub const QUALITY_CAP_MICRO: u64 = 2_000_000;
-/// Quality bonus when `grad_variance` is below the threshold, in millionths (0.05).
-pub const LOW_VARIANCE_BONUS_MICRO: u64 = 50_000;
-/// Quality bonus when the validation loss fell, in millionths (0.15).
-pub const VALIDATION_BONUS_MICRO: u64 = 150_000;
-/// Quality points per unit of training-loss improvement (10).
-pub const IMPROVEMENT_WEIGHT: u64 = 10;
 
 /// What an evaluation of a delta measured (see the module docs for the exact definitions).
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -55,22 +48,6 @@ pub struct EvalReport {
 	pub grad_variance: f64,
 }
 
-/// An [`EvalReport`] in the chain's fixed point: each value × 1 000 000, rounded to nearest
-/// (ties away from zero), negative values clamped to 0 and values too large for `u64` saturated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct MicroReport {
-	/// `loss_before` in millionths.
-	pub loss_before: u64,
-	/// `loss_after` in millionths.
-	pub loss_after: u64,
-	/// `val_loss_before` in millionths.
-	pub val_loss_before: u64,
-	/// `val_loss_after` in millionths.
-	pub val_loss_after: u64,
-	/// `grad_variance` in millionths.
-	pub grad_variance: u64,
-}
-
 /// `value × 1 000 000` rounded to nearest, clamped to `[0, u64::MAX]`; NaN gives 0.
 pub fn to_micro(value: f64) -> u64 {
 	let scaled = libm::round(value * 1_000_000.0);
@@ -84,9 +61,11 @@ pub fn to_micro(value: f64) -> u64 {
 }
 
 impl EvalReport {
-	/// The report in the chain's fixed point.
-	pub fn to_micro(&self) -> MicroReport {
-		MicroReport {
+	/// The report an orchestrator sends the chain for this measurement: verdict
+	/// [`DeltaVerdict::Valid`] and each value in millionths ([`to_micro`]).
+	pub fn to_validation_report(&self) -> ValidationReport {
+		ValidationReport {
+			verdict: DeltaVerdict::Valid,
 			loss_before: to_micro(self.loss_before),
 			loss_after: to_micro(self.loss_after),
 			val_loss_before: to_micro(self.val_loss_before),
@@ -96,29 +75,16 @@ impl EvalReport {
 	}
 }
 
-impl MicroReport {
-	/// The chain's quality formula, in millionths, computed in integers:
-	/// `10 × max(0, loss_before − loss_after)`, plus 0.05 if `grad_variance <
-	/// grad_variance_threshold_micro`, plus 0.15 if `val_loss_after < val_loss_before`, capped
-	/// at 2.0.
-	pub fn quality_micro(&self, grad_variance_threshold_micro: u64) -> u32 {
-		let improvement = self.loss_before.saturating_sub(self.loss_after);
-		let mut q = improvement.saturating_mul(IMPROVEMENT_WEIGHT);
-		if self.grad_variance < grad_variance_threshold_micro {
-			q = q.saturating_add(LOW_VARIANCE_BONUS_MICRO);
-		}
-		if self.val_loss_after < self.val_loss_before {
-			q = q.saturating_add(VALIDATION_BONUS_MICRO);
-		}
-		// The cap (2 000 000) fits in u32.
-		q.min(QUALITY_CAP_MICRO) as u32
-	}
-}
-
-/// The quality a miner claims for `report` under the chain's formula (see
-/// [`MicroReport::quality_micro`]), in millionths; the threshold is in millionths too.
-pub fn claimed_quality_micro(report: &EvalReport, grad_variance_threshold_micro: u64) -> u32 {
-	report.to_micro().quality_micro(grad_variance_threshold_micro)
+/// The quality a miner claims for its own measurement `report`: exactly what the chain's judge,
+/// [`report_quality`], gives the validation report an honest orchestrator sends for the same
+/// measurement. `variance_threshold` is the job's and `max_quality` the chain's `MaxQuality`,
+/// both read from the chain.
+pub fn claimed_quality(
+	report: &EvalReport,
+	variance_threshold: Micro,
+	max_quality: Quality,
+) -> Quality {
+	report_quality(&report.to_validation_report(), variance_threshold, max_quality)
 }
 
 /// Checks a miner's delta for the job `(model_id, dataset_seed, base)` and measures it.
@@ -326,6 +292,7 @@ pub(crate) fn variance(values: &[f64]) -> f64 {
 mod tests {
 	use super::*;
 	use crate::{blake2_256, initial_checkpoint};
+	use gym_primitives::mining::DEFAULT_MAX_QUALITY;
 
 	fn report(lb: f64, la: f64, vb: f64, va: f64, gv: f64) -> EvalReport {
 		EvalReport {
@@ -347,10 +314,11 @@ mod tests {
 		assert_eq!(to_micro(-0.3), 0);
 		assert_eq!(to_micro(f64::NAN), 0);
 		assert_eq!(to_micro(f64::INFINITY), u64::MAX);
-		let m = report(1.0986123, 0.2500004, 1.1, 0.3, 0.0123456789).to_micro();
+		let m = report(1.0986123, 0.2500004, 1.1, 0.3, 0.0123456789).to_validation_report();
 		assert_eq!(
 			m,
-			MicroReport {
+			ValidationReport {
+				verdict: DeltaVerdict::Valid,
 				loss_before: 1_098_612,
 				loss_after: 250_000,
 				val_loss_before: 1_100_000,
@@ -362,22 +330,25 @@ mod tests {
 
 	#[test]
 	fn quality_formula_on_hand_computed_numbers() {
+		let claim = |r: &EvalReport, threshold| claimed_quality(r, threshold, DEFAULT_MAX_QUALITY);
 		// Improvement 0.05 → 0.5, low variance +0.05, validation fell +0.15 → 0.7.
 		let r = report(1.0, 0.95, 1.0, 0.99, 0.01);
-		assert_eq!(claimed_quality_micro(&r, 20_000), 700_000);
+		assert_eq!(claim(&r, 20_000), 700_000);
 		// Variance at the threshold earns no bonus (strictly below): 0.5 + 0.15.
-		assert_eq!(claimed_quality_micro(&r, 10_000), 650_000);
+		assert_eq!(claim(&r, 10_000), 650_000);
+		// A chain with a lower `MaxQuality` caps the claim there.
+		assert_eq!(claimed_quality(&r, 20_000, 600_000), 600_000);
 		// Validation rose: 0.5 + 0.05.
 		let r = report(1.0, 0.95, 1.0, 1.2, 0.01);
-		assert_eq!(claimed_quality_micro(&r, 20_000), 550_000);
+		assert_eq!(claim(&r, 20_000), 550_000);
 		// Training loss rose: no improvement term, bonuses only.
 		let r = report(0.5, 0.9, 1.0, 0.9, 0.0);
-		assert_eq!(claimed_quality_micro(&r, 1), 200_000);
+		assert_eq!(claim(&r, 1), 200_000);
 		// Large improvement is capped at 2.0.
 		let r = report(1.1, 0.1, 1.0, 0.5, 0.0);
-		assert_eq!(claimed_quality_micro(&r, 1), 2_000_000);
+		assert_eq!(claim(&r, 1), 2_000_000);
 		// Nothing earned.
-		assert_eq!(claimed_quality_micro(&report(0.3, 0.3, 0.3, 0.3, 5.0), 1), 0);
+		assert_eq!(claim(&report(0.3, 0.3, 0.3, 0.3, 5.0), 1), 0);
 	}
 
 	proptest::proptest! {
@@ -385,31 +356,6 @@ mod tests {
 		fn to_micro_is_within_half_a_millionth(x in 0.0f64..1.0e9) {
 			let m = to_micro(x) as f64;
 			proptest::prop_assert!((m - x * 1e6).abs() <= 0.5 + 1e-6);
-		}
-
-		#[test]
-		fn quality_is_capped_and_grows_with_improvement(
-			before in 0u64..5_000_000,
-			after in 0u64..5_000_000,
-			extra in 0u64..1_000_000,
-			val_before in 0u64..5_000_000,
-			val_after in 0u64..5_000_000,
-			variance in 0u64..5_000_000,
-			threshold in 0u64..5_000_000,
-		) {
-			let r = MicroReport {
-				loss_before: before,
-				loss_after: after,
-				val_loss_before: val_before,
-				val_loss_after: val_after,
-				grad_variance: variance,
-			};
-			let q = r.quality_micro(threshold);
-			proptest::prop_assert!(u64::from(q) <= QUALITY_CAP_MICRO);
-			let improvement = before.saturating_sub(after) * IMPROVEMENT_WEIGHT;
-			proptest::prop_assert!(u64::from(q) >= improvement.min(QUALITY_CAP_MICRO));
-			let better = MicroReport { loss_before: before + extra, ..r };
-			proptest::prop_assert!(better.quality_micro(threshold) >= q);
 		}
 	}
 

@@ -15,8 +15,10 @@
 //!    and finiteness, then measures training and validation loss before and after and the
 //!    gradient-norm variance. The measurement is plain Rust in `f64` with a fixed summation
 //!    order and [`libm`], so every orchestrator and the honest miner get the same bits (see
-//!    [`eval`] for why candle is not used there). The chain stores [`EvalReport::to_micro`]
-//!    and scores it with [`claimed_quality_micro`].
+//!    [`eval`] for why candle is not used there). The chain stores
+//!    [`EvalReport::to_validation_report`] and judges it with
+//!    `gym_primitives::mining::report_quality`; a miner claims [`claimed_quality`], which is
+//!    that same function on its own report.
 //! 4. The orchestrator combines the accepted deltas with [`aggregate()`] (coordinate-wise median)
 //!    into the next base.
 //!
@@ -44,8 +46,8 @@ pub mod train;
 pub use aggregate::{aggregate, DeltaBytes};
 pub use checkpoint::{initial_checkpoint, Checkpoint};
 pub use error::{DeltaError, TrainerError};
-pub use eval::{claimed_quality_micro, evaluate_delta, EvalReport, MicroReport};
-pub use model::{generate_dataset, model_spec, Dataset, ModelSpec, Split};
+pub use eval::{claimed_quality, evaluate_delta, EvalReport};
+pub use model::{generate_dataset, model_spec, Dataset, ModelSpec, Split, MODEL_IDS};
 pub use train::{train_round, training_device, RoundOutcome, TrainConfig};
 
 /// Largest delta (or checkpoint) in bytes a validator accepts: 4 MiB, about 1 M `f32` weights.

@@ -81,6 +81,10 @@ const SPIRAL_ANGLE_NOISE: f64 = 0.2;
 /// Radians an arm turns from its centre to its tip.
 const SPIRAL_TURN: f64 = 4.0;
 
+/// The ids of every model this crate ships, i.e. every model a miner can train and an
+/// orchestrator can evaluate.
+pub const MODEL_IDS: [u32; 2] = [SPIRAL.id, CHARS.id];
+
 /// The specification of model `id`, or [`TrainerError::UnknownModel`].
 pub fn model_spec(id: u32) -> Result<ModelSpec, TrainerError> {
 	match id {
@@ -255,6 +259,11 @@ mod tests {
 
 	#[test]
 	fn unknown_model_is_a_named_error() {
+		for id in MODEL_IDS {
+			assert_eq!(model_spec(id).map(|s| s.id).ok(), Some(id));
+		}
+		let next = MODEL_IDS.iter().max().map_or(0, |m| m + 1);
+		assert!(matches!(model_spec(next), Err(TrainerError::UnknownModel(id)) if id == next));
 		assert!(matches!(model_spec(99), Err(TrainerError::UnknownModel(99))));
 		assert!(matches!(generate_dataset(7, 1, Split::Train), Err(TrainerError::UnknownModel(7))));
 	}

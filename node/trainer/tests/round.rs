@@ -1,9 +1,10 @@
 //! A whole round as the node runs it: a miner trains, validators evaluate, the orchestrator
 //! aggregates.
 
+use gym_primitives::mining::{overclaimed, report_quality, DEFAULT_MAX_QUALITY, MICRO};
 use gym_trainer::{
-	aggregate, blake2_256, claimed_quality_micro, evaluate_delta, initial_checkpoint, train_round,
-	Checkpoint, DeltaError, RoundOutcome, TrainConfig,
+	aggregate, blake2_256, claimed_quality, evaluate_delta, initial_checkpoint, train_round,
+	Checkpoint, DeltaError, RoundOutcome, TrainConfig, MODEL_IDS,
 };
 use std::sync::OnceLock;
 
@@ -59,7 +60,7 @@ fn evaluation_agrees_with_the_miner_to_the_bit() {
 	assert_eq!(r.val_loss_before.to_bits(), out.report.val_loss_before.to_bits());
 	assert_eq!(r.val_loss_after.to_bits(), out.report.val_loss_after.to_bits());
 	assert_eq!(r.grad_variance.to_bits(), out.report.grad_variance.to_bits());
-	assert_eq!(claimed_quality_micro(&r, 1_000_000), claimed_quality_micro(&out.report, 1_000_000));
+	assert_eq!(r.to_validation_report(), out.report.to_validation_report());
 }
 
 #[test]
@@ -72,7 +73,41 @@ fn two_evaluations_are_bit_identical() {
 			.map(f64::to_bits)
 	};
 	assert_eq!(bits(&a), bits(&b));
-	assert_eq!(a.to_micro(), b.to_micro());
+	assert_eq!(a.to_validation_report(), b.to_validation_report());
+}
+
+/// The quality a miner claims is the quality the chain judges, for every shipped model: a real
+/// round is trained, an orchestrator evaluates the uploaded bytes, and the chain's judge
+/// (`report_quality`) scores the orchestrator's report. The claim must equal it under the
+/// thresholds and caps a job and a chain may set (so a drift of either formula, of the fixed
+/// point or of the evaluation shows here), and an honest miner is never `overclaimed`.
+#[test]
+fn the_claimed_quality_is_the_chains_judgement_on_every_model() {
+	for model in MODEL_IDS {
+		let base = initial_checkpoint(model, 1).unwrap();
+		let cfg = TrainConfig { steps: 30, ..cfg(21) };
+		let out = train_round(model, DATASET_SEED, &base, &cfg, |_, _| {}).unwrap();
+		let measured =
+			evaluate_delta(model, DATASET_SEED, &base, &out.delta, out.delta_hash).unwrap();
+		let report = measured.to_validation_report();
+		// The variance threshold below, at and above the measured variance; the chain's default
+		// cap, a cap the round reaches, and no cap at all.
+		let variance = report.grad_variance;
+		let thresholds = [variance.saturating_sub(1), variance, variance.saturating_add(1)];
+		let caps = [DEFAULT_MAX_QUALITY, MICRO as u32 / 10, u32::MAX];
+		let mut qualities = Vec::new();
+		for threshold in thresholds {
+			for cap in caps {
+				let judged = report_quality(&report, threshold, cap);
+				let claimed = claimed_quality(&out.report, threshold, cap);
+				assert_eq!(claimed, judged, "model {model}, threshold {threshold}, cap {cap}");
+				assert!(!overclaimed(claimed, judged, 0));
+				qualities.push(judged);
+			}
+		}
+		// The round learned something: the judgement is not trivially zero.
+		assert!(qualities.iter().any(|q| *q > 0), "model {model}: {report:?}");
+	}
 }
 
 #[test]

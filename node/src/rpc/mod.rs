@@ -1,0 +1,142 @@
+//! JSON-RPC of `gym-node`: the standard `system_*`, `chain_*`, `state_*`,
+//! `author_*` methods come from `sc-rpc`; this module adds
+//! `system_accountNextIndex`, `payment_*` and GYM's own `gym_*` namespace, one
+//! module per pallet:
+//!
+//! - [`emission`] serves `gym_tokenInfo`, `gym_emissionSchedule`,
+//!   `gym_totalMinted`, `gym_epochBudget` and `gym_capReachedAt`;
+//! - [`staking`] serves `gym_stakeInfo`;
+//! - [`revenue`] serves `gym_revenuePot`, `gym_pendingRevenue`, `gym_hasAccess`
+//!   and `gym_revenueHistory`;
+//! - [`mining`] serves `gym_workerInfo`, `gym_pendingRewards`, `gym_job`,
+//!   `gym_epochInfo`, and the worker's `gym_getDelta` and `gym_attestation`.
+//!
+//! `gym_*` methods take and return JSON; amounts are decimal strings in planck
+//! (1 GYM = 10^18 planck) and enums their variant names. Every query of chain
+//! state takes an optional block hash as its last parameter, as Substrate's own
+//! RPCs do, and answers at the best block without one.
+
+pub mod emission;
+pub mod mining;
+pub mod revenue;
+pub mod staking;
+
+use std::sync::Arc;
+
+use gym_runtime::{opaque::Block, AccountId, Balance, Hash, Nonce};
+use jsonrpsee::{
+	core::RpcResult,
+	types::{error::ErrorObjectOwned, ErrorObject},
+	RpcModule,
+};
+use pallet_compute_mining_runtime_api::ComputeMiningApi;
+use pallet_gym_emission_runtime_api::GymEmissionApi;
+use pallet_revenue_split_runtime_api::RevenueSplitApi;
+use pallet_tiered_staking_runtime_api::TieredStakingApi;
+use sc_transaction_pool_api::TransactionPool;
+use sp_api::ProvideRuntimeApi;
+use sp_block_builder::BlockBuilder;
+use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
+
+/// Dependencies of the full node's RPC.
+pub struct FullDeps<C, P> {
+	/// The compute-mining worker's store and attestation report (`gym_getDelta`,
+	/// `gym_attestation`).
+	pub worker: Arc<crate::worker::Shared>,
+	/// The client.
+	pub client: Arc<C>,
+	/// The transaction pool.
+	pub pool: Arc<P>,
+}
+
+/// The handler of the `gym_*` queries of chain state: each pallet's module implements its
+/// trait for it.
+pub struct Gym<C> {
+	client: Arc<C>,
+}
+
+impl<C> Gym<C> {
+	/// A handler answering from `client`.
+	pub fn new(client: Arc<C>) -> Self {
+		Self { client }
+	}
+}
+
+/// JSON-RPC error code for bad parameters.
+const INVALID_PARAMS: i32 = -32602;
+/// JSON-RPC error code for a failed runtime call.
+const RUNTIME_ERROR: i32 = -32000;
+
+/// An error for bad parameters.
+pub(crate) fn invalid_params(msg: impl Into<String>) -> ErrorObjectOwned {
+	ErrorObject::owned(INVALID_PARAMS, msg.into(), None::<()>)
+}
+
+/// An error for a runtime call that failed.
+pub(crate) fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
+	ErrorObject::owned(RUNTIME_ERROR, format!("runtime call failed: {e}"), None::<()>)
+}
+
+/// An error of the node itself (its worker store).
+pub(crate) fn node_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
+	ErrorObject::owned(RUNTIME_ERROR, e.to_string(), None::<()>)
+}
+
+/// Calls the runtime API `call` at block `at` (the best block without one); a failure is a
+/// [`runtime_error`].
+pub(crate) fn query<C, R>(
+	client: &C,
+	at: Option<Hash>,
+	call: impl FnOnce(&C::Api, Hash) -> Result<R, sp_api::ApiError>,
+) -> RpcResult<R>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block>,
+{
+	let at = at.unwrap_or_else(|| client.info().best_hash);
+	call(&client.runtime_api(), at).map_err(runtime_error)
+}
+
+/// A hash as 0x-hex.
+pub(crate) fn hex32(h: Hash) -> String {
+	format!("{h:?}")
+}
+
+/// Builds the RPC module with every GYM-specific method.
+pub fn create_full<C, P>(
+	deps: FullDeps<C, P>,
+) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
+where
+	C: ProvideRuntimeApi<Block>
+		+ HeaderBackend<Block>
+		+ HeaderMetadata<Block, Error = BlockChainError>
+		+ Send
+		+ Sync
+		+ 'static,
+	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>
+		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
+		+ GymEmissionApi<Block>
+		+ TieredStakingApi<Block, AccountId>
+		+ RevenueSplitApi<Block, AccountId>
+		+ ComputeMiningApi<Block, AccountId>
+		+ BlockBuilder<Block>,
+	P: TransactionPool + 'static,
+{
+	use emission::EmissionApiServer;
+	use mining::{MiningApiServer, MiningWorker, MiningWorkerApiServer};
+	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
+	use revenue::RevenueApiServer;
+	use staking::StakingApiServer;
+	use substrate_frame_rpc_system::{System, SystemApiServer};
+
+	let mut module = RpcModule::new(());
+	let FullDeps { client, pool, worker } = deps;
+
+	module.merge(System::new(client.clone(), pool).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(EmissionApiServer::into_rpc(Gym::new(client.clone())))?;
+	module.merge(StakingApiServer::into_rpc(Gym::new(client.clone())))?;
+	module.merge(RevenueApiServer::into_rpc(Gym::new(client.clone())))?;
+	module.merge(MiningApiServer::into_rpc(Gym::new(client)))?;
+	module.merge(MiningWorker::new(worker).into_rpc())?;
+	Ok(module)
+}

@@ -1,0 +1,95 @@
+//! `gym_*` methods of staking (`pallet-tiered-staking`).
+
+use super::{query, Gym};
+use gym_primitives::staking::Tier;
+use gym_runtime::{opaque::Block, AccountId, Hash};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc};
+use pallet_tiered_staking_runtime_api::TieredStakingApi;
+use serde::{Deserialize, Serialize};
+use sp_api::ProvideRuntimeApi;
+use sp_blockchain::HeaderBackend;
+
+/// serde of the chain's [`Tier`] (which has none, being runtime data): its name, e.g. `"Gold"`.
+/// The derive matches every tier, so a new tier fails to build here until it is named.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Tier")]
+enum TierName {
+	Bronze,
+	Silver,
+	Gold,
+	Platinum,
+	Diamond,
+}
+
+/// A staking tier in JSON: its name (`"Bronze"` .. `"Diamond"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierJson(#[serde(with = "TierName")] pub Tier);
+
+/// One account's staking position (`gym_stakeInfo`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StakeInfo {
+	/// Planck staked (frozen in the account).
+	pub stake: String,
+	/// `Bronze` .. `Diamond`, or null below 1,000 GYM.
+	pub tier: Option<TierJson>,
+	/// The tier's reward boost in per mille (1000 = 1.0x); 0 without a tier.
+	pub boost_per_mille: u32,
+	/// Stake times boost, rounded down: the weight of the staker-revenue share.
+	pub boosted_stake: String,
+	/// Block of the oldest deposit still staked, or null.
+	pub oldest_staked_at: Option<u32>,
+	/// Stake-weighted mean age of the deposits, in blocks.
+	pub weighted_age_blocks: u32,
+	/// Staker revenue claimable now.
+	pub pending_rewards: String,
+	/// The early-unstake penalty of unstaking everything now.
+	pub penalty_if_unstaked_now: String,
+	/// The block the answer describes.
+	pub at_block: u32,
+}
+
+/// The staking methods of the `gym_*` namespace.
+#[rpc(server, namespace = "gym")]
+pub trait StakingApi {
+	/// `account`'s stake, tier, boost, deposit age, claimable staker revenue
+	/// and the penalty of unstaking everything now. `account` is an SS58
+	/// address.
+	#[method(name = "stakeInfo")]
+	fn stake_info(&self, account: AccountId, at: Option<Hash>) -> RpcResult<StakeInfo>;
+}
+
+impl<C> StakingApiServer for Gym<C>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: TieredStakingApi<Block, AccountId>,
+{
+	fn stake_info(&self, account: AccountId, at: Option<Hash>) -> RpcResult<StakeInfo> {
+		let i = query(&*self.client, at, |api, at| api.stake_info(at, account))?;
+		Ok(StakeInfo {
+			stake: i.stake.to_string(),
+			tier: i.tier.map(TierJson),
+			boost_per_mille: i.boost_per_mille,
+			boosted_stake: i.boosted_stake.to_string(),
+			oldest_staked_at: i.oldest_staked_at,
+			weighted_age_blocks: i.weighted_age_blocks,
+			pending_rewards: i.pending_rewards.to_string(),
+			penalty_if_unstaked_now: i.penalty_if_unstaked_now.to_string(),
+			at_block: i.now,
+		})
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn tiers_are_their_names_in_json() {
+		for tier in Tier::ALL {
+			let json = serde_json::to_value(TierJson(tier)).unwrap();
+			assert_eq!(json, serde_json::json!(format!("{tier:?}")));
+			assert_eq!(serde_json::from_value::<TierJson>(json).unwrap(), TierJson(tier));
+		}
+	}
+}
