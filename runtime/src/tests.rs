@@ -3,8 +3,8 @@
 
 use crate::{
 	genesis_config_presets::tests::build, Balances, BalancesCall, Executive, GymEmission,
-	RevenueSplit, Runtime, RuntimeCall, RuntimeEvent, SignedPayload, System, TieredStaking,
-	TxExtension, UncheckedExtrinsic, EXISTENTIAL_DEPOSIT, GYM,
+	RevenueSplit, Runtime, RuntimeCall, RuntimeEvent, System, TieredStaking, UncheckedExtrinsic,
+	EXISTENTIAL_DEPOSIT, GYM,
 };
 use codec::Encode;
 use frame_support::traits::{fungible::Inspect, Hooks};
@@ -16,21 +16,14 @@ fn balance(who: &crate::AccountId) -> u128 {
 	<Balances as Inspect<crate::AccountId>>::balance(who)
 }
 
-/// `call` signed by `signer` with nonce `nonce`, immortal, no tip.
+/// `call` signed by `signer` with nonce `nonce`, immortal, no tip: built by
+/// [`crate::signed_payload`], the helper the node's worker signs with.
 fn signed(call: RuntimeCall, signer: Sr25519Keyring, nonce: u32) -> UncheckedExtrinsic {
-	let tx_ext: TxExtension = (
-		frame_system::CheckNonZeroSender::new(),
-		frame_system::CheckSpecVersion::new(),
-		frame_system::CheckTxVersion::new(),
-		frame_system::CheckGenesis::new(),
-		frame_system::CheckEra::from(Era::Immortal),
-		frame_system::CheckNonce::from(nonce),
-		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::from(0),
-		frame_system::WeightReclaim::new(),
-	);
-	let payload = SignedPayload::new(call.clone(), tx_ext.clone()).expect("valid extension");
+	let genesis = System::block_hash(0);
+	let payload =
+		crate::signed_payload(call, nonce, Era::Immortal, 0, genesis, genesis, &crate::VERSION);
 	let signature = payload.using_encoded(|p| signer.pair().sign(p));
+	let (call, tx_ext, _) = payload.deconstruct();
 	UncheckedExtrinsic::new_signed(
 		call,
 		MultiAddress::Id(signer.to_account_id()),

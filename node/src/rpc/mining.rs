@@ -7,16 +7,11 @@ use std::sync::Arc;
 use super::{hex32, node_error, query, Gym};
 use gym_primitives::mining::GpuClass;
 use gym_runtime::{opaque::Block, AccountId, Hash};
-use gym_trainer::hardware::GpuClassName;
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use pallet_compute_mining_runtime_api::{ComputeMiningApi, JobOrigin};
 use serde::{Deserialize, Serialize};
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
-
-/// A GPU class in JSON: its name (`"H100"`, `"Rtx4090"`, ..., `"Other"`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GpuClassJson(#[serde(with = "GpuClassName")] pub GpuClass);
 
 /// A registered compute worker (`gym_workerInfo`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,9 +20,9 @@ pub struct WorkerInfo {
 	/// Hash of the worker's hardware identity, 0x-hex.
 	pub hardware_hash: String,
 	/// The GPU class the worker claims.
-	pub claimed_class: GpuClassJson,
+	pub claimed_class: GpuClass,
 	/// The GPU class an orchestrator verified, or null.
-	pub verified_class: Option<GpuClassJson>,
+	pub verified_class: Option<GpuClass>,
 	/// Hash of the signed attestation report, 0x-hex.
 	pub attestation: String,
 	/// Where the worker serves deltas and its attestation report.
@@ -167,8 +162,8 @@ where
 		let w = query(&*self.client, at, |api, at| api.worker_info(at, account))?;
 		Ok(w.map(|w| WorkerInfo {
 			hardware_hash: hex32(w.hardware_hash),
-			claimed_class: GpuClassJson(w.claimed_class),
-			verified_class: w.verified_class.map(GpuClassJson),
+			claimed_class: w.claimed_class,
+			verified_class: w.verified_class,
 			attestation: hex32(w.attestation),
 			endpoint: String::from_utf8_lossy(&w.endpoint).into_owned(),
 			registered_at: w.registered_at,
@@ -283,9 +278,9 @@ mod tests {
 	#[test]
 	fn gpu_classes_and_job_creators_are_their_names_in_json() {
 		for class in GpuClass::ALL {
-			let json = serde_json::to_value(GpuClassJson(class)).unwrap();
+			let json = serde_json::to_value(class).unwrap();
 			assert_eq!(json, serde_json::json!(format!("{class:?}")));
-			assert_eq!(serde_json::from_value::<GpuClassJson>(json).unwrap(), GpuClassJson(class));
+			assert_eq!(serde_json::from_value::<GpuClass>(json).unwrap(), class);
 		}
 		assert_eq!(serde_json::to_value(JobCreator::Orchestrator).unwrap(), "orchestrator");
 		assert_eq!(serde_json::to_value(JobCreator::Governance).unwrap(), "governance");

@@ -9,22 +9,6 @@ use serde::{Deserialize, Serialize};
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
 
-/// serde of the chain's [`Tier`] (which has none, being runtime data): its name, e.g. `"Gold"`.
-/// The derive matches every tier, so a new tier fails to build here until it is named.
-#[derive(Serialize, Deserialize)]
-#[serde(remote = "Tier")]
-enum TierName {
-	Bronze,
-	Silver,
-	Gold,
-	Platinum,
-	Diamond,
-}
-
-/// A staking tier in JSON: its name (`"Bronze"` .. `"Diamond"`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TierJson(#[serde(with = "TierName")] pub Tier);
-
 /// One account's staking position (`gym_stakeInfo`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -32,7 +16,7 @@ pub struct StakeInfo {
 	/// Planck staked (frozen in the account).
 	pub stake: String,
 	/// `Bronze` .. `Diamond`, or null below 1,000 GYM.
-	pub tier: Option<TierJson>,
+	pub tier: Option<Tier>,
 	/// The tier's reward boost in per mille (1000 = 1.0x); 0 without a tier.
 	pub boost_per_mille: u32,
 	/// Stake times boost, rounded down: the weight of the staker-revenue share.
@@ -68,7 +52,7 @@ where
 		let i = query(&*self.client, at, |api, at| api.stake_info(at, account))?;
 		Ok(StakeInfo {
 			stake: i.stake.to_string(),
-			tier: i.tier.map(TierJson),
+			tier: i.tier,
 			boost_per_mille: i.boost_per_mille,
 			boosted_stake: i.boosted_stake.to_string(),
 			oldest_staked_at: i.oldest_staked_at,
@@ -87,9 +71,9 @@ mod tests {
 	#[test]
 	fn tiers_are_their_names_in_json() {
 		for tier in Tier::ALL {
-			let json = serde_json::to_value(TierJson(tier)).unwrap();
+			let json = serde_json::to_value(tier).unwrap();
 			assert_eq!(json, serde_json::json!(format!("{tier:?}")));
-			assert_eq!(serde_json::from_value::<TierJson>(json).unwrap(), TierJson(tier));
+			assert_eq!(serde_json::from_value::<Tier>(json).unwrap(), tier);
 		}
 	}
 }

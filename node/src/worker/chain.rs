@@ -4,19 +4,17 @@
 
 use crate::service::FullClient;
 use codec::{Decode, Encode};
-use gym_primitives::mining::Quality;
 use gym_runtime::{
 	opaque::Block, AccountId, BlockNumber, Nonce, Runtime, RuntimeCall, RuntimeEvent,
 	UncheckedExtrinsic,
 };
-use pallet_compute_mining::DeltaRecord;
 use pallet_compute_mining_runtime_api::{
-	ComputeMiningApi, JobId, JobInfo, PendingRewards, WorkerInfo,
+	ComputeMiningApi, JobId, JobInfo, MiningParameters, PendingRewards, WorkerInfo,
 };
 use pallet_tiered_staking_runtime_api::{StakeInfo, TieredStakingApi};
 use sc_client_api::StorageProvider;
 use sc_transaction_pool_api::{TransactionPool, TransactionSource};
-use sp_api::{Metadata, ProvideRuntimeApi};
+use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
 use sp_core::{crypto::KeyTypeId, sr25519, storage::StorageKey, H256};
 use sp_keystore::{Keystore, KeystorePtr};
@@ -44,11 +42,7 @@ pub type Pool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
 pub type EventRecord = frame_system::EventRecord<RuntimeEvent, H256>;
 
 /// A worker's delta record in `ComputeMining::Deltas`.
-pub type DeltaRecordOf =
-	DeltaRecord<AccountId, <Runtime as pallet_compute_mining::Config>::MaxValidations>;
-
-/// A pallet constant of a runtime version: (spec version, pallet, constant).
-type ConstantKey = (u32, &'static str, &'static str);
+pub type DeltaRecordOf = pallet_compute_mining::DeltaRecordOf<Runtime>;
 
 /// The account of an sr25519 key.
 pub fn account_of(public: &sr25519::Public) -> AccountId {
@@ -64,21 +58,12 @@ pub struct Chain {
 	nonces: std::sync::Mutex<HashMap<AccountId, (Nonce, BlockNumber)>>,
 	/// The storage key of `System::Events` ([`events_key`]).
 	events_key: Option<Vec<u8>>,
-	/// Pallet constants read from the metadata, by (spec version, pallet, constant).
-	constants: std::sync::Mutex<HashMap<ConstantKey, Vec<u8>>>,
 }
 
 impl Chain {
 	/// The chain of `client`, submitting to `pool` and signing with `keystore`.
 	pub fn new(client: Arc<FullClient>, pool: Arc<Pool>, keystore: KeystorePtr) -> Self {
-		Chain {
-			client,
-			pool,
-			keystore,
-			nonces: Default::default(),
-			events_key: events_key(),
-			constants: Default::default(),
-		}
+		Chain { client, pool, keystore, nonces: Default::default(), events_key: events_key() }
 	}
 
 	/// The client.
@@ -120,42 +105,11 @@ impl Chain {
 		Ok(self.client.runtime_version_at(at, sp_api::CallContext::Offchain)?)
 	}
 
-	/// The chain's cap on a delta's quality at block `at` (`ComputeMining::MaxQuality`).
-	pub fn max_quality(&self, at: H256) -> Result<Quality, WorkerError> {
-		self.constant(at, "ComputeMining", "MaxQuality")
-	}
-
-	/// Blocks per heartbeat slot at block `at` (`ComputeMining::HeartbeatSlot`).
-	pub fn heartbeat_slot(&self, at: H256) -> Result<BlockNumber, WorkerError> {
-		self.constant(at, "ComputeMining", "HeartbeatSlot")
-	}
-
-	/// The pallet constant `pallet::name` of the runtime at block `at`, read from the runtime's
-	/// metadata, so that a runtime upgrade that changes it is followed (the value compiled into
-	/// this node is the one of its own runtime version). Each constant is read from the
-	/// metadata once per runtime version.
-	fn constant<T: Decode>(
-		&self,
-		at: H256,
-		pallet: &'static str,
-		name: &'static str,
-	) -> Result<T, WorkerError> {
-		let spec_version = self.runtime_version(at)?.spec_version;
-		let key = (spec_version, pallet, name);
-		let cached = self.constants.lock().ok().and_then(|c| c.get(&key).cloned());
-		let bytes = match cached {
-			Some(bytes) => bytes,
-			None => {
-				let opaque = self.client.runtime_api().metadata(at)?;
-				let bytes = constant_in_metadata(&opaque, pallet, name)?;
-				if let Ok(mut c) = self.constants.lock() {
-					c.insert(key, bytes.clone());
-				}
-				bytes
-			}
-		};
-		T::decode(&mut &bytes[..])
-			.map_err(|e| WorkerError::runtime_data(format!("{pallet}::{name}"), e))
+	/// The mining parameters of the runtime at block `at` (`ComputeMiningApi::parameters`):
+	/// the quality cap and tolerance the chain judges with, the heartbeat slot. Read from the
+	/// live runtime, so a runtime upgrade that changes them is followed.
+	pub fn mining_parameters(&self, at: H256) -> Result<MiningParameters, WorkerError> {
+		Ok(self.client.runtime_api().parameters(at)?)
 	}
 
 	/// `who`'s worker record at block `at`.
@@ -286,32 +240,6 @@ fn events_key() -> Option<Vec<u8>> {
 		.into_iter()
 		.find(|info| info.storage_name == b"Events")
 		.map(|info| info.prefix)
-}
-
-/// The SCALE bytes of the constant `pallet::name` in the runtime metadata `opaque` (FRAME's
-/// `Metadata_metadata` answers version 14).
-fn constant_in_metadata(opaque: &[u8], pallet: &str, name: &str) -> Result<Vec<u8>, WorkerError> {
-	use frame_metadata::{RuntimeMetadata, RuntimeMetadataPrefixed};
-	let prefixed = RuntimeMetadataPrefixed::decode(&mut &opaque[..])
-		.map_err(|e| WorkerError::runtime_data("runtime metadata", e))?;
-	let metadata = match prefixed.1 {
-		RuntimeMetadata::V14(metadata) => metadata,
-		other => {
-			let version = other.version();
-			return Err(WorkerError::runtime_data(
-				"runtime metadata",
-				format!("version {version}, not 14"),
-			));
-		}
-	};
-	metadata
-		.pallets
-		.into_iter()
-		.filter(|p| p.name == pallet)
-		.flat_map(|p| p.constants)
-		.find(|c| c.name == name)
-		.map(|c| c.value)
-		.ok_or_else(|| WorkerError::runtime_data(format!("{pallet}::{name}"), "no such constant"))
 }
 
 #[cfg(test)]

@@ -126,9 +126,9 @@ impl Miner {
 		}
 
 		// One heartbeat per slot, for the slot of the next block.
-		let slot_len = match ctx.chain.heartbeat_slot(hash) {
-			Ok(len) => len,
-			Err(e) => return log::warn!(target: LOG, "miner: heartbeat slot: {e}"),
+		let slot_len = match ctx.chain.mining_parameters(hash) {
+			Ok(params) => params.heartbeat_slot,
+			Err(e) => return log::warn!(target: LOG, "miner: mining parameters: {e}"),
 		};
 		let slot = gym_primitives::mining::slot_of(number.saturating_add(1), slot_len);
 		if info.last_heartbeat < slot && self.heartbeat_slot_sent != Some(slot) {
@@ -285,9 +285,9 @@ impl Miner {
 			}
 		};
 		// The claim is capped by the chain's `MaxQuality`, as the judgement will be.
-		let max_quality = match ctx.chain.max_quality(hash) {
-			Ok(max) => max,
-			Err(e) => return log::warn!(target: LOG, "miner: MaxQuality: {e}"),
+		let max_quality = match ctx.chain.mining_parameters(hash) {
+			Ok(params) => params.max_quality,
+			Err(e) => return log::warn!(target: LOG, "miner: mining parameters: {e}"),
 		};
 		let params = job.spec.params;
 		// Each worker and round draws its own mini-batches.

@@ -39,29 +39,6 @@ pub struct HardwareFacts {
 	pub gpu: Option<GpuFacts>,
 }
 
-/// serde of the chain's [`GpuClass`] (which has no serde of its own, being `no_std` runtime
-/// data): the variant name, e.g. `"H100"`. Use it as `#[serde(with = "GpuClassName")]`; the
-/// derive matches every variant of the chain's type, so a class added there fails to build here
-/// until it is named.
-#[derive(Serialize, Deserialize)]
-#[serde(remote = "GpuClass")]
-pub enum GpuClassName {
-	/// [`GpuClass::Other`].
-	Other,
-	/// [`GpuClass::Rtx4070`].
-	Rtx4070,
-	/// [`GpuClass::A6000`].
-	A6000,
-	/// [`GpuClass::Rtx4080`].
-	Rtx4080,
-	/// [`GpuClass::A100`].
-	A100,
-	/// [`GpuClass::Rtx4090`].
-	Rtx4090,
-	/// [`GpuClass::H100`].
-	H100,
-}
-
 /// The class of an NVML device name. Matching is on the model number as a whole word
 /// (`A100` does not match `A10`); laptop variants (`… Laptop GPU`) are much slower than the
 /// desktop cards of the same name and map to [`GpuClass::Other`].
@@ -174,7 +151,6 @@ pub struct AttestationReport {
 	/// What [`probe`] found.
 	pub facts: HardwareFacts,
 	/// `gpu_class(&facts)`, as its variant name (`"H100"`).
-	#[serde(with = "GpuClassName")]
 	pub class: GpuClass,
 	/// [`matmul_benchmark`] result, GFLOP/s.
 	pub benchmark_gflops: f64,
