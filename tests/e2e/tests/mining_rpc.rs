@@ -15,7 +15,6 @@ use gym_e2e::{
 		dynamic::{self, Value},
 		ext::scale_value::At,
 		rpcs::rpc_params,
-		OnlineClient, PolkadotConfig,
 	},
 	subxt_signer::sr25519,
 	Node,
@@ -47,9 +46,9 @@ fn report(verdict: &str) -> Value {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 	let mut node = Node::spawn("mining", &["--dev", "--tmp"]);
-	let rpc = node.rpc().await;
+	let api = node.client().await;
+	let rpc = api.rpc.clone();
 	node.wait_for_blocks(&rpc, 1, 0, Duration::from_secs(60)).await;
-	let api = OnlineClient::<PolkadotConfig>::from_insecure_url(node.ws_url()).await.unwrap();
 	let (worker, orchestrator) = (sr25519::dev::eve(), sr25519::dev::bob());
 	let worker_id = worker.public_key().0;
 	let worker_ss58 = worker.public_key().to_account_id().to_string();

@@ -13,7 +13,6 @@ use gym_e2e::{
 		dynamic::{self, Value},
 		ext::scale_value::At,
 		rpcs::rpc_params,
-		OnlineClient, PolkadotConfig,
 	},
 	subxt_signer::sr25519,
 	Node,
@@ -29,9 +28,9 @@ fn percent(pot: u128, p: u128) -> u128 {
 #[tokio::test(flavor = "multi_thread")]
 async fn revenue_is_split_at_the_period_end_and_access_is_bought_by_burning() {
 	let mut node = Node::spawn("revenue", &["--dev", "--tmp"]);
-	let rpc = node.rpc().await;
+	let api = node.client().await;
+	let rpc = api.rpc.clone();
 	node.wait_for_blocks(&rpc, 1, 0, Duration::from_secs(60)).await;
-	let api = OnlineClient::<PolkadotConfig>::from_insecure_url(node.ws_url()).await.unwrap();
 	let (dave, charlie, eve) = (sr25519::dev::dave(), sr25519::dev::charlie(), sr25519::dev::eve());
 
 	// A staker at Bronze, so the stakers' share has somebody to pay.
