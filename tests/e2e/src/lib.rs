@@ -238,12 +238,8 @@ pub fn pallet_account(id: &[u8; 8]) -> [u8; 32] {
 	a
 }
 
-/// `who`'s free balance at the latest finalized block, in planck.
-pub async fn free_balance(api: &subxt::OnlineClient<subxt::PolkadotConfig>, who: [u8; 32]) -> u128 {
-	free_balance_at(&api.at_current_block().await.unwrap(), who).await
-}
-
-/// `who`'s free balance at the block `at`, in planck.
+/// `who`'s free balance at the block `at`, in planck (after [`submit_included`]: at the
+/// block it returns, [`Included::at`]).
 pub async fn free_balance_at(
 	at: &subxt::client::OnlineClientAtBlock<subxt::PolkadotConfig>,
 	who: [u8; 32],
@@ -256,30 +252,127 @@ pub async fn free_balance_at(
 	}
 }
 
-/// Signs `tx` with `who`, submits it and waits for it to be finalized;
-/// returns its events, or the dispatch error's text.
+/// A client of one node over one WebSocket connection: subxt's [`subxt::OnlineClient`] (which
+/// it dereferences to) and the raw JSON-RPC client under it, for `gym_*` and `system_*` calls.
+#[derive(Clone)]
+pub struct Client {
+	/// subxt's client.
+	pub api: subxt::OnlineClient<subxt::PolkadotConfig>,
+	/// The raw JSON-RPC client.
+	pub rpc: RpcClient,
+}
+
+impl std::ops::Deref for Client {
+	type Target = subxt::OnlineClient<subxt::PolkadotConfig>;
+
+	fn deref(&self) -> &Self::Target {
+		&self.api
+	}
+}
+
+impl Node {
+	/// Connects a [`Client`], retrying until the node listens.
+	pub async fn client(&self) -> Client {
+		let rpc = self.rpc().await;
+		let api = subxt::OnlineClient::from_rpc_client(rpc.clone()).await.unwrap();
+		Client { api, rpc }
+	}
+}
+
+/// A transaction in a block: the block's hash and number, and the transaction's events.
+#[derive(Debug)]
+pub struct Included {
+	/// Hash of the block that holds the transaction.
+	pub block_hash: subxt::config::HashFor<subxt::PolkadotConfig>,
+	/// Number of that block.
+	pub block_number: u64,
+	/// The transaction's events.
+	pub events: Vec<Event>,
+}
+
+impl Included {
+	/// subxt's client at the block that holds the transaction.
+	pub async fn at(
+		&self,
+		api: &subxt::OnlineClient<subxt::PolkadotConfig>,
+	) -> subxt::client::OnlineClientAtBlock<subxt::PolkadotConfig> {
+		api.at_block(self.block_hash).await.unwrap()
+	}
+
+	/// subxt's client at the block before it.
+	pub async fn before(
+		&self,
+		api: &subxt::OnlineClient<subxt::PolkadotConfig>,
+	) -> subxt::client::OnlineClientAtBlock<subxt::PolkadotConfig> {
+		api.at_block(self.block_number - 1).await.unwrap()
+	}
+}
+
+/// Signs `tx` with `who`, submits it and waits until it is in a best block (not until it is
+/// finalized: the dev chain has one block author, so its best chain does not fork); returns
+/// its events, or the dispatch error's text. State the transaction changed is at the best block
+/// (which the `gym_*` RPC methods read), or at the block [`submit_included`] returns; the
+/// finalized block may not have it yet.
 pub async fn submit(
-	api: &subxt::OnlineClient<subxt::PolkadotConfig>,
+	client: &Client,
 	who: &subxt_signer::sr25519::Keypair,
 	tx: &impl subxt::transactions::Payload,
 ) -> Result<Vec<Event>, String> {
-	let progress = api
+	submit_included(client, who, tx).await.map(|included| included.events)
+}
+
+/// [`submit`], returning the block that holds the transaction too.
+pub async fn submit_included(
+	client: &Client,
+	who: &subxt_signer::sr25519::Keypair,
+	tx: &impl subxt::transactions::Payload,
+) -> Result<Included, String> {
+	use subxt::{
+		config::PolkadotExtrinsicParamsBuilder as Params, transactions::TransactionStatus,
+	};
+	// The nonce after the best block and the pool's ready transactions: the finalized block's
+	// nonce (subxt's default) is stale while an earlier transaction is only in a best block.
+	let account = who.public_key().to_account_id().to_string();
+	let nonce: u64 =
+		client.rpc.request("system_accountNextIndex", rpc_params![account]).await.unwrap();
+	// Born at the finalized block (mortal, subxt's default), which every view of the
+	// transaction pool knows; a best block just imported may not be known to all of them yet.
+	let mut progress = client
 		.at_current_block()
 		.await
 		.unwrap()
 		.transactions()
-		.sign_and_submit_then_watch_default(tx, who)
+		.sign_and_submit_then_watch(tx, who, Params::new().nonce(nonce).build())
 		.await
 		.map_err(|e| e.to_string())?;
-	let events = progress.wait_for_finalized_success().await.map_err(|e| e.to_string())?;
-	Ok(events
-		.iter()
-		.map(|ev| {
-			let ev = ev.unwrap();
-			let fields = ev.decode_fields_unchecked_as::<subxt::dynamic::Value>().unwrap();
-			(ev.pallet_name().to_string(), ev.event_name().to_string(), fields)
-		})
-		.collect())
+	let in_block = loop {
+		match progress.next().await {
+			Some(Ok(TransactionStatus::InBestBlock(in_block)))
+			| Some(Ok(TransactionStatus::InFinalizedBlock(in_block))) => break in_block,
+			Some(Ok(
+				TransactionStatus::Error { message }
+				| TransactionStatus::Invalid { message }
+				| TransactionStatus::Dropped { message },
+			)) => return Err(message),
+			Some(Ok(_)) => continue,
+			Some(Err(e)) => return Err(e.to_string()),
+			None => return Err("the transaction's status stream ended".into()),
+		}
+	};
+	let events = in_block.wait_for_success().await.map_err(|e| e.to_string())?;
+	let block_number = in_block.at().await.map_err(|e| e.to_string())?.block_number();
+	Ok(Included {
+		block_hash: in_block.block_hash(),
+		block_number,
+		events: events
+			.iter()
+			.map(|ev| {
+				let ev = ev.unwrap();
+				let fields = ev.decode_fields_unchecked_as::<subxt::dynamic::Value>().unwrap();
+				(ev.pallet_name().to_string(), ev.event_name().to_string(), fields)
+			})
+			.collect(),
+	})
 }
 
 /// The fields of the first `pallet.name` event in `events`.

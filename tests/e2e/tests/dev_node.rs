@@ -4,12 +4,13 @@
 use std::time::Duration;
 
 use gym_e2e::{
-	free_balance, free_balance_at, heights, hex_u64, pallet_account,
+	find_event, free_balance_at, heights, hex_u64, pallet_account, submit_included,
 	subxt::{
+		client::OnlineClientAtBlock,
 		dynamic::{self, Value},
 		ext::scale_value::At,
 		rpcs::rpc_params,
-		OnlineClient, PolkadotConfig,
+		PolkadotConfig,
 	},
 	subxt_signer::{sr25519, SecretUri},
 	Node,
@@ -20,8 +21,7 @@ use gym_primitives::{EXISTENTIAL_DEPOSIT, GYM};
 /// All revenue ever received, read at one block: `RevenueSplit.Totals.received` (booked
 /// when a period closes) plus the fees in the pot account not booked yet (its balance beyond
 /// the pot, the miners' funds and its existential deposit).
-async fn revenue_received(api: &OnlineClient<PolkadotConfig>) -> u128 {
-	let at = api.at_current_block().await.unwrap();
+async fn revenue_received(at: &OnlineClientAtBlock<PolkadotConfig>) -> u128 {
 	let value = |pallet: &'static str, item: &'static str| {
 		let at = at.clone();
 		async move {
@@ -37,7 +37,7 @@ async fn revenue_received(api: &OnlineClient<PolkadotConfig>) -> u128 {
 			.iter()
 			.map(|v| v.as_ref().and_then(|v| v.as_u128()).unwrap_or(0))
 			.sum();
-	let pot_account = free_balance_at(&at, pallet_account(b"gym/revn")).await;
+	let pot_account = free_balance_at(at, pallet_account(b"gym/revn")).await;
 	let unbooked = pot_account.saturating_sub(owed).saturating_sub(EXISTENTIAL_DEPOSIT);
 	received + unbooked
 }
@@ -45,11 +45,9 @@ async fn revenue_received(api: &OnlineClient<PolkadotConfig>) -> u128 {
 #[tokio::test(flavor = "multi_thread")]
 async fn dev_node_produces_finalizes_and_transfers_gym() {
 	let mut node = Node::spawn("dev", &["--dev", "--tmp"]);
-	let rpc = node.rpc().await;
-
-	// Blocks are imported and finalized.
-	let (best, finalized) = node.wait_for_blocks(&rpc, 3, 1, Duration::from_secs(90)).await;
-	assert!(best >= 3 && finalized >= 1);
+	let api = node.client().await;
+	let rpc = api.rpc.clone();
+	node.wait_for_blocks(&rpc, 1, 0, Duration::from_secs(90)).await;
 
 	// Chain properties tell wallets how to show GYM.
 	let props: serde_json::Value = rpc.request("system_properties", rpc_params![]).await.unwrap();
@@ -59,9 +57,66 @@ async fn dev_node_produces_finalizes_and_transfers_gym() {
 	let info: serde_json::Value = rpc.request("gym_tokenInfo", rpc_params![]).await.unwrap();
 	assert_eq!(info["hardCap"], "1000000000000000000000000000");
 
+	// A signed Balances.transfer_keep_alive from Alice to a fresh account.
+	let alice = sr25519::dev::alice();
+	let fresh = sr25519::Keypair::from_uri(&"//GymE2EFresh".parse::<SecretUri>().unwrap()).unwrap();
+	let nonce: u64 = rpc
+		.request(
+			"system_accountNextIndex",
+			rpc_params![alice.public_key().to_account_id().to_string()],
+		)
+		.await
+		.unwrap();
+	assert_eq!(nonce, 0);
+	let amount = 10 * GYM;
+	let tx = dynamic::transaction(
+		"Balances",
+		"transfer_keep_alive",
+		(fresh.public_key().to_address::<()>(), amount),
+	);
+	// In a best block; balances are read in that block and the one before it.
+	let included = submit_included(&api, &alice, &tx).await.unwrap();
+	let (before, after) = (included.before(&api).await, included.at(&api).await);
+	let alice_before = free_balance_at(&before, alice.public_key().0).await;
+	assert_eq!(revenue_received(&before).await, 0, "no fee was paid before");
+	assert_eq!(free_balance_at(&before, fresh.public_key().0).await, 0);
+
+	let events = &included.events;
+	let fee = find_event(events, "TransactionPayment", "TransactionFeePaid")
+		.at("actual_fee")
+		.and_then(|v| v.as_u128());
+	let transferred =
+		find_event(events, "Balances", "Transfer").at("amount").and_then(|v| v.as_u128());
+	let fee = fee.expect("TransactionFeePaid event");
+	assert_eq!(transferred, Some(amount));
+	assert!(fee > 0 && fee < GYM / 10, "fee {fee} planck");
+	println!("transfer fee: {fee} planck ({} GYM)", fee as f64 / GYM as f64);
+
+	assert_eq!(free_balance_at(&after, fresh.public_key().0).await, amount);
+	assert_eq!(free_balance_at(&after, alice.public_key().0).await, alice_before - amount - fee);
+	// The fee is revenue: it went into the revenue pot (the chain's first
+	// fee also opens the pot account with the existential deposit), never
+	// burned.
+	assert_eq!(revenue_received(&after).await, fee - EXISTENTIAL_DEPOSIT);
+
+	// A malformed extrinsic gets a JSON-RPC error, and blocks keep coming.
+	let err = rpc
+		.request::<serde_json::Value>("author_submitExtrinsic", rpc_params!["0xdeadbeef"])
+		.await
+		.expect_err("malformed extrinsic is rejected");
+	println!("malformed extrinsic rejected: {err}");
+	let (b0, _) = heights(&rpc).await;
+	let (b1, _) = node.wait_for_blocks(&rpc, b0 + 2, 0, Duration::from_secs(30)).await;
+	assert!(b1 >= b0 + 2);
+	let head: serde_json::Value = rpc.request("chain_getHeader", rpc_params![]).await.unwrap();
+	assert!(hex_u64(&head["number"]) >= b1);
+
+	// Blocks are imported and finalized.
+	let (best, finalized) = node.wait_for_blocks(&rpc, 3, 1, Duration::from_secs(90)).await;
+	assert!(best >= 3 && finalized >= 1);
+
 	// Average block time from on-chain timestamps, skipping block 1 whose
 	// slot depends on when the node started.
-	let api = OnlineClient::<PolkadotConfig>::from_insecure_url(node.ws_url()).await.unwrap();
 	let ts = |n: u64| {
 		let api = api.clone();
 		async move {
@@ -80,75 +135,6 @@ async fn dev_node_produces_finalizes_and_transfers_gym() {
 	let block_time_ms = (tn - t1) / (best - 1);
 	println!("observed block time: {block_time_ms} ms over blocks 1..{best}");
 	assert!((5_500..=6_500).contains(&block_time_ms), "block time {block_time_ms} ms");
-
-	// A signed Balances.transfer_keep_alive from Alice to a fresh account.
-	let alice = sr25519::dev::alice();
-	let fresh = sr25519::Keypair::from_uri(&"//GymE2EFresh".parse::<SecretUri>().unwrap()).unwrap();
-	let nonce: u64 = rpc
-		.request(
-			"system_accountNextIndex",
-			rpc_params![alice.public_key().to_account_id().to_string()],
-		)
-		.await
-		.unwrap();
-	assert_eq!(nonce, 0);
-	let alice_before = free_balance(&api, alice.public_key().0).await;
-	assert_eq!(revenue_received(&api).await, 0, "no fee was paid before");
-	assert_eq!(free_balance(&api, fresh.public_key().0).await, 0);
-
-	let amount = 10 * GYM;
-	let tx = dynamic::transaction(
-		"Balances",
-		"transfer_keep_alive",
-		(fresh.public_key().to_address::<()>(), amount),
-	);
-	let events = api
-		.at_current_block()
-		.await
-		.unwrap()
-		.transactions()
-		.sign_and_submit_then_watch_default(&tx, &alice)
-		.await
-		.unwrap()
-		.wait_for_finalized_success()
-		.await
-		.unwrap();
-	let mut fee = None;
-	let mut transferred = None;
-	for ev in events.iter() {
-		let ev = ev.unwrap();
-		let fields = ev.decode_fields_unchecked_as::<Value>().unwrap();
-		match (ev.pallet_name(), ev.event_name()) {
-			("TransactionPayment", "TransactionFeePaid") => {
-				fee = fields.at("actual_fee").and_then(|v| v.as_u128())
-			}
-			("Balances", "Transfer") => transferred = fields.at("amount").and_then(|v| v.as_u128()),
-			_ => {}
-		}
-	}
-	let fee = fee.expect("TransactionFeePaid event");
-	assert_eq!(transferred, Some(amount));
-	assert!(fee > 0 && fee < GYM / 10, "fee {fee} planck");
-	println!("transfer fee: {fee} planck ({} GYM)", fee as f64 / GYM as f64);
-
-	assert_eq!(free_balance(&api, fresh.public_key().0).await, amount);
-	assert_eq!(free_balance(&api, alice.public_key().0).await, alice_before - amount - fee);
-	// The fee is revenue: it went into the revenue pot (the chain's first
-	// fee also opens the pot account with the existential deposit), never
-	// burned.
-	assert_eq!(revenue_received(&api).await, fee - EXISTENTIAL_DEPOSIT);
-
-	// A malformed extrinsic gets a JSON-RPC error, and blocks keep coming.
-	let err = rpc
-		.request::<serde_json::Value>("author_submitExtrinsic", rpc_params!["0xdeadbeef"])
-		.await
-		.expect_err("malformed extrinsic is rejected");
-	println!("malformed extrinsic rejected: {err}");
-	let (b0, _) = heights(&rpc).await;
-	let (b1, _) = node.wait_for_blocks(&rpc, b0 + 2, 0, Duration::from_secs(30)).await;
-	assert!(b1 >= b0 + 2);
-	let head: serde_json::Value = rpc.request("chain_getHeader", rpc_params![]).await.unwrap();
-	assert!(hex_u64(&head["number"]) >= b1);
 
 	// SIGINT stops the node cleanly.
 	let status = node.stop();

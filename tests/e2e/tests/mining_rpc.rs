@@ -15,7 +15,6 @@ use gym_e2e::{
 		dynamic::{self, Value},
 		ext::scale_value::At,
 		rpcs::rpc_params,
-		OnlineClient, PolkadotConfig,
 	},
 	subxt_signer::sr25519,
 	Node,
@@ -47,9 +46,9 @@ fn report(verdict: &str) -> Value {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 	let mut node = Node::spawn("mining", &["--dev", "--tmp"]);
-	let rpc = node.rpc().await;
+	let api = node.client().await;
+	let rpc = api.rpc.clone();
 	node.wait_for_blocks(&rpc, 1, 0, Duration::from_secs(60)).await;
-	let api = OnlineClient::<PolkadotConfig>::from_insecure_url(node.ws_url()).await.unwrap();
 	let (worker, orchestrator) = (sr25519::dev::eve(), sr25519::dev::bob());
 	let worker_id = worker.public_key().0;
 	let worker_ss58 = worker.public_key().to_account_id().to_string();
@@ -60,6 +59,8 @@ async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 	a.unwrap();
 	b.unwrap();
 
+	// Eve registers; Charlie, with no stake (below Bronze), cannot; Bob creates a job. The
+	// three are independent: they go in together.
 	let register = dynamic::transaction(
 		"ComputeMining",
 		"register_worker",
@@ -70,12 +71,6 @@ async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 			Value::from_bytes(b"http://127.0.0.1:1/".to_vec()),
 		],
 	);
-	let events = submit(&api, &worker, &register).await.unwrap();
-	find_event(&events, "ComputeMining", "WorkerRegistered");
-	// Charlie has no stake: below Bronze, he cannot register.
-	let err = submit(&api, &sr25519::dev::charlie(), &register).await.unwrap_err();
-	assert!(err.contains("BelowBronzeTier"), "{err}");
-
 	let params = TrainingParams {
 		steps: 100,
 		batch_size: 32,
@@ -84,30 +79,31 @@ async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 		seed: 42,
 	};
 	let spec = job_spec(1, [1; 32], &params, MICRO);
-	let events = submit(
-		&api,
-		&orchestrator,
-		&dynamic::transaction("ComputeMining", "create_job", vec![spec]),
-	)
-	.await
-	.unwrap();
+	let create_job = dynamic::transaction("ComputeMining", "create_job", vec![spec]);
+	let charlie = sr25519::dev::charlie();
+	let (registered, refused, created) = tokio::join!(
+		submit(&api, &worker, &register),
+		submit(&api, &charlie, &register),
+		submit(&api, &orchestrator, &create_job),
+	);
+	find_event(&registered.unwrap(), "ComputeMining", "WorkerRegistered");
+	let err = refused.unwrap_err();
+	assert!(err.contains("BelowBronzeTier"), "{err}");
+	let events = created.unwrap();
 	let job =
 		find_event(&events, "ComputeMining", "JobCreated").at("job").unwrap().as_u128().unwrap();
-	let calls = [
-		dynamic::transaction(
-			"ComputeMining",
-			"assign_job",
-			vec![Value::u128(job), Value::from_bytes(worker_id)],
-		),
-		dynamic::transaction(
-			"ComputeMining",
-			"verify_hardware",
-			vec![Value::from_bytes(worker_id), Value::unnamed_variant("H100", [])],
-		),
-	];
-	for call in &calls {
-		submit(&api, &orchestrator, call).await.unwrap();
-	}
+	let assign = dynamic::transaction(
+		"ComputeMining",
+		"assign_job",
+		vec![Value::u128(job), Value::from_bytes(worker_id)],
+	);
+	submit(&api, &orchestrator, &assign).await.unwrap();
+	// The orchestrator verifies the worker's H100 while the worker submits its delta.
+	let verify = dynamic::transaction(
+		"ComputeMining",
+		"verify_hardware",
+		vec![Value::from_bytes(worker_id), Value::unnamed_variant("H100", [])],
+	);
 	let submit_delta = |hash: u8| {
 		dynamic::transaction(
 			"ComputeMining",
@@ -115,7 +111,11 @@ async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 			vec![Value::u128(job), h256(hash), Value::u128(300_000)],
 		)
 	};
-	submit(&api, &worker, &submit_delta(5)).await.unwrap();
+	let delta = submit_delta(5);
+	let (verified, submitted) =
+		tokio::join!(submit(&api, &orchestrator, &verify), submit(&api, &worker, &delta));
+	verified.unwrap();
+	submitted.unwrap();
 	let err = submit(&api, &worker, &submit_delta(6)).await.unwrap_err();
 	assert!(err.contains("DuplicateDelta"), "{err}");
 
@@ -165,6 +165,15 @@ async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 	assert_eq!(job_info["checkpoint"], format!("0x{}", "09".repeat(32)));
 	assert_eq!(job_info["origin"], "orchestrator");
 
+	// An unknown job: the named error, nothing changes.
+	let bad = dynamic::transaction(
+		"ComputeMining",
+		"validate_checkpoint",
+		vec![Value::u128(99), Value::from_bytes(worker_id), h256(5), report("Valid")],
+	);
+	let err = submit(&api, &orchestrator, &bad).await.unwrap_err();
+	assert!(err.contains("UnknownJob"), "{err}");
+
 	// After the epoch closes: its budget is fixed and the worker claims it.
 	node.wait_for_blocks(&rpc, (epoch + 1) * EPOCH + 2, 0, Duration::from_secs(120)).await;
 	let info: Json = rpc.request("gym_epochInfo", rpc_params![epoch as u32]).await.unwrap();
@@ -189,15 +198,6 @@ async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 	let pending: Json = rpc.request("gym_pendingRewards", rpc_params![&worker_ss58]).await.unwrap();
 	assert_eq!(planck(&pending["claimable"]), 0);
 	assert_eq!(planck(&pending["earnedTotal"]), expected);
-
-	// An unknown job: the named error, nothing changes.
-	let bad = dynamic::transaction(
-		"ComputeMining",
-		"validate_checkpoint",
-		vec![Value::u128(99), Value::from_bytes(worker_id), h256(5), report("Valid")],
-	);
-	let err = submit(&api, &orchestrator, &bad).await.unwrap_err();
-	assert!(err.contains("UnknownJob"), "{err}");
 
 	assert!(node.stop().success());
 }

@@ -171,9 +171,9 @@ async fn miners_train_an_orchestrator_validates_pays_and_slashes() {
 	let a_base = base_a.display().to_string();
 	let node_a =
 		Node::spawn("worker-a", &["--dev", "--base-path", &a_base, "--miner", "--orchestrator"]);
-	let rpc_a = node_a.rpc().await;
+	let api = node_a.client().await;
+	let rpc_a = api.rpc.clone();
 	node_a.wait_for_blocks(&rpc_a, 1, 0, Duration::from_secs(60)).await;
-	let api = Api::from_insecure_url(node_a.ws_url()).await.unwrap();
 	let peer: String = rpc_a.request("system_localPeerId", rpc_params![]).await.unwrap();
 	let b_base = base_b.display().to_string();
 	let boot = node_a.multiaddr(&peer);

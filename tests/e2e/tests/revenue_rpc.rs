@@ -5,7 +5,7 @@
 //! burned for access shows in `gym_hasAccess`; a bad model id is refused with
 //! the pallet's named error.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use gym_e2e::{
 	find_event, heights, planck, submit,
@@ -13,7 +13,6 @@ use gym_e2e::{
 		dynamic::{self, Value},
 		ext::scale_value::At,
 		rpcs::rpc_params,
-		OnlineClient, PolkadotConfig,
 	},
 	subxt_signer::sr25519,
 	Node,
@@ -29,9 +28,9 @@ fn percent(pot: u128, p: u128) -> u128 {
 #[tokio::test(flavor = "multi_thread")]
 async fn revenue_is_split_at_the_period_end_and_access_is_bought_by_burning() {
 	let mut node = Node::spawn("revenue", &["--dev", "--tmp"]);
-	let rpc = node.rpc().await;
+	let api = node.client().await;
+	let rpc = api.rpc.clone();
 	node.wait_for_blocks(&rpc, 1, 0, Duration::from_secs(60)).await;
-	let api = OnlineClient::<PolkadotConfig>::from_insecure_url(node.ws_url()).await.unwrap();
 	let (dave, charlie, eve) = (sr25519::dev::dave(), sr25519::dev::charlie(), sr25519::dev::eve());
 
 	// A staker at Bronze, so the stakers' share has somebody to pay.
@@ -49,16 +48,53 @@ async fn revenue_is_split_at_the_period_end_and_access_is_bought_by_burning() {
 	let paid = find_event(&events, "RevenueSplit", "RevenuePaid");
 	assert_eq!(paid.at("amount").and_then(|v| v.as_u128()), Some(1_000 * GYM));
 
-	// Wait for the payment's 10-block period to close, then find it in the
-	// history.
+	// While the payment's period runs: access tokens, 2 GYM buys two days of model 7.
+	let eve_ss58 = eve.public_key().to_account_id().to_string();
+	let burned_before: Json = rpc.request("gym_totalMinted", rpc_params![]).await.unwrap();
+	let access = dynamic::transaction("RevenueSplit", "burn_for_access", (7u32, 2 * GYM));
+	let events = submit(&api, &eve, &access).await.unwrap();
+	let bought = find_event(&events, "RevenueSplit", "AccessBought");
+	let expires_at = bought.at("expires_at").and_then(|v| v.as_u128()).unwrap() as u64;
+	let info: Json = rpc.request("gym_hasAccess", rpc_params![&eve_ss58, 7]).await.unwrap();
+	assert_eq!(info["hasAccess"], true, "{info}");
+	assert_eq!(info["expiresAt"].as_u64(), Some(expires_at));
 	let (best, _) = heights(&rpc).await;
-	node.wait_for_blocks(&rpc, best + 11, 0, Duration::from_secs(120)).await;
-	let history: Json = rpc.request("gym_revenueHistory", rpc_params![720]).await.unwrap();
+	assert!(expires_at > best && expires_at <= best + 2 * u64::from(DAYS), "{expires_at}");
+	let other: Json = rpc.request("gym_hasAccess", rpc_params![&eve_ss58, 8]).await.unwrap();
+	assert_eq!(other["hasAccess"], false);
+	assert!(other["expiresAt"].is_null());
+	let burned_after: Json = rpc.request("gym_totalMinted", rpc_params![]).await.unwrap();
+	assert!(
+		planck(&burned_after["totalBurned"]) >= planck(&burned_before["totalBurned"]) + 2 * GYM
+	);
+
+	// A model id beyond the registry's bound: the named error.
+	let bad = dynamic::transaction("RevenueSplit", "burn_for_access", (70_000u32, GYM));
+	let err = submit(&api, &eve, &bad).await.unwrap_err();
+	assert!(err.contains("UnknownModel"), "{err}");
+
+	// Wait for the payment's 10-block period to close (at most 11 blocks), then find it in
+	// the history.
+	let started = Instant::now();
+	let (history, record) = loop {
+		let history: Json = rpc.request("gym_revenueHistory", rpc_params![720]).await.unwrap();
+		let record = history
+			.as_array()
+			.expect("an array")
+			.iter()
+			.find(|r| planck(&r["income"]["inferenceFees"]) == 1_000 * GYM)
+			.cloned();
+		if let Some(record) = record {
+			break (history, record);
+		}
+		assert!(
+			started.elapsed() < Duration::from_secs(120),
+			"the payment's period in {history}\n{}",
+			node.log()
+		);
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	};
 	let records = history.as_array().expect("an array");
-	let record = records
-		.iter()
-		.find(|r| planck(&r["income"]["inferenceFees"]) == 1_000 * GYM)
-		.unwrap_or_else(|| panic!("the payment's period in {history}"));
 	println!("gym_revenueHistory record: {record}");
 	let pot = planck(&record["pot"]);
 	assert!(pot >= 1_000 * GYM, "{record}");
@@ -90,31 +126,6 @@ async fn revenue_is_split_at_the_period_end_and_access_is_bought_by_burning() {
 	assert_eq!(state["periodEnd"].as_u64().unwrap(), (state["period"].as_u64().unwrap() + 1) * 10);
 	let pending: Json = rpc.request("gym_pendingRevenue", rpc_params![&dave_ss58]).await.unwrap();
 	assert_eq!((planck(&pending["claimable"]), planck(&pending["periodPoints"])), (0, 0));
-
-	// Access tokens: 2 GYM buys two days of model 7.
-	let eve_ss58 = eve.public_key().to_account_id().to_string();
-	let burned_before: Json = rpc.request("gym_totalMinted", rpc_params![]).await.unwrap();
-	let access = dynamic::transaction("RevenueSplit", "burn_for_access", (7u32, 2 * GYM));
-	let events = submit(&api, &eve, &access).await.unwrap();
-	let bought = find_event(&events, "RevenueSplit", "AccessBought");
-	let expires_at = bought.at("expires_at").and_then(|v| v.as_u128()).unwrap() as u64;
-	let info: Json = rpc.request("gym_hasAccess", rpc_params![&eve_ss58, 7]).await.unwrap();
-	assert_eq!(info["hasAccess"], true, "{info}");
-	assert_eq!(info["expiresAt"].as_u64(), Some(expires_at));
-	let (best, _) = heights(&rpc).await;
-	assert!(expires_at > best && expires_at <= best + 2 * u64::from(DAYS), "{expires_at}");
-	let other: Json = rpc.request("gym_hasAccess", rpc_params![&eve_ss58, 8]).await.unwrap();
-	assert_eq!(other["hasAccess"], false);
-	assert!(other["expiresAt"].is_null());
-	let burned_after: Json = rpc.request("gym_totalMinted", rpc_params![]).await.unwrap();
-	assert!(
-		planck(&burned_after["totalBurned"]) >= planck(&burned_before["totalBurned"]) + 2 * GYM
-	);
-
-	// A model id beyond the registry's bound: the named error.
-	let bad = dynamic::transaction("RevenueSplit", "burn_for_access", (70_000u32, GYM));
-	let err = submit(&api, &eve, &bad).await.unwrap_err();
-	assert!(err.contains("UnknownModel"), "{err}");
 
 	assert!(node.stop().success());
 }

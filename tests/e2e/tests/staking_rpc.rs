@@ -6,15 +6,14 @@
 use std::time::Duration;
 
 use gym_e2e::{
-	find_event, free_balance, pallet_account, planck, submit,
+	find_event, free_balance_at, pallet_account, planck, submit_included,
 	subxt::{
 		dynamic::{self, Value},
 		ext::scale_value::{At, ValueDef},
 		rpcs::rpc_params,
-		OnlineClient, PolkadotConfig,
 	},
 	subxt_signer::sr25519,
-	Event, Node,
+	Client, Event, Included, Node,
 };
 use gym_primitives::{staking, GYM};
 use serde_json::Value as Json;
@@ -33,20 +32,20 @@ fn find<'a>(events: &'a [Event], name: &str) -> &'a Value {
 
 /// Submits `TieredStaking.<call>(amount)` signed by `who`.
 async fn stake_call(
-	api: &OnlineClient<PolkadotConfig>,
+	api: &Client,
 	who: &sr25519::Keypair,
 	call: &str,
 	amount: u128,
-) -> Result<Vec<Event>, String> {
-	submit(api, who, &dynamic::transaction("TieredStaking", call, (amount,))).await
+) -> Result<Included, String> {
+	submit_included(api, who, &dynamic::transaction("TieredStaking", call, (amount,))).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn stake_reaches_its_tier_and_early_unstake_pays_the_treasury() {
 	let mut node = Node::spawn("staking", &["--dev", "--tmp"]);
-	let rpc = node.rpc().await;
+	let api = node.client().await;
+	let rpc = api.rpc.clone();
 	node.wait_for_blocks(&rpc, 1, 0, Duration::from_secs(60)).await;
-	let api = OnlineClient::<PolkadotConfig>::from_insecure_url(node.ws_url()).await.unwrap();
 	let bob = sr25519::dev::bob();
 	let bob_ss58 = bob.public_key().to_account_id().to_string();
 
@@ -56,7 +55,7 @@ async fn stake_reaches_its_tier_and_early_unstake_pays_the_treasury() {
 	assert!(info["tier"].is_null(), "{info}");
 
 	// 50,000 GYM is exactly Gold.
-	let events = stake_call(&api, &bob, "stake", 50_000 * GYM).await.unwrap();
+	let events = stake_call(&api, &bob, "stake", 50_000 * GYM).await.unwrap().events;
 	assert_eq!(find(&events, "Staked").at("amount").and_then(|v| v.as_u128()), Some(50_000 * GYM));
 	let changed = find(&events, "TierChanged");
 	assert_eq!(variant(changed.at("from")), Some("None"), "{changed:?}");
@@ -78,14 +77,18 @@ async fn stake_reaches_its_tier_and_early_unstake_pays_the_treasury() {
 
 	// An early unstake of 10,000 GYM pays 1,000 GYM to the treasury and drops
 	// Bob to Silver.
-	let treasury_before = free_balance(&api, pallet_account(b"gym/trsy")).await;
-	let events = stake_call(&api, &bob, "unstake", 10_000 * GYM).await.unwrap();
-	let unstaked = find(&events, "Unstaked");
+	let treasury = pallet_account(b"gym/trsy");
+	let included = stake_call(&api, &bob, "unstake", 10_000 * GYM).await.unwrap();
+	let events = &included.events;
+	let unstaked = find(events, "Unstaked");
 	let penalty = staking::early_unstake_penalty(10_000 * GYM);
 	assert_eq!(penalty, 1_000 * GYM);
 	assert_eq!(unstaked.at("penalty").and_then(|v| v.as_u128()), Some(penalty));
-	assert_eq!(find(&events, "PenaltyPaid").at("amount").and_then(|v| v.as_u128()), Some(penalty));
-	assert_eq!(free_balance(&api, pallet_account(b"gym/trsy")).await, treasury_before + penalty);
+	assert_eq!(find(events, "PenaltyPaid").at("amount").and_then(|v| v.as_u128()), Some(penalty));
+	// The treasury's balance in the unstake's block, against the block before it.
+	let treasury_before = free_balance_at(&included.before(&api).await, treasury).await;
+	let treasury_after = free_balance_at(&included.at(&api).await, treasury).await;
+	assert_eq!(treasury_after, treasury_before + penalty);
 
 	let info: Json = rpc.request("gym_stakeInfo", rpc_params![&bob_ss58]).await.unwrap();
 	assert_eq!(planck(&info["stake"]), 40_000 * GYM);
