@@ -68,7 +68,7 @@ async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 			h256(1),
 			Value::unnamed_variant("H100", []),
 			h256(2),
-			Value::from_bytes(b"http://127.0.0.1:1/".to_vec()),
+			Value::from_bytes(b"http://127.0.0.1:1/"),
 		],
 	);
 	let params = TrainingParams {

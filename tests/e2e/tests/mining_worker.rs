@@ -327,7 +327,8 @@ async fn miners_train_an_orchestrator_validates_pays_and_slashes() {
 		.unwrap();
 	let delta = hex_bytes(&served.expect("Eve's node serves her delta"));
 	assert_eq!(gym_trainer::blake2_256(&delta), eve_hash);
-	let expected_checkpoint = gym_trainer::aggregate(&initial, &[delta.clone()]).unwrap().hash();
+	let expected_checkpoint =
+		gym_trainer::aggregate(&initial, std::slice::from_ref(&delta)).unwrap().hash();
 	let completed = events
 		.iter()
 		.find(|(_, (p, e, f))| {
