@@ -6,6 +6,10 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 build_workspace
 status=0
+# The end-to-end tests (one binary, tests/e2e/tests/e2e/) mostly wait for
+# blocks: run them side by side rather than two at a time (libtest's default
+# on 2 cores).
+export RUST_TEST_THREADS="${RUST_TEST_THREADS:-8}"
 cargo test --release --locked --workspace --no-fail-fast "$@" || status=$?
 # The pallets' benchmarks, run as tests against their mocks.
 cargo test --release --locked --no-fail-fast "$@" \

@@ -1,9 +1,5 @@
 //! Dispatches the `gym-node` command line.
 
-// `sc_cli::Error` and `sc_service::Error` are the framework's error types, which the CLI runner
-// and `spawn_tasks` require as they are; boxing them here would only move the conversion.
-#![allow(clippy::result_large_err)]
-
 use crate::{
 	chain_spec,
 	cli::{Cli, Subcommand},

@@ -1,10 +1,6 @@
 //! Builds the GYM node: client, ParityDB backend, transaction pool, network,
 //! Aura block authoring, GRANDPA finality and JSON-RPC.
 
-// `sc_cli::Error` and `sc_service::Error` are the framework's error types, which the CLI runner
-// and `spawn_tasks` require as they are; boxing them here would only move the conversion.
-#![allow(clippy::result_large_err)]
-
 use futures::FutureExt;
 use gym_runtime::{apis::RuntimeApi, opaque::Block};
 use sc_client_api::{Backend, BlockBackend};
