@@ -273,7 +273,7 @@ pub mod pallet {
 			// checked against its budget when made; governance may have changed
 			// the schedule since, so the budgets are not re-checked here.)
 			let rewards = EpochMinted::<T>::iter_values()
-				.try_fold(0 as Balance, |sum, amount| sum.checked_add(amount))
+				.try_fold(Balance::MIN, |sum, amount| sum.checked_add(amount))
 				.ok_or("EpochMinted overflows")?;
 			ensure!(
 				GenesisIssuance::<T>::get().checked_add(rewards) == Some(minted),

@@ -349,7 +349,7 @@ impl<T: Config> Pallet<T> {
 			pools.insert(period, (pool.unsettled_points, 0u128));
 		}
 		let owed = MinerOwed::<T>::iter_values()
-			.try_fold(0 as Balance, |sum, o| sum.checked_add(o))
+			.try_fold(Balance::MIN, |sum, o| sum.checked_add(o))
 			.ok_or("owed overflows")?;
 		ensure!(remaining.checked_add(owed) == Some(funds), "MinerFunds != pools + owed");
 

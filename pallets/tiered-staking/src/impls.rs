@@ -324,7 +324,7 @@ impl<T: Config> Pallet<T> {
 	/// Exact while `stake × age` fits a `u128` (any stake up to about 79
 	/// billion GYM, far above the supply); saturates beyond.
 	fn weighted_age(ledger: &StakeLedger<T::MaxDeposits>, now: BlockNumber) -> BlockNumber {
-		let weighted = ledger.deposits.iter().fold(0 as Balance, |sum, d| {
+		let weighted = ledger.deposits.iter().fold(Balance::MIN, |sum, d| {
 			let age = Balance::from(now.saturating_sub(d.staked_at));
 			sum.saturating_add(d.amount.saturating_mul(age))
 		});

@@ -439,7 +439,7 @@ pub mod pallet {
 				let sum = ledger
 					.deposits
 					.iter()
-					.try_fold(0 as Balance, |s, d| s.checked_add(d.amount))
+					.try_fold(Balance::MIN, |s, d| s.checked_add(d.amount))
 					.ok_or("deposits overflow")?;
 				ensure!(sum == ledger.stake, "deposits do not add up to the stake");
 				ensure!(
