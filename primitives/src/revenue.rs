@@ -54,7 +54,6 @@ pub const DEFAULT_ACCESS_PRICE_PER_DAY: Balance = GYM;
 	MaxEncodedLen,
 	TypeInfo,
 )]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum RevenueSource {
 	/// Inference gateways pay 20% of the API revenue of calls served by
 	/// GYM-trained models.

@@ -229,7 +229,6 @@ pub fn early_unstake_penalty(amount: Balance) -> Balance {
 	MaxEncodedLen,
 	TypeInfo,
 )]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum SlashReason {
 	/// A worker was down: 0.1% of the stake per hour of downtime.
 	Downtime,
