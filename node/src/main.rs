@@ -1,4 +1,4 @@
-//! `gym-node`: the GYM chain node. Runs a validator (Aura + GRANDPA) with
+//! `gym-node`: the GYM chain node. Runs a validator (BABE + GRANDPA) with
 //! JSON-RPC for polkadot.js and other clients, and, with `--miner` and
 //! `--orchestrator`, the compute-mining worker (see `worker`).
 

@@ -1,15 +1,19 @@
 //! Builds the GYM node: client, ParityDB backend, transaction pool, network,
-//! Aura block authoring, GRANDPA finality and JSON-RPC.
+//! BABE block authoring, GRANDPA finality and JSON-RPC.
+//!
+//! Imported blocks pass through BABE's block import (slot claim, epoch
+//! changes, inherents, equivocation reports), which wraps GRANDPA's (authority
+//! set changes, justifications), which writes to the client.
 
 use futures::FutureExt;
 use gym_runtime::{apis::RuntimeApi, opaque::Block};
 use sc_client_api::{Backend, BlockBackend};
-use sc_consensus_aura::{ImportQueueParams, SlotProportion, StartAuraParams};
+use sc_consensus_babe::SlotProportion;
 use sc_consensus_grandpa::SharedVoterState;
 use sc_service::{error::Error as ServiceError, Configuration, TaskManager, WarpSyncConfig};
 use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
-use sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPair};
+use sp_consensus_babe::{inherents::BabeCreateInherentDataProviders, SlotDuration};
 use std::{sync::Arc, time::Duration};
 
 /// The full client: the runtime is always executed from its wasm.
@@ -18,13 +22,29 @@ pub(crate) type FullClient = sc_service::TFullClient<
 	RuntimeApi,
 	sc_executor::WasmExecutor<sp_io::SubstrateHostFunctions>,
 >;
+/// The database backend (ParityDB).
 type FullBackend = sc_service::TFullBackend<Block>;
+/// The fork choice: the longest chain that contains the last finalized block.
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
+/// GRANDPA's block import, writing to the client.
+type FullGrandpaBlockImport =
+	sc_consensus_grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>;
+/// BABE's block import around GRANDPA's: what both the import queue and block authoring
+/// import through.
+type FullBabeBlockImport = sc_consensus_babe::BabeBlockImport<
+	Block,
+	FullClient,
+	FullGrandpaBlockImport,
+	BabeCreateInherentDataProviders<Block>,
+	FullSelectChain,
+>;
 
 /// GRANDPA justifications are generated at least every this many blocks.
 const GRANDPA_JUSTIFICATION_PERIOD: u32 = 512;
 
-/// The parts of the node that chain operations (import, export, revert) need.
+/// The parts of the node that chain operations (import, export, revert) need. `other` holds
+/// BABE's block import (around GRANDPA's), GRANDPA's link to its voter, BABE's link to its
+/// authoring worker, the handle the `babe_*` RPC asks for epoch data, and telemetry.
 pub type Service = sc_service::PartialComponents<
 	FullClient,
 	FullBackend,
@@ -32,11 +52,28 @@ pub type Service = sc_service::PartialComponents<
 	sc_consensus::DefaultImportQueue<Block>,
 	sc_transaction_pool::TransactionPoolHandle<Block, FullClient>,
 	(
-		sc_consensus_grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>,
+		FullBabeBlockImport,
 		sc_consensus_grandpa::LinkHalf<Block, FullClient, FullSelectChain>,
+		sc_consensus_babe::BabeLink<Block>,
+		sc_consensus_babe::BabeWorkerHandle<Block>,
 		Option<Telemetry>,
 	),
 >;
+
+/// The inherent data of a block for BABE: the timestamp from the system clock and the slot it
+/// falls in. Block authoring puts it in a new block; block import checks an imported block's
+/// timestamp against it.
+fn inherent_data_providers(slot_duration: SlotDuration) -> BabeCreateInherentDataProviders<Block> {
+	Arc::new(move |_: <Block as sp_runtime::traits::Block>::Hash, _: ()| async move {
+		let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
+		let slot =
+			sp_consensus_babe::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
+				*timestamp,
+				slot_duration,
+			);
+		Ok::<_, Box<dyn std::error::Error + Send + Sync>>((slot, timestamp))
+	})
+}
 
 /// Builds the client, backend, import queue and transaction pool.
 pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
@@ -87,34 +124,39 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		telemetry.as_ref().map(|x| x.handle()),
 	)?;
 
-	let cidp_client = client.clone();
-	let import_queue =
-		sc_consensus_aura::import_queue::<AuraPair, _, _, _, _, _>(ImportQueueParams {
-			block_import: grandpa_block_import.clone(),
-			justification_import: Some(Box::new(grandpa_block_import.clone())),
+	// The slot duration, epoch length and genesis authorities come from the runtime's
+	// `BabeApi::configuration` (at the best block, or genesis before anything is finalized).
+	let babe_config = sc_consensus_babe::configuration(&*client).map_err(|e| {
+		ServiceError::Other(format!(
+			"cannot read the BABE configuration from the runtime (does it implement BabeApi?): {e}"
+		))
+	})?;
+	let slot_duration = babe_config.slot_duration();
+	let (block_import, babe_link) = sc_consensus_babe::block_import(
+		babe_config,
+		grandpa_block_import.clone(),
+		client.clone(),
+		inherent_data_providers(slot_duration),
+		select_chain.clone(),
+		// Equivocations found on import are reported to the runtime as unsigned transactions.
+		OffchainTransactionPoolFactory::new(transaction_pool.clone()),
+	)
+	.map_err(|e| {
+		ServiceError::Other(format!("cannot load BABE's epoch changes from the database: {e}"))
+	})?;
+
+	let (import_queue, babe_worker_handle) =
+		sc_consensus_babe::import_queue(sc_consensus_babe::ImportQueueParams {
+			link: babe_link.clone(),
+			block_import: block_import.clone(),
+			justification_import: Some(Box::new(grandpa_block_import)),
 			client: client.clone(),
-			create_inherent_data_providers: move |parent_hash, _| {
-				let cidp_client = cidp_client.clone();
-				async move {
-					let slot_duration = sc_consensus_aura::standalone::slot_duration_at(
-						&*cidp_client,
-						parent_hash,
-					)?;
-					let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
-					let slot =
-						sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
-							*timestamp,
-							slot_duration,
-						);
-					Ok((slot, timestamp))
-				}
-			},
+			slot_duration,
 			spawner: &task_manager.spawn_essential_handle(),
 			registry: config.prometheus_registry(),
-			check_for_equivocation: Default::default(),
 			telemetry: telemetry.as_ref().map(|x| x.handle()),
-			compatibility_mode: Default::default(),
-		})?;
+		})
+		.map_err(|e| ServiceError::Other(format!("cannot start BABE's import queue: {e}")))?;
 
 	Ok(sc_service::PartialComponents {
 		client,
@@ -124,7 +166,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		keystore_container,
 		select_chain,
 		transaction_pool,
-		other: (grandpa_block_import, grandpa_link, telemetry),
+		other: (block_import, grandpa_link, babe_link, babe_worker_handle, telemetry),
 	})
 }
 
@@ -143,8 +185,17 @@ pub fn new_full<
 		keystore_container,
 		select_chain,
 		transaction_pool,
-		other: (block_import, grandpa_link, mut telemetry),
+		other: (block_import, grandpa_link, babe_link, babe_worker_handle, mut telemetry),
 	} = new_partial(&config)?;
+
+	let slot_duration = babe_link.config().slot_duration();
+	if slot_duration.as_millis() != gym_primitives::SLOT_DURATION {
+		log::warn!(
+			"the runtime's BABE slot is {} ms, not GYM's {} ms: blocks will come at that pace",
+			slot_duration.as_millis(),
+			gym_primitives::SLOT_DURATION,
+		);
+	}
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
@@ -214,7 +265,11 @@ pub fn new_full<
 
 	let role = config.role;
 	let force_authoring = config.force_authoring;
-	let backoff_authoring_blocks: Option<()> = None;
+	// When finality lags (GRANDPA stalled, too few voters online), authoring slows down
+	// instead of growing an ever longer unfinalized chain: 50 blocks of slack, then up to
+	// 100 slots between blocks.
+	let backoff_authoring_blocks =
+		Some(sc_consensus_slots::BackoffAuthoringOnFinalizedHeadLagging::default());
 	let name = config.network.node_name.clone();
 	let enable_grandpa = !config.disable_grandpa;
 	let prometheus_registry = config.prometheus_registry().cloned();
@@ -231,12 +286,19 @@ pub fn new_full<
 	let rpc_extensions_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
+		let select_chain = select_chain.clone();
+		let keystore = keystore_container.keystore();
 		let worker_shared = worker_shared.clone();
 
 		Box::new(move |_| {
 			let deps = crate::rpc::FullDeps {
 				client: client.clone(),
 				pool: pool.clone(),
+				select_chain: select_chain.clone(),
+				babe: crate::rpc::BabeDeps {
+					worker_handle: babe_worker_handle.clone(),
+					keystore: keystore.clone(),
+				},
 				worker: worker_shared.clone(),
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
@@ -283,38 +345,30 @@ pub fn new_full<
 			telemetry.as_ref().map(|x| x.handle()),
 		);
 
-		let slot_duration = sc_consensus_aura::slot_duration::<AuraId, _, _>(&*client)?;
-
-		let aura = sc_consensus_aura::start_aura::<AuraPair, _, _, _, _, _, _, _, _, _, _>(
-			StartAuraParams {
-				slot_duration,
-				client,
-				select_chain,
-				block_import,
-				proposer_factory,
-				create_inherent_data_providers: move |_, ()| async move {
-					let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
-					let slot =
-						sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
-							*timestamp,
-							slot_duration,
-						);
-					Ok((slot, timestamp))
-				},
-				force_authoring,
-				backoff_authoring_blocks,
-				keystore: keystore_container.keystore(),
-				sync_oracle: sync_service.clone(),
-				justification_sync_link: sync_service.clone(),
-				block_proposal_slot_portion: SlotProportion::new(2f32 / 3f32),
-				max_block_proposal_slot_portion: None,
-				telemetry: telemetry.as_ref().map(|x| x.handle()),
-				compatibility_mode: Default::default(),
-			},
-		)?;
+		let babe = sc_consensus_babe::start_babe(sc_consensus_babe::BabeParams {
+			keystore: keystore_container.keystore(),
+			client,
+			select_chain,
+			env: proposer_factory,
+			block_import,
+			sync_oracle: sync_service.clone(),
+			justification_sync_link: sync_service.clone(),
+			create_inherent_data_providers: inherent_data_providers(slot_duration),
+			force_authoring,
+			backoff_authoring_blocks,
+			babe_link,
+			block_proposal_slot_portion: SlotProportion::new(2f32 / 3f32),
+			max_block_proposal_slot_portion: None,
+			telemetry: telemetry.as_ref().map(|x| x.handle()),
+		})
+		.map_err(|e| ServiceError::Other(format!("cannot start BABE block authoring: {e}")))?;
 
 		// Block authoring is essential: if it fails, the node stops.
-		task_manager.spawn_essential_handle().spawn_blocking("aura", Some("block-authoring"), aura);
+		task_manager.spawn_essential_handle().spawn_blocking(
+			"babe-proposer",
+			Some("block-authoring"),
+			babe,
+		);
 	}
 
 	if enable_grandpa {

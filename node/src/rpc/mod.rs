@@ -1,7 +1,7 @@
 //! JSON-RPC of `gym-node`: the standard `system_*`, `chain_*`, `state_*`,
 //! `author_*` methods come from `sc-rpc`; this module adds
-//! `system_accountNextIndex`, `payment_*` and GYM's own `gym_*` namespace, one
-//! module per pallet:
+//! `system_accountNextIndex`, `payment_*`, BABE's `babe_epochAuthorship` and
+//! GYM's own `gym_*` namespace, one module per pallet:
 //!
 //! - [`emission`] serves `gym_tokenInfo`, `gym_emissionSchedule`,
 //!   `gym_totalMinted`, `gym_epochBudget` and `gym_capReachedAt`;
@@ -15,6 +15,11 @@
 //! (1 GYM = 10^18 planck) and enums their variant names. Every query of chain
 //! state takes an optional block hash as its last parameter, as Substrate's own
 //! RPCs do, and answers at the best block without one.
+//!
+//! `babe_epochAuthorship` lists, for each BABE key of this node's keystore, the
+//! slots of the current epoch it may author (primary, secondary, secondary VRF).
+//! It is an unsafe method: served on localhost by default, or everywhere with
+//! `--rpc-methods unsafe`.
 
 pub mod emission;
 pub mod mining;
@@ -37,9 +42,20 @@ use sc_transaction_pool_api::TransactionPool;
 use sp_api::ProvideRuntimeApi;
 use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
+use sp_consensus::SelectChain;
+use sp_consensus_babe::BabeApi;
+use sp_keystore::KeystorePtr;
+
+/// What `babe_epochAuthorship` needs.
+pub struct BabeDeps {
+	/// The handle that asks BABE's worker for epoch data.
+	pub worker_handle: sc_consensus_babe::BabeWorkerHandle<Block>,
+	/// The keystore whose BABE keys the slots are claimed with.
+	pub keystore: KeystorePtr,
+}
 
 /// Dependencies of the full node's RPC.
-pub struct FullDeps<C, P> {
+pub struct FullDeps<C, P, SC> {
 	/// The compute-mining worker's store and attestation report (`gym_getDelta`,
 	/// `gym_attestation`).
 	pub worker: Arc<crate::worker::Shared>,
@@ -47,6 +63,10 @@ pub struct FullDeps<C, P> {
 	pub client: Arc<C>,
 	/// The transaction pool.
 	pub pool: Arc<P>,
+	/// The fork choice, whose best block `babe_epochAuthorship` answers at.
+	pub select_chain: SC,
+	/// BABE's worker handle and the keystore.
+	pub babe: BabeDeps,
 }
 
 /// The handler of the `gym_*` queries of chain state: each pallet's module implements its
@@ -102,8 +122,8 @@ pub(crate) fn hex32(h: Hash) -> String {
 }
 
 /// Builds the RPC module with every GYM-specific method.
-pub fn create_full<C, P>(
-	deps: FullDeps<C, P>,
+pub fn create_full<C, P, SC>(
+	deps: FullDeps<C, P, SC>,
 ) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
 where
 	C: ProvideRuntimeApi<Block>
@@ -118,21 +138,27 @@ where
 		+ TieredStakingApi<Block, AccountId>
 		+ RevenueSplitApi<Block, AccountId>
 		+ ComputeMiningApi<Block, AccountId>
+		+ BabeApi<Block>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
+	SC: SelectChain<Block> + 'static,
 {
 	use emission::EmissionApiServer;
 	use mining::{MiningApiServer, MiningWorker, MiningWorkerApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use revenue::RevenueApiServer;
+	use sc_consensus_babe_rpc::{Babe, BabeApiServer};
 	use staking::StakingApiServer;
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool, worker } = deps;
+	let FullDeps { client, pool, select_chain, babe, worker } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(
+		Babe::new(client.clone(), babe.worker_handle, babe.keystore, select_chain).into_rpc(),
+	)?;
 	module.merge(EmissionApiServer::into_rpc(Gym::new(client.clone())))?;
 	module.merge(StakingApiServer::into_rpc(Gym::new(client.clone())))?;
 	module.merge(RevenueApiServer::into_rpc(Gym::new(client.clone())))?;
