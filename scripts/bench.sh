@@ -21,6 +21,7 @@ declare -A PALLETS=(
 	[pallet_tiered_staking]=pallets/tiered-staking
 	[pallet_revenue_split]=pallets/revenue-split
 	[pallet_compute_mining]=pallets/compute-mining
+	[pallet_gym_validators]=pallets/gym-validators
 )
 # FRAME benchmarks whose weights belong to this runtime (default template of
 # frame-benchmarking-cli, `T::DbWeight` = ParityDB) -> output file

@@ -16,7 +16,8 @@ cargo test --release --locked --no-fail-fast "$@" \
 	-p pallet-gym-emission --features pallet-gym-emission/runtime-benchmarks \
 	-p pallet-tiered-staking --features pallet-tiered-staking/runtime-benchmarks \
 	-p pallet-revenue-split --features pallet-revenue-split/runtime-benchmarks \
-	-p pallet-compute-mining --features pallet-compute-mining/runtime-benchmarks || status=$?
+	-p pallet-compute-mining --features pallet-compute-mining/runtime-benchmarks \
+	-p pallet-gym-validators --features pallet-gym-validators/runtime-benchmarks || status=$?
 # The @polkadot/api client tests (npm).
 scripts/js-test.sh || status=$?
 exit $status

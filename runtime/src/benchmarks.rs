@@ -13,4 +13,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_tiered_staking, TieredStaking]
 	[pallet_revenue_split, RevenueSplit]
 	[pallet_compute_mining, ComputeMining]
+	[pallet_gym_validators, GymValidators]
 );

@@ -2,20 +2,25 @@
 //! `local_testnet` (two validators, Alice and Bob) and `testnet` (four
 //! validators, Alice, Bob, Charlie and Dave).
 //!
-//! All three endow exactly the six well-known development accounts (Alice, Bob,
-//! Charlie, Dave, Eve, Ferdie) with [`DEV_ENDOWMENT`] each and nothing else;
+//! All three endow the six well-known development accounts (Alice, Bob,
+//! Charlie, Dave, Eve, Ferdie) with [`DEV_ENDOWMENT`] each, and each genesis
+//! validator's stash (`//Alice//stash`, ...) with [`STASH_ENDOWMENT`], of
+//! which it bonds [`VALIDATOR_BOND`] in pallet-staking; nothing else. A
+//! validator's session keys are its name's dev keys (`//Alice`: BABE sr25519,
+//! GRANDPA ed25519), so `gym-node --alice` authors for `//Alice//stash`.
 //! Alice is the sudo key. `docs/tokenomics.md` lists the allocation.
 
 use crate::{
-	AccountId, BalancesConfig, ComputeMiningConfig, GymEmissionConfig, RuntimeGenesisConfig,
+	AccountId, BabeConfig, Balance, BalancesConfig, ComputeMiningConfig, GymEmissionConfig,
+	GymValidatorsConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, StakingConfig,
 	SudoConfig,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
-use gym_primitives::DEV_ENDOWMENT;
+use gym_primitives::{DEV_ENDOWMENT, GYM};
+use pallet_staking::StakerStatus;
 use serde_json::Value;
-use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_runtime::Perbill;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
@@ -26,37 +31,104 @@ pub const DEV_EPOCH_LENGTH: u32 = 10;
 /// Epoch length of local and test networks: 600 blocks (one hour).
 pub const TESTNET_EPOCH_LENGTH: u32 = 600;
 
+/// What a genesis validator's stash bonds: 100,000 GYM.
+pub const VALIDATOR_BOND: Balance = 100_000 * GYM;
+
+/// What a genesis validator's stash holds: its bond and 1,000 GYM for fees.
+pub const STASH_ENDOWMENT: Balance = VALIDATOR_BOND + 1_000 * GYM;
+
+/// The smallest validator bond: 10,000 GYM (governance may change it).
+pub const MIN_VALIDATOR_BOND: Balance = 10_000 * GYM;
+
+/// The smallest nominator bond: 100 GYM (governance may change it).
+pub const MIN_NOMINATOR_BOND: Balance = 100 * GYM;
+
+/// The validators an election may choose at most, at genesis (governance
+/// sets it with `staking.set_validator_count`).
+pub const GENESIS_VALIDATOR_COUNT: u32 = 10;
+
 /// The accounts endowed at genesis on the dev and local chains: Alice..Ferdie.
 pub fn dev_endowed_accounts() -> Vec<AccountId> {
 	Sr25519Keyring::invulnerable().map(|k| k.to_account_id()).collect()
 }
 
-fn authority(k: (Sr25519Keyring, Ed25519Keyring)) -> (AuraId, GrandpaId) {
-	(k.0.public().into(), k.1.public().into())
+/// A genesis validator: its stash account and its session keys.
+pub struct Validator {
+	/// The stash, which bonds [`VALIDATOR_BOND`].
+	pub stash: AccountId,
+	/// BABE and GRANDPA keys.
+	pub keys: SessionKeys,
 }
 
-/// Genesis of a chain whose validators are `initial_authorities`, with the
-/// given endowed accounts and sudo key.
+/// The genesis validator of a well-known dev name (`Alice` to `Ferdie`;
+/// any other is Ferdie): stash `//<Name>//stash`, session keys `//<Name>`.
+pub fn validator(name: Sr25519Keyring) -> Validator {
+	use {Ed25519Keyring as Ed, Sr25519Keyring as Sr};
+	let (stash, grandpa) = match name {
+		Sr::Alice => (Sr::AliceStash, Ed::Alice),
+		Sr::Bob => (Sr::BobStash, Ed::Bob),
+		Sr::Charlie => (Sr::CharlieStash, Ed::Charlie),
+		Sr::Dave => (Sr::DaveStash, Ed::Dave),
+		Sr::Eve => (Sr::EveStash, Ed::Eve),
+		_ => (Sr::FerdieStash, Ed::Ferdie),
+	};
+	Validator {
+		stash: stash.to_account_id(),
+		keys: SessionKeys { babe: name.public().into(), grandpa: grandpa.public().into() },
+	}
+}
+
+/// The era terms of the dev chain: 2-session (2-minute) eras, bonds released
+/// 4 eras (8 minutes) after unbonding, slashes applied after 2 eras.
+pub const DEV_ERA_TERMS: pallet_gym_validators::EraTerms = pallet_gym_validators::EraTerms {
+	sessions_per_era: 2,
+	bonding_duration: 4,
+	slash_defer_duration: 2,
+};
+
+/// Genesis of a chain whose validators are `validators`, with the given
+/// endowed accounts, sudo key, epoch length, validations per delta and era
+/// terms.
 fn testnet_genesis(
-	initial_authorities: Vec<(AuraId, GrandpaId)>,
+	validators: Vec<Validator>,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
 	epoch_length: u32,
 	min_validations: u8,
+	terms: pallet_gym_validators::EraTerms,
 ) -> Value {
+	let minimum_validator_count = (validators.len() as u32).div_ceil(2).max(1);
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
 			balances: endowed_accounts
 				.iter()
 				.cloned()
 				.map(|k| (k, DEV_ENDOWMENT))
+				.chain(validators.iter().map(|v| (v.stash.clone(), STASH_ENDOWMENT)))
 				.collect::<Vec<_>>(),
 		},
-		aura: pallet_aura::GenesisConfig {
-			authorities: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
+		babe: BabeConfig { epoch_config: crate::configs::staking::BABE_GENESIS_EPOCH_CONFIG },
+		session: SessionConfig {
+			keys: validators
+				.iter()
+				.map(|v| (v.stash.clone(), v.stash.clone(), v.keys.clone()))
+				.collect::<Vec<_>>(),
 		},
-		grandpa: pallet_grandpa::GenesisConfig {
-			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
+		staking: StakingConfig {
+			validator_count: GENESIS_VALIDATOR_COUNT,
+			minimum_validator_count,
+			stakers: validators
+				.iter()
+				.map(|v| (v.stash.clone(), v.stash.clone(), VALIDATOR_BOND, StakerStatus::Validator))
+				.collect::<Vec<_>>(),
+			min_validator_bond: MIN_VALIDATOR_BOND,
+			min_nominator_bond: MIN_NOMINATOR_BOND,
+			slash_reward_fraction: Perbill::from_percent(10),
+		},
+		gym_validators: GymValidatorsConfig {
+			sessions_per_era: Some(terms.sessions_per_era),
+			bonding_duration: Some(terms.bonding_duration),
+			slash_defer_duration: Some(terms.slash_defer_duration),
 		},
 		sudo: SudoConfig { key: Some(root) },
 		gym_emission: GymEmissionConfig { epoch_length },
@@ -67,26 +139,25 @@ fn testnet_genesis(
 /// The `development` preset: Alice alone authors and finalizes.
 pub fn development_config_genesis() -> Value {
 	testnet_genesis(
-		vec![authority((Sr25519Keyring::Alice, Ed25519Keyring::Alice))],
+		vec![validator(Sr25519Keyring::Alice)],
 		dev_endowed_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 		DEV_EPOCH_LENGTH,
 		// One orchestrator validates on the dev chain.
 		1,
+		DEV_ERA_TERMS,
 	)
 }
 
 /// The `local_testnet` preset: Alice and Bob author and finalize.
 pub fn local_config_genesis() -> Value {
 	testnet_genesis(
-		vec![
-			authority((Sr25519Keyring::Alice, Ed25519Keyring::Alice)),
-			authority((Sr25519Keyring::Bob, Ed25519Keyring::Bob)),
-		],
+		vec![validator(Sr25519Keyring::Alice), validator(Sr25519Keyring::Bob)],
 		dev_endowed_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 		TESTNET_EPOCH_LENGTH,
 		3,
+		pallet_gym_validators::EraTerms::TESTNET,
 	)
 }
 
@@ -98,15 +169,16 @@ pub const TESTNET_RUNTIME_PRESET: &str = "testnet";
 pub fn testnet_config_genesis() -> Value {
 	testnet_genesis(
 		vec![
-			authority((Sr25519Keyring::Alice, Ed25519Keyring::Alice)),
-			authority((Sr25519Keyring::Bob, Ed25519Keyring::Bob)),
-			authority((Sr25519Keyring::Charlie, Ed25519Keyring::Charlie)),
-			authority((Sr25519Keyring::Dave, Ed25519Keyring::Dave)),
+			validator(Sr25519Keyring::Alice),
+			validator(Sr25519Keyring::Bob),
+			validator(Sr25519Keyring::Charlie),
+			validator(Sr25519Keyring::Dave),
 		],
 		dev_endowed_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 		TESTNET_EPOCH_LENGTH,
 		3,
+		pallet_gym_validators::EraTerms::TESTNET,
 	)
 }
 
@@ -181,21 +253,31 @@ pub(crate) mod tests {
 			for a in &accounts {
 				assert_eq!(<Balances as Inspect<AccountId>>::balance(a), DEV_ENDOWMENT);
 			}
+			let stash = Sr25519Keyring::AliceStash.to_account_id();
+			// The bond is held: the stash's free balance is what is left for fees.
+			assert_eq!(<Balances as Inspect<AccountId>>::total_balance(&stash), STASH_ENDOWMENT);
+			assert_eq!(
+				<Balances as Inspect<AccountId>>::balance(&stash),
+				STASH_ENDOWMENT - VALIDATOR_BOND
+			);
 			assert_eq!(
 				<Balances as Inspect<AccountId>>::total_issuance(),
-				DEV_ENDOWMENT * accounts.len() as u128
+				DEV_ENDOWMENT * accounts.len() as u128 + STASH_ENDOWMENT
 			);
 			assert_eq!(
 				pallet_sudo::Key::<Runtime>::get(),
 				Some(Sr25519Keyring::Alice.to_account_id())
 			);
-			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+			assert_eq!(pallet_babe::Authorities::<Runtime>::get().len(), 1);
+			assert_eq!(pallet_session::Validators::<Runtime>::get(), vec![stash.clone()]);
+			assert_eq!(pallet_staking::Pallet::<Runtime>::ledger(stash.clone().into()).unwrap().active, VALIDATOR_BOND);
+			assert_eq!(pallet_gym_validators::Terms::<Runtime>::get(), DEV_ERA_TERMS);
 			assert_eq!(pallet_gym_emission::EpochLength::<Runtime>::get(), DEV_EPOCH_LENGTH);
 			assert_eq!(pallet_compute_mining::MinValidations::<Runtime>::get(), 1);
 			// Genesis endowments count as minted.
 			assert_eq!(
 				pallet_gym_emission::TotalMinted::<Runtime>::get(),
-				DEV_ENDOWMENT * accounts.len() as u128
+				DEV_ENDOWMENT * accounts.len() as u128 + STASH_ENDOWMENT
 			);
 		});
 	}
@@ -203,7 +285,7 @@ pub(crate) mod tests {
 	#[test]
 	fn local_genesis_has_two_validators() {
 		build(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
-			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 2);
+			assert_eq!(pallet_babe::Authorities::<Runtime>::get().len(), 2);
 			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 2);
 			assert_eq!(pallet_gym_emission::EpochLength::<Runtime>::get(), TESTNET_EPOCH_LENGTH);
 		});
@@ -215,8 +297,11 @@ pub(crate) mod tests {
 			assert_eq!(pallet_compute_mining::MinValidations::<Runtime>::get(), 3);
 		});
 		build(TESTNET_RUNTIME_PRESET).execute_with(|| {
-			let aura = pallet_aura::Authorities::<Runtime>::get();
-			let expected: Vec<AuraId> = [
+			let mut babe: Vec<sp_consensus_babe::AuthorityId> = pallet_babe::Authorities::<Runtime>::get()
+				.into_iter()
+				.map(|(id, _weight)| id)
+				.collect();
+			let mut expected: Vec<sp_consensus_babe::AuthorityId> = [
 				Sr25519Keyring::Alice,
 				Sr25519Keyring::Bob,
 				Sr25519Keyring::Charlie,
@@ -225,7 +310,10 @@ pub(crate) mod tests {
 			.iter()
 			.map(|k| k.public().into())
 			.collect();
-			assert_eq!(aura.into_inner(), expected);
+			babe.sort();
+			expected.sort();
+			assert_eq!(babe, expected);
+			assert_eq!(pallet_gym_validators::Terms::<Runtime>::get().bonding_duration, 112);
 			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 4);
 			assert_eq!(pallet_gym_emission::EpochLength::<Runtime>::get(), TESTNET_EPOCH_LENGTH);
 		});

@@ -32,6 +32,8 @@ pub mod configs;
 pub mod genesis_config_presets;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod validator_tests;
 pub mod weights;
 
 extern crate alloc;
@@ -81,11 +83,11 @@ pub mod opaque {
 }
 
 impl_opaque_keys! {
-	/// The session keys of a GYM validator: an Aura (block authoring) and a
+	/// The session keys of a GYM validator: a BABE (block authoring) and a
 	/// GRANDPA (finality) key.
 	pub struct SessionKeys {
-		/// Aura block-authoring key (sr25519).
-		pub aura: Aura,
+		/// BABE block-authoring key (sr25519).
+		pub babe: Babe,
 		/// GRANDPA finality key (ed25519).
 		pub grandpa: Grandpa,
 	}
@@ -97,7 +99,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("gym-runtime"),
 	impl_name: alloc::borrow::Cow::Borrowed("gym-runtime"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 200,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -218,7 +220,7 @@ mod runtime {
 	pub type Timestamp = pallet_timestamp;
 
 	#[runtime::pallet_index(2)]
-	pub type Aura = pallet_aura;
+	pub type Babe = pallet_babe;
 
 	#[runtime::pallet_index(3)]
 	pub type Grandpa = pallet_grandpa;
@@ -243,4 +245,22 @@ mod runtime {
 
 	#[runtime::pallet_index(10)]
 	pub type ComputeMining = pallet_compute_mining;
+
+	#[runtime::pallet_index(11)]
+	pub type Authorship = pallet_authorship;
+
+	#[runtime::pallet_index(12)]
+	pub type Staking = pallet_staking;
+
+	#[runtime::pallet_index(13)]
+	pub type Offences = pallet_offences;
+
+	#[runtime::pallet_index(14)]
+	pub type Historical = pallet_session::historical;
+
+	#[runtime::pallet_index(15)]
+	pub type Session = pallet_session;
+
+	#[runtime::pallet_index(16)]
+	pub type GymValidators = pallet_gym_validators;
 }

@@ -78,6 +78,7 @@ impl pallet_tiered_staking::Config for Test {
 	type SlashDestination = Treasury;
 	type MaxDeposits = ConstU32<4>;
 	type StakeFloor = ComputeMining;
+	type BondedElsewhere = frame_support::traits::Nothing;
 	type WeightInfo = ();
 }
 

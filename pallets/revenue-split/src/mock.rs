@@ -91,6 +91,7 @@ impl pallet_tiered_staking::Config for Test {
 	type SlashDestination = Treasury;
 	type MaxDeposits = ConstU32<4>;
 	type StakeFloor = ();
+	type BondedElsewhere = frame_support::traits::Nothing;
 	type WeightInfo = ();
 }
 

@@ -16,7 +16,7 @@ use frame_support::{
 	traits::{
 		fungible::{Balanced, Inspect, Mutate, MutateFreeze},
 		tokens::{Fortitude, Precision, Preservation},
-		Get,
+		Contains, Get,
 	},
 };
 use gym_primitives::{staking, Balance, BlockNumber};
@@ -129,6 +129,7 @@ impl<T: Config> Pallet<T> {
 	/// The body of [`Pallet::stake`].
 	pub(crate) fn do_stake(who: &T::AccountId, amount: Balance) -> DispatchResult {
 		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+		ensure!(!T::BondedElsewhere::contains(who), Error::<T>::BondedElsewhere);
 		let free = T::Currency::reducible_balance(who, Preservation::Expendable, Fortitude::Polite);
 		ensure!(amount <= free, Error::<T>::InsufficientFreeBalance);
 

@@ -154,7 +154,7 @@ pub use gym_primitives::{
 pub use types::{Deposit, StakeInfo, StakeLedger};
 pub use weights::WeightInfo;
 
-use frame_support::{pallet_prelude::DispatchResult, traits::fungible, PalletId};
+use frame_support::{pallet_prelude::DispatchResult, traits::{fungible, Contains}, PalletId};
 use gym_primitives::Balance;
 use sp_runtime::FixedU128;
 
@@ -209,6 +209,12 @@ pub mod pallet {
 		/// What other pallets require stakers to keep staked (compute
 		/// mining: Bronze for a registered worker).
 		type StakeFloor: StakeFloor<Self::AccountId>;
+		/// Accounts whose GYM is bonded elsewhere (pallet-staking's validators
+		/// and nominators): they cannot stake here, so that no GYM backs two
+		/// bondings and a slash in one never leaves the other counting GYM
+		/// that is gone. The runtime makes pallet-staking refuse this
+		/// pallet's stakers in turn.
+		type BondedElsewhere: Contains<Self::AccountId>;
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -346,6 +352,9 @@ pub mod pallet {
 		/// account (a registered compute worker keeps Bronze: deregister
 		/// first).
 		StakeRequired,
+		/// The account's GYM is bonded elsewhere (it validates or nominates):
+		/// one account does one or the other.
+		BondedElsewhere,
 	}
 
 	#[pallet::hooks]

@@ -53,6 +53,16 @@ parameter_types! {
 	pub const SlashDestination: u64 = TREASURY;
 	/// The stake floor [`FloorForAlice`] sets for Alice.
 	pub static AliceFloor: Balance = 0;
+	/// Accounts that play pallet-staking's validators and nominators.
+	pub static BondedAccounts: Vec<u64> = Vec::new();
+}
+
+/// Accounts bonded in the (played) pallet-staking.
+pub struct Bonded;
+impl frame_support::traits::Contains<u64> for Bonded {
+	fn contains(who: &u64) -> bool {
+		BondedAccounts::get().contains(who)
+	}
 }
 
 /// A stake floor for Alice only (plays the compute-mining pallet).
@@ -74,6 +84,7 @@ impl pallet_tiered_staking::Config for Test {
 	// Small, so that merging is easy to reach.
 	type MaxDeposits = ConstU32<4>;
 	type StakeFloor = FloorForAlice;
+	type BondedElsewhere = Bonded;
 	type WeightInfo = ();
 }
 

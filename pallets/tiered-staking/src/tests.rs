@@ -988,3 +988,21 @@ fn unstaking_below_another_pallets_floor_fails_and_changes_nothing() {
 		unstake(ALICE, 900 * GYM);
 	});
 }
+
+#[test]
+fn an_account_bonded_as_a_validator_or_nominator_cannot_stake_here() {
+	ExtBuilder::default().build_and_execute(|| {
+		BondedAccounts::set(vec![BOB]);
+		let before = Balances::balance_frozen(&FreezeReason::Staked.into(), &BOB);
+		assert_noop!(
+			TieredStaking::stake(RuntimeOrigin::signed(BOB), Tier::Bronze.minimum()),
+			Error::<Test>::BondedElsewhere
+		);
+		assert_eq!(Balances::balance_frozen(&FreezeReason::Staked.into(), &BOB), before);
+		assert_eq!(TieredStaking::stake_of(&BOB), 0);
+		// Once the bond is gone (withdrawn), the account may stake.
+		BondedAccounts::set(vec![]);
+		assert_ok!(TieredStaking::stake(RuntimeOrigin::signed(BOB), Tier::Bronze.minimum()));
+		assert_eq!(TieredStaking::stake_of(&BOB), Tier::Bronze.minimum());
+	});
+}

@@ -1,10 +1,13 @@
-//! Configuration of every pallet in the GYM runtime.
+//! Configuration of every pallet in the GYM runtime; consensus and NPoS
+//! validators are in [`staking`].
+
+pub mod staking;
 
 use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
 	parameter_types,
-	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
+	traits::{ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		ConstantMultiplier, Weight,
@@ -14,7 +17,6 @@ use frame_support::{
 use frame_system::limits::{BlockLength, BlockWeights};
 use gym_primitives::{MICRO_GYM, SS58_PREFIX};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
-use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{
 	traits::{AccountIdConversion, One},
 	Perbill,
@@ -22,7 +24,7 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, ComputeMining, GymEmission, Hash,
+	AccountId, Babe, Balance, Balances, Block, BlockNumber, ComputeMining, GymEmission, Hash,
 	Nonce, PalletInfo, RevenueSplit, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
 	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, System, TieredStaking, EXISTENTIAL_DEPOSIT,
 	SLOT_DURATION, VERSION,
@@ -68,29 +70,11 @@ impl frame_system::Config for Runtime {
 	type MaxConsumers = ConstU32<16>;
 }
 
-impl pallet_aura::Config for Runtime {
-	type AuthorityId = AuraId;
-	type DisabledValidators = ();
-	type MaxAuthorities = ConstU32<32>;
-	type AllowMultipleBlocksPerSlot = ConstBool<false>;
-	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
-}
-
-impl pallet_grandpa::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
-	type WeightInfo = ();
-	type MaxAuthorities = ConstU32<32>;
-	type MaxNominators = ConstU32<0>;
-	type MaxSetIdSessionEntries = ConstU64<0>;
-	type KeyOwnerProof = sp_core::Void;
-	type EquivocationReportSystem = ();
-}
-
 impl pallet_timestamp::Config for Runtime {
 	/// Milliseconds since the unix epoch.
 	type Moment = u64;
-	type OnTimestampSet = Aura;
-	/// Aura's slot is twice the minimum period: 6 s blocks.
+	type OnTimestampSet = Babe;
+	/// BABE's slot is twice the minimum period: 6 s blocks.
 	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
 	type WeightInfo = ();
 }
@@ -167,6 +151,8 @@ impl pallet_tiered_staking::Config for Runtime {
 	type MaxDeposits = ConstU32<32>;
 	/// A registered compute worker keeps Bronze.
 	type StakeFloor = ComputeMining;
+	/// pallet-staking's stashes and controllers cannot tier-stake.
+	type BondedElsewhere = staking::HasStakingBond;
 	type WeightInfo = pallet_tiered_staking::weights::SubstrateWeight<Runtime>;
 }
 

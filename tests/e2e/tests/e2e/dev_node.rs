@@ -57,6 +57,17 @@ async fn dev_node_produces_finalizes_and_transfers_gym() {
 	let info: serde_json::Value = rpc.request("gym_tokenInfo", rpc_params![]).await.unwrap();
 	assert_eq!(info["hardCap"], "1000000000000000000000000000");
 
+	// BABE authors: the node's one key (Alice's, from `--dev`) may author in
+	// this epoch's slots, primary or secondary: every one of the 10.
+	let authorship: serde_json::Value =
+		rpc.request("babe_epochAuthorship", rpc_params![]).await.unwrap();
+	let slots = authorship.as_object().expect("one entry per local key");
+	assert_eq!(slots.len(), 1, "{authorship}");
+	let (_key, claims) = slots.iter().next().unwrap();
+	let claimed = claims["primary"].as_array().unwrap().len() +
+		claims["secondary_vrf"].as_array().unwrap().len();
+	assert_eq!(claimed, 10, "{authorship}");
+
 	// A signed Balances.transfer_keep_alive from Alice to a fresh account.
 	let alice = sr25519::dev::alice();
 	let fresh = sr25519::Keypair::from_uri(&"//GymE2EFresh".parse::<SecretUri>().unwrap()).unwrap();
