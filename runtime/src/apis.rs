@@ -18,8 +18,8 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	AccountId, Babe, Balance, Block, BlockNumber, ComputeMining, Executive, Grandpa, GymEmission,
-	InherentDataExt, Nonce, RevenueSplit, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
-	Historical, System, TieredStaking, TransactionPayment, VERSION,
+	Historical, InherentDataExt, Nonce, RevenueSplit, Runtime, RuntimeCall, RuntimeGenesisConfig,
+	SessionKeys, System, TieredStaking, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {

@@ -20,9 +20,9 @@ use frame_support::build_struct_json_patch;
 use gym_primitives::{DEV_ENDOWMENT, GYM};
 use pallet_staking::StakerStatus;
 use serde_json::Value;
-use sp_runtime::Perbill;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+use sp_runtime::Perbill;
 
 /// Epoch length of the dev chain: 10 blocks, so a whole epoch can be watched
 /// in a minute.
@@ -119,7 +119,12 @@ fn testnet_genesis(
 			minimum_validator_count,
 			stakers: validators
 				.iter()
-				.map(|v| (v.stash.clone(), v.stash.clone(), VALIDATOR_BOND, StakerStatus::Validator))
+				.map(|v| (
+					v.stash.clone(),
+					v.stash.clone(),
+					VALIDATOR_BOND,
+					StakerStatus::Validator
+				))
 				.collect::<Vec<_>>(),
 			min_validator_bond: MIN_VALIDATOR_BOND,
 			min_nominator_bond: MIN_NOMINATOR_BOND,
@@ -270,7 +275,10 @@ pub(crate) mod tests {
 			);
 			assert_eq!(pallet_babe::Authorities::<Runtime>::get().len(), 1);
 			assert_eq!(pallet_session::Validators::<Runtime>::get(), vec![stash.clone()]);
-			assert_eq!(pallet_staking::Pallet::<Runtime>::ledger(stash.clone().into()).unwrap().active, VALIDATOR_BOND);
+			assert_eq!(
+				pallet_staking::Pallet::<Runtime>::ledger(stash.clone().into()).unwrap().active,
+				VALIDATOR_BOND
+			);
 			assert_eq!(pallet_gym_validators::Terms::<Runtime>::get(), DEV_ERA_TERMS);
 			assert_eq!(pallet_gym_emission::EpochLength::<Runtime>::get(), DEV_EPOCH_LENGTH);
 			assert_eq!(pallet_compute_mining::MinValidations::<Runtime>::get(), 1);
@@ -297,10 +305,11 @@ pub(crate) mod tests {
 			assert_eq!(pallet_compute_mining::MinValidations::<Runtime>::get(), 3);
 		});
 		build(TESTNET_RUNTIME_PRESET).execute_with(|| {
-			let mut babe: Vec<sp_consensus_babe::AuthorityId> = pallet_babe::Authorities::<Runtime>::get()
-				.into_iter()
-				.map(|(id, _weight)| id)
-				.collect();
+			let mut babe: Vec<sp_consensus_babe::AuthorityId> =
+				pallet_babe::Authorities::<Runtime>::get()
+					.into_iter()
+					.map(|(id, _weight)| id)
+					.collect();
 			let mut expected: Vec<sp_consensus_babe::AuthorityId> = [
 				Sr25519Keyring::Alice,
 				Sr25519Keyring::Bob,

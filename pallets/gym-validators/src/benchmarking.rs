@@ -21,7 +21,8 @@ mod benchmarks {
 
 	#[benchmark]
 	fn set_era_terms() {
-		let terms = EraTerms { sessions_per_era: 3, bonding_duration: 20, slash_defer_duration: 10 };
+		let terms =
+			EraTerms { sessions_per_era: 3, bonding_duration: 20, slash_defer_duration: 10 };
 
 		#[extrinsic_call]
 		_(RawOrigin::Root, terms);
@@ -57,5 +58,9 @@ mod benchmarks {
 		assert!(Unallocated::<T>::get() > 0);
 	}
 
-	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder::default().build(), crate::mock::Test);
+	impl_benchmark_test_suite!(
+		Pallet,
+		crate::mock::ExtBuilder::default().build(),
+		crate::mock::Test
+	);
 }

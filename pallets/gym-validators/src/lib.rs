@@ -257,7 +257,9 @@ impl<T: Config> Pallet<T> {
 
 	/// The first block of `epoch`.
 	fn first_block(epoch: u32) -> BlockNumber {
-		epoch.checked_sub(1).map_or(1, |previous| T::Emission::epoch_end(previous).saturating_add(1))
+		epoch
+			.checked_sub(1)
+			.map_or(1, |previous| T::Emission::epoch_end(previous).saturating_add(1))
 	}
 
 	/// In the first block of an epoch, mints the validators' share of its
@@ -280,10 +282,10 @@ impl<T: Config> Pallet<T> {
 			Ok(()) => {
 				Unallocated::<T>::mutate(|u| *u = u.saturating_add(for_stakers));
 				Self::deposit_event(Event::EpochShareMinted { epoch, amount: for_stakers });
-			},
+			}
 			Err(e) => {
 				frame_support::defensive!(e, "the validator share fits the epoch budget");
-			},
+			}
 		}
 		T::WeightInfo::on_initialize_mint()
 	}
@@ -331,15 +333,15 @@ impl<T: Config> OnUnbalanced<Debt<T::AccountId, T::Currency>> for PayFromPot<T> 
 			Fortitude::Polite,
 		) {
 			Ok(withdrawn) => match minted.offset(withdrawn) {
-				SameOrOther::None => {},
+				SameOrOther::None => {}
 				_ => {
 					frame_support::defensive!("a withdrawal of the same amount cancels a mint");
-				},
+				}
 			},
 			Err(e) => {
 				// Unreachable: an era pays at most what the pot received for it.
 				frame_support::defensive!(e, "the validator pot covers every payout");
-			},
+			}
 		}
 	}
 }
@@ -363,7 +365,7 @@ impl<T: Config> OnUnbalanced<Credit<T::AccountId, T::Currency>> for RemainderToT
 			Ok(_) => Pallet::<T>::deposit_event(Event::RemainderToTreasury { amount }),
 			Err(e) => {
 				frame_support::defensive!(e, "the validator pot covers the remainder");
-			},
+			}
 		}
 	}
 }

@@ -80,9 +80,7 @@ impl ExtBuilder {
 		pallet_gym_emission::GenesisConfig::<Test> { epoch_length: 10, ..Default::default() }
 			.assimilate_storage(&mut t)
 			.unwrap();
-		pallet_gym_validators::GenesisConfig::<Test>::default()
-			.assimilate_storage(&mut t)
-			.unwrap();
+		pallet_gym_validators::GenesisConfig::<Test>::default().assimilate_storage(&mut t).unwrap();
 		sp_io::TestExternalities::new(t)
 	}
 

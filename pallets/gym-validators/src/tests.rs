@@ -99,7 +99,10 @@ fn near_the_cap_the_share_is_a_share_of_what_is_left() {
 	let left = GYM;
 	ExtBuilder::default().balances(vec![(1, HARD_CAP - left)]).build_and_execute(|| {
 		run_to_block(1);
-		assert_eq!(Balances::balance(&GymValidators::pot()), Perbill::from_percent(5).mul_floor(left));
+		assert_eq!(
+			Balances::balance(&GymValidators::pot()),
+			Perbill::from_percent(5).mul_floor(left)
+		);
 		assert!(pallet_gym_emission::TotalMinted::<Test>::get() <= HARD_CAP);
 	});
 }
@@ -108,10 +111,7 @@ fn near_the_cap_the_share_is_a_share_of_what_is_left() {
 fn governance_sets_the_share_and_valid_era_terms_only() {
 	ExtBuilder::default().build_and_execute(|| {
 		assert_noop!(
-			GymValidators::set_validator_share(
-				RuntimeOrigin::signed(1),
-				Perbill::from_percent(50)
-			),
+			GymValidators::set_validator_share(RuntimeOrigin::signed(1), Perbill::from_percent(50)),
 			DispatchError::BadOrigin
 		);
 		assert_ok!(GymValidators::set_validator_share(

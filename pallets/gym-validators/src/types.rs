@@ -49,9 +49,9 @@ impl EraTerms {
 	/// at most [`MAX_SESSIONS_PER_ERA`]; a bonding duration of 1 to
 	/// [`MAX_BONDING_DURATION`] eras, and a slash deferral strictly shorter.
 	pub fn is_valid(&self) -> bool {
-		(1..=MAX_SESSIONS_PER_ERA).contains(&self.sessions_per_era) &&
-			(1..=MAX_BONDING_DURATION).contains(&self.bonding_duration) &&
-			self.slash_defer_duration < self.bonding_duration
+		(1..=MAX_SESSIONS_PER_ERA).contains(&self.sessions_per_era)
+			&& (1..=MAX_BONDING_DURATION).contains(&self.bonding_duration)
+			&& self.slash_defer_duration < self.bonding_duration
 	}
 }
 

@@ -154,7 +154,11 @@ pub use gym_primitives::{
 pub use types::{Deposit, StakeInfo, StakeLedger};
 pub use weights::WeightInfo;
 
-use frame_support::{pallet_prelude::DispatchResult, traits::{fungible, Contains}, PalletId};
+use frame_support::{
+	pallet_prelude::DispatchResult,
+	traits::{fungible, Contains},
+	PalletId,
+};
 use gym_primitives::Balance;
 use sp_runtime::FixedU128;
 

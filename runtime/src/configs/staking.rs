@@ -174,8 +174,8 @@ impl Contains<AccountId> for HasTieredStake {
 pub struct HasStakingBond;
 impl Contains<AccountId> for HasStakingBond {
 	fn contains(who: &AccountId) -> bool {
-		pallet_staking::Bonded::<Runtime>::contains_key(who) ||
-			pallet_staking::Ledger::<Runtime>::contains_key(who)
+		pallet_staking::Bonded::<Runtime>::contains_key(who)
+			|| pallet_staking::Ledger::<Runtime>::contains_key(who)
 	}
 }
 
@@ -253,4 +253,3 @@ where
 		crate::UncheckedExtrinsic::new_bare(call)
 	}
 }
-

@@ -140,9 +140,12 @@ impl Node {
 		std::fs::read_to_string(self.dir.join("node.log")).unwrap_or_default()
 	}
 
-	/// Connects a raw JSON-RPC client, retrying until the node listens.
+	/// Connects a raw JSON-RPC client, retrying until the node listens. A node
+	/// listens once its genesis is built, which compiles the wasm runtime: with
+	/// a dozen nodes starting at once on 2 cores (the e2e tests side by side)
+	/// that took 79 s, so this waits up to 4 minutes.
 	pub async fn rpc(&self) -> RpcClient {
-		let deadline = Instant::now() + Duration::from_secs(60);
+		let deadline = Instant::now() + Duration::from_secs(240);
 		loop {
 			match RpcClient::from_insecure_url(self.ws_url()).await {
 				Ok(c) => return c,

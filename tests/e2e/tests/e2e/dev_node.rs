@@ -64,8 +64,8 @@ async fn dev_node_produces_finalizes_and_transfers_gym() {
 	let slots = authorship.as_object().expect("one entry per local key");
 	assert_eq!(slots.len(), 1, "{authorship}");
 	let (_key, claims) = slots.iter().next().unwrap();
-	let claimed = claims["primary"].as_array().unwrap().len() +
-		claims["secondary_vrf"].as_array().unwrap().len();
+	let claimed = claims["primary"].as_array().unwrap().len()
+		+ claims["secondary_vrf"].as_array().unwrap().len();
 	assert_eq!(claimed, 10, "{authorship}");
 
 	// A signed Balances.transfer_keep_alive from Alice to a fresh account.

@@ -52,14 +52,15 @@ async fn emission_rpc_agrees_with_the_pure_schedule() {
 	// one block.
 	let at: String = rpc.request("chain_getFinalizedHead", rpc_params![]).await.unwrap();
 	let header: Value = rpc.request("chain_getHeader", rpc_params![&at]).await.unwrap();
-	let number = u32::from_str_radix(header["number"].as_str().unwrap().trim_start_matches("0x"), 16)
-		.unwrap();
+	let number =
+		u32::from_str_radix(header["number"].as_str().unwrap().trim_start_matches("0x"), 16)
+			.unwrap();
 	let totals: Value = rpc.request("gym_totalMinted", rpc_params![&at]).await.unwrap();
 	let started_epochs = if number == 0 { 0 } else { (number - 1) / 10 + 1 };
 	let mut shares = 0;
 	for e in 0..started_epochs {
 		let budget: Value = rpc.request("gym_epochBudget", rpc_params![e, &at]).await.unwrap();
-		let scheduled = emission::epoch_budget(&s, e, 10, 0);
+		let scheduled = emission::epoch_budget(&s, e.into(), 10, 0);
 		assert_eq!(planck(&budget["minted"]), scheduled / 20, "epoch {e}: 5% for validators");
 		shares += planck(&budget["minted"]);
 	}

@@ -12,6 +12,7 @@ mod dev_node;
 mod emission_rpc;
 mod mining_rpc;
 mod mining_worker;
+mod npos;
 mod revenue_rpc;
 mod staking_rpc;
 mod testnet;
