@@ -325,3 +325,64 @@ fn a_babe_equivocation_is_slashed_into_the_treasury_after_the_deferral() {
 		slash_lands_after_the_deferral(sp_runtime::Perbill::one());
 	});
 }
+
+#[test]
+fn unbonding_after_an_equivocation_does_not_escape_its_slash() {
+	// The four-validator testnet, with the dev chain's 10-block epochs and era
+	// terms so that eras pass quickly; the other three keep eras going after
+	// the offender leaves.
+	build(crate::genesis_config_presets::TESTNET_RUNTIME_PRESET).execute_with(|| {
+		pallet_gym_emission::EpochLength::<Runtime>::put(10);
+		pallet_gym_validators::Terms::<Runtime>::put(crate::genesis_config_presets::DEV_ERA_TERMS);
+		run_to_block(5);
+		let stash = alice_stash();
+		let set_id = Grandpa::current_set_id();
+		let key = (sp_consensus_grandpa::KEY_TYPE, Ed25519Keyring::Alice.public());
+		let key_owner_proof = Historical::prove(key).expect("Alice's key is in the session");
+		assert_ok!(Grandpa::report_equivocation_unsigned(
+			RuntimeOrigin::none(),
+			Box::new(grandpa_prevote_equivocation(
+				set_id,
+				H256::repeat_byte(1),
+				H256::repeat_byte(2)
+			)),
+			key_owner_proof
+		));
+		// The offender runs: stops validating and unbonds everything at once.
+		assert_ok!(Staking::chill(RuntimeOrigin::signed(stash.clone())));
+		assert_ok!(Staking::unbond(RuntimeOrigin::signed(stash.clone()), VALIDATOR_BOND));
+		assert_eq!(bonded(&stash), 0);
+		let unlocking = |s: &AccountId| {
+			pallet_staking::Pallet::<Runtime>::ledger(s.clone().into())
+				.map_or(0, |l| l.unlocking.iter().map(|c| c.value).sum::<u128>())
+		};
+		// Unbonded GYM stays held for the bonding duration (4 eras on dev), one
+		// era longer than the slash waits (2 + 1): withdrawing before frees
+		// nothing.
+		run_to_block(60);
+		assert_eq!(pallet_staking::ActiveEra::<Runtime>::get().map(|e| e.index), Some(2));
+		let held_before = total_balance(&stash);
+		assert_ok!(Staking::withdraw_unbonded(RuntimeOrigin::signed(stash.clone()), 0));
+		assert_eq!(total_balance(&stash), held_before);
+		assert_eq!(unlocking(&stash), VALIDATOR_BOND);
+		// The slash lands on the unbonding GYM: one offender of four validators
+		// is slashed (3 · 1/4)² = 56.25%.
+		run_to_block(61);
+		let slashed = VALIDATOR_BOND - unlocking(&stash);
+		// (Per-billion rounding leaves it a fraction of a planck-GYM short.)
+		assert_eq!((slashed + GYM / 1_000) / GYM, 56_250, "{slashed}");
+		check_books();
+		// After the bonding duration, only what is left can be withdrawn.
+		run_to_block(81);
+		// Withdrawing everything reaps the ledger, which must be given at least
+		// the stash's number of slashing spans (an upper bound for its weight).
+		assert_ok!(Staking::withdraw_unbonded(RuntimeOrigin::signed(stash.clone()), 10));
+		assert_eq!(unlocking(&stash), 0);
+		// (If the offender authored the block with the report, it was also
+		// paid the reporter's reward: at most 5% of the slash.)
+		let left = crate::genesis_config_presets::STASH_ENDOWMENT - slashed;
+		let free = <Balances as Inspect<AccountId>>::balance(&stash);
+		assert!(free >= left && free <= left + slashed / 20, "{free}");
+		assert_eq!(total_balance(&stash), free);
+	});
+}
