@@ -35,6 +35,10 @@ pub trait EpochClock {
 	fn current_epoch() -> EpochIndex;
 	/// The last block of epoch `epoch`.
 	fn epoch_end(epoch: EpochIndex) -> BlockNumber;
+	/// The first block of epoch `epoch` (block 1 for epoch 0).
+	fn epoch_start(epoch: EpochIndex) -> BlockNumber {
+		epoch.checked_sub(1).map_or(1, |previous| Self::epoch_end(previous).saturating_add(1))
+	}
 }
 
 /// How a pallet mints GYM rewards: only out of an epoch's budget, never past

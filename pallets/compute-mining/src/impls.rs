@@ -36,11 +36,11 @@ impl<T: Config> Pallet<T> {
 
 	/// The heartbeat slots of `epoch`.
 	pub(crate) fn epoch_slots(epoch: EpochIndex) -> SlotRange {
-		let first = match epoch.checked_sub(1) {
-			Some(previous) => T::Emission::epoch_end(previous).saturating_add(1),
-			None => 1,
-		};
-		mining::epoch_slots(first, T::Emission::epoch_end(epoch), T::HeartbeatSlot::get())
+		mining::epoch_slots(
+			T::Emission::epoch_start(epoch),
+			T::Emission::epoch_end(epoch),
+			T::HeartbeatSlot::get(),
+		)
 	}
 
 	/// Fails unless `who` is Gold or above.

@@ -255,18 +255,11 @@ impl<T: Config> Pallet<T> {
 		T::PotId::get().into_account_truncating()
 	}
 
-	/// The first block of `epoch`.
-	fn first_block(epoch: u32) -> BlockNumber {
-		epoch
-			.checked_sub(1)
-			.map_or(1, |previous| T::Emission::epoch_end(previous).saturating_add(1))
-	}
-
 	/// In the first block of an epoch, mints the validators' share of its
 	/// budget into the pot. O(1).
 	pub(crate) fn on_block(n: BlockNumber) -> frame_support::weights::Weight {
 		let epoch = T::Emission::epoch_of(n);
-		if n != Self::first_block(epoch) {
+		if n != T::Emission::epoch_start(epoch) {
 			return T::WeightInfo::on_initialize_idle();
 		}
 		let amount = ValidatorShare::<T>::get().mul_floor(T::Emission::remaining_budget(epoch));
