@@ -7,7 +7,7 @@
 
 use std::{
 	net::TcpListener,
-	path::PathBuf,
+	path::{Path, PathBuf},
 	process::{Child, Command, ExitStatus, Stdio},
 	time::{Duration, Instant},
 };
@@ -231,6 +231,22 @@ pub async fn heights(rpc: &RpcClient) -> (u64, u64) {
 
 /// A decoded event: `(pallet, event, fields)`.
 pub type Event = (String, String, subxt::dynamic::Value);
+
+/// Writes a fresh libp2p node key to `path`; returns its peer id.
+pub fn node_key(path: &Path) -> String {
+	let out = Command::new(node_binary())
+		.args(["key", "generate-node-key", "--file"])
+		.arg(path)
+		.output()
+		.unwrap();
+	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	let text =
+		format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+	text.split_whitespace()
+		.find(|w| w.starts_with("12D3KooW"))
+		.unwrap_or_else(|| panic!("no peer id in: {text}"))
+		.to_string()
+}
 
 /// The account of a pallet id: `PalletId(*id).into_account_truncating()`,
 /// that is "modl" ++ id ++ zeroes.

@@ -15,7 +15,7 @@ use std::{
 };
 
 use gym_e2e::{
-	find_event, heights, node_binary, submit,
+	find_event, heights, node_binary, node_key, submit,
 	subxt::{self, dynamic, rpcs::rpc_params},
 	Client, Node,
 };
@@ -37,19 +37,6 @@ fn fast_testnet_spec(path: &Path) {
 	patch["gymValidators"] =
 		serde_json::json!({ "sessionsPerEra": 2, "bondingDuration": 4, "slashDeferDuration": 2 });
 	std::fs::write(path, serde_json::to_vec(&spec).unwrap()).unwrap();
-}
-
-/// A fresh libp2p node key at `path`; returns its peer id.
-fn node_key(path: &Path) -> String {
-	let out = Command::new(node_binary())
-		.args(["key", "generate-node-key", "--file"])
-		.arg(path)
-		.output()
-		.unwrap();
-	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-	let text =
-		format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-	text.split_whitespace().find(|w| w.starts_with("12D3KooW")).expect("a peer id").to_string()
 }
 
 async fn validators(client: &Client) -> Vec<[u8; 32]> {

@@ -6,31 +6,14 @@
 
 use std::{
 	path::{Path, PathBuf},
-	process::Command,
 	time::{Duration, Instant},
 };
 
 use gym_e2e::{
-	heights, node_binary,
+	heights, node_key,
 	subxt::rpcs::{rpc_params, RpcClient},
 	Node,
 };
-
-/// Writes a fresh libp2p node key to `path`; returns its peer id.
-fn node_key(path: &Path) -> String {
-	let out = Command::new(node_binary())
-		.args(["key", "generate-node-key", "--file"])
-		.arg(path)
-		.output()
-		.unwrap();
-	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-	let text =
-		format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-	text.split_whitespace()
-		.find(|w| w.starts_with("12D3KooW"))
-		.unwrap_or_else(|| panic!("no peer id in: {text}"))
-		.to_string()
-}
 
 async fn block_hash(rpc: &RpcClient, n: u64) -> String {
 	let h: serde_json::Value = rpc.request("chain_getBlockHash", rpc_params![n]).await.unwrap();
