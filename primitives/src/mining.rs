@@ -67,6 +67,14 @@ pub const INVALID_DELTA_SLASH: Perbill = Perbill::from_percent(5);
 /// Malicious-behaviour slash: 50% of the stake.
 pub const MALICIOUS_SLASH: Perbill = Perbill::from_percent(50);
 
+/// Slash of a committee member who did not report by the deadline: 0.1% of
+/// its stake, as for an hour of downtime.
+pub const MISSED_DUTY_SLASH: Perbill = DOWNTIME_SLASH_PER_HOUR;
+
+/// Slash of an orchestrator on the losing side of a judgement: 5% of its
+/// stake.
+pub const FALSE_JUDGEMENT_SLASH: Perbill = Perbill::from_percent(5);
+
 /// GPU classes of the seed's hardware tiers.
 #[derive(
 	Clone,
@@ -415,6 +423,44 @@ pub fn downtime_slash(hours: u32) -> Perbill {
 	Perbill::from_parts(DOWNTIME_SLASH_PER_HOUR.deconstruct().saturating_mul(hours))
 }
 
+/// Draws `k` distinct indices of `weights`, each draw with probability
+/// proportional to the weights not yet drawn (sampling without replacement).
+/// `random(i)` is the `i`-th uniform random number of the draw. A zero weight
+/// is never drawn. `None` if fewer than `k` weights are positive. O(k·n).
+pub fn draw_weighted(
+	weights: &[u128],
+	k: usize,
+	mut random: impl FnMut(u32) -> u128,
+) -> Option<alloc::vec::Vec<usize>> {
+	let mut left: alloc::vec::Vec<u128> = weights.to_vec();
+	let mut total = left.iter().fold(0u128, |s, w| s.saturating_add(*w));
+	let mut drawn = alloc::vec::Vec::with_capacity(k);
+	for draw in 0..k {
+		let pick = random(u32::try_from(draw).unwrap_or(u32::MAX)).checked_rem(total)?;
+		let mut cumulative = 0u128;
+		let index = left.iter().position(|w| {
+			cumulative = cumulative.saturating_add(*w);
+			*w > 0 && pick < cumulative
+		})?;
+		let weight = left.get_mut(index)?;
+		total = total.saturating_sub(*weight);
+		*weight = 0;
+		drawn.push(index);
+	}
+	Some(drawn)
+}
+
+/// The votes that carry a committee of `members`: two thirds, rounded up.
+pub fn two_thirds(members: u32) -> u32 {
+	members.saturating_mul(2).saturating_add(2).checked_div(3).unwrap_or_default()
+}
+
+/// Whether `revealed` reports of a committee of `members` are a quorum: more
+/// than half.
+pub fn is_quorum(revealed: u32, members: u32) -> bool {
+	revealed > 0 && revealed.saturating_mul(2) > members
+}
+
 /// Training hyper-parameters of a job.
 #[derive(
 	Clone,
@@ -507,6 +553,51 @@ mod tests {
 		assert_eq!(j(&[bad, bad, bad, good, good], &mut scratch), Some(DeltaJudgement::Corrupt));
 		// Too small a scratch buffer.
 		assert_eq!(j(&[good, good], &mut [0; 1]), None);
+	}
+
+	#[test]
+	fn quorums() {
+		assert_eq!((1..=7).map(two_thirds).collect::<Vec<_>>(), vec![1, 2, 2, 3, 4, 4, 5]);
+		assert!(is_quorum(1, 1) && !is_quorum(0, 1));
+		assert!(is_quorum(2, 3) && !is_quorum(1, 3) && !is_quorum(2, 4) && is_quorum(3, 4));
+	}
+
+	#[test]
+	fn weighted_draws_are_distinct_and_skip_zero_weights() {
+		let weights = [5u128, 0, 1, 3];
+		let drawn = draw_weighted(&weights, 3, |i| u128::from(i) * 7 + 2).unwrap();
+		let mut sorted = drawn.clone();
+		sorted.sort();
+		assert_eq!(sorted, vec![0, 2, 3], "every positive weight once, never index 1");
+		assert_eq!(draw_weighted(&weights, 4, u128::from), None);
+		assert_eq!(draw_weighted(&[], 1, |_| 0), None);
+		assert_eq!(draw_weighted(&weights, 0, |_| 0), Some(vec![]));
+		// pick 5 lands in the second positive weight's range [5, 6): index 2.
+		assert_eq!(draw_weighted(&weights, 1, |_| 5), Some(vec![2]));
+	}
+
+	proptest! {
+		/// A member's chance of a seat follows its stake: over many draws of
+		/// one seat, a third of the stake takes about a third of the seats.
+		#[test]
+		fn seats_follow_stake(seed in any::<u64>()) {
+			let weights = [300u128, 350, 350];
+			let mut state = seed | 1;
+			let mut next = || {
+				// xorshift64*
+				state ^= state >> 12;
+				state ^= state << 25;
+				state ^= state >> 27;
+				u128::from(state.wrapping_mul(0x2545_F491_4F6C_DD1D))
+			};
+			let mut first = 0u32;
+			for _ in 0..3_000 {
+				if draw_weighted(&weights, 1, |_| next()).unwrap() == vec![0] {
+					first += 1;
+				}
+			}
+			prop_assert!((800..1_000).contains(&first), "{first} of 3,000 draws");
+		}
 	}
 
 	#[test]

@@ -236,6 +236,12 @@ pub enum SlashReason {
 	InvalidDelta,
 	/// Proven malicious behaviour: 50%.
 	Malicious,
+	/// An orchestrator drawn for a committee did not report by the
+	/// deadline: 0.1%, charged like an hour of downtime.
+	MissedDuty,
+	/// An orchestrator stood on the losing side of a judgement (a round
+	/// checkpoint its committee's quorum outvoted): 5%.
+	FalseJudgement,
 }
 
 impl SlashReason {
@@ -247,6 +253,8 @@ impl SlashReason {
 			SlashReason::Downtime => crate::mining::DOWNTIME_SLASH_PER_HOUR,
 			SlashReason::InvalidDelta => crate::mining::INVALID_DELTA_SLASH,
 			SlashReason::Malicious => crate::mining::MALICIOUS_SLASH,
+			SlashReason::MissedDuty => crate::mining::MISSED_DUTY_SLASH,
+			SlashReason::FalseJudgement => crate::mining::FALSE_JUDGEMENT_SLASH,
 		}
 	}
 }
@@ -262,6 +270,8 @@ mod tests {
 		assert_eq!(SlashReason::Downtime.default_fraction(), Perbill::from_rational(1u32, 1_000));
 		assert_eq!(SlashReason::InvalidDelta.default_fraction(), Perbill::from_percent(5));
 		assert_eq!(SlashReason::Malicious.default_fraction(), Perbill::from_percent(50));
+		assert_eq!(SlashReason::MissedDuty.default_fraction(), Perbill::from_rational(1u32, 1_000));
+		assert_eq!(SlashReason::FalseJudgement.default_fraction(), Perbill::from_percent(5));
 	}
 
 	#[test]
