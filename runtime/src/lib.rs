@@ -31,6 +31,10 @@ mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
 #[cfg(test)]
+mod mining_attack_tests;
+#[cfg(test)]
+mod test_chain;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod validator_tests;
@@ -99,10 +103,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("gym-runtime"),
 	impl_name: alloc::borrow::Cow::Borrowed("gym-runtime"),
 	authoring_version: 1,
-	spec_version: 200,
+	spec_version: 201,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
+	transaction_version: 2,
 	system_version: 1,
 };
 

@@ -7,25 +7,18 @@
 use crate::{
 	configs::TreasuryAccount,
 	genesis_config_presets::{tests::build, VALIDATOR_BOND},
-	AccountId, AllPalletsWithSystem, Babe, Balances, Grandpa, GymEmission, GymValidators,
-	Historical, Runtime, RuntimeOrigin, Staking, System, TieredStaking, Timestamp, GYM, HARD_CAP,
-	MILLISECS_PER_BLOCK,
+	test_chain::{pre_digest, run_to_block},
+	AccountId, Babe, Balances, Grandpa, GymEmission, GymValidators, Historical, Runtime,
+	RuntimeOrigin, Staking, System, TieredStaking, GYM, HARD_CAP,
 };
-use codec::Encode;
 use frame_support::{
 	assert_noop, assert_ok,
-	traits::{fungible::Inspect, Get, KeyOwnerProofSystem, OnFinalize, OnInitialize},
+	traits::{fungible::Inspect, Get, KeyOwnerProofSystem},
 };
-use sp_consensus_babe::{
-	digests::{CompatibleDigestItem, PreDigest, SecondaryPlainPreDigest},
-	Slot, BABE_ENGINE_ID,
-};
+use sp_consensus_babe::{digests::CompatibleDigestItem, Slot};
 use sp_core::{Pair, H256};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
-use sp_runtime::{traits::Header as _, Digest, DigestItem};
-
-/// The slot of block 0 (any value: BABE counts epochs from block 1's slot).
-const SLOT_OFFSET: u64 = 1_000;
+use sp_runtime::{traits::Header as _, DigestItem};
 
 fn issuance() -> u128 {
 	<Balances as Inspect<AccountId>>::total_issuance()
@@ -41,32 +34,6 @@ fn alice_stash() -> AccountId {
 
 fn bonded(stash: &AccountId) -> u128 {
 	pallet_staking::Pallet::<Runtime>::ledger(stash.clone().into()).map_or(0, |l| l.active)
-}
-
-fn pre_digest(slot: Slot) -> Digest {
-	let pre = PreDigest::SecondaryPlain(SecondaryPlainPreDigest { authority_index: 0, slot });
-	Digest { logs: vec![DigestItem::PreRuntime(BABE_ENGINE_ID, pre.encode())] }
-}
-
-/// Closes the current block and opens the next one, authored by validator
-/// 0 in the slot after the last: every slot has a block.
-fn next_block() {
-	let current = System::block_number();
-	if current > 0 {
-		AllPalletsWithSystem::on_finalize(current);
-	}
-	let parent = if current > 0 { System::finalize().hash() } else { System::parent_hash() };
-	let n = current + 1;
-	let slot = Slot::from(SLOT_OFFSET + u64::from(n));
-	System::initialize(&n, &parent, &pre_digest(slot));
-	AllPalletsWithSystem::on_initialize(n);
-	assert_ok!(Timestamp::set(RuntimeOrigin::none(), u64::from(slot) * MILLISECS_PER_BLOCK));
-}
-
-fn run_to_block(n: u32) {
-	while System::block_number() < n {
-		next_block();
-	}
 }
 
 fn check_books() {

@@ -67,8 +67,6 @@ pub struct PendingRewards {
 pub enum JobCreator {
 	/// Governance (training priorities).
 	Governance,
-	/// An orchestrator (Gold tier or above).
-	Orchestrator,
 	/// A customer who paid for fine-tuning.
 	Customer,
 }
@@ -79,7 +77,7 @@ pub enum JobCreator {
 pub struct Job {
 	/// Who created it.
 	pub origin: JobCreator,
-	/// The orchestrator or customer who created it, or null.
+	/// The customer who created it, or null for governance.
 	pub creator: Option<AccountId>,
 	/// The model trained.
 	pub model: u32,
@@ -193,7 +191,6 @@ where
 		Ok(j.map(|j| {
 			let (origin, creator) = match j.origin {
 				JobOrigin::Governance => (JobCreator::Governance, None),
-				JobOrigin::Orchestrator(who) => (JobCreator::Orchestrator, Some(who)),
 				JobOrigin::Customer(who, _) => (JobCreator::Customer, Some(who)),
 			};
 			let p = j.spec.params;
@@ -282,7 +279,6 @@ mod tests {
 			assert_eq!(json, serde_json::json!(format!("{class:?}")));
 			assert_eq!(serde_json::from_value::<GpuClass>(json).unwrap(), class);
 		}
-		assert_eq!(serde_json::to_value(JobCreator::Orchestrator).unwrap(), "orchestrator");
 		assert_eq!(serde_json::to_value(JobCreator::Governance).unwrap(), "governance");
 		assert_eq!(serde_json::to_value(JobCreator::Customer).unwrap(), "customer");
 	}

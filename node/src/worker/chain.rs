@@ -5,7 +5,7 @@
 use crate::service::FullClient;
 use codec::{Decode, Encode};
 use gym_runtime::{
-	opaque::Block, AccountId, BlockNumber, Nonce, Runtime, RuntimeCall, RuntimeEvent,
+	opaque::Block, AccountId, Balance, BlockNumber, Nonce, Runtime, RuntimeCall, RuntimeEvent,
 	UncheckedExtrinsic,
 };
 use pallet_compute_mining_runtime_api::{
@@ -18,7 +18,10 @@ use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
 use sp_core::{crypto::KeyTypeId, sr25519, storage::StorageKey, H256};
 use sp_keystore::{Keystore, KeystorePtr};
-use sp_runtime::{generic::Era, OpaqueExtrinsic};
+use sp_runtime::{
+	generic::{Era, Preamble},
+	MultiAddress, OpaqueExtrinsic,
+};
 use std::{collections::HashMap, sync::Arc};
 use substrate_frame_rpc_system::AccountNonceApi;
 
@@ -43,6 +46,12 @@ pub type EventRecord = frame_system::EventRecord<RuntimeEvent, H256>;
 
 /// A worker's delta record in `ComputeMining::Deltas`.
 pub type DeltaRecordOf = pallet_compute_mining::DeltaRecordOf<Runtime>;
+
+/// A job's round committee in `ComputeMining::RoundCommittees`.
+pub type RoundCommitteeOf = pallet_compute_mining::RoundCommittee<
+	AccountId,
+	<Runtime as pallet_compute_mining::Config>::MaxValidations,
+>;
 
 /// The account of an sr25519 key.
 pub fn account_of(public: &sr25519::Public) -> AccountId {
@@ -149,6 +158,39 @@ impl Chain {
 	) -> Result<Option<DeltaRecordOf>, WorkerError> {
 		let key = pallet_compute_mining::Deltas::<Runtime>::hashed_key_for(job, who);
 		self.decode_storage(at, key, "ComputeMining::Deltas")
+	}
+
+	/// The orchestrator set at block `at` (`ComputeMining::Orchestrators`): each member with
+	/// the stake it joined with.
+	pub fn orchestrators(&self, at: H256) -> Result<Vec<(AccountId, Balance)>, WorkerError> {
+		let key = pallet_compute_mining::Orchestrators::<Runtime>::hashed_key().to_vec();
+		Ok(self.decode_storage(at, key, "ComputeMining::Orchestrators")?.unwrap_or_default())
+	}
+
+	/// `job`'s round committee at block `at` (`ComputeMining::RoundCommittees`).
+	pub fn round_committee(
+		&self,
+		at: H256,
+		job: JobId,
+	) -> Result<Option<RoundCommitteeOf>, WorkerError> {
+		let key = pallet_compute_mining::RoundCommittees::<Runtime>::hashed_key_for(job);
+		self.decode_storage(at, key, "ComputeMining::RoundCommittees")
+	}
+
+	/// The signer of each extrinsic of block `at`, by index: `None` for an unsigned one.
+	pub fn extrinsic_signers(&self, at: H256) -> Result<Vec<Option<AccountId>>, WorkerError> {
+		let body = self.client.body(at)?.ok_or(WorkerError::UnknownBlock(at))?;
+		body.iter()
+			.map(|opaque| {
+				// An opaque extrinsic encodes as the runtime's, length prefix included.
+				let xt = UncheckedExtrinsic::decode(&mut &opaque.encode()[..])
+					.map_err(|e| WorkerError::runtime_data("a block's extrinsic", e))?;
+				Ok(match xt.preamble {
+					Preamble::Signed(MultiAddress::Id(who), ..) => Some(who),
+					_ => None,
+				})
+			})
+			.collect()
 	}
 
 	/// The events of block `at` (`System::Events`).

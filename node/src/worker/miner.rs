@@ -6,7 +6,9 @@
 //! 2. registered: one `heartbeat` per heartbeat slot;
 //! 3. assigned to a job without a delta for its open round: load the round's base checkpoint,
 //!    train on a blocking thread, store the delta by hash (served by `gym_getDelta`) and
-//!    `submit_delta(job, hash, claimed_quality)`;
+//!    `submit_delta(job, hash, claimed_quality)`; sent again while the chain holds no delta of
+//!    the round from this miner (no committee could be drawn, or its committee reached no
+//!    quorum: `DeltaNoQuorum`);
 //! 4. rewards claimable: `claim_rewards`.
 
 use super::{
@@ -21,7 +23,7 @@ use pallet_compute_mining_runtime_api::JobId;
 use sp_core::{sr25519, H256};
 use std::{collections::HashSet, io::IsTerminal};
 
-/// Blocks before a registration or claim that did not take effect is sent again.
+/// Blocks before a registration, claim or delta that did not take effect is sent again.
 const RETRY_BLOCKS: BlockNumber = 10;
 /// Blocks in a row a `submit_delta` the pool refuses is sent again.
 const SUBMIT_ATTEMPTS: u32 = 3;
@@ -41,8 +43,20 @@ pub(crate) struct Miner {
 	trained: HashSet<(JobId, u32)>,
 	/// The last round whose base checkpoint could not be loaded, not to log it every block.
 	unavailable: Option<((JobId, u32), String)>,
-	/// A trained round's `submit_delta` the pool refused, with the attempts so far.
-	unsent: Option<((JobId, u32), MiningCall<Runtime>, u32)>,
+	/// The last trained round's `submit_delta`, until the chain holds the delta.
+	submission: Option<Submission>,
+}
+
+/// A trained round's `submit_delta`.
+struct Submission {
+	/// The round (job, round).
+	round: (JobId, u32),
+	/// The call.
+	call: MiningCall<Runtime>,
+	/// The block it was last sent at; `None` to send it at the next block.
+	sent_at: Option<BlockNumber>,
+	/// Refusals of the pool so far.
+	refused: u32,
 }
 
 impl Miner {
@@ -56,7 +70,7 @@ impl Miner {
 			claim_sent: None,
 			trained: HashSet::new(),
 			unavailable: None,
-			unsent: None,
+			submission: None,
 		}
 	}
 
@@ -103,6 +117,17 @@ impl Miner {
 						 of stake to be slashed (`settle_slash`)"
 					)
 				}
+				MiningEvent::DeltaNoQuorum { worker, job, round, revealed } if *worker == me => {
+					log::warn!(
+						target: LOG,
+						"miner: delta for job {job} round {round} dropped without a quorum ({revealed} \
+						 reports revealed): submitting it again"
+					);
+					if let Some(s) = self.submission.as_mut().filter(|s| s.round == (*job, *round))
+					{
+						s.sent_at = None;
+					}
+				}
 				MiningEvent::WorkerSlashed { worker, reason, amount, .. } if *worker == me => {
 					log::warn!(target: LOG, "miner: slashed {amount} planck of stake ({reason:?})")
 				}
@@ -141,7 +166,7 @@ impl Miner {
 		}
 
 		if let Some(job) = info.assignment {
-			self.train(ctx, rounds, &public, &me, hash, job).await;
+			self.train(ctx, rounds, &public, &me, hash, number, job).await;
 		}
 
 		match ctx.chain.pending_rewards(hash, &me) {
@@ -236,6 +261,7 @@ impl Miner {
 		let _ = self.send(ctx, public, call, "register_worker").await;
 	}
 
+	#[allow(clippy::too_many_arguments)]
 	async fn train(
 		&mut self,
 		ctx: &Context,
@@ -243,6 +269,7 @@ impl Miner {
 		public: &sr25519::Public,
 		me: &AccountId,
 		hash: H256,
+		number: BlockNumber,
 		job_id: JobId,
 	) {
 		let job = match ctx.chain.job(hash, job_id) {
@@ -254,16 +281,26 @@ impl Miner {
 		match ctx.chain.delta_record(hash, job_id, me) {
 			Ok(Some(record)) if record.round == job.round => {
 				self.trained.insert(round);
-				self.unsent = None;
 				return;
 			}
 			Ok(_) => {}
 			Err(e) => return log::warn!(target: LOG, "miner: delta record: {e}"),
 		}
-		if let Some((unsent_round, call, attempts)) = self.unsent.take() {
-			if unsent_round == round {
-				return self.submit_delta(ctx, public, round, call, attempts).await;
+		if let Some(submission) = self.submission.take().filter(|s| s.round == round) {
+			let due = submission.sent_at.is_none_or(|at| number.saturating_sub(at) >= RETRY_BLOCKS);
+			if !due {
+				self.submission = Some(submission);
+			} else {
+				if submission.sent_at.is_some() {
+					log::info!(
+						target: LOG,
+						"miner: no delta of job {job_id} round {} on chain: submitting it again",
+						job.round
+					);
+				}
+				self.submit_delta(ctx, public, submission, number).await;
 			}
+			return;
 		}
 		if self.trained.contains(&round) {
 			return;
@@ -384,30 +421,34 @@ impl Miner {
 			delta_hash: H256(outcome.delta_hash),
 			claimed_quality: claimed,
 		};
-		self.submit_delta(ctx, public, round, call, 0).await;
+		let submission = Submission { round, call, sent_at: None, refused: 0 };
+		self.submit_delta(ctx, public, submission, number).await;
 	}
 
-	/// Sends a trained round's `submit_delta`; a refusal that may pass later is kept to be sent
-	/// again at the next block, [`SUBMIT_ATTEMPTS`] times in all.
+	/// Sends a trained round's `submit_delta` at block `number` and keeps it, to send it again
+	/// while the chain holds no delta of the round from this miner. A refusal of the pool that
+	/// may pass later has it sent again at the next block, [`SUBMIT_ATTEMPTS`] times in all.
 	async fn submit_delta(
 		&mut self,
 		ctx: &Context,
 		public: &sr25519::Public,
-		round: (JobId, u32),
-		call: MiningCall<Runtime>,
-		attempts: u32,
+		mut submission: Submission,
+		number: BlockNumber,
 	) {
-		match self.send(ctx, public, call.clone(), "submit_delta").await {
+		match self.send(ctx, public, submission.call.clone(), "submit_delta").await {
 			Ok(()) => {
 				if let Some(m) = &ctx.metrics {
 					m.deltas_submitted.inc();
 				}
+				submission.sent_at = Some(number);
 			}
-			Err(e) if e.is_retryable() && attempts + 1 < SUBMIT_ATTEMPTS => {
-				self.unsent = Some((round, call, attempts + 1));
+			Err(e) if e.is_retryable() && submission.refused + 1 < SUBMIT_ATTEMPTS => {
+				submission.sent_at = None;
+				submission.refused += 1;
 			}
-			Err(_) => {}
+			Err(_) => return,
 		}
+		self.submission = Some(submission);
 	}
 }
 

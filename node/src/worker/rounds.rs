@@ -3,11 +3,13 @@
 //!
 //! A job's first round trains from `initial_checkpoint(model, seed)`, whose hash the job names.
 //! Every later round trains from the coordinate-wise median aggregate of the previous round's
-//! accepted deltas, whose hash the orchestrator recorded with `complete_round`. Anyone who saw
-//! that round's `DeltaSubmitted` and `DeltaAccepted` events can rebuild it: fetch each accepted
-//! delta from its worker's endpoint (`gym_getDelta`), check its hash, aggregate onto the round's
-//! base, and check the result against the recorded hash. A node that starts in the middle of a
-//! job, after events it needs, cannot rebuild the job's later checkpoints (it logs so).
+//! accepted deltas, whose hash the round's committee voted with `complete_round`. The aggregate
+//! takes the deltas accepted before the round's first vote (`RoundVoted`), which closes the
+//! round to further deltas. Anyone who saw that round's `DeltaSubmitted`, `DeltaAccepted` and
+//! `RoundVoted` events can rebuild it: fetch each accepted delta from its worker's endpoint
+//! (`gym_getDelta`), check its hash, aggregate onto the round's base, and check the result
+//! against the recorded hash. A node that starts in the middle of a job, after events it needs,
+//! cannot rebuild the job's later checkpoints (it logs so).
 
 use super::{chain::Chain, error::WorkerError, Context, LOG};
 use gym_runtime::{AccountId, BlockNumber, RuntimeEvent};
@@ -31,12 +33,15 @@ const FETCH_TIMEOUT: Duration = Duration::from_secs(20);
 pub struct RoundLog {
 	/// The delta hash each worker submitted.
 	pub submitted: BTreeMap<AccountId, H256>,
-	/// Workers whose delta was accepted.
-	pub accepted: BTreeSet<AccountId>,
+	/// Workers whose delta was accepted into the round's aggregate, in the order of acceptance.
+	pub accepted: Vec<AccountId>,
 	/// Workers whose delta was rejected.
 	pub rejected: BTreeSet<AccountId>,
 	/// The block of the round's first `DeltaSubmitted`.
 	pub first_submission: Option<BlockNumber>,
+	/// Round committee members who voted a checkpoint (`RoundVoted`); the first vote closes the
+	/// round's aggregate.
+	pub voted: BTreeSet<AccountId>,
 	/// The checkpoint recorded by `RoundCompleted`, and the block that recorded it.
 	pub completed: Option<(H256, H256)>,
 }
@@ -75,10 +80,21 @@ impl Rounds {
 					seen.first_submission.get_or_insert(number);
 				}
 				MiningEvent::DeltaAccepted { job, worker, round, .. } => {
-					self.rounds.entry((*job, *round)).or_default().accepted.insert(worker.clone());
+					let seen = self.rounds.entry((*job, *round)).or_default();
+					// Once the round closes no delta joins its aggregate.
+					if seen.voted.is_empty() && !seen.accepted.contains(worker) {
+						seen.accepted.push(worker.clone());
+					}
 				}
 				MiningEvent::DeltaRejected { job, worker, round, .. } => {
 					self.rounds.entry((*job, *round)).or_default().rejected.insert(worker.clone());
+				}
+				MiningEvent::RoundVoted { job, round, orchestrator, .. } => {
+					self.rounds
+						.entry((*job, *round))
+						.or_default()
+						.voted
+						.insert(orchestrator.clone());
 				}
 				MiningEvent::RoundCompleted { job, round, checkpoint } => {
 					self.rounds.entry((*job, *round)).or_default().completed =
@@ -89,6 +105,25 @@ impl Rounds {
 			}
 		}
 	}
+}
+
+/// The checkpoint `job`'s `round` trains from, as far as `rounds` knows: the job's checkpoint
+/// while the round is open, the job's base checkpoint for its first round, else the aggregate
+/// that completed the round before.
+pub(crate) fn base_of(
+	rounds: &Rounds,
+	job_id: JobId,
+	job: &JobInfo<AccountId>,
+	round: u32,
+) -> Option<H256> {
+	if round == job.round {
+		return Some(job.checkpoint);
+	}
+	if round == job.spec.round {
+		return Some(job.spec.base_checkpoint);
+	}
+	let previous = rounds.rounds.get(&(job_id, round.checked_sub(1)?))?;
+	previous.completed.map(|(checkpoint, _)| checkpoint)
 }
 
 /// Loads checkpoint `hash` of `job`: from the store, as the job's initial checkpoint, or by

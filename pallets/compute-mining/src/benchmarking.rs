@@ -1,11 +1,13 @@
 //! Benchmarks of `pallet-compute-mining` (frame-benchmarking v2).
 //!
 //! Calls that look workers up take `n`, the number of other registered
-//! workers, to show that their weight does not grow with it. Each call is
-//! measured on its most expensive path: a heartbeat that charges downtime,
-//! rolls a closed epoch's record and pays out the oldest of a full ledger of
-//! unclaimed rewards; a judgement with the most reports; a claim of a full
-//! ledger; a customer's paid job.
+//! workers, to show that their weight does not grow with it; calls that read
+//! the orchestrator set take `n`, its size; committee calls take `v`, the
+//! committee's size. Each call is measured on its most expensive path: a
+//! heartbeat that charges downtime, rolls a closed epoch's record and pays
+//! out the oldest of a full ledger of unclaimed rewards; the reveal that
+//! judges a delta; a close that slashes every member; the round vote that
+//! slashes every dissenter; a claim of a full ledger; a customer's paid job.
 
 use super::*;
 use frame_benchmarking::v2::*;
@@ -15,7 +17,7 @@ use frame_support::{
 };
 use frame_system::RawOrigin;
 use gym_primitives::{
-	mining::{TrainingParams, MICRO},
+	mining::{self, TrainingParams, MICRO},
 	staking::Tier,
 	BlockNumber, GYM, HOURS,
 };
@@ -113,27 +115,88 @@ fn good_report() -> ValidationReport {
 	}
 }
 
-/// `count` Gold orchestrators.
+/// `count` Gold orchestrators in the orchestrator set.
 fn orchestrators<T: Config>(count: u32) -> alloc::vec::Vec<T::AccountId> {
-	(0..count).map(|i| staked::<T>("orchestrator", i, Tier::Gold)).collect()
+	(0..count)
+		.map(|i| {
+			let who = staked::<T>("orchestrator", i, Tier::Gold);
+			// Cannot fail: Gold, not a member, `count` fits the set.
+			let _ = Pallet::<T>::do_join_set(&who);
+			who
+		})
+		.collect()
+}
+
+fn salt() -> H256 {
+	H256::repeat_byte(0x5a)
+}
+
+/// Submits `who`'s delta `hash` for `job` and draws its committee.
+fn submitted<T: Config>(
+	who: &T::AccountId,
+	job: JobId,
+	hash: H256,
+) -> Result<alloc::vec::Vec<T::AccountId>, BenchmarkError> {
+	Pallet::<T>::do_submit_delta(who, job, hash, 0)?;
+	Pallet::<T>::draw_committees(Pallet::<T>::now().saturating_add(1));
+	Ok(Deltas::<T>::get(job, who).map(|d| d.committee.into_inner()).unwrap_or_default())
+}
+
+/// Every member of `members` commits to `report` on `who`'s delta.
+fn commit_all<T: Config>(
+	members: &[T::AccountId],
+	job: JobId,
+	who: &T::AccountId,
+	report: ValidationReport,
+) -> Result<(), BenchmarkError> {
+	for m in members {
+		Pallet::<T>::do_commit(m, job, who, report_commitment(&report, &salt(), m))?;
+	}
+	Ok(())
+}
+
+/// Every member of `members` reveals `report` on `who`'s delta.
+fn reveal_all<T: Config>(
+	members: &[T::AccountId],
+	job: JobId,
+	who: &T::AccountId,
+	report: ValidationReport,
+) -> Result<(), BenchmarkError> {
+	for m in members {
+		Pallet::<T>::do_reveal(m, job, who, report, salt())?;
+	}
+	Ok(())
 }
 
 /// A worker assigned to a new job requiring `validations` reports, with a
 /// delta accepted in the current epoch (so its reward is part of the
-/// epoch's Σ), and the job's orchestrators.
+/// epoch's Σ), and the job's committee, drawn from a set of `validations`
+/// orchestrators.
 fn productive_worker<T: Config>(
 	validations: u8,
 ) -> Result<(T::AccountId, JobId, alloc::vec::Vec<T::AccountId>), BenchmarkError> {
 	let who = staked::<T>("worker", 0, Tier::Diamond);
 	registered::<T>(&who, 0)?;
-	let orchestrators = orchestrators::<T>(validations.into());
+	orchestrators::<T>(validations.into());
 	let job = job::<T>(validations)?;
 	Pallet::<T>::do_assign(job, &who)?;
-	Pallet::<T>::do_submit_delta(&who, job, H256::repeat_byte(1), 0)?;
-	for orchestrator in &orchestrators {
-		Pallet::<T>::do_validate(orchestrator, job, &who, H256::repeat_byte(1), good_report())?;
+	let members = submitted::<T>(&who, job, H256::repeat_byte(1))?;
+	commit_all::<T>(&members, job, &who, good_report())?;
+	reveal_all::<T>(&members, job, &who, good_report())?;
+	Ok((who, job, members))
+}
+
+/// Completes `job`'s open round by the votes of its committee.
+fn complete<T: Config>(job: JobId) -> Result<(), BenchmarkError> {
+	let info = Jobs::<T>::get(job).ok_or(BenchmarkError::Weightless)?;
+	let committee = RoundCommittees::<T>::get(job).ok_or(BenchmarkError::Weightless)?;
+	for m in committee.members {
+		if Jobs::<T>::get(job).map(|j| j.round) != Some(info.round) {
+			break;
+		}
+		Pallet::<T>::do_vote_round(&m, job, info.round, info.accepted, H256::repeat_byte(2))?;
 	}
-	Ok((who, job, orchestrators))
+	Ok(())
 }
 
 /// The fewest reports a job may require.
@@ -272,12 +335,25 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// Replaces the worker's delta of the previous round.
+	/// Replaces the worker's delta of the previous round, with `n`
+	/// orchestrators in the set (it counts those who can judge) and a queue
+	/// of draws all but full.
 	#[benchmark]
-	fn submit_delta(n: Linear<0, WEIGHT_WORKERS>) -> Result<(), BenchmarkError> {
-		other_workers::<T>(n);
+	fn submit_delta(n: Linear<1, { T::MaxOrchestrators::get() }>) -> Result<(), BenchmarkError> {
 		let (who, job, _) = productive_worker::<T>(min_validations::<T>())?;
-		Pallet::<T>::do_complete_round(job, H256::repeat_byte(2))?;
+		complete::<T>(job)?;
+		let more = n.saturating_sub(min_validations::<T>().into());
+		for i in 0..more {
+			let extra = staked::<T>("extra", i, Tier::Gold);
+			Pallet::<T>::do_join_set(&extra)?;
+		}
+		// One block of margin: the benchmark CLI moves block 0 to 1.
+		let draw_at = Pallet::<T>::now().saturating_add(1);
+		let queued: alloc::vec::Vec<_> = (1..T::MaxDrawsPerBlock::get())
+			.map(|i| (job, account::<T::AccountId>("queued", i, 0)))
+			.collect();
+		PendingDraws::<T>::insert(draw_at, BoundedVec::truncate_from(queued.clone()));
+		PendingDraws::<T>::insert(draw_at.saturating_add(1), BoundedVec::truncate_from(queued));
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), job, H256::repeat_byte(3), 100_000);
@@ -286,27 +362,37 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// The last of the most reports a job can require: the delta is judged
-	/// and accepted, and the worker's record of a closed epoch rolls.
+	/// A member commits.
 	#[benchmark]
-	fn validate_checkpoint(n: Linear<0, WEIGHT_WORKERS>) -> Result<(), BenchmarkError> {
-		other_workers::<T>(n);
-		let (who, job, orchestrators) = productive_worker::<T>(max_validations::<T>())?;
-		close_epoch::<T>(1);
-		Pallet::<T>::do_complete_round(job, H256::repeat_byte(2))?;
-		Pallet::<T>::do_submit_delta(&who, job, H256::repeat_byte(5), 0)?;
-		for orchestrator in &orchestrators[1..] {
-			Pallet::<T>::do_validate(orchestrator, job, &who, H256::repeat_byte(5), good_report())?;
-		}
+	fn commit_report() -> Result<(), BenchmarkError> {
+		let (who, job, _) = productive_worker::<T>(max_validations::<T>())?;
+		complete::<T>(job)?;
+		let members = submitted::<T>(&who, job, H256::repeat_byte(5))?;
+		let commitment = report_commitment(&good_report(), &salt(), &members[0]);
 
 		#[extrinsic_call]
-		validate_checkpoint(
-			RawOrigin::Signed(orchestrators[0].clone()),
-			job,
-			who.clone(),
-			H256::repeat_byte(5),
-			good_report(),
-		);
+		_(RawOrigin::Signed(members[0].clone()), job, who.clone(), commitment);
+
+		assert_eq!(Deltas::<T>::get(job, &who).map(|d| d.commits.len()), Some(1));
+		Ok(())
+	}
+
+	/// The last reveal of a committee of `v`: the delta is judged and
+	/// accepted, the worker's record of a closed epoch rolls, and the round
+	/// gets its committee.
+	#[benchmark]
+	fn reveal_report(v: Linear<1, { T::MaxValidations::get() }>) -> Result<(), BenchmarkError> {
+		MinValidations::<T>::put(1);
+		let (who, job, _) = productive_worker::<T>(v as u8)?;
+		close_epoch::<T>(1);
+		complete::<T>(job)?;
+		let members = submitted::<T>(&who, job, H256::repeat_byte(5))?;
+		commit_all::<T>(&members, job, &who, good_report())?;
+		let (last, others) = members.split_last().ok_or(BenchmarkError::Weightless)?;
+		reveal_all::<T>(others, job, &who, good_report())?;
+
+		#[extrinsic_call]
+		reveal_report(RawOrigin::Signed(last.clone()), job, who.clone(), good_report(), salt());
 
 		assert!(matches!(
 			Deltas::<T>::get(job, &who).map(|d| d.status),
@@ -315,27 +401,23 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// As `validate_checkpoint`, but the delta is judged corrupt: the worker
-	/// is slashed, leaves its job and goes back to the queue.
+	/// As `reveal_report`, but the delta is judged corrupt: the worker owes
+	/// its slash, leaves its job and goes back to the queue.
 	#[benchmark]
-	fn validate_checkpoint_reject(n: Linear<0, WEIGHT_WORKERS>) -> Result<(), BenchmarkError> {
-		other_workers::<T>(n);
-		let (who, job, orchestrators) = productive_worker::<T>(max_validations::<T>())?;
-		Pallet::<T>::do_complete_round(job, H256::repeat_byte(2))?;
-		Pallet::<T>::do_submit_delta(&who, job, H256::repeat_byte(5), 0)?;
+	fn reveal_report_reject(
+		v: Linear<1, { T::MaxValidations::get() }>,
+	) -> Result<(), BenchmarkError> {
+		MinValidations::<T>::put(1);
+		let (who, job, _) = productive_worker::<T>(v as u8)?;
+		complete::<T>(job)?;
+		let members = submitted::<T>(&who, job, H256::repeat_byte(5))?;
 		let corrupt = ValidationReport { verdict: DeltaVerdict::WrongShape, ..Default::default() };
-		for orchestrator in &orchestrators[1..] {
-			Pallet::<T>::do_validate(orchestrator, job, &who, H256::repeat_byte(5), corrupt)?;
-		}
+		commit_all::<T>(&members, job, &who, corrupt)?;
+		let (last, others) = members.split_last().ok_or(BenchmarkError::Weightless)?;
+		reveal_all::<T>(others, job, &who, corrupt)?;
 
 		#[extrinsic_call]
-		validate_checkpoint(
-			RawOrigin::Signed(orchestrators[0].clone()),
-			job,
-			who.clone(),
-			H256::repeat_byte(5),
-			corrupt,
-		);
+		reveal_report(RawOrigin::Signed(last.clone()), job, who.clone(), corrupt, salt());
 
 		assert!(matches!(
 			Deltas::<T>::get(job, &who).map(|d| d.status),
@@ -344,14 +426,92 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// A close after the deadline with no report: every one of the `v`
+	/// members is slashed and the delta dropped. (A close that judges adds
+	/// at most a judging reveal's weight; the call is charged both.)
 	#[benchmark]
-	fn complete_round() -> Result<(), BenchmarkError> {
-		let (_, job, orchestrators) = productive_worker::<T>(min_validations::<T>())?;
+	fn close_delta(v: Linear<1, { T::MaxValidations::get() }>) -> Result<(), BenchmarkError> {
+		MinValidations::<T>::put(1);
+		let (who, job, _) = productive_worker::<T>(v as u8)?;
+		complete::<T>(job)?;
+		let members = submitted::<T>(&who, job, H256::repeat_byte(5))?;
+		let deadline = Deltas::<T>::get(job, &who).map(|d| d.reveal_deadline).unwrap_or_default();
+		set_block::<T>(deadline.saturating_add(1));
+		let before = TotalSlashed::<T>::get();
+		let caller: T::AccountId = whitelisted_caller();
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(orchestrators[0].clone()), job, H256::repeat_byte(9));
+		_(RawOrigin::Signed(caller), job, who.clone());
+
+		assert!(Deltas::<T>::get(job, &who).is_none());
+		assert!(members.len() as u32 == v && TotalSlashed::<T>::get() > before);
+		Ok(())
+	}
+
+	/// The vote that completes a round of a committee of `v` and slashes
+	/// every dissenter.
+	#[benchmark]
+	fn complete_round(v: Linear<1, { T::MaxValidations::get() }>) -> Result<(), BenchmarkError> {
+		MinValidations::<T>::put(1);
+		let (_, job, members) = productive_worker::<T>(v as u8)?;
+		let agree = mining::two_thirds(v) as usize;
+		let dissent = members.len().saturating_sub(agree);
+		for m in members.iter().take(dissent) {
+			Pallet::<T>::do_vote_round(m, job, 0, 1, H256::repeat_byte(8))?;
+		}
+		for m in members.iter().skip(dissent).take(agree.saturating_sub(1)) {
+			Pallet::<T>::do_vote_round(m, job, 0, 1, H256::repeat_byte(9))?;
+		}
+		let last = members.last().cloned().ok_or(BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last), job, 0, 1, H256::repeat_byte(9));
 
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.round), Some(1));
+		Ok(())
+	}
+
+	/// Joins a set of `n`.
+	#[benchmark]
+	fn join_orchestrators(
+		n: Linear<0, { T::MaxOrchestrators::get() - 1 }>,
+	) -> Result<(), BenchmarkError> {
+		orchestrators::<T>(n);
+		let caller: T::AccountId = whitelisted_caller();
+		T::Staking::fund_and_stake(&caller, Tier::Gold.minimum());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()));
+
+		assert_eq!(Orchestrators::<T>::get().len() as u32, n + 1);
+		Ok(())
+	}
+
+	/// The last member of a set of `n` leaves.
+	#[benchmark]
+	fn leave_orchestrators(
+		n: Linear<1, { T::MaxOrchestrators::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let members = orchestrators::<T>(n);
+		let last = members.last().cloned().ok_or(BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last));
+
+		assert_eq!(Orchestrators::<T>::get().len() as u32, n - 1);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_job_limits() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let limits = JobLimits { max_steps: 10, ..Default::default() };
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, limits);
+
+		assert_eq!(TrainingLimits::<T>::get(), limits);
 		Ok(())
 	}
 
@@ -430,6 +590,31 @@ mod benchmarks {
 		{
 			Pallet::<T>::on_block(block.saturated_into());
 		}
+	}
+
+	/// Draws `d` committees of the most members from the largest set.
+	#[benchmark]
+	fn on_initialize_draws(
+		d: Linear<0, { T::MaxDrawsPerBlock::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let members = max_validations::<T>();
+		orchestrators::<T>(T::MaxOrchestrators::get());
+		let job = job::<T>(members)?;
+		for i in 0..d {
+			let who = staked::<T>("drawn", i, Tier::Bronze);
+			registered::<T>(&who, i.saturating_add(10))?;
+			Pallet::<T>::do_assign(job, &who)?;
+			Pallet::<T>::do_submit_delta(&who, job, H256::repeat_byte(3), 0)?;
+		}
+		let at = Pallet::<T>::now().saturating_add(1);
+
+		#[block]
+		{
+			Pallet::<T>::draw_committees(at);
+		}
+
+		assert!(PendingDraws::<T>::get(at).is_empty());
+		Ok(())
 	}
 
 	/// The first block of an epoch, closing one with rewards.

@@ -49,10 +49,100 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Closes the previous epoch in the first block of a new one: fixes its
-	/// budget, so that its difficulty is known. O(1).
+	/// Fails unless `who` is in the orchestrator set.
+	pub(crate) fn ensure_in_set(who: &T::AccountId) -> DispatchResult {
+		ensure!(
+			Orchestrators::<T>::get().iter().any(|(m, _)| m == who),
+			Error::<T>::NotInOrchestratorSet
+		);
+		Ok(())
+	}
+
+	pub(crate) fn do_join_set(who: &T::AccountId) -> DispatchResult {
+		Self::ensure_orchestrator(who)?;
+		let mut set = Orchestrators::<T>::get();
+		ensure!(!set.iter().any(|(m, _)| m == who), Error::<T>::AlreadyOrchestrator);
+		let stake = T::Staking::stake_of(who);
+		set.try_push((who.clone(), stake)).map_err(|_| Error::<T>::OrchestratorSetFull)?;
+		Orchestrators::<T>::put(set);
+		Self::deposit_event(Event::OrchestratorJoined { orchestrator: who.clone(), stake });
+		Ok(())
+	}
+
+	pub(crate) fn do_leave_set(who: &T::AccountId) -> DispatchResult {
+		let mut set = Orchestrators::<T>::get();
+		let index =
+			set.iter().position(|(m, _)| m == who).ok_or(Error::<T>::NotInOrchestratorSet)?;
+		ensure!(Duties::<T>::get(who) == 0, Error::<T>::OrchestratorOnDuty);
+		set.swap_remove(index);
+		Orchestrators::<T>::put(set);
+		Self::deposit_event(Event::OrchestratorLeft { orchestrator: who.clone() });
+		Ok(())
+	}
+
+	/// Slashes orchestrator `who` `reason`'s fraction of its stake; its
+	/// weight in the set follows the stake left, and below Gold it leaves
+	/// the set.
+	fn slash_orchestrator(who: &T::AccountId, reason: SlashReason) {
+		// Nothing at stake: nothing to take.
+		let amount: Balance =
+			T::Staking::slash(who, reason.default_fraction(), reason).unwrap_or_default();
+		TotalSlashed::<T>::mutate(|t| *t = t.saturating_add(amount));
+		Self::deposit_event(Event::OrchestratorSlashed {
+			orchestrator: who.clone(),
+			reason,
+			amount,
+		});
+		let mut set = Orchestrators::<T>::get();
+		let Some(index) = set.iter().position(|(m, _)| m == who) else { return };
+		if T::Staking::has_right(who, Right::Orchestrate) {
+			if let Some((_, weight)) = set.get_mut(index) {
+				*weight = (*weight).min(T::Staking::stake_of(who));
+			}
+		} else {
+			set.swap_remove(index);
+			Self::deposit_event(Event::OrchestratorLeft { orchestrator: who.clone() });
+		}
+		Orchestrators::<T>::put(set);
+	}
+
+	/// Draws the committee of `worker`'s delta for `job_id`'s `round`:
+	/// `size` members of the orchestrator set other than the worker, by
+	/// stake, from [`Config::Randomness`].
+	fn draw_committee(
+		job_id: JobId,
+		worker: &T::AccountId,
+		round: u32,
+		size: u8,
+	) -> Result<BoundedVec<T::AccountId, T::MaxValidations>, DispatchError> {
+		use codec::{Decode, Encode};
+		use frame_support::traits::Randomness;
+		use sp_runtime::traits::{BlakeTwo256, Hash};
+		let set = Orchestrators::<T>::get();
+		let weights: alloc::vec::Vec<Balance> =
+			set.iter().map(|(m, stake)| if m == worker { 0 } else { *stake }).collect();
+		let (seed, _) = T::Randomness::random(&(b"gym/cmte", job_id, worker, round).encode());
+		let drawn = mining::draw_weighted(&weights, usize::from(size), |i| {
+			let h = BlakeTwo256::hash(&(seed, i).encode());
+			u128::decode(&mut h.as_bytes()).unwrap_or_default()
+		})
+		.ok_or(Error::<T>::CommitteeUnavailable)?;
+		let members: alloc::vec::Vec<T::AccountId> =
+			drawn.into_iter().filter_map(|i| set.get(i).map(|(m, _)| m.clone())).collect();
+		members.try_into().map_err(|_| Error::<T>::CommitteeUnavailable.into())
+	}
+
+	/// The block hook: draws the previous block's committees, closes the
+	/// previous epoch in the first block of a new one.
 	pub(crate) fn on_block(n: BlockNumberFor<T>) -> Weight {
 		let n: BlockNumber = n.saturated_into();
+		let draws = Self::draw_committees(n);
+		Self::close_epoch(n).saturating_add(T::WeightInfo::on_initialize_draws(draws))
+	}
+
+	/// Closes the previous epoch if `n` is the first block of a new one:
+	/// fixes its budget, so that its difficulty is known. O(1).
+	fn close_epoch(n: BlockNumber) -> Weight {
 		let epoch = T::Emission::epoch_of(n);
 		let Some(closed) = epoch.checked_sub(1) else {
 			return T::WeightInfo::on_initialize_idle();
@@ -203,6 +293,20 @@ impl<T: Config> Pallet<T> {
 				&& spec.params.batch_size > 0,
 			Error::<T>::BadJobSpec
 		);
+		let limits = TrainingLimits::<T>::get();
+		let params = spec.params;
+		ensure!(params.steps <= limits.max_steps, Error::<T>::TooManySteps);
+		ensure!(params.batch_size <= limits.max_batch_size, Error::<T>::BatchTooLarge);
+		ensure!(
+			u64::from(params.steps).saturating_mul(u64::from(params.batch_size))
+				<= limits.max_samples,
+			Error::<T>::TooManySamples
+		);
+		ensure!(
+			(limits.min_learning_rate..=limits.max_learning_rate).contains(&params.learning_rate),
+			Error::<T>::BadLearningRate
+		);
+		ensure!(params.weight_decay <= limits.max_weight_decay, Error::<T>::BadWeightDecay);
 		ensure!(T::Models::contains(&spec.model), Error::<T>::UnknownModel);
 		let id = NextJobId::<T>::get();
 		let next = id.checked_add(1).ok_or(Error::<T>::ArithmeticOverflow)?;
@@ -223,6 +327,7 @@ impl<T: Config> Pallet<T> {
 				workers: 0,
 				accepted: 0,
 				created_at: Self::now(),
+				closing: false,
 			},
 		);
 		NextJobId::<T>::put(next);
@@ -246,6 +351,8 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_verify_hardware(who: &T::AccountId, class: GpuClass) -> DispatchResult {
 		let mut worker = Workers::<T>::get(who).ok_or(Error::<T>::NotWorker)?;
+		// A worker is never paid for more than it claims.
+		let class = class.min(worker.claimed_class);
 		worker.verified_class = Some(class);
 		let mut activity = Self::roll_into_current_epoch(who);
 		Self::refresh(who, &mut activity, Some(&worker));
@@ -265,9 +372,20 @@ impl<T: Config> Pallet<T> {
 		let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 		ensure!(worker.assignment == Some(job_id), Error::<T>::NotAssignedWorker);
 		ensure!(claimed <= T::MaxQuality::get(), Error::<T>::ClaimedQualityTooHigh);
+		ensure!(!job.closing, Error::<T>::RoundClosing);
 		if let Some(previous) = Deltas::<T>::get(job_id, who) {
 			ensure!(previous.round != job.round, Error::<T>::DuplicateDelta);
+			// Its committee still owes a judgement.
+			ensure!(previous.status != DeltaStatus::Pending, Error::<T>::DuplicateDelta);
 		}
+		let eligible =
+			Orchestrators::<T>::get().iter().filter(|(m, stake)| m != who && *stake > 0).count();
+		ensure!(eligible >= usize::from(job.spec.validations), Error::<T>::CommitteeUnavailable);
+		let now = Self::now();
+		let draw_at = now.saturating_add(1);
+		PendingDraws::<T>::try_mutate(draw_at, |draws| draws.try_push((job_id, who.clone())))
+			.map_err(|_| Error::<T>::DrawQueueFull)?;
+		let commit_deadline = draw_at.saturating_add(T::CommitWindow::get());
 		Deltas::<T>::insert(
 			job_id,
 			who,
@@ -275,8 +393,12 @@ impl<T: Config> Pallet<T> {
 				round: job.round,
 				hash,
 				claimed,
-				submitted_at: Self::now(),
+				submitted_at: now,
+				committee: BoundedVec::new(),
+				commits: BoundedVec::new(),
 				reports: BoundedVec::new(),
+				commit_deadline,
+				reveal_deadline: commit_deadline.saturating_add(T::RevealWindow::get()),
 				status: DeltaStatus::Pending,
 			},
 		);
@@ -290,59 +412,175 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// A validation report on `who`'s delta: recorded, and once the job's
-	/// number of reports is in, the delta is judged and accepted or rejected.
-	pub(crate) fn do_validate(
+	/// Draws the committees of the deltas submitted in the block before `n`
+	/// (in `n`'s `on_initialize`). A delta whose committee cannot be drawn
+	/// any more (the set shrank) is dropped as without quorum: the worker
+	/// may submit again. Returns the number of draws.
+	pub(crate) fn draw_committees(n: BlockNumber) -> u32 {
+		let draws = PendingDraws::<T>::take(n);
+		let count = u32::try_from(draws.len()).unwrap_or(u32::MAX);
+		for (job_id, who) in draws {
+			let Some(mut delta) = Deltas::<T>::get(job_id, &who) else { continue };
+			if delta.status != DeltaStatus::Pending || !delta.committee.is_empty() {
+				continue;
+			}
+			let size = Jobs::<T>::get(job_id).map_or(0, |job| job.spec.validations);
+			match Self::draw_committee(job_id, &who, delta.round, size) {
+				Ok(committee) => {
+					for member in &committee {
+						Duties::<T>::mutate(member, |d| *d = d.saturating_add(1));
+					}
+					delta.committee = committee.clone();
+					Self::deposit_event(Event::CommitteeDrawn {
+						job: job_id,
+						worker: who.clone(),
+						round: delta.round,
+						committee,
+					});
+					Deltas::<T>::insert(job_id, &who, delta);
+				}
+				Err(_) => {
+					Deltas::<T>::remove(job_id, &who);
+					Self::deposit_event(Event::DeltaNoQuorum {
+						job: job_id,
+						worker: who.clone(),
+						round: delta.round,
+						revealed: 0,
+					});
+				}
+			}
+		}
+		count
+	}
+
+	/// `who`'s pending delta for `job_id`.
+	fn pending_delta(job_id: JobId, who: &T::AccountId) -> Result<DeltaRecordOf<T>, DispatchError> {
+		let delta = Deltas::<T>::get(job_id, who).ok_or(Error::<T>::NoDelta)?;
+		ensure!(delta.status == DeltaStatus::Pending, Error::<T>::AlreadyJudged);
+		Ok(delta)
+	}
+
+	pub(crate) fn do_commit(
 		orchestrator: &T::AccountId,
 		job_id: JobId,
 		who: &T::AccountId,
-		hash: H256,
-		report: ValidationReport,
+		commitment: H256,
 	) -> DispatchResult {
-		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-		let mut delta = Self::record_report(orchestrator, &job, job_id, who, hash, report)?;
-		if delta.reports.len() >= usize::from(job.spec.validations) {
-			match Self::judge_delta(&job, &delta)? {
-				Ok(quality) => Self::accept_delta(&mut job, job_id, who, &mut delta, quality),
-				Err(why) => Self::reject_delta(&mut job, job_id, who, &mut delta, why),
-			}
-		}
+		let mut delta = Self::pending_delta(job_id, who)?;
+		ensure!(delta.is_member(orchestrator), Error::<T>::NotInCommittee);
+		ensure!(
+			!delta.commits.iter().any(|(by, _)| by == orchestrator),
+			Error::<T>::AlreadyCommitted
+		);
+		ensure!(Self::now() <= delta.commit_deadline, Error::<T>::CommitPhaseOver);
+		delta
+			.commits
+			.try_push((orchestrator.clone(), commitment))
+			.map_err(|_| Error::<T>::AlreadyCommitted)?;
 		Deltas::<T>::insert(job_id, who, delta);
-		Jobs::<T>::insert(job_id, job);
+		Self::deposit_event(Event::ReportCommitted {
+			job: job_id,
+			worker: who.clone(),
+			orchestrator: orchestrator.clone(),
+		});
 		Ok(())
 	}
 
-	/// Checks `orchestrator`'s report on `who`'s pending delta of `job` and
-	/// adds it to the delta's reports (emitting [`Event::DeltaValidated`]).
-	/// Returns the delta with the report; the caller stores it.
-	fn record_report(
+	pub(crate) fn do_reveal(
 		orchestrator: &T::AccountId,
-		job: &JobInfo<T::AccountId>,
 		job_id: JobId,
 		who: &T::AccountId,
-		hash: H256,
 		report: ValidationReport,
-	) -> Result<DeltaRecordOf<T>, DispatchError> {
-		ensure!(orchestrator != who, Error::<T>::SelfValidation);
-		let mut delta = Deltas::<T>::get(job_id, who).ok_or(Error::<T>::NoDelta)?;
-		ensure!(delta.hash == hash, Error::<T>::DeltaHashMismatch);
-		ensure!(delta.round == job.round, Error::<T>::StaleRound);
-		ensure!(delta.status == DeltaStatus::Pending, Error::<T>::AlreadyJudged);
+		salt: H256,
+	) -> DispatchResult {
+		let mut delta = Self::pending_delta(job_id, who)?;
+		let commitment = delta
+			.commits
+			.iter()
+			.find(|(by, _)| by == orchestrator)
+			.map(|(_, c)| *c)
+			.ok_or(Error::<T>::NotCommitted)?;
 		ensure!(
 			!delta.reports.iter().any(|(by, _)| by == orchestrator),
-			Error::<T>::DuplicateReport
+			Error::<T>::AlreadyRevealed
+		);
+		let now = Self::now();
+		ensure!(now <= delta.reveal_deadline, Error::<T>::RevealPhaseOver);
+		ensure!(delta.reveals_open(now), Error::<T>::CommitPhaseOpen);
+		ensure!(
+			report_commitment(&report, &salt, orchestrator) == commitment,
+			Error::<T>::BadReveal
 		);
 		delta
 			.reports
 			.try_push((orchestrator.clone(), report))
-			.map_err(|_| Error::<T>::AlreadyJudged)?;
+			.map_err(|_| Error::<T>::AlreadyRevealed)?;
 		Self::deposit_event(Event::DeltaValidated {
 			job: job_id,
 			worker: who.clone(),
 			orchestrator: orchestrator.clone(),
 			report,
 		});
-		Ok(delta)
+		if delta.reports.len() == delta.committee.len() {
+			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+			Self::judge(&mut job, job_id, who, &mut delta)?;
+			Jobs::<T>::insert(job_id, job);
+		}
+		Deltas::<T>::insert(job_id, who, delta);
+		Ok(())
+	}
+
+	pub(crate) fn do_close(job_id: JobId, who: &T::AccountId) -> DispatchResult {
+		let mut delta = Self::pending_delta(job_id, who)?;
+		ensure!(delta.closable(Self::now()), Error::<T>::RevealPhaseOpen);
+		let members = u32::try_from(delta.committee.len()).unwrap_or(u32::MAX);
+		let revealed = u32::try_from(delta.reports.len()).unwrap_or(u32::MAX);
+		for member in &delta.committee {
+			if !delta.reports.iter().any(|(by, _)| by == member) {
+				Self::slash_orchestrator(member, SlashReason::MissedDuty);
+			}
+		}
+		if mining::is_quorum(revealed, members) {
+			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+			Self::judge(&mut job, job_id, who, &mut delta)?;
+			Jobs::<T>::insert(job_id, job);
+			Deltas::<T>::insert(job_id, who, delta);
+		} else {
+			Self::release_duties(&delta);
+			Deltas::<T>::remove(job_id, who);
+			Self::deposit_event(Event::DeltaNoQuorum {
+				job: job_id,
+				worker: who.clone(),
+				round: delta.round,
+				revealed,
+			});
+		}
+		Ok(())
+	}
+
+	/// Frees the committee of `delta` from its duty.
+	fn release_duties(delta: &DeltaRecordOf<T>) {
+		for member in &delta.committee {
+			Duties::<T>::mutate_exists(member, |d| {
+				*d = d.and_then(|d| d.checked_sub(1)).filter(|d| *d > 0);
+			});
+		}
+	}
+
+	/// Judges `who`'s delta on its revealed reports: accepted with the
+	/// median quality, or rejected. Frees its committee.
+	fn judge(
+		job: &mut JobInfo<T::AccountId>,
+		job_id: JobId,
+		who: &T::AccountId,
+		delta: &mut DeltaRecordOf<T>,
+	) -> DispatchResult {
+		match Self::judge_delta(job, delta)? {
+			Ok(quality) => Self::accept_delta(job, job_id, who, delta, quality),
+			Err(why) => Self::reject_delta(job, job_id, who, delta, why),
+		}
+		Self::release_duties(delta);
+		Ok(())
 	}
 
 	/// The verdict on a delta with all its reports: the validated quality,
@@ -416,7 +654,28 @@ impl<T: Config> Pallet<T> {
 		quality: Quality,
 	) {
 		delta.status = DeltaStatus::Accepted(quality);
-		job.accepted = job.accepted.saturating_add(1);
+		// A delta of the open round joins its aggregate until the round
+		// closes; the committee of the round's first accepted delta decides
+		// the round's checkpoint. An older delta is paid, not aggregated.
+		if delta.round == job.round && !job.closing {
+			job.accepted = job.accepted.saturating_add(1);
+			let drawn = RoundCommittees::<T>::get(job_id).is_some_and(|c| c.round == job.round);
+			if !drawn {
+				RoundCommittees::<T>::insert(
+					job_id,
+					RoundCommittee {
+						round: job.round,
+						members: delta.committee.clone(),
+						votes: BoundedVec::new(),
+					},
+				);
+				Self::deposit_event(Event::RoundCommitteeDrawn {
+					job: job_id,
+					round: job.round,
+					members: delta.committee.clone(),
+				});
+			}
+		}
 		let worker = Workers::<T>::get(who);
 		let mut activity = Self::roll_into_current_epoch(who);
 		activity.quality = Some(activity.quality.map_or(quality, |q| q.max(quality)));
@@ -445,15 +704,51 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_complete_round(job_id: JobId, checkpoint: H256) -> DispatchResult {
+	pub(crate) fn do_vote_round(
+		who: &T::AccountId,
+		job_id: JobId,
+		round: u32,
+		accepted: u32,
+		checkpoint: H256,
+	) -> DispatchResult {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		ensure!(round == job.round, Error::<T>::WrongRound);
+		let mut committee = RoundCommittees::<T>::get(job_id)
+			.filter(|c| c.round == round)
+			.ok_or(Error::<T>::NoRoundCommittee)?;
+		ensure!(committee.members.iter().any(|m| m == who), Error::<T>::NotInCommittee);
+		ensure!(!committee.votes.iter().any(|(by, _)| by == who), Error::<T>::AlreadyVoted);
+		ensure!(accepted == job.accepted, Error::<T>::AcceptedMismatch);
 		ensure!(job.accepted > 0, Error::<T>::NoAcceptedDelta);
-		let round = job.round;
-		job.round = round.checked_add(1).ok_or(Error::<T>::ArithmeticOverflow)?;
-		job.checkpoint = checkpoint;
-		job.accepted = 0;
+		committee
+			.votes
+			.try_push((who.clone(), checkpoint))
+			.map_err(|_| Error::<T>::AlreadyVoted)?;
+		job.closing = true;
+		Self::deposit_event(Event::RoundVoted {
+			job: job_id,
+			round,
+			orchestrator: who.clone(),
+			checkpoint,
+		});
+		let members = u32::try_from(committee.members.len()).unwrap_or(u32::MAX);
+		let agreeing = committee.votes.iter().filter(|(_, c)| *c == checkpoint).count();
+		if u32::try_from(agreeing).unwrap_or(u32::MAX) >= mining::two_thirds(members) {
+			for (voter, vote) in &committee.votes {
+				if *vote != checkpoint {
+					Self::slash_orchestrator(voter, SlashReason::FalseJudgement);
+				}
+			}
+			job.round = round.checked_add(1).ok_or(Error::<T>::ArithmeticOverflow)?;
+			job.checkpoint = checkpoint;
+			job.accepted = 0;
+			job.closing = false;
+			RoundCommittees::<T>::remove(job_id);
+			Self::deposit_event(Event::RoundCompleted { job: job_id, round, checkpoint });
+		} else {
+			RoundCommittees::<T>::insert(job_id, committee);
+		}
 		Jobs::<T>::insert(job_id, job);
-		Self::deposit_event(Event::RoundCompleted { job: job_id, round, checkpoint });
 		Ok(())
 	}
 
@@ -772,6 +1067,27 @@ impl<T: Config> Pallet<T> {
 			HardwareOwners::<T>::iter().all(|(_, who)| Workers::<T>::contains_key(who)),
 			"a hardware hash names no worker"
 		);
+		let set = Orchestrators::<T>::get();
+		for (i, (member, _)) in set.iter().enumerate() {
+			ensure!(
+				!set.iter().skip(i.saturating_add(1)).any(|(m, _)| m == member),
+				"an orchestrator is in the set twice"
+			);
+		}
+		let mut duties: alloc::collections::BTreeMap<T::AccountId, u32> = Default::default();
+		for (_, _, delta) in Deltas::<T>::iter() {
+			if delta.status == DeltaStatus::Pending {
+				for member in &delta.committee {
+					let d = duties.entry(member.clone()).or_default();
+					*d = d.saturating_add(1);
+				}
+			}
+		}
+		ensure!(
+			Duties::<T>::iter().all(|(who, d)| duties.get(&who).copied() == Some(d))
+				&& duties.iter().all(|(who, d)| Duties::<T>::get(who) == *d),
+			"committee duties are not the pending deltas' seats"
+		);
 		let current = T::Emission::current_epoch();
 		let mut sums: alloc::collections::BTreeMap<EpochIndex, Balance> = Default::default();
 		for (_, activity) in Activity::<T>::iter() {
@@ -802,9 +1118,12 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> StakeFloor<T::AccountId> for Pallet<T> {
-	/// A registered worker keeps Bronze; anyone keeps their pending slash.
+	/// A registered worker keeps Bronze, a member of the orchestrator set the
+	/// stake it joined with (less slashes); anyone keeps their pending slash.
 	fn minimum_stake(who: &T::AccountId) -> Balance {
 		let registered = if Workers::<T>::contains_key(who) { Tier::Bronze.minimum() } else { 0 };
-		registered.max(PendingSlashes::<T>::get(who))
+		let orchestrating =
+			Orchestrators::<T>::get().iter().find(|(m, _)| m == who).map_or(0, |(_, stake)| *stake);
+		registered.max(orchestrating).max(PendingSlashes::<T>::get(who))
 	}
 }

@@ -198,6 +198,24 @@ pub mod pallet {
 		/// revenue) to create a job.
 		#[pallet::constant]
 		type FineTuningPrice: Get<Balance>;
+		/// Randomness no miner or orchestrator can choose, that committees
+		/// are drawn from: the runtime gives the BABE VRF output of the block
+		/// that includes the draw.
+		type Randomness: frame_support::traits::Randomness<H256, BlockNumberFor<Self>>;
+		/// Most members of the orchestrator set. Must be positive.
+		#[pallet::constant]
+		type MaxOrchestrators: Get<u32>;
+		/// Blocks after a delta's submission in which its committee commits
+		/// to its reports.
+		#[pallet::constant]
+		type CommitWindow: Get<BlockNumber>;
+		/// Blocks after the commit deadline in which the committee reveals.
+		#[pallet::constant]
+		type RevealWindow: Get<BlockNumber>;
+		/// Most deltas one block may submit: the next block draws their
+		/// committees. Must be positive.
+		#[pallet::constant]
+		type MaxDrawsPerBlock: Get<u32>;
 		/// Weights of this pallet's calls and hook.
 		type WeightInfo: WeightInfo;
 	}
@@ -284,6 +302,44 @@ pub mod pallet {
 	pub type PendingSlashes<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, Balance, ValueQuery>;
 
+	/// The active orchestrator set: each member with the stake it joined
+	/// with, which weighs its chance of a committee seat and which it cannot
+	/// unstake while a member ([`StakeFloor`]).
+	#[pallet::storage]
+	pub type Orchestrators<T: Config> =
+		StorageValue<_, BoundedVec<(T::AccountId, Balance), T::MaxOrchestrators>, ValueQuery>;
+
+	/// Committee seats an orchestrator holds on deltas not yet judged: it
+	/// cannot leave the set while it holds one.
+	#[pallet::storage]
+	pub type Duties<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// Deltas whose committees the block draws in its `on_initialize`: those
+	/// submitted in the block before.
+	#[pallet::storage]
+	pub type PendingDraws<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumber,
+		BoundedVec<(JobId, T::AccountId), T::MaxDrawsPerBlock>,
+		ValueQuery,
+	>;
+
+	/// The bounds of every job's training parameters, set by governance.
+	#[pallet::storage]
+	pub type TrainingLimits<T> = StorageValue<_, JobLimits, ValueQuery>;
+
+	/// Each job's round committee: the committee of the open round's first
+	/// accepted delta, with its checkpoint votes.
+	#[pallet::storage]
+	pub type RoundCommittees<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		JobId,
+		RoundCommittee<T::AccountId, T::MaxValidations>,
+		OptionQuery,
+	>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -359,7 +415,8 @@ pub mod pallet {
 			/// The verified GPU class.
 			class: GpuClass,
 		},
-		/// `worker` submitted a delta for `job`'s `round`.
+		/// `worker` submitted a delta for `job`'s `round`; its committee is
+		/// drawn in the next block.
 		DeltaSubmitted {
 			/// The job.
 			job: JobId,
@@ -372,7 +429,88 @@ pub mod pallet {
 			/// The quality the miner claims (millionths).
 			claimed: Quality,
 		},
-		/// `orchestrator` reported on `worker`'s delta.
+		/// The committee of `worker`'s delta for `job`'s `round` was drawn
+		/// (in the block after its submission, from that block's VRF).
+		CommitteeDrawn {
+			/// The job.
+			job: JobId,
+			/// The worker.
+			worker: T::AccountId,
+			/// The round of the delta.
+			round: u32,
+			/// The orchestrators drawn to judge it: the only ones who may
+			/// report.
+			committee: BoundedVec<T::AccountId, T::MaxValidations>,
+		},
+		/// `orchestrator` committed to its report on `worker`'s delta.
+		ReportCommitted {
+			/// The job.
+			job: JobId,
+			/// The worker.
+			worker: T::AccountId,
+			/// The committee member.
+			orchestrator: T::AccountId,
+		},
+		/// `worker`'s delta had no quorum of reports by its deadline: it is
+		/// neither accepted nor slashed, and the worker may submit again.
+		DeltaNoQuorum {
+			/// The job.
+			job: JobId,
+			/// The worker.
+			worker: T::AccountId,
+			/// The round of the delta.
+			round: u32,
+			/// Reports revealed.
+			revealed: u32,
+		},
+		/// `orchestrator` joined the orchestrator set with `stake`.
+		OrchestratorJoined {
+			/// The orchestrator.
+			orchestrator: T::AccountId,
+			/// The stake it joined with (its weight in committee draws).
+			stake: Balance,
+		},
+		/// `orchestrator` left the orchestrator set.
+		OrchestratorLeft {
+			/// The orchestrator.
+			orchestrator: T::AccountId,
+		},
+		/// `orchestrator` was slashed `amount` for `reason`.
+		OrchestratorSlashed {
+			/// The orchestrator.
+			orchestrator: T::AccountId,
+			/// Why: a missed report, or the losing side of a vote.
+			reason: SlashReason,
+			/// The amount slashed, in planck.
+			amount: Balance,
+		},
+		/// The committee of `job`'s `round` was fixed: it decides the round's
+		/// checkpoint.
+		RoundCommitteeDrawn {
+			/// The job.
+			job: JobId,
+			/// The round.
+			round: u32,
+			/// The members.
+			members: BoundedVec<T::AccountId, T::MaxValidations>,
+		},
+		/// `orchestrator` voted `checkpoint` for `job`'s `round`.
+		RoundVoted {
+			/// The job.
+			job: JobId,
+			/// The round.
+			round: u32,
+			/// The member.
+			orchestrator: T::AccountId,
+			/// The checkpoint it computed.
+			checkpoint: H256,
+		},
+		/// Governance set the bounds of jobs' training parameters.
+		JobLimitsSet {
+			/// The new limits.
+			limits: JobLimits,
+		},
+		/// `orchestrator` revealed its report on `worker`'s delta.
 		DeltaValidated {
 			/// The job.
 			job: JobId,
@@ -556,11 +694,68 @@ pub mod pallet {
 		NoPendingSlash,
 		/// A counter would overflow.
 		ArithmeticOverflow,
+		/// The job's steps exceed the limit.
+		TooManySteps,
+		/// The job's batch size exceeds the limit.
+		BatchTooLarge,
+		/// The job's steps × batch size exceed the sample limit.
+		TooManySamples,
+		/// The job's learning rate is outside the limits.
+		BadLearningRate,
+		/// The job's weight decay exceeds the limit.
+		BadWeightDecay,
+		/// The limits are incoherent (a zero bound, an empty range).
+		BadJobLimits,
+		/// The account is already in the orchestrator set.
+		AlreadyOrchestrator,
+		/// The account is not in the orchestrator set.
+		NotInOrchestratorSet,
+		/// The orchestrator set is full.
+		OrchestratorSetFull,
+		/// The orchestrator sits on a committee that has not judged yet.
+		OrchestratorOnDuty,
+		/// Fewer orchestrators than the job's validations can judge the
+		/// delta.
+		CommitteeUnavailable,
+		/// This block's deltas fill the next block's committee draws: submit
+		/// in the next block.
+		DrawQueueFull,
+		/// The caller is not on the committee.
+		NotInCommittee,
+		/// The member already committed.
+		AlreadyCommitted,
+		/// The commit deadline passed.
+		CommitPhaseOver,
+		/// The member did not commit.
+		NotCommitted,
+		/// The member already revealed.
+		AlreadyRevealed,
+		/// Reveals open when every member committed or the commit deadline
+		/// passed.
+		CommitPhaseOpen,
+		/// The reveal deadline passed.
+		RevealPhaseOver,
+		/// The report and salt do not match the commitment.
+		BadReveal,
+		/// The delta cannot be closed before its deadline.
+		RevealPhaseOpen,
+		/// The round named is not the job's open round.
+		WrongRound,
+		/// The open round is closing: no delta joins it any more.
+		RoundClosing,
+		/// The round has no committee yet (no accepted delta).
+		NoRoundCommittee,
+		/// The vote counts another number of accepted deltas than the chain.
+		AcceptedMismatch,
+		/// The member already voted.
+		AlreadyVoted,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Closes the previous epoch in the first block of a new one: O(1).
+		/// Closes the previous epoch in the first block of a new one (O(1))
+		/// and draws the committees of the previous block's deltas (at most
+		/// `MaxDrawsPerBlock`).
 		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
 			Self::on_block(n)
 		}
@@ -569,6 +764,8 @@ pub mod pallet {
 			assert!(T::HeartbeatSlot::get() > 0, "HeartbeatSlot must be positive");
 			assert!(T::MaxValidations::get() > 0, "MaxValidations must be positive");
 			assert!(T::MaxUnclaimedEpochs::get() > 0, "MaxUnclaimedEpochs must be positive");
+			assert!(T::MaxOrchestrators::get() > 0, "MaxOrchestrators must be positive");
+			assert!(T::MaxDrawsPerBlock::get() > 0, "MaxDrawsPerBlock must be positive");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -629,21 +826,16 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Creates a job: free for governance and orchestrators (Gold or
-		/// above); any other account pays `FineTuningPrice` into the revenue
-		/// split as fine-tuning revenue.
+		/// Creates a job within the [`TrainingLimits`]: free for governance
+		/// (the network's training priorities); any signed account pays
+		/// `FineTuningPrice` into the revenue split as fine-tuning revenue.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::create_job())]
 		pub fn create_job(origin: OriginFor<T>, spec: JobSpec) -> DispatchResult {
 			let job_origin = match T::GovernanceOrigin::try_origin(origin) {
 				Ok(_) => JobOrigin::Governance,
 				Err(origin) => {
-					let who = ensure_signed(origin)?;
-					if T::Staking::has_right(&who, gym_primitives::staking::Right::Orchestrate) {
-						JobOrigin::Orchestrator(who)
-					} else {
-						JobOrigin::Customer(who, T::FineTuningPrice::get())
-					}
+					JobOrigin::Customer(ensure_signed(origin)?, T::FineTuningPrice::get())
 				}
 			};
 			Self::do_create_job(job_origin, spec)
@@ -664,7 +856,8 @@ pub mod pallet {
 		}
 
 		/// Records the GPU class an orchestrator verified for `worker` (from
-		/// its attestation report and benchmark). Orchestrators only.
+		/// its attestation report and benchmark), never above the class the
+		/// worker claims. Members of the orchestrator set only.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::verify_hardware())]
 		pub fn verify_hardware(
@@ -673,16 +866,26 @@ pub mod pallet {
 			gpu_class: GpuClass,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::ensure_orchestrator(&who)?;
+			Self::ensure_in_set(&who)?;
 			ensure!(who != worker, Error::<T>::SelfValidation);
 			Self::do_verify_hardware(&worker, gpu_class)
 		}
 
 		/// Submits the hash of the caller's delta for `job_id`'s open round
 		/// and the quality it claims. Only the job's assigned workers, one
-		/// delta per round.
+		/// delta per round. The next block draws the delta's committee:
+		/// `validations` members of the orchestrator set, by stake, never the
+		/// worker, from the VRF output of this block, which the caller could
+		/// not know when it signed.
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::submit_delta(WEIGHT_WORKERS))]
+		#[pallet::weight(
+			// The caller pays for the committee draw its delta costs the
+			// next block's `on_initialize`.
+			T::WeightInfo::submit_delta(T::MaxOrchestrators::get()).saturating_add(
+				T::WeightInfo::on_initialize_draws(1)
+					.saturating_sub(T::WeightInfo::on_initialize_draws(0))
+			)
+		)]
 		pub fn submit_delta(
 			origin: OriginFor<T>,
 			job_id: JobId,
@@ -693,40 +896,37 @@ pub mod pallet {
 			Self::do_submit_delta(&who, job_id, delta_hash, claimed_quality)
 		}
 
-		/// Reports an orchestrator's measurement of `worker`'s delta
-		/// `delta_hash` for `job_id`. The report that completes the job's
-		/// required number judges the delta (accepted, or rejected and 5% of
-		/// the worker's stake added to its [`PendingSlashes`]).
+		/// Commits a committee member to its report on `worker`'s delta:
+		/// `commitment` is [`report_commitment`] of the report, a secret salt
+		/// and the member. Until the commit deadline.
 		#[pallet::call_index(8)]
-		#[pallet::weight(
-			T::WeightInfo::validate_checkpoint(WEIGHT_WORKERS)
-				.max(T::WeightInfo::validate_checkpoint_reject(WEIGHT_WORKERS))
-		)]
-		pub fn validate_checkpoint(
+		#[pallet::weight(T::WeightInfo::commit_report())]
+		pub fn commit_report(
 			origin: OriginFor<T>,
 			job_id: JobId,
 			worker: T::AccountId,
-			delta_hash: H256,
-			report: ValidationReport,
+			commitment: H256,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::ensure_orchestrator(&who)?;
-			Self::do_validate(&who, job_id, &worker, delta_hash, report)
+			Self::do_commit(&who, job_id, &worker, commitment)
 		}
 
-		/// Completes `job_id`'s open round: `checkpoint` is the hash of the
-		/// aggregate of its accepted deltas, which the next round trains
-		/// from. Orchestrators only; the round needs an accepted delta.
+		/// Votes `checkpoint`, the aggregate of the `accepted` deltas accepted
+		/// in `job_id`'s open `round`, as the checkpoint the next round
+		/// trains from. Round committee members only. Two thirds of the
+		/// committee naming one checkpoint complete the round; members who
+		/// voted another are slashed 5%.
 		#[pallet::call_index(9)]
-		#[pallet::weight(T::WeightInfo::complete_round())]
+		#[pallet::weight(T::WeightInfo::complete_round(T::MaxValidations::get()))]
 		pub fn complete_round(
 			origin: OriginFor<T>,
 			job_id: JobId,
+			round: u32,
+			accepted: u32,
 			checkpoint: H256,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::ensure_orchestrator(&who)?;
-			Self::do_complete_round(job_id, checkpoint)
+			Self::do_vote_round(&who, job_id, round, accepted, checkpoint)
 		}
 
 		/// Mints the caller's rewards of every closed epoch.
@@ -758,6 +958,76 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			Self::do_report_malicious(&worker, evidence_hash)
+		}
+
+		/// Reveals the report a committee member committed to. Once every
+		/// member has revealed, the delta is judged on the median of the
+		/// reports (accepted, or rejected and 5% of the worker's stake added
+		/// to its [`PendingSlashes`]).
+		#[pallet::call_index(14)]
+		#[pallet::weight(
+			T::WeightInfo::reveal_report(T::MaxValidations::get())
+				.max(T::WeightInfo::reveal_report_reject(T::MaxValidations::get()))
+		)]
+		pub fn reveal_report(
+			origin: OriginFor<T>,
+			job_id: JobId,
+			worker: T::AccountId,
+			report: ValidationReport,
+			salt: H256,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_reveal(&who, job_id, &worker, report, salt)
+		}
+
+		/// Closes `worker`'s delta after its deadline: judged on the revealed
+		/// reports if they are a quorum (more than half the committee), else
+		/// dropped without slash so that the worker may submit again. Members
+		/// who did not reveal are slashed 0.1%. Anyone may call; free when it
+		/// closes the delta.
+		#[pallet::call_index(15)]
+		#[pallet::weight(T::WeightInfo::close_delta(T::MaxValidations::get()).saturating_add(
+			T::WeightInfo::reveal_report(T::MaxValidations::get())
+				.max(T::WeightInfo::reveal_report_reject(T::MaxValidations::get()))
+		))]
+		pub fn close_delta(
+			origin: OriginFor<T>,
+			job_id: JobId,
+			worker: T::AccountId,
+		) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			Self::do_close(job_id, &worker)?;
+			Ok(Pays::No.into())
+		}
+
+		/// Joins the orchestrator set (Gold tier or above) with the caller's
+		/// stake, which weighs its committee seats and stays bonded while it
+		/// is a member.
+		#[pallet::call_index(16)]
+		#[pallet::weight(T::WeightInfo::join_orchestrators(T::MaxOrchestrators::get()))]
+		pub fn join_orchestrators(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_join_set(&who)
+		}
+
+		/// Leaves the orchestrator set; not while on a committee that has
+		/// not judged.
+		#[pallet::call_index(17)]
+		#[pallet::weight(T::WeightInfo::leave_orchestrators(T::MaxOrchestrators::get()))]
+		pub fn leave_orchestrators(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_leave_set(&who)
+		}
+
+		/// Sets the bounds of jobs' training parameters. Governance only.
+		#[pallet::call_index(18)]
+		#[pallet::weight(T::WeightInfo::set_job_limits())]
+		pub fn set_job_limits(origin: OriginFor<T>, limits: JobLimits) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			ensure!(limits.is_valid(), Error::<T>::BadJobLimits);
+			TrainingLimits::<T>::put(limits);
+			Self::deposit_event(Event::JobLimitsSet { limits });
+			Ok(())
 		}
 
 		/// Charges `worker`'s [`PendingSlashes`] (its rejected deltas' 5%

@@ -110,7 +110,34 @@ impl pallet_compute_mining::Config for Test {
 	type MaxQuality = ConstU32<2_000_000>;
 	type QualityTolerance = ConstU32<TOLERANCE>;
 	type FineTuningPrice = ConstU128<PRICE>;
+	type Randomness = TestRandomness;
+	type MaxOrchestrators = ConstU32<16>;
+	type CommitWindow = ConstU32<COMMIT_WINDOW>;
+	type RevealWindow = ConstU32<REVEAL_WINDOW>;
+	type MaxDrawsPerBlock = ConstU32<64>;
 	type WeightInfo = ();
+}
+
+/// Blocks a committee has to commit after the draw.
+pub const COMMIT_WINDOW: u32 = 5;
+/// Blocks a committee has to reveal after the commit deadline.
+pub const REVEAL_WINDOW: u32 = 5;
+
+parameter_types! {
+	/// The seed [`TestRandomness`] mixes with the block number and subject.
+	pub static RandomSeed: u64 = 0;
+}
+
+/// Randomness of the test runtime: a hash of [`RandomSeed`], the block
+/// number and the subject.
+pub struct TestRandomness;
+
+impl frame_support::traits::Randomness<sp_core::H256, u64> for TestRandomness {
+	fn random(subject: &[u8]) -> (sp_core::H256, u64) {
+		use sp_runtime::traits::Hash;
+		let block = System::block_number();
+		(sp_runtime::traits::BlakeTwo256::hash_of(&(RandomSeed::get(), block, subject)), block)
+	}
 }
 
 /// Genesis: accounts `1..=accounts` with [`ENDOWMENT`] each, the treasury,

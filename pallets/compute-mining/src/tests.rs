@@ -70,8 +70,87 @@ fn delta(n: u8) -> H256 {
 	H256::repeat_byte(n)
 }
 
+/// Submits a delta and draws its committee at once, as the next block's
+/// `on_initialize` would (tests that need block-exact times keep their
+/// block).
 fn submit(who: AccountId, job: JobId, hash: H256, claimed: Quality) {
 	assert_ok!(ComputeMining::submit_delta(RuntimeOrigin::signed(who), job, hash, claimed));
+	draw_now();
+}
+
+/// Draws the committees of the deltas submitted in this block now.
+fn draw_now() {
+	ComputeMining::draw_committees(System::block_number() as u32 + 1);
+}
+
+/// The committee of `who`'s delta for `job`.
+fn committee(job: JobId, who: AccountId) -> Vec<AccountId> {
+	Deltas::<Test>::get(job, who).unwrap().committee.into_inner()
+}
+
+fn salt() -> H256 {
+	H256::repeat_byte(0x5a)
+}
+
+fn commit(by: AccountId, job: JobId, who: AccountId, r: ValidationReport) {
+	let commitment = report_commitment(&r, &salt(), &by);
+	assert_ok!(ComputeMining::commit_report(RuntimeOrigin::signed(by), job, who, commitment));
+}
+
+fn reveal(by: AccountId, job: JobId, who: AccountId, r: ValidationReport) {
+	assert_ok!(ComputeMining::reveal_report(RuntimeOrigin::signed(by), job, who, r, salt()));
+}
+
+std::thread_local! {
+	/// Reports committed by [`validate`] and not yet revealed.
+	static SEALED: core::cell::RefCell<Vec<(JobId, AccountId, AccountId, ValidationReport)>> =
+		const { core::cell::RefCell::new(Vec::new()) };
+}
+
+/// The next member of the committee of `who`'s delta commits to `r`; the
+/// commit that completes the committee's commits reveals every report, in
+/// commit order (the last reveal judges the delta).
+fn validate(job: JobId, who: AccountId, r: ValidationReport) {
+	let delta = Deltas::<Test>::get(job, who).unwrap();
+	let by = *delta
+		.committee
+		.iter()
+		.find(|m| !delta.commits.iter().any(|(c, _)| c == *m))
+		.expect("a member left to commit");
+	commit(by, job, who, r);
+	SEALED.with(|s| s.borrow_mut().push((job, who, by, r)));
+	if delta.commits.len() + 1 == delta.committee.len() {
+		let sealed: Vec<_> = SEALED.with(|s| {
+			let mut s = s.borrow_mut();
+			let (mine, rest): (Vec<_>, Vec<_>) =
+				s.drain(..).partition(|(j, w, _, _)| *j == job && *w == who);
+			*s = rest;
+			mine
+		});
+		for (_, _, by, r) in sealed {
+			reveal(by, job, who, r);
+		}
+	}
+}
+
+/// Every member of `job`'s round committee votes `checkpoint` until the
+/// round completes.
+fn complete(job: JobId, checkpoint: H256) {
+	let info = Jobs::<Test>::get(job).unwrap();
+	let members = RoundCommittees::<Test>::get(job).unwrap().members;
+	for m in members {
+		if Jobs::<Test>::get(job).unwrap().round != info.round {
+			break;
+		}
+		assert_ok!(ComputeMining::complete_round(
+			RuntimeOrigin::signed(m),
+			job,
+			info.round,
+			info.accepted,
+			checkpoint
+		));
+	}
+	assert_eq!(Jobs::<Test>::get(job).unwrap().round, info.round + 1);
 }
 
 /// A report with training loss `before → after` (in GYM-style millionths),
@@ -95,10 +174,6 @@ fn report_of_quality(q: Quality) -> ValidationReport {
 
 fn corrupt(verdict: DeltaVerdict) -> ValidationReport {
 	ValidationReport { verdict, ..Default::default() }
-}
-
-fn validate(by: AccountId, job: JobId, who: AccountId, hash: H256, r: ValidationReport) {
-	assert_ok!(ComputeMining::validate_checkpoint(RuntimeOrigin::signed(by), job, who, hash, r));
 }
 
 fn heartbeat(who: AccountId) {
@@ -135,11 +210,15 @@ fn slashed_by_events() -> Balance {
 		.sum()
 }
 
-/// Orchestrators 11, 12, 13, 14, 15 (Gold).
+/// Stakes Gold for `o` and joins the orchestrator set.
+fn orchestrator(o: AccountId) {
+	stake(o, Tier::Gold);
+	assert_ok!(ComputeMining::join_orchestrators(RuntimeOrigin::signed(o)));
+}
+
+/// Orchestrators 11, 12, 13, 14, 15 (Gold, in the set).
 fn orchestrators() {
-	for o in 11..=15 {
-		stake(o, Tier::Gold);
-	}
+	(11..=15).for_each(orchestrator);
 }
 
 fn status(job: JobId, who: AccountId) -> DeltaStatus {
@@ -238,46 +317,82 @@ fn a_registered_worker_keeps_bronze_until_it_deregisters() {
 // ---- jobs and the queue ------------------------------------------------------
 
 #[test]
-fn jobs_come_from_governance_orchestrators_and_paying_customers() {
+fn jobs_come_from_governance_and_paying_customers_only() {
 	ExtBuilder::default().build_and_execute(|| {
 		orchestrators();
 		let governance = create_job(3);
 		assert_eq!(Jobs::<Test>::get(governance).unwrap().origin, JobOrigin::Governance);
+		// An orchestrator pays like any customer: no free jobs for itself.
+		let (pot, eleven) = (pallet_revenue_split::Pot::<Test>::get(), balance(11));
 		assert_ok!(ComputeMining::create_job(RuntimeOrigin::signed(11), spec(3)));
-		assert_eq!(Jobs::<Test>::get(1).unwrap().origin, JobOrigin::Orchestrator(11));
+		assert_eq!(Jobs::<Test>::get(1).unwrap().origin, JobOrigin::Customer(11, PRICE));
+		assert_eq!(balance(11), eleven - PRICE);
 		// A customer pays the price into the revenue split as fine-tuning.
-		let pot = pallet_revenue_split::Pot::<Test>::get();
 		assert_ok!(ComputeMining::create_job(RuntimeOrigin::signed(CUSTOMER), spec(3)));
 		assert_eq!(Jobs::<Test>::get(2).unwrap().origin, JobOrigin::Customer(CUSTOMER, PRICE));
-		assert_eq!(pallet_revenue_split::Pot::<Test>::get(), pot + PRICE);
+		assert_eq!(pallet_revenue_split::Pot::<Test>::get(), pot + 2 * PRICE);
 		assert_eq!(balance(CUSTOMER), 10_000 * GYM - PRICE);
 		let job = Jobs::<Test>::get(2).unwrap();
-		assert_eq!((job.round, job.checkpoint), (0, H256::repeat_byte(1)));
+		assert_eq!((job.round, job.checkpoint, job.closing), (0, H256::repeat_byte(1), false));
 	});
 }
 
 #[test]
-fn bad_job_specs_are_refused() {
+fn job_parameters_stay_within_the_governance_limits() {
 	ExtBuilder::default().build_and_execute(|| {
 		let refuse = |s: JobSpec, e: Error<Test>| {
 			assert_noop!(ComputeMining::create_job(RuntimeOrigin::root(), s), e);
 		};
-		refuse(spec(2), Error::<Test>::BadJobSpec); // below MinValidations (3)
-		refuse(spec(6), Error::<Test>::BadJobSpec); // above MaxValidations (5)
-		let mut s = spec(3);
-		s.params.steps = 0;
-		refuse(s, Error::<Test>::BadJobSpec);
-		let mut s = spec(3);
-		s.params.batch_size = 0;
-		refuse(s, Error::<Test>::BadJobSpec);
-		let mut s = spec(3);
-		s.model = 16;
-		refuse(s, Error::<Test>::UnknownModel);
-		// A customer who cannot pay creates nothing.
-		assert_noop!(
-			ComputeMining::create_job(RuntimeOrigin::signed(999), spec(3)),
-			pallet_revenue_split::Error::<Test>::InsufficientBalance
+		let with = |f: &dyn Fn(&mut mining::TrainingParams)| {
+			let mut s = spec(3);
+			f(&mut s.params);
+			s
+		};
+		// The junk job: 4·10⁹ steps of 10⁶ samples.
+		refuse(
+			with(&|p| {
+				p.steps = 4_000_000_000;
+				p.batch_size = 1_000_000
+			}),
+			Error::<Test>::TooManySteps,
 		);
+		refuse(with(&|p| p.batch_size = 257), Error::<Test>::BatchTooLarge);
+		refuse(
+			with(&|p| {
+				p.steps = 1_000;
+				p.batch_size = 65
+			}),
+			Error::<Test>::TooManySamples,
+		);
+		refuse(with(&|p| p.learning_rate = 0), Error::<Test>::BadLearningRate);
+		refuse(with(&|p| p.learning_rate = 100_001), Error::<Test>::BadLearningRate);
+		refuse(with(&|p| p.weight_decay = 1_000_001), Error::<Test>::BadWeightDecay);
+		// At the limits it is accepted.
+		assert_ok!(ComputeMining::create_job(
+			RuntimeOrigin::root(),
+			with(&|p| {
+				p.steps = 250;
+				p.batch_size = 256;
+				p.learning_rate = 100_000
+			})
+		));
+		// Governance moves the limits; incoherent limits are refused.
+		let limits = JobLimits { max_steps: 10, ..Default::default() };
+		assert_noop!(ComputeMining::set_job_limits(RuntimeOrigin::signed(1), limits), BadOrigin);
+		for bad in [
+			JobLimits { max_steps: 0, ..Default::default() },
+			JobLimits { min_learning_rate: 0, ..Default::default() },
+			JobLimits { min_learning_rate: 10, max_learning_rate: 9, ..Default::default() },
+		] {
+			assert_noop!(
+				ComputeMining::set_job_limits(RuntimeOrigin::root(), bad),
+				Error::<Test>::BadJobLimits
+			);
+		}
+		assert_ok!(ComputeMining::set_job_limits(RuntimeOrigin::root(), limits));
+		assert!(events().contains(&Event::JobLimitsSet { limits }));
+		refuse(spec(3), Error::<Test>::TooManySteps);
+		assert_ok!(ComputeMining::create_job(RuntimeOrigin::root(), with(&|p| p.steps = 10)));
 	});
 }
 
@@ -351,50 +466,272 @@ fn only_the_assigned_worker_submits_one_delta_per_round() {
 }
 
 #[test]
-fn validation_refuses_wrong_actors_and_stale_or_judged_deltas() {
+fn only_the_drawn_committee_reports_by_commit_then_reveal() {
 	ExtBuilder::default().build_and_execute(|| {
 		orchestrators();
 		let job = create_job(3);
-		worker(1, Tier::Gold, GpuClass::Other);
+		worker(1, Tier::Silver, GpuClass::Other);
+		assign(11, job, 1);
+		assert_ok!(ComputeMining::submit_delta(RuntimeOrigin::signed(1), job, delta(1), 0));
+		// The committee is drawn in the next block, not by the submission.
+		assert!(committee(job, 1).is_empty());
+		run_to_block(2);
+		let members = committee(job, 1);
+		assert_eq!(members.len(), 3);
+		assert!(events().contains(&Event::CommitteeDrawn {
+			job,
+			worker: 1,
+			round: 0,
+			committee: members.clone().try_into().unwrap()
+		}));
+		let outsider = (11..=15).find(|o| !members.contains(o)).unwrap();
+		let r = report_of_quality(100_000);
+		let commitment = |by| report_commitment(&r, &salt(), &by);
+		let commit_err = |by, who, c, e: Error<Test>| {
+			assert_noop!(ComputeMining::commit_report(RuntimeOrigin::signed(by), job, who, c), e);
+		};
+		commit_err(outsider, 1, commitment(outsider), Error::<Test>::NotInCommittee);
+		commit_err(members[0], 2, commitment(members[0]), Error::<Test>::NoDelta);
+		// Reveals wait for every commit (or the commit deadline).
+		commit(members[0], job, 1, r);
+		commit_err(members[0], 1, commitment(members[0]), Error::<Test>::AlreadyCommitted);
+		assert_noop!(
+			ComputeMining::reveal_report(RuntimeOrigin::signed(members[0]), job, 1, r, salt()),
+			Error::<Test>::CommitPhaseOpen
+		);
+		assert_noop!(
+			ComputeMining::reveal_report(RuntimeOrigin::signed(members[1]), job, 1, r, salt()),
+			Error::<Test>::NotCommitted
+		);
+		// A member who copies another's commitment cannot reveal it: the
+		// commitment binds the member.
+		assert_ok!(ComputeMining::commit_report(
+			RuntimeOrigin::signed(members[1]),
+			job,
+			1,
+			commitment(members[0])
+		));
+		commit(members[2], job, 1, r);
+		assert_noop!(
+			ComputeMining::reveal_report(RuntimeOrigin::signed(members[1]), job, 1, r, salt()),
+			Error::<Test>::BadReveal
+		);
+		let lie = report_of_quality(900_000);
+		assert_noop!(
+			ComputeMining::reveal_report(RuntimeOrigin::signed(members[0]), job, 1, lie, salt()),
+			Error::<Test>::BadReveal
+		);
+		reveal(members[0], job, 1, r);
+		assert_noop!(
+			ComputeMining::reveal_report(RuntimeOrigin::signed(members[0]), job, 1, r, salt()),
+			Error::<Test>::AlreadyRevealed
+		);
+		reveal(members[2], job, 1, r);
+		// Two of three revealed: pending until the last or the deadline.
+		assert_eq!(status(job, 1), DeltaStatus::Pending);
+		assert_noop!(
+			ComputeMining::close_delta(RuntimeOrigin::signed(99), job, 1),
+			Error::<Test>::RevealPhaseOpen
+		);
+		let d = Deltas::<Test>::get(job, 1).unwrap();
+		assert_eq!((d.commit_deadline, d.reveal_deadline), (2 + 5, 2 + 5 + 5));
+		run_to_block(13);
+		// The member who cannot reveal is charged like an hour of downtime;
+		// the two reports are a quorum and judge the delta.
+		let before = staked(members[1]);
+		let closed = ComputeMining::close_delta(RuntimeOrigin::signed(99), job, 1).unwrap();
+		assert_eq!(closed.pays_fee, frame_support::dispatch::Pays::No);
+		assert_eq!(status(job, 1), DeltaStatus::Accepted(100_000));
+		let missed = Perbill::from_parts(1_000_000) * before;
+		assert_eq!(staked(members[1]), before - missed);
+		assert!(events().contains(&Event::OrchestratorSlashed {
+			orchestrator: members[1],
+			reason: SlashReason::MissedDuty,
+			amount: missed
+		}));
+		assert_eq!(TotalSlashed::<Test>::get(), missed);
+		assert!(members.iter().all(|m| Duties::<Test>::get(m) == 0));
+		assert_noop!(
+			ComputeMining::close_delta(RuntimeOrigin::signed(99), job, 1),
+			Error::<Test>::AlreadyJudged
+		);
+	});
+}
+
+#[test]
+fn a_delta_without_quorum_is_neither_paid_nor_slashed_and_can_be_resubmitted() {
+	ExtBuilder::default().build_and_execute(|| {
+		orchestrators();
+		let job = create_job(3);
+		worker(1, Tier::Silver, GpuClass::Other);
+		assign(11, job, 1);
+		submit(1, job, delta(1), 0);
+		let members = committee(job, 1);
+		commit(members[0], job, 1, report_of_quality(100_000));
+		// Nobody else commits; after the commit deadline the one reveal is
+		// not a quorum of three.
+		run_to_block(8);
+		reveal(members[0], job, 1, report_of_quality(100_000));
+		run_to_block(13);
+		let stakes: Vec<Balance> = members.iter().map(|m| staked(*m)).collect();
+		assert_ok!(ComputeMining::close_delta(RuntimeOrigin::signed(99), job, 1));
+		assert!(events().contains(&Event::DeltaNoQuorum { job, worker: 1, round: 0, revealed: 1 }));
+		assert!(Deltas::<Test>::get(job, 1).is_none());
+		assert_eq!(PendingSlashes::<Test>::get(1), 0);
+		assert_eq!(staked(members[0]), stakes[0], "the member who revealed keeps its stake");
+		assert!(staked(members[1]) < stakes[1] && staked(members[2]) < stakes[2]);
+		// The worker gets its round back.
+		submit(1, job, delta(2), 0);
+		assert_eq!(Deltas::<Test>::get(job, 1).unwrap().round, 0);
+	});
+}
+
+#[test]
+fn committees_never_seat_the_worker_and_need_enough_orchestrators() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Platinum: the missed-duty slashes of the draws below keep them
+		// above Gold, in the set.
+		let platinum = |o| {
+			stake(o, Tier::Platinum);
+			assert_ok!(ComputeMining::join_orchestrators(RuntimeOrigin::signed(o)));
+		};
+		platinum(11);
+		platinum(12);
+		let job = create_job(3);
+		worker(1, Tier::Silver, GpuClass::Other);
+		assign(11, job, 1);
+		assert_noop!(
+			ComputeMining::submit_delta(RuntimeOrigin::signed(1), job, delta(1), 0),
+			Error::<Test>::CommitteeUnavailable
+		);
+		platinum(13);
+		// A Gold worker in the set is never on its own committee.
+		stake(14, Tier::Gold);
+		register(14, GpuClass::Other);
+		assert_ok!(ComputeMining::join_orchestrators(RuntimeOrigin::signed(14)));
+		assign(11, job, 14);
+		for seed in 0..20 {
+			RandomSeed::set(seed);
+			submit(14, job, delta(seed as u8), 0);
+			let members = committee(job, 14);
+			let mut sorted = members.clone();
+			sorted.sort();
+			assert_eq!(sorted, vec![11, 12, 13], "seed {seed}");
+			// Clear the way for the next draw without judging.
+			run_to_block(System::block_number() + 12);
+			assert_ok!(ComputeMining::close_delta(RuntimeOrigin::signed(99), job, 14));
+		}
+		// A member on duty cannot leave; a free one can.
+		submit(1, job, delta(1), 0);
+		let members = committee(job, 1);
+		assert_noop!(
+			ComputeMining::leave_orchestrators(RuntimeOrigin::signed(members[0])),
+			Error::<Test>::OrchestratorOnDuty
+		);
+	});
+}
+
+#[test]
+fn the_orchestrator_set_holds_its_members_stake() {
+	ExtBuilder::default().build_and_execute(|| {
+		stake(11, Tier::Silver);
+		assert_noop!(
+			ComputeMining::join_orchestrators(RuntimeOrigin::signed(11)),
+			Error::<Test>::NotOrchestrator
+		);
+		stake(12, Tier::Gold);
+		assert_ok!(ComputeMining::join_orchestrators(RuntimeOrigin::signed(12)));
+		assert!(events().contains(&Event::OrchestratorJoined {
+			orchestrator: 12,
+			stake: Tier::Gold.minimum()
+		}));
+		assert_noop!(
+			ComputeMining::join_orchestrators(RuntimeOrigin::signed(12)),
+			Error::<Test>::AlreadyOrchestrator
+		);
+		// Its stake cannot leave while it is a member.
+		assert_eq!(ComputeMining::minimum_stake(&12), Tier::Gold.minimum());
+		assert!(TieredStaking::unstake(RuntimeOrigin::signed(12), GYM).is_err());
+		assert_ok!(ComputeMining::leave_orchestrators(RuntimeOrigin::signed(12)));
+		assert!(events().contains(&Event::OrchestratorLeft { orchestrator: 12 }));
+		assert_eq!(ComputeMining::minimum_stake(&12), 0);
+		assert_noop!(
+			ComputeMining::leave_orchestrators(RuntimeOrigin::signed(12)),
+			Error::<Test>::NotInOrchestratorSet
+		);
+		// Verifying hardware takes a member, and never raises the class
+		// above the claim.
+		worker(1, Tier::Bronze, GpuClass::Rtx4070);
+		assert_noop!(
+			ComputeMining::verify_hardware(RuntimeOrigin::signed(12), 1, GpuClass::H100),
+			Error::<Test>::NotInOrchestratorSet
+		);
+		assert_ok!(ComputeMining::join_orchestrators(RuntimeOrigin::signed(12)));
+		assert_ok!(ComputeMining::verify_hardware(RuntimeOrigin::signed(12), 1, GpuClass::H100));
+		assert_eq!(Workers::<Test>::get(1).unwrap().verified_class, Some(GpuClass::Rtx4070));
+	});
+}
+
+#[test]
+fn a_round_completes_when_two_thirds_of_its_committee_agree() {
+	ExtBuilder::default().build_and_execute(|| {
+		orchestrators();
+		let job = create_job(3);
+		worker(1, Tier::Silver, GpuClass::Other);
 		worker(2, Tier::Silver, GpuClass::Other);
 		assign(11, job, 1);
 		assign(11, job, 2);
 		submit(1, job, delta(1), 0);
-		let r = report_of_quality(100_000);
-		let err = |by, job, who, hash, e: Error<Test>| {
-			assert_noop!(
-				ComputeMining::validate_checkpoint(RuntimeOrigin::signed(by), job, who, hash, r),
-				e
-			);
-		};
-		err(2, job, 1, delta(1), Error::<Test>::NotOrchestrator);
-		err(11, 9, 1, delta(1), Error::<Test>::UnknownJob);
-		err(11, job, 2, delta(1), Error::<Test>::NoDelta);
-		err(11, job, 1, delta(2), Error::<Test>::DeltaHashMismatch);
-		// Worker 1 is Gold, i.e. also an orchestrator, but not of its own work.
-		err(1, job, 1, delta(1), Error::<Test>::SelfValidation);
-		validate(11, job, 1, delta(1), r);
-		err(11, job, 1, delta(1), Error::<Test>::DuplicateReport);
-		validate(12, job, 1, delta(1), r);
-		validate(13, job, 1, delta(1), r);
+		// No accepted delta, no round committee.
+		assert_noop!(
+			ComputeMining::complete_round(RuntimeOrigin::signed(11), job, 0, 0, delta(9)),
+			Error::<Test>::NoRoundCommittee
+		);
+		(0..3).for_each(|_| validate(job, 1, report_of_quality(100_000)));
 		assert_eq!(status(job, 1), DeltaStatus::Accepted(100_000));
-		err(14, job, 1, delta(1), Error::<Test>::AlreadyJudged);
-		// Worker 2's delta of round 0 is stale once the round completes.
-		submit(2, job, delta(2), 0);
+		let members = RoundCommittees::<Test>::get(job).unwrap().members.into_inner();
+		assert_eq!(members, committee(job, 1), "the first accepted delta's committee");
+		let outsider = (11..=15).find(|o| !members.contains(o)).unwrap();
+		let vote = |by, round, accepted, c| {
+			ComputeMining::complete_round(RuntimeOrigin::signed(by), job, round, accepted, c)
+		};
+		assert_noop!(vote(outsider, 0, 1, delta(9)), Error::<Test>::NotInCommittee);
+		assert_noop!(vote(1, 0, 1, delta(9)), Error::<Test>::NotInCommittee);
+		assert_noop!(vote(members[0], 1, 1, delta(9)), Error::<Test>::WrongRound);
+		assert_noop!(vote(members[0], 0, 2, delta(9)), Error::<Test>::AcceptedMismatch);
+		// The first vote closes the round to new deltas.
+		assert_ok!(vote(members[0], 0, 1, delta(9)));
+		assert!(Jobs::<Test>::get(job).unwrap().closing);
+		assert_noop!(vote(members[0], 0, 1, delta(9)), Error::<Test>::AlreadyVoted);
 		assert_noop!(
-			ComputeMining::complete_round(RuntimeOrigin::signed(2), job, delta(9)),
-			Error::<Test>::NotOrchestrator
+			ComputeMining::submit_delta(RuntimeOrigin::signed(2), job, delta(2), 0),
+			Error::<Test>::RoundClosing
 		);
-		assert_ok!(ComputeMining::complete_round(RuntimeOrigin::signed(11), job, delta(9)));
+		// A dissenting vote does not carry; two agreeing of three do, and
+		// the dissenter is slashed 5%.
+		let dissenter_stake = staked(members[1]);
+		assert_ok!(vote(members[1], 0, 1, delta(8)));
+		assert_eq!(Jobs::<Test>::get(job).unwrap().round, 0);
+		assert_ok!(vote(members[2], 0, 1, delta(9)));
 		let info = Jobs::<Test>::get(job).unwrap();
-		assert_eq!((info.round, info.checkpoint, info.accepted), (1, delta(9), 0));
-		err(11, job, 2, delta(2), Error::<Test>::StaleRound);
-		assert_noop!(
-			ComputeMining::complete_round(RuntimeOrigin::signed(11), job, delta(10)),
-			Error::<Test>::NoAcceptedDelta
+		assert_eq!(
+			(info.round, info.checkpoint, info.accepted, info.closing),
+			(1, delta(9), 0, false)
 		);
-		// A new round takes a new delta.
-		submit(1, job, delta(3), 0);
+		assert!(events().contains(&Event::RoundCompleted { job, round: 0, checkpoint: delta(9) }));
+		let slash = dissenter_stake / 20;
+		assert_eq!(staked(members[1]), dissenter_stake - slash);
+		assert!(events().contains(&Event::OrchestratorSlashed {
+			orchestrator: members[1],
+			reason: SlashReason::FalseJudgement,
+			amount: slash
+		}));
+		// 47,500 GYM is below Gold: the dissenter left the set.
+		assert!(!Orchestrators::<Test>::get().iter().any(|(m, _)| *m == members[1]));
+		// A late vote names a closed round.
+		assert_noop!(vote(outsider, 0, 1, delta(9)), Error::<Test>::WrongRound);
+		// A new round takes new deltas.
+		submit(2, job, delta(2), 0);
 	});
 }
 
@@ -412,9 +749,9 @@ fn the_final_quality_is_the_median_of_one_three_four_and_five_reports() {
 			worker(1, Tier::Silver, GpuClass::Other);
 			assign(11, job, 1);
 			submit(1, job, delta(1), 0);
-			for (i, q) in reports.iter().enumerate() {
+			for q in &reports {
 				assert_eq!(status(job, 1), DeltaStatus::Pending);
-				validate(11 + i as u128, job, 1, delta(1), report_of_quality(*q));
+				validate(job, 1, report_of_quality(*q));
 			}
 			assert_eq!(status(job, 1), DeltaStatus::Accepted(expected), "{reports:?}");
 			assert_eq!(Activity::<Test>::get(1).unwrap().quality, Some(expected));
@@ -431,9 +768,9 @@ fn a_corrupt_delta_costs_five_percent_and_the_assignment() {
 		assign(11, job, 1);
 		submit(1, job, delta(1), 0);
 		let treasury = balance(TREASURY);
-		validate(11, job, 1, delta(1), corrupt(DeltaVerdict::HashMismatch));
-		validate(12, job, 1, delta(1), report_of_quality(100_000));
-		validate(13, job, 1, delta(1), corrupt(DeltaVerdict::WrongShape));
+		validate(job, 1, corrupt(DeltaVerdict::HashMismatch));
+		validate(job, 1, report_of_quality(100_000));
+		validate(job, 1, corrupt(DeltaVerdict::WrongShape));
 		assert_eq!(status(job, 1), DeltaStatus::Rejected(Rejection::Corrupt));
 		// The judgement fixes the slash; it is charged when settled.
 		let slash = Tier::Silver.minimum() / 20;
@@ -481,14 +818,14 @@ fn a_pending_slash_holds_the_stake_and_outlives_the_registration() {
 		let stake0 = staked(1);
 		assign(11, job, 1);
 		submit(1, job, delta(1), 0);
-		validate(11, job, 1, delta(1), corrupt(DeltaVerdict::WrongShape));
+		validate(job, 1, corrupt(DeltaVerdict::WrongShape));
 		let first = stake0 / 20;
 		assert_eq!(PendingSlashes::<Test>::get(1), first);
 		// A second rejection counts 5% of what the first leaves.
 		let job2 = create_job(1);
 		assign(11, job2, 1);
 		submit(1, job2, delta(2), 0);
-		validate(11, job2, 1, delta(2), corrupt(DeltaVerdict::WrongShape));
+		validate(job2, 1, corrupt(DeltaVerdict::WrongShape));
 		let second = (stake0 - first) / 20;
 		assert_eq!(PendingSlashes::<Test>::get(1), first + second);
 		// Leaving does not escape it: the stake cannot go below it.
@@ -517,11 +854,11 @@ fn overclaiming_beyond_the_tolerance_is_an_invalid_delta() {
 		assign(11, job, 2);
 		// Validated 0.30: claiming 0.35 is within the 0.05 tolerance...
 		submit(1, job, delta(1), 350_000);
-		validate(11, job, 1, delta(1), report_of_quality(300_000));
+		validate(job, 1, report_of_quality(300_000));
 		assert_eq!(status(job, 1), DeltaStatus::Accepted(300_000));
 		// ...0.35 + 1 millionth is not.
 		submit(2, job, delta(2), 350_001);
-		validate(11, job, 2, delta(2), report_of_quality(300_000));
+		validate(job, 2, report_of_quality(300_000));
 		assert_eq!(
 			status(job, 2),
 			DeltaStatus::Rejected(Rejection::Overclaimed { claimed: 350_001, validated: 300_000 })
@@ -546,7 +883,7 @@ fn overclaiming_beyond_the_tolerance_is_an_invalid_delta() {
 #[test]
 fn rewards_follow_the_formula_with_difficulty_one() {
 	ExtBuilder::default().min_validations(1).build_and_execute(|| {
-		stake(11, Tier::Gold);
+		orchestrator(11);
 		worker(1, Tier::Bronze, GpuClass::H100);
 		worker(2, Tier::Silver, GpuClass::A100);
 		worker(3, Tier::Gold, GpuClass::A6000);
@@ -554,7 +891,7 @@ fn rewards_follow_the_formula_with_difficulty_one() {
 		assert_ok!(ComputeMining::verify_hardware(RuntimeOrigin::signed(11), 3, GpuClass::A6000));
 		assert_noop!(
 			ComputeMining::verify_hardware(RuntimeOrigin::signed(1), 3, GpuClass::H100),
-			Error::<Test>::NotOrchestrator
+			Error::<Test>::NotInOrchestratorSet
 		);
 		// Blocks 51..=100 are slots 5..=9.
 		assert_noop!(
@@ -577,9 +914,9 @@ fn rewards_follow_the_formula_with_difficulty_one() {
 		submit(1, job, delta(1), 0);
 		submit(2, job, delta(2), 0);
 		submit(3, job, delta(3), 0);
-		validate(11, job, 1, delta(1), report(3 * MICRO, 3 * MICRO - 10_000, true, true));
-		validate(11, job, 2, delta(2), report_of_quality(100_000));
-		validate(11, job, 3, delta(3), report(3 * MICRO, 3 * MICRO, false, false));
+		validate(job, 1, report(3 * MICRO, 3 * MICRO - 10_000, true, true));
+		validate(job, 2, report_of_quality(100_000));
+		validate(job, 3, report(3 * MICRO, 3 * MICRO, false, false));
 		assert_noop!(
 			ComputeMining::heartbeat(RuntimeOrigin::signed(1)),
 			Error::<Test>::HeartbeatAlreadySent
@@ -630,7 +967,7 @@ fn rewards_follow_the_formula_with_difficulty_one() {
 #[test]
 fn difficulty_scales_rewards_into_the_epoch_budget() {
 	ExtBuilder::default().min_validations(1).build_and_execute(|| {
-		stake(11, Tier::Gold);
+		orchestrator(11);
 		let job = create_job(1);
 		for w in 1..=5 {
 			worker(w, Tier::Diamond, GpuClass::H100);
@@ -642,7 +979,7 @@ fn difficulty_scales_rewards_into_the_epoch_budget() {
 			assign(11, job, w);
 			submit(w, job, delta(w as u8), 0);
 			let q = if w == 5 { 0 } else { 2_000_000 };
-			validate(11, job, w, delta(w as u8), report_of_quality(q));
+			validate(job, w, report_of_quality(q));
 		}
 		for _ in 1..10 {
 			next_slot();
@@ -671,7 +1008,7 @@ fn difficulty_scales_rewards_into_the_epoch_budget() {
 #[test]
 fn rewards_of_several_epochs_are_claimed_at_once_and_the_oldest_paid_when_full() {
 	ExtBuilder::default().min_validations(1).build_and_execute(|| {
-		stake(11, Tier::Gold);
+		orchestrator(11);
 		let job = create_job(1);
 		worker(1, Tier::Bronze, GpuClass::Other);
 		assign(11, job, 1);
@@ -679,8 +1016,8 @@ fn rewards_of_several_epochs_are_claimed_at_once_and_the_oldest_paid_when_full()
 		// 1,000 GYM each.
 		for epoch in 0..7u64 {
 			submit(1, job, delta(epoch as u8 + 1), 0);
-			validate(11, job, 1, delta(epoch as u8 + 1), report_of_quality(0));
-			assert_ok!(ComputeMining::complete_round(RuntimeOrigin::signed(11), job, delta(100)));
+			validate(job, 1, report_of_quality(0));
+			complete(job, delta(100));
 			while System::block_number() < epoch * EPOCH + 91 {
 				next_slot();
 				heartbeat(1);
@@ -812,8 +1149,8 @@ fn a_slash_below_bronze_deregisters_the_worker() {
 		worker(1, Tier::Bronze, GpuClass::Other);
 		assign(11, job, 1);
 		submit(1, job, delta(1), 0);
-		for o in 11..=13 {
-			validate(o, job, 1, delta(1), corrupt(DeltaVerdict::Undecodable));
+		for _ in 11..=13 {
+			validate(job, 1, corrupt(DeltaVerdict::Undecodable));
 		}
 		assert!(Workers::<Test>::get(1).is_some());
 		assert_ok!(ComputeMining::settle_slash(RuntimeOrigin::signed(2), 1));
@@ -839,7 +1176,7 @@ fn a_thousand_workers_over_twenty_epochs_are_paid_their_formula_share() {
 	ExtBuilder::default().accounts(WORKERS + 20).min_validations(1).build_and_execute(|| {
 		CheckEveryBlock::set(false);
 		let orchestrator = WORKERS + 1;
-		stake(orchestrator, Tier::Gold);
+		self::orchestrator(orchestrator);
 		let job = create_job(1);
 		let tiers = [Tier::Bronze, Tier::Silver, Tier::Gold, Tier::Platinum, Tier::Diamond];
 		for w in 1..=WORKERS {
@@ -874,14 +1211,10 @@ fn a_thousand_workers_over_twenty_epochs_are_paid_their_formula_share() {
 				let q = ((w as u32 * 7_919 + epoch as u32 * 104_729) % 2_000_001) / 10 * 10;
 				let hash = H256::from_low_u64_be((epoch << 32) | w as u64);
 				submit(w, job, hash, 0);
-				validate(orchestrator, job, w, hash, report_of_quality(q));
+				validate(job, w, report_of_quality(q));
 				quality[(w - 1) as usize] = Some(q);
 			}
-			assert_ok!(ComputeMining::complete_round(
-				RuntimeOrigin::signed(orchestrator),
-				job,
-				H256::from_low_u64_be(epoch)
-			));
+			complete(job, H256::from_low_u64_be(epoch));
 			// Online slots: the first slot's heartbeat (or registration) and
 			// then w % 10 more of the 9 remaining.
 			let mut online = vec![0u32; WORKERS as usize];

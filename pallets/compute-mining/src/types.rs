@@ -15,6 +15,7 @@ use gym_primitives::{
 };
 use scale_info::TypeInfo;
 use sp_core::{ConstU32, H256};
+use sp_runtime::traits::{BlakeTwo256, Hash};
 
 /// A job's index.
 pub type JobId = u32;
@@ -108,11 +109,67 @@ pub struct JobSpec {
 pub enum JobOrigin<AccountId> {
 	/// Governance (training priorities).
 	Governance,
-	/// An orchestrator (Gold tier or above).
-	Orchestrator(AccountId),
 	/// A customer who paid for fine-tuning; the payment went to the revenue
 	/// split.
 	Customer(AccountId, Balance),
+}
+
+/// The bounds every job's training parameters must keep, set by governance:
+/// a job a miner cannot finish within a round, or that cannot train (a zero
+/// learning rate), is refused.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct JobLimits {
+	/// Most optimiser steps per round.
+	pub max_steps: u32,
+	/// Most samples per step.
+	pub max_batch_size: u32,
+	/// Most samples per round: steps × batch size.
+	pub max_samples: u64,
+	/// Lowest learning rate, in millionths (positive).
+	pub min_learning_rate: u32,
+	/// Highest learning rate, in millionths.
+	pub max_learning_rate: u32,
+	/// Highest weight decay, in millionths.
+	pub max_weight_decay: u32,
+}
+
+impl Default for JobLimits {
+	/// Rounds a CPU miner finishes in seconds: at most 1,000 steps, batches
+	/// of 256 and 64,000 samples; learning rate 0.000001 to 0.1; weight decay
+	/// at most 1.0.
+	fn default() -> Self {
+		JobLimits {
+			max_steps: 1_000,
+			max_batch_size: 256,
+			max_samples: 64_000,
+			min_learning_rate: 1,
+			max_learning_rate: 100_000,
+			max_weight_decay: 1_000_000,
+		}
+	}
+}
+
+impl JobLimits {
+	/// Whether the limits are coherent: every bound positive, the learning
+	/// rate range not empty.
+	pub fn is_valid(&self) -> bool {
+		self.max_steps > 0
+			&& self.max_batch_size > 0
+			&& self.max_samples > 0
+			&& self.min_learning_rate > 0
+			&& self.min_learning_rate <= self.max_learning_rate
+	}
 }
 
 /// A training job and its progress.
@@ -140,10 +197,13 @@ pub struct JobInfo<AccountId> {
 	pub checkpoint: H256,
 	/// Workers assigned now.
 	pub workers: u32,
-	/// Deltas accepted in the open round.
+	/// Deltas accepted in the open round (frozen once the round closes).
 	pub accepted: u32,
 	/// The block of creation.
 	pub created_at: BlockNumber,
+	/// Whether the open round is closing: its committee has started voting
+	/// on the checkpoint, so no delta joins the round any more.
+	pub closing: bool,
 }
 
 /// One epoch's rewards.
@@ -271,7 +331,8 @@ pub enum DeltaStatus {
 	Rejected(Rejection),
 }
 
-/// The delta a worker submitted for a job's round, with its reports.
+/// The delta a worker submitted for a job's round, its committee and their
+/// reports.
 #[derive(
 	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
@@ -285,10 +346,64 @@ pub struct DeltaRecord<AccountId, MaxValidations: Get<u32>> {
 	pub claimed: Quality,
 	/// The block of submission.
 	pub submitted_at: BlockNumber,
-	/// One report per orchestrator.
+	/// The orchestrators drawn to judge it: the only ones who may report.
+	pub committee: BoundedVec<AccountId, MaxValidations>,
+	/// Members' commitments to their reports ([`report_commitment`]).
+	pub commits: BoundedVec<(AccountId, H256), MaxValidations>,
+	/// Revealed reports, one per member.
 	pub reports: BoundedVec<(AccountId, ValidationReport), MaxValidations>,
+	/// The last block a member may commit in.
+	pub commit_deadline: BlockNumber,
+	/// The last block a member may reveal in.
+	pub reveal_deadline: BlockNumber,
 	/// Pending, accepted or rejected.
 	pub status: DeltaStatus,
+}
+
+impl<AccountId: PartialEq, MaxValidations: Get<u32>> DeltaRecord<AccountId, MaxValidations> {
+	/// Whether reveals are open at `now`: every member committed, or the
+	/// commit deadline passed; and the reveal deadline has not.
+	pub fn reveals_open(&self, now: BlockNumber) -> bool {
+		(self.commits.len() == self.committee.len() || now > self.commit_deadline)
+			&& now <= self.reveal_deadline
+	}
+
+	/// Whether the delta may be closed at `now` without every report: after
+	/// the reveal deadline, or after the commit deadline with no commit.
+	pub fn closable(&self, now: BlockNumber) -> bool {
+		now > self.reveal_deadline || (self.commits.is_empty() && now > self.commit_deadline)
+	}
+
+	/// Whether `who` sits on the committee.
+	pub fn is_member(&self, who: &AccountId) -> bool {
+		self.committee.iter().any(|m| m == who)
+	}
+}
+
+/// The commitment a committee member sends before revealing `report`:
+/// blake2-256 of the SCALE encoding of `(report, salt, orchestrator)`. It
+/// binds the member, so no one can copy another's commitment.
+pub fn report_commitment<AccountId: Encode>(
+	report: &ValidationReport,
+	salt: &H256,
+	orchestrator: &AccountId,
+) -> H256 {
+	<BlakeTwo256 as Hash>::hash(&(report, salt, orchestrator).encode())
+}
+
+/// The committee that decides a round's checkpoint: the committee of the
+/// round's first accepted delta, with its votes.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxValidations))]
+pub struct RoundCommittee<AccountId, MaxValidations: Get<u32>> {
+	/// The round it decides.
+	pub round: u32,
+	/// The members.
+	pub members: BoundedVec<AccountId, MaxValidations>,
+	/// One vote per member: the checkpoint it computed.
+	pub votes: BoundedVec<(AccountId, H256), MaxValidations>,
 }
 
 /// A worker's activity in one epoch: what its reward is computed from.

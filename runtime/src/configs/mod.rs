@@ -213,5 +213,41 @@ impl pallet_compute_mining::Config for Runtime {
 	type QualityTolerance = ConstU32<50_000>;
 	/// A customer's fine-tuning job costs 100 GYM, paid to the revenue split.
 	type FineTuningPrice = ConstU128<{ 100 * gym_primitives::GYM }>;
+	/// The BABE VRF output of the block before the draw (see
+	/// [`BlockRandomness`]).
+	type Randomness = BlockRandomness;
+	/// At most 64 orchestrators judge.
+	type MaxOrchestrators = ConstU32<64>;
+	/// A committee commits within a minute of the delta's submission...
+	type CommitWindow = ConstU32<{ gym_primitives::MINUTES }>;
+	/// ...and reveals within the next minute.
+	type RevealWindow = ConstU32<{ gym_primitives::MINUTES }>;
+	/// A block draws the committees of up to 1,024 deltas of the block before.
+	type MaxDrawsPerBlock = ConstU32<1_024>;
 	type WeightInfo = pallet_compute_mining::weights::SubstrateWeight<Runtime>;
+}
+
+/// Randomness for committee draws: the VRF output of the parent block's
+/// BABE author. Committees are drawn in the block after the deltas'
+/// submission, so the VRF is that of the block that included the delta,
+/// which its sender could not know when it signed (only that block's author
+/// could, and it can at most leave a transaction out). A block without a VRF
+/// output (none on this chain: every BABE slot, primary or secondary, carries
+/// one) falls back to the randomness of one epoch ago. The subject is mixed
+/// in either way.
+pub struct BlockRandomness;
+
+impl frame_support::traits::Randomness<Hash, BlockNumber> for BlockRandomness {
+	fn random(subject: &[u8]) -> (Hash, BlockNumber) {
+		use sp_runtime::traits::Hash as _;
+		let (vrf, at) = pallet_babe::ParentBlockRandomness::<Runtime>::random(subject);
+		match vrf {
+			Some(random) => (random, at),
+			None => {
+				let (random, at) =
+					pallet_babe::RandomnessFromOneEpochAgo::<Runtime>::random(subject);
+				(sp_runtime::traits::BlakeTwo256::hash_of(&(random, subject)), at)
+			}
+		}
+	}
 }

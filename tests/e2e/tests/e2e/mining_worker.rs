@@ -3,16 +3,22 @@
 //! Node A runs the dev chain with `--miner --orchestrator`: miner key //Eve (`gymm`),
 //! orchestrator key //Bob (`gymo`). Node B follows it with `--miner --miner-corrupt-deltas`
 //! and miner key //Ferdie. Eve and Ferdie stake 10,000 GYM (Silver), Bob and Charlie 50,000 GYM
-//! (Gold);
-//! the miners register themselves with signed attestation reports, Bob's orchestrator verifies
-//! their hardware. Charlie (another Gold orchestrator, from a wallet) creates a job on model 0
-//! from `initial_checkpoint(0, seed)` and assigns both. Then, with no client help:
-//! - Eve's node trains round 0, serves the delta (`gym_getDelta`) and submits its hash; Bob's
-//!   orchestrator fetches it, measures it and validates it: accepted;
+//! (Gold); Bob's orchestrator joins the orchestrator set by itself (`OrchestratorJoined`), so
+//! it is the set's only member. The miners register themselves with signed attestation
+//! reports, Bob's orchestrator verifies their hardware. Charlie (a Gold wallet, outside the
+//! orchestrator set) creates a job on model 0 from `initial_checkpoint(0, seed)`, paying 100 GYM
+//! as a customer, and assigns both. The dev chain needs one validation per delta, so every
+//! delta's committee is [Bob]. Then, with no client help:
+//! - Eve's node trains round 0, serves the delta (`gym_getDelta`) and submits its hash; the next
+//!   block draws its committee, [Bob] (`CommitteeDrawn`); Bob's orchestrator fetches the delta,
+//!   measures it, commits to its report (`ReportCommitted`) and reveals it (`DeltaValidated`):
+//!   accepted;
 //! - Ferdie's node serves bytes that do not match its hash: reported `HashMismatch`, rejected
-//!   with a 5% slash (500 GYM), which Bob's orchestrator, the judge, charges (`settle_slash`);
-//! - the orchestrator aggregates the accepted deltas and records the next checkpoint, which is
-//!   exactly `aggregate(initial, [Eve's delta])`;
+//!   with a 5% slash (500 GYM), which Bob's orchestrator, whose reveal judged it, charges
+//!   (`settle_slash`);
+//! - Bob, the round's committee, aggregates the accepted deltas and votes the next checkpoint
+//!   (`RoundVoted`), which completes the round (`RoundCompleted`) and is exactly
+//!   `aggregate(initial, [Eve's delta])`;
 //! - when the epoch closes, Eve's reward is `1000 GYM × (1 + quality) × 1.2 (Silver) × 1.0
 //!   (CPU) × 1 (online)` times the epoch's difficulty, her miner claims it, and her balance
 //!   rises by exactly that, less the fees she paid in that block.
@@ -24,7 +30,7 @@ use std::{
 };
 
 use gym_e2e::{
-	find_event, job_spec, node_binary, planck, submit,
+	find_event, job_spec, node_binary, planck, submit, submit_included,
 	subxt::{
 		dynamic::{self, Value},
 		ext::scale_value::{At, Primitive, ValueDef},
@@ -71,6 +77,21 @@ fn bytes32(v: &Value) -> [u8; 32] {
 
 fn hex_bytes(s: &str) -> Vec<u8> {
 	hex::decode(s.trim_start_matches("0x")).expect("hex")
+}
+
+/// The accounts of a `BoundedVec<AccountId32>` event field.
+fn accounts(v: &Value) -> Vec<[u8; 32]> {
+	fn collect(v: &Value, out: &mut Vec<u8>) {
+		match &v.value {
+			ValueDef::Composite(c) => c.values().for_each(|v| collect(v, out)),
+			ValueDef::Primitive(Primitive::U128(n)) => out.push(*n as u8),
+			_ => {}
+		}
+	}
+	let mut out = Vec::new();
+	collect(v, &mut out);
+	assert_eq!(out.len() % 32, 0, "{v:?} is not a list of accounts");
+	out.chunks_exact(32).map(|c| c.try_into().unwrap()).collect()
 }
 
 /// Every event of blocks `from..=to`, with its block number.
@@ -192,11 +213,12 @@ async fn miners_train_an_orchestrator_validates_pays_and_slashes() {
 	);
 	let nodes = [&node_a, &node_b];
 
-	// Charlie is a second orchestrator who creates and assigns the job from a wallet, so that
+	// Charlie, a Gold wallet outside the orchestrator set, creates and assigns the job, so that
 	// no client transaction races the node's own transactions for Bob's nonces.
 	let (eve, bob, ferdie, charlie) =
 		(sr25519::dev::eve(), sr25519::dev::bob(), sr25519::dev::ferdie(), sr25519::dev::charlie());
 	let (eve_id, ferdie_id) = (eve.public_key().0, ferdie.public_key().0);
+	let (bob_id, charlie_id) = (bob.public_key().0, charlie.public_key().0);
 	let eve_ss58 = eve.public_key().to_account_id().to_string();
 	let ferdie_ss58 = ferdie.public_key().to_account_id().to_string();
 	let stake = |amount: u128| dynamic::transaction("TieredStaking", "stake", (amount,));
@@ -222,6 +244,24 @@ async fn miners_train_an_orchestrator_validates_pays_and_slashes() {
 			.await;
 		println!("gym_workerInfo({who}): {info}");
 	}
+	// Bob's orchestrator joined the set by itself, with its 50,000 GYM, before it could verify.
+	// The test reads every block's events from genesis on.
+	let mut scanned = best(&rpc_a).await;
+	let mut events: Vec<(u64, Event)> = events_between(&api, 1, scanned).await;
+	let joined = |events: &[(u64, Event)], who: [u8; 32]| {
+		events
+			.iter()
+			.find(|(_, (p, e, f))| {
+				p == "ComputeMining"
+					&& e == "OrchestratorJoined"
+					&& f.at("orchestrator").map(bytes32) == Some(who)
+			})
+			.cloned()
+	};
+	let (joined_at, bob_joined) =
+		joined(&events, bob_id).expect("Bob's orchestrator joined the set");
+	println!("Bob joined the orchestrator set at #{joined_at}");
+	assert_eq!(bob_joined.2.at("stake").and_then(|s| s.as_u128()), Some(50_000 * GYM));
 	let attestation: Json = rpc_a.request("gym_attestation", rpc_params![]).await.unwrap();
 	println!("gym_attestation (Eve): {attestation}");
 	assert_eq!(attestation["report"]["class"], "Other");
@@ -236,13 +276,30 @@ async fn miners_train_an_orchestrator_validates_pays_and_slashes() {
 		seed: SEED,
 	};
 	let spec = job_spec(0, initial.hash(), &params, 1_000_000);
-	let events =
-		submit(&api, &charlie, &dynamic::transaction("ComputeMining", "create_job", vec![spec]))
-			.await
-			.unwrap();
-	let job =
-		find_event(&events, "ComputeMining", "JobCreated").at("job").unwrap().as_u128().unwrap();
-	let from_block = best(&rpc_a).await;
+	let created = submit_included(
+		&api,
+		&charlie,
+		&dynamic::transaction("ComputeMining", "create_job", vec![spec]),
+	)
+	.await
+	.unwrap();
+	let job_created = find_event(&created.events, "ComputeMining", "JobCreated");
+	let job = job_created.at("job").unwrap().as_u128().unwrap();
+	// Charlie pays the fine-tuning price as a customer, like any signed account.
+	let origin = job_created.at("origin").unwrap();
+	assert!(matches!(&origin.value, ValueDef::Variant(v) if v.name == "Customer"), "{origin:?}");
+	assert_eq!(origin.at(0).map(bytes32), Some(charlie_id));
+	assert_eq!(origin.at(1).and_then(|p| p.as_u128()), Some(100 * GYM));
+	let fee: u128 = created
+		.events
+		.iter()
+		.filter(|(p, e, _)| p == "TransactionPayment" && e == "TransactionFeePaid")
+		.filter_map(|(_, _, f)| f.at("actual_fee").and_then(|a| a.as_u128()))
+		.sum();
+	let n = created.block_number;
+	let (before, after) =
+		(free_at(&api, n - 1, charlie_id).await, free_at(&api, n, charlie_id).await);
+	assert_eq!(before - after, 100 * GYM + fee, "Charlie paid 100 GYM and the fee");
 	for worker in [eve_id, ferdie_id] {
 		let assign = dynamic::transaction(
 			"ComputeMining",
@@ -257,8 +314,6 @@ async fn miners_train_an_orchestrator_validates_pays_and_slashes() {
 	let is = |(p, e, f): &Event, name: &str, who: [u8; 32]| {
 		p == "ComputeMining" && e == name && f.at("worker").map(bytes32) == Some(who)
 	};
-	let mut events: Vec<(u64, Event)> = Vec::new();
-	let mut scanned = from_block.saturating_sub(1);
 	let round0_done = |events: &[(u64, Event)]| {
 		events.iter().any(|(_, (p, e, f))| {
 			p == "ComputeMining"
@@ -290,9 +345,15 @@ async fn miners_train_an_orchestrator_validates_pays_and_slashes() {
 	};
 	let round_of = |f: &Value| f.at("round").and_then(|r| r.as_u128());
 	let eve_submitted = of("DeltaSubmitted", eve_id);
-	let (_, eve_delta) =
+	let (submitted_at, eve_delta) =
 		eve_submitted.iter().find(|(_, f)| round_of(f) == Some(0)).expect("Eve submitted round 0");
 	let eve_hash = bytes32(eve_delta.at("hash").unwrap());
+	// The committee is drawn in the next block, from the VRF output of the submission's block.
+	let drawn = of("CommitteeDrawn", eve_id);
+	let (drawn_at, committee) =
+		drawn.iter().find(|(_, f)| round_of(f) == Some(0)).expect("Eve's committee drawn");
+	assert_eq!(*drawn_at, submitted_at + 1, "drawn in the block after the submission");
+	assert_eq!(accounts(committee.at("committee").unwrap()), vec![bob_id], "Bob alone judges");
 	let accepted = of("DeltaAccepted", eve_id);
 	let (accepted_at, accepted0) =
 		accepted.iter().find(|(_, f)| round_of(f) == Some(0)).expect("Eve's delta accepted");
@@ -316,6 +377,36 @@ async fn miners_train_an_orchestrator_validates_pays_and_slashes() {
 	let (_, validated) = validated.first().expect("Ferdie's delta validated");
 	let verdict = format!("{:?}", validated.at("report").and_then(|r| r.at("verdict")));
 	assert!(verdict.contains("HashMismatch"), "{verdict}");
+
+	// Commit, then reveal: Bob's commitment to each report lands before the report.
+	let position = |name: &str, matches: &dyn Fn(&Value) -> bool| {
+		events
+			.iter()
+			.position(|(_, (p, e, f))| p == "ComputeMining" && e == name && matches(f))
+			.unwrap_or_else(|| panic!("no {name} event"))
+	};
+	let by_bob_on = |who: [u8; 32]| {
+		move |f: &Value| {
+			f.at("worker").map(bytes32) == Some(who)
+				&& f.at("orchestrator").map(bytes32) == Some(bob_id)
+		}
+	};
+	for (name, who) in [("Eve", eve_id), ("Ferdie", ferdie_id)] {
+		let committed = position("ReportCommitted", &by_bob_on(who));
+		let revealed = position("DeltaValidated", &by_bob_on(who));
+		assert!(
+			committed < revealed,
+			"Bob commits to his report on {name}'s delta before revealing it"
+		);
+		assert!(events[committed].0 < events[revealed].0, "the reveal is in a later block");
+	}
+	// Bob, the round's committee, votes the checkpoint that completes round 0.
+	let round0 = |f: &Value| f.at("round").and_then(|r| r.as_u128()) == Some(0);
+	let voted = position("RoundVoted", &|f: &Value| {
+		round0(f) && f.at("orchestrator").map(bytes32) == Some(bob_id)
+	});
+	let completed_at = position("RoundCompleted", &round0);
+	assert!(voted < completed_at, "Bob's vote precedes the completion of round 0");
 	let stake_info: Json = rpc_a.request("gym_stakeInfo", rpc_params![&ferdie_ss58]).await.unwrap();
 	assert_eq!(planck(&stake_info["stake"]), 9_500 * GYM, "{stake_info}");
 
@@ -329,16 +420,11 @@ async fn miners_train_an_orchestrator_validates_pays_and_slashes() {
 	assert_eq!(gym_trainer::blake2_256(&delta), eve_hash);
 	let expected_checkpoint =
 		gym_trainer::aggregate(&initial, std::slice::from_ref(&delta)).unwrap().hash();
-	let completed = events
-		.iter()
-		.find(|(_, (p, e, f))| {
-			p == "ComputeMining"
-				&& e == "RoundCompleted"
-				&& f.at("round").and_then(|r| r.as_u128()) == Some(0)
-		})
-		.expect("RoundCompleted for round 0");
+	let completed = &events[completed_at];
 	let checkpoint = bytes32(completed.1 .2.at("checkpoint").unwrap());
 	assert_eq!(checkpoint, expected_checkpoint);
+	let vote = bytes32(events[voted].1 .2.at("checkpoint").unwrap());
+	assert_eq!(vote, checkpoint, "the round completes with Bob's vote");
 	assert_ne!(checkpoint, initial.hash(), "the checkpoint advanced");
 	let served: Option<String> = rpc_a
 		.request("gym_getDelta", rpc_params![format!("0x{}", hex::encode(checkpoint))])
@@ -430,6 +516,9 @@ async fn miners_train_an_orchestrator_validates_pays_and_slashes() {
 		 {expected}; claimed at #{claim_block}, fees {fees}; whole test {:?}",
 		started.elapsed()
 	);
+
+	// Charlie never joined the orchestrator set: he only paid for the job and assigned it.
+	assert!(joined(&events, charlie_id).is_none(), "Charlie did not join the orchestrator set");
 
 	// The worker's metrics.
 	let metrics = node_a.metrics();
