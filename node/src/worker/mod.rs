@@ -1,7 +1,8 @@
 //! The node-side compute-mining worker: `gym-node --miner` trains and submits deltas,
-//! `gym-node --orchestrator` validates them, verifies hardware and completes rounds. One task,
-//! spawned by the service, follows the best block; for each new best block it reads the block's
-//! events once, then runs the orchestrator's step and the miner's step.
+//! `gym-node --orchestrator` judges them on the committees it is drawn for, verifies hardware
+//! and votes on rounds. One task, spawned by the service, follows the best block; for each new
+//! best block it reads the block's events once, then runs the orchestrator's step and the
+//! miner's step.
 //!
 //! - [`chain`]: reading state (runtime APIs, storage, events) and submitting signed
 //!   extrinsics with the keystore's `gymm` / `gymo` keys.
@@ -42,9 +43,10 @@ pub struct WorkerParams {
 	#[arg(long)]
 	pub miner: bool,
 
-	/// Run the orchestrator: validate submitted deltas, verify new workers' hardware and
-	/// complete rounds, with the `gymo` sr25519 key of the keystore. The account must have
-	/// staked Gold (50,000 GYM) first.
+	/// Run the orchestrator: join the orchestrator set, judge the deltas of the committees it
+	/// is drawn for (commit to a report, then reveal it), verify new workers' hardware and vote
+	/// on rounds' checkpoints, with the `gymo` sr25519 key of the keystore. The account must
+	/// have staked Gold (50,000 GYM) first.
 	#[arg(long)]
 	pub orchestrator: bool,
 
