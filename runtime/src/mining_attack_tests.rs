@@ -187,7 +187,7 @@ fn junk_jobs_are_refused_and_no_job_is_free() {
 		);
 		junk(&|s| s.params.batch_size = 1_000_000, Error::BatchTooLarge);
 		junk(&|s| s.params.learning_rate = 0, Error::BadLearningRate);
-		junk(&|s| s.model = 70_000, Error::UnknownModel);
+		junk(&|s| s.model = gym_primitives::mining::TRAINABLE_MODELS, Error::UnknownModel);
 		junk(&|s| s.validations = 0, Error::BadJobSpec);
 		// A Gold orchestrator pays for its own job like any customer.
 		let (pot, before) = (pallet_revenue_split::Pot::<Runtime>::get(), balance(&attacker));

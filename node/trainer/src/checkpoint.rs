@@ -209,6 +209,15 @@ mod tests {
 	}
 
 	#[test]
+	fn the_chain_trains_exactly_the_models_shipped() {
+		let shipped = gym_primitives::mining::TRAINABLE_MODELS;
+		for model in 0..shipped {
+			assert!(initial_checkpoint(model, 0).is_ok(), "model {model}");
+		}
+		assert!(matches!(initial_checkpoint(shipped, 0), Err(TrainerError::UnknownModel(_))));
+	}
+
+	#[test]
 	fn unknown_model_is_refused() {
 		assert!(matches!(initial_checkpoint(9, 0), Err(TrainerError::UnknownModel(9))));
 		assert_eq!(Checkpoint::from_bytes(9, &[]), Err(DeltaError::UnknownModel(9)));

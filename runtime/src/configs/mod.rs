@@ -192,8 +192,11 @@ impl pallet_compute_mining::Config for Runtime {
 	type Staking = TieredStaking;
 	type Emission = GymEmission;
 	type Revenue = RevenueSplit;
-	/// Model ids 0..65,536 until a model registry lands.
-	type Models = gym_primitives::traits::ModelIdsBelow<ConstU32<65_536>>;
+	/// The models `gym-trainer` ships, which every orchestrator can evaluate,
+	/// until a model registry lands.
+	type Models = gym_primitives::traits::ModelIdsBelow<
+		ConstU32<{ gym_primitives::mining::TRAINABLE_MODELS }>,
+	>;
 	/// Root (sudo) until governance lands.
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	/// One heartbeat a minute: 60 slots an hour, 60 per 600-block epoch
