@@ -10,7 +10,9 @@
 //!    (`commit_report`), and reveals report and salt (`reveal_report`) once the whole committee
 //!    has committed or the commit deadline passed;
 //! 3. a delta still pending after its reveal deadline (or after its commit deadline with no
-//!    commitment) is closed with `close_delta` (free), whatever its committee;
+//!    commitment) is closed with `close_delta` (free): at once by a member who revealed, 10
+//!    blocks later by anyone else, so that not every orchestrator sends the one close that
+//!    can succeed;
 //! 4. every `WorkerRegistered` of another account has its hardware checked: the signed
 //!    attestation report is fetched (`gym_attestation`), its signature, hash, class, hardware
 //!    hash, nonce and benchmark checked, then `verify_hardware`;
@@ -182,7 +184,7 @@ impl Orchestrator {
 		}
 		self.commit_reports(ctx, rounds, &public, &me).await;
 		self.reveal_reports(ctx, &public, &me, hash, number).await;
-		self.close_overdue(ctx, &public, hash, number).await;
+		self.close_overdue(ctx, &public, &me, hash, number).await;
 		self.verify_workers(ctx, &public).await;
 		self.complete_rounds(ctx, rounds, &public, &me, hash, number).await;
 	}
@@ -512,6 +514,7 @@ impl Orchestrator {
 		&mut self,
 		ctx: &Context,
 		public: &sr25519::Public,
+		me: &AccountId,
 		hash: H256,
 		number: BlockNumber,
 	) {
@@ -526,7 +529,12 @@ impl Orchestrator {
 				}
 			};
 			let due = w.close_sent.is_none_or(|at| number.saturating_sub(at) >= RETRY_BLOCKS);
-			if record.closable(number.saturating_add(1)) && due {
+			// A member who revealed closes at once; anyone else waits RETRY_BLOCKS more, so
+			// that orchestrators do not all send the one `close_delta` that can succeed (a
+			// failing one pays its fee).
+			let revealed = record.reports.iter().any(|(by, _)| by == me);
+			let wait = if revealed { 0 } else { RETRY_BLOCKS };
+			if record.closable(number.saturating_add(1).saturating_sub(wait)) && due {
 				w.close_sent = Some(number);
 				log::info!(
 					target: LOG,
