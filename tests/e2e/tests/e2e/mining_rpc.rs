@@ -1,7 +1,10 @@
 //! Compute mining on a dev node, through a real client: a Silver worker
-//! registers, an orchestrator (Gold) creates a job, assigns it, verifies the
-//! worker's H100 and validates its delta (the dev chain needs one report);
-//! the round completes with a new checkpoint hash; the worker's epoch reward
+//! registers, an orchestrator (Gold) joins the orchestrator set, creates a
+//! job (paying the fine-tuning price like any customer), assigns it,
+//! verifies the worker's H100; the next block draws the delta's committee
+//! (the dev chain needs one report: the set's only member), which commits to
+//! its report and then reveals it; its vote completes the round with a new
+//! checkpoint hash; the worker's epoch reward
 //! is 1000 × 1.3 × 1.2 × 1.5 × 1 = 2,340 GYM unadjusted, scaled to the dev
 //! epoch's budget (≈ 772 GYM, difficulty < 1), and `claim_rewards` mints
 //! exactly that. `gym_workerInfo`, `gym_job`, `gym_pendingRewards` and
@@ -9,6 +12,7 @@
 
 use std::time::Duration;
 
+use gym_e2e::subxt::ext::codec::Encode;
 use gym_e2e::{
 	find_event, heights, job_spec, planck, submit,
 	subxt::{
@@ -20,7 +24,7 @@ use gym_e2e::{
 	Node,
 };
 use gym_primitives::{
-	mining::{TrainingParams, MICRO},
+	mining::{DeltaVerdict, TrainingParams, ValidationReport, MICRO},
 	GYM,
 };
 use serde_json::Value as Json;
@@ -32,15 +36,32 @@ fn h256(byte: u8) -> Value {
 	Value::from_bytes([byte; 32])
 }
 
-fn report(verdict: &str) -> Value {
+/// The report the orchestrator sends: loss down by 0.01, validation loss
+/// down, no gradient variance (quality 0.3).
+const REPORT: ValidationReport = ValidationReport {
+	verdict: DeltaVerdict::Valid,
+	loss_before: 3 * MICRO,
+	loss_after: 3 * MICRO - 10_000,
+	val_loss_before: 3 * MICRO,
+	val_loss_after: 2 * MICRO,
+	grad_variance: 0,
+};
+
+fn report() -> Value {
 	Value::named_composite([
-		("verdict", Value::unnamed_variant(verdict, [])),
-		("loss_before", Value::u128(3 * u128::from(MICRO))),
-		("loss_after", Value::u128(3 * u128::from(MICRO) - 10_000)),
-		("val_loss_before", Value::u128(3 * u128::from(MICRO))),
-		("val_loss_after", Value::u128(2 * u128::from(MICRO))),
-		("grad_variance", Value::u128(0)),
+		("verdict", Value::unnamed_variant("Valid", [])),
+		("loss_before", Value::u128(REPORT.loss_before.into())),
+		("loss_after", Value::u128(REPORT.loss_after.into())),
+		("val_loss_before", Value::u128(REPORT.val_loss_before.into())),
+		("val_loss_after", Value::u128(REPORT.val_loss_after.into())),
+		("grad_variance", Value::u128(REPORT.grad_variance.into())),
 	])
+}
+
+/// `report_commitment(REPORT, salt, orchestrator)`: blake2-256 of the SCALE
+/// encoding of the report, the salt and the account.
+fn commitment(salt: [u8; 32], orchestrator: [u8; 32]) -> [u8; 32] {
+	gym_trainer::blake2_256(&(REPORT, salt, orchestrator).encode())
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -53,11 +74,16 @@ async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 	let worker_id = worker.public_key().0;
 	let worker_ss58 = worker.public_key().to_account_id().to_string();
 
+	let orchestrator_id = orchestrator.public_key().0;
 	let stake = |amount: u128| dynamic::transaction("TieredStaking", "stake", (amount,));
 	let (silver, gold) = (stake(10_000 * GYM), stake(50_000 * GYM));
 	let (a, b) = tokio::join!(submit(&api, &worker, &silver), submit(&api, &orchestrator, &gold));
 	a.unwrap();
 	b.unwrap();
+	let join = dynamic::transaction("ComputeMining", "join_orchestrators", Vec::<Value>::new());
+	let joined = submit(&api, &orchestrator, &join).await.unwrap();
+	let joined = find_event(&joined, "ComputeMining", "OrchestratorJoined");
+	assert_eq!(joined.at("stake").and_then(|s| s.as_u128()), Some(50_000 * GYM));
 
 	// Eve registers; Charlie, with no stake (below Bronze), cannot; Bob creates a job. The
 	// three are independent: they go in together.
@@ -118,6 +144,20 @@ async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 	submitted.unwrap();
 	let err = submit(&api, &worker, &submit_delta(6)).await.unwrap_err();
 	assert!(err.contains("DuplicateDelta"), "{err}");
+	// The block after the submission drew the committee: the set's only member, who commits
+	// to its report at once (reveals wait for every commitment).
+	let salt = [7u8; 32];
+	let commit = dynamic::transaction(
+		"ComputeMining",
+		"commit_report",
+		vec![
+			Value::u128(job),
+			Value::from_bytes(worker_id),
+			Value::from_bytes(commitment(salt, orchestrator_id)),
+		],
+	);
+	let committed = submit(&api, &orchestrator, &commit).await.unwrap();
+	find_event(&committed, "ComputeMining", "ReportCommitted");
 
 	let info: Json = rpc.request("gym_workerInfo", rpc_params![&worker_ss58]).await.unwrap();
 	println!("gym_workerInfo: {info}");
@@ -125,15 +165,15 @@ async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 	assert_eq!(info["assignment"].as_u64(), Some(job as u64));
 	assert_eq!(info["endpoint"], "http://127.0.0.1:1/");
 
-	// At the start of an epoch, the worker's heartbeat and the validation go
+	// At the start of an epoch, the worker's heartbeat and the reveal that judges the delta go
 	// in together, so both land in the same (one-slot) epoch.
 	let (best, _) = heights(&rpc).await;
 	let start = (best / EPOCH + 1) * EPOCH + 1;
 	node.wait_for_blocks(&rpc, start, 0, Duration::from_secs(120)).await;
 	let validate = dynamic::transaction(
 		"ComputeMining",
-		"validate_checkpoint",
-		vec![Value::u128(job), Value::from_bytes(worker_id), h256(5), report("Valid")],
+		"reveal_report",
+		vec![Value::u128(job), Value::from_bytes(worker_id), report(), Value::from_bytes(salt)],
 	);
 	let heartbeat = dynamic::transaction("ComputeMining", "heartbeat", Vec::<Value>::new());
 	let (validated, beat) =
@@ -152,26 +192,25 @@ async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 	assert_eq!(planck(&pending["accruing"]), 2_340 * GYM);
 	let epoch = (start - 1) / EPOCH;
 
-	submit(
-		&api,
-		&orchestrator,
-		&dynamic::transaction("ComputeMining", "complete_round", vec![Value::u128(job), h256(9)]),
-	)
-	.await
-	.unwrap();
+	// The round's committee (the accepted delta's: the orchestrator) votes its checkpoint,
+	// naming the round and the one accepted delta it aggregated.
+	let vote = |job: u128| {
+		dynamic::transaction(
+			"ComputeMining",
+			"complete_round",
+			vec![Value::u128(job), Value::u128(0), Value::u128(1), h256(9)],
+		)
+	};
+	let voted = submit(&api, &orchestrator, &vote(job)).await.unwrap();
+	find_event(&voted, "ComputeMining", "RoundCompleted");
 	let job_info: Json = rpc.request("gym_job", rpc_params![job as u32]).await.unwrap();
 	println!("gym_job: {job_info}");
 	assert_eq!(job_info["round"].as_u64(), Some(1));
 	assert_eq!(job_info["checkpoint"], format!("0x{}", "09".repeat(32)));
-	assert_eq!(job_info["origin"], "orchestrator");
+	assert_eq!(job_info["origin"], "customer");
 
 	// An unknown job: the named error, nothing changes.
-	let bad = dynamic::transaction(
-		"ComputeMining",
-		"validate_checkpoint",
-		vec![Value::u128(99), Value::from_bytes(worker_id), h256(5), report("Valid")],
-	);
-	let err = submit(&api, &orchestrator, &bad).await.unwrap_err();
+	let err = submit(&api, &orchestrator, &vote(99)).await.unwrap_err();
 	assert!(err.contains("UnknownJob"), "{err}");
 
 	// After the epoch closes: its budget is fixed and the worker claims it.
