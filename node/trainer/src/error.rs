@@ -34,7 +34,7 @@ pub enum DeltaError {
 		/// What is wrong with it.
 		reason: String,
 	},
-	/// A tensor holds a NaN or an infinity.
+	/// A tensor holds a NaN or an infinity, or a loss measured with the delta is not finite.
 	#[error("tensor {tensor} holds a non-finite value")]
 	NonFinite {
 		/// The tensor's name.

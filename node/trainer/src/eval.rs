@@ -61,6 +61,23 @@ pub fn to_micro(value: f64) -> u64 {
 }
 
 impl EvalReport {
+	/// The report if every measurement is finite, else [`DeltaError::NonFinite`] naming the
+	/// first that is not. A NaN or infinite loss can never score as an improvement: in
+	/// millionths ([`to_micro`]) NaN is 0, the best loss there is.
+	pub fn finite(self) -> Result<Self, DeltaError> {
+		let measured = [
+			("loss_before", self.loss_before),
+			("loss_after", self.loss_after),
+			("val_loss_before", self.val_loss_before),
+			("val_loss_after", self.val_loss_after),
+			("grad_variance", self.grad_variance),
+		];
+		match measured.into_iter().find(|(_, v)| !v.is_finite()) {
+			Some((name, _)) => Err(DeltaError::NonFinite { tensor: name.into() }),
+			None => Ok(self),
+		}
+	}
+
 	/// The report an orchestrator sends the chain for this measurement: verdict
 	/// [`DeltaVerdict::Valid`] and each value in millionths ([`to_micro`]).
 	pub fn to_validation_report(&self) -> ValidationReport {
@@ -133,13 +150,14 @@ pub(crate) fn evaluate_checked(
 	let validation = datasets(Split::Validation)?;
 	let before = Mlp::new(&spec, base);
 	let after = Mlp::new(&spec, &updated);
-	Ok(EvalReport {
+	EvalReport {
 		loss_before: before.mean_loss(&train),
 		loss_after: after.mean_loss(&train),
 		val_loss_before: before.mean_loss(&validation),
 		val_loss_after: after.mean_loss(&validation),
 		grad_variance: after.grad_norm_variance(&train, GRAD_PROBE_EXAMPLES),
-	})
+	}
+	.finite()
 }
 
 /// The deterministic `f64` perceptron: weights `[fan_in, fan_out]` row-major.
@@ -302,6 +320,34 @@ mod tests {
 			val_loss_after: va,
 			grad_variance: gv,
 		}
+	}
+
+	#[test]
+	fn a_non_finite_measurement_is_a_non_finite_delta_never_an_improvement() {
+		let honest = EvalReport {
+			loss_before: 1.1,
+			loss_after: 0.9,
+			val_loss_before: 1.1,
+			val_loss_after: 1.0,
+			grad_variance: 0.5,
+		};
+		assert_eq!(honest.finite(), Ok(honest));
+		for (poison, name) in [
+			(f64::NAN, "loss_after"),
+			(f64::INFINITY, "loss_after"),
+			(f64::NEG_INFINITY, "loss_after"),
+		] {
+			let report = EvalReport { loss_after: poison, ..honest };
+			// Unguarded, NaN would read as a loss of 0: the largest improvement.
+			if poison.is_nan() {
+				assert_eq!(report.to_validation_report().loss_after, 0);
+			}
+			assert_eq!(report.finite(), Err(DeltaError::NonFinite { tensor: name.into() }));
+		}
+		let report = EvalReport { val_loss_after: f64::NAN, ..honest };
+		assert_eq!(report.finite(), Err(DeltaError::NonFinite { tensor: "val_loss_after".into() }));
+		let report = EvalReport { grad_variance: f64::INFINITY, ..honest };
+		assert_eq!(report.finite(), Err(DeltaError::NonFinite { tensor: "grad_variance".into() }));
 	}
 
 	#[test]
