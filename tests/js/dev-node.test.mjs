@@ -96,10 +96,26 @@ test('chain properties, metadata and constants describe GYM', { timeout: 60_000 
   assert.equal(api.consts.revenueSplit.maxHistory.toNumber(), 720);
   assert.equal(api.consts.computeMining.maxValidations.toNumber(), 7);
   assert.equal(api.consts.computeMining.heartbeatSlot.toNumber(), 10);
-  // The seed's call names, as polkadot.js shows them.
-  for (const call of ['registerWorker', 'assignJob', 'submitDelta', 'validateCheckpoint', 'claimRewards']) {
+  // The seed's call names and the committee's, as polkadot.js shows them.
+  for (const call of [
+    'registerWorker', 'assignJob', 'submitDelta', 'joinOrchestrators', 'commitReport', 'revealReport',
+    'closeDelta', 'completeRound', 'claimRewards',
+  ]) {
     assert.equal(typeof api.tx.computeMining[call], 'function', call);
   }
+  // NPoS with BABE, as the apps' staking, session and BABE pages read it: Alice's stash
+  // validates in the one-validator dev set, 10-block BABE epochs.
+  for (const name of ['Babe', 'Grandpa', 'Session', 'Historical', 'Staking', 'Offences', 'GymValidators']) {
+    assert.ok(pallets.includes(name), `${name} in ${pallets}`);
+  }
+  assert.equal(api.consts.babe.epochDuration.toNumber(), 10);
+  const validators = (await api.query.session.validators()).map((v) => v.toString());
+  const aliceStash = new Keyring({ type: 'sr25519', ss58Format: 7385 }).addFromUri('//Alice//stash').address;
+  assert.deepEqual(validators, [aliceStash]);
+  // Elections have room for ten (GENESIS_VALIDATOR_COUNT); one stands.
+  assert.equal((await api.query.staking.validatorCount()).toNumber(), 10);
+  assert.ok((await api.query.staking.bonded(aliceStash)).isSome, 'the stash is bonded');
+  assert.ok((await api.query.babe.authorities()).length === 1, 'one BABE authority');
 });
 
 test('a signed call of each GYM pallet, its events and a module error decoded', { timeout: 180_000 }, async () => {
