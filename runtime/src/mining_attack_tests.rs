@@ -331,3 +331,75 @@ fn a_round_cannot_be_hijacked() {
 		check_books();
 	});
 }
+
+/// Escaping a committee seat: an orchestrator drawn for a delta it does not
+/// mean to judge cannot leave the set or unstake the stake it joined with,
+/// and when it lets the deadline pass it is charged like an hour of
+/// downtime, 50 GYM of 50,000, into the treasury. A copied commitment does
+/// not reveal.
+#[test]
+fn a_committee_seat_cannot_be_escaped() {
+	build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		run_to_block(1);
+		let shirker = orchestrator(1);
+		let honest = orchestrator(2);
+		let job = governance_job(1);
+		let w = worker(100, GpuClass::Other);
+		assert_ok!(Mining::assign_job(signed(&honest), job, w.clone()));
+		// Draw until the shirker holds the one seat.
+		let mut submitted = 0;
+		loop {
+			assert_ok!(Mining::submit_delta(signed(&w), job, H256::repeat_byte(9), 0));
+			submitted += 1;
+			next_block();
+			if committee(job, &w) == vec![shirker.clone()] {
+				break;
+			}
+			commit(&honest, job, &w, &honest_report());
+			next_block();
+			reveal(&honest, job, &w, honest_report());
+			assert_ok!(Mining::complete_round(
+				signed(&honest),
+				job,
+				submitted - 1,
+				1,
+				H256::repeat_byte(submitted as u8)
+			));
+			assert!(submitted < 20, "the draw never seated the shirker");
+		}
+		assert_noop!(
+			Mining::leave_orchestrators(signed(&shirker)),
+			Error::<Runtime>::OrchestratorOnDuty
+		);
+		assert!(TieredStaking::unstake(signed(&shirker), GYM).is_err(), "its stake is held");
+		// Copying the honest member's commitment buys nothing: it binds the member.
+		assert_noop!(
+			Mining::commit_report(signed(&honest), job, w.clone(), H256::zero()),
+			Error::<Runtime>::NotInCommittee
+		);
+		let copied = report_commitment(&honest_report(), &salt(&honest), &honest);
+		assert_ok!(Mining::commit_report(signed(&shirker), job, w.clone(), copied));
+		assert_noop!(
+			Mining::reveal_report(signed(&shirker), job, w.clone(), honest_report(), salt(&honest)),
+			Error::<Runtime>::BadReveal
+		);
+		let deadline = Deltas::<Runtime>::get(job, &w).unwrap().reveal_deadline;
+		run_to_block(deadline + 1);
+		let (stake, treasury) =
+			(staked(&shirker), balance(&crate::configs::TreasuryAccount::get()));
+		assert_ok!(Mining::close_delta(signed(&honest), job, w.clone()));
+		assert_eq!(stake - staked(&shirker), 50 * GYM, "0.1% of 50,000 GYM");
+		assert_eq!(balance(&crate::configs::TreasuryAccount::get()), treasury + 50 * GYM);
+		assert!(mining_events().contains(&Event::DeltaNoQuorum {
+			job,
+			worker: w.clone(),
+			round: submitted - 1,
+			revealed: 0
+		}));
+		// Below Gold now: out of the set, free to go.
+		assert!(!pallet_compute_mining::Orchestrators::<Runtime>::get()
+			.iter()
+			.any(|(m, _)| *m == shirker));
+		check_books();
+	});
+}
