@@ -324,6 +324,19 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// An assigned worker leaves its job for the priority queue.
+	#[benchmark]
+	fn leave_job() -> Result<(), BenchmarkError> {
+		let (who, job, _) = productive_worker::<T>(min_validations::<T>())?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.workers), Some(0));
+		assert!(Workers::<T>::get(&who).is_some_and(|w| w.waiting && w.assignment.is_none()));
+		Ok(())
+	}
+
 	#[benchmark]
 	fn verify_hardware() -> Result<(), BenchmarkError> {
 		let (who, _, orchestrators) = productive_worker::<T>(min_validations::<T>())?;

@@ -273,7 +273,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn deregister(who: &T::AccountId, reason: Deregistration) {
 		let Some(mut worker) = Workers::<T>::take(who) else { return };
 		Self::leave_queue(&mut worker);
-		Self::leave_job(&mut worker);
+		Self::unassign(&mut worker);
 		HardwareOwners::<T>::remove(worker.hardware_hash);
 		Self::deposit_event(Event::WorkerDeregistered { worker: who.clone(), reason });
 	}
@@ -346,6 +346,16 @@ impl<T: Config> Pallet<T> {
 		Jobs::<T>::insert(job_id, job);
 		Workers::<T>::insert(who, worker);
 		Self::deposit_event(Event::JobAssigned { job: job_id, worker: who.clone() });
+		Ok(())
+	}
+
+	pub(crate) fn do_leave_job(who: &T::AccountId) -> DispatchResult {
+		let mut worker = Workers::<T>::get(who).ok_or(Error::<T>::NotWorker)?;
+		let job = worker.assignment.ok_or(Error::<T>::NotAssignedWorker)?;
+		Self::unassign(&mut worker);
+		Self::join_queue(who, &mut worker);
+		Workers::<T>::insert(who, worker);
+		Self::deposit_event(Event::JobLeft { job, worker: who.clone() });
 		Ok(())
 	}
 
@@ -844,7 +854,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Takes `worker` off its job (read from storage).
-	fn leave_job(worker: &mut WorkerInfo) {
+	fn unassign(worker: &mut WorkerInfo) {
 		if let Some(job_id) = worker.assignment {
 			if let Some(mut job) = Jobs::<T>::get(job_id) {
 				Self::leave_job_counted(worker, &mut job);

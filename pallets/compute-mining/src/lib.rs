@@ -408,6 +408,13 @@ pub mod pallet {
 			/// The worker assigned.
 			worker: T::AccountId,
 		},
+		/// `worker` left `job` and waits in the queue again.
+		JobLeft {
+			/// The job.
+			job: JobId,
+			/// The worker.
+			worker: T::AccountId,
+		},
 		/// An orchestrator verified `worker`'s GPU class.
 		HardwareVerified {
 			/// The worker.
@@ -1028,6 +1035,15 @@ pub mod pallet {
 			TrainingLimits::<T>::put(limits);
 			Self::deposit_event(Event::JobLimitsSet { limits });
 			Ok(())
+		}
+
+		/// Takes the caller off the job it is assigned to and back into the
+		/// queue. A delta it submitted is still judged (and paid or slashed).
+		#[pallet::call_index(19)]
+		#[pallet::weight(T::WeightInfo::leave_job())]
+		pub fn leave_job(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_leave_job(&who)
 		}
 
 		/// Charges `worker`'s [`PendingSlashes`] (its rejected deltas' 5%

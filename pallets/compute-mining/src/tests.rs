@@ -441,6 +441,35 @@ fn the_priority_queue_serves_silver_and_above_first() {
 // ---- deltas and validation ---------------------------------------------------
 
 #[test]
+fn a_worker_may_leave_its_job_for_the_queue() {
+	ExtBuilder::default().build_and_execute(|| {
+		orchestrators();
+		let job = create_job(3);
+		worker(1, Tier::Silver, GpuClass::Other);
+		assert_noop!(
+			ComputeMining::leave_job(RuntimeOrigin::signed(1)),
+			Error::<Test>::NotAssignedWorker
+		);
+		assert_noop!(ComputeMining::leave_job(RuntimeOrigin::signed(2)), Error::<Test>::NotWorker);
+		assign(11, job, 1);
+		submit(1, job, delta(1), 0);
+		assert_ok!(ComputeMining::leave_job(RuntimeOrigin::signed(1)));
+		assert!(events().contains(&Event::JobLeft { job, worker: 1 }));
+		let info = Workers::<Test>::get(1).unwrap();
+		assert_eq!((info.assignment, info.waiting, info.priority), (None, true, true));
+		assert_eq!(Jobs::<Test>::get(job).unwrap().workers, 0);
+		assert_eq!(Waiting::<Test>::get(), (1, 0));
+		// Its delta is still judged; it cannot submit for the job any more.
+		(0..3).for_each(|_| validate(job, 1, report_of_quality(100_000)));
+		assert_eq!(status(job, 1), DeltaStatus::Accepted(100_000));
+		assert_noop!(
+			ComputeMining::submit_delta(RuntimeOrigin::signed(1), job, delta(2), 0),
+			Error::<Test>::NotAssignedWorker
+		);
+	});
+}
+
+#[test]
 fn only_the_assigned_worker_submits_one_delta_per_round() {
 	ExtBuilder::default().build_and_execute(|| {
 		orchestrators();

@@ -49,6 +49,7 @@ pub trait WeightInfo {
 	fn deregister_worker() -> Weight;
 	fn create_job() -> Weight;
 	fn assign_job(n: u32, ) -> Weight;
+	fn leave_job() -> Weight;
 	fn verify_hardware() -> Weight;
 	fn submit_delta(n: u32, ) -> Weight;
 	fn commit_report() -> Weight;
@@ -86,9 +87,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn register_worker(n: u32, ) -> Weight {
 		// Proof size: measured `1297`, estimated `4202` bytes.
-		// Minimum execution time: 44_439_000 picoseconds.
-		Weight::from_parts(65_436_531, 4202)
-			.saturating_add(Weight::from_parts(43_234, 0).saturating_mul(n.into()))
+		// Minimum execution time: 50_219_000 picoseconds.
+		Weight::from_parts(79_141_218, 4202)
+			.saturating_add(Weight::from_parts(57_765, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -135,9 +136,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn heartbeat(n: u32, ) -> Weight {
 		// Proof size: measured `2751`, estimated `6196` bytes.
-		// Minimum execution time: 241_967_000 picoseconds.
-		Weight::from_parts(278_373_230, 6196)
-			.saturating_add(Weight::from_parts(65_341, 0).saturating_mul(n.into()))
+		// Minimum execution time: 265_891_000 picoseconds.
+		Weight::from_parts(302_274_490, 6196)
+			.saturating_add(Weight::from_parts(148_917, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().writes(16_u64))
 	}
@@ -151,8 +152,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	fn schedule_downtime() -> Weight {
 		// Proof size: measured `1112`, estimated `4202` bytes.
-		// Minimum execution time: 46_464_000 picoseconds.
-		Weight::from_parts(54_649_000, 4202)
+		// Minimum execution time: 52_023_000 picoseconds.
+		Weight::from_parts(61_804_000, 4202)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -164,8 +165,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn deregister_worker() -> Weight {
 		// Proof size: measured `843`, estimated `3866` bytes.
-		// Minimum execution time: 30_408_000 picoseconds.
-		Weight::from_parts(36_550_000, 3866)
+		// Minimum execution time: 33_831_000 picoseconds.
+		Weight::from_parts(39_863_000, 3866)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -189,8 +190,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	fn create_job() -> Weight {
 		// Proof size: measured `157`, estimated `3593` bytes.
-		// Minimum execution time: 99_334_000 picoseconds.
-		Weight::from_parts(115_308_000, 3593)
+		// Minimum execution time: 103_456_000 picoseconds.
+		Weight::from_parts(118_797_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -205,9 +206,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn assign_job(n: u32, ) -> Weight {
 		// Proof size: measured `1686`, estimated `4202` bytes.
-		// Minimum execution time: 41_304_000 picoseconds.
-		Weight::from_parts(60_098_651, 4202)
-			.saturating_add(Weight::from_parts(41_988, 0).saturating_mul(n.into()))
+		// Minimum execution time: 38_864_000 picoseconds.
+		Weight::from_parts(62_833_480, 4202)
+			.saturating_add(Weight::from_parts(39_209, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// Storage: `ComputeMining::Workers` (r:1 w:1)
+	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Waiting` (r:1 w:1)
+	/// Proof: `ComputeMining::Waiting` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	fn leave_job() -> Weight {
+		// Proof size: measured `1077`, estimated `4202` bytes.
+		// Minimum execution time: 39_264_000 picoseconds.
+		Weight::from_parts(52_128_000, 4202)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -225,8 +241,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Epochs` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	fn verify_hardware() -> Weight {
 		// Proof size: measured `1192`, estimated `4559` bytes.
-		// Minimum execution time: 53_902_000 picoseconds.
-		Weight::from_parts(61_790_000, 4559)
+		// Minimum execution time: 55_383_000 picoseconds.
+		Weight::from_parts(65_486_000, 4559)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -243,9 +259,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn submit_delta(n: u32, ) -> Weight {
 		// Proof size: measured `37990`, estimated `40343` bytes.
-		// Minimum execution time: 83_344_000 picoseconds.
-		Weight::from_parts(94_264_958, 40343)
-			.saturating_add(Weight::from_parts(368_597, 0).saturating_mul(n.into()))
+		// Minimum execution time: 94_103_000 picoseconds.
+		Weight::from_parts(151_557_628, 40343)
+			.saturating_add(Weight::from_parts(365_651, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -253,8 +269,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1308), added: 3783, mode: `MaxEncodedLen`)
 	fn commit_report() -> Weight {
 		// Proof size: measured `640`, estimated `4773` bytes.
-		// Minimum execution time: 26_697_000 picoseconds.
-		Weight::from_parts(31_320_000, 4773)
+		// Minimum execution time: 29_652_000 picoseconds.
+		Weight::from_parts(65_463_000, 4773)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -289,9 +305,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn reveal_report(v: u32, ) -> Weight {
 		// Proof size: measured `1423`, estimated `4773` bytes.
-		// Minimum execution time: 117_156_000 picoseconds.
-		Weight::from_parts(128_436_466, 4773)
-			.saturating_add(Weight::from_parts(8_282_995, 0).saturating_mul(v.into()))
+		// Minimum execution time: 125_433_000 picoseconds.
+		Weight::from_parts(140_512_466, 4773)
+			.saturating_add(Weight::from_parts(8_157_528, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -315,9 +331,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn reveal_report_reject(v: u32, ) -> Weight {
 		// Proof size: measured `1123`, estimated `4773` bytes.
-		// Minimum execution time: 74_524_000 picoseconds.
-		Weight::from_parts(78_186_560, 4773)
-			.saturating_add(Weight::from_parts(8_341_631, 0).saturating_mul(v.into()))
+		// Minimum execution time: 81_881_000 picoseconds.
+		Weight::from_parts(97_461_109, 4773)
+			.saturating_add(Weight::from_parts(10_016_530, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -349,9 +365,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn close_delta(v: u32, ) -> Weight {
 		// Proof size: measured `710`, estimated `4773` bytes.
-		// Minimum execution time: 157_663_000 picoseconds.
-		Weight::from_parts(69_200_020, 4773)
-			.saturating_add(Weight::from_parts(109_190_368, 0).saturating_mul(v.into()))
+		// Minimum execution time: 167_393_000 picoseconds.
+		Weight::from_parts(95_100_395, 4773)
+			.saturating_add(Weight::from_parts(130_634_136, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -383,9 +399,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn complete_round(v: u32, ) -> Weight {
 		// Proof size: measured `158`, estimated `4559` bytes.
-		// Minimum execution time: 31_789_000 picoseconds.
-		Weight::from_parts(35_847_000, 4559)
-			.saturating_add(Weight::from_parts(35_670_874, 0).saturating_mul(v.into()))
+		// Minimum execution time: 36_002_000 picoseconds.
+		Weight::from_parts(7_670_094, 4559)
+			.saturating_add(Weight::from_parts(55_313_371, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(v.into())))
@@ -398,9 +414,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 63]`.
 	fn join_orchestrators(n: u32, ) -> Weight {
 		// Proof size: measured `467`, estimated `4559` bytes.
-		// Minimum execution time: 22_502_000 picoseconds.
-		Weight::from_parts(30_230_210, 4559)
-			.saturating_add(Weight::from_parts(243_715, 0).saturating_mul(n.into()))
+		// Minimum execution time: 23_906_000 picoseconds.
+		Weight::from_parts(34_319_902, 4559)
+			.saturating_add(Weight::from_parts(303_797, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -411,9 +427,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn leave_orchestrators(n: u32, ) -> Weight {
 		// Proof size: measured `53`, estimated `4559` bytes.
-		// Minimum execution time: 16_859_000 picoseconds.
-		Weight::from_parts(21_334_815, 4559)
-			.saturating_add(Weight::from_parts(202_684, 0).saturating_mul(n.into()))
+		// Minimum execution time: 18_555_000 picoseconds.
+		Weight::from_parts(22_703_618, 4559)
+			.saturating_add(Weight::from_parts(200_020, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -421,8 +437,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TrainingLimits` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
 	fn set_job_limits() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Minimum execution time: 7_815_000 picoseconds.
-		Weight::from_parts(9_565_000, 0)
+		// Minimum execution time: 7_897_000 picoseconds.
+		Weight::from_parts(10_297_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
@@ -452,9 +468,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `u` is `[1, 15]`.
 	fn claim_rewards(u: u32, ) -> Weight {
 		// Proof size: measured `854`, estimated `6078` bytes.
-		// Minimum execution time: 160_153_000 picoseconds.
-		Weight::from_parts(145_607_606, 6078)
-			.saturating_add(Weight::from_parts(32_752_548, 0).saturating_mul(u.into()))
+		// Minimum execution time: 161_176_000 picoseconds.
+		Weight::from_parts(149_621_498, 6078)
+			.saturating_add(Weight::from_parts(33_588_036, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -478,8 +494,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn report_downtime() -> Weight {
 		// Proof size: measured `1224`, estimated `6196` bytes.
-		// Minimum execution time: 138_568_000 picoseconds.
-		Weight::from_parts(158_537_000, 6196)
+		// Minimum execution time: 143_847_000 picoseconds.
+		Weight::from_parts(170_787_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -509,8 +525,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn settle_slash() -> Weight {
 		// Proof size: measured `1445`, estimated `6196` bytes.
-		// Minimum execution time: 158_223_000 picoseconds.
-		Weight::from_parts(175_638_000, 6196)
+		// Minimum execution time: 168_680_000 picoseconds.
+		Weight::from_parts(198_174_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -538,8 +554,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn report_malicious() -> Weight {
 		// Proof size: measured `1355`, estimated `6196` bytes.
-		// Minimum execution time: 140_155_000 picoseconds.
-		Weight::from_parts(165_899_000, 6196)
+		// Minimum execution time: 168_964_000 picoseconds.
+		Weight::from_parts(194_958_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -549,8 +565,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn on_initialize_idle() -> Weight {
 		// Proof size: measured `105`, estimated `40343` bytes.
-		// Minimum execution time: 7_028_000 picoseconds.
-		Weight::from_parts(8_772_000, 40343)
+		// Minimum execution time: 8_058_000 picoseconds.
+		Weight::from_parts(9_912_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `ComputeMining::PendingDraws` (r:1 w:1)
@@ -572,9 +588,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[0, 1024]`.
 	fn on_initialize_draws(d: u32, ) -> Weight {
 		// Proof size: measured `3754`, estimated `162718` bytes.
-		// Minimum execution time: 8_731_000 picoseconds.
-		Weight::from_parts(9_150_000, 162718)
-			.saturating_add(Weight::from_parts(53_407_426, 0).saturating_mul(d.into()))
+		// Minimum execution time: 9_303_000 picoseconds.
+		Weight::from_parts(9_838_000, 162718)
+			.saturating_add(Weight::from_parts(58_898_719, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(57_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(53_u64))
@@ -595,8 +611,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn on_initialize_close() -> Weight {
 		// Proof size: measured `378`, estimated `40343` bytes.
-		// Minimum execution time: 26_268_000 picoseconds.
-		Weight::from_parts(31_137_000, 40343)
+		// Minimum execution time: 28_400_000 picoseconds.
+		Weight::from_parts(34_780_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -605,57 +621,62 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_worker(n: u32, ) -> Weight {
-		Weight::from_parts(65_436_531, 4202)
-			.saturating_add(Weight::from_parts(43_234, 0).saturating_mul(n.into()))
+		Weight::from_parts(79_141_218, 4202)
+			.saturating_add(Weight::from_parts(57_765, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn heartbeat(n: u32, ) -> Weight {
-		Weight::from_parts(278_373_230, 6196)
-			.saturating_add(Weight::from_parts(65_341, 0).saturating_mul(n.into()))
+		Weight::from_parts(302_274_490, 6196)
+			.saturating_add(Weight::from_parts(148_917, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(21_u64))
 			.saturating_add(ParityDbWeight::get().writes(16_u64))
 	}
 	fn schedule_downtime() -> Weight {
-		Weight::from_parts(54_649_000, 4202)
+		Weight::from_parts(61_804_000, 4202)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn deregister_worker() -> Weight {
-		Weight::from_parts(36_550_000, 3866)
+		Weight::from_parts(39_863_000, 3866)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn create_job() -> Weight {
-		Weight::from_parts(115_308_000, 3593)
+		Weight::from_parts(118_797_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn assign_job(n: u32, ) -> Weight {
-		Weight::from_parts(60_098_651, 4202)
-			.saturating_add(Weight::from_parts(41_988, 0).saturating_mul(n.into()))
+		Weight::from_parts(62_833_480, 4202)
+			.saturating_add(Weight::from_parts(39_209, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
+	fn leave_job() -> Weight {
+		Weight::from_parts(52_128_000, 4202)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn verify_hardware() -> Weight {
-		Weight::from_parts(61_790_000, 4559)
+		Weight::from_parts(65_486_000, 4559)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn submit_delta(n: u32, ) -> Weight {
-		Weight::from_parts(94_264_958, 40343)
-			.saturating_add(Weight::from_parts(368_597, 0).saturating_mul(n.into()))
+		Weight::from_parts(151_557_628, 40343)
+			.saturating_add(Weight::from_parts(365_651, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn commit_report() -> Weight {
-		Weight::from_parts(31_320_000, 4773)
+		Weight::from_parts(65_463_000, 4773)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reveal_report(v: u32, ) -> Weight {
-		Weight::from_parts(128_436_466, 4773)
-			.saturating_add(Weight::from_parts(8_282_995, 0).saturating_mul(v.into()))
+		Weight::from_parts(140_512_466, 4773)
+			.saturating_add(Weight::from_parts(8_157_528, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
@@ -663,8 +684,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn reveal_report_reject(v: u32, ) -> Weight {
-		Weight::from_parts(78_186_560, 4773)
-			.saturating_add(Weight::from_parts(8_341_631, 0).saturating_mul(v.into()))
+		Weight::from_parts(97_461_109, 4773)
+			.saturating_add(Weight::from_parts(10_016_530, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
@@ -672,8 +693,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn close_delta(v: u32, ) -> Weight {
-		Weight::from_parts(69_200_020, 4773)
-			.saturating_add(Weight::from_parts(109_190_368, 0).saturating_mul(v.into()))
+		Weight::from_parts(95_100_395, 4773)
+			.saturating_add(Weight::from_parts(130_634_136, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -681,57 +702,57 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(v.into()))
 	}
 	fn complete_round(v: u32, ) -> Weight {
-		Weight::from_parts(35_847_000, 4559)
-			.saturating_add(Weight::from_parts(35_670_874, 0).saturating_mul(v.into()))
+		Weight::from_parts(7_670_094, 4559)
+			.saturating_add(Weight::from_parts(55_313_371, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 1132).saturating_mul(v.into()))
 	}
 	fn join_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(30_230_210, 4559)
-			.saturating_add(Weight::from_parts(243_715, 0).saturating_mul(n.into()))
+		Weight::from_parts(34_319_902, 4559)
+			.saturating_add(Weight::from_parts(303_797, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn leave_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(21_334_815, 4559)
-			.saturating_add(Weight::from_parts(202_684, 0).saturating_mul(n.into()))
+		Weight::from_parts(22_703_618, 4559)
+			.saturating_add(Weight::from_parts(200_020, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_job_limits() -> Weight {
-		Weight::from_parts(9_565_000, 0)
+		Weight::from_parts(10_297_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn claim_rewards(u: u32, ) -> Weight {
-		Weight::from_parts(145_607_606, 6078)
-			.saturating_add(Weight::from_parts(32_752_548, 0).saturating_mul(u.into()))
+		Weight::from_parts(149_621_498, 6078)
+			.saturating_add(Weight::from_parts(33_588_036, 0).saturating_mul(u.into()))
 			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn report_downtime() -> Weight {
-		Weight::from_parts(158_537_000, 6196)
+		Weight::from_parts(170_787_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn settle_slash() -> Weight {
-		Weight::from_parts(175_638_000, 6196)
+		Weight::from_parts(198_174_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn report_malicious() -> Weight {
-		Weight::from_parts(165_899_000, 6196)
+		Weight::from_parts(194_958_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn on_initialize_idle() -> Weight {
-		Weight::from_parts(8_772_000, 40343)
+		Weight::from_parts(9_912_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
 	fn on_initialize_draws(d: u32, ) -> Weight {
-		Weight::from_parts(9_150_000, 162718)
-			.saturating_add(Weight::from_parts(53_407_426, 0).saturating_mul(d.into()))
+		Weight::from_parts(9_838_000, 162718)
+			.saturating_add(Weight::from_parts(58_898_719, 0).saturating_mul(d.into()))
 			.saturating_add(ParityDbWeight::get().reads(57_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(ParityDbWeight::get().writes(53_u64))
@@ -739,7 +760,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3783).saturating_mul(d.into()))
 	}
 	fn on_initialize_close() -> Weight {
-		Weight::from_parts(31_137_000, 40343)
+		Weight::from_parts(34_780_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
