@@ -462,6 +462,32 @@ pub fn two_thirds(members: u32) -> u32 {
 	members.saturating_mul(2).saturating_add(2).checked_div(3).unwrap_or_default()
 }
 
+/// The stake-weighted median of `votes` (each a value and its weight): the
+/// smallest value such that the votes at or below it hold at least half of
+/// the weight cast. `None` if no weight was cast. Sorts `votes` in place.
+/// O(v log v).
+///
+/// If more than half of the weight votes values in a range, the median lies
+/// in that range: a minority cannot move it outside what the majority said.
+pub fn weighted_median<V: Ord + Copy>(votes: &mut [(V, u128)]) -> Option<V> {
+	votes.sort_by_key(|(value, _)| *value);
+	let cast = votes.iter().fold(0u128, |s, (_, w)| s.saturating_add(*w));
+	if cast == 0 {
+		return None;
+	}
+	let mut cumulative = 0u128;
+	votes.iter().find_map(|(value, weight)| {
+		cumulative = cumulative.saturating_add(*weight);
+		(*weight > 0 && cumulative.saturating_mul(2) >= cast).then_some(*value)
+	})
+}
+
+/// Whether voters holding `cast` of a dispute's `total` weight are a quorum:
+/// more than half.
+pub fn is_weight_quorum(cast: u128, total: u128) -> bool {
+	cast > 0 && cast.saturating_mul(2) > total
+}
+
 /// Whether `revealed` reports of a committee of `members` are a quorum: more
 /// than half.
 pub fn is_quorum(revealed: u32, members: u32) -> bool {
@@ -499,6 +525,40 @@ pub struct TrainingParams {
 mod tests {
 	use super::*;
 	use proptest::prelude::*;
+
+	#[test]
+	fn a_weighted_median_follows_the_majority_of_weight() {
+		// A 3-weight liar cannot pull the median off 7 agreeing weights.
+		let mut votes = [(10u32, 3u128), (5, 2), (5, 3), (5, 2)];
+		assert_eq!(weighted_median(&mut votes), Some(5));
+		let mut votes = [(1u32, 1u128), (2, 1), (3, 1)];
+		assert_eq!(weighted_median(&mut votes), Some(2));
+		// Exactly half at or below a value: the lower one.
+		let mut votes = [(1u32, 5u128), (9, 5)];
+		assert_eq!(weighted_median(&mut votes), Some(1));
+		// Zero weight never decides.
+		let mut votes = [(1u32, 0u128), (9, 5)];
+		assert_eq!(weighted_median(&mut votes), Some(9));
+		let mut none: [(u32, u128); 1] = [(1, 0)];
+		assert_eq!(weighted_median(&mut none), None);
+		assert!(is_weight_quorum(51, 100));
+		assert!(!is_weight_quorum(50, 100));
+		assert!(!is_weight_quorum(0, 0));
+	}
+
+	proptest! {
+		#[test]
+		fn a_weight_majority_pins_the_median(
+			honest in 1u32..1000, liars in proptest::collection::vec((0u32..2000, 0u128..100), 0..8),
+			majority in 1u128..10_000,
+		) {
+			let minority: u128 = liars.iter().map(|(_, w)| *w).sum();
+			prop_assume!(majority > minority);
+			let mut votes = liars.clone();
+			votes.push((honest, majority));
+			prop_assert_eq!(weighted_median(&mut votes), Some(honest));
+		}
+	}
 
 	fn report(
 		before: Micro,

@@ -17,6 +17,7 @@ use gym_primitives::{
 };
 use pallet_compute_mining::{
 	report_commitment, DeltaStatus, Deltas, Error, Event, JobId, JobSpec, NextJobId, Rejection,
+	Verdict,
 };
 use sp_core::H256;
 use sp_keyring::Sr25519Keyring;
@@ -148,6 +149,15 @@ fn honest_report() -> ValidationReport {
 	}
 }
 
+/// Runs past the dispute window of `who`'s judged delta and finalises it.
+fn finalise(job: JobId, who: &AccountId) {
+	let deadline = Deltas::<Runtime>::get(job, who).unwrap().dispute_deadline;
+	if System::block_number() <= deadline {
+		run_to_block(deadline + 1);
+	}
+	assert_ok!(Mining::finalise_delta(signed(who), job, who.clone()));
+}
+
 fn mining_events() -> Vec<Event<Runtime>> {
 	System::events()
 		.into_iter()
@@ -200,18 +210,18 @@ fn junk_jobs_are_refused_and_no_job_is_free() {
 	});
 }
 
-/// Scenario 1, the self-dealing farm, with 3 of 10 orchestrators' stake:
-/// its Gold accounts may judge only the deltas whose committee the chain
-/// drew them on, from randomness of the block after the submission. Over 60
-/// fake deltas of its own workers, its seats follow its 30% of the stake,
-/// and each judgement follows its committee's majority: the deltas it holds
-/// a majority of seats on are the only ones it gets accepted; every other
-/// fake delta is rejected and its worker owes 5% of its stake.
-///
-/// Open until disputes land (see `docs/mining.md`): a captured committee's
-/// false acceptance still stands.
+/// Scenario 1, the self-dealing farm, with 3 of 10 orchestrators' stake,
+/// and the committee capture it leads to. Its Gold accounts may judge only
+/// the deltas whose committee the chain drew them on, from randomness of the
+/// block after the submission. Over 60 fake deltas of its own workers, its
+/// seats follow its 30% of the stake; where it holds no majority the
+/// committee rejects the delta. Where it does (the committee is captured),
+/// an honest orchestrator disputes, the whole set votes by stake, and the
+/// false acceptance is overturned: every fake delta ends rejected, its
+/// worker owes 5%, and each attacker on a captured committee loses 5% of its
+/// stake per lie and is suspended. The farm earns nothing.
 #[test]
-fn a_self_dealing_farm_judges_only_where_the_draw_seats_it() {
+fn a_self_dealing_farm_is_rejected_and_its_captured_committees_overturned() {
 	const DELTAS: u32 = 60;
 	build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
 		run_to_block(1);
@@ -228,7 +238,7 @@ fn a_self_dealing_farm_judges_only_where_the_draw_seats_it() {
 		// Nothing is drawn in the block of submission...
 		assert!(workers.iter().all(|w| committee(job, w).is_empty()));
 		next_block();
-		let (mut seats, mut captured) = (0u32, 0u32);
+		let (mut seats, mut captured) = (0u32, Vec::new());
 		for w in &workers {
 			let members = committee(job, w);
 			assert_eq!(members.len(), 3);
@@ -251,26 +261,146 @@ fn a_self_dealing_farm_judges_only_where_the_draw_seats_it() {
 			}
 			let status = Deltas::<Runtime>::get(job, w).unwrap().status;
 			if mine >= 2 {
-				captured += 1;
-				assert!(matches!(status, DeltaStatus::Accepted(_)), "{status:?}");
+				assert!(matches!(status, DeltaStatus::Judged(Verdict::Accept(_))), "{status:?}");
+				captured.push((w.clone(), members));
 			} else {
-				assert_eq!(status, DeltaStatus::Rejected(Rejection::Corrupt));
-				assert_eq!(
-					pallet_compute_mining::PendingSlashes::<Runtime>::get(w),
-					Tier::Bronze.minimum() / 20
-				);
+				assert_eq!(status, DeltaStatus::Judged(Verdict::Reject(Rejection::Corrupt)));
 			}
 		}
-		assert!(honest.iter().all(|h| pallet_compute_mining::Duties::<Runtime>::get(h) == 0));
 		// 30% of 180 seats is 54; a majority of 3 seats drawn from 3 of 10
 		// equal stakes has probability 22/120 = 18.3%, 11 of 60.
-		println!("attacker seats {seats} of {}, captured {captured} of {DELTAS}", DELTAS * 3);
+		println!(
+			"attacker seats {seats} of {}, captured {} of {DELTAS}",
+			DELTAS * 3,
+			captured.len()
+		);
 		assert!((36..=72).contains(&seats), "{seats} seats");
-		assert!((3..=20).contains(&captured), "{captured} captured");
+		assert!((3..=20).contains(&captured.len()), "{} captured", captured.len());
+		// Every captured judgement is disputed within its window, by an
+		// honest member of its committee or, for a committee of attackers
+		// only, by any honest orchestrator checking judgements.
+		let stake0 = staked(&attackers[0]);
+		let mut expected: Vec<u128> = attackers.iter().map(staked).collect();
+		for (round, (w, members)) in captured.iter().enumerate() {
+			let disputer =
+				members.iter().find(|m| honest.contains(m)).unwrap_or(&honest[0]).clone();
+			assert_ok!(Mining::dispute_delta(signed(&disputer), job, w.clone(), unavailable()));
+			let voters = pallet_compute_mining::Disputes::<Runtime>::get(job, w).unwrap().voters;
+			// The first dispute's snapshot holds the whole set; later ones
+			// no longer hold the attackers, suspended (and below Gold).
+			let in_snapshot = |a: &AccountId| voters.iter().any(|(v, _, _)| v == a);
+			assert_eq!(attackers.iter().all(in_snapshot), round == 0);
+			for (voter, _, vote) in voters.iter() {
+				if vote.is_none() {
+					let report = if attackers.contains(voter) { glowing() } else { unavailable() };
+					assert_ok!(Mining::vote_dispute(signed(voter), job, w.clone(), report));
+				}
+			}
+			assert!(mining_events().contains(&Event::DisputeResolved {
+				job,
+				worker: w.clone(),
+				overturned: true,
+				verdict: Verdict::Reject(Rejection::Corrupt),
+				losers: attackers.iter().filter(|a| members.contains(a) || in_snapshot(a)).count()
+					as u32,
+			}));
+			for (a, stake) in attackers.iter().zip(expected.iter_mut()) {
+				if members.contains(a) || in_snapshot(a) {
+					*stake -= *stake / 20;
+				}
+			}
+		}
+		for (a, stake) in attackers.iter().zip(&expected) {
+			println!("attacker lost {} GYM", (stake0 - stake) / GYM);
+			assert_eq!(staked(a), *stake);
+			assert!(pallet_compute_mining::Suspended::<Runtime>::get(a).is_some());
+		}
+		assert!(
+			expected.iter().all(|s| *s <= stake0 - stake0 / 20),
+			"each lost at least 2,500 GYM"
+		);
+		// The committees' honest rejections become final after the window.
+		for w in &workers {
+			if !captured.iter().any(|(c, _)| c == w) {
+				finalise(job, w);
+			}
+		}
+		for w in &workers {
+			assert_eq!(
+				Deltas::<Runtime>::get(job, w).unwrap().status,
+				DeltaStatus::Rejected(Rejection::Corrupt)
+			);
+			assert_eq!(
+				pallet_compute_mining::PendingSlashes::<Runtime>::get(w),
+				Tier::Bronze.minimum() / 20
+			);
+			assert_eq!(pallet_compute_mining::Activity::<Runtime>::get(w).unwrap().quality, None);
+		}
+		assert!(honest.iter().all(|h| staked(h) == Tier::Gold.minimum()), "no honest slash");
+		assert!(honest.iter().all(|h| pallet_compute_mining::Duties::<Runtime>::get(h) == 0));
 		let rejected =
 			mining_events().iter().filter(|e| matches!(e, Event::DeltaRejected { .. })).count()
 				as u32;
-		assert_eq!(rejected, DELTAS - captured);
+		assert_eq!(rejected, DELTAS);
+		check_books();
+	});
+}
+
+/// Griefing an honest miner with a false dispute: the set upholds the
+/// committee's acceptance, the miner is paid as judged, and the disputer
+/// loses 5% of its stake (2,500 GYM) and its seat for a week.
+#[test]
+fn a_false_dispute_cannot_grief_an_honest_miner() {
+	build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		run_to_block(1);
+		pallet_compute_mining::MinValidations::<Runtime>::put(3);
+		let attacker = orchestrator(1);
+		let honest: Vec<AccountId> = (11..=13).map(orchestrator).collect();
+		let job = governance_job(3);
+		let w = worker(100, GpuClass::Other);
+		assert_ok!(Mining::assign_job(signed(&honest[0]), job, w.clone()));
+		assert_ok!(Mining::submit_delta(signed(&w), job, H256::repeat_byte(9), 0));
+		next_block();
+		let members = committee(job, &w);
+		let report = |m: &AccountId| if *m == attacker { unavailable() } else { honest_report() };
+		for m in &members {
+			commit(m, job, &w, &report(m));
+		}
+		for m in &members {
+			reveal(m, job, &w, report(m));
+		}
+		let DeltaStatus::Judged(verdict @ Verdict::Accept(_)) =
+			Deltas::<Runtime>::get(job, &w).unwrap().status
+		else {
+			panic!("the honest majority accepts");
+		};
+		let (stake, treasury) =
+			(staked(&attacker), balance(&crate::configs::TreasuryAccount::get()));
+		assert_ok!(Mining::dispute_delta(signed(&attacker), job, w.clone(), unavailable()));
+		for h in &honest {
+			assert_ok!(Mining::vote_dispute(signed(h), job, w.clone(), honest_report()));
+		}
+		assert!(mining_events().contains(&Event::DisputeResolved {
+			job,
+			worker: w.clone(),
+			overturned: false,
+			verdict,
+			losers: 1,
+		}));
+		assert_eq!(stake - staked(&attacker), 2_500 * GYM, "5% of 50,000 GYM");
+		assert_eq!(balance(&crate::configs::TreasuryAccount::get()), treasury + 2_500 * GYM);
+		assert_eq!(
+			Deltas::<Runtime>::get(job, &w).unwrap().status,
+			DeltaStatus::Accepted(match verdict {
+				Verdict::Accept(q) => q,
+				Verdict::Reject(_) => unreachable!(),
+			})
+		);
+		assert_eq!(pallet_compute_mining::PendingSlashes::<Runtime>::get(&w), 0);
+		assert!(pallet_compute_mining::Activity::<Runtime>::get(&w).unwrap().quality.is_some());
+		// Suspended for a week: it cannot dispute again, nor re-join.
+		let until = pallet_compute_mining::Suspended::<Runtime>::get(&attacker).unwrap();
+		assert_eq!(until, System::block_number() + 7 * gym_primitives::DAYS);
 		check_books();
 	});
 }
@@ -302,6 +432,7 @@ fn a_round_cannot_be_hijacked() {
 		for m in &members {
 			reveal(m, job, &w, honest_report());
 		}
+		finalise(job, &w);
 		assert!(matches!(
 			Deltas::<Runtime>::get(job, &w).unwrap().status,
 			DeltaStatus::Accepted(_)
@@ -358,6 +489,7 @@ fn a_committee_seat_cannot_be_escaped() {
 			commit(&honest, job, &w, &honest_report());
 			next_block();
 			reveal(&honest, job, &w, honest_report());
+			finalise(job, &w);
 			assert_ok!(Mining::complete_round(
 				signed(&honest),
 				job,

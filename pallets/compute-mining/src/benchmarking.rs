@@ -117,7 +117,12 @@ fn good_report() -> ValidationReport {
 
 /// `count` Gold orchestrators in the orchestrator set.
 fn orchestrators<T: Config>(count: u32) -> alloc::vec::Vec<T::AccountId> {
-	(0..count)
+	orchestrators_from::<T>(0, count)
+}
+
+/// `count` Gold orchestrators in the orchestrator set, numbered from `first`.
+fn orchestrators_from<T: Config>(first: u32, count: u32) -> alloc::vec::Vec<T::AccountId> {
+	(first..first.saturating_add(count))
 		.map(|i| {
 			let who = staked::<T>("orchestrator", i, Tier::Gold);
 			// Cannot fail: Gold, not a member, `count` fits the set.
@@ -183,7 +188,46 @@ fn productive_worker<T: Config>(
 	let members = submitted::<T>(&who, job, H256::repeat_byte(1))?;
 	commit_all::<T>(&members, job, &who, good_report())?;
 	reveal_all::<T>(&members, job, &who, good_report())?;
+	finalised::<T>(job, &who)?;
 	Ok((who, job, members))
+}
+
+/// Runs past the dispute window of `who`'s judged delta and finalises it.
+fn finalised<T: Config>(job: JobId, who: &T::AccountId) -> Result<(), BenchmarkError> {
+	past_dispute_window::<T>(job, who);
+	Pallet::<T>::do_finalise(job, who)?;
+	Ok(())
+}
+
+/// Moves to the first block after the dispute window of `who`'s delta.
+fn past_dispute_window<T: Config>(job: JobId, who: &T::AccountId) {
+	let deadline = Deltas::<T>::get(job, who).map(|d| d.dispute_deadline).unwrap_or_default();
+	if Pallet::<T>::now() <= deadline {
+		set_block::<T>(deadline.saturating_add(1));
+	}
+}
+
+fn corrupt_report() -> ValidationReport {
+	ValidationReport { verdict: DeltaVerdict::WrongShape, ..Default::default() }
+}
+
+/// A worker's next delta judged (accepted) by a committee of one, drawn
+/// from a set of `v` orchestrators; returns the worker, the job, the
+/// committee member and the rest of the set.
+fn judged_by_one<T: Config>(
+	v: u32,
+) -> Result<(T::AccountId, JobId, T::AccountId, alloc::vec::Vec<T::AccountId>), BenchmarkError> {
+	MinValidations::<T>::put(1);
+	let (who, job, _) = productive_worker::<T>(1)?;
+	orchestrators_from::<T>(1, v.saturating_sub(1));
+	complete::<T>(job)?;
+	let members = submitted::<T>(&who, job, H256::repeat_byte(5))?;
+	commit_all::<T>(&members, job, &who, good_report())?;
+	reveal_all::<T>(&members, job, &who, good_report())?;
+	let member = members.first().cloned().ok_or(BenchmarkError::Weightless)?;
+	let others =
+		Orchestrators::<T>::get().into_iter().map(|(m, _)| m).filter(|m| *m != member).collect();
+	Ok((who, job, member, others))
 }
 
 /// Completes `job`'s open round by the votes of its committee.
@@ -409,7 +453,7 @@ mod benchmarks {
 
 		assert!(matches!(
 			Deltas::<T>::get(job, &who).map(|d| d.status),
-			Some(DeltaStatus::Accepted(_))
+			Some(DeltaStatus::Judged(Verdict::Accept(_)))
 		));
 		Ok(())
 	}
@@ -434,8 +478,123 @@ mod benchmarks {
 
 		assert!(matches!(
 			Deltas::<T>::get(job, &who).map(|d| d.status),
+			Some(DeltaStatus::Judged(Verdict::Reject(_)))
+		));
+		Ok(())
+	}
+
+	/// Finalises an accepted delta of the open round after its window: the
+	/// round's committee is fixed, and the worker's record of a closed epoch
+	/// rolls into a full ledger, paying the oldest reward.
+	#[benchmark]
+	fn finalise_delta_accept() -> Result<(), BenchmarkError> {
+		MinValidations::<T>::put(1);
+		let (who, job, _) = productive_worker::<T>(max_validations::<T>())?;
+		fill_ledger::<T>(&who, T::Emission::current_epoch(), T::MaxUnclaimedEpochs::get());
+		close_epoch::<T>(1);
+		complete::<T>(job)?;
+		let members = submitted::<T>(&who, job, H256::repeat_byte(5))?;
+		commit_all::<T>(&members, job, &who, good_report())?;
+		reveal_all::<T>(&members, job, &who, good_report())?;
+		past_dispute_window::<T>(job, &who);
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		finalise_delta(RawOrigin::Signed(caller), job, who.clone());
+
+		assert!(matches!(
+			Deltas::<T>::get(job, &who).map(|d| d.status),
+			Some(DeltaStatus::Accepted(_))
+		));
+		assert!(RoundCommittees::<T>::contains_key(job));
+		Ok(())
+	}
+
+	/// Finalises a rejected delta: the worker owes its slash, leaves its job
+	/// and goes back to the queue.
+	#[benchmark]
+	fn finalise_delta_reject() -> Result<(), BenchmarkError> {
+		MinValidations::<T>::put(1);
+		let (who, job, _) = productive_worker::<T>(max_validations::<T>())?;
+		complete::<T>(job)?;
+		let members = submitted::<T>(&who, job, H256::repeat_byte(5))?;
+		commit_all::<T>(&members, job, &who, corrupt_report())?;
+		reveal_all::<T>(&members, job, &who, corrupt_report())?;
+		past_dispute_window::<T>(job, &who);
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		finalise_delta(RawOrigin::Signed(caller), job, who.clone());
+
+		assert!(matches!(
+			Deltas::<T>::get(job, &who).map(|d| d.status),
 			Some(DeltaStatus::Rejected(_))
 		));
+		assert!(PendingSlashes::<T>::get(&who) > 0);
+		Ok(())
+	}
+
+	/// Opens a dispute with a set of `n`: the snapshot copies the set.
+	#[benchmark]
+	fn dispute_delta(n: Linear<2, { T::MaxOrchestrators::get() }>) -> Result<(), BenchmarkError> {
+		let (who, job, _, others) = judged_by_one::<T>(n)?;
+		let disputer = others.first().cloned().ok_or(BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(disputer), job, who.clone(), corrupt_report());
+
+		assert_eq!(Disputes::<T>::get(job, &who).map(|d| d.voters.len() as u32), Some(n));
+		Ok(())
+	}
+
+	/// A vote that does not end a dispute of `v` voters.
+	#[benchmark]
+	fn vote_dispute(v: Linear<3, { T::MaxOrchestrators::get() }>) -> Result<(), BenchmarkError> {
+		let (who, job, member, others) = judged_by_one::<T>(v)?;
+		let (disputer, rest) = others.split_first().ok_or(BenchmarkError::Weightless)?;
+		Pallet::<T>::do_dispute(disputer, job, &who, corrupt_report())?;
+		// Everyone but the committee member and the measured voter votes.
+		let (voter, rest) = rest.split_last().ok_or(BenchmarkError::Weightless)?;
+		for m in rest {
+			Pallet::<T>::do_vote_dispute(m, job, &who, corrupt_report())?;
+		}
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(voter.clone()), job, who.clone(), corrupt_report());
+
+		let dispute = Disputes::<T>::get(job, &who).ok_or(BenchmarkError::Weightless)?;
+		assert!(dispute.voters.iter().any(|(m, _, vote)| *m == member && vote.is_none()));
+		Ok(())
+	}
+
+	/// Resolves a dispute of `v` voters at its deadline (`finalise_delta`):
+	/// the committee's acceptance is overturned, and the committee member
+	/// and every voter who voted with it, just under half of the stake, are
+	/// slashed and suspended. (The call is charged this and a finalisation.)
+	#[benchmark]
+	fn resolve_dispute(v: Linear<3, { T::MaxOrchestrators::get() }>) -> Result<(), BenchmarkError> {
+		let (who, job, member, others) = judged_by_one::<T>(v)?;
+		let (disputer, rest) = others.split_first().ok_or(BenchmarkError::Weightless)?;
+		Pallet::<T>::do_dispute(disputer, job, &who, corrupt_report())?;
+		// With the disputer, a majority of the v equal stakes says corrupt;
+		// the rest vote with the committee member, who abstains.
+		let honest = (v / 2) as usize;
+		for (i, m) in rest.iter().enumerate() {
+			let report = if i < honest { corrupt_report() } else { good_report() };
+			Pallet::<T>::do_vote_dispute(m, job, &who, report)?;
+		}
+		let deadline = Disputes::<T>::get(job, &who).map(|d| d.deadline).unwrap_or_default();
+		set_block::<T>(deadline.saturating_add(1));
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		finalise_delta(RawOrigin::Signed(caller), job, who.clone());
+
+		assert!(matches!(
+			Deltas::<T>::get(job, &who).map(|d| d.status),
+			Some(DeltaStatus::Rejected(_))
+		));
+		assert!(Suspended::<T>::contains_key(&member));
 		Ok(())
 	}
 

@@ -11,7 +11,7 @@ use frame_support::{
 use frame_system::pallet_prelude::BlockNumberFor;
 use gym_primitives::staking::Right;
 use gym_primitives::{
-	mining::{self, DeltaJudgement, Slot, SlotRange},
+	mining::{self, Slot, SlotRange},
 	staking::Tier,
 	Balance, BlockNumber, HOURS,
 };
@@ -60,6 +60,8 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_join_set(who: &T::AccountId) -> DispatchResult {
 		Self::ensure_orchestrator(who)?;
+		ensure!(!Self::is_suspended(who), Error::<T>::OrchestratorSuspended);
+		Suspended::<T>::remove(who);
 		let mut set = Orchestrators::<T>::get();
 		ensure!(!set.iter().any(|(m, _)| m == who), Error::<T>::AlreadyOrchestrator);
 		let stake = T::Staking::stake_of(who);
@@ -119,8 +121,10 @@ impl<T: Config> Pallet<T> {
 		use frame_support::traits::Randomness;
 		use sp_runtime::traits::{BlakeTwo256, Hash};
 		let set = Orchestrators::<T>::get();
-		let weights: alloc::vec::Vec<Balance> =
-			set.iter().map(|(m, stake)| if m == worker { 0 } else { *stake }).collect();
+		let weights: alloc::vec::Vec<Balance> = set
+			.iter()
+			.map(|(m, stake)| if m == worker || Self::is_suspended(m) { 0 } else { *stake })
+			.collect();
 		let (seed, _) = T::Randomness::random(&(b"gym/cmte", job_id, worker, round).encode());
 		let drawn = mining::draw_weighted(&weights, usize::from(size), |i| {
 			let h = BlakeTwo256::hash(&(seed, i).encode());
@@ -385,11 +389,14 @@ impl<T: Config> Pallet<T> {
 		ensure!(!job.closing, Error::<T>::RoundClosing);
 		if let Some(previous) = Deltas::<T>::get(job_id, who) {
 			ensure!(previous.round != job.round, Error::<T>::DuplicateDelta);
-			// Its committee still owes a judgement.
-			ensure!(previous.status != DeltaStatus::Pending, Error::<T>::DuplicateDelta);
+			// Its judgement is still owed or may still be disputed: the
+			// record must stay until it is final.
+			ensure!(previous.status.is_final(), Error::<T>::DeltaNotFinal);
 		}
-		let eligible =
-			Orchestrators::<T>::get().iter().filter(|(m, stake)| m != who && *stake > 0).count();
+		let eligible = Orchestrators::<T>::get()
+			.iter()
+			.filter(|(m, stake)| m != who && *stake > 0 && !Self::is_suspended(m))
+			.count();
 		ensure!(eligible >= usize::from(job.spec.validations), Error::<T>::CommitteeUnavailable);
 		let now = Self::now();
 		let draw_at = now.saturating_add(1);
@@ -409,6 +416,7 @@ impl<T: Config> Pallet<T> {
 				reports: BoundedVec::new(),
 				commit_deadline,
 				reveal_deadline: commit_deadline.saturating_add(T::RevealWindow::get()),
+				dispute_deadline: 0,
 				status: DeltaStatus::Pending,
 			},
 		);
@@ -532,9 +540,7 @@ impl<T: Config> Pallet<T> {
 			report,
 		});
 		if delta.reports.len() == delta.committee.len() {
-			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-			Self::judge(&mut job, job_id, who, &mut delta)?;
-			Jobs::<T>::insert(job_id, job);
+			Self::judge(job_id, who, &mut delta)?;
 		}
 		Deltas::<T>::insert(job_id, who, delta);
 		Ok(())
@@ -551,9 +557,7 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		if mining::is_quorum(revealed, members) {
-			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-			Self::judge(&mut job, job_id, who, &mut delta)?;
-			Jobs::<T>::insert(job_id, job);
+			Self::judge(job_id, who, &mut delta)?;
 			Deltas::<T>::insert(job_id, who, delta);
 		} else {
 			Self::release_duties(&delta);
@@ -577,48 +581,248 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Judges `who`'s delta on its revealed reports: accepted with the
-	/// median quality, or rejected. Frees its committee.
-	fn judge(
-		job: &mut JobInfo<T::AccountId>,
-		job_id: JobId,
-		who: &T::AccountId,
-		delta: &mut DeltaRecordOf<T>,
-	) -> DispatchResult {
-		match Self::judge_delta(job, delta)? {
-			Ok(quality) => Self::accept_delta(job, job_id, who, delta, quality),
-			Err(why) => Self::reject_delta(job, job_id, who, delta, why),
-		}
-		Self::release_duties(delta);
+	/// Judges `who`'s delta on its revealed reports: records the verdict,
+	/// which takes effect when the delta is finalised after its dispute
+	/// window. The committee keeps its duty until then: it answers for the
+	/// verdict in a dispute.
+	fn judge(job_id: JobId, who: &T::AccountId, delta: &mut DeltaRecordOf<T>) -> DispatchResult {
+		let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		let reports: alloc::vec::Vec<ValidationReport> =
+			delta.reports.iter().map(|(_, r)| *r).collect();
+		let verdict = Self::verdict(&job, delta, &reports).ok_or(Error::<T>::NoDelta)?;
+		let dispute_deadline = Self::now().saturating_add(T::DisputeWindow::get());
+		delta.status = DeltaStatus::Judged(verdict);
+		delta.dispute_deadline = dispute_deadline;
+		Self::deposit_event(Event::DeltaJudged {
+			job: job_id,
+			worker: who.clone(),
+			round: delta.round,
+			verdict,
+			dispute_deadline,
+		});
 		Ok(())
 	}
 
-	/// The verdict on a delta with all its reports: the validated quality,
-	/// or why it is rejected (judged corrupt, or claimed more than the
-	/// validated quality plus the tolerance). Reads and writes nothing.
-	fn judge_delta(
+	/// The verdict of `reports` on `delta` ([`verdict_of`] with the job's
+	/// and the chain's parameters). `None` for no report.
+	fn verdict(
 		job: &JobInfo<T::AccountId>,
 		delta: &DeltaRecordOf<T>,
-	) -> Result<Result<Quality, Rejection>, DispatchError> {
-		let reports: alloc::vec::Vec<ValidationReport> =
-			delta.reports.iter().map(|(_, r)| *r).collect();
-		let mut scratch = alloc::vec![0; reports.len()];
-		let judgement = mining::judge(
-			&reports,
+		reports: &[ValidationReport],
+	) -> Option<Verdict> {
+		verdict_of(
+			reports,
+			delta.claimed,
 			job.spec.variance_threshold,
 			T::MaxQuality::get(),
-			&mut scratch,
+			T::QualityTolerance::get(),
 		)
-		.ok_or(Error::<T>::NoDelta)?;
-		Ok(match judgement {
-			DeltaJudgement::Corrupt => Err(Rejection::Corrupt),
-			DeltaJudgement::Quality(validated)
-				if mining::overclaimed(delta.claimed, validated, T::QualityTolerance::get()) =>
-			{
-				Err(Rejection::Overclaimed { claimed: delta.claimed, validated })
+	}
+
+	/// Whether `who` is suspended now (it lost a dispute).
+	pub(crate) fn is_suspended(who: &T::AccountId) -> bool {
+		Suspended::<T>::get(who).is_some_and(|until| Self::now() < until)
+	}
+
+	pub(crate) fn do_finalise(
+		job_id: JobId,
+		who: &T::AccountId,
+	) -> Result<Option<u32>, DispatchError> {
+		let mut delta = Deltas::<T>::get(job_id, who).ok_or(Error::<T>::NoDelta)?;
+		let DeltaStatus::Judged(judged) = delta.status else {
+			return Err(Error::<T>::NotJudged.into());
+		};
+		let now = Self::now();
+		let (verdict, voters) = match Disputes::<T>::get(job_id, who) {
+			Some(dispute) => {
+				ensure!(now > dispute.deadline, Error::<T>::DisputeOpen);
+				let voters = u32::try_from(dispute.voters.len()).unwrap_or(u32::MAX);
+				(Self::resolve_dispute(job_id, who, &delta, judged, dispute)?, Some(voters))
 			}
-			DeltaJudgement::Quality(quality) => Ok(quality),
-		})
+			None => {
+				ensure!(now > delta.dispute_deadline, Error::<T>::DisputeWindowOpen);
+				(judged, None)
+			}
+		};
+		Self::apply_verdict(job_id, who, &mut delta, verdict)?;
+		Ok(voters)
+	}
+
+	/// Makes `verdict` on `who`'s delta final: accepts or rejects it and
+	/// frees its committee.
+	fn apply_verdict(
+		job_id: JobId,
+		who: &T::AccountId,
+		delta: &mut DeltaRecordOf<T>,
+		verdict: Verdict,
+	) -> DispatchResult {
+		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		match verdict {
+			Verdict::Accept(quality) => Self::accept_delta(&mut job, job_id, who, delta, quality),
+			Verdict::Reject(why) => Self::reject_delta(&mut job, job_id, who, delta, why),
+		}
+		Self::release_duties(delta);
+		Jobs::<T>::insert(job_id, job);
+		Deltas::<T>::insert(job_id, who, delta);
+		Ok(())
+	}
+
+	pub(crate) fn do_dispute(
+		disputer: &T::AccountId,
+		job_id: JobId,
+		who: &T::AccountId,
+		report: ValidationReport,
+	) -> DispatchResult {
+		Self::ensure_in_set(disputer)?;
+		ensure!(!Self::is_suspended(disputer), Error::<T>::OrchestratorSuspended);
+		ensure!(disputer != who, Error::<T>::SelfValidation);
+		let delta = Deltas::<T>::get(job_id, who).ok_or(Error::<T>::NoDelta)?;
+		let DeltaStatus::Judged(judged) = delta.status else {
+			return Err(Error::<T>::NotJudged.into());
+		};
+		let now = Self::now();
+		ensure!(now <= delta.dispute_deadline, Error::<T>::DisputeWindowOver);
+		ensure!(!Disputes::<T>::contains_key(job_id, who), Error::<T>::AlreadyDisputed);
+		let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		let verdict = Self::verdict(&job, &delta, &[report]).ok_or(Error::<T>::NoDelta)?;
+		ensure!(!verdict.agrees(&judged, T::QualityTolerance::get()), Error::<T>::VerdictAgrees);
+		let voters: alloc::vec::Vec<DisputeVoter<T::AccountId>> = Orchestrators::<T>::get()
+			.into_iter()
+			.filter(|(m, stake)| m != who && *stake > 0 && !Self::is_suspended(m))
+			.map(|(m, stake)| {
+				let vote = (m == *disputer).then_some(verdict);
+				(m, stake, vote)
+			})
+			.collect();
+		let deadline = now.saturating_add(T::DisputePeriod::get());
+		let dispute = Dispute {
+			disputer: disputer.clone(),
+			deadline,
+			// The set's bound: cannot fail.
+			voters: voters.try_into().map_err(|_| Error::<T>::OrchestratorSetFull)?,
+		};
+		Duties::<T>::mutate(disputer, |d| *d = d.saturating_add(1));
+		Disputes::<T>::insert(job_id, who, dispute);
+		Self::deposit_event(Event::DeltaDisputed {
+			job: job_id,
+			worker: who.clone(),
+			disputer: disputer.clone(),
+			verdict,
+			deadline,
+		});
+		Ok(())
+	}
+
+	/// Records `voter`'s vote; resolves the dispute and finalises the delta
+	/// if it was the last. Returns (voters, resolved).
+	pub(crate) fn do_vote_dispute(
+		voter: &T::AccountId,
+		job_id: JobId,
+		who: &T::AccountId,
+		report: ValidationReport,
+	) -> Result<(u32, bool), DispatchError> {
+		let mut dispute = Disputes::<T>::get(job_id, who).ok_or(Error::<T>::NoDispute)?;
+		ensure!(Self::now() <= dispute.deadline, Error::<T>::DisputeOver);
+		let seat =
+			dispute.voters.iter_mut().find(|(m, _, _)| m == voter).ok_or(Error::<T>::NotAVoter)?;
+		ensure!(seat.2.is_none(), Error::<T>::AlreadyVoted);
+		let mut delta = Deltas::<T>::get(job_id, who).ok_or(Error::<T>::NoDelta)?;
+		let DeltaStatus::Judged(judged) = delta.status else {
+			return Err(Error::<T>::NotJudged.into());
+		};
+		let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		let verdict = Self::verdict(&job, &delta, &[report]).ok_or(Error::<T>::NoDelta)?;
+		seat.2 = Some(verdict);
+		Duties::<T>::mutate(voter, |d| *d = d.saturating_add(1));
+		Self::deposit_event(Event::DisputeVoted {
+			job: job_id,
+			worker: who.clone(),
+			voter: voter.clone(),
+			verdict,
+		});
+		let voters = u32::try_from(dispute.voters.len()).unwrap_or(u32::MAX);
+		if !dispute.complete() {
+			Disputes::<T>::insert(job_id, who, dispute);
+			return Ok((voters, false));
+		}
+		let verdict = Self::resolve_dispute(job_id, who, &delta, judged, dispute)?;
+		Self::apply_verdict(job_id, who, &mut delta, verdict)?;
+		Ok((voters, true))
+	}
+
+	/// Resolves the dispute of `who`'s delta (judged `judged`): with a quorum
+	/// of weight, the stake-weighted median vote decides, and every voter
+	/// and committee member who said otherwise is slashed and suspended.
+	/// Returns the final verdict; frees the voters.
+	fn resolve_dispute(
+		job_id: JobId,
+		who: &T::AccountId,
+		delta: &DeltaRecordOf<T>,
+		judged: Verdict,
+		dispute: Dispute<T::AccountId, T::MaxOrchestrators>,
+	) -> Result<Verdict, DispatchError> {
+		Disputes::<T>::remove(job_id, who);
+		for (voter, _, vote) in &dispute.voters {
+			if vote.is_some() {
+				Duties::<T>::mutate_exists(voter, |d| {
+					*d = d.and_then(|d| d.checked_sub(1)).filter(|d| *d > 0);
+				});
+			}
+		}
+		let (cast, total) = dispute.weights();
+		let votes: alloc::vec::Vec<(Verdict, Balance)> = dispute
+			.voters
+			.iter()
+			.filter_map(|(_, weight, vote)| vote.map(|v| (v, *weight)))
+			.collect();
+		let mut ranks: alloc::vec::Vec<(u64, Balance)> =
+			votes.iter().map(|(v, w)| (v.rank(), *w)).collect();
+		let decided = mining::weighted_median(&mut ranks)
+			.and_then(|rank| votes.iter().find(|(v, _)| v.rank() == rank).map(|(v, _)| *v))
+			.filter(|_| mining::is_weight_quorum(cast, total));
+		let Some(decided) = decided else {
+			// No quorum: the committee's verdict stands, no one is slashed.
+			Self::deposit_event(Event::DisputeResolved {
+				job: job_id,
+				worker: who.clone(),
+				overturned: false,
+				verdict: judged,
+				losers: 0,
+			});
+			return Ok(judged);
+		};
+		let tolerance = T::QualityTolerance::get();
+		let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		let mut losers: alloc::vec::Vec<T::AccountId> = alloc::vec::Vec::new();
+		let voted = dispute.voters.iter().filter_map(|(m, _, vote)| vote.map(|v| (m, v)));
+		let reported = delta
+			.reports
+			.iter()
+			.filter_map(|(m, r)| Self::verdict(&job, delta, &[*r]).map(|v| (m, v)));
+		for (member, said) in voted.chain(reported) {
+			if !said.agrees(&decided, tolerance) && !losers.contains(member) {
+				losers.push(member.clone());
+			}
+		}
+		let until = Self::now().saturating_add(T::SuspensionPeriod::get());
+		for loser in &losers {
+			Self::slash_orchestrator(loser, SlashReason::FalseJudgement);
+			Suspended::<T>::insert(loser, until);
+			Self::deposit_event(Event::OrchestratorSuspended {
+				orchestrator: loser.clone(),
+				until,
+			});
+		}
+		let overturned = !decided.agrees(&judged, tolerance);
+		let verdict = if overturned { decided } else { judged };
+		Self::deposit_event(Event::DisputeResolved {
+			job: job_id,
+			worker: who.clone(),
+			overturned,
+			verdict,
+			losers: u32::try_from(losers.len()).unwrap_or(u32::MAX),
+		});
+		Ok(verdict)
 	}
 
 	/// Rejects `who`'s delta: fixes the 5% slash in [`PendingSlashes`] (as
@@ -1086,9 +1290,22 @@ impl<T: Config> Pallet<T> {
 		}
 		let mut duties: alloc::collections::BTreeMap<T::AccountId, u32> = Default::default();
 		for (_, _, delta) in Deltas::<T>::iter() {
-			if delta.status == DeltaStatus::Pending {
+			if !delta.status.is_final() {
 				for member in &delta.committee {
 					let d = duties.entry(member.clone()).or_default();
+					*d = d.saturating_add(1);
+				}
+			}
+		}
+		for (job, worker, dispute) in Disputes::<T>::iter() {
+			ensure!(
+				Deltas::<T>::get(job, worker)
+					.is_some_and(|d| matches!(d.status, DeltaStatus::Judged(_))),
+				"a dispute names no judged delta"
+			);
+			for (voter, _, vote) in &dispute.voters {
+				if vote.is_some() {
+					let d = duties.entry(voter.clone()).or_default();
 					*d = d.saturating_add(1);
 				}
 			}
@@ -1096,7 +1313,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(
 			Duties::<T>::iter().all(|(who, d)| duties.get(&who).copied() == Some(d))
 				&& duties.iter().all(|(who, d)| Duties::<T>::get(who) == *d),
-			"committee duties are not the pending deltas' seats"
+			"duties are not the seats on unfinal deltas and the disputes' votes"
 		);
 		let current = T::Emission::current_epoch();
 		let mut sums: alloc::collections::BTreeMap<EpochIndex, Balance> = Default::default();

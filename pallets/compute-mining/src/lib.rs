@@ -216,6 +216,17 @@ pub mod pallet {
 		/// committees. Must be positive.
 		#[pallet::constant]
 		type MaxDrawsPerBlock: Get<u32>;
+		/// Blocks after a judgement in which an orchestrator may dispute it;
+		/// the verdict takes effect after them.
+		#[pallet::constant]
+		type DisputeWindow: Get<BlockNumber>;
+		/// Blocks the orchestrator set has to vote on a dispute.
+		#[pallet::constant]
+		type DisputePeriod: Get<BlockNumber>;
+		/// Blocks an orchestrator on the losing side of a dispute is
+		/// suspended for: not drawn, cannot dispute or re-join.
+		#[pallet::constant]
+		type SuspensionPeriod: Get<BlockNumber>;
 		/// Weights of this pallet's calls and hook.
 		type WeightInfo: WeightInfo;
 	}
@@ -339,6 +350,24 @@ pub mod pallet {
 		RoundCommittee<T::AccountId, T::MaxValidations>,
 		OptionQuery,
 	>;
+
+	/// Open disputes of judgements, by job and worker.
+	#[pallet::storage]
+	pub type Disputes<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		JobId,
+		Blake2_128Concat,
+		T::AccountId,
+		Dispute<T::AccountId, T::MaxOrchestrators>,
+		OptionQuery,
+	>;
+
+	/// Orchestrators on the losing side of a dispute, and the first block
+	/// they are active again in.
+	#[pallet::storage]
+	pub type Suspended<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, BlockNumber, OptionQuery>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -511,6 +540,66 @@ pub mod pallet {
 			orchestrator: T::AccountId,
 			/// The checkpoint it computed.
 			checkpoint: H256,
+		},
+		/// `worker`'s delta was judged by its committee: `verdict` takes
+		/// effect when the delta is finalised, after `dispute_deadline` (or
+		/// a dispute).
+		DeltaJudged {
+			/// The job.
+			job: JobId,
+			/// The worker.
+			worker: T::AccountId,
+			/// The round of the delta.
+			round: u32,
+			/// The committee's verdict.
+			verdict: Verdict,
+			/// The last block it may be disputed in.
+			dispute_deadline: BlockNumber,
+		},
+		/// `disputer` disputed the judgement of `worker`'s delta: the
+		/// orchestrator set votes until `deadline`.
+		DeltaDisputed {
+			/// The job.
+			job: JobId,
+			/// The worker.
+			worker: T::AccountId,
+			/// The orchestrator that disputed.
+			disputer: T::AccountId,
+			/// The verdict of its report.
+			verdict: Verdict,
+			/// The last block a voter may vote in.
+			deadline: BlockNumber,
+		},
+		/// `voter` voted `verdict` in the dispute of `worker`'s delta.
+		DisputeVoted {
+			/// The job.
+			job: JobId,
+			/// The worker.
+			worker: T::AccountId,
+			/// The voter.
+			voter: T::AccountId,
+			/// The verdict of its report.
+			verdict: Verdict,
+		},
+		/// The dispute of `worker`'s delta was resolved: `verdict` is final.
+		DisputeResolved {
+			/// The job.
+			job: JobId,
+			/// The worker.
+			worker: T::AccountId,
+			/// Whether the committee's verdict was overturned.
+			overturned: bool,
+			/// The final verdict.
+			verdict: Verdict,
+			/// Orchestrators on the losing side (slashed and suspended).
+			losers: u32,
+		},
+		/// `orchestrator` lost a dispute and is suspended until `until`.
+		OrchestratorSuspended {
+			/// The orchestrator.
+			orchestrator: T::AccountId,
+			/// The first block it is active again in.
+			until: BlockNumber,
 		},
 		/// Governance set the bounds of jobs' training parameters.
 		JobLimitsSet {
@@ -756,6 +845,29 @@ pub mod pallet {
 		AcceptedMismatch,
 		/// The member already voted.
 		AlreadyVoted,
+		/// The worker's previous delta on the job is not final yet.
+		DeltaNotFinal,
+		/// The delta is not awaiting finalisation (not judged, or already
+		/// final).
+		NotJudged,
+		/// The delta's dispute window is still open.
+		DisputeWindowOpen,
+		/// The delta's dispute window is over.
+		DisputeWindowOver,
+		/// The delta's dispute is still being voted on.
+		DisputeOpen,
+		/// The delta's dispute voting is over.
+		DisputeOver,
+		/// The judgement is already disputed.
+		AlreadyDisputed,
+		/// The report's verdict agrees with the judgement: nothing to dispute.
+		VerdictAgrees,
+		/// The orchestrator lost a dispute and is suspended.
+		OrchestratorSuspended,
+		/// The caller is not a voter of the dispute.
+		NotAVoter,
+		/// The delta has no open dispute.
+		NoDispute,
 	}
 
 	#[pallet::hooks]
@@ -1044,6 +1156,89 @@ pub mod pallet {
 		pub fn leave_job(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_leave_job(&who)
+		}
+
+		/// Makes the judgement of `worker`'s delta take effect once no one can
+		/// dispute it any more: after its dispute window, or after its
+		/// dispute's voting, which it then resolves. Accepted: the worker's
+		/// reward counts it and the round aggregates it. Rejected: 5% of the
+		/// worker's stake is added to its [`PendingSlashes`]. Anyone may
+		/// call; free when it finalises the delta.
+		#[pallet::call_index(20)]
+		#[pallet::weight(
+			T::WeightInfo::finalise_delta_accept()
+				.max(T::WeightInfo::finalise_delta_reject())
+				.saturating_add(T::WeightInfo::resolve_dispute(T::MaxOrchestrators::get()))
+		)]
+		pub fn finalise_delta(
+			origin: OriginFor<T>,
+			job_id: JobId,
+			worker: T::AccountId,
+		) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			let voters = Self::do_finalise(job_id, &worker)?;
+			let finalise =
+				T::WeightInfo::finalise_delta_accept().max(T::WeightInfo::finalise_delta_reject());
+			let weight = match voters {
+				Some(v) => finalise.saturating_add(T::WeightInfo::resolve_dispute(v)),
+				None => finalise,
+			};
+			Ok(frame_support::dispatch::PostDispatchInfo {
+				actual_weight: Some(weight),
+				pays_fee: Pays::No,
+			})
+		}
+
+		/// Disputes the judgement of `worker`'s delta, within its dispute
+		/// window, with the caller's own `report`, whose verdict must
+		/// disagree with the committee's. A member of the orchestrator set
+		/// not suspended, other than the worker. The whole set (less
+		/// suspended members and the worker) votes, weighted by stake; the
+		/// caller's stake is its bond: it stays bonded until the dispute is
+		/// resolved and is slashed 5% if the caller loses.
+		#[pallet::call_index(21)]
+		#[pallet::weight(T::WeightInfo::dispute_delta(T::MaxOrchestrators::get()))]
+		pub fn dispute_delta(
+			origin: OriginFor<T>,
+			job_id: JobId,
+			worker: T::AccountId,
+			report: ValidationReport,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_dispute(&who, job_id, &worker, report)
+		}
+
+		/// Votes the verdict of the caller's own `report` in the dispute of
+		/// `worker`'s delta. Voters of the dispute only, until its deadline.
+		/// The last vote resolves the dispute: the stake-weighted median
+		/// verdict decides, and every voter and committee member who said
+		/// otherwise is slashed 5% and suspended.
+		#[pallet::call_index(22)]
+		#[pallet::weight(
+			T::WeightInfo::vote_dispute(T::MaxOrchestrators::get())
+				.saturating_add(T::WeightInfo::resolve_dispute(T::MaxOrchestrators::get()))
+				.saturating_add(
+					T::WeightInfo::finalise_delta_accept()
+						.max(T::WeightInfo::finalise_delta_reject())
+				)
+		)]
+		pub fn vote_dispute(
+			origin: OriginFor<T>,
+			job_id: JobId,
+			worker: T::AccountId,
+			report: ValidationReport,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let (voters, resolved) = Self::do_vote_dispute(&who, job_id, &worker, report)?;
+			let mut weight = T::WeightInfo::vote_dispute(voters);
+			if resolved {
+				weight =
+					weight.saturating_add(T::WeightInfo::resolve_dispute(voters)).saturating_add(
+						T::WeightInfo::finalise_delta_accept()
+							.max(T::WeightInfo::finalise_delta_reject()),
+					);
+			}
+			Ok(Some(weight).into())
 		}
 
 		/// Charges `worker`'s [`PendingSlashes`] (its rejected deltas' 5%

@@ -114,12 +114,25 @@ impl pallet_compute_mining::Config for Test {
 	type MaxOrchestrators = ConstU32<16>;
 	type CommitWindow = ConstU32<COMMIT_WINDOW>;
 	type RevealWindow = ConstU32<REVEAL_WINDOW>;
+	type DisputeWindow = DisputeWindow;
+	type DisputePeriod = ConstU32<DISPUTE_PERIOD>;
+	type SuspensionPeriod = ConstU32<SUSPENSION>;
 	type MaxDrawsPerBlock = ConstU32<64>;
 	type WeightInfo = ();
 }
 
 /// Blocks a committee has to commit after the draw.
 pub const COMMIT_WINDOW: u32 = 5;
+parameter_types! {
+	/// Blocks a judgement may be disputed in: 0 by default, so that a test
+	/// not about disputes finalises a judgement in the next block (see
+	/// `validate` in the tests); the dispute tests set it.
+	pub static DisputeWindow: u32 = 0;
+}
+/// Blocks a dispute is voted on.
+pub const DISPUTE_PERIOD: u32 = 5;
+/// Blocks a dispute's losers are suspended for.
+pub const SUSPENSION: u32 = 100;
 /// Blocks a committee has to reveal after the commit deadline.
 pub const REVEAL_WINDOW: u32 = 5;
 

@@ -130,7 +130,20 @@ fn validate(job: JobId, who: AccountId, r: ValidationReport) {
 		for (_, _, by, r) in sealed {
 			reveal(by, job, who, r);
 		}
+		if DisputeWindow::get() == 0 {
+			finalise_next_block(job, who);
+		}
 	}
+}
+
+/// Finalises `who`'s judged delta as the next block would, without a dispute
+/// window (`DisputeWindow` 0), and comes back to this block: tests not about
+/// disputes keep their block-exact times.
+fn finalise_next_block(job: JobId, who: AccountId) {
+	let now = System::block_number();
+	System::set_block_number(now + 1);
+	assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, who));
+	System::set_block_number(now);
 }
 
 /// Every member of `job`'s round committee votes `checkpoint` until the
@@ -570,6 +583,10 @@ fn only_the_drawn_committee_reports_by_commit_then_reveal() {
 		let before = staked(members[1]);
 		let closed = ComputeMining::close_delta(RuntimeOrigin::signed(99), job, 1).unwrap();
 		assert_eq!(closed.pays_fee, frame_support::dispatch::Pays::No);
+		assert_eq!(status(job, 1), DeltaStatus::Judged(Verdict::Accept(100_000)));
+		// The committee answers for its verdict until it is final.
+		assert!(members.iter().all(|m| Duties::<Test>::get(m) == 1));
+		finalise_next_block(job, 1);
 		assert_eq!(status(job, 1), DeltaStatus::Accepted(100_000));
 		let missed = Perbill::from_parts(1_000_000) * before;
 		assert_eq!(staked(members[1]), before - missed);
@@ -583,6 +600,10 @@ fn only_the_drawn_committee_reports_by_commit_then_reveal() {
 		assert_noop!(
 			ComputeMining::close_delta(RuntimeOrigin::signed(99), job, 1),
 			Error::<Test>::AlreadyJudged
+		);
+		assert_noop!(
+			ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, 1),
+			Error::<Test>::NotJudged
 		);
 	});
 }
@@ -1307,5 +1328,263 @@ fn a_thousand_workers_over_twenty_epochs_are_paid_their_formula_share() {
 		// Difficulty was below 1 (many workers): the budgets were paid out
 		// but for rounding dust, less than one planck per worker per epoch.
 		assert!(total_budget - minted < WORKERS * EPOCHS as u128);
+	});
+}
+
+// ---- disputes ----------------------------------------------------------------
+
+/// A job of 3 validations with worker 1's delta (claiming `claimed`) judged
+/// by its committee: the first two members reveal `majority`, the third
+/// `minority`. Returns the committee, in that order. The dispute window is
+/// 5 blocks.
+fn judged(
+	claimed: Quality,
+	majority: ValidationReport,
+	minority: ValidationReport,
+) -> Vec<AccountId> {
+	DisputeWindow::set(5);
+	orchestrators();
+	let job = create_job(3);
+	assert_eq!(job, 0);
+	worker(1, Tier::Silver, GpuClass::Other);
+	assign(11, job, 1);
+	submit(1, job, delta(1), claimed);
+	let members = committee(job, 1);
+	for (m, r) in members.iter().zip([majority, majority, minority]) {
+		commit(*m, job, 1, r);
+	}
+	for (m, r) in members.iter().zip([majority, majority, minority]) {
+		reveal(*m, job, 1, r);
+	}
+	members
+}
+
+fn dispute(by: AccountId, r: ValidationReport) -> sp_runtime::DispatchResult {
+	ComputeMining::dispute_delta(RuntimeOrigin::signed(by), 0, 1, r)
+}
+
+fn vote(by: AccountId, r: ValidationReport) {
+	assert_ok!(ComputeMining::vote_dispute(RuntimeOrigin::signed(by), 0, 1, r));
+}
+
+#[test]
+fn a_captured_committee_is_overturned_by_the_set_and_its_liars_slashed() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Two members say a corrupt delta is worth +100%; the third tells
+		// the truth.
+		let truth = corrupt(DeltaVerdict::HashMismatch);
+		let members = judged(1_000_000, report_of_quality(1_000_000), truth);
+		let (liars, honest) = (&members[..2], members[2]);
+		let judged_at = System::block_number() as u32;
+		assert_eq!(status(0, 1), DeltaStatus::Judged(Verdict::Accept(1_000_000)));
+		assert!(events().contains(&Event::DeltaJudged {
+			job: 0,
+			worker: 1,
+			round: 0,
+			verdict: Verdict::Accept(1_000_000),
+			dispute_deadline: judged_at + 5,
+		}));
+		// Nothing is paid yet, and the worker cannot move on to a new delta
+		// that would overwrite the judged one.
+		assert_eq!(Activity::<Test>::get(1).unwrap().quality, None);
+		assert_noop!(
+			ComputeMining::finalise_delta(RuntimeOrigin::signed(99), 0, 1),
+			Error::<Test>::DisputeWindowOpen
+		);
+		// Only a set member whose own verdict disagrees may dispute.
+		assert_noop!(dispute(99, truth), Error::<Test>::NotInOrchestratorSet);
+		assert_noop!(dispute(liars[0], report_of_quality(1_000_000)), Error::<Test>::VerdictAgrees);
+		run_to_block(u64::from(judged_at + 3));
+		assert_ok!(dispute(honest, truth));
+		assert_noop!(dispute(honest, truth), Error::<Test>::AlreadyDisputed);
+		let d = Disputes::<Test>::get(0, 1).unwrap();
+		assert_eq!(d.voters.len(), 5);
+		assert_eq!(d.deadline, judged_at + 3 + 5);
+		// The dispute holds the delta final-less past its window.
+		run_to_block(u64::from(judged_at + 6));
+		assert_noop!(
+			ComputeMining::finalise_delta(RuntimeOrigin::signed(99), 0, 1),
+			Error::<Test>::DisputeOpen
+		);
+		assert_noop!(
+			ComputeMining::vote_dispute(RuntimeOrigin::signed(99), 0, 1, truth),
+			Error::<Test>::NotAVoter
+		);
+		let others: Vec<AccountId> = (11..=15).filter(|o| !members.contains(o)).collect();
+		let stakes: Vec<Balance> = (11..=15).map(staked).collect();
+		let worker_stake = staked(1);
+		for liar in liars {
+			vote(*liar, report_of_quality(1_000_000));
+		}
+		vote(others[0], truth);
+		assert_noop!(
+			ComputeMining::vote_dispute(RuntimeOrigin::signed(others[0]), 0, 1, truth),
+			Error::<Test>::AlreadyVoted
+		);
+		// The last vote resolves: 3 Gold stakes against 2.
+		vote(others[1], truth);
+		assert!(Disputes::<Test>::get(0, 1).is_none());
+		assert_eq!(status(0, 1), DeltaStatus::Rejected(Rejection::Corrupt));
+		assert!(events().contains(&Event::DisputeResolved {
+			job: 0,
+			worker: 1,
+			overturned: true,
+			verdict: Verdict::Reject(Rejection::Corrupt),
+			losers: 2,
+		}));
+		let slash = Perbill::from_percent(5) * Tier::Gold.minimum();
+		for (o, before) in (11..=15).zip(&stakes) {
+			if liars.contains(&o) {
+				assert_eq!(staked(o), before - slash, "liar {o} loses 5%");
+				assert!(events().contains(&Event::OrchestratorSuspended {
+					orchestrator: o,
+					until: judged_at + 6 + SUSPENSION,
+				}));
+				// Below Gold, it left the set; it may not come back while
+				// suspended, even with the stake topped up.
+				assert!(!Orchestrators::<Test>::get().iter().any(|(m, _)| *m == o));
+				stake(o, Tier::Silver);
+				assert_noop!(
+					ComputeMining::join_orchestrators(RuntimeOrigin::signed(o)),
+					Error::<Test>::OrchestratorSuspended
+				);
+			} else {
+				assert_eq!(staked(o), *before, "honest {o} keeps its stake");
+			}
+			assert_eq!(Duties::<Test>::get(o), 0);
+		}
+		// The worker is slashed as for a corrupt delta, and paid nothing.
+		assert_eq!(PendingSlashes::<Test>::get(1), Perbill::from_percent(5) * worker_stake);
+		assert_eq!(Activity::<Test>::get(1).unwrap().quality, None);
+		assert_eq!(TotalSlashed::<Test>::get(), 2 * slash);
+		// After the suspension a liar may join again.
+		run_to_block(u64::from(judged_at + 6 + SUSPENSION));
+		assert_ok!(ComputeMining::join_orchestrators(RuntimeOrigin::signed(liars[0])));
+	});
+}
+
+#[test]
+fn a_false_dispute_costs_the_disputer_and_the_verdict_stands() {
+	ExtBuilder::default().build_and_execute(|| {
+		let truth = report_of_quality(200_000);
+		let members = judged(200_000, truth, truth);
+		let judged_at = System::block_number() as u32;
+		let others: Vec<AccountId> = (11..=15).filter(|o| !members.contains(o)).collect();
+		let liar = others[0];
+		assert_ok!(dispute(liar, corrupt(DeltaVerdict::HashMismatch)));
+		assert_eq!(Duties::<Test>::get(liar), 1, "the disputer's stake is its bond");
+		assert_noop!(
+			ComputeMining::leave_orchestrators(RuntimeOrigin::signed(liar)),
+			Error::<Test>::OrchestratorOnDuty
+		);
+		// Three of the five vote the truth, one abstains: the dispute
+		// resolves at its deadline, by whoever finalises.
+		vote(members[0], truth);
+		vote(members[1], truth);
+		vote(members[2], truth);
+		run_to_block(u64::from(judged_at + 6));
+		let stake = staked(liar);
+		let post = ComputeMining::finalise_delta(RuntimeOrigin::signed(99), 0, 1).unwrap();
+		assert_eq!(post.pays_fee, frame_support::dispatch::Pays::No);
+		assert!(events().contains(&Event::DisputeResolved {
+			job: 0,
+			worker: 1,
+			overturned: false,
+			verdict: Verdict::Accept(200_000),
+			losers: 1,
+		}));
+		assert_eq!(staked(liar), stake - Perbill::from_percent(5) * stake);
+		assert_eq!(status(0, 1), DeltaStatus::Accepted(200_000));
+		assert_eq!(Activity::<Test>::get(1).unwrap().quality, Some(200_000));
+		assert_eq!(PendingSlashes::<Test>::get(1), 0);
+		for m in &members {
+			assert_eq!(staked(*m), Tier::Gold.minimum());
+		}
+	});
+}
+
+#[test]
+fn a_dispute_without_a_quorum_of_stake_leaves_the_verdict_and_slashes_no_one() {
+	ExtBuilder::default().build_and_execute(|| {
+		let truth = report_of_quality(200_000);
+		let members = judged(200_000, truth, truth);
+		let judged_at = System::block_number() as u32;
+		let liar = (11..=15).find(|o| !members.contains(o)).unwrap();
+		assert_ok!(dispute(liar, corrupt(DeltaVerdict::HashMismatch)));
+		vote(members[0], truth);
+		// 2 of 5 equal stakes voted: no quorum.
+		run_to_block(u64::from(judged_at + 6));
+		assert_noop!(
+			ComputeMining::vote_dispute(RuntimeOrigin::signed(members[1]), 0, 1, truth),
+			Error::<Test>::DisputeOver
+		);
+		assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), 0, 1));
+		assert!(events().contains(&Event::DisputeResolved {
+			job: 0,
+			worker: 1,
+			overturned: false,
+			verdict: Verdict::Accept(200_000),
+			losers: 0,
+		}));
+		assert_eq!(TotalSlashed::<Test>::get(), 0);
+		assert_eq!(status(0, 1), DeltaStatus::Accepted(200_000));
+		assert!((11..=15).all(|o| Duties::<Test>::get(o) == 0));
+	});
+}
+
+#[test]
+fn a_judged_delta_is_final_only_after_its_window_and_blocks_the_next_one() {
+	ExtBuilder::default().build_and_execute(|| {
+		let truth = report_of_quality(200_000);
+		let members = judged(200_000, truth, truth);
+		let judged_at = System::block_number() as u32;
+		// The worker cannot replace its judged delta, even in a later round.
+		let job = Jobs::<Test>::get(0).unwrap();
+		Jobs::<Test>::insert(0, JobInfo { round: job.round + 1, ..job });
+		assert_noop!(
+			ComputeMining::submit_delta(RuntimeOrigin::signed(1), 0, delta(2), 0),
+			Error::<Test>::DeltaNotFinal
+		);
+		Jobs::<Test>::insert(0, job);
+		// A suspended orchestrator is never drawn and cannot dispute.
+		Suspended::<Test>::insert(members[0], judged_at + 1_000);
+		assert_noop!(
+			dispute(members[0], corrupt(DeltaVerdict::HashMismatch)),
+			Error::<Test>::OrchestratorSuspended
+		);
+		run_to_block(u64::from(judged_at + 5));
+		assert_noop!(
+			ComputeMining::finalise_delta(RuntimeOrigin::signed(99), 0, 1),
+			Error::<Test>::DisputeWindowOpen
+		);
+		run_to_block(u64::from(judged_at + 6));
+		let outsider = (11..=15).find(|o| !members.contains(o)).unwrap();
+		assert_noop!(
+			dispute(outsider, corrupt(DeltaVerdict::HashMismatch)),
+			Error::<Test>::DisputeWindowOver
+		);
+		assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), 0, 1));
+		assert_eq!(status(0, 1), DeltaStatus::Accepted(200_000));
+		assert!(members.iter().all(|m| Duties::<Test>::get(m) == 0));
+		// With three of five suspended, a committee of three cannot be drawn.
+		Suspended::<Test>::insert(members[1], judged_at + 1_000);
+		Suspended::<Test>::insert(members[2], judged_at + 1_000);
+		complete(0, H256::repeat_byte(9));
+		assert_noop!(
+			ComputeMining::submit_delta(RuntimeOrigin::signed(1), 0, delta(3), 0),
+			Error::<Test>::CommitteeUnavailable
+		);
+		Suspended::<Test>::remove(members[1]);
+		Suspended::<Test>::remove(members[2]);
+		for seed in 0..10 {
+			RandomSeed::set(seed);
+			assert_ok!(ComputeMining::submit_delta(RuntimeOrigin::signed(1), 0, delta(3), 0));
+			draw_now();
+			assert!(!committee(0, 1).contains(&members[0]), "seed {seed}");
+			Deltas::<Test>::remove(0, 1);
+			for m in (11..=15).collect::<Vec<_>>() {
+				Duties::<Test>::remove(m);
+			}
+		}
 	});
 }

@@ -309,6 +309,71 @@ pub enum Rejection {
 	},
 }
 
+/// A verdict on a delta: accepted with a quality, or rejected.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum Verdict {
+	/// Accepted with this quality (millionths).
+	Accept(Quality),
+	/// Rejected, for this reason.
+	Reject(Rejection),
+}
+
+impl Verdict {
+	/// Whether two verdicts say the same: both rejections (for any reason),
+	/// or both acceptances with qualities at most `tolerance` apart.
+	pub fn agrees(&self, other: &Verdict, tolerance: Quality) -> bool {
+		match (self, other) {
+			(Verdict::Reject(_), Verdict::Reject(_)) => true,
+			(Verdict::Accept(a), Verdict::Accept(b)) => a.abs_diff(*b) <= tolerance,
+			_ => false,
+		}
+	}
+
+	/// The order a dispute's weighted median uses: every rejection below
+	/// every acceptance, acceptances by quality.
+	pub fn rank(&self) -> u64 {
+		match self {
+			Verdict::Reject(_) => 0,
+			Verdict::Accept(q) => u64::from(*q).saturating_add(1),
+		}
+	}
+}
+
+/// The verdict of `reports` on a delta whose miner claimed `claimed`: rejected
+/// as corrupt if more than half of the reports say so, rejected as
+/// overclaimed if the claim exceeds the median quality by more than
+/// `tolerance`, else accepted with the median quality. `None` for no
+/// reports. The committee's judgement, a dispute vote and a node checking
+/// the chain all use this rule.
+pub fn verdict_of(
+	reports: &[ValidationReport],
+	claimed: Quality,
+	variance_threshold: Micro,
+	max_quality: Quality,
+	tolerance: Quality,
+) -> Option<Verdict> {
+	use gym_primitives::mining::{judge, overclaimed, DeltaJudgement};
+	let mut scratch = alloc::vec![0; reports.len()];
+	Some(match judge(reports, variance_threshold, max_quality, &mut scratch)? {
+		DeltaJudgement::Corrupt => Verdict::Reject(Rejection::Corrupt),
+		DeltaJudgement::Quality(validated) if overclaimed(claimed, validated, tolerance) => {
+			Verdict::Reject(Rejection::Overclaimed { claimed, validated })
+		}
+		DeltaJudgement::Quality(quality) => Verdict::Accept(quality),
+	})
+}
+
 /// Where a delta stands.
 #[derive(
 	Clone,
@@ -323,12 +388,22 @@ pub enum Rejection {
 	TypeInfo,
 )]
 pub enum DeltaStatus {
-	/// Waiting for validation reports.
+	/// Waiting for its committee's reports.
 	Pending,
-	/// Accepted with this quality.
+	/// Accepted with this quality: final.
 	Accepted(Quality),
-	/// Rejected and its worker slashed.
+	/// Rejected and its worker's slash fixed: final.
 	Rejected(Rejection),
+	/// Judged by its committee; the verdict takes effect when the delta is
+	/// finalised, after its dispute window (or its dispute).
+	Judged(Verdict),
+}
+
+impl DeltaStatus {
+	/// Whether the delta's outcome is final (accepted or rejected).
+	pub fn is_final(&self) -> bool {
+		matches!(self, DeltaStatus::Accepted(_) | DeltaStatus::Rejected(_))
+	}
 }
 
 /// The delta a worker submitted for a job's round, its committee and their
@@ -356,7 +431,9 @@ pub struct DeltaRecord<AccountId, MaxValidations: Get<u32>> {
 	pub commit_deadline: BlockNumber,
 	/// The last block a member may reveal in.
 	pub reveal_deadline: BlockNumber,
-	/// Pending, accepted or rejected.
+	/// The last block the judgement may be disputed in (0 until judged).
+	pub dispute_deadline: BlockNumber,
+	/// Pending, judged, accepted or rejected.
 	pub status: DeltaStatus,
 }
 
@@ -389,6 +466,39 @@ pub fn report_commitment<AccountId: Encode>(
 	orchestrator: &AccountId,
 ) -> H256 {
 	<BlakeTwo256 as Hash>::hash(&(report, salt, orchestrator).encode())
+}
+
+/// One voter of a dispute: an orchestrator, its weight (its stake in the set
+/// when the dispute opened) and its vote, once cast.
+pub type DisputeVoter<AccountId> = (AccountId, Balance, Option<Verdict>);
+
+/// A dispute of a delta's judgement, voted on by the orchestrator set.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxOrchestrators))]
+pub struct Dispute<AccountId, MaxOrchestrators: Get<u32>> {
+	/// Who opened it (its report is its vote).
+	pub disputer: AccountId,
+	/// The last block a voter may vote in.
+	pub deadline: BlockNumber,
+	/// The set when it opened, less suspended members and the worker.
+	pub voters: BoundedVec<DisputeVoter<AccountId>, MaxOrchestrators>,
+}
+
+impl<AccountId, MaxOrchestrators: Get<u32>> Dispute<AccountId, MaxOrchestrators> {
+	/// (weight cast, weight of every voter).
+	pub fn weights(&self) -> (Balance, Balance) {
+		self.voters.iter().fold((0, 0), |(cast, total), (_, weight, vote)| {
+			let cast = if vote.is_some() { cast.saturating_add(*weight) } else { cast };
+			(cast, total.saturating_add(*weight))
+		})
+	}
+
+	/// Whether every voter voted.
+	pub fn complete(&self) -> bool {
+		self.voters.iter().all(|(_, _, vote)| vote.is_some())
+	}
 }
 
 /// The committee that decides a round's checkpoint: the committee of the

@@ -67,6 +67,11 @@ pub trait WeightInfo {
 	fn on_initialize_idle() -> Weight;
 	fn on_initialize_draws(d: u32, ) -> Weight;
 	fn on_initialize_close() -> Weight;
+	fn finalise_delta_accept() -> Weight;
+	fn finalise_delta_reject() -> Weight;
+	fn dispute_delta(n: u32, ) -> Weight;
+	fn vote_dispute(v: u32, ) -> Weight;
+	fn resolve_dispute(v: u32, ) -> Weight;
 }
 
 /// Weights of `pallet_compute_mining` with the runtime's database weights.
@@ -616,6 +621,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	fn finalise_delta_accept() -> Weight {
+		Weight::from_parts(150_000_000, 8000).saturating_add(T::DbWeight::get().reads(14_u64)).saturating_add(T::DbWeight::get().writes(10_u64))
+	}
+	fn finalise_delta_reject() -> Weight {
+		Weight::from_parts(110_000_000, 8000).saturating_add(T::DbWeight::get().reads(8_u64)).saturating_add(T::DbWeight::get().writes(8_u64))
+	}
+	fn dispute_delta(n: u32, ) -> Weight {
+		Weight::from_parts(60_000_000, 8000).saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(n.into())).saturating_add(T::DbWeight::get().reads(6_u64)).saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	fn vote_dispute(v: u32, ) -> Weight {
+		Weight::from_parts(60_000_000, 8000).saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(v.into())).saturating_add(T::DbWeight::get().reads(5_u64)).saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	fn resolve_dispute(v: u32, ) -> Weight {
+		Weight::from_parts(60_000_000, 8000).saturating_add(Weight::from_parts(60_000_000, 4000).saturating_mul(v.into())).saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(v.into()))).saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(v.into())))
+	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
@@ -763,5 +783,20 @@ impl WeightInfo for () {
 		Weight::from_parts(34_780_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn finalise_delta_accept() -> Weight {
+		Weight::from_parts(150_000_000, 8000).saturating_add(ParityDbWeight::get().reads(14_u64)).saturating_add(ParityDbWeight::get().writes(10_u64))
+	}
+	fn finalise_delta_reject() -> Weight {
+		Weight::from_parts(110_000_000, 8000).saturating_add(ParityDbWeight::get().reads(8_u64)).saturating_add(ParityDbWeight::get().writes(8_u64))
+	}
+	fn dispute_delta(n: u32, ) -> Weight {
+		Weight::from_parts(60_000_000, 8000).saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(n.into())).saturating_add(ParityDbWeight::get().reads(6_u64)).saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn vote_dispute(v: u32, ) -> Weight {
+		Weight::from_parts(60_000_000, 8000).saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(v.into())).saturating_add(ParityDbWeight::get().reads(5_u64)).saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn resolve_dispute(v: u32, ) -> Weight {
+		Weight::from_parts(60_000_000, 8000).saturating_add(Weight::from_parts(60_000_000, 4000).saturating_mul(v.into())).saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(v.into()))).saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(v.into())))
 	}
 }

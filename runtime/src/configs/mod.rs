@@ -227,6 +227,12 @@ impl pallet_compute_mining::Config for Runtime {
 	type RevealWindow = ConstU32<{ gym_primitives::MINUTES }>;
 	/// A block draws the committees of up to 1,024 deltas of the block before.
 	type MaxDrawsPerBlock = ConstU32<1_024>;
+	/// A judgement may be disputed for a minute...
+	type DisputeWindow = ConstU32<{ gym_primitives::MINUTES }>;
+	/// ...and the orchestrator set votes on a dispute for a minute.
+	type DisputePeriod = ConstU32<{ gym_primitives::MINUTES }>;
+	/// The losing side of a dispute is suspended for a week.
+	type SuspensionPeriod = ConstU32<{ 7 * gym_primitives::DAYS }>;
 	type WeightInfo = pallet_compute_mining::weights::SubstrateWeight<Runtime>;
 }
 
