@@ -314,6 +314,10 @@ fn a_self_dealing_farm_is_rejected_and_its_captured_committees_overturned() {
 			println!("attacker lost {} GYM", (stake0 - stake) / GYM);
 			assert_eq!(staked(a), *stake);
 			assert!(pallet_compute_mining::Suspended::<Runtime>::get(a).is_some());
+			// Out of the set, but still seated on judgements not final: it
+			// cannot take its stake away before they are.
+			assert!(pallet_compute_mining::Duties::<Runtime>::get(a) > 0);
+			assert!(TieredStaking::unstake(signed(a), GYM).is_err(), "its stake is held");
 		}
 		assert!(
 			expected.iter().all(|s| *s <= stake0 - stake0 / 20),

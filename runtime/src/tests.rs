@@ -145,8 +145,8 @@ fn deltas_and_committee_reports_per_block() {
 	use gym_primitives::mining::{DeltaVerdict, ValidationReport};
 	use pallet_compute_mining::Call as MiningCall;
 	use sp_core::H256;
-	let (submit, commit, reveal) =
-		build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+	let (submit, commit, reveal, finalise, vote) = build(sp_genesis_builder::DEV_RUNTIME_PRESET)
+		.execute_with(|| {
 			let submit = per_block(RuntimeCall::ComputeMining(MiningCall::submit_delta {
 				job_id: 0,
 				delta_hash: H256::zero(),
@@ -163,11 +163,21 @@ fn deltas_and_committee_reports_per_block() {
 				report: ValidationReport { verdict: DeltaVerdict::Valid, ..Default::default() },
 				salt: H256::zero(),
 			}));
-			(submit, commit, reveal)
+			let finalise = per_block(RuntimeCall::ComputeMining(MiningCall::finalise_delta {
+				job_id: 0,
+				worker: Sr25519Keyring::Bob.to_account_id(),
+			}));
+			let vote = per_block(RuntimeCall::ComputeMining(MiningCall::vote_dispute {
+				job_id: 0,
+				worker: Sr25519Keyring::Bob.to_account_id(),
+				report: ValidationReport { verdict: DeltaVerdict::Valid, ..Default::default() },
+			}));
+			(submit, commit, reveal, finalise, vote)
 		});
 	println!(
 		"per block by the weights: {submit} submit_delta (with its committee draw), {commit} \
-		 commit_report, {reveal} reveal_report"
+		 commit_report, {reveal} reveal_report, {finalise} finalise_delta, {vote} vote_dispute \
+		 (both charged as if they resolved a dispute of the largest set)"
 	);
 	// The issue's target: at least 1,000 deltas in one block (see
 	// docs/development.md for the figures); each judged delta takes a commit
@@ -175,6 +185,10 @@ fn deltas_and_committee_reports_per_block() {
 	assert!(submit >= 1_000, "{submit} submit_delta per block");
 	assert!(commit >= 1_000, "{commit} commit_report per block");
 	assert!(reveal >= 500, "{reveal} reveal_report per block");
+	// A finalisation is charged as the resolution of a dispute of 64 voters
+	// (refunded when there is none); a block still finalises many.
+	assert!(finalise >= 50, "{finalise} finalise_delta per block");
+	assert!(vote >= 50, "{vote} vote_dispute per block");
 }
 
 #[test]

@@ -192,9 +192,13 @@ fn productive_worker<T: Config>(
 	Ok((who, job, members))
 }
 
-/// Runs past the dispute window of `who`'s judged delta and finalises it.
+/// Runs past the dispute window of `who`'s judged delta and finalises it,
+/// with a heartbeat first: the window may end in a later epoch, in which the
+/// worker must be online to earn.
 fn finalised<T: Config>(job: JobId, who: &T::AccountId) -> Result<(), BenchmarkError> {
 	past_dispute_window::<T>(job, who);
+	// Fails only if the worker already sent one in this slot.
+	let _ = Pallet::<T>::do_heartbeat(who);
 	Pallet::<T>::do_finalise(job, who)?;
 	Ok(())
 }

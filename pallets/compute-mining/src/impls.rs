@@ -121,10 +121,8 @@ impl<T: Config> Pallet<T> {
 		use frame_support::traits::Randomness;
 		use sp_runtime::traits::{BlakeTwo256, Hash};
 		let set = Orchestrators::<T>::get();
-		let weights: alloc::vec::Vec<Balance> = set
-			.iter()
-			.map(|(m, stake)| if m == worker || Self::is_suspended(m) { 0 } else { *stake })
-			.collect();
+		let weights: alloc::vec::Vec<Balance> =
+			set.iter().map(|(m, stake)| if m == worker { 0 } else { *stake }).collect();
 		let (seed, _) = T::Randomness::random(&(b"gym/cmte", job_id, worker, round).encode());
 		let drawn = mining::draw_weighted(&weights, usize::from(size), |i| {
 			let h = BlakeTwo256::hash(&(seed, i).encode());
@@ -393,10 +391,8 @@ impl<T: Config> Pallet<T> {
 			// record must stay until it is final.
 			ensure!(previous.status.is_final(), Error::<T>::DeltaNotFinal);
 		}
-		let eligible = Orchestrators::<T>::get()
-			.iter()
-			.filter(|(m, stake)| m != who && *stake > 0 && !Self::is_suspended(m))
-			.count();
+		let eligible =
+			Orchestrators::<T>::get().iter().filter(|(m, stake)| m != who && *stake > 0).count();
 		ensure!(eligible >= usize::from(job.spec.validations), Error::<T>::CommitteeUnavailable);
 		let now = Self::now();
 		let draw_at = now.saturating_add(1);
@@ -624,6 +620,21 @@ impl<T: Config> Pallet<T> {
 		Suspended::<T>::get(who).is_some_and(|until| Self::now() < until)
 	}
 
+	/// Takes `who` out of the orchestrator set until `until`: it is no
+	/// longer drawn, cannot dispute, and cannot join again before then. Its
+	/// seats on deltas not yet final remain, and hold its stake
+	/// ([`StakeFloor`]).
+	fn suspend(who: &T::AccountId, until: BlockNumber) {
+		Suspended::<T>::insert(who, until);
+		let mut set = Orchestrators::<T>::get();
+		if let Some(index) = set.iter().position(|(m, _)| m == who) {
+			set.swap_remove(index);
+			Orchestrators::<T>::put(set);
+			Self::deposit_event(Event::OrchestratorLeft { orchestrator: who.clone() });
+		}
+		Self::deposit_event(Event::OrchestratorSuspended { orchestrator: who.clone(), until });
+	}
+
 	pub(crate) fn do_finalise(
 		job_id: JobId,
 		who: &T::AccountId,
@@ -674,7 +685,6 @@ impl<T: Config> Pallet<T> {
 		report: ValidationReport,
 	) -> DispatchResult {
 		Self::ensure_in_set(disputer)?;
-		ensure!(!Self::is_suspended(disputer), Error::<T>::OrchestratorSuspended);
 		ensure!(disputer != who, Error::<T>::SelfValidation);
 		let delta = Deltas::<T>::get(job_id, who).ok_or(Error::<T>::NoDelta)?;
 		let DeltaStatus::Judged(judged) = delta.status else {
@@ -688,7 +698,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(!verdict.agrees(&judged, T::QualityTolerance::get()), Error::<T>::VerdictAgrees);
 		let voters: alloc::vec::Vec<DisputeVoter<T::AccountId>> = Orchestrators::<T>::get()
 			.into_iter()
-			.filter(|(m, stake)| m != who && *stake > 0 && !Self::is_suspended(m))
+			.filter(|(m, stake)| m != who && *stake > 0)
 			.map(|(m, stake)| {
 				let vote = (m == *disputer).then_some(verdict);
 				(m, stake, vote)
@@ -807,11 +817,7 @@ impl<T: Config> Pallet<T> {
 		let until = Self::now().saturating_add(T::SuspensionPeriod::get());
 		for loser in &losers {
 			Self::slash_orchestrator(loser, SlashReason::FalseJudgement);
-			Suspended::<T>::insert(loser, until);
-			Self::deposit_event(Event::OrchestratorSuspended {
-				orchestrator: loser.clone(),
-				until,
-			});
+			Self::suspend(loser, until);
 		}
 		let overturned = !decided.agrees(&judged, tolerance);
 		let verdict = if overturned { decided } else { judged };
@@ -1287,6 +1293,7 @@ impl<T: Config> Pallet<T> {
 				!set.iter().skip(i.saturating_add(1)).any(|(m, _)| m == member),
 				"an orchestrator is in the set twice"
 			);
+			ensure!(!Self::is_suspended(member), "a suspended orchestrator is in the set");
 		}
 		let mut duties: alloc::collections::BTreeMap<T::AccountId, u32> = Default::default();
 		for (_, _, delta) in Deltas::<T>::iter() {
@@ -1347,7 +1354,14 @@ impl<T: Config> Pallet<T> {
 impl<T: Config> StakeFloor<T::AccountId> for Pallet<T> {
 	/// A registered worker keeps Bronze, a member of the orchestrator set the
 	/// stake it joined with (less slashes); anyone keeps their pending slash.
+	/// An orchestrator with a duty (a seat on a delta not final, a vote in an
+	/// open dispute) keeps its whole stake, in the set or not: a member
+	/// slashed out of the set cannot unstake before the disputes of its
+	/// other verdicts are over.
 	fn minimum_stake(who: &T::AccountId) -> Balance {
+		if Duties::<T>::get(who) > 0 {
+			return T::Staking::stake_of(who);
+		}
 		let registered = if Workers::<T>::contains_key(who) { Tier::Bronze.minimum() } else { 0 };
 		let orchestrating =
 			Orchestrators::<T>::get().iter().find(|(m, _)| m == who).map_or(0, |(_, stake)| *stake);

@@ -363,8 +363,8 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
-	/// Orchestrators on the losing side of a dispute, and the first block
-	/// they are active again in.
+	/// Orchestrators on the losing side of a dispute, taken out of the set,
+	/// and the first block they may join it again in.
 	#[pallet::storage]
 	pub type Suspended<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, BlockNumber, OptionQuery>;
@@ -594,7 +594,8 @@ pub mod pallet {
 			/// Orchestrators on the losing side (slashed and suspended).
 			losers: u32,
 		},
-		/// `orchestrator` lost a dispute and is suspended until `until`.
+		/// `orchestrator` lost a dispute: out of the set, it may not join
+		/// again before `until`.
 		OrchestratorSuspended {
 			/// The orchestrator.
 			orchestrator: T::AccountId,

@@ -1471,6 +1471,8 @@ fn a_false_dispute_costs_the_disputer_and_the_verdict_stands() {
 		let judged_at = System::block_number() as u32;
 		let others: Vec<AccountId> = (11..=15).filter(|o| !members.contains(o)).collect();
 		let liar = others[0];
+		// Platinum: 5% leaves it above Gold, yet it leaves the set.
+		stake(liar, Tier::Platinum);
 		assert_ok!(dispute(liar, corrupt(DeltaVerdict::HashMismatch)));
 		assert_eq!(Duties::<Test>::get(liar), 1, "the disputer's stake is its bond");
 		assert_noop!(
@@ -1494,6 +1496,18 @@ fn a_false_dispute_costs_the_disputer_and_the_verdict_stands() {
 			losers: 1,
 		}));
 		assert_eq!(staked(liar), stake - Perbill::from_percent(5) * stake);
+		assert!(staked(liar) > Tier::Gold.minimum());
+		assert!(!Orchestrators::<Test>::get().iter().any(|(m, _)| *m == liar));
+		assert!(events().contains(&Event::OrchestratorLeft { orchestrator: liar }));
+		// Out of the set it is never drawn, and it cannot dispute.
+		assert_noop!(
+			dispute(liar, corrupt(DeltaVerdict::HashMismatch)),
+			Error::<Test>::NotInOrchestratorSet
+		);
+		assert_noop!(
+			ComputeMining::join_orchestrators(RuntimeOrigin::signed(liar)),
+			Error::<Test>::OrchestratorSuspended
+		);
 		assert_eq!(status(0, 1), DeltaStatus::Accepted(200_000));
 		assert_eq!(Activity::<Test>::get(1).unwrap().quality, Some(200_000));
 		assert_eq!(PendingSlashes::<Test>::get(1), 0);
@@ -1546,12 +1560,6 @@ fn a_judged_delta_is_final_only_after_its_window_and_blocks_the_next_one() {
 			Error::<Test>::DeltaNotFinal
 		);
 		Jobs::<Test>::insert(0, job);
-		// A suspended orchestrator is never drawn and cannot dispute.
-		Suspended::<Test>::insert(members[0], judged_at + 1_000);
-		assert_noop!(
-			dispute(members[0], corrupt(DeltaVerdict::HashMismatch)),
-			Error::<Test>::OrchestratorSuspended
-		);
 		run_to_block(u64::from(judged_at + 5));
 		assert_noop!(
 			ComputeMining::finalise_delta(RuntimeOrigin::signed(99), 0, 1),
@@ -1565,26 +1573,8 @@ fn a_judged_delta_is_final_only_after_its_window_and_blocks_the_next_one() {
 		);
 		assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), 0, 1));
 		assert_eq!(status(0, 1), DeltaStatus::Accepted(200_000));
+		// Final: the committee is free to leave.
 		assert!(members.iter().all(|m| Duties::<Test>::get(m) == 0));
-		// With three of five suspended, a committee of three cannot be drawn.
-		Suspended::<Test>::insert(members[1], judged_at + 1_000);
-		Suspended::<Test>::insert(members[2], judged_at + 1_000);
-		complete(0, H256::repeat_byte(9));
-		assert_noop!(
-			ComputeMining::submit_delta(RuntimeOrigin::signed(1), 0, delta(3), 0),
-			Error::<Test>::CommitteeUnavailable
-		);
-		Suspended::<Test>::remove(members[1]);
-		Suspended::<Test>::remove(members[2]);
-		for seed in 0..10 {
-			RandomSeed::set(seed);
-			assert_ok!(ComputeMining::submit_delta(RuntimeOrigin::signed(1), 0, delta(3), 0));
-			draw_now();
-			assert!(!committee(0, 1).contains(&members[0]), "seed {seed}");
-			Deltas::<Test>::remove(0, 1);
-			for m in (11..=15).collect::<Vec<_>>() {
-				Duties::<Test>::remove(m);
-			}
-		}
+		assert_ok!(ComputeMining::leave_orchestrators(RuntimeOrigin::signed(members[0])));
 	});
 }

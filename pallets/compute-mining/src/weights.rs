@@ -55,6 +55,11 @@ pub trait WeightInfo {
 	fn commit_report() -> Weight;
 	fn reveal_report(v: u32, ) -> Weight;
 	fn reveal_report_reject(v: u32, ) -> Weight;
+	fn finalise_delta_accept() -> Weight;
+	fn finalise_delta_reject() -> Weight;
+	fn dispute_delta(n: u32, ) -> Weight;
+	fn vote_dispute(v: u32, ) -> Weight;
+	fn resolve_dispute(v: u32, ) -> Weight;
 	fn close_delta(v: u32, ) -> Weight;
 	fn complete_round(v: u32, ) -> Weight;
 	fn join_orchestrators(n: u32, ) -> Weight;
@@ -67,11 +72,6 @@ pub trait WeightInfo {
 	fn on_initialize_idle() -> Weight;
 	fn on_initialize_draws(d: u32, ) -> Weight;
 	fn on_initialize_close() -> Weight;
-	fn finalise_delta_accept() -> Weight;
-	fn finalise_delta_reject() -> Weight;
-	fn dispute_delta(n: u32, ) -> Weight;
-	fn vote_dispute(v: u32, ) -> Weight;
-	fn resolve_dispute(v: u32, ) -> Weight;
 }
 
 /// Weights of `pallet_compute_mining` with the runtime's database weights.
@@ -92,9 +92,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn register_worker(n: u32, ) -> Weight {
 		// Proof size: measured `1297`, estimated `4202` bytes.
-		// Minimum execution time: 50_219_000 picoseconds.
-		Weight::from_parts(79_141_218, 4202)
-			.saturating_add(Weight::from_parts(57_765, 0).saturating_mul(n.into()))
+		// Minimum execution time: 63_031_000 picoseconds.
+		Weight::from_parts(125_259_743, 4202)
+			.saturating_add(Weight::from_parts(80_183, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -141,9 +141,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn heartbeat(n: u32, ) -> Weight {
 		// Proof size: measured `2751`, estimated `6196` bytes.
-		// Minimum execution time: 265_891_000 picoseconds.
-		Weight::from_parts(302_274_490, 6196)
-			.saturating_add(Weight::from_parts(148_917, 0).saturating_mul(n.into()))
+		// Minimum execution time: 290_947_000 picoseconds.
+		Weight::from_parts(347_720_703, 6196)
+			.saturating_add(Weight::from_parts(149_204, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().writes(16_u64))
 	}
@@ -157,8 +157,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	fn schedule_downtime() -> Weight {
 		// Proof size: measured `1112`, estimated `4202` bytes.
-		// Minimum execution time: 52_023_000 picoseconds.
-		Weight::from_parts(61_804_000, 4202)
+		// Minimum execution time: 55_445_000 picoseconds.
+		Weight::from_parts(65_569_000, 4202)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -170,8 +170,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn deregister_worker() -> Weight {
 		// Proof size: measured `843`, estimated `3866` bytes.
-		// Minimum execution time: 33_831_000 picoseconds.
-		Weight::from_parts(39_863_000, 3866)
+		// Minimum execution time: 35_304_000 picoseconds.
+		Weight::from_parts(42_300_000, 3866)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -195,8 +195,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	fn create_job() -> Weight {
 		// Proof size: measured `157`, estimated `3593` bytes.
-		// Minimum execution time: 103_456_000 picoseconds.
-		Weight::from_parts(118_797_000, 3593)
+		// Minimum execution time: 111_626_000 picoseconds.
+		Weight::from_parts(125_741_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -211,9 +211,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn assign_job(n: u32, ) -> Weight {
 		// Proof size: measured `1686`, estimated `4202` bytes.
-		// Minimum execution time: 38_864_000 picoseconds.
-		Weight::from_parts(62_833_480, 4202)
-			.saturating_add(Weight::from_parts(39_209, 0).saturating_mul(n.into()))
+		// Minimum execution time: 48_026_000 picoseconds.
+		Weight::from_parts(72_951_111, 4202)
+			.saturating_add(Weight::from_parts(61_441, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -227,8 +227,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Waiting` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn leave_job() -> Weight {
 		// Proof size: measured `1077`, estimated `4202` bytes.
-		// Minimum execution time: 39_264_000 picoseconds.
-		Weight::from_parts(52_128_000, 4202)
+		// Minimum execution time: 49_981_000 picoseconds.
+		Weight::from_parts(62_554_000, 4202)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -246,8 +246,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Epochs` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	fn verify_hardware() -> Weight {
 		// Proof size: measured `1192`, estimated `4559` bytes.
-		// Minimum execution time: 55_383_000 picoseconds.
-		Weight::from_parts(65_486_000, 4559)
+		// Minimum execution time: 65_060_000 picoseconds.
+		Weight::from_parts(109_212_000, 4559)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -256,31 +256,59 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Jobs` (r:1 w:0)
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
-	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1308), added: 3783, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:0)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::PendingDraws` (r:1 w:1)
 	/// Proof: `ComputeMining::PendingDraws` (`max_values`: None, `max_size`: Some(36878), added: 39353, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 64]`.
 	fn submit_delta(n: u32, ) -> Weight {
-		// Proof size: measured `37990`, estimated `40343` bytes.
-		// Minimum execution time: 94_103_000 picoseconds.
-		Weight::from_parts(151_557_628, 40343)
-			.saturating_add(Weight::from_parts(365_651, 0).saturating_mul(n.into()))
+		// Proof size: measured `37994`, estimated `40343` bytes.
+		// Minimum execution time: 142_692_000 picoseconds.
+		Weight::from_parts(184_416_192, 40343)
+			.saturating_add(Weight::from_parts(730_377, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
-	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1308), added: 3783, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
 	fn commit_report() -> Weight {
-		// Proof size: measured `640`, estimated `4773` bytes.
-		// Minimum execution time: 29_652_000 picoseconds.
-		Weight::from_parts(65_463_000, 4773)
+		// Proof size: measured `644`, estimated `4778` bytes.
+		// Minimum execution time: 31_323_000 picoseconds.
+		Weight::from_parts(40_296_000, 4778)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
-	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1308), added: 3783, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Jobs` (r:1 w:0)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// The range of component `v` is `[1, 7]`.
+	fn reveal_report(v: u32, ) -> Weight {
+		// Proof size: measured `478`, estimated `4778` bytes.
+		// Minimum execution time: 40_589_000 picoseconds.
+		Weight::from_parts(44_974_460, 4778)
+			.saturating_add(Weight::from_parts(1_152_267, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Jobs` (r:1 w:0)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// The range of component `v` is `[1, 7]`.
+	fn reveal_report_reject(v: u32, ) -> Weight {
+		// Proof size: measured `478`, estimated `4778` bytes.
+		// Minimum execution time: 40_963_000 picoseconds.
+		Weight::from_parts(52_081_731, 4778)
+			.saturating_add(Weight::from_parts(1_479_665, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Disputes` (r:1 w:0)
+	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(3874), added: 6349, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundCommittees` (r:1 w:1)
@@ -291,10 +319,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
 	/// Proof: `ComputeMining::Activity` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeMining::Epochs` (r:1 w:0)
+	/// Storage: `ComputeMining::Epochs` (r:1 w:1)
 	/// Proof: `ComputeMining::Epochs` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Unclaimed` (r:1 w:1)
 	/// Proof: `ComputeMining::Unclaimed` (`max_values`: None, `max_size`: Some(369), added: 2844, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::TotalMinted` (r:1 w:1)
+	/// Proof: `GymEmission::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::EpochMinted` (r:1 w:1)
+	/// Proof: `GymEmission::EpochMinted` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::Schedule` (r:1 w:0)
+	/// Proof: `GymEmission::Schedule` (`max_values`: Some(1), `max_size`: Some(164), added: 659, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Earned` (r:1 w:1)
 	/// Proof: `ComputeMining::Earned` (`max_values`: None, `max_size`: Some(548), added: 3023, mode: `MaxEncodedLen`)
 	/// Storage: `RevenueSplit::MinerPoints` (r:1 w:1)
@@ -307,20 +343,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:7 w:7)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// The range of component `v` is `[1, 7]`.
-	fn reveal_report(v: u32, ) -> Weight {
-		// Proof size: measured `1423`, estimated `4773` bytes.
-		// Minimum execution time: 125_433_000 picoseconds.
-		Weight::from_parts(140_512_466, 4773)
-			.saturating_add(Weight::from_parts(8_157_528, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(v.into())))
-			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
+	fn finalise_delta_accept() -> Weight {
+		// Proof size: measured `3788`, estimated `18679` bytes.
+		// Minimum execution time: 233_162_000 picoseconds.
+		Weight::from_parts(272_175_000, 18679)
+			.saturating_add(T::DbWeight::get().reads(25_u64))
+			.saturating_add(T::DbWeight::get().writes(19_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
-	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1308), added: 3783, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Disputes` (r:1 w:0)
+	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(3874), added: 6349, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::PendingSlashes` (r:1 w:1)
@@ -333,20 +366,97 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Waiting` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:7 w:7)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// The range of component `v` is `[1, 7]`.
-	fn reveal_report_reject(v: u32, ) -> Weight {
-		// Proof size: measured `1123`, estimated `4773` bytes.
-		// Minimum execution time: 81_881_000 picoseconds.
-		Weight::from_parts(97_461_109, 4773)
-			.saturating_add(Weight::from_parts(10_016_530, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(v.into())))
+	fn finalise_delta_reject() -> Weight {
+		// Proof size: measured `2985`, estimated `18679` bytes.
+		// Minimum execution time: 133_140_000 picoseconds.
+		Weight::from_parts(149_696_000, 18679)
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
+	}
+	/// Storage: `ComputeMining::Orchestrators` (r:1 w:0)
+	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Deltas` (r:1 w:0)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Disputes` (r:1 w:1)
+	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(3874), added: 6349, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Jobs` (r:1 w:0)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Duties` (r:1 w:1)
+	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[2, 64]`.
+	fn dispute_delta(n: u32, ) -> Weight {
+		// Proof size: measured `833`, estimated `7339` bytes.
+		// Minimum execution time: 58_247_000 picoseconds.
+		Weight::from_parts(75_539_886, 7339)
+			.saturating_add(Weight::from_parts(469_539, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	/// Storage: `ComputeMining::Disputes` (r:1 w:1)
+	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(3874), added: 6349, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Deltas` (r:1 w:0)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Jobs` (r:1 w:0)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Duties` (r:1 w:1)
+	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// The range of component `v` is `[3, 64]`.
+	fn vote_dispute(v: u32, ) -> Weight {
+		// Proof size: measured `1086`, estimated `7339` bytes.
+		// Minimum execution time: 54_310_000 picoseconds.
+		Weight::from_parts(67_033_871, 7339)
+			.saturating_add(Weight::from_parts(503_831, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Disputes` (r:1 w:1)
+	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(3874), added: 6349, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Duties` (r:64 w:64)
+	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Stakers` (r:32 w:31)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
+	/// Proof: `TieredStaking::RewardPerBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
+	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::TotalBoostedStake` (r:1 w:1)
+	/// Proof: `TieredStaking::TotalBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Freezes` (r:31 w:31)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:32 w:32)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Locks` (r:31 w:0)
+	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::TotalSlashed` (r:1 w:1)
+	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Orchestrators` (r:1 w:1)
+	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::PendingSlashes` (r:1 w:1)
+	/// Proof: `ComputeMining::PendingSlashes` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Workers` (r:1 w:1)
+	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Waiting` (r:1 w:1)
+	/// Proof: `ComputeMining::Waiting` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Suspended` (r:0 w:31)
+	/// Proof: `ComputeMining::Suspended` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// The range of component `v` is `[3, 64]`.
+	fn resolve_dispute(v: u32, ) -> Weight {
+		// Proof size: measured `1341`, estimated `7339` bytes.
+		// Minimum execution time: 275_256_000 picoseconds.
+		Weight::from_parts(571_657_388, 7339)
+			.saturating_add(Weight::from_parts(90_044_655, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(v.into())))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
-	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1308), added: 3783, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:7 w:7)
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
@@ -369,10 +479,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn close_delta(v: u32, ) -> Weight {
-		// Proof size: measured `710`, estimated `4773` bytes.
-		// Minimum execution time: 167_393_000 picoseconds.
-		Weight::from_parts(95_100_395, 4773)
-			.saturating_add(Weight::from_parts(130_634_136, 0).saturating_mul(v.into()))
+		// Proof size: measured `714`, estimated `4778` bytes.
+		// Minimum execution time: 183_033_000 picoseconds.
+		Weight::from_parts(152_742_761, 4778)
+			.saturating_add(Weight::from_parts(203_680_398, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -404,9 +514,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn complete_round(v: u32, ) -> Weight {
 		// Proof size: measured `158`, estimated `4559` bytes.
-		// Minimum execution time: 36_002_000 picoseconds.
-		Weight::from_parts(7_670_094, 4559)
-			.saturating_add(Weight::from_parts(55_313_371, 0).saturating_mul(v.into()))
+		// Minimum execution time: 36_645_000 picoseconds.
+		Weight::from_parts(44_765_000, 4559)
+			.saturating_add(Weight::from_parts(64_000_036, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(v.into())))
@@ -414,16 +524,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Suspended` (r:1 w:1)
+	/// Proof: `ComputeMining::Suspended` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:1)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 63]`.
 	fn join_orchestrators(n: u32, ) -> Weight {
 		// Proof size: measured `467`, estimated `4559` bytes.
-		// Minimum execution time: 23_906_000 picoseconds.
-		Weight::from_parts(34_319_902, 4559)
-			.saturating_add(Weight::from_parts(303_797, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		// Minimum execution time: 33_704_000 picoseconds.
+		Weight::from_parts(55_979_224, 4559)
+			.saturating_add(Weight::from_parts(774_160, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:1)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
@@ -432,9 +544,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn leave_orchestrators(n: u32, ) -> Weight {
 		// Proof size: measured `53`, estimated `4559` bytes.
-		// Minimum execution time: 18_555_000 picoseconds.
-		Weight::from_parts(22_703_618, 4559)
-			.saturating_add(Weight::from_parts(200_020, 0).saturating_mul(n.into()))
+		// Minimum execution time: 21_097_000 picoseconds.
+		Weight::from_parts(29_074_908, 4559)
+			.saturating_add(Weight::from_parts(454_743, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -442,8 +554,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TrainingLimits` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
 	fn set_job_limits() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Minimum execution time: 7_897_000 picoseconds.
-		Weight::from_parts(10_297_000, 0)
+		// Minimum execution time: 10_214_000 picoseconds.
+		Weight::from_parts(18_575_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
@@ -473,9 +585,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `u` is `[1, 15]`.
 	fn claim_rewards(u: u32, ) -> Weight {
 		// Proof size: measured `854`, estimated `6078` bytes.
-		// Minimum execution time: 161_176_000 picoseconds.
-		Weight::from_parts(149_621_498, 6078)
-			.saturating_add(Weight::from_parts(33_588_036, 0).saturating_mul(u.into()))
+		// Minimum execution time: 198_926_000 picoseconds.
+		Weight::from_parts(186_197_128, 6078)
+			.saturating_add(Weight::from_parts(41_560_184, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -499,8 +611,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn report_downtime() -> Weight {
 		// Proof size: measured `1224`, estimated `6196` bytes.
-		// Minimum execution time: 143_847_000 picoseconds.
-		Weight::from_parts(170_787_000, 6196)
+		// Minimum execution time: 172_601_000 picoseconds.
+		Weight::from_parts(254_976_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -530,8 +642,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn settle_slash() -> Weight {
 		// Proof size: measured `1445`, estimated `6196` bytes.
-		// Minimum execution time: 168_680_000 picoseconds.
-		Weight::from_parts(198_174_000, 6196)
+		// Minimum execution time: 196_723_000 picoseconds.
+		Weight::from_parts(238_831_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -559,8 +671,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn report_malicious() -> Weight {
 		// Proof size: measured `1355`, estimated `6196` bytes.
-		// Minimum execution time: 168_964_000 picoseconds.
-		Weight::from_parts(194_958_000, 6196)
+		// Minimum execution time: 193_221_000 picoseconds.
+		Weight::from_parts(351_170_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -570,14 +682,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn on_initialize_idle() -> Weight {
 		// Proof size: measured `105`, estimated `40343` bytes.
-		// Minimum execution time: 8_058_000 picoseconds.
-		Weight::from_parts(9_912_000, 40343)
+		// Minimum execution time: 9_468_000 picoseconds.
+		Weight::from_parts(13_833_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `ComputeMining::PendingDraws` (r:1 w:1)
 	/// Proof: `ComputeMining::PendingDraws` (`max_values`: None, `max_size`: Some(36878), added: 39353, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Deltas` (r:1024 w:1024)
-	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1308), added: 3783, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:0)
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:0)
@@ -592,15 +704,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 1024]`.
 	fn on_initialize_draws(d: u32, ) -> Weight {
-		// Proof size: measured `3754`, estimated `162718` bytes.
-		// Minimum execution time: 9_303_000 picoseconds.
-		Weight::from_parts(9_838_000, 162718)
-			.saturating_add(Weight::from_parts(58_898_719, 0).saturating_mul(d.into()))
+		// Proof size: measured `3758`, estimated `162718` bytes.
+		// Minimum execution time: 15_434_000 picoseconds.
+		Weight::from_parts(19_223_000, 162718)
+			.saturating_add(Weight::from_parts(91_564_475, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(57_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(53_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 3783).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 3788).saturating_mul(d.into()))
 	}
 	/// Storage: `ComputeMining::PendingDraws` (r:1 w:0)
 	/// Proof: `ComputeMining::PendingDraws` (`max_values`: None, `max_size`: Some(36878), added: 39353, mode: `MaxEncodedLen`)
@@ -616,105 +728,115 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn on_initialize_close() -> Weight {
 		// Proof size: measured `378`, estimated `40343` bytes.
-		// Minimum execution time: 28_400_000 picoseconds.
-		Weight::from_parts(34_780_000, 40343)
+		// Minimum execution time: 34_563_000 picoseconds.
+		Weight::from_parts(49_925_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
-	fn finalise_delta_accept() -> Weight {
-		Weight::from_parts(150_000_000, 8000).saturating_add(T::DbWeight::get().reads(14_u64)).saturating_add(T::DbWeight::get().writes(10_u64))
-	}
-	fn finalise_delta_reject() -> Weight {
-		Weight::from_parts(110_000_000, 8000).saturating_add(T::DbWeight::get().reads(8_u64)).saturating_add(T::DbWeight::get().writes(8_u64))
-	}
-	fn dispute_delta(n: u32, ) -> Weight {
-		Weight::from_parts(60_000_000, 8000).saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(n.into())).saturating_add(T::DbWeight::get().reads(6_u64)).saturating_add(T::DbWeight::get().writes(2_u64))
-	}
-	fn vote_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(60_000_000, 8000).saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(v.into())).saturating_add(T::DbWeight::get().reads(5_u64)).saturating_add(T::DbWeight::get().writes(2_u64))
-	}
-	fn resolve_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(60_000_000, 8000).saturating_add(Weight::from_parts(60_000_000, 4000).saturating_mul(v.into())).saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(v.into()))).saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(v.into())))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_worker(n: u32, ) -> Weight {
-		Weight::from_parts(79_141_218, 4202)
-			.saturating_add(Weight::from_parts(57_765, 0).saturating_mul(n.into()))
+		Weight::from_parts(125_259_743, 4202)
+			.saturating_add(Weight::from_parts(80_183, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn heartbeat(n: u32, ) -> Weight {
-		Weight::from_parts(302_274_490, 6196)
-			.saturating_add(Weight::from_parts(148_917, 0).saturating_mul(n.into()))
+		Weight::from_parts(347_720_703, 6196)
+			.saturating_add(Weight::from_parts(149_204, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(21_u64))
 			.saturating_add(ParityDbWeight::get().writes(16_u64))
 	}
 	fn schedule_downtime() -> Weight {
-		Weight::from_parts(61_804_000, 4202)
+		Weight::from_parts(65_569_000, 4202)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn deregister_worker() -> Weight {
-		Weight::from_parts(39_863_000, 3866)
+		Weight::from_parts(42_300_000, 3866)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn create_job() -> Weight {
-		Weight::from_parts(118_797_000, 3593)
+		Weight::from_parts(125_741_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn assign_job(n: u32, ) -> Weight {
-		Weight::from_parts(62_833_480, 4202)
-			.saturating_add(Weight::from_parts(39_209, 0).saturating_mul(n.into()))
+		Weight::from_parts(72_951_111, 4202)
+			.saturating_add(Weight::from_parts(61_441, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn leave_job() -> Weight {
-		Weight::from_parts(52_128_000, 4202)
+		Weight::from_parts(62_554_000, 4202)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn verify_hardware() -> Weight {
-		Weight::from_parts(65_486_000, 4559)
+		Weight::from_parts(109_212_000, 4559)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn submit_delta(n: u32, ) -> Weight {
-		Weight::from_parts(151_557_628, 40343)
-			.saturating_add(Weight::from_parts(365_651, 0).saturating_mul(n.into()))
+		Weight::from_parts(184_416_192, 40343)
+			.saturating_add(Weight::from_parts(730_377, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn commit_report() -> Weight {
-		Weight::from_parts(65_463_000, 4773)
+		Weight::from_parts(40_296_000, 4778)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reveal_report(v: u32, ) -> Weight {
-		Weight::from_parts(140_512_466, 4773)
-			.saturating_add(Weight::from_parts(8_157_528, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(13_u64))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(8_u64))
-			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(v.into())))
-			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
+		Weight::from_parts(44_974_460, 4778)
+			.saturating_add(Weight::from_parts(1_152_267, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reveal_report_reject(v: u32, ) -> Weight {
-		Weight::from_parts(97_461_109, 4773)
-			.saturating_add(Weight::from_parts(10_016_530, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
-			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(v.into())))
+		Weight::from_parts(52_081_731, 4778)
+			.saturating_add(Weight::from_parts(1_479_665, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn finalise_delta_accept() -> Weight {
+		Weight::from_parts(272_175_000, 18679)
+			.saturating_add(ParityDbWeight::get().reads(25_u64))
+			.saturating_add(ParityDbWeight::get().writes(19_u64))
+	}
+	fn finalise_delta_reject() -> Weight {
+		Weight::from_parts(149_696_000, 18679)
+			.saturating_add(ParityDbWeight::get().reads(14_u64))
+			.saturating_add(ParityDbWeight::get().writes(12_u64))
+	}
+	fn dispute_delta(n: u32, ) -> Weight {
+		Weight::from_parts(75_539_886, 7339)
+			.saturating_add(Weight::from_parts(469_539, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn vote_dispute(v: u32, ) -> Weight {
+		Weight::from_parts(67_033_871, 7339)
+			.saturating_add(Weight::from_parts(503_831, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn resolve_dispute(v: u32, ) -> Weight {
+		Weight::from_parts(571_657_388, 7339)
+			.saturating_add(Weight::from_parts(90_044_655, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(v.into())))
+			.saturating_add(ParityDbWeight::get().writes(8_u64))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn close_delta(v: u32, ) -> Weight {
-		Weight::from_parts(95_100_395, 4773)
-			.saturating_add(Weight::from_parts(130_634_136, 0).saturating_mul(v.into()))
+		Weight::from_parts(152_742_761, 4778)
+			.saturating_add(Weight::from_parts(203_680_398, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -722,81 +844,66 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(v.into()))
 	}
 	fn complete_round(v: u32, ) -> Weight {
-		Weight::from_parts(7_670_094, 4559)
-			.saturating_add(Weight::from_parts(55_313_371, 0).saturating_mul(v.into()))
+		Weight::from_parts(44_765_000, 4559)
+			.saturating_add(Weight::from_parts(64_000_036, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 1132).saturating_mul(v.into()))
 	}
 	fn join_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(34_319_902, 4559)
-			.saturating_add(Weight::from_parts(303_797, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
+		Weight::from_parts(55_979_224, 4559)
+			.saturating_add(Weight::from_parts(774_160, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn leave_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(22_703_618, 4559)
-			.saturating_add(Weight::from_parts(200_020, 0).saturating_mul(n.into()))
+		Weight::from_parts(29_074_908, 4559)
+			.saturating_add(Weight::from_parts(454_743, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_job_limits() -> Weight {
-		Weight::from_parts(10_297_000, 0)
+		Weight::from_parts(18_575_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn claim_rewards(u: u32, ) -> Weight {
-		Weight::from_parts(149_621_498, 6078)
-			.saturating_add(Weight::from_parts(33_588_036, 0).saturating_mul(u.into()))
+		Weight::from_parts(186_197_128, 6078)
+			.saturating_add(Weight::from_parts(41_560_184, 0).saturating_mul(u.into()))
 			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn report_downtime() -> Weight {
-		Weight::from_parts(170_787_000, 6196)
+		Weight::from_parts(254_976_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn settle_slash() -> Weight {
-		Weight::from_parts(198_174_000, 6196)
+		Weight::from_parts(238_831_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn report_malicious() -> Weight {
-		Weight::from_parts(194_958_000, 6196)
+		Weight::from_parts(351_170_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn on_initialize_idle() -> Weight {
-		Weight::from_parts(9_912_000, 40343)
+		Weight::from_parts(13_833_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
 	fn on_initialize_draws(d: u32, ) -> Weight {
-		Weight::from_parts(9_838_000, 162718)
-			.saturating_add(Weight::from_parts(58_898_719, 0).saturating_mul(d.into()))
+		Weight::from_parts(19_223_000, 162718)
+			.saturating_add(Weight::from_parts(91_564_475, 0).saturating_mul(d.into()))
 			.saturating_add(ParityDbWeight::get().reads(57_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(ParityDbWeight::get().writes(53_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 3783).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 3788).saturating_mul(d.into()))
 	}
 	fn on_initialize_close() -> Weight {
-		Weight::from_parts(34_780_000, 40343)
+		Weight::from_parts(49_925_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
-	}
-	fn finalise_delta_accept() -> Weight {
-		Weight::from_parts(150_000_000, 8000).saturating_add(ParityDbWeight::get().reads(14_u64)).saturating_add(ParityDbWeight::get().writes(10_u64))
-	}
-	fn finalise_delta_reject() -> Weight {
-		Weight::from_parts(110_000_000, 8000).saturating_add(ParityDbWeight::get().reads(8_u64)).saturating_add(ParityDbWeight::get().writes(8_u64))
-	}
-	fn dispute_delta(n: u32, ) -> Weight {
-		Weight::from_parts(60_000_000, 8000).saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(n.into())).saturating_add(ParityDbWeight::get().reads(6_u64)).saturating_add(ParityDbWeight::get().writes(2_u64))
-	}
-	fn vote_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(60_000_000, 8000).saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(v.into())).saturating_add(ParityDbWeight::get().reads(5_u64)).saturating_add(ParityDbWeight::get().writes(2_u64))
-	}
-	fn resolve_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(60_000_000, 8000).saturating_add(Weight::from_parts(60_000_000, 4000).saturating_mul(v.into())).saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(v.into()))).saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(v.into())))
 	}
 }
