@@ -53,6 +53,12 @@ pub type RoundCommitteeOf = pallet_compute_mining::RoundCommittee<
 	<Runtime as pallet_compute_mining::Config>::MaxValidations,
 >;
 
+/// A dispute of a delta's judgement in `ComputeMining::Disputes`.
+pub type DisputeOf = pallet_compute_mining::Dispute<
+	AccountId,
+	<Runtime as pallet_compute_mining::Config>::MaxOrchestrators,
+>;
+
 /// The account of an sr25519 key.
 pub fn account_of(public: &sr25519::Public) -> AccountId {
 	AccountId::from(*public)
@@ -158,6 +164,28 @@ impl Chain {
 	) -> Result<Option<DeltaRecordOf>, WorkerError> {
 		let key = pallet_compute_mining::Deltas::<Runtime>::hashed_key_for(job, who);
 		self.decode_storage(at, key, "ComputeMining::Deltas")
+	}
+
+	/// The open dispute of `worker`'s delta for `job` at block `at` (`ComputeMining::Disputes`).
+	pub fn dispute(
+		&self,
+		at: H256,
+		job: JobId,
+		worker: &AccountId,
+	) -> Result<Option<DisputeOf>, WorkerError> {
+		let key = pallet_compute_mining::Disputes::<Runtime>::hashed_key_for(job, worker);
+		self.decode_storage(at, key, "ComputeMining::Disputes")
+	}
+
+	/// Whether `who` is suspended at block `at` (it lost a dispute): it cannot dispute, is not
+	/// drawn and votes in no new dispute (`ComputeMining::Suspended`).
+	pub fn is_suspended(&self, at: H256, who: &AccountId) -> Result<bool, WorkerError> {
+		let key = pallet_compute_mining::Suspended::<Runtime>::hashed_key_for(who);
+		let until: Option<BlockNumber> =
+			self.decode_storage(at, key, "ComputeMining::Suspended")?;
+		let number = self.client.number(at)?.ok_or(WorkerError::UnknownBlock(at))?;
+		// A call in the block after `at` sees the suspension if it lasts past that block.
+		Ok(until.is_some_and(|until| number.saturating_add(1) < until))
 	}
 
 	/// The orchestrator set at block `at` (`ComputeMining::Orchestrators`): each member with

@@ -8,8 +8,11 @@
 //!    train on a blocking thread, store the delta by hash (served by `gym_getDelta`) and
 //!    `submit_delta(job, hash, claimed_quality)`; sent again while the chain holds no delta of
 //!    the round from this miner (no committee could be drawn, or its committee reached no
-//!    quorum: `DeltaNoQuorum`);
-//! 4. rewards claimable: `claim_rewards`.
+//!    quorum: `DeltaNoQuorum`). The next delta waits until the previous one is final;
+//! 4. its delta judged (`DeltaJudged`): once the dispute window (or the dispute's voting) is
+//!    over and the delta is still only judged, `finalise_delta`, which makes the verdict take
+//!    effect (anyone may send it; whoever lands first finalises, the others fail `NotJudged`);
+//! 5. rewards claimable: `claim_rewards`.
 
 use super::{
 	chain::{account_of, EventRecord, MINER_KEY},
@@ -18,13 +21,18 @@ use super::{
 };
 use gym_runtime::{AccountId, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
 use gym_trainer::{claimed_quality, hardware, train_round, TrainConfig};
-use pallet_compute_mining::{Call as MiningCall, Event as MiningEvent};
+use pallet_compute_mining::{Call as MiningCall, DeltaStatus, Event as MiningEvent};
 use pallet_compute_mining_runtime_api::JobId;
 use sp_core::{sr25519, H256};
-use std::{collections::HashSet, io::IsTerminal};
+use std::{
+	collections::{HashMap, HashSet},
+	io::IsTerminal,
+};
 
 /// Blocks before a registration, claim or delta that did not take effect is sent again.
 const RETRY_BLOCKS: BlockNumber = 10;
+/// Blocks before a `finalise_delta` that did not take effect is sent again.
+const FINALISE_RETRY_BLOCKS: BlockNumber = 3;
 /// Blocks in a row a `submit_delta` the pool refuses is sent again.
 const SUBMIT_ATTEMPTS: u32 = 3;
 /// Size and repetitions of the attestation's matmul benchmark (2·1024³·5 ≈ 10.7 GFLOP).
@@ -45,6 +53,9 @@ pub(crate) struct Miner {
 	unavailable: Option<((JobId, u32), String)>,
 	/// The last trained round's `submit_delta`, until the chain holds the delta.
 	submission: Option<Submission>,
+	/// Jobs whose delta from this miner may be judged and not final yet (its `DeltaJudged`
+	/// jobs, and its assignment), with the block `finalise_delta` was last sent at.
+	judged: HashMap<JobId, Option<BlockNumber>>,
 }
 
 /// A trained round's `submit_delta`.
@@ -71,6 +82,7 @@ impl Miner {
 			trained: HashSet::new(),
 			unavailable: None,
 			submission: None,
+			judged: HashMap::new(),
 		}
 	}
 
@@ -101,7 +113,36 @@ impl Miner {
 		for record in events {
 			let RuntimeEvent::ComputeMining(event) = &record.event else { continue };
 			match event {
+				MiningEvent::DeltaJudged { worker, job, round, verdict, dispute_deadline }
+					if *worker == me =>
+				{
+					log::info!(
+						target: LOG,
+						"miner: delta for job {job} round {round} judged {verdict:?}; final after \
+						 #{dispute_deadline} unless disputed"
+					);
+					self.judged.insert(*job, None);
+				}
+				MiningEvent::DeltaDisputed { worker, job, disputer, verdict, deadline }
+					if *worker == me =>
+				{
+					log::warn!(
+						target: LOG,
+						"miner: {disputer} disputes the judgement of the delta for job {job} \
+						 (says {verdict:?}); the orchestrators vote until #{deadline}"
+					);
+				}
+				MiningEvent::DisputeResolved { worker, job, overturned, verdict, .. }
+					if *worker == me =>
+				{
+					log::info!(
+						target: LOG,
+						"miner: the dispute of the delta for job {job} is resolved: {verdict:?} \
+						 (overturned: {overturned})"
+					);
+				}
 				MiningEvent::DeltaAccepted { worker, job, round, quality } if *worker == me => {
+					self.judged.remove(job);
 					log::info!(
 						target: LOG,
 						"miner: delta for job {job} round {round} accepted, quality {quality}"
@@ -111,6 +152,7 @@ impl Miner {
 					}
 				}
 				MiningEvent::DeltaRejected { worker, job, round, why, slash } if *worker == me => {
+					self.judged.remove(job);
 					log::warn!(
 						target: LOG,
 						"miner: delta for job {job} round {round} rejected ({why:?}): {slash} planck \
@@ -166,6 +208,10 @@ impl Miner {
 		}
 
 		if let Some(job) = info.assignment {
+			self.judged.entry(job).or_default();
+		}
+		self.finalise_judged(ctx, &public, &me, hash, number).await;
+		if let Some(job) = info.assignment {
 			self.train(ctx, rounds, &public, &me, hash, number, job).await;
 		}
 
@@ -191,6 +237,58 @@ impl Miner {
 				}
 			}
 			Err(e) => log::warn!(target: LOG, "miner: pending_rewards: {e}"),
+		}
+	}
+
+	/// Finalises this miner's judged deltas whose dispute window (or dispute) is over at the
+	/// next block (`finalise_delta`, free when it succeeds). Another node may finalise first:
+	/// the record then shows the delta final and nothing more is sent.
+	async fn finalise_judged(
+		&mut self,
+		ctx: &Context,
+		public: &sr25519::Public,
+		me: &AccountId,
+		hash: H256,
+		number: BlockNumber,
+	) {
+		let next = number.saturating_add(1);
+		for (job_id, sent) in std::mem::take(&mut self.judged) {
+			let record = match ctx.chain.delta_record(hash, job_id, me) {
+				Ok(Some(record)) => record,
+				Ok(None) => continue,
+				Err(e) => {
+					log::warn!(target: LOG, "miner: delta record: {e}");
+					self.judged.insert(job_id, sent);
+					continue;
+				}
+			};
+			// Pending (the assignment's entry, made again each block) or final.
+			if !matches!(record.status, DeltaStatus::Judged(_)) {
+				continue;
+			}
+			let deadline = match ctx.chain.dispute(hash, job_id, me) {
+				Ok(Some(dispute)) => dispute.deadline,
+				Ok(None) => record.dispute_deadline,
+				Err(e) => {
+					log::warn!(target: LOG, "miner: dispute: {e}");
+					self.judged.insert(job_id, sent);
+					continue;
+				}
+			};
+			let due = sent.is_none_or(|at| number.saturating_sub(at) >= FINALISE_RETRY_BLOCKS);
+			if next > deadline && due {
+				log::info!(
+					target: LOG,
+					"miner: finalising the delta for job {job_id} round {}",
+					record.round
+				);
+				let call = MiningCall::finalise_delta { job_id, worker: me.clone() };
+				let sent_now = self.send(ctx, public, call, "finalise_delta").await;
+				let at = if sent_now.is_ok() { Some(number) } else { sent };
+				self.judged.insert(job_id, at);
+			} else {
+				self.judged.insert(job_id, sent);
+			}
 		}
 	}
 
@@ -283,6 +381,8 @@ impl Miner {
 				self.trained.insert(round);
 				return;
 			}
+			// The chain takes no delta while the previous one is not final.
+			Ok(Some(record)) if !record.status.is_final() => return,
 			Ok(_) => {}
 			Err(e) => return log::warn!(target: LOG, "miner: delta record: {e}"),
 		}

@@ -1,8 +1,8 @@
 //! The node-side compute-mining worker: `gym-node --miner` trains and submits deltas,
-//! `gym-node --orchestrator` judges them on the committees it is drawn for, verifies hardware
-//! and votes on rounds. One task, spawned by the service, follows the best block; for each new
-//! best block it reads the block's events once, then runs the orchestrator's step and the
-//! miner's step.
+//! `gym-node --orchestrator` judges them on the committees it is drawn for, disputes judgements
+//! its own measurement contradicts, votes in disputes, verifies hardware and votes on rounds.
+//! One task, spawned by the service, follows the best block; for each new best block it reads
+//! the block's events once, then runs the orchestrator's step and the miner's step.
 //!
 //! - [`chain`]: reading state (runtime APIs, storage, events) and submitting signed
 //!   extrinsics with the keystore's `gymm` / `gymo` keys.
@@ -44,9 +44,10 @@ pub struct WorkerParams {
 	pub miner: bool,
 
 	/// Run the orchestrator: join the orchestrator set, judge the deltas of the committees it
-	/// is drawn for (commit to a report, then reveal it), verify new workers' hardware and vote
-	/// on rounds' checkpoints, with the `gymo` sr25519 key of the keystore. The account must
-	/// have staked Gold (50,000 GYM) first.
+	/// is drawn for (commit to a report, then reveal it), dispute judgements its own
+	/// measurement contradicts, vote in disputes, finalise judged deltas, verify new workers'
+	/// hardware and vote on rounds' checkpoints, with the `gymo` sr25519 key of the keystore.
+	/// The account must have staked Gold (50,000 GYM) first.
 	#[arg(long)]
 	pub orchestrator: bool,
 
@@ -56,13 +57,27 @@ pub struct WorkerParams {
 	pub miner_endpoint: Option<String>,
 
 	/// Blocks an orchestrator waits, after a round's first delta, for the other assigned
-	/// workers' deltas to be judged before it aggregates the accepted ones.
-	#[arg(long, value_name = "BLOCKS", default_value_t = 20)]
+	/// workers' deltas to be final (judged, and past their 10-block dispute window) before it
+	/// aggregates the accepted ones.
+	#[arg(long, value_name = "BLOCKS", default_value_t = 30)]
 	pub round_timeout: u32,
+
+	/// The share of judged deltas, in percent, whose committee this orchestrator was not on
+	/// that it measures itself to check the chain's verdict (disputing it if its measurement
+	/// says otherwise). Deltas it judged on a committee are always checked.
+	#[arg(long, value_name = "PERCENT", default_value_t = 100,
+		value_parser = clap::value_parser!(u8).range(0..=100))]
+	pub orchestrator_audit: u8,
 
 	/// Test only: serve bytes that do not match the submitted delta hash.
 	#[arg(long, hide = true)]
 	pub miner_corrupt_deltas: bool,
+
+	/// Test only: the orchestrator's reports claim the opposite of what it measured (a valid
+	/// delta is reported corrupt, a corrupt one as the best possible improvement), on
+	/// committees, in disputes and in votes.
+	#[arg(long, hide = true)]
+	pub orchestrator_lie: bool,
 }
 
 impl WorkerParams {

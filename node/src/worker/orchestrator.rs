@@ -17,14 +17,31 @@
 //!    attestation report is fetched (`gym_attestation`), its signature, hash, class, hardware
 //!    hash, nonce and benchmark checked, then `verify_hardware`;
 //! 5. a round whose committee (`RoundCommittees`) holds this orchestrator is voted on when its
-//!    assigned workers' deltas are all judged, when its first delta is `--round-timeout` blocks
-//!    old, or at once when another member voted (the round is closing): the deltas accepted in
-//!    the round (as many as the job counts, in the order of acceptance) are aggregated by
-//!    coordinate-wise median onto the base, the checkpoint stored (and served) and voted with
-//!    `complete_round`;
-//! 6. a rejection that this orchestrator's own extrinsic produced (the `reveal_report` or
-//!    `close_delta` that judged the delta) has its worker's 5% slash charged with
-//!    `settle_slash` (free; the judge alone sends it, so no two orchestrators race).
+//!    assigned workers' deltas are all final (accepted or rejected), when its first delta is
+//!    `--round-timeout` blocks old, or at once when another member voted (the round is
+//!    closing): the deltas accepted in the round (as many as the job counts, in the order of
+//!    acceptance) are aggregated by coordinate-wise median onto the base, the checkpoint
+//!    stored (and served) and voted with `complete_round`;
+//! 6. a judged delta (`DeltaJudged`: the verdict takes effect only when the delta is
+//!    finalised) has its verdict checked against this orchestrator's own report: the one it
+//!    revealed on the committee or, for a delta whose committee it was not on, its own
+//!    measurement (`--orchestrator-audit` percent of them). A report whose verdict
+//!    (`pallet_compute_mining::verdict_of`) does not agree with the chain's, within the
+//!    chain's quality tolerance, disputes it (`dispute_delta`) within the dispute window;
+//! 7. a dispute (`DeltaDisputed`) in which this orchestrator is a voter (`Disputes`) has its
+//!    report (the revealed one, or a measurement) voted with `vote_dispute` before the
+//!    dispute's deadline;
+//! 8. a judged delta still not final after its dispute window (or its dispute's deadline) is
+//!    finalised with `finalise_delta` (free): its miner sends it first; committee members
+//!    follow one block apart in committee order, anyone else 10 blocks later;
+//! 9. a rejection whose extrinsic (the `finalise_delta` or the resolving `vote_dispute`) this
+//!    orchestrator signed has its worker's 5% slash charged with `settle_slash` (free; one
+//!    orchestrator sends it, so no two race). A rejection finalised by someone outside the
+//!    orchestrator set (its miner) is charged by the first of its committee still in the set.
+//!
+//! With the hidden test flag `--orchestrator-lie` every report states the opposite of what was
+//! measured (a valid delta is reported `HashMismatch`, a corrupt one as the best improvement),
+//! and the orchestrator disputes and votes with those reports as an honest one would.
 
 use super::{
 	chain::{account_of, EventRecord, ORCHESTRATOR_KEY},
@@ -34,10 +51,10 @@ use super::{
 	Context, SignedAttestation, LOG,
 };
 use gym_primitives::{
-	mining::{DeltaVerdict, GpuClass, ValidationReport},
+	mining::{DeltaVerdict, GpuClass, ValidationReport, MICRO},
 	staking::Tier,
 };
-use gym_runtime::{AccountId, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
+use gym_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
 use gym_trainer::{aggregate, evaluate_delta, hardware, DeltaError};
 use pallet_compute_mining::{Call as MiningCall, DeltaStatus, Event as MiningEvent};
 use pallet_compute_mining_runtime_api::{JobId, WorkerInfo};
@@ -58,8 +75,8 @@ const BASE_ATTEMPTS: u32 = 20;
 /// Blocks before a `join_orchestrators`, `complete_round` or `close_delta` that did not take
 /// effect is sent again.
 const RETRY_BLOCKS: BlockNumber = 10;
-/// Blocks before a `reveal_report` that did not take effect is sent again (the reveal window
-/// is longer).
+/// Blocks before a `reveal_report`, `dispute_delta` or `vote_dispute` that did not take effect
+/// is sent again (their windows are 10 blocks).
 const REVEAL_RETRY_BLOCKS: BlockNumber = 3;
 /// How many blocks before its registration a report's nonce (a block hash) may be.
 const NONCE_MAX_AGE: BlockNumber = 100;
@@ -100,6 +117,31 @@ struct Watched {
 	close_sent: Option<BlockNumber>,
 }
 
+/// A judged delta followed until it is final: its verdict checked against this orchestrator's
+/// report (and disputed), its dispute voted in, and the delta finalised once overdue.
+struct Judged {
+	job: JobId,
+	worker: AccountId,
+	round: u32,
+	hash: H256,
+	/// This orchestrator's report on the delta: the one it revealed on the committee, or its
+	/// own measurement (an audit or a vote); `None` until known.
+	report: Option<ValidationReport>,
+	/// Whether the verdict is checked even though this orchestrator was not on the committee
+	/// (`--orchestrator-audit`).
+	audit: bool,
+	/// Whether the chain's verdict was found to agree with the report.
+	agreed: bool,
+	/// Whether measuring the delta was given up (it cannot be fetched or its base loaded).
+	unmeasurable: bool,
+	fetch_failures: u32,
+	base_failures: u32,
+	/// The blocks `dispute_delta`, `vote_dispute` and `finalise_delta` were last sent at.
+	dispute_sent: Option<BlockNumber>,
+	vote_sent: Option<BlockNumber>,
+	finalise_sent: Option<BlockNumber>,
+}
+
 /// What became of measuring a delta.
 enum Attempt {
 	/// The report to commit to.
@@ -123,6 +165,8 @@ pub(crate) struct Orchestrator {
 	commitments: Vec<Commitment>,
 	/// Deltas not yet judged, to close after their deadline.
 	watched: Vec<Watched>,
+	/// Judged deltas not yet final.
+	judged: Vec<Judged>,
 	/// Workers whose hardware is to be verified, with failed fetches so far.
 	hardware: Vec<(AccountId, u32)>,
 	/// Rounds this orchestrator sent `complete_round` for, and when.
@@ -140,6 +184,7 @@ impl Orchestrator {
 			pending: Vec::new(),
 			commitments: Vec::new(),
 			watched: Vec::new(),
+			judged: Vec::new(),
 			hardware: Vec::new(),
 			completing: HashMap::new(),
 			settling: Vec::new(),
@@ -185,12 +230,14 @@ impl Orchestrator {
 		self.commit_reports(ctx, rounds, &public, &me).await;
 		self.reveal_reports(ctx, &public, &me, hash, number).await;
 		self.close_overdue(ctx, &public, &me, hash, number).await;
+		self.follow_judged(ctx, rounds, &public, &me, hash, number).await;
 		self.verify_workers(ctx, &public).await;
 		self.complete_rounds(ctx, rounds, &public, &me, hash, number).await;
 	}
 
 	/// Queues the work the `events` of block `at` bring: deltas to watch, deltas to measure
-	/// (those whose committee holds `me`), workers whose hardware to verify.
+	/// (those whose committee holds `me`), judged and disputed deltas to follow, workers whose
+	/// hardware to verify.
 	fn note_events(&mut self, ctx: &Context, at: H256, events: &[EventRecord], me: &AccountId) {
 		for record in events {
 			let RuntimeEvent::ComputeMining(event) = &record.event else { continue };
@@ -237,12 +284,47 @@ impl Orchestrator {
 						report_failures: 0,
 					})
 				}
+				MiningEvent::DeltaJudged { job, worker, .. }
+				| MiningEvent::DeltaDisputed { job, worker, .. }
+					if worker != me =>
+				{
+					self.follow(ctx, at, *job, worker, me)
+				}
 				MiningEvent::WorkerRegistered { worker, .. } if worker != me => {
 					self.hardware.push((worker.clone(), 0))
 				}
 				_ => {}
 			}
 		}
+	}
+
+	/// Follows `worker`'s judged delta for `job` (see [`Judged`]), unless it already does.
+	fn follow(&mut self, ctx: &Context, at: H256, job: JobId, worker: &AccountId, me: &AccountId) {
+		if self.judged.iter().any(|j| (j.job, &j.worker) == (job, worker)) {
+			return;
+		}
+		let record = match ctx.chain.delta_record(at, job, worker) {
+			Ok(Some(record)) if matches!(record.status, DeltaStatus::Judged(_)) => record,
+			Ok(_) => return,
+			Err(e) => return log::warn!(target: LOG, "orchestrator: delta record: {e}"),
+		};
+		let audit = !record.is_member(me)
+			&& audited(ctx.params.orchestrator_audit, job, worker, record.round, me);
+		self.judged.push(Judged {
+			job,
+			worker: worker.clone(),
+			round: record.round,
+			hash: record.hash,
+			report: None,
+			audit,
+			agreed: false,
+			unmeasurable: false,
+			fetch_failures: 0,
+			base_failures: 0,
+			dispute_sent: None,
+			vote_sent: None,
+			finalise_sent: None,
+		});
 	}
 
 	/// Charges the slashes of the rejections `me`'s extrinsics in block `hash` produced.
@@ -255,11 +337,9 @@ impl Orchestrator {
 		events: &[EventRecord],
 	) {
 		if events.iter().any(is_slashed_rejection) {
-			match ctx.chain.extrinsic_signers(hash) {
-				Ok(signers) => self
-					.settling
-					.extend(slashes_judged_by(events, &signers, me).into_iter().map(|w| (w, 0))),
-				Err(e) => log::warn!(target: LOG, "orchestrator: extrinsics of {hash:?}: {e}"),
+			match slashes_to_settle(ctx, hash, events, me) {
+				Ok(workers) => self.settling.extend(workers.into_iter().map(|w| (w, 0))),
+				Err(e) => log::warn!(target: LOG, "orchestrator: rejections of {hash:?}: {e}"),
 			}
 		}
 		for (worker, refused) in std::mem::take(&mut self.settling) {
@@ -335,35 +415,40 @@ impl Orchestrator {
 			}
 			let report = match delta.report.take() {
 				Some(report) => report,
-				None => match measure(ctx, rounds, &delta).await {
-					Attempt::Measured(report) => report,
-					Attempt::Skip => continue,
-					Attempt::FetchFailed(e) => {
-						delta.fetch_failures += 1;
-						if e.is_retryable() && delta.fetch_failures < FETCH_ATTEMPTS {
-							log::info!(target: LOG, "orchestrator: fetch failed, will retry: {e}");
-							self.pending.push(delta);
+				None => {
+					let (job, round, hash) = (delta.job, delta.round, delta.hash);
+					let attempt = measure(ctx, rounds, job, &delta.worker, round, hash).await;
+					let measured = match attempt {
+						Attempt::Measured(report) => report,
+						Attempt::Skip => continue,
+						Attempt::FetchFailed(e) => {
+							delta.fetch_failures += 1;
+							if e.is_retryable() && delta.fetch_failures < FETCH_ATTEMPTS {
+								log::info!(target: LOG, "orchestrator: fetch failed, will retry: {e}");
+								self.pending.push(delta);
+								continue;
+							}
+							log::warn!(
+								target: LOG,
+								"orchestrator: {}'s delta {:?} could not be fetched ({e}): reporting \
+								 HashMismatch",
+								delta.worker,
+								delta.hash
+							);
+							corrupt_report(DeltaVerdict::HashMismatch)
+						}
+						Attempt::BaseUnavailable(e) => {
+							delta.base_failures += 1;
+							if e.is_retryable() && delta.base_failures < BASE_ATTEMPTS {
+								self.pending.push(delta);
+							} else {
+								log::warn!(target: LOG, "orchestrator: giving up on a delta: {e}");
+							}
 							continue;
 						}
-						log::warn!(
-							target: LOG,
-							"orchestrator: {}'s delta {:?} could not be fetched ({e}): reporting \
-							 HashMismatch",
-							delta.worker,
-							delta.hash
-						);
-						corrupt_report(DeltaVerdict::HashMismatch)
-					}
-					Attempt::BaseUnavailable(e) => {
-						delta.base_failures += 1;
-						if e.is_retryable() && delta.base_failures < BASE_ATTEMPTS {
-							self.pending.push(delta);
-						} else {
-							log::warn!(target: LOG, "orchestrator: giving up on a delta: {e}");
-						}
-						continue;
-					}
-				},
+					};
+					stated(ctx, measured)
+				}
 			};
 			if let Err(e) = self.commit(ctx, public, &delta, report).await {
 				delta.report_failures += 1;
@@ -560,6 +645,150 @@ impl Orchestrator {
 		}
 	}
 
+	/// Follows every judged delta until it is final: checks its verdict against this
+	/// orchestrator's report and disputes it if they disagree, votes in its dispute, and
+	/// finalises it once overdue.
+	async fn follow_judged(
+		&mut self,
+		ctx: &Context,
+		rounds: &rounds::Rounds,
+		public: &sr25519::Public,
+		me: &AccountId,
+		hash: H256,
+		number: BlockNumber,
+	) {
+		if self.judged.is_empty() {
+			return;
+		}
+		let params = match ctx.chain.mining_parameters(hash) {
+			Ok(params) => params,
+			Err(e) => return log::warn!(target: LOG, "orchestrator: mining parameters: {e}"),
+		};
+		let suspended = match ctx.chain.is_suspended(hash, me) {
+			Ok(suspended) => suspended,
+			Err(e) => return log::warn!(target: LOG, "orchestrator: suspension: {e}"),
+		};
+		// A transaction sent now lands in the next block at the earliest.
+		let next = number.saturating_add(1);
+		for mut j in std::mem::take(&mut self.judged) {
+			let JudgedState { record, dispute, job } = match judged_state(ctx, hash, &j) {
+				Ok(Some(state)) => state,
+				Ok(None) => continue,
+				Err(e) => {
+					log::warn!(target: LOG, "orchestrator: judged delta of {}: {e}", j.worker);
+					self.judged.push(j);
+					continue;
+				}
+			};
+			let DeltaStatus::Judged(verdict) = record.status else { continue };
+			let unvoted = dispute.as_ref().is_some_and(|d| {
+				next <= d.deadline && d.voters.iter().any(|(m, _, v)| m == me && v.is_none())
+			});
+			let revealed = record.reports.iter().find(|(m, _)| m == me).map(|(_, r)| *r);
+			let may_dispute = dispute.is_none()
+				&& !j.agreed && !suspended
+				&& next <= record.dispute_deadline
+				&& (revealed.is_some() || j.audit);
+			if j.report.is_none() && (unvoted || may_dispute) {
+				j.report = match revealed {
+					Some(report) => Some(report),
+					None if j.unmeasurable => None,
+					None => measure_judged(ctx, rounds, &mut j).await.map(|r| stated(ctx, r)),
+				};
+			}
+			if let Some(report) = j.report.filter(|_| may_dispute) {
+				let mine = pallet_compute_mining::verdict_of(
+					&[report],
+					record.claimed,
+					job.spec.variance_threshold,
+					params.max_quality,
+					params.quality_tolerance,
+				);
+				match mine {
+					Some(mine) if !mine.agrees(&verdict, params.quality_tolerance) => {
+						let due = j
+							.dispute_sent
+							.is_none_or(|at| number.saturating_sub(at) >= REVEAL_RETRY_BLOCKS);
+						if due {
+							j.dispute_sent = Some(number);
+							log::info!(
+								target: LOG,
+								"orchestrator: disputing the judgement of {}'s delta for job {} \
+								 round {}: the chain says {verdict:?}, my report says {mine:?}",
+								j.worker,
+								j.job,
+								j.round
+							);
+							let call = MiningCall::<Runtime>::dispute_delta {
+								job_id: j.job,
+								worker: j.worker.clone(),
+								report,
+							};
+							self.send(ctx, public, call, "dispute_delta").await;
+						}
+					}
+					_ => j.agreed = true,
+				}
+			}
+			if let Some(report) = j.report.filter(|_| unvoted) {
+				let due =
+					j.vote_sent.is_none_or(|at| number.saturating_sub(at) >= REVEAL_RETRY_BLOCKS);
+				if due {
+					j.vote_sent = Some(number);
+					log::info!(
+						target: LOG,
+						"orchestrator: voting in the dispute of {}'s delta for job {} round {}: {:?}",
+						j.worker,
+						j.job,
+						j.round,
+						report.verdict
+					);
+					let call = MiningCall::<Runtime>::vote_dispute {
+						job_id: j.job,
+						worker: j.worker.clone(),
+						report,
+					};
+					self.send(ctx, public, call, "vote_dispute").await;
+				}
+			}
+			let deadline = dispute.as_ref().map_or(record.dispute_deadline, |d| d.deadline);
+			let wait = finalise_wait(&record.committee, me);
+			let due = j.finalise_sent.is_none_or(|at| number.saturating_sub(at) >= RETRY_BLOCKS);
+			if next.saturating_sub(wait) > deadline && due {
+				j.finalise_sent = Some(number);
+				log::info!(
+					target: LOG,
+					"orchestrator: finalising {}'s delta for job {} round {}: {verdict:?}",
+					j.worker,
+					j.job,
+					j.round
+				);
+				let call = MiningCall::<Runtime>::finalise_delta {
+					job_id: j.job,
+					worker: j.worker.clone(),
+				};
+				self.send(ctx, public, call, "finalise_delta").await;
+			}
+			self.judged.push(j);
+		}
+	}
+
+	/// Submits `call` with the orchestrator key; a refusal is logged (the caller sends it again
+	/// later while it has not taken effect).
+	async fn send(
+		&self,
+		ctx: &Context,
+		public: &sr25519::Public,
+		call: MiningCall<Runtime>,
+		what: &str,
+	) {
+		if let Err(e) =
+			ctx.chain.submit(ORCHESTRATOR_KEY, public, RuntimeCall::ComputeMining(call)).await
+		{
+			log::warn!(target: LOG, "orchestrator: {what}: {e}");
+		}
+	}
+
 	/// Verifies the hardware of every newly registered worker.
 	async fn verify_workers(&mut self, ctx: &Context, public: &sr25519::Public) {
 		for (worker, failures) in std::mem::take(&mut self.hardware) {
@@ -680,6 +909,124 @@ impl Orchestrator {
 	}
 }
 
+/// Measures a judged delta this orchestrator has no report on (an audit or a vote); `None`
+/// while it cannot (tried again at a later block until it is given up).
+async fn measure_judged(
+	ctx: &Context,
+	rounds: &rounds::Rounds,
+	j: &mut Judged,
+) -> Option<ValidationReport> {
+	match measure(ctx, rounds, j.job, &j.worker, j.round, j.hash).await {
+		Attempt::Measured(report) => Some(report),
+		Attempt::Skip => {
+			j.unmeasurable = true;
+			None
+		}
+		Attempt::FetchFailed(e) => {
+			j.fetch_failures += 1;
+			if e.is_retryable() && j.fetch_failures < FETCH_ATTEMPTS {
+				log::info!(target: LOG, "orchestrator: fetch failed, will retry: {e}");
+				return None;
+			}
+			log::warn!(
+				target: LOG,
+				"orchestrator: {}'s delta {:?} could not be fetched ({e}): HashMismatch",
+				j.worker,
+				j.hash
+			);
+			Some(corrupt_report(DeltaVerdict::HashMismatch))
+		}
+		Attempt::BaseUnavailable(e) => {
+			j.base_failures += 1;
+			if !e.is_retryable() || j.base_failures >= BASE_ATTEMPTS {
+				log::warn!(target: LOG, "orchestrator: cannot measure a judged delta: {e}");
+				j.unmeasurable = true;
+			}
+			None
+		}
+	}
+}
+
+/// A judged delta as the chain holds it: its record, its open dispute and its job.
+struct JudgedState {
+	record: super::chain::DeltaRecordOf,
+	dispute: Option<super::chain::DisputeOf>,
+	job: pallet_compute_mining_runtime_api::JobInfo<AccountId>,
+}
+
+/// The state of judged delta `j` at block `at`; `None` once it is no longer that judged delta
+/// (final, removed or replaced).
+fn judged_state(ctx: &Context, at: H256, j: &Judged) -> Result<Option<JudgedState>, WorkerError> {
+	let Some(record) = ctx.chain.delta_record(at, j.job, &j.worker)? else { return Ok(None) };
+	if record.round != j.round
+		|| record.hash != j.hash
+		|| !matches!(record.status, DeltaStatus::Judged(_))
+	{
+		return Ok(None);
+	}
+	let Some(job) = ctx.chain.job(at, j.job)? else { return Ok(None) };
+	let dispute = ctx.chain.dispute(at, j.job, &j.worker)?;
+	Ok(Some(JudgedState { record, dispute, job }))
+}
+
+/// Blocks after a judged delta's deadline `me` waits before it finalises it: its miner
+/// finalises at once, committee members one block after another in committee order (a
+/// transaction sent at a block lands in the next one, so each sees whether the one before
+/// succeeded), anyone else [`RETRY_BLOCKS`].
+fn finalise_wait(committee: &[AccountId], me: &AccountId) -> BlockNumber {
+	committee
+		.iter()
+		.position(|m| m == me)
+		.and_then(|i| BlockNumber::try_from(i).ok())
+		.map_or(RETRY_BLOCKS, |i| i.saturating_add(1))
+}
+
+/// Whether `me` audits `worker`'s delta for `job`'s `round` when it was not on its committee:
+/// `percent` of all deltas, drawn from a hash of the delta and the orchestrator (so that
+/// auditors spread over deltas, and each decides alone).
+fn audited(percent: u8, job: JobId, worker: &AccountId, round: u32, me: &AccountId) -> bool {
+	let mut preimage = b"gym-audit".to_vec();
+	preimage.extend_from_slice(&job.to_le_bytes());
+	preimage.extend_from_slice(AsRef::<[u8]>::as_ref(worker));
+	preimage.extend_from_slice(&round.to_le_bytes());
+	preimage.extend_from_slice(AsRef::<[u8]>::as_ref(me));
+	let draw = gym_trainer::blake2_256(&preimage);
+	u32::from(u16::from_le_bytes([draw[0], draw[1]])) % 100 < u32::from(percent)
+}
+
+/// What this orchestrator states about a delta it measured: the measurement, or with
+/// `--orchestrator-lie` its opposite ([`lie`]).
+fn stated(ctx: &Context, measured: ValidationReport) -> ValidationReport {
+	if !ctx.params.orchestrator_lie {
+		return measured;
+	}
+	let stated = lie(measured);
+	log::info!(
+		target: LOG,
+		"orchestrator: --orchestrator-lie: stating {:?} for a delta measured {:?}",
+		stated.verdict,
+		measured.verdict
+	);
+	stated
+}
+
+/// The opposite of a report: a valid delta reported corrupt (`HashMismatch`), a corrupt one
+/// reported valid with the losses of the best improvement (quality capped at the maximum).
+fn lie(measured: ValidationReport) -> ValidationReport {
+	if measured.verdict.is_corrupt() {
+		ValidationReport {
+			verdict: DeltaVerdict::Valid,
+			loss_before: MICRO,
+			loss_after: 0,
+			val_loss_before: MICRO,
+			val_loss_after: 0,
+			grad_variance: 0,
+		}
+	} else {
+		corrupt_report(DeltaVerdict::HashMismatch)
+	}
+}
+
 /// Whether `record` is the delta announced for `round` with `hash`, not yet judged.
 fn is_announced(record: &super::chain::DeltaRecordOf, round: u32, hash: H256) -> bool {
 	record.round == round && record.hash == hash && record.status == DeltaStatus::Pending
@@ -714,33 +1061,40 @@ fn awaits_commitment(
 	Ok(true)
 }
 
-/// Fetches `delta` and measures it against its round's base checkpoint.
-async fn measure(ctx: &Context, rounds: &rounds::Rounds, delta: &PendingDelta) -> Attempt {
+/// Fetches `worker`'s delta `hash` for `job_id`'s `round` and measures it against the round's
+/// base checkpoint.
+async fn measure(
+	ctx: &Context,
+	rounds: &rounds::Rounds,
+	job_id: JobId,
+	worker: &AccountId,
+	round: u32,
+	delta_hash: H256,
+) -> Attempt {
 	let (best, _) = ctx.chain.best();
-	let job = match ctx.chain.job(best, delta.job) {
+	let job = match ctx.chain.job(best, job_id) {
 		Ok(Some(job)) => job,
 		Ok(None) => return Attempt::Skip,
 		Err(e) => return Attempt::BaseUnavailable(e),
 	};
-	let Some(base_hash) = rounds::base_of(rounds, delta.job, &job, delta.round) else {
+	let Some(base_hash) = rounds::base_of(rounds, job_id, &job, round) else {
 		return Attempt::BaseUnavailable(WorkerError::CheckpointUnavailable(format!(
-			"the base of job {} round {} is unknown to this node",
-			delta.job, delta.round
+			"the base of job {job_id} round {round} is unknown to this node"
 		)));
 	};
-	let base = match rounds::checkpoint(ctx, rounds, delta.job, &job, base_hash).await {
+	let base = match rounds::checkpoint(ctx, rounds, job_id, &job, base_hash).await {
 		Ok(base) => base,
 		Err(e) => return Attempt::BaseUnavailable(e),
 	};
-	let bytes = match rounds::endpoint_of(ctx, &delta.worker) {
-		Ok(endpoint) => match rounds::fetch_delta(&endpoint, delta.hash).await {
+	let bytes = match rounds::endpoint_of(ctx, worker) {
+		Ok(endpoint) => match rounds::fetch_delta(&endpoint, delta_hash).await {
 			Ok(bytes) => bytes,
 			Err(e) => return Attempt::FetchFailed(e),
 		},
 		Err(e) => return Attempt::FetchFailed(e),
 	};
-	let (model, seed, hash) = (job.spec.model, job.spec.params.seed, delta.hash.0);
-	let what = format!("{}'s delta for job {} round {}", delta.worker, delta.job, delta.round);
+	let (model, seed, hash) = (job.spec.model, job.spec.params.seed, delta_hash.0);
+	let what = format!("{worker}'s delta for job {job_id} round {round}");
 	let evaluated = tokio::task::spawn_blocking(move || {
 		// A spinner on a terminal; the outcome is logged below either way.
 		let spinner = std::io::stdout().is_terminal().then(|| {
@@ -768,16 +1122,13 @@ async fn measure(ctx: &Context, rounds: &rounds::Rounds, delta: &PendingDelta) -
 			Attempt::Measured(measured.to_validation_report())
 		}
 		Err(DeltaError::UnknownModel(_) | DeltaError::ModelMismatch { .. }) => {
-			log::warn!(target: LOG, "orchestrator: job {} names an unknown model", delta.job);
+			log::warn!(target: LOG, "orchestrator: job {job_id} names an unknown model");
 			Attempt::Skip
 		}
 		Err(e) => {
 			log::info!(
 				target: LOG,
-				"orchestrator: {}'s delta for job {} round {} is corrupt: {e}",
-				delta.worker,
-				delta.job,
-				delta.round
+				"orchestrator: {worker}'s delta for job {job_id} round {round} is corrupt: {e}"
 			);
 			Attempt::Measured(corrupt_report(verdict_of(&e)))
 		}
@@ -983,51 +1334,100 @@ fn is_slashed_rejection(record: &EventRecord) -> bool {
 	)
 }
 
-/// The workers whose rejection in `events` came with a slash and was produced by an extrinsic
-/// `me` signed (`signers`: the signer of each of the block's extrinsics, by index). A delta is
-/// judged inside the `reveal_report` that completes its reports or inside a `close_delta`; the
-/// account that sent that extrinsic charges the slash.
-fn slashes_judged_by(
+/// The workers whose slashed rejection in block `at` (`events`) `me` is to charge: see
+/// [`settler_of`].
+fn slashes_to_settle(
+	ctx: &Context,
+	at: H256,
+	events: &[EventRecord],
+	me: &AccountId,
+) -> Result<Vec<AccountId>, WorkerError> {
+	let signers = ctx.chain.extrinsic_signers(at)?;
+	let set = ctx.chain.orchestrators(at)?;
+	let mut mine = Vec::new();
+	for (job, worker, signer) in slashed_rejections(events, &signers) {
+		let in_set = signer.as_ref().is_some_and(|s| set.iter().any(|(m, _)| m == s));
+		let committee = if in_set {
+			Vec::new()
+		} else {
+			ctx.chain
+				.delta_record(at, job, &worker)?
+				.map(|r| r.committee.into_inner())
+				.unwrap_or_default()
+		};
+		if settler_of(signer.as_ref(), &set, &committee).as_ref() == Some(me) {
+			mine.push(worker);
+		}
+	}
+	Ok(mine)
+}
+
+/// The rejections with a slash in `events`, each with its job, its worker and the signer of
+/// the extrinsic that produced it (`signers`: the signer of each of the block's extrinsics, by
+/// index; `None` for an unsigned one, or a rejection outside an extrinsic).
+fn slashed_rejections(
 	events: &[EventRecord],
 	signers: &[Option<AccountId>],
-	me: &AccountId,
-) -> Vec<AccountId> {
+) -> Vec<(JobId, AccountId, Option<AccountId>)> {
 	events
 		.iter()
 		.filter(|r| is_slashed_rejection(r))
-		.filter_map(|r| match (&r.phase, &r.event) {
-			(
-				frame_system::Phase::ApplyExtrinsic(index),
-				RuntimeEvent::ComputeMining(MiningEvent::DeltaRejected { worker, .. }),
-			) => {
-				let signer = usize::try_from(*index).ok().and_then(|i| signers.get(i))?;
-				(signer.as_ref() == Some(me)).then(|| worker.clone())
+		.filter_map(|r| match &r.event {
+			RuntimeEvent::ComputeMining(MiningEvent::DeltaRejected { job, worker, .. }) => {
+				let signer = match r.phase {
+					frame_system::Phase::ApplyExtrinsic(index) => {
+						usize::try_from(index).ok().and_then(|i| signers.get(i)).cloned().flatten()
+					}
+					_ => None,
+				};
+				Some((*job, worker.clone(), signer))
 			}
 			_ => None,
 		})
 		.collect()
 }
 
+/// Who charges a rejection's slash (`settle_slash`), so that one orchestrator sends it: the
+/// member of the orchestrator set (`set`) whose extrinsic finalised the delta (the
+/// `finalise_delta` or the `vote_dispute` that resolved its dispute); when that was someone
+/// outside the set (its miner, a wallet), the first member of the delta's `committee` still
+/// in the set.
+fn settler_of(
+	signer: Option<&AccountId>,
+	set: &[(AccountId, Balance)],
+	committee: &[AccountId],
+) -> Option<AccountId> {
+	let in_set = |who: &AccountId| set.iter().any(|(m, _)| m == who);
+	match signer {
+		Some(signer) if in_set(signer) => Some(signer.clone()),
+		_ => committee.iter().find(|m| in_set(m)).cloned(),
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
 	use frame_system::Phase;
-	use pallet_compute_mining::types::Rejection;
+	use pallet_compute_mining::{types::Rejection, Verdict};
 
 	#[test]
-	fn only_the_judge_settles_a_rejection() {
-		let (me, other, worker) =
-			(AccountId::from([1; 32]), AccountId::from([2; 32]), AccountId::from([3; 32]));
-		let record = |i, event| EventRecord {
-			phase: Phase::ApplyExtrinsic(i),
+	fn one_orchestrator_settles_a_rejection() {
+		let (me, other, miner, worker) = (
+			AccountId::from([1; 32]),
+			AccountId::from([2; 32]),
+			AccountId::from([4; 32]),
+			AccountId::from([3; 32]),
+		);
+		let record = |phase, event| EventRecord {
+			phase,
 			event: RuntimeEvent::ComputeMining(event),
 			topics: vec![],
 		};
-		let revealed = |by: &AccountId| MiningEvent::DeltaValidated {
+		let voted = |by: &AccountId| MiningEvent::DisputeVoted {
 			job: 0,
 			worker: worker.clone(),
-			orchestrator: by.clone(),
-			report: corrupt_report(DeltaVerdict::HashMismatch),
+			voter: by.clone(),
+			verdict: Verdict::Reject(Rejection::Corrupt),
 		};
 		let rejected = |slash| MiningEvent::DeltaRejected {
 			job: 0,
@@ -1036,24 +1436,87 @@ mod tests {
 			why: Rejection::Corrupt,
 			slash,
 		};
-		// Extrinsic 0 is unsigned (the timestamp), 1 my reveal, 2 the other's: the last reveal
-		// judged the delta.
-		let signers = vec![None, Some(me.clone()), Some(other.clone())];
-		let events =
-			vec![record(1, revealed(&me)), record(2, revealed(&other)), record(2, rejected(5))];
-		assert!(slashes_judged_by(&events, &signers, &me).is_empty());
-		assert_eq!(slashes_judged_by(&events, &signers, &other), vec![worker.clone()]);
-		// A `close_delta` (extrinsic 1, mine) judged on the reports revealed: no report of mine
-		// in it, and still mine to settle.
-		let events = vec![record(1, rejected(5))];
-		assert_eq!(slashes_judged_by(&events, &signers, &me), vec![worker.clone()]);
-		assert!(slashes_judged_by(&events, &signers, &other).is_empty());
+		// Extrinsic 0 is unsigned (the timestamp), 1 my vote, 2 the other's: the last vote
+		// resolved the dispute and finalised the delta.
+		let signers = vec![None, Some(me.clone()), Some(other.clone()), Some(miner.clone())];
+		let events = vec![
+			record(Phase::ApplyExtrinsic(1), voted(&me)),
+			record(Phase::ApplyExtrinsic(2), voted(&other)),
+			record(Phase::ApplyExtrinsic(2), rejected(5)),
+		];
+		let rejections = slashed_rejections(&events, &signers);
+		assert_eq!(rejections, vec![(0, worker.clone(), Some(other.clone()))]);
+		let set = vec![(me.clone(), 50), (other.clone(), 50)];
+		let committee = vec![other.clone(), me.clone()];
+		assert_eq!(settler_of(Some(&other), &set, &committee), Some(other.clone()));
+		// The miner finalised its own rejection (extrinsic 3): the first of the committee
+		// still in the set charges it.
+		let events = vec![record(Phase::ApplyExtrinsic(3), rejected(5))];
+		let rejections = slashed_rejections(&events, &signers);
+		assert_eq!(rejections, vec![(0, worker.clone(), Some(miner.clone()))]);
+		assert_eq!(settler_of(Some(&miner), &set, &committee), Some(other.clone()));
+		let set_without_other = vec![(me.clone(), 50)];
+		assert_eq!(settler_of(Some(&miner), &set_without_other, &committee), Some(me.clone()));
+		assert_eq!(settler_of(None, &[], &committee), None);
 		// No slash (the worker had no stake): nothing to settle.
-		let events = vec![record(1, revealed(&me)), record(1, rejected(0))];
-		assert!(slashes_judged_by(&events, &signers, &me).is_empty());
-		// An extrinsic index past the body (a body not read): nobody's.
-		let events = vec![record(7, rejected(5))];
-		assert!(slashes_judged_by(&events, &signers, &me).is_empty());
+		let events = vec![record(Phase::ApplyExtrinsic(1), rejected(0))];
+		assert!(slashed_rejections(&events, &signers).is_empty());
+		// An extrinsic index past the body (a body not read) or a hook: no signer.
+		let events = vec![
+			record(Phase::ApplyExtrinsic(7), rejected(5)),
+			record(Phase::Initialization, rejected(5)),
+		];
+		let rejections = slashed_rejections(&events, &signers);
+		assert_eq!(rejections, vec![(0, worker.clone(), None), (0, worker.clone(), None)]);
+	}
+
+	#[test]
+	fn a_liar_states_the_opposite_and_disagrees_with_the_truth() {
+		let (tolerance, max) = (50_000, 2_000_000);
+		let valid = ValidationReport {
+			verdict: DeltaVerdict::Valid,
+			loss_before: 2_000_000,
+			loss_after: 1_970_000,
+			val_loss_before: 2_000_000,
+			val_loss_after: 1_990_000,
+			grad_variance: 10,
+		};
+		let verdict = |report: ValidationReport, claimed| {
+			pallet_compute_mining::verdict_of(&[report], claimed, 1_000_000, max, tolerance)
+				.unwrap()
+		};
+		// 10 × 0.03 + 0.05 + 0.15 = 0.5.
+		let truth = verdict(valid, 400_000);
+		assert_eq!(truth, Verdict::Accept(500_000));
+		let lied = lie(valid);
+		assert_eq!(lied.verdict, DeltaVerdict::HashMismatch);
+		assert_eq!(verdict(lied, 400_000), Verdict::Reject(Rejection::Corrupt));
+		assert!(!verdict(lied, 400_000).agrees(&truth, tolerance));
+		// A corrupt delta is stated as the best improvement there is: the cap.
+		let corrupt = corrupt_report(DeltaVerdict::HashMismatch);
+		assert_eq!(verdict(lie(corrupt), 400_000), Verdict::Accept(max));
+		assert!(!verdict(lie(corrupt), 400_000).agrees(&verdict(corrupt, 400_000), tolerance));
+	}
+
+	#[test]
+	fn audits_draw_the_requested_share() {
+		let me = AccountId::from([9; 32]);
+		let workers: Vec<AccountId> = (0..=255u8).map(|i| AccountId::from([i; 32])).collect();
+		let share = |percent| workers.iter().filter(|w| audited(percent, 1, w, 0, &me)).count();
+		assert_eq!(share(0), 0);
+		assert_eq!(share(100), workers.len());
+		// About half of 256, give or take.
+		assert!((96..=160).contains(&share(50)), "{}", share(50));
+	}
+
+	#[test]
+	fn committee_members_finalise_one_block_apart_others_later() {
+		let (a, b, c) =
+			(AccountId::from([1; 32]), AccountId::from([2; 32]), AccountId::from([3; 32]));
+		let committee = vec![a.clone(), b.clone()];
+		assert_eq!(finalise_wait(&committee, &a), 1);
+		assert_eq!(finalise_wait(&committee, &b), 2);
+		assert_eq!(finalise_wait(&committee, &c), RETRY_BLOCKS);
 	}
 
 	#[test]

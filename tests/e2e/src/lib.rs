@@ -411,6 +411,17 @@ pub fn job_spec(
 	params: &gym_primitives::mining::TrainingParams,
 	variance_threshold: gym_primitives::mining::Micro,
 ) -> subxt::dynamic::Value {
+	job_spec_validated(validation_set, base_checkpoint, params, variance_threshold, 1)
+}
+
+/// [`job_spec`] judged by `validations` reports (the size of each delta's committee).
+pub fn job_spec_validated(
+	validation_set: u32,
+	base_checkpoint: [u8; 32],
+	params: &gym_primitives::mining::TrainingParams,
+	variance_threshold: gym_primitives::mining::Micro,
+	validations: u8,
+) -> subxt::dynamic::Value {
 	use subxt::dynamic::Value;
 	Value::named_composite([
 		("model", Value::u128(0)),
@@ -428,7 +439,7 @@ pub fn job_spec(
 				("seed", Value::u128(params.seed.into())),
 			]),
 		),
-		("validations", Value::u128(1)),
+		("validations", Value::u128(validations.into())),
 		("variance_threshold", Value::u128(variance_threshold.into())),
 	])
 }
