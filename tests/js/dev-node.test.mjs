@@ -96,10 +96,13 @@ test('chain properties, metadata and constants describe GYM', { timeout: 60_000 
   assert.equal(api.consts.revenueSplit.maxHistory.toNumber(), 720);
   assert.equal(api.consts.computeMining.maxValidations.toNumber(), 7);
   assert.equal(api.consts.computeMining.heartbeatSlot.toNumber(), 10);
-  // The seed's call names and the committee's, as polkadot.js shows them.
+  // Judgements are final after a minute's dispute window; disputes are voted for a minute.
+  assert.equal(api.consts.computeMining.disputeWindow.toNumber(), 10);
+  assert.equal(api.consts.computeMining.disputePeriod.toNumber(), 10);
+  // The seed's call names, the committee's and the disputes', as polkadot.js shows them.
   for (const call of [
     'registerWorker', 'assignJob', 'submitDelta', 'joinOrchestrators', 'commitReport', 'revealReport',
-    'closeDelta', 'completeRound', 'claimRewards',
+    'closeDelta', 'completeRound', 'claimRewards', 'finaliseDelta', 'disputeDelta', 'voteDispute',
   ]) {
     assert.equal(typeof api.tx.computeMining[call], 'function', call);
   }
