@@ -3,8 +3,9 @@
 //! job (paying the fine-tuning price like any customer), assigns it,
 //! verifies the worker's H100; the next block draws the delta's committee
 //! (the dev chain needs one report: the set's only member), which commits to
-//! its report and then reveals it; its vote completes the round with a new
-//! checkpoint hash; the worker's epoch reward
+//! its report and then reveals it, judging the delta; after the 10-block
+//! dispute window the worker finalises it (accepted); the orchestrator's vote
+//! completes the round with a new checkpoint hash; the worker's epoch reward
 //! is 1000 × 1.3 × 1.2 × 1.5 × 1 = 2,340 GYM unadjusted, scaled to the dev
 //! epoch's budget (≈ 772 GYM, difficulty < 1), and `claim_rewards` mints
 //! exactly that. `gym_workerInfo`, `gym_job`, `gym_pendingRewards` and
@@ -14,7 +15,7 @@ use std::time::Duration;
 
 use gym_e2e::subxt::ext::codec::Encode;
 use gym_e2e::{
-	find_event, heights, job_spec, planck, submit,
+	find_event, job_spec, planck, submit,
 	subxt::{
 		dynamic::{self, Value},
 		ext::scale_value::At,
@@ -165,19 +166,30 @@ async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 	assert_eq!(info["assignment"].as_u64(), Some(job as u64));
 	assert_eq!(info["endpoint"], "http://127.0.0.1:1/");
 
-	// At the start of an epoch, the worker's heartbeat and the reveal that judges the delta go
-	// in together, so both land in the same (one-slot) epoch.
-	let (best, _) = heights(&rpc).await;
-	let start = (best / EPOCH + 1) * EPOCH + 1;
-	node.wait_for_blocks(&rpc, start, 0, Duration::from_secs(120)).await;
+	// The reveal judges the delta: the verdict is recorded, and takes effect when the delta is
+	// finalised after the dispute window.
 	let validate = dynamic::transaction(
 		"ComputeMining",
 		"reveal_report",
 		vec![Value::u128(job), Value::from_bytes(worker_id), report(), Value::from_bytes(salt)],
 	);
+	let validated = submit(&api, &orchestrator, &validate).await.unwrap();
+	let judged = find_event(&validated, "ComputeMining", "DeltaJudged");
+	let deadline = judged.at("dispute_deadline").and_then(|d| d.as_u128()).unwrap() as u64;
+	let finalise = dynamic::transaction(
+		"ComputeMining",
+		"finalise_delta",
+		vec![Value::u128(job), Value::from_bytes(worker_id)],
+	);
+	let err = submit(&api, &worker, &finalise).await.unwrap_err();
+	assert!(err.contains("DisputeWindowOpen"), "{err}");
+	// At the start of the first epoch after the window, the worker's heartbeat and the
+	// finalisation (anyone may send it: here the orchestrator) go in together, so both land in the same (one-slot) epoch.
+	let start = ((deadline - 1) / EPOCH + 1) * EPOCH + 1;
+	node.wait_for_blocks(&rpc, start, 0, Duration::from_secs(120)).await;
 	let heartbeat = dynamic::transaction("ComputeMining", "heartbeat", Vec::<Value>::new());
 	let (validated, beat) =
-		tokio::join!(submit(&api, &orchestrator, &validate), submit(&api, &worker, &heartbeat));
+		tokio::join!(submit(&api, &orchestrator, &finalise), submit(&api, &worker, &heartbeat));
 	let validated = validated.unwrap();
 	beat.unwrap();
 	// 0.01 loss drop = 0.10, low variance + 0.05, better validation loss + 0.15.
