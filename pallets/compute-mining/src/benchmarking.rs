@@ -211,6 +211,20 @@ fn past_dispute_window<T: Config>(job: JobId, who: &T::AccountId) {
 	}
 }
 
+/// Completes `job`'s open round, then has `who`'s next delta judged by its
+/// committee, every member revealing `report`. Returns the committee.
+fn judged_delta<T: Config>(
+	who: &T::AccountId,
+	job: JobId,
+	report: ValidationReport,
+) -> Result<alloc::vec::Vec<T::AccountId>, BenchmarkError> {
+	complete::<T>(job)?;
+	let members = submitted::<T>(who, job, H256::repeat_byte(5))?;
+	commit_all::<T>(&members, job, who, report)?;
+	reveal_all::<T>(&members, job, who, report)?;
+	Ok(members)
+}
+
 fn corrupt_report() -> ValidationReport {
 	ValidationReport { verdict: DeltaVerdict::WrongShape, ..Default::default() }
 }
@@ -224,10 +238,7 @@ fn judged_by_one<T: Config>(
 	MinValidations::<T>::put(1);
 	let (who, job, _) = productive_worker::<T>(1)?;
 	orchestrators_from::<T>(1, v.saturating_sub(1));
-	complete::<T>(job)?;
-	let members = submitted::<T>(&who, job, H256::repeat_byte(5))?;
-	commit_all::<T>(&members, job, &who, good_report())?;
-	reveal_all::<T>(&members, job, &who, good_report())?;
+	let members = judged_delta::<T>(&who, job, good_report())?;
 	let member = members.first().cloned().ok_or(BenchmarkError::Weightless)?;
 	let others =
 		Orchestrators::<T>::get().into_iter().map(|(m, _)| m).filter(|m| *m != member).collect();
@@ -496,10 +507,7 @@ mod benchmarks {
 		let (who, job, _) = productive_worker::<T>(max_validations::<T>())?;
 		fill_ledger::<T>(&who, T::Emission::current_epoch(), T::MaxUnclaimedEpochs::get());
 		close_epoch::<T>(1);
-		complete::<T>(job)?;
-		let members = submitted::<T>(&who, job, H256::repeat_byte(5))?;
-		commit_all::<T>(&members, job, &who, good_report())?;
-		reveal_all::<T>(&members, job, &who, good_report())?;
+		judged_delta::<T>(&who, job, good_report())?;
 		past_dispute_window::<T>(job, &who);
 		let caller: T::AccountId = whitelisted_caller();
 
@@ -520,10 +528,7 @@ mod benchmarks {
 	fn finalise_delta_reject() -> Result<(), BenchmarkError> {
 		MinValidations::<T>::put(1);
 		let (who, job, _) = productive_worker::<T>(max_validations::<T>())?;
-		complete::<T>(job)?;
-		let members = submitted::<T>(&who, job, H256::repeat_byte(5))?;
-		commit_all::<T>(&members, job, &who, corrupt_report())?;
-		reveal_all::<T>(&members, job, &who, corrupt_report())?;
+		judged_delta::<T>(&who, job, corrupt_report())?;
 		past_dispute_window::<T>(job, &who);
 		let caller: T::AccountId = whitelisted_caller();
 
