@@ -399,6 +399,7 @@ impl<T: Config> Pallet<T> {
 		PendingDraws::<T>::try_mutate(draw_at, |draws| draws.try_push((job_id, who.clone())))
 			.map_err(|_| Error::<T>::DrawQueueFull)?;
 		let commit_deadline = draw_at.saturating_add(T::CommitWindow::get());
+		OpenDeltas::<T>::mutate(who, |d| *d = d.saturating_add(1));
 		Deltas::<T>::insert(
 			job_id,
 			who,
@@ -454,6 +455,7 @@ impl<T: Config> Pallet<T> {
 					Deltas::<T>::insert(job_id, &who, delta);
 				}
 				Err(_) => {
+					Self::release_duties(&who, &delta);
 					Deltas::<T>::remove(job_id, &who);
 					Self::deposit_event(Event::DeltaNoQuorum {
 						job: job_id,
@@ -556,7 +558,7 @@ impl<T: Config> Pallet<T> {
 			Self::judge(job_id, who, &mut delta)?;
 			Deltas::<T>::insert(job_id, who, delta);
 		} else {
-			Self::release_duties(&delta);
+			Self::release_duties(who, &delta);
 			Deltas::<T>::remove(job_id, who);
 			Self::deposit_event(Event::DeltaNoQuorum {
 				job: job_id,
@@ -568,8 +570,13 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Frees the committee of `delta` from its duty.
-	fn release_duties(delta: &DeltaRecordOf<T>) {
+	/// Frees the committee of `who`'s `delta` from its duty and `who`'s
+	/// stake from the hold of the delta ([`OpenDeltas`]): the delta is final
+	/// or dropped.
+	fn release_duties(who: &T::AccountId, delta: &DeltaRecordOf<T>) {
+		OpenDeltas::<T>::mutate_exists(who, |d| {
+			*d = d.and_then(|d| d.checked_sub(1)).filter(|d| *d > 0);
+		});
 		for member in &delta.committee {
 			Duties::<T>::mutate_exists(member, |d| {
 				*d = d.and_then(|d| d.checked_sub(1)).filter(|d| *d > 0);
@@ -672,7 +679,7 @@ impl<T: Config> Pallet<T> {
 			Verdict::Accept(quality) => Self::accept_delta(&mut job, job_id, who, delta, quality),
 			Verdict::Reject(why) => Self::reject_delta(&mut job, job_id, who, delta, why),
 		}
-		Self::release_duties(delta);
+		Self::release_duties(who, delta);
 		Jobs::<T>::insert(job_id, job);
 		Deltas::<T>::insert(job_id, who, delta);
 		Ok(())
@@ -1296,8 +1303,11 @@ impl<T: Config> Pallet<T> {
 			ensure!(!Self::is_suspended(member), "a suspended orchestrator is in the set");
 		}
 		let mut duties: alloc::collections::BTreeMap<T::AccountId, u32> = Default::default();
-		for (_, _, delta) in Deltas::<T>::iter() {
+		let mut open: alloc::collections::BTreeMap<T::AccountId, u32> = Default::default();
+		for (_, worker, delta) in Deltas::<T>::iter() {
 			if !delta.status.is_final() {
+				let d = open.entry(worker).or_default();
+				*d = d.saturating_add(1);
 				for member in &delta.committee {
 					let d = duties.entry(member.clone()).or_default();
 					*d = d.saturating_add(1);
@@ -1321,6 +1331,11 @@ impl<T: Config> Pallet<T> {
 			Duties::<T>::iter().all(|(who, d)| duties.get(&who).copied() == Some(d))
 				&& duties.iter().all(|(who, d)| Duties::<T>::get(who) == *d),
 			"duties are not the seats on unfinal deltas and the disputes' votes"
+		);
+		ensure!(
+			OpenDeltas::<T>::iter().all(|(who, d)| open.get(&who).copied() == Some(d))
+				&& open.iter().all(|(who, d)| OpenDeltas::<T>::get(who) == *d),
+			"open deltas are not the workers' deltas not final"
 		);
 		let current = T::Emission::current_epoch();
 		let mut sums: alloc::collections::BTreeMap<EpochIndex, Balance> = Default::default();
@@ -1357,9 +1372,10 @@ impl<T: Config> StakeFloor<T::AccountId> for Pallet<T> {
 	/// An orchestrator with a duty (a seat on a delta not final, a vote in an
 	/// open dispute) keeps its whole stake, in the set or not: a member
 	/// slashed out of the set cannot unstake before the disputes of its
-	/// other verdicts are over.
+	/// other verdicts are over. A worker with a delta not final keeps its
+	/// whole stake, registered or not: the 5% of a rejection finds it.
 	fn minimum_stake(who: &T::AccountId) -> Balance {
-		if Duties::<T>::get(who) > 0 {
+		if Duties::<T>::get(who) > 0 || OpenDeltas::<T>::get(who) > 0 {
 			return T::Staking::stake_of(who);
 		}
 		let registered = if Workers::<T>::contains_key(who) { Tier::Bronze.minimum() } else { 0 };

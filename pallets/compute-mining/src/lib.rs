@@ -369,6 +369,14 @@ pub mod pallet {
 	pub type Suspended<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, BlockNumber, OptionQuery>;
 
+	/// Per worker, how many of its deltas are submitted and not final
+	/// (pending or judged). While any is, its whole stake stays bonded
+	/// ([`StakeFloor`]), registered or not, so that the slash of a rejection
+	/// finds it.
+	#[pallet::storage]
+	pub type OpenDeltas<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {

@@ -1578,3 +1578,62 @@ fn a_judged_delta_is_final_only_after_its_window_and_blocks_the_next_one() {
 		assert_ok!(ComputeMining::leave_orchestrators(RuntimeOrigin::signed(members[0])));
 	});
 }
+
+#[test]
+fn a_worker_cannot_take_its_stake_out_before_its_delta_is_final() {
+	ExtBuilder::default().build_and_execute(|| {
+		// The committee rejects worker 1's delta as corrupt; the verdict is
+		// public for the whole dispute window before it is final.
+		let truth = corrupt(DeltaVerdict::HashMismatch);
+		judged(200_000, truth, truth);
+		let judged_at = System::block_number() as u32;
+		let stake = staked(1);
+		assert_eq!(stake, Tier::Silver.minimum());
+		assert_eq!(OpenDeltas::<Test>::get(1), 1);
+		// It leaves the network at once and tries to take everything out,
+		// or anything above Bronze, before the 5% lands.
+		assert_ok!(ComputeMining::deregister_worker(RuntimeOrigin::signed(1)));
+		for amount in [stake, stake - Tier::Bronze.minimum(), 1] {
+			assert_noop!(
+				TieredStaking::unstake(RuntimeOrigin::signed(1), amount),
+				pallet_tiered_staking::Error::<Test>::StakeRequired
+			);
+		}
+		run_to_block(u64::from(judged_at + 6));
+		assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), 0, 1));
+		assert_eq!(OpenDeltas::<Test>::get(1), 0);
+		let slash = Perbill::from_percent(5) * stake;
+		assert_eq!(PendingSlashes::<Test>::get(1), slash);
+		// Final: everything but the slash may go, and the slash is charged
+		// from what is left.
+		assert_noop!(
+			TieredStaking::unstake(RuntimeOrigin::signed(1), stake - slash + 1),
+			pallet_tiered_staking::Error::<Test>::StakeRequired
+		);
+		assert_ok!(TieredStaking::unstake(RuntimeOrigin::signed(1), stake - slash));
+		assert_ok!(ComputeMining::settle_slash(RuntimeOrigin::signed(99), 1));
+		assert_eq!(staked(1), 0);
+		assert_eq!(slashed_by_events(), slash);
+	});
+}
+
+#[test]
+fn a_dropped_delta_frees_the_workers_stake() {
+	ExtBuilder::default().build_and_execute(|| {
+		orchestrators();
+		let job = create_job(3);
+		worker(1, Tier::Silver, GpuClass::Other);
+		assign(11, job, 1);
+		submit(1, job, delta(1), 0);
+		assert_eq!(OpenDeltas::<Test>::get(1), 1);
+		let delta = Deltas::<Test>::get(job, 1).unwrap();
+		// No one reports: at the deadline the delta is dropped without
+		// quorum, and the worker's stake is its own again.
+		run_to_block(u64::from(delta.reveal_deadline) + 1);
+		assert_ok!(ComputeMining::close_delta(RuntimeOrigin::signed(99), job, 1));
+		assert!(Deltas::<Test>::get(job, 1).is_none());
+		assert_eq!(OpenDeltas::<Test>::get(1), 0);
+		assert_ok!(ComputeMining::deregister_worker(RuntimeOrigin::signed(1)));
+		assert_ok!(TieredStaking::unstake(RuntimeOrigin::signed(1), staked(1)));
+	});
+}
