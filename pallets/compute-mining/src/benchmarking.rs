@@ -245,6 +245,15 @@ fn judged_by_one<T: Config>(
 	Ok((who, job, member, others))
 }
 
+/// A registered worker claiming an H100, not verified, and a set of `n`
+/// orchestrators.
+fn hardware_voters<T: Config>(n: u32) -> (T::AccountId, alloc::vec::Vec<T::AccountId>) {
+	let who = staked::<T>("worker", 0, Tier::Bronze);
+	// Cannot fail: Bronze, its hardware hash unused.
+	let _ = registered::<T>(&who, 0);
+	(who, orchestrators::<T>(n))
+}
+
 /// Completes `job`'s open round by the votes of its committee.
 fn complete<T: Config>(job: JobId) -> Result<(), BenchmarkError> {
 	let info = Jobs::<T>::get(job).ok_or(BenchmarkError::Weightless)?;
@@ -397,11 +406,38 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn verify_hardware() -> Result<(), BenchmarkError> {
-		let (who, _, orchestrators) = productive_worker::<T>(min_validations::<T>())?;
+	fn verify_hardware(n: Linear<2, { T::MaxOrchestrators::get() }>) -> Result<(), BenchmarkError> {
+		let (who, set) = hardware_voters::<T>(n);
+		let opener = set.first().cloned().ok_or(BenchmarkError::Weightless)?;
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(orchestrators[0].clone()), who.clone(), GpuClass::H100);
+		_(RawOrigin::Signed(opener), who.clone(), GpuClass::H100);
+
+		assert_eq!(HardwareChecks::<T>::get(&who).map(|c| c.vote.voters.len() as u32), Some(n));
+		Ok(())
+	}
+
+	/// Ends a check of `v` voters at its deadline (`close_hardware_check`):
+	/// a majority of the equal stakes voted the true class, the rest
+	/// another and are slashed and suspended. (`verify_hardware` is charged
+	/// this and a vote.)
+	#[benchmark]
+	fn resolve_hardware(v: Linear<3, { T::MaxOrchestrators::get() }>) -> Result<(), BenchmarkError> {
+		let (who, set) = hardware_voters::<T>(v);
+		let honest = (v / 2).saturating_add(1) as usize;
+		for (i, m) in set.iter().enumerate() {
+			let class = if i < honest { GpuClass::H100 } else { GpuClass::Other };
+			// The last vote would resolve the check: it stays unvoted.
+			if i + 1 < set.len() {
+				Pallet::<T>::do_verify_hardware(m, &who, class)?;
+			}
+		}
+		let deadline = HardwareChecks::<T>::get(&who).map(|c| c.vote.deadline).unwrap_or_default();
+		set_block::<T>(deadline.saturating_add(1));
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		close_hardware_check(RawOrigin::Signed(caller), who.clone());
 
 		assert_eq!(Workers::<T>::get(&who).and_then(|w| w.verified_class), Some(GpuClass::H100));
 		Ok(())

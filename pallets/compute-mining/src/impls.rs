@@ -361,17 +361,147 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_verify_hardware(who: &T::AccountId, class: GpuClass) -> DispatchResult {
-		let mut worker = Workers::<T>::get(who).ok_or(Error::<T>::NotWorker)?;
-		// A worker is never paid for more than it claims.
-		let class = class.min(worker.claimed_class);
-		worker.verified_class = Some(class);
-		let mut activity = Self::roll_into_current_epoch(who);
-		Self::refresh(who, &mut activity, Some(&worker));
-		Activity::<T>::insert(who, activity);
-		Workers::<T>::insert(who, worker);
-		Self::deposit_event(Event::HardwareVerified { worker: who.clone(), class });
-		Ok(())
+	/// `voter`'s vote of `class` in the check of `who`'s hardware, opening
+	/// the check if none is open. Returns (voters, resolved).
+	pub(crate) fn do_verify_hardware(
+		voter: &T::AccountId,
+		who: &T::AccountId,
+		class: GpuClass,
+	) -> Result<(u32, bool), DispatchError> {
+		ensure!(voter != who, Error::<T>::SelfValidation);
+		let worker = Workers::<T>::get(who).ok_or(Error::<T>::NotWorker)?;
+		let now = Self::now();
+		let check = match HardwareChecks::<T>::get(who) {
+			Some(mut check) => {
+				ensure!(check.attestation == worker.attestation, Error::<T>::StaleHardwareCheck);
+				ensure!(now <= check.vote.deadline, Error::<T>::HardwareCheckOver);
+				let seat = check
+					.vote
+					.voters
+					.iter_mut()
+					.find(|(m, _, _)| m == voter)
+					.ok_or(Error::<T>::NotAVoter)?;
+				ensure!(seat.2.is_none(), Error::<T>::AlreadyVoted);
+				seat.2 = Some(class);
+				Self::deposit_event(Event::HardwareVoted {
+					worker: who.clone(),
+					voter: voter.clone(),
+					class,
+				});
+				check
+			}
+			None => {
+				Self::ensure_in_set(voter)?;
+				// A re-verification must disagree with the verified class,
+				// so an honest set is never asked twice.
+				ensure!(
+					worker.verified_class != Some(class.min(worker.claimed_class)),
+					Error::<T>::ClassAgrees
+				);
+				let voters: alloc::vec::Vec<SetVoter<T::AccountId, GpuClass>> =
+					Orchestrators::<T>::get()
+						.into_iter()
+						.filter(|(m, stake)| m != who && *stake > 0)
+						.map(|(m, stake)| {
+							let vote = (m == *voter).then_some(class);
+							(m, stake, vote)
+						})
+						.collect();
+				let deadline = now.saturating_add(T::DisputePeriod::get());
+				Self::deposit_event(Event::HardwareCheckOpened {
+					worker: who.clone(),
+					opener: voter.clone(),
+					class,
+					deadline,
+				});
+				HardwareCheck {
+					attestation: worker.attestation,
+					vote: SetVote {
+						opener: voter.clone(),
+						deadline,
+						// The set's bound: cannot fail.
+						voters: voters.try_into().map_err(|_| Error::<T>::OrchestratorSetFull)?,
+					},
+				}
+			}
+		};
+		// The vote holds the voter's stake until the check ends.
+		Duties::<T>::mutate(voter, |d| *d = d.saturating_add(1));
+		let voters = u32::try_from(check.vote.voters.len()).unwrap_or(u32::MAX);
+		if check.vote.complete() {
+			Self::resolve_hardware(who, check);
+			return Ok((voters, true));
+		}
+		HardwareChecks::<T>::insert(who, check);
+		Ok((voters, false))
+	}
+
+	/// Ends the check of `who`'s hardware after its deadline. Returns its
+	/// number of voters.
+	pub(crate) fn do_close_hardware_check(who: &T::AccountId) -> Result<u32, DispatchError> {
+		let check = HardwareChecks::<T>::get(who).ok_or(Error::<T>::NoHardwareCheck)?;
+		ensure!(Self::now() > check.vote.deadline, Error::<T>::HardwareCheckOpen);
+		let voters = u32::try_from(check.vote.voters.len()).unwrap_or(u32::MAX);
+		Self::resolve_hardware(who, check);
+		Ok(voters)
+	}
+
+	/// Decides the check of `who`'s hardware: with a quorum of stake, the
+	/// stake-weighted median class (never above the claimed class) becomes
+	/// the worker's verified class if it is still registered with the
+	/// attestation checked, and every voter of another class is slashed
+	/// and suspended. Frees the voters.
+	fn resolve_hardware(who: &T::AccountId, check: HardwareCheck<T::AccountId, T::MaxOrchestrators>) {
+		HardwareChecks::<T>::remove(who);
+		Self::release_votes(&check.vote.voters);
+		let Some(decided) = check.vote.decided(|class| *class) else {
+			Self::deposit_event(Event::HardwareCheckResolved {
+				worker: who.clone(),
+				class: None,
+				losers: 0,
+			});
+			return;
+		};
+		let losers: alloc::vec::Vec<&T::AccountId> = check
+			.vote
+			.voters
+			.iter()
+			.filter(|(_, _, vote)| vote.is_some_and(|v| v != decided))
+			.map(|(m, _, _)| m)
+			.collect();
+		let until = Self::now().saturating_add(T::SuspensionPeriod::get());
+		for loser in &losers {
+			Self::slash_orchestrator(loser, SlashReason::FalseJudgement);
+			Self::suspend(loser, until);
+		}
+		if let Some(mut worker) =
+			Workers::<T>::get(who).filter(|w| w.attestation == check.attestation)
+		{
+			// A worker is never paid for more than it claims.
+			let class = decided.min(worker.claimed_class);
+			worker.verified_class = Some(class);
+			let mut activity = Self::roll_into_current_epoch(who);
+			Self::refresh(who, &mut activity, Some(&worker));
+			Activity::<T>::insert(who, activity);
+			Workers::<T>::insert(who, worker);
+			Self::deposit_event(Event::HardwareVerified { worker: who.clone(), class });
+		}
+		Self::deposit_event(Event::HardwareCheckResolved {
+			worker: who.clone(),
+			class: Some(decided),
+			losers: u32::try_from(losers.len()).unwrap_or(u32::MAX),
+		});
+	}
+
+	/// Frees the voters who voted in a vote of the set from their duty.
+	fn release_votes<V>(voters: &[SetVoter<T::AccountId, V>]) {
+		for (voter, _, vote) in voters {
+			if vote.is_some() {
+				Duties::<T>::mutate_exists(voter, |d| {
+					*d = d.and_then(|d| d.checked_sub(1)).filter(|d| *d > 0);
+				});
+			}
+		}
 	}
 
 	pub(crate) fn do_submit_delta(
@@ -713,7 +843,7 @@ impl<T: Config> Pallet<T> {
 			.collect();
 		let deadline = now.saturating_add(T::DisputePeriod::get());
 		let dispute = Dispute {
-			disputer: disputer.clone(),
+			opener: disputer.clone(),
 			deadline,
 			// The set's bound: cannot fail.
 			voters: voters.try_into().map_err(|_| Error::<T>::OrchestratorSetFull)?,
@@ -779,24 +909,8 @@ impl<T: Config> Pallet<T> {
 		dispute: Dispute<T::AccountId, T::MaxOrchestrators>,
 	) -> Result<Verdict, DispatchError> {
 		Disputes::<T>::remove(job_id, who);
-		for (voter, _, vote) in &dispute.voters {
-			if vote.is_some() {
-				Duties::<T>::mutate_exists(voter, |d| {
-					*d = d.and_then(|d| d.checked_sub(1)).filter(|d| *d > 0);
-				});
-			}
-		}
-		let (cast, total) = dispute.weights();
-		let votes: alloc::vec::Vec<(Verdict, Balance)> = dispute
-			.voters
-			.iter()
-			.filter_map(|(_, weight, vote)| vote.map(|v| (v, *weight)))
-			.collect();
-		let mut ranks: alloc::vec::Vec<(u64, Balance)> =
-			votes.iter().map(|(v, w)| (v.rank(), *w)).collect();
-		let decided = mining::weighted_median(&mut ranks)
-			.and_then(|rank| votes.iter().find(|(v, _)| v.rank() == rank).map(|(v, _)| *v))
-			.filter(|_| mining::is_weight_quorum(cast, total));
+		Self::release_votes(&dispute.voters);
+		let decided = dispute.decided(Verdict::rank);
 		let Some(decided) = decided else {
 			// No quorum: the committee's verdict stands, no one is slashed.
 			Self::deposit_event(Event::DisputeResolved {
@@ -1327,10 +1441,22 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		}
+		for (worker, check) in HardwareChecks::<T>::iter() {
+			ensure!(
+				check.vote.voters.iter().all(|(m, _, _)| *m != worker),
+				"a worker votes on its own hardware"
+			);
+			for (voter, _, vote) in &check.vote.voters {
+				if vote.is_some() {
+					let d = duties.entry(voter.clone()).or_default();
+					*d = d.saturating_add(1);
+				}
+			}
+		}
 		ensure!(
 			Duties::<T>::iter().all(|(who, d)| duties.get(&who).copied() == Some(d))
 				&& duties.iter().all(|(who, d)| Duties::<T>::get(who) == *d),
-			"duties are not the seats on unfinal deltas and the disputes' votes"
+			"duties are not the seats on unfinal deltas and the votes of open set votes"
 		);
 		ensure!(
 			OpenDeltas::<T>::iter().all(|(who, d)| open.get(&who).copied() == Some(d))

@@ -220,7 +220,8 @@ pub mod pallet {
 		/// the verdict takes effect after them.
 		#[pallet::constant]
 		type DisputeWindow: Get<BlockNumber>;
-		/// Blocks the orchestrator set has to vote on a dispute.
+		/// Blocks the orchestrator set has to vote on a dispute or a
+		/// hardware check.
 		#[pallet::constant]
 		type DisputePeriod: Get<BlockNumber>;
 		/// Blocks an orchestrator on the losing side of a dispute is
@@ -369,6 +370,16 @@ pub mod pallet {
 	pub type Suspended<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, BlockNumber, OptionQuery>;
 
+	/// Open checks of workers' GPU classes by the orchestrator set.
+	#[pallet::storage]
+	pub type HardwareChecks<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		HardwareCheck<T::AccountId, T::MaxOrchestrators>,
+		OptionQuery,
+	>;
+
 	/// Per worker, how many of its deltas are submitted and not final
 	/// (pending or judged). While any is, its whole stake stays bonded
 	/// ([`StakeFloor`]), registered or not, so that the slash of a rejection
@@ -452,12 +463,46 @@ pub mod pallet {
 			/// The worker.
 			worker: T::AccountId,
 		},
-		/// An orchestrator verified `worker`'s GPU class.
+		/// The orchestrator set decided `worker`'s GPU class (never above
+		/// the class it claims): its rewards use it from now on.
 		HardwareVerified {
 			/// The worker.
 			worker: T::AccountId,
 			/// The verified GPU class.
 			class: GpuClass,
+		},
+		/// `opener` opened the orchestrator set's check of `worker`'s GPU
+		/// class, voting `class`; the set votes until `deadline`.
+		HardwareCheckOpened {
+			/// The worker.
+			worker: T::AccountId,
+			/// The orchestrator that opened it.
+			opener: T::AccountId,
+			/// Its vote.
+			class: GpuClass,
+			/// The last block a voter may vote in.
+			deadline: BlockNumber,
+		},
+		/// `voter` voted `class` in the check of `worker`'s GPU class.
+		HardwareVoted {
+			/// The worker.
+			worker: T::AccountId,
+			/// The voter.
+			voter: T::AccountId,
+			/// The class its check of the attestation proves.
+			class: GpuClass,
+		},
+		/// The check of `worker`'s GPU class ended: `class` is the
+		/// stake-weighted median vote, `None` without a quorum of stake (the
+		/// worker's class does not change). `losers` voted another class and
+		/// were slashed and suspended.
+		HardwareCheckResolved {
+			/// The worker.
+			worker: T::AccountId,
+			/// The decided class.
+			class: Option<GpuClass>,
+			/// Voters on the losing side.
+			losers: u32,
 		},
 		/// `worker` submitted a delta for `job`'s `round`; its committee is
 		/// drawn in the next block.
@@ -877,6 +922,17 @@ pub mod pallet {
 		NotAVoter,
 		/// The delta has no open dispute.
 		NoDispute,
+		/// The class voted is the worker's verified class: nothing to check.
+		ClassAgrees,
+		/// The worker has no open hardware check.
+		NoHardwareCheck,
+		/// The hardware check's voting is over.
+		HardwareCheckOver,
+		/// The hardware check's voting is still open.
+		HardwareCheckOpen,
+		/// The worker registered again since the check opened: its
+		/// attestation report is another one.
+		StaleHardwareCheck,
 	}
 
 	#[pallet::hooks]
@@ -983,20 +1039,34 @@ pub mod pallet {
 			Self::do_assign(job_id, &worker)
 		}
 
-		/// Records the GPU class an orchestrator verified for `worker` (from
-		/// its attestation report and benchmark), never above the class the
-		/// worker claims. Members of the orchestrator set only.
+		/// Votes `gpu_class`, the class the caller's check of `worker`'s
+		/// signed attestation report proves, in the orchestrator set's check
+		/// of `worker`'s hardware. With no check open, a member of the set
+		/// (other than the worker) opens one: for a worker not verified yet,
+		/// or to re-verify one whose verified class differs from
+		/// `gpu_class`. Its voters are the set (less the worker), weighted
+		/// by stake, for `DisputePeriod` blocks. The last vote, or
+		/// `close_hardware_check` after the deadline, decides: with more
+		/// than half of the stake voting, the stake-weighted median class,
+		/// never above the class the worker claims; every voter of another
+		/// class is slashed 5% and suspended.
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::verify_hardware())]
+		#[pallet::weight(
+			T::WeightInfo::verify_hardware(T::MaxOrchestrators::get())
+				.saturating_add(T::WeightInfo::resolve_hardware(T::MaxOrchestrators::get()))
+		)]
 		pub fn verify_hardware(
 			origin: OriginFor<T>,
 			worker: T::AccountId,
 			gpu_class: GpuClass,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::ensure_in_set(&who)?;
-			ensure!(who != worker, Error::<T>::SelfValidation);
-			Self::do_verify_hardware(&worker, gpu_class)
+			let (voters, resolved) = Self::do_verify_hardware(&who, &worker, gpu_class)?;
+			let mut weight = T::WeightInfo::verify_hardware(voters);
+			if resolved {
+				weight = weight.saturating_add(T::WeightInfo::resolve_hardware(voters));
+			}
+			Ok(Some(weight).into())
 		}
 
 		/// Submits the hash of the caller's delta for `job_id`'s open round
@@ -1248,6 +1318,22 @@ pub mod pallet {
 					);
 			}
 			Ok(Some(weight).into())
+		}
+
+		/// Ends the check of `worker`'s hardware after its deadline (see
+		/// `verify_hardware`). Anyone may call; free when it ends the check.
+		#[pallet::call_index(23)]
+		#[pallet::weight(T::WeightInfo::resolve_hardware(T::MaxOrchestrators::get()))]
+		pub fn close_hardware_check(
+			origin: OriginFor<T>,
+			worker: T::AccountId,
+		) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			let voters = Self::do_close_hardware_check(&worker)?;
+			Ok(frame_support::dispatch::PostDispatchInfo {
+				actual_weight: Some(T::WeightInfo::resolve_hardware(voters)),
+				pays_fee: Pays::No,
+			})
 		}
 
 		/// Charges `worker`'s [`PendingSlashes`] (its rejected deltas' 5%

@@ -1637,3 +1637,142 @@ fn a_dropped_delta_frees_the_workers_stake() {
 		assert_ok!(TieredStaking::unstake(RuntimeOrigin::signed(1), staked(1)));
 	});
 }
+
+// ---- hardware checks ---------------------------------------------------------
+
+fn verify(by: AccountId, who: AccountId, class: GpuClass) -> sp_runtime::DispatchResult {
+	ComputeMining::verify_hardware(RuntimeOrigin::signed(by), who, class)
+		.map(|_| ())
+		.map_err(|e| e.error)
+}
+
+fn verified(who: AccountId) -> Option<GpuClass> {
+	Workers::<Test>::get(who).unwrap().verified_class
+}
+
+#[test]
+fn the_set_decides_a_workers_class_and_slashes_the_voters_who_lied() {
+	ExtBuilder::default().build_and_execute(|| {
+		orchestrators();
+		// Worker 1 claims an H100; its attestation proves a CPU. Two of five
+		// equal stakes vouch for the H100.
+		worker(1, Tier::Bronze, GpuClass::H100);
+		assert_noop!(verify(99, 1, GpuClass::H100), Error::<Test>::NotInOrchestratorSet);
+		assert_noop!(verify(11, 2, GpuClass::H100), Error::<Test>::NotWorker);
+		assert_ok!(verify(11, 1, GpuClass::H100));
+		let opened_at = System::block_number() as u32;
+		assert!(events().contains(&Event::HardwareCheckOpened {
+			worker: 1,
+			opener: 11,
+			class: GpuClass::H100,
+			deadline: opened_at + DISPUTE_PERIOD,
+		}));
+		assert_noop!(verify(11, 1, GpuClass::H100), Error::<Test>::AlreadyVoted);
+		assert_noop!(verify(1, 1, GpuClass::H100), Error::<Test>::SelfValidation);
+		// A Gold account that joins after the check opened has no vote.
+		orchestrator(16);
+		assert_noop!(verify(16, 1, GpuClass::H100), Error::<Test>::NotAVoter);
+		assert_ok!(verify(12, 1, GpuClass::H100));
+		// A vote holds the voter's stake until the check ends.
+		assert_eq!(ComputeMining::minimum_stake(&12), staked(12));
+		assert_eq!(verified(1), None);
+		for honest in 13..=15 {
+			assert_ok!(verify(honest, 1, GpuClass::Other));
+		}
+		// The last vote decides: 3 Gold stakes against 2.
+		assert!(HardwareChecks::<Test>::get(1).is_none());
+		assert_eq!(verified(1), Some(GpuClass::Other));
+		assert!(events().contains(&Event::HardwareCheckResolved {
+			worker: 1,
+			class: Some(GpuClass::Other),
+			losers: 2,
+		}));
+		let slash = Perbill::from_percent(5) * Tier::Gold.minimum();
+		for liar in [11, 12] {
+			assert_eq!(staked(liar), Tier::Gold.minimum() - slash);
+			assert!(ComputeMining::is_suspended(&liar));
+			assert!(!Orchestrators::<Test>::get().iter().any(|(m, _)| *m == liar));
+		}
+		for honest in 13..=15 {
+			assert_eq!(staked(honest), Tier::Gold.minimum());
+		}
+		assert!((11..=16).all(|o| Duties::<Test>::get(o) == 0));
+		assert_eq!(TotalSlashed::<Test>::get(), 2 * slash);
+		// The set agrees now: the same class opens nothing.
+		assert_noop!(verify(13, 1, GpuClass::Other), Error::<Test>::ClassAgrees);
+	});
+}
+
+#[test]
+fn a_false_re_verification_fails_and_one_without_quorum_changes_nothing() {
+	ExtBuilder::default().build_and_execute(|| {
+		orchestrators();
+		worker(1, Tier::Bronze, GpuClass::H100);
+		for o in 11..=15 {
+			assert_ok!(verify(o, 1, GpuClass::H100));
+		}
+		assert_eq!(verified(1), Some(GpuClass::H100));
+		// 11 tries to downgrade the honest H100 (which would raise everyone
+		// else's share of the budget). Only it votes: no quorum, nothing
+		// changes and no one is slashed.
+		assert_ok!(verify(11, 1, GpuClass::Other));
+		let deadline = HardwareChecks::<Test>::get(1).unwrap().vote.deadline;
+		assert_noop!(
+			ComputeMining::close_hardware_check(RuntimeOrigin::signed(99), 1),
+			Error::<Test>::HardwareCheckOpen
+		);
+		run_to_block(u64::from(deadline) + 1);
+		assert_noop!(verify(12, 1, GpuClass::H100), Error::<Test>::HardwareCheckOver);
+		assert_ok!(ComputeMining::close_hardware_check(RuntimeOrigin::signed(99), 1));
+		assert!(events().contains(&Event::HardwareCheckResolved {
+			worker: 1,
+			class: None,
+			losers: 0,
+		}));
+		assert_eq!(verified(1), Some(GpuClass::H100));
+		assert_eq!(TotalSlashed::<Test>::get(), 0);
+		assert_noop!(
+			ComputeMining::close_hardware_check(RuntimeOrigin::signed(99), 1),
+			Error::<Test>::NoHardwareCheck
+		);
+		// Again, and the honest set answers: it loses 5% and its seat.
+		assert_ok!(verify(11, 1, GpuClass::Other));
+		assert_ok!(verify(12, 1, GpuClass::H100));
+		assert_ok!(verify(13, 1, GpuClass::H100));
+		let deadline = HardwareChecks::<Test>::get(1).unwrap().vote.deadline;
+		run_to_block(u64::from(deadline) + 1);
+		assert_ok!(ComputeMining::close_hardware_check(RuntimeOrigin::signed(99), 1));
+		assert_eq!(verified(1), Some(GpuClass::H100));
+		assert_eq!(staked(11), Tier::Gold.minimum() - Perbill::from_percent(5) * Tier::Gold.minimum());
+		assert!(ComputeMining::is_suspended(&11));
+	});
+}
+
+#[test]
+fn a_check_applies_only_to_the_registration_it_checked() {
+	ExtBuilder::default().build_and_execute(|| {
+		orchestrators();
+		worker(1, Tier::Bronze, GpuClass::H100);
+		for o in 11..=13 {
+			assert_ok!(verify(o, 1, GpuClass::H100));
+		}
+		// The worker registers again with another attestation report.
+		assert_ok!(ComputeMining::deregister_worker(RuntimeOrigin::signed(1)));
+		assert_ok!(ComputeMining::register_worker(
+			RuntimeOrigin::signed(1),
+			hw(1),
+			GpuClass::H100,
+			H256::repeat_byte(8),
+			b"http://127.0.0.1:9944".to_vec()
+		));
+		assert_noop!(verify(14, 1, GpuClass::H100), Error::<Test>::StaleHardwareCheck);
+		let deadline = HardwareChecks::<Test>::get(1).unwrap().vote.deadline;
+		run_to_block(u64::from(deadline) + 1);
+		assert_ok!(ComputeMining::close_hardware_check(RuntimeOrigin::signed(99), 1));
+		// Decided, but for the old report: the new registration is not
+		// verified and can be checked afresh.
+		assert_eq!(verified(1), None);
+		assert_ok!(verify(14, 1, GpuClass::H100));
+		assert!(HardwareChecks::<Test>::get(1).is_some());
+	});
+}

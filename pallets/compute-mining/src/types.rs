@@ -468,25 +468,31 @@ pub fn report_commitment<AccountId: Encode>(
 	<BlakeTwo256 as Hash>::hash(&(report, salt, orchestrator).encode())
 }
 
-/// One voter of a dispute: an orchestrator, its weight (its stake in the set
-/// when the dispute opened) and its vote, once cast.
-pub type DisputeVoter<AccountId> = (AccountId, Balance, Option<Verdict>);
+/// One voter of a vote of the orchestrator set: an orchestrator, its weight
+/// (its stake in the set when the vote opened) and its vote, once cast.
+pub type SetVoter<AccountId, V> = (AccountId, Balance, Option<V>);
 
-/// A dispute of a delta's judgement, voted on by the orchestrator set.
+/// One voter of a dispute.
+pub type DisputeVoter<AccountId> = SetVoter<AccountId, Verdict>;
+
+/// A vote of the whole orchestrator set (a dispute, a hardware check): each
+/// member's weight is its stake; with more than half of the weight cast, the
+/// stake-weighted median vote decides.
 #[derive(
 	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 #[scale_info(skip_type_params(MaxOrchestrators))]
-pub struct Dispute<AccountId, MaxOrchestrators: Get<u32>> {
-	/// Who opened it (its report is its vote).
-	pub disputer: AccountId,
+pub struct SetVote<AccountId, V, MaxOrchestrators: Get<u32>> {
+	/// Who opened it (its own vote is cast).
+	pub opener: AccountId,
 	/// The last block a voter may vote in.
 	pub deadline: BlockNumber,
-	/// The set when it opened, less suspended members and the worker.
-	pub voters: BoundedVec<DisputeVoter<AccountId>, MaxOrchestrators>,
+	/// The set when it opened, less suspended members and the account it
+	/// is about.
+	pub voters: BoundedVec<SetVoter<AccountId, V>, MaxOrchestrators>,
 }
 
-impl<AccountId, MaxOrchestrators: Get<u32>> Dispute<AccountId, MaxOrchestrators> {
+impl<AccountId, V: Copy, MaxOrchestrators: Get<u32>> SetVote<AccountId, V, MaxOrchestrators> {
 	/// (weight cast, weight of every voter).
 	pub fn weights(&self) -> (Balance, Balance) {
 		self.voters.iter().fold((0, 0), |(cast, total), (_, weight, vote)| {
@@ -499,6 +505,44 @@ impl<AccountId, MaxOrchestrators: Get<u32>> Dispute<AccountId, MaxOrchestrators>
 	pub fn complete(&self) -> bool {
 		self.voters.iter().all(|(_, _, vote)| vote.is_some())
 	}
+
+	/// The decision: with more than half of the weight cast, the
+	/// stake-weighted median of the votes ordered by `rank`; `None` without
+	/// that quorum.
+	pub fn decided<R: Ord + Copy>(&self, rank: impl Fn(&V) -> R) -> Option<V> {
+		let (cast, total) = self.weights();
+		if !gym_primitives::mining::is_weight_quorum(cast, total) {
+			return None;
+		}
+		let votes: alloc::vec::Vec<(V, Balance)> = self
+			.voters
+			.iter()
+			.filter_map(|(_, weight, vote)| vote.map(|v| (v, *weight)))
+			.collect();
+		let mut ranks: alloc::vec::Vec<(R, Balance)> =
+			votes.iter().map(|(v, w)| (rank(v), *w)).collect();
+		let median = gym_primitives::mining::weighted_median(&mut ranks)?;
+		votes.iter().find(|(v, _)| rank(v) == median).map(|(v, _)| *v)
+	}
+}
+
+/// A dispute of a delta's judgement, voted on by the orchestrator set; its
+/// opener is the disputer.
+pub type Dispute<AccountId, MaxOrchestrators> = SetVote<AccountId, Verdict, MaxOrchestrators>;
+
+/// A check of a worker's GPU class by the orchestrator set. Each voter
+/// checks the signed attestation report `attestation` names and votes the
+/// class it proves.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxOrchestrators))]
+pub struct HardwareCheck<AccountId, MaxOrchestrators: Get<u32>> {
+	/// The hash of the attestation report checked: the vote applies only
+	/// to the registration that named it.
+	pub attestation: H256,
+	/// The vote.
+	pub vote: SetVote<AccountId, GpuClass, MaxOrchestrators>,
 }
 
 /// The committee that decides a round's checkpoint: the committee of the

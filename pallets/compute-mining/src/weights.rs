@@ -50,7 +50,8 @@ pub trait WeightInfo {
 	fn create_job() -> Weight;
 	fn assign_job(n: u32, ) -> Weight;
 	fn leave_job() -> Weight;
-	fn verify_hardware() -> Weight;
+	fn verify_hardware(n: u32, ) -> Weight;
+	fn resolve_hardware(v: u32, ) -> Weight;
 	fn submit_delta(n: u32, ) -> Weight;
 	fn commit_report() -> Weight;
 	fn reveal_report(v: u32, ) -> Weight;
@@ -244,12 +245,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Epochs` (r:1 w:1)
 	/// Proof: `ComputeMining::Epochs` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
-	fn verify_hardware() -> Weight {
-		// Proof size: measured `1192`, estimated `4559` bytes.
-		// Minimum execution time: 65_060_000 picoseconds.
-		Weight::from_parts(109_212_000, 4559)
+	fn verify_hardware(n: u32, ) -> Weight {
+		Weight::from_parts(109_212_000, 7339)
+			.saturating_add(Weight::from_parts(503_831, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	fn resolve_hardware(v: u32, ) -> Weight {
+		Weight::from_parts(571_657_388, 7339)
+			.saturating_add(Weight::from_parts(90_044_655, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(v.into())))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(v.into())))
 	}
 	/// Storage: `ComputeMining::Workers` (r:1 w:0)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
@@ -775,10 +783,19 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
-	fn verify_hardware() -> Weight {
-		Weight::from_parts(109_212_000, 4559)
+	fn verify_hardware(n: u32, ) -> Weight {
+		Weight::from_parts(109_212_000, 7339)
+			.saturating_add(Weight::from_parts(503_831, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
+	fn resolve_hardware(v: u32, ) -> Weight {
+		Weight::from_parts(571_657_388, 7339)
+			.saturating_add(Weight::from_parts(90_044_655, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(v.into())))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
 	}
 	fn submit_delta(n: u32, ) -> Weight {
 		Weight::from_parts(184_416_192, 40343)
