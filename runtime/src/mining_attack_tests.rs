@@ -533,3 +533,138 @@ fn a_committee_seat_cannot_be_escaped() {
 		check_books();
 	});
 }
+
+/// Scenario 4, hardware overclaim and downgrade: a worker's GPU class is the
+/// orchestrator set's stake-weighted median vote, never one member's word.
+/// The attacker (3 of 10 equal Gold stakes) vouches for its CPU worker as an
+/// H100 and, at the same time, re-opens the check of an honest H100 to
+/// push it down to 1.0x. The honest 70% vote what the attestations prove;
+/// both checks go their way, and every attacker loses 5% of its stake per
+/// check and its seat for a week.
+#[test]
+fn a_hardware_overclaim_or_downgrade_is_voted_down() {
+	build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		run_to_block(1);
+		let attackers: Vec<AccountId> = (1..=3).map(orchestrator).collect();
+		for h in 11..=17 {
+			orchestrator(h);
+		}
+		let honest: Vec<AccountId> = pallet_compute_mining::Orchestrators::<Runtime>::get()
+			.into_iter()
+			.map(|(m, _)| m)
+			.filter(|m| !attackers.contains(m))
+			.collect();
+		assert_eq!(honest.len(), 7);
+		let (cpu, h100) = (worker(100, GpuClass::H100), worker(101, GpuClass::H100));
+		let verify = |by: &AccountId, w: &AccountId, class| {
+			assert_ok!(Mining::verify_hardware(signed(by), w.clone(), class));
+		};
+		// The honest H100 is verified first; the attackers abstain, which
+		// only delays the decision to the deadline.
+		for h in &honest {
+			verify(h, &h100, GpuClass::H100);
+		}
+		let deadline =
+			pallet_compute_mining::HardwareChecks::<Runtime>::get(&h100).unwrap().vote.deadline;
+		run_to_block(deadline + 1);
+		assert_ok!(Mining::close_hardware_check(signed(&h100), h100.clone()));
+		let class_of =
+			|w: &AccountId| pallet_compute_mining::Workers::<Runtime>::get(w).unwrap().verified_class;
+		assert_eq!(class_of(&h100), Some(GpuClass::H100));
+		// No quorum yet: the 3 attackers could never verify anything alone.
+		verify(&attackers[0], &cpu, GpuClass::H100);
+		verify(&attackers[1], &h100, GpuClass::Other);
+		for a in &attackers[1..] {
+			verify(a, &cpu, GpuClass::H100);
+		}
+		for a in [&attackers[0], &attackers[2]] {
+			verify(a, &h100, GpuClass::Other);
+		}
+		assert_eq!(class_of(&cpu), None);
+		let (stake, treasury) =
+			(staked(&attackers[0]), balance(&crate::configs::TreasuryAccount::get()));
+		assert_eq!(stake, 50_000 * GYM);
+		for h in &honest {
+			verify(h, &cpu, GpuClass::Other);
+			verify(h, &h100, GpuClass::H100);
+		}
+		assert_eq!(class_of(&cpu), Some(GpuClass::Other));
+		assert_eq!(class_of(&h100), Some(GpuClass::H100));
+		for w in [&cpu, &h100] {
+			let class = class_of(w);
+			assert!(mining_events().contains(&Event::HardwareCheckResolved {
+				worker: w.clone(),
+				class,
+				losers: 3,
+			}));
+		}
+		// 5% of 50,000, then 5% of the 47,500 left.
+		for a in &attackers {
+			assert_eq!(stake - staked(a), 2_500 * GYM + 2_375 * GYM);
+			assert!(pallet_compute_mining::Suspended::<Runtime>::get(a).is_some());
+			assert_noop!(
+				Mining::verify_hardware(signed(a), h100.clone(), GpuClass::Other),
+				Error::<Runtime>::NotInOrchestratorSet
+			);
+		}
+		assert_eq!(
+			balance(&crate::configs::TreasuryAccount::get()),
+			treasury + 3 * (2_500 + 2_375) * GYM
+		);
+		// The honest set is not asked twice for a class it agreed on.
+		assert_noop!(
+			Mining::verify_hardware(signed(&honest[0]), cpu.clone(), GpuClass::Other),
+			Error::<Runtime>::ClassAgrees
+		);
+		check_books();
+	});
+}
+
+/// Exit before the slash: a worker whose delta its committee judged
+/// corrupt sees the verdict on chain for the whole dispute window before
+/// the 5% is fixed. It deregisters at once and tries to unstake; its whole
+/// stake stays bonded until the delta is final, and the slash lands.
+#[test]
+fn a_worker_cannot_unstake_before_its_rejection_is_final() {
+	build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		run_to_block(1);
+		pallet_compute_mining::MinValidations::<Runtime>::put(3);
+		let honest: Vec<AccountId> = (11..=13).map(orchestrator).collect();
+		let job = governance_job(3);
+		let w = worker(100, GpuClass::Other);
+		assert_ok!(Mining::assign_job(signed(&honest[0]), job, w.clone()));
+		assert_ok!(Mining::submit_delta(signed(&w), job, H256::repeat_byte(9), 2_000_000));
+		next_block();
+		let members = committee(job, &w);
+		for m in &members {
+			commit(m, job, &w, &unavailable());
+		}
+		for m in &members {
+			reveal(m, job, &w, unavailable());
+		}
+		assert_eq!(
+			Deltas::<Runtime>::get(job, &w).unwrap().status,
+			DeltaStatus::Judged(Verdict::Reject(Rejection::Corrupt))
+		);
+		let stake = staked(&w);
+		assert_eq!(stake, Tier::Bronze.minimum());
+		assert_ok!(Mining::deregister_worker(signed(&w)));
+		for amount in [stake, 1] {
+			assert_noop!(
+				TieredStaking::unstake(signed(&w), amount),
+				pallet_tiered_staking::Error::<Runtime>::StakeRequired
+			);
+		}
+		finalise(job, &w);
+		let slash = stake / 20;
+		assert_eq!(pallet_compute_mining::PendingSlashes::<Runtime>::get(&w), slash);
+		assert_ok!(TieredStaking::unstake(signed(&w), stake - slash));
+		assert_ok!(Mining::settle_slash(signed(&honest[0]), w.clone()));
+		assert_eq!(staked(&w), 0);
+		assert!(mining_events().iter().any(|e| matches!(
+			e,
+			Event::WorkerSlashed { worker, amount, .. } if *worker == w && *amount == slash
+		)));
+		check_books();
+	});
+}
