@@ -4,11 +4,15 @@
 //!    benchmark, sign an attestation report (nonce: the best block's hash) and
 //!    `register_worker(hardware_hash, class, report_hash, endpoint)`;
 //! 2. registered: one `heartbeat` per heartbeat slot;
-//! 3. assigned to a job without a delta for its open round: load the round's base checkpoint,
-//!    train on a blocking thread, store the delta by hash (served by `gym_getDelta`) and
-//!    `submit_delta(job, hash, claimed_quality)`; sent again while the chain holds no delta of
-//!    the round from this miner (no committee could be drawn, or its committee reached no
-//!    quorum: `DeltaNoQuorum`). The next delta waits until the previous one is final;
+//! 3. assigned to a job without a delta for its open round: load the round's base checkpoint
+//!    and start training it on a blocking thread, one round at a time. The block loop does not
+//!    wait for it: each block looks whether it is done (steps 2, 4 and 5 go on meanwhile), and
+//!    once it is, stores the delta by hash (served by `gym_getDelta`) and sends
+//!    `submit_delta(job, hash, claimed_quality)`, unless the job's round moved on or the miner
+//!    is no longer assigned to the job, which drops the delta. It is sent again while the chain
+//!    holds no delta of the round from this miner (no committee could be drawn, or its
+//!    committee reached no quorum: `DeltaNoQuorum`). The next delta waits until the previous
+//!    one is final;
 //! 4. its delta judged (`DeltaJudged`): once the dispute window (or the dispute's voting) is
 //!    over and the delta is still only judged, `finalise_delta`, which makes the verdict take
 //!    effect (anyone may send it; whoever lands first finalises, the others fail `NotJudged`);
@@ -19,8 +23,11 @@ use super::{
 	error::WorkerError,
 	rounds, to_hex, Context, SignedAttestation, LOG,
 };
+use gym_primitives::mining::{Micro, Quality};
 use gym_runtime::{AccountId, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
-use gym_trainer::{claimed_quality, hardware, train_round, TrainConfig};
+use gym_trainer::{
+	claimed_quality, hardware, train_round, RoundOutcome, TrainConfig, TrainerError,
+};
 use pallet_compute_mining::{Call as MiningCall, DeltaStatus, Event as MiningEvent};
 use pallet_compute_mining_runtime_api::JobId;
 use sp_core::{sr25519, H256};
@@ -51,11 +58,50 @@ pub(crate) struct Miner {
 	trained: HashSet<(JobId, u32)>,
 	/// The last round whose base checkpoint could not be loaded, not to log it every block.
 	unavailable: Option<((JobId, u32), String)>,
+	/// The round training on a blocking thread, if any (one at a time).
+	training: Option<Training>,
 	/// The last trained round's `submit_delta`, until the chain holds the delta.
 	submission: Option<Submission>,
 	/// Jobs whose delta from this miner may be judged and not final yet (its `DeltaJudged`
 	/// jobs, and its assignment), with the block `finalise_delta` was last sent at.
 	judged: HashMap<JobId, Option<BlockNumber>>,
+}
+
+/// A round training on a blocking thread, with what its `submit_delta` needs once it is done.
+/// The block loop never waits for it: each block takes it only when its task is done
+/// ([`finished`]).
+struct Training<T = Result<RoundOutcome, TrainerError>> {
+	/// The round (job, round).
+	round: (JobId, u32),
+	/// The job's gradient-variance threshold, for the claimed quality.
+	variance_threshold: Micro,
+	/// The chain's `MaxQuality`, which caps the claimed quality.
+	max_quality: Quality,
+	/// The block it started at.
+	started_at: BlockNumber,
+	/// The training task.
+	task: tokio::task::JoinHandle<T>,
+}
+
+/// Takes the training out of `slot` once its task is done, with the task's result. A training
+/// still running stays in `slot`: this never waits for one.
+async fn finished<T>(
+	slot: &mut Option<Training<T>>,
+) -> Option<(Training<T>, Result<T, tokio::task::JoinError>)> {
+	if !slot.as_ref().is_some_and(|training| training.task.is_finished()) {
+		return None;
+	}
+	let mut training = slot.take()?;
+	// The task is done: its result is ready.
+	let result = (&mut training.task).await;
+	Some((training, result))
+}
+
+/// Whether a finished training of `round` is still wanted: the miner is still assigned to its
+/// job (`assignment`) and the job's open round (`open`, `None` when the job is gone) is still
+/// the round trained.
+fn still_wanted(round: (JobId, u32), assignment: Option<JobId>, open: Option<u32>) -> bool {
+	assignment == Some(round.0) && open == Some(round.1)
 }
 
 /// A trained round's `submit_delta`.
@@ -81,6 +127,7 @@ impl Miner {
 			claim_sent: None,
 			trained: HashSet::new(),
 			unavailable: None,
+			training: None,
 			submission: None,
 			judged: HashMap::new(),
 		}
@@ -211,7 +258,10 @@ impl Miner {
 			self.judged.entry(job).or_default();
 		}
 		self.finalise_judged(ctx, &public, &me, hash, number).await;
-		if let Some(job) = info.assignment {
+		// A round whose training is done is submitted at this block; the next one starts at the
+		// next block (a `submit_delta` the pool refuses is sent again then, not now).
+		let collected = self.finish_training(ctx, &public, info.assignment, hash, number).await;
+		if let (false, Some(job)) = (collected, info.assignment) {
 			self.train(ctx, rounds, &public, &me, hash, number, job).await;
 		}
 
@@ -402,7 +452,7 @@ impl Miner {
 			}
 			return;
 		}
-		if self.trained.contains(&round) {
+		if !self.may_train(round) {
 			return;
 		}
 		let base = match rounds::checkpoint(ctx, rounds, job_id, &job, job.checkpoint).await {
@@ -449,7 +499,7 @@ impl Miner {
 			cfg.batch_size
 		);
 		self.trained.insert(round);
-		let outcome = tokio::task::spawn_blocking(move || {
+		let task = tokio::task::spawn_blocking(move || {
 			let bar = std::io::stdout().is_terminal().then(|| {
 				let bar = indicatif::ProgressBar::new(u64::from(cfg.steps));
 				if let Ok(style) = indicatif::ProgressStyle::with_template(
@@ -482,14 +532,70 @@ impl Miner {
 				bar.finish_and_clear();
 			}
 			outcome
-		})
-		.await;
+		});
+		self.training = Some(Training {
+			round,
+			variance_threshold: job.spec.variance_threshold,
+			max_quality,
+			started_at: number,
+			task,
+		});
+	}
+
+	/// Whether `round` may start training: it was not trained (nor started) before, and no
+	/// other round is training.
+	fn may_train(&self, round: (JobId, u32)) -> bool {
+		!self.trained.contains(&round) && self.training.is_none()
+	}
+
+	/// Takes the training once its task is done (a running one is left to run), and returns
+	/// whether it took one. A delta still wanted ([`still_wanted`]) is stored by hash and its
+	/// `submit_delta` sent; one whose job's round moved on, or whose job this miner is no
+	/// longer assigned to, is dropped.
+	async fn finish_training(
+		&mut self,
+		ctx: &Context,
+		public: &sr25519::Public,
+		assignment: Option<JobId>,
+		hash: H256,
+		number: BlockNumber,
+	) -> bool {
+		let Some((training, outcome)) = finished(&mut self.training).await else {
+			return false;
+		};
+		let round = training.round;
+		let (job_id, job_round) = round;
 		let outcome = match outcome {
 			Ok(Ok(outcome)) => outcome,
-			Ok(Err(e)) => return log::warn!(target: LOG, "miner: training failed: {e}"),
-			Err(e) => return log::warn!(target: LOG, "miner: training task: {e}"),
+			Ok(Err(e)) => {
+				log::warn!(target: LOG, "miner: training failed: {e}");
+				return true;
+			}
+			Err(e) => {
+				log::warn!(target: LOG, "miner: training task: {e}");
+				return true;
+			}
 		};
-		let claimed = claimed_quality(&outcome.report, job.spec.variance_threshold, max_quality);
+		// `None` when the chain could not be read: the submission then waits for the next
+		// block, where the training step checks the round again before sending it.
+		let wanted = match ctx.chain.job(hash, job_id) {
+			Ok(job) => Some(still_wanted(round, assignment, job.map(|job| job.round))),
+			Err(e) => {
+				log::warn!(target: LOG, "miner: job {job_id}: {e}");
+				None
+			}
+		};
+		if wanted == Some(false) {
+			log::info!(
+				target: LOG,
+				"miner: trained job {job_id} round {job_round} (#{} → #{number}), but the round \
+				 moved on or the job is no longer assigned to this miner: dropping the delta",
+				training.started_at
+			);
+			return true;
+		}
+		let claimed =
+			claimed_quality(&outcome.report, training.variance_threshold, training.max_quality);
 		let stored = if ctx.params.miner_corrupt_deltas {
 			let mut corrupt = outcome.delta.clone();
 			if let Some(byte) = corrupt.last_mut() {
@@ -500,15 +606,17 @@ impl Miner {
 			ctx.shared.store.put(&outcome.delta).map(|_| ())
 		};
 		if let Err(e) = stored {
-			return log::warn!(target: LOG, "miner: storing the delta: {e}");
+			log::warn!(target: LOG, "miner: storing the delta: {e}");
+			return true;
 		}
 		log::info!(
 			target: LOG,
-			"miner: trained job {job_id} round {} in {:.2} s ({:.0} samples/s): loss {:.4} → {:.4}, \
-			 validation {:.4} → {:.4}, delta {} bytes {}, claiming quality {claimed}",
-			job.round,
+			"miner: trained job {job_id} round {job_round} in {:.2} s ({:.0} samples/s, #{} → \
+			 #{number}): loss {:.4} → {:.4}, validation {:.4} → {:.4}, delta {} bytes {}, claiming \
+			 quality {claimed}",
 			outcome.wall_time.as_secs_f64(),
 			outcome.samples as f64 / outcome.wall_time.as_secs_f64().max(1e-9),
+			training.started_at,
 			outcome.report.loss_before,
 			outcome.report.loss_after,
 			outcome.report.val_loss_before,
@@ -522,7 +630,12 @@ impl Miner {
 			claimed_quality: claimed,
 		};
 		let submission = Submission { round, call, sent_at: None, refused: 0 };
-		self.submit_delta(ctx, public, submission, number).await;
+		if wanted.is_some() {
+			self.submit_delta(ctx, public, submission, number).await;
+		} else {
+			self.submission = Some(submission);
+		}
+		true
 	}
 
 	/// Sends a trained round's `submit_delta` at block `number` and keeps it, to send it again
@@ -574,4 +687,96 @@ async fn attest(
 		signer: to_hex(public.as_ref()),
 		signature: to_hex(signature.as_ref()),
 	})
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use std::time::Duration;
+
+	/// A training of job 3 round 1, started at #7, whose task runs `work`.
+	fn training<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Training<T> {
+		Training {
+			round: (3, 1),
+			variance_threshold: 0,
+			max_quality: 1_000_000,
+			started_at: 7,
+			task: tokio::task::spawn_blocking(work),
+		}
+	}
+
+	/// Polls `slot` as blocks would, every 10 ms, until the training is done (5 s at most).
+	async fn take<T>(
+		slot: &mut Option<Training<T>>,
+	) -> (Training<T>, Result<T, tokio::task::JoinError>) {
+		let poll = async {
+			loop {
+				if let Some(done) = finished(slot).await {
+					break done;
+				}
+				tokio::time::sleep(Duration::from_millis(10)).await;
+			}
+		};
+		tokio::time::timeout(Duration::from_secs(5), poll).await.expect("the training ends")
+	}
+
+	#[tokio::test]
+	async fn blocks_go_on_while_a_round_trains_and_take_it_once_it_is_done() {
+		let (release, wait) = std::sync::mpsc::channel::<()>();
+		let mut slot = Some(training(move || wait.recv().map(|()| 42)));
+		// Each block looks at the running training and goes on at once, leaving it to run.
+		for _ in 0..5 {
+			let polled = tokio::time::timeout(Duration::from_secs(5), finished(&mut slot))
+				.await
+				.expect("a block does not wait for the training");
+			assert!(polled.is_none());
+			assert!(slot.is_some(), "the training stays in flight");
+		}
+		release.send(()).unwrap();
+		// The first block after it is done takes it, with its result and its round.
+		let (done, result) = take(&mut slot).await;
+		assert_eq!(result.unwrap(), Ok(42));
+		assert_eq!((done.round, done.started_at), ((3, 1), 7));
+		assert!(slot.is_none(), "taken once");
+		assert!(finished(&mut slot).await.is_none());
+	}
+
+	#[tokio::test]
+	async fn a_training_that_panics_is_taken_with_the_error() {
+		let mut slot = Some(training(|| -> u32 { panic!("the trainer panicked") }));
+		let (_, result) = take(&mut slot).await;
+		assert!(result.unwrap_err().is_panic());
+		assert!(slot.is_none());
+	}
+
+	#[tokio::test]
+	async fn one_round_trains_at_a_time() {
+		let mut miner = Miner::new("http://127.0.0.1:1".into());
+		assert!(miner.may_train((3, 1)));
+		let (release, wait) = std::sync::mpsc::channel::<()>();
+		let running = training(move || {
+			let _ = wait.recv();
+			Err(TrainerError::InvalidConfig("test"))
+		});
+		miner.trained.insert(running.round);
+		miner.training = Some(running);
+		// Neither the round training nor the job's next round starts while it runs.
+		assert!(!miner.may_train((3, 1)));
+		assert!(!miner.may_train((3, 2)));
+		release.send(()).unwrap();
+		let (_, result) = take(&mut miner.training).await;
+		assert!(result.unwrap().is_err(), "the training failed");
+		assert!(!miner.may_train((3, 1)), "a round is trained once");
+		assert!(miner.may_train((3, 2)));
+	}
+
+	#[test]
+	fn a_delta_is_dropped_when_its_round_moved_on_or_its_job_is_unassigned() {
+		let round = (3, 1);
+		assert!(still_wanted(round, Some(3), Some(1)));
+		assert!(!still_wanted(round, Some(3), Some(2)), "the round moved on");
+		assert!(!still_wanted(round, Some(4), Some(1)), "assigned to another job");
+		assert!(!still_wanted(round, None, Some(1)), "no longer assigned");
+		assert!(!still_wanted(round, Some(3), None), "the job is gone");
+	}
 }
