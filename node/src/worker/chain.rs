@@ -59,6 +59,12 @@ pub type DisputeOf = pallet_compute_mining::Dispute<
 	<Runtime as pallet_compute_mining::Config>::MaxOrchestrators,
 >;
 
+/// A check of a worker's GPU class in `ComputeMining::HardwareChecks`.
+pub type HardwareCheckOf = pallet_compute_mining::HardwareCheck<
+	AccountId,
+	<Runtime as pallet_compute_mining::Config>::MaxOrchestrators,
+>;
+
 /// The account of an sr25519 key.
 pub fn account_of(public: &sr25519::Public) -> AccountId {
 	AccountId::from(*public)
@@ -175,6 +181,16 @@ impl Chain {
 	) -> Result<Option<DisputeOf>, WorkerError> {
 		let key = pallet_compute_mining::Disputes::<Runtime>::hashed_key_for(job, worker);
 		self.decode_storage(at, key, "ComputeMining::Disputes")
+	}
+
+	/// The open check of `worker`'s GPU class at block `at` (`ComputeMining::HardwareChecks`).
+	pub fn hardware_check(
+		&self,
+		at: H256,
+		worker: &AccountId,
+	) -> Result<Option<HardwareCheckOf>, WorkerError> {
+		let key = pallet_compute_mining::HardwareChecks::<Runtime>::hashed_key_for(worker);
+		self.decode_storage(at, key, "ComputeMining::HardwareChecks")
 	}
 
 	/// Whether `who` is suspended at block `at` (it lost a dispute): it cannot dispute, is not
