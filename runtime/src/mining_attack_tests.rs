@@ -568,8 +568,9 @@ fn a_hardware_overclaim_or_downgrade_is_voted_down() {
 			pallet_compute_mining::HardwareChecks::<Runtime>::get(&h100).unwrap().vote.deadline;
 		run_to_block(deadline + 1);
 		assert_ok!(Mining::close_hardware_check(signed(&h100), h100.clone()));
-		let class_of =
-			|w: &AccountId| pallet_compute_mining::Workers::<Runtime>::get(w).unwrap().verified_class;
+		let class_of = |w: &AccountId| {
+			pallet_compute_mining::Workers::<Runtime>::get(w).unwrap().verified_class
+		};
 		assert_eq!(class_of(&h100), Some(GpuClass::H100));
 		// No quorum yet: the 3 attackers could never verify anything alone.
 		verify(&attackers[0], &cpu, GpuClass::H100);
@@ -665,6 +666,56 @@ fn a_worker_cannot_unstake_before_its_rejection_is_final() {
 			e,
 			Event::WorkerSlashed { worker, amount, .. } if *worker == w && *amount == slash
 		)));
+		check_books();
+	});
+}
+
+/// A round stalled by its committee: the members drawn for a round's
+/// checkpoint (the committee of its first accepted delta) stay away, which
+/// used to freeze the job for good. After ten minutes anyone expires the
+/// round; the job goes on from the same checkpoint, the accepted delta stays
+/// paid, and each absent member pays 0.1% of its stake.
+#[test]
+fn an_absent_round_committee_cannot_stall_a_job() {
+	build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		run_to_block(1);
+		pallet_compute_mining::MinValidations::<Runtime>::put(3);
+		let set: Vec<AccountId> = (11..=16).map(orchestrator).collect();
+		let job = governance_job(3);
+		let w = worker(100, GpuClass::Other);
+		assert_ok!(Mining::assign_job(signed(&set[0]), job, w.clone()));
+		assert_ok!(Mining::submit_delta(signed(&w), job, H256::repeat_byte(9), 0));
+		next_block();
+		let members = committee(job, &w);
+		for m in &members {
+			commit(m, job, &w, &honest_report());
+		}
+		for m in &members {
+			reveal(m, job, &w, honest_report());
+		}
+		finalise(job, &w);
+		let round = pallet_compute_mining::RoundCommittees::<Runtime>::get(job).unwrap();
+		assert_eq!(round.deadline, System::block_number() + 10 * gym_primitives::MINUTES);
+		// Nobody votes the checkpoint.
+		assert_noop!(Mining::expire_round(signed(&w), job, 0), Error::<Runtime>::RoundOpen);
+		run_to_block(round.deadline + 1);
+		let stakes: Vec<u128> = round.members.iter().map(staked).collect();
+		assert_ok!(Mining::expire_round(signed(&w), job, 0));
+		let info = pallet_compute_mining::Jobs::<Runtime>::get(job).unwrap();
+		assert_eq!((info.round, info.checkpoint), (1, spec(3).base_checkpoint));
+		for (m, before) in round.members.iter().zip(stakes) {
+			assert_eq!(before - staked(m), 50 * GYM, "0.1% of 50,000 GYM");
+			// Below Gold, out of the set: the next rounds draw others.
+			assert!(!pallet_compute_mining::Orchestrators::<Runtime>::get()
+				.iter()
+				.any(|(o, _)| o == m));
+		}
+		assert!(matches!(
+			Deltas::<Runtime>::get(job, &w).unwrap().status,
+			DeltaStatus::Accepted(_)
+		));
+		// The worker trains the next round.
+		assert_ok!(Mining::submit_delta(signed(&w), job, H256::repeat_byte(10), 0));
 		check_books();
 	});
 }

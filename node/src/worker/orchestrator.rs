@@ -13,15 +13,23 @@
 //!    commitment) is closed with `close_delta` (free): at once by a member who revealed, 10
 //!    blocks later by anyone else, so that not every orchestrator sends the one close that
 //!    can succeed;
-//! 4. every `WorkerRegistered` of another account has its hardware checked: the signed
+//! 4. every `WorkerRegistered` of another account, and every check of a worker's class another
+//!    orchestrator opens (`HardwareCheckOpened`), has the worker's hardware checked: the signed
 //!    attestation report is fetched (`gym_attestation`), its signature, hash, class, hardware
-//!    hash, nonce and benchmark checked, then `verify_hardware`;
+//!    hash, nonce and benchmark checked, and the class it proves (`Other` for a report that
+//!    proves nothing) voted with `verify_hardware`: it opens the set's check of a worker not
+//!    verified yet, or votes in the open one this orchestrator is a voter of. A report that
+//!    cannot be fetched is retried, then left unvoted. A check still open after its deadline is
+//!    closed with `close_hardware_check` (free): at once by its opener, 10 blocks later by
+//!    anyone else;
 //! 5. a round whose committee (`RoundCommittees`) holds this orchestrator is voted on when its
 //!    assigned workers' deltas are all final (accepted or rejected), when its first delta is
 //!    `--round-timeout` blocks old, or at once when another member voted (the round is
 //!    closing): the deltas accepted in the round (as many as the job counts, in the order of
 //!    acceptance) are aggregated by coordinate-wise median onto the base, the checkpoint
 //!    stored (and served) and voted with `complete_round`;
+//!    A round whose committee's deadline passed without completing is expired with
+//!    `expire_round` (free): by its committee's members at once, by anyone 10 blocks later;
 //! 6. a judged delta (`DeltaJudged`: the verdict takes effect only when the delta is
 //!    finalised) has its verdict checked against this orchestrator's own report: the one it
 //!    revealed on the committee or, for a delta whose committee it was not on, its own
@@ -106,6 +114,17 @@ struct Commitment {
 	revealed_at: Option<BlockNumber>,
 }
 
+/// An open check of a worker's GPU class, to close after its deadline.
+struct HardwareWatch {
+	worker: AccountId,
+	/// The last block of its voting.
+	deadline: BlockNumber,
+	/// Whether this orchestrator opened it (it closes it first).
+	opened_by_me: bool,
+	/// The block `close_hardware_check` was last sent at.
+	close_sent: Option<BlockNumber>,
+}
+
 /// A delta submitted on chain, watched until it is judged, to close it if its committee does
 /// not.
 struct Watched {
@@ -169,6 +188,8 @@ pub(crate) struct Orchestrator {
 	judged: Vec<Judged>,
 	/// Workers whose hardware is to be verified, with failed fetches so far.
 	hardware: Vec<(AccountId, u32)>,
+	/// Open hardware checks to close after their deadline.
+	hardware_checks: Vec<HardwareWatch>,
 	/// Rounds this orchestrator sent `complete_round` for, and when.
 	completing: HashMap<RoundId, BlockNumber>,
 	/// Workers whose slash this orchestrator is to charge, with refused attempts so far.
@@ -186,6 +207,7 @@ impl Orchestrator {
 			watched: Vec::new(),
 			judged: Vec::new(),
 			hardware: Vec::new(),
+			hardware_checks: Vec::new(),
 			completing: HashMap::new(),
 			settling: Vec::new(),
 		}
@@ -231,7 +253,8 @@ impl Orchestrator {
 		self.reveal_reports(ctx, &public, &me, hash, number).await;
 		self.close_overdue(ctx, &public, &me, hash, number).await;
 		self.follow_judged(ctx, rounds, &public, &me, hash, number).await;
-		self.verify_workers(ctx, &public).await;
+		self.verify_workers(ctx, &public, &me).await;
+		self.close_hardware_checks(ctx, &public, hash, number).await;
 		self.complete_rounds(ctx, rounds, &public, &me, hash, number).await;
 	}
 
@@ -291,7 +314,19 @@ impl Orchestrator {
 					self.follow(ctx, at, *job, worker, me)
 				}
 				MiningEvent::WorkerRegistered { worker, .. } if worker != me => {
-					self.hardware.push((worker.clone(), 0))
+					self.check_hardware(worker)
+				}
+				MiningEvent::HardwareCheckOpened { worker, opener, deadline, .. } => {
+					if worker != me && opener != me {
+						self.check_hardware(worker);
+					}
+					self.hardware_checks.retain(|c| c.worker != *worker);
+					self.hardware_checks.push(HardwareWatch {
+						worker: worker.clone(),
+						deadline: *deadline,
+						opened_by_me: opener == me,
+						close_sent: None,
+					});
 				}
 				_ => {}
 			}
@@ -789,10 +824,17 @@ impl Orchestrator {
 		}
 	}
 
-	/// Verifies the hardware of every newly registered worker.
-	async fn verify_workers(&mut self, ctx: &Context, public: &sr25519::Public) {
+	/// Queues `worker`'s hardware to be checked (once).
+	fn check_hardware(&mut self, worker: &AccountId) {
+		if !self.hardware.iter().any(|(w, _)| w == worker) {
+			self.hardware.push((worker.clone(), 0));
+		}
+	}
+
+	/// Checks the hardware of the queued workers and votes the class their reports prove.
+	async fn verify_workers(&mut self, ctx: &Context, public: &sr25519::Public, me: &AccountId) {
 		for (worker, failures) in std::mem::take(&mut self.hardware) {
-			match verify_hardware(ctx, public, &worker).await {
+			match verify_hardware(ctx, public, me, &worker).await {
 				Ok(()) => {}
 				Err(e) if e.is_retryable() && failures + 1 < FETCH_ATTEMPTS => {
 					log::info!(target: LOG, "orchestrator: hardware of {worker}, will retry: {e}");
@@ -805,7 +847,48 @@ impl Orchestrator {
 		}
 	}
 
-	/// Votes the checkpoint of every ready round whose committee holds `me`.
+	/// Closes the hardware checks still open after their deadline: its opener at once, anyone
+	/// else [`RETRY_BLOCKS`] later, so that not every orchestrator sends the one close that can
+	/// succeed.
+	async fn close_hardware_checks(
+		&mut self,
+		ctx: &Context,
+		public: &sr25519::Public,
+		hash: H256,
+		number: BlockNumber,
+	) {
+		let mut keep = Vec::new();
+		for mut watch in std::mem::take(&mut self.hardware_checks) {
+			let due =
+				watch.deadline.saturating_add(if watch.opened_by_me { 1 } else { RETRY_BLOCKS });
+			let resent =
+				watch.close_sent.is_some_and(|at| number.saturating_sub(at) < RETRY_BLOCKS);
+			if number < due || resent {
+				keep.push(watch);
+				continue;
+			}
+			match ctx.chain.hardware_check(hash, &watch.worker) {
+				// Ended (or another check opened since, which its own event brings).
+				Ok(check) if check.as_ref().is_none_or(|c| c.vote.deadline != watch.deadline) => {
+					continue
+				}
+				Ok(_) => {}
+				Err(e) => {
+					log::warn!(target: LOG, "orchestrator: hardware check: {e}");
+					keep.push(watch);
+					continue;
+				}
+			}
+			let call = MiningCall::<Runtime>::close_hardware_check { worker: watch.worker.clone() };
+			self.send(ctx, public, call, "close_hardware_check").await;
+			watch.close_sent = Some(number);
+			keep.push(watch);
+		}
+		self.hardware_checks = keep;
+	}
+
+	/// Votes the checkpoint of every ready round whose committee holds `me`, and expires the
+	/// rounds past their deadline.
 	async fn complete_rounds(
 		&mut self,
 		ctx: &Context,
@@ -847,6 +930,16 @@ impl Orchestrator {
 					continue;
 				}
 			};
+			// Past its deadline the round can only expire: its members send that at once,
+			// anyone else RETRY_BLOCKS later.
+			let overdue = number.saturating_sub(committee.deadline);
+			if overdue > 0 && (committee.members.contains(me) || overdue > RETRY_BLOCKS) {
+				self.completing.insert(id, number);
+				log::info!(target: LOG, "orchestrator: job {job_id} round {round} is overdue: expiring it");
+				let call = MiningCall::<Runtime>::expire_round { job_id, round };
+				self.send(ctx, public, call, "expire_round").await;
+				continue;
+			}
 			if !committee.members.contains(me) || committee.votes.iter().any(|(m, _)| m == me) {
 				continue;
 			}
@@ -1296,32 +1389,47 @@ fn check_attestation(
 	Ok(class)
 }
 
-/// Fetches, checks and records `worker`'s hardware class with `verify_hardware`. A report that
-/// does not prove the class is logged and not retried.
+/// Checks `worker`'s hardware and votes the class it proves with `verify_hardware`, when there
+/// is a vote for `me` to cast: in the open check if `me` is one of its voters and has not voted,
+/// or, with no check open, when the proved class is not the worker's verified class (which opens
+/// a check). A report that does not prove its class is voted `Other` (1.0x): honest
+/// orchestrators check the same registered bytes and agree.
 async fn verify_hardware(
 	ctx: &Context,
 	public: &sr25519::Public,
+	me: &AccountId,
 	worker: &AccountId,
 ) -> Result<(), WorkerError> {
-	let (best, _) = ctx.chain.best();
+	let (best, number) = ctx.chain.best();
 	let Some(info) = ctx.chain.worker_info(best, worker)? else { return Ok(()) };
-	if info.verified_class.is_some() {
-		return Ok(());
+	let open = ctx.chain.hardware_check(best, worker)?;
+	if let Some(check) = &open {
+		let to_vote = check.attestation == info.attestation
+			&& number <= check.vote.deadline
+			&& check.vote.voters.iter().any(|(m, _, vote)| m == me && vote.is_none());
+		if !to_vote {
+			return Ok(());
+		}
 	}
 	let endpoint = rounds::endpoint_string(worker, info.endpoint.clone().into_inner())?;
 	let signed = rounds::fetch_attestation(&endpoint).await?;
 	let class = match check_attestation(ctx, &signed, worker, &info) {
-		Ok(class) => class,
+		Ok(class) => {
+			log::info!(
+				target: LOG,
+				"orchestrator: {worker}'s attestation proves {class:?} ({:.1} GFLOP/s)",
+				signed.report.benchmark_gflops
+			);
+			class
+		}
 		Err(e) => {
-			log::warn!(target: LOG, "orchestrator: {worker}'s attestation refused: {e}");
-			return Ok(());
+			log::warn!(target: LOG, "orchestrator: {worker}'s attestation refused, voting Other: {e}");
+			GpuClass::Other
 		}
 	};
-	log::info!(
-		target: LOG,
-		"orchestrator: verified {worker} as {class:?} ({:.1} GFLOP/s)",
-		signed.report.benchmark_gflops
-	);
+	if open.is_none() && info.verified_class == Some(class.min(info.claimed_class)) {
+		return Ok(());
+	}
 	let call = MiningCall::<Runtime>::verify_hardware { worker: worker.clone(), gpu_class: class };
 	ctx.chain.submit(ORCHESTRATOR_KEY, public, RuntimeCall::ComputeMining(call)).await
 }

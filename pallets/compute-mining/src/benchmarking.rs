@@ -422,7 +422,9 @@ mod benchmarks {
 	/// another and are slashed and suspended. (`verify_hardware` is charged
 	/// this and a vote.)
 	#[benchmark]
-	fn resolve_hardware(v: Linear<3, { T::MaxOrchestrators::get() }>) -> Result<(), BenchmarkError> {
+	fn resolve_hardware(
+		v: Linear<3, { T::MaxOrchestrators::get() }>,
+	) -> Result<(), BenchmarkError> {
 		let (who, set) = hardware_voters::<T>(v);
 		let honest = (v / 2).saturating_add(1) as usize;
 		for (i, m) in set.iter().enumerate() {
@@ -640,6 +642,25 @@ mod benchmarks {
 			Some(DeltaStatus::Rejected(_))
 		));
 		assert!(Suspended::<T>::contains_key(&member));
+		Ok(())
+	}
+
+	/// Expires a round after its deadline: none of its `v` committee
+	/// members voted, so every one is slashed.
+	#[benchmark]
+	fn expire_round(v: Linear<1, { T::MaxValidations::get() }>) -> Result<(), BenchmarkError> {
+		MinValidations::<T>::put(1);
+		let (_, job, members) = productive_worker::<T>(v as u8)?;
+		let committee = RoundCommittees::<T>::get(job).ok_or(BenchmarkError::Weightless)?;
+		set_block::<T>(committee.deadline.saturating_add(1));
+		let before = TotalSlashed::<T>::get();
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), job, 0);
+
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.round), Some(1));
+		assert!(members.len() as u32 == v && TotalSlashed::<T>::get() > before);
 		Ok(())
 	}
 

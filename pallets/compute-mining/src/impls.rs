@@ -451,7 +451,10 @@ impl<T: Config> Pallet<T> {
 	/// the worker's verified class if it is still registered with the
 	/// attestation checked, and every voter of another class is slashed
 	/// and suspended. Frees the voters.
-	fn resolve_hardware(who: &T::AccountId, check: HardwareCheck<T::AccountId, T::MaxOrchestrators>) {
+	fn resolve_hardware(
+		who: &T::AccountId,
+		check: HardwareCheck<T::AccountId, T::MaxOrchestrators>,
+	) {
 		HardwareChecks::<T>::remove(who);
 		Self::release_votes(&check.vote.voters);
 		let Some(decided) = check.vote.decided(|class| *class) else {
@@ -1008,6 +1011,7 @@ impl<T: Config> Pallet<T> {
 						round: job.round,
 						members: delta.committee.clone(),
 						votes: BoundedVec::new(),
+						deadline: Self::now().saturating_add(T::RoundPeriod::get()),
 					},
 				);
 				Self::deposit_event(Event::RoundCommitteeDrawn {
@@ -1091,6 +1095,31 @@ impl<T: Config> Pallet<T> {
 		}
 		Jobs::<T>::insert(job_id, job);
 		Ok(())
+	}
+
+	/// Expires `job_id`'s open `round` after its committee's deadline: the
+	/// next round trains from the same checkpoint, the round's accepted
+	/// deltas stay paid (not aggregated), and every member that did not vote
+	/// is slashed as for a missed duty. Returns the committee's size.
+	pub(crate) fn do_expire_round(job_id: JobId, round: u32) -> Result<u32, DispatchError> {
+		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		ensure!(round == job.round, Error::<T>::WrongRound);
+		let committee = RoundCommittees::<T>::get(job_id)
+			.filter(|c| c.round == round)
+			.ok_or(Error::<T>::NoRoundCommittee)?;
+		ensure!(Self::now() > committee.deadline, Error::<T>::RoundOpen);
+		for member in &committee.members {
+			if !committee.votes.iter().any(|(by, _)| by == member) {
+				Self::slash_orchestrator(member, SlashReason::MissedDuty);
+			}
+		}
+		job.round = round.checked_add(1).ok_or(Error::<T>::ArithmeticOverflow)?;
+		job.accepted = 0;
+		job.closing = false;
+		RoundCommittees::<T>::remove(job_id);
+		Jobs::<T>::insert(job_id, job);
+		Self::deposit_event(Event::RoundExpired { job: job_id, round });
+		Ok(u32::try_from(committee.members.len()).unwrap_or(u32::MAX))
 	}
 
 	pub(crate) fn do_claim(who: &T::AccountId) -> DispatchResult {

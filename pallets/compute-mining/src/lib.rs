@@ -224,6 +224,10 @@ pub mod pallet {
 		/// hardware check.
 		#[pallet::constant]
 		type DisputePeriod: Get<BlockNumber>;
+		/// Blocks a round has to complete once its committee is drawn (at
+		/// its first accepted delta); after them anyone may expire it.
+		#[pallet::constant]
+		type RoundPeriod: Get<BlockNumber>;
 		/// Blocks an orchestrator on the losing side of a dispute is
 		/// suspended for: not drawn, cannot dispute or re-join.
 		#[pallet::constant]
@@ -385,8 +389,7 @@ pub mod pallet {
 	/// ([`StakeFloor`]), registered or not, so that the slash of a rejection
 	/// finds it.
 	#[pallet::storage]
-	pub type OpenDeltas<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+	pub type OpenDeltas<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -462,6 +465,15 @@ pub mod pallet {
 			job: JobId,
 			/// The worker.
 			worker: T::AccountId,
+		},
+		/// `job`'s `round` passed its deadline without two thirds of its
+		/// committee agreeing: the next round trains from the same
+		/// checkpoint; members that did not vote were slashed.
+		RoundExpired {
+			/// The job.
+			job: JobId,
+			/// The expired round.
+			round: u32,
 		},
 		/// The orchestrator set decided `worker`'s GPU class (never above
 		/// the class it claims): its rewards use it from now on.
@@ -922,6 +934,8 @@ pub mod pallet {
 		NotAVoter,
 		/// The delta has no open dispute.
 		NoDispute,
+		/// The round's deadline has not passed.
+		RoundOpen,
 		/// The class voted is the worker's verified class: nothing to check.
 		ClassAgrees,
 		/// The worker has no open hardware check.
@@ -950,6 +964,7 @@ pub mod pallet {
 			assert!(T::MaxUnclaimedEpochs::get() > 0, "MaxUnclaimedEpochs must be positive");
 			assert!(T::MaxOrchestrators::get() > 0, "MaxOrchestrators must be positive");
 			assert!(T::MaxDrawsPerBlock::get() > 0, "MaxDrawsPerBlock must be positive");
+			assert!(T::RoundPeriod::get() > 0, "RoundPeriod must be positive");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -1332,6 +1347,27 @@ pub mod pallet {
 			let voters = Self::do_close_hardware_check(&worker)?;
 			Ok(frame_support::dispatch::PostDispatchInfo {
 				actual_weight: Some(T::WeightInfo::resolve_hardware(voters)),
+				pays_fee: Pays::No,
+			})
+		}
+
+		/// Expires `job_id`'s open `round` once its committee's deadline
+		/// passed without the round completing: the next round trains from
+		/// the same checkpoint, so the job's workers go on unharmed; the
+		/// round's accepted deltas stay paid. Committee members that did not
+		/// vote are slashed 0.1%. Anyone may call; free when it expires the
+		/// round.
+		#[pallet::call_index(24)]
+		#[pallet::weight(T::WeightInfo::expire_round(T::MaxValidations::get()))]
+		pub fn expire_round(
+			origin: OriginFor<T>,
+			job_id: JobId,
+			round: u32,
+		) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			let members = Self::do_expire_round(job_id, round)?;
+			Ok(frame_support::dispatch::PostDispatchInfo {
+				actual_weight: Some(T::WeightInfo::expire_round(members)),
 				pays_fee: Pays::No,
 			})
 		}

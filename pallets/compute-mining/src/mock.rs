@@ -116,6 +116,7 @@ impl pallet_compute_mining::Config for Test {
 	type RevealWindow = ConstU32<REVEAL_WINDOW>;
 	type DisputeWindow = DisputeWindow;
 	type DisputePeriod = ConstU32<DISPUTE_PERIOD>;
+	type RoundPeriod = ConstU32<ROUND_PERIOD>;
 	type SuspensionPeriod = ConstU32<SUSPENSION>;
 	type MaxDrawsPerBlock = ConstU32<64>;
 	type WeightInfo = ();
@@ -131,6 +132,8 @@ parameter_types! {
 }
 /// Blocks a dispute is voted on.
 pub const DISPUTE_PERIOD: u32 = 5;
+/// Blocks a round has to complete once its committee is drawn.
+pub const ROUND_PERIOD: u32 = 20;
 /// Blocks a dispute's losers are suspended for.
 pub const SUSPENSION: u32 = 100;
 /// Blocks a committee has to reveal after the commit deadline.

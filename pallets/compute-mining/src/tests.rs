@@ -1743,7 +1743,10 @@ fn a_false_re_verification_fails_and_one_without_quorum_changes_nothing() {
 		run_to_block(u64::from(deadline) + 1);
 		assert_ok!(ComputeMining::close_hardware_check(RuntimeOrigin::signed(99), 1));
 		assert_eq!(verified(1), Some(GpuClass::H100));
-		assert_eq!(staked(11), Tier::Gold.minimum() - Perbill::from_percent(5) * Tier::Gold.minimum());
+		assert_eq!(
+			staked(11),
+			Tier::Gold.minimum() - Perbill::from_percent(5) * Tier::Gold.minimum()
+		);
 		assert!(ComputeMining::is_suspended(&11));
 	});
 }
@@ -1774,5 +1777,64 @@ fn a_check_applies_only_to_the_registration_it_checked() {
 		assert_eq!(verified(1), None);
 		assert_ok!(verify(14, 1, GpuClass::H100));
 		assert!(HardwareChecks::<Test>::get(1).is_some());
+	});
+}
+
+// ---- round deadline ------------------------------------------------------------
+
+#[test]
+fn a_round_whose_committee_does_not_agree_in_time_expires_unharmed() {
+	ExtBuilder::default().build_and_execute(|| {
+		orchestrators();
+		let job = create_job(3);
+		worker(1, Tier::Silver, GpuClass::Other);
+		worker(2, Tier::Silver, GpuClass::Other);
+		assign(11, job, 1);
+		assign(11, job, 2);
+		submit(1, job, delta(1), 100_000);
+		draw_now();
+		(0..3).for_each(|_| validate(job, 1, report_of_quality(100_000)));
+		assert_eq!(status(job, 1), DeltaStatus::Accepted(100_000));
+		let committee = RoundCommittees::<Test>::get(job).unwrap();
+		assert_eq!(committee.deadline, System::block_number() as u32 + 1 + ROUND_PERIOD);
+		// One member votes; the two others stay away.
+		assert_ok!(ComputeMining::complete_round(
+			RuntimeOrigin::signed(committee.members[0]),
+			job,
+			0,
+			1,
+			H256::repeat_byte(2)
+		));
+		assert_noop!(
+			ComputeMining::expire_round(RuntimeOrigin::signed(99), job, 0),
+			Error::<Test>::RoundOpen
+		);
+		run_to_block(u64::from(committee.deadline) + 1);
+		assert_noop!(
+			ComputeMining::expire_round(RuntimeOrigin::signed(99), job, 1),
+			Error::<Test>::WrongRound
+		);
+		let stakes: Vec<Balance> = committee.members.iter().map(|m| staked(*m)).collect();
+		assert_ok!(ComputeMining::expire_round(RuntimeOrigin::signed(99), job, 0));
+		assert!(events().contains(&Event::RoundExpired { job, round: 0 }));
+		// The next round trains from the same checkpoint; the job's workers
+		// stay on it, and worker 1's accepted delta stays paid.
+		let info = Jobs::<Test>::get(job).unwrap();
+		assert_eq!((info.round, info.checkpoint, info.accepted), (1, spec(3).base_checkpoint, 0));
+		assert!(!info.closing);
+		assert!(RoundCommittees::<Test>::get(job).is_none());
+		assert_eq!(Workers::<Test>::get(2).unwrap().assignment, Some(job));
+		assert_eq!(Activity::<Test>::get(1).unwrap().quality, Some(100_000));
+		// The absent members lose 0.1%; the one that voted nothing.
+		let missed = Perbill::from_rational(1u32, 1000u32) * Tier::Gold.minimum();
+		assert_eq!(staked(committee.members[0]), stakes[0]);
+		for (m, before) in committee.members.iter().zip(&stakes).skip(1) {
+			assert_eq!(staked(*m), before - missed);
+		}
+		submit(2, job, delta(2), 0);
+		assert_noop!(
+			ComputeMining::expire_round(RuntimeOrigin::signed(99), job, 0),
+			Error::<Test>::WrongRound
+		);
 	});
 }

@@ -514,11 +514,8 @@ impl<AccountId, V: Copy, MaxOrchestrators: Get<u32>> SetVote<AccountId, V, MaxOr
 		if !gym_primitives::mining::is_weight_quorum(cast, total) {
 			return None;
 		}
-		let votes: alloc::vec::Vec<(V, Balance)> = self
-			.voters
-			.iter()
-			.filter_map(|(_, weight, vote)| vote.map(|v| (v, *weight)))
-			.collect();
+		let votes: alloc::vec::Vec<(V, Balance)> =
+			self.voters.iter().filter_map(|(_, weight, vote)| vote.map(|v| (v, *weight))).collect();
 		let mut ranks: alloc::vec::Vec<(R, Balance)> =
 			votes.iter().map(|(v, w)| (rank(v), *w)).collect();
 		let median = gym_primitives::mining::weighted_median(&mut ranks)?;
@@ -558,6 +555,9 @@ pub struct RoundCommittee<AccountId, MaxValidations: Get<u32>> {
 	pub members: BoundedVec<AccountId, MaxValidations>,
 	/// One vote per member: the checkpoint it computed.
 	pub votes: BoundedVec<(AccountId, H256), MaxValidations>,
+	/// The last block the round may complete in; after it anyone may
+	/// expire the round.
+	pub deadline: BlockNumber,
 }
 
 /// A worker's activity in one epoch: what its reward is computed from.

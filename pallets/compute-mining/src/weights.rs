@@ -52,6 +52,7 @@ pub trait WeightInfo {
 	fn leave_job() -> Weight;
 	fn verify_hardware(n: u32, ) -> Weight;
 	fn resolve_hardware(v: u32, ) -> Weight;
+	fn expire_round(v: u32, ) -> Weight;
 	fn submit_delta(n: u32, ) -> Weight;
 	fn commit_report() -> Weight;
 	fn reveal_report(v: u32, ) -> Weight;
@@ -250,6 +251,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(503_831, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	fn expire_round(v: u32, ) -> Weight {
+		Weight::from_parts(60_000_000, 7339)
+			.saturating_add(Weight::from_parts(40_000_000, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(v.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(v.into())))
 	}
 	fn resolve_hardware(v: u32, ) -> Weight {
 		Weight::from_parts(571_657_388, 7339)
@@ -788,6 +797,14 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(503_831, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
+	fn expire_round(v: u32, ) -> Weight {
+		Weight::from_parts(60_000_000, 7339)
+			.saturating_add(Weight::from_parts(40_000_000, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(v.into())))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
 	}
 	fn resolve_hardware(v: u32, ) -> Weight {
 		Weight::from_parts(571_657_388, 7339)

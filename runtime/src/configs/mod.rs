@@ -231,6 +231,10 @@ impl pallet_compute_mining::Config for Runtime {
 	type DisputeWindow = ConstU32<{ gym_primitives::MINUTES }>;
 	/// ...and the orchestrator set votes on a dispute for a minute.
 	type DisputePeriod = ConstU32<{ gym_primitives::MINUTES }>;
+	/// A round's committee has ten minutes to agree on its checkpoint
+	/// (honest nodes vote within `--round-timeout`, 30 blocks); then anyone
+	/// may expire the round.
+	type RoundPeriod = ConstU32<{ 10 * gym_primitives::MINUTES }>;
 	/// The losing side of a dispute is suspended for a week.
 	type SuspensionPeriod = ConstU32<{ 7 * gym_primitives::DAYS }>;
 	type WeightInfo = pallet_compute_mining::weights::SubstrateWeight<Runtime>;
