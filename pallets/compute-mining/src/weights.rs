@@ -52,7 +52,6 @@ pub trait WeightInfo {
 	fn leave_job() -> Weight;
 	fn verify_hardware(n: u32, ) -> Weight;
 	fn resolve_hardware(v: u32, ) -> Weight;
-	fn expire_round(v: u32, ) -> Weight;
 	fn submit_delta(n: u32, ) -> Weight;
 	fn commit_report() -> Weight;
 	fn reveal_report(v: u32, ) -> Weight;
@@ -62,6 +61,7 @@ pub trait WeightInfo {
 	fn dispute_delta(n: u32, ) -> Weight;
 	fn vote_dispute(v: u32, ) -> Weight;
 	fn resolve_dispute(v: u32, ) -> Weight;
+	fn expire_round(v: u32, ) -> Weight;
 	fn close_delta(v: u32, ) -> Weight;
 	fn complete_round(v: u32, ) -> Weight;
 	fn join_orchestrators(n: u32, ) -> Weight;
@@ -94,9 +94,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn register_worker(n: u32, ) -> Weight {
 		// Proof size: measured `1297`, estimated `4202` bytes.
-		// Minimum execution time: 63_031_000 picoseconds.
-		Weight::from_parts(125_259_743, 4202)
-			.saturating_add(Weight::from_parts(80_183, 0).saturating_mul(n.into()))
+		// Minimum execution time: 39_560_000 picoseconds.
+		Weight::from_parts(64_758_974, 4202)
+			.saturating_add(Weight::from_parts(35_080, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -143,9 +143,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn heartbeat(n: u32, ) -> Weight {
 		// Proof size: measured `2751`, estimated `6196` bytes.
-		// Minimum execution time: 290_947_000 picoseconds.
-		Weight::from_parts(347_720_703, 6196)
-			.saturating_add(Weight::from_parts(149_204, 0).saturating_mul(n.into()))
+		// Minimum execution time: 210_593_000 picoseconds.
+		Weight::from_parts(265_246_946, 6196)
+			.saturating_add(Weight::from_parts(50_734, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().writes(16_u64))
 	}
@@ -159,8 +159,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	fn schedule_downtime() -> Weight {
 		// Proof size: measured `1112`, estimated `4202` bytes.
-		// Minimum execution time: 55_445_000 picoseconds.
-		Weight::from_parts(65_569_000, 4202)
+		// Minimum execution time: 38_474_000 picoseconds.
+		Weight::from_parts(52_863_000, 4202)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -172,8 +172,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn deregister_worker() -> Weight {
 		// Proof size: measured `843`, estimated `3866` bytes.
-		// Minimum execution time: 35_304_000 picoseconds.
-		Weight::from_parts(42_300_000, 3866)
+		// Minimum execution time: 25_189_000 picoseconds.
+		Weight::from_parts(35_590_000, 3866)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -197,8 +197,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	fn create_job() -> Weight {
 		// Proof size: measured `157`, estimated `3593` bytes.
-		// Minimum execution time: 111_626_000 picoseconds.
-		Weight::from_parts(125_741_000, 3593)
+		// Minimum execution time: 91_349_000 picoseconds.
+		Weight::from_parts(110_528_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -213,9 +213,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn assign_job(n: u32, ) -> Weight {
 		// Proof size: measured `1686`, estimated `4202` bytes.
-		// Minimum execution time: 48_026_000 picoseconds.
-		Weight::from_parts(72_951_111, 4202)
-			.saturating_add(Weight::from_parts(61_441, 0).saturating_mul(n.into()))
+		// Minimum execution time: 39_939_000 picoseconds.
+		Weight::from_parts(59_233_570, 4202)
+			.saturating_add(Weight::from_parts(34_620, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -229,12 +229,49 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Waiting` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn leave_job() -> Weight {
 		// Proof size: measured `1077`, estimated `4202` bytes.
-		// Minimum execution time: 49_981_000 picoseconds.
-		Weight::from_parts(62_554_000, 4202)
+		// Minimum execution time: 41_053_000 picoseconds.
+		Weight::from_parts(50_921_000, 4202)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	/// Storage: `ComputeMining::Workers` (r:1 w:0)
+	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::HardwareChecks` (r:1 w:1)
+	/// Proof: `ComputeMining::HardwareChecks` (`max_values`: None, `max_size`: Some(3318), added: 5793, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:0)
+	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Duties` (r:1 w:1)
+	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[2, 64]`.
+	fn verify_hardware(n: u32, ) -> Weight {
+		// Proof size: measured `539`, estimated `6783` bytes.
+		// Minimum execution time: 31_223_000 picoseconds.
+		Weight::from_parts(37_823_867, 6783)
+			.saturating_add(Weight::from_parts(331_197, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	/// Storage: `ComputeMining::HardwareChecks` (r:1 w:1)
+	/// Proof: `ComputeMining::HardwareChecks` (`max_values`: None, `max_size`: Some(3318), added: 5793, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Duties` (r:63 w:63)
+	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Stakers` (r:30 w:30)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
+	/// Proof: `TieredStaking::RewardPerBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
+	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::TotalBoostedStake` (r:1 w:1)
+	/// Proof: `TieredStaking::TotalBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Freezes` (r:30 w:30)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:31 w:31)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Locks` (r:30 w:0)
+	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::TotalSlashed` (r:1 w:1)
+	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Orchestrators` (r:1 w:1)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
@@ -242,31 +279,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
 	/// Proof: `ComputeMining::Activity` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
-	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeMining::Epochs` (r:1 w:1)
-	/// Proof: `ComputeMining::Epochs` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
-	fn verify_hardware(n: u32, ) -> Weight {
-		Weight::from_parts(109_212_000, 7339)
-			.saturating_add(Weight::from_parts(503_831, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
-	}
-	fn expire_round(v: u32, ) -> Weight {
-		Weight::from_parts(60_000_000, 7339)
-			.saturating_add(Weight::from_parts(40_000_000, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(v.into())))
-	}
+	/// Storage: `ComputeMining::Suspended` (r:0 w:30)
+	/// Proof: `ComputeMining::Suspended` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// The range of component `v` is `[3, 64]`.
 	fn resolve_hardware(v: u32, ) -> Weight {
-		Weight::from_parts(571_657_388, 7339)
-			.saturating_add(Weight::from_parts(90_044_655, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(10_u64))
+		// Proof size: measured `568`, estimated `6783` bytes.
+		// Minimum execution time: 61_312_000 picoseconds.
+		Weight::from_parts(72_657_000, 6783)
+			.saturating_add(Weight::from_parts(59_665_709, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(v.into())))
+			.saturating_add(Weight::from_parts(0, 2352).saturating_mul(v.into()))
 	}
 	/// Storage: `ComputeMining::Workers` (r:1 w:0)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
@@ -278,21 +303,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::PendingDraws` (r:1 w:1)
 	/// Proof: `ComputeMining::PendingDraws` (`max_values`: None, `max_size`: Some(36878), added: 39353, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::OpenDeltas` (r:1 w:1)
+	/// Proof: `ComputeMining::OpenDeltas` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 64]`.
 	fn submit_delta(n: u32, ) -> Weight {
 		// Proof size: measured `37994`, estimated `40343` bytes.
-		// Minimum execution time: 142_692_000 picoseconds.
-		Weight::from_parts(184_416_192, 40343)
-			.saturating_add(Weight::from_parts(730_377, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		// Minimum execution time: 88_407_000 picoseconds.
+		Weight::from_parts(101_991_417, 40343)
+			.saturating_add(Weight::from_parts(482_688, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
 	fn commit_report() -> Weight {
-		// Proof size: measured `644`, estimated `4778` bytes.
-		// Minimum execution time: 31_323_000 picoseconds.
-		Weight::from_parts(40_296_000, 4778)
+		// Proof size: measured `677`, estimated `4778` bytes.
+		// Minimum execution time: 24_648_000 picoseconds.
+		Weight::from_parts(31_345_000, 4778)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -302,10 +329,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn reveal_report(v: u32, ) -> Weight {
-		// Proof size: measured `478`, estimated `4778` bytes.
-		// Minimum execution time: 40_589_000 picoseconds.
-		Weight::from_parts(44_974_460, 4778)
-			.saturating_add(Weight::from_parts(1_152_267, 0).saturating_mul(v.into()))
+		// Proof size: measured `511`, estimated `4778` bytes.
+		// Minimum execution time: 33_235_000 picoseconds.
+		Weight::from_parts(40_579_809, 4778)
+			.saturating_add(Weight::from_parts(950_192, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -315,10 +342,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn reveal_report_reject(v: u32, ) -> Weight {
-		// Proof size: measured `478`, estimated `4778` bytes.
-		// Minimum execution time: 40_963_000 picoseconds.
-		Weight::from_parts(52_081_731, 4778)
-			.saturating_add(Weight::from_parts(1_479_665, 0).saturating_mul(v.into()))
+		// Proof size: measured `511`, estimated `4778` bytes.
+		// Minimum execution time: 33_934_000 picoseconds.
+		Weight::from_parts(40_307_879, 4778)
+			.saturating_add(Weight::from_parts(1_059_043, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -329,7 +356,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundCommittees` (r:1 w:1)
-	/// Proof: `ComputeMining::RoundCommittees` (`max_values`: None, `max_size`: Some(690), added: 3165, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::RoundCommittees` (`max_values`: None, `max_size`: Some(694), added: 3169, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Workers` (r:1 w:0)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
 	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
@@ -358,14 +385,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RevenueSplit::PeriodPoints` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::OpenDeltas` (r:1 w:1)
+	/// Proof: `ComputeMining::OpenDeltas` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:7 w:7)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn finalise_delta_accept() -> Weight {
-		// Proof size: measured `3788`, estimated `18679` bytes.
-		// Minimum execution time: 233_162_000 picoseconds.
-		Weight::from_parts(272_175_000, 18679)
-			.saturating_add(T::DbWeight::get().reads(25_u64))
-			.saturating_add(T::DbWeight::get().writes(19_u64))
+		// Proof size: measured `3862`, estimated `18679` bytes.
+		// Minimum execution time: 206_542_000 picoseconds.
+		Weight::from_parts(243_083_000, 18679)
+			.saturating_add(T::DbWeight::get().reads(26_u64))
+			.saturating_add(T::DbWeight::get().writes(20_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
@@ -381,14 +410,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Waiting` (r:1 w:1)
 	/// Proof: `ComputeMining::Waiting` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::OpenDeltas` (r:1 w:1)
+	/// Proof: `ComputeMining::OpenDeltas` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:7 w:7)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn finalise_delta_reject() -> Weight {
-		// Proof size: measured `2985`, estimated `18679` bytes.
-		// Minimum execution time: 133_140_000 picoseconds.
-		Weight::from_parts(149_696_000, 18679)
-			.saturating_add(T::DbWeight::get().reads(14_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+		// Proof size: measured `3059`, estimated `18679` bytes.
+		// Minimum execution time: 119_917_000 picoseconds.
+		Weight::from_parts(139_687_000, 18679)
+			.saturating_add(T::DbWeight::get().reads(15_u64))
+			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:0)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
@@ -402,10 +433,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 64]`.
 	fn dispute_delta(n: u32, ) -> Weight {
-		// Proof size: measured `833`, estimated `7339` bytes.
-		// Minimum execution time: 58_247_000 picoseconds.
-		Weight::from_parts(75_539_886, 7339)
-			.saturating_add(Weight::from_parts(469_539, 0).saturating_mul(n.into()))
+		// Proof size: measured `866`, estimated `7339` bytes.
+		// Minimum execution time: 49_506_000 picoseconds.
+		Weight::from_parts(59_843_778, 7339)
+			.saturating_add(Weight::from_parts(397_885, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -419,10 +450,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[3, 64]`.
 	fn vote_dispute(v: u32, ) -> Weight {
-		// Proof size: measured `1086`, estimated `7339` bytes.
-		// Minimum execution time: 54_310_000 picoseconds.
-		Weight::from_parts(67_033_871, 7339)
-			.saturating_add(Weight::from_parts(503_831, 0).saturating_mul(v.into()))
+		// Proof size: measured `1119`, estimated `7339` bytes.
+		// Minimum execution time: 43_834_000 picoseconds.
+		Weight::from_parts(52_348_433, 7339)
+			.saturating_add(Weight::from_parts(427_351, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -458,19 +489,55 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Waiting` (r:1 w:1)
 	/// Proof: `ComputeMining::Waiting` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::OpenDeltas` (r:1 w:1)
+	/// Proof: `ComputeMining::OpenDeltas` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Suspended` (r:0 w:31)
 	/// Proof: `ComputeMining::Suspended` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[3, 64]`.
 	fn resolve_dispute(v: u32, ) -> Weight {
-		// Proof size: measured `1341`, estimated `7339` bytes.
-		// Minimum execution time: 275_256_000 picoseconds.
-		Weight::from_parts(571_657_388, 7339)
-			.saturating_add(Weight::from_parts(90_044_655, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(10_u64))
+		// Proof size: measured `1415`, estimated `7339` bytes.
+		// Minimum execution time: 206_598_000 picoseconds.
+		Weight::from_parts(48_594_824, 7339)
+			.saturating_add(Weight::from_parts(60_859_973, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
+	}
+	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundCommittees` (r:1 w:1)
+	/// Proof: `ComputeMining::RoundCommittees` (`max_values`: None, `max_size`: Some(694), added: 3169, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Stakers` (r:7 w:7)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
+	/// Proof: `TieredStaking::RewardPerBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
+	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::TotalBoostedStake` (r:1 w:1)
+	/// Proof: `TieredStaking::TotalBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Freezes` (r:7 w:7)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:8 w:8)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Locks` (r:7 w:0)
+	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::TotalSlashed` (r:1 w:1)
+	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Orchestrators` (r:1 w:1)
+	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
+	/// The range of component `v` is `[1, 7]`.
+	fn expire_round(v: u32, ) -> Weight {
+		// Proof size: measured `760`, estimated `4559` bytes.
+		// Minimum execution time: 144_102_000 picoseconds.
+		Weight::from_parts(74_793_839, 4559)
+			.saturating_add(Weight::from_parts(100_950_849, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(v.into())))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(v.into())))
+			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(v.into()))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
@@ -492,24 +559,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:1)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::OpenDeltas` (r:1 w:1)
+	/// Proof: `ComputeMining::OpenDeltas` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:7 w:7)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn close_delta(v: u32, ) -> Weight {
-		// Proof size: measured `714`, estimated `4778` bytes.
-		// Minimum execution time: 183_033_000 picoseconds.
-		Weight::from_parts(152_742_761, 4778)
-			.saturating_add(Weight::from_parts(203_680_398, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Proof size: measured `788`, estimated `4778` bytes.
+		// Minimum execution time: 164_198_000 picoseconds.
+		Weight::from_parts(79_074_177, 4778)
+			.saturating_add(Weight::from_parts(108_665_015, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(v.into()))
 	}
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundCommittees` (r:1 w:1)
-	/// Proof: `ComputeMining::RoundCommittees` (`max_values`: None, `max_size`: Some(690), added: 3165, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::RoundCommittees` (`max_values`: None, `max_size`: Some(694), added: 3169, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:2 w:2)
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
@@ -530,10 +599,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn complete_round(v: u32, ) -> Weight {
-		// Proof size: measured `158`, estimated `4559` bytes.
-		// Minimum execution time: 36_645_000 picoseconds.
-		Weight::from_parts(44_765_000, 4559)
-			.saturating_add(Weight::from_parts(64_000_036, 0).saturating_mul(v.into()))
+		// Proof size: measured `162`, estimated `4559` bytes.
+		// Minimum execution time: 33_516_000 picoseconds.
+		Weight::from_parts(37_726_000, 4559)
+			.saturating_add(Weight::from_parts(38_332_762, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(v.into())))
@@ -548,9 +617,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 63]`.
 	fn join_orchestrators(n: u32, ) -> Weight {
 		// Proof size: measured `467`, estimated `4559` bytes.
-		// Minimum execution time: 33_704_000 picoseconds.
-		Weight::from_parts(55_979_224, 4559)
-			.saturating_add(Weight::from_parts(774_160, 0).saturating_mul(n.into()))
+		// Minimum execution time: 28_371_000 picoseconds.
+		Weight::from_parts(38_406_256, 4559)
+			.saturating_add(Weight::from_parts(302_459, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -561,9 +630,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn leave_orchestrators(n: u32, ) -> Weight {
 		// Proof size: measured `53`, estimated `4559` bytes.
-		// Minimum execution time: 21_097_000 picoseconds.
-		Weight::from_parts(29_074_908, 4559)
-			.saturating_add(Weight::from_parts(454_743, 0).saturating_mul(n.into()))
+		// Minimum execution time: 18_398_000 picoseconds.
+		Weight::from_parts(22_500_982, 4559)
+			.saturating_add(Weight::from_parts(242_582, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -571,8 +640,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TrainingLimits` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
 	fn set_job_limits() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Minimum execution time: 10_214_000 picoseconds.
-		Weight::from_parts(18_575_000, 0)
+		// Minimum execution time: 8_047_000 picoseconds.
+		Weight::from_parts(10_502_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
@@ -602,9 +671,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `u` is `[1, 15]`.
 	fn claim_rewards(u: u32, ) -> Weight {
 		// Proof size: measured `854`, estimated `6078` bytes.
-		// Minimum execution time: 198_926_000 picoseconds.
-		Weight::from_parts(186_197_128, 6078)
-			.saturating_add(Weight::from_parts(41_560_184, 0).saturating_mul(u.into()))
+		// Minimum execution time: 148_944_000 picoseconds.
+		Weight::from_parts(145_533_137, 6078)
+			.saturating_add(Weight::from_parts(32_231_436, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -628,8 +697,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn report_downtime() -> Weight {
 		// Proof size: measured `1224`, estimated `6196` bytes.
-		// Minimum execution time: 172_601_000 picoseconds.
-		Weight::from_parts(254_976_000, 6196)
+		// Minimum execution time: 141_566_000 picoseconds.
+		Weight::from_parts(168_467_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -659,8 +728,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn settle_slash() -> Weight {
 		// Proof size: measured `1445`, estimated `6196` bytes.
-		// Minimum execution time: 196_723_000 picoseconds.
-		Weight::from_parts(238_831_000, 6196)
+		// Minimum execution time: 164_842_000 picoseconds.
+		Weight::from_parts(193_810_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -688,8 +757,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn report_malicious() -> Weight {
 		// Proof size: measured `1355`, estimated `6196` bytes.
-		// Minimum execution time: 193_221_000 picoseconds.
-		Weight::from_parts(351_170_000, 6196)
+		// Minimum execution time: 154_792_000 picoseconds.
+		Weight::from_parts(181_086_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -699,8 +768,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn on_initialize_idle() -> Weight {
 		// Proof size: measured `105`, estimated `40343` bytes.
-		// Minimum execution time: 9_468_000 picoseconds.
-		Weight::from_parts(13_833_000, 40343)
+		// Minimum execution time: 6_877_000 picoseconds.
+		Weight::from_parts(9_427_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `ComputeMining::PendingDraws` (r:1 w:1)
@@ -721,10 +790,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 1024]`.
 	fn on_initialize_draws(d: u32, ) -> Weight {
-		// Proof size: measured `3758`, estimated `162718` bytes.
-		// Minimum execution time: 15_434_000 picoseconds.
-		Weight::from_parts(19_223_000, 162718)
-			.saturating_add(Weight::from_parts(91_564_475, 0).saturating_mul(d.into()))
+		// Proof size: measured `3791`, estimated `162718` bytes.
+		// Minimum execution time: 9_085_000 picoseconds.
+		Weight::from_parts(1_316_828_976, 162718)
+			.saturating_add(Weight::from_parts(46_120_177, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(57_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(53_u64))
@@ -745,8 +814,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn on_initialize_close() -> Weight {
 		// Proof size: measured `378`, estimated `40343` bytes.
-		// Minimum execution time: 34_563_000 picoseconds.
-		Weight::from_parts(49_925_000, 40343)
+		// Minimum execution time: 24_793_000 picoseconds.
+		Weight::from_parts(30_511_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -755,180 +824,182 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_worker(n: u32, ) -> Weight {
-		Weight::from_parts(125_259_743, 4202)
-			.saturating_add(Weight::from_parts(80_183, 0).saturating_mul(n.into()))
+		Weight::from_parts(64_758_974, 4202)
+			.saturating_add(Weight::from_parts(35_080, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn heartbeat(n: u32, ) -> Weight {
-		Weight::from_parts(347_720_703, 6196)
-			.saturating_add(Weight::from_parts(149_204, 0).saturating_mul(n.into()))
+		Weight::from_parts(265_246_946, 6196)
+			.saturating_add(Weight::from_parts(50_734, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(21_u64))
 			.saturating_add(ParityDbWeight::get().writes(16_u64))
 	}
 	fn schedule_downtime() -> Weight {
-		Weight::from_parts(65_569_000, 4202)
+		Weight::from_parts(52_863_000, 4202)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn deregister_worker() -> Weight {
-		Weight::from_parts(42_300_000, 3866)
+		Weight::from_parts(35_590_000, 3866)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn create_job() -> Weight {
-		Weight::from_parts(125_741_000, 3593)
+		Weight::from_parts(110_528_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn assign_job(n: u32, ) -> Weight {
-		Weight::from_parts(72_951_111, 4202)
-			.saturating_add(Weight::from_parts(61_441, 0).saturating_mul(n.into()))
+		Weight::from_parts(59_233_570, 4202)
+			.saturating_add(Weight::from_parts(34_620, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn leave_job() -> Weight {
-		Weight::from_parts(62_554_000, 4202)
+		Weight::from_parts(50_921_000, 4202)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn verify_hardware(n: u32, ) -> Weight {
-		Weight::from_parts(109_212_000, 7339)
-			.saturating_add(Weight::from_parts(503_831, 0).saturating_mul(n.into()))
+		Weight::from_parts(37_823_867, 6783)
+			.saturating_add(Weight::from_parts(331_197, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn resolve_hardware(v: u32, ) -> Weight {
+		Weight::from_parts(72_657_000, 6783)
+			.saturating_add(Weight::from_parts(59_665_709, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(v.into())))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
+			.saturating_add(Weight::from_parts(0, 2352).saturating_mul(v.into()))
+	}
+	fn submit_delta(n: u32, ) -> Weight {
+		Weight::from_parts(101_991_417, 40343)
+			.saturating_add(Weight::from_parts(482_688, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
-	fn expire_round(v: u32, ) -> Weight {
-		Weight::from_parts(60_000_000, 7339)
-			.saturating_add(Weight::from_parts(40_000_000, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
-			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
-	}
-	fn resolve_hardware(v: u32, ) -> Weight {
-		Weight::from_parts(571_657_388, 7339)
-			.saturating_add(Weight::from_parts(90_044_655, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(10_u64))
-			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
-			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
-	}
-	fn submit_delta(n: u32, ) -> Weight {
-		Weight::from_parts(184_416_192, 40343)
-			.saturating_add(Weight::from_parts(730_377, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
-	}
 	fn commit_report() -> Weight {
-		Weight::from_parts(40_296_000, 4778)
+		Weight::from_parts(31_345_000, 4778)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reveal_report(v: u32, ) -> Weight {
-		Weight::from_parts(44_974_460, 4778)
-			.saturating_add(Weight::from_parts(1_152_267, 0).saturating_mul(v.into()))
+		Weight::from_parts(40_579_809, 4778)
+			.saturating_add(Weight::from_parts(950_192, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reveal_report_reject(v: u32, ) -> Weight {
-		Weight::from_parts(52_081_731, 4778)
-			.saturating_add(Weight::from_parts(1_479_665, 0).saturating_mul(v.into()))
+		Weight::from_parts(40_307_879, 4778)
+			.saturating_add(Weight::from_parts(1_059_043, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn finalise_delta_accept() -> Weight {
-		Weight::from_parts(272_175_000, 18679)
-			.saturating_add(ParityDbWeight::get().reads(25_u64))
-			.saturating_add(ParityDbWeight::get().writes(19_u64))
+		Weight::from_parts(243_083_000, 18679)
+			.saturating_add(ParityDbWeight::get().reads(26_u64))
+			.saturating_add(ParityDbWeight::get().writes(20_u64))
 	}
 	fn finalise_delta_reject() -> Weight {
-		Weight::from_parts(149_696_000, 18679)
-			.saturating_add(ParityDbWeight::get().reads(14_u64))
-			.saturating_add(ParityDbWeight::get().writes(12_u64))
+		Weight::from_parts(139_687_000, 18679)
+			.saturating_add(ParityDbWeight::get().reads(15_u64))
+			.saturating_add(ParityDbWeight::get().writes(13_u64))
 	}
 	fn dispute_delta(n: u32, ) -> Weight {
-		Weight::from_parts(75_539_886, 7339)
-			.saturating_add(Weight::from_parts(469_539, 0).saturating_mul(n.into()))
+		Weight::from_parts(59_843_778, 7339)
+			.saturating_add(Weight::from_parts(397_885, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn vote_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(67_033_871, 7339)
-			.saturating_add(Weight::from_parts(503_831, 0).saturating_mul(v.into()))
+		Weight::from_parts(52_348_433, 7339)
+			.saturating_add(Weight::from_parts(427_351, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn resolve_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(571_657_388, 7339)
-			.saturating_add(Weight::from_parts(90_044_655, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(10_u64))
+		Weight::from_parts(48_594_824, 7339)
+			.saturating_add(Weight::from_parts(60_859_973, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(8_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
+	fn expire_round(v: u32, ) -> Weight {
+		Weight::from_parts(74_793_839, 4559)
+			.saturating_add(Weight::from_parts(100_950_849, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(v.into())))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
+			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(v.into()))
+	}
 	fn close_delta(v: u32, ) -> Weight {
-		Weight::from_parts(152_742_761, 4778)
-			.saturating_add(Weight::from_parts(203_680_398, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
+		Weight::from_parts(79_074_177, 4778)
+			.saturating_add(Weight::from_parts(108_665_015, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(v.into()))
 	}
 	fn complete_round(v: u32, ) -> Weight {
-		Weight::from_parts(44_765_000, 4559)
-			.saturating_add(Weight::from_parts(64_000_036, 0).saturating_mul(v.into()))
+		Weight::from_parts(37_726_000, 4559)
+			.saturating_add(Weight::from_parts(38_332_762, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 1132).saturating_mul(v.into()))
 	}
 	fn join_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(55_979_224, 4559)
-			.saturating_add(Weight::from_parts(774_160, 0).saturating_mul(n.into()))
+		Weight::from_parts(38_406_256, 4559)
+			.saturating_add(Weight::from_parts(302_459, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn leave_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(29_074_908, 4559)
-			.saturating_add(Weight::from_parts(454_743, 0).saturating_mul(n.into()))
+		Weight::from_parts(22_500_982, 4559)
+			.saturating_add(Weight::from_parts(242_582, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_job_limits() -> Weight {
-		Weight::from_parts(18_575_000, 0)
+		Weight::from_parts(10_502_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn claim_rewards(u: u32, ) -> Weight {
-		Weight::from_parts(186_197_128, 6078)
-			.saturating_add(Weight::from_parts(41_560_184, 0).saturating_mul(u.into()))
+		Weight::from_parts(145_533_137, 6078)
+			.saturating_add(Weight::from_parts(32_231_436, 0).saturating_mul(u.into()))
 			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn report_downtime() -> Weight {
-		Weight::from_parts(254_976_000, 6196)
+		Weight::from_parts(168_467_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn settle_slash() -> Weight {
-		Weight::from_parts(238_831_000, 6196)
+		Weight::from_parts(193_810_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn report_malicious() -> Weight {
-		Weight::from_parts(351_170_000, 6196)
+		Weight::from_parts(181_086_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn on_initialize_idle() -> Weight {
-		Weight::from_parts(13_833_000, 40343)
+		Weight::from_parts(9_427_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
 	fn on_initialize_draws(d: u32, ) -> Weight {
-		Weight::from_parts(19_223_000, 162718)
-			.saturating_add(Weight::from_parts(91_564_475, 0).saturating_mul(d.into()))
+		Weight::from_parts(1_316_828_976, 162718)
+			.saturating_add(Weight::from_parts(46_120_177, 0).saturating_mul(d.into()))
 			.saturating_add(ParityDbWeight::get().reads(57_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(ParityDbWeight::get().writes(53_u64))
@@ -936,7 +1007,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3788).saturating_mul(d.into()))
 	}
 	fn on_initialize_close() -> Weight {
-		Weight::from_parts(49_925_000, 40343)
+		Weight::from_parts(30_511_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
