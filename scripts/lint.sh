@@ -11,3 +11,9 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cargo fmt --all --check
 SKIP_WASM_BUILD=1 cargo clippy --release --locked --workspace --all-targets "$@" -- -D warnings
+# The benchmarks are pallet code too: lint them with the feature that
+# compiles them (pallets only; the runtime's benchmark build is bench.sh's).
+SKIP_WASM_BUILD=1 cargo clippy --release --locked --all-targets \
+	-p pallet-gym-emission -p pallet-tiered-staking -p pallet-revenue-split \
+	-p pallet-compute-mining -p pallet-gym-validators --features runtime-benchmarks \
+	"$@" -- -D warnings

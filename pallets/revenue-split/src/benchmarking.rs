@@ -49,7 +49,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), RevenueSource::FineTuning, 1_000 * GYM);
 
-		assert!(Pot::<T>::get() >= 1_000 * GYM - T::Currency::minimum_balance());
+		assert!(Pot::<T>::get() >= (1_000 * GYM).saturating_sub(T::Currency::minimum_balance()));
 	}
 
 	/// A claim that credits the caller's share of a closed period, removes

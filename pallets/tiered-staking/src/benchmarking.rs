@@ -80,7 +80,7 @@ mod benchmarks {
 		_(RawOrigin::Signed(caller.clone()), amount);
 
 		let ledger = Stakers::<T>::get(&caller).ok_or(BenchmarkError::Stop("no ledger"))?;
-		assert_eq!(ledger.deposits.len() as u32, T::MaxDeposits::get());
+		assert_eq!(u32::try_from(ledger.deposits.len()).ok(), Some(T::MaxDeposits::get()));
 		assert_eq!(<Pallet<T> as StakeTiers<T::AccountId>>::tier_of(&caller), Some(Tier::Diamond));
 		Ok(())
 	}
