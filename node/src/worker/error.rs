@@ -3,6 +3,11 @@
 //! may cure (an unreachable or misbehaving peer, a refused transaction, block state not there)
 //! from what it will not (a missing or failing key, a corrupt local store, our own runtime's
 //! data that does not decode, a failed training run).
+//!
+//! A peer that fails a fetch is either *unavailable* ([`WorkerError::Unreachable`],
+//! [`WorkerError::NotServed`]: it may answer later) or served *corrupt* data
+//! ([`WorkerError::BadPeerData`], [`WorkerError::is_corrupt_peer_data`]): the orchestrator
+//! retries the first and reports the second at once.
 
 use gym_runtime::AccountId;
 use sp_core::{crypto::KeyTypeId, sr25519, H256};
@@ -27,8 +32,9 @@ pub enum WorkerError {
 		what: String,
 	},
 	/// A worker's endpoint served bytes that are not what it committed to (another hash, not
-	/// hex, too many). Retryable: untrusted bytes are refused, the peer may serve the right ones
-	/// later, and callers bound their attempts.
+	/// hex, too many, an answer that is not JSON-RPC). Retryable: untrusted bytes are refused,
+	/// the peer may serve the right ones later, and callers bound their attempts; an
+	/// orchestrator measuring a delta reports it corrupt at once.
 	#[error("{endpoint} served bad data: {reason}")]
 	BadPeerData {
 		/// The endpoint that served it.
@@ -137,6 +143,13 @@ impl WorkerError {
 			| WorkerError::Trainer(_)
 			| WorkerError::Task { .. } => false,
 		}
+	}
+
+	/// Whether a peer served data that is not what was asked for (too large, malformed, not
+	/// hex, another hash), as opposed to being unavailable (unreachable, timed out, an error
+	/// answer, nothing served).
+	pub fn is_corrupt_peer_data(&self) -> bool {
+		matches!(self, WorkerError::BadPeerData { .. })
 	}
 
 	/// A decoding failure of `what`, data of our own runtime.

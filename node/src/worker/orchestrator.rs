@@ -4,11 +4,27 @@
 //!    below wait for the membership;
 //! 2. every delta whose committee holds this orchestrator (`CommitteeDrawn`, in the block after
 //!    its `DeltaSubmitted`) is measured: the delta is fetched from the worker's endpoint
-//!    (`gym_getDelta`) and measured with `gym_trainer::evaluate_delta` against the round's base
-//!    checkpoint (a delta that cannot be fetched after a few blocks is reported
-//!    `HashMismatch`). The orchestrator commits to its report with a fresh secret salt
-//!    (`commit_report`), and reveals report and salt (`reveal_report`) once the whole committee
-//!    has committed or the commit deadline passed;
+//!    (`gym_getDelta`) and measured with `gym_trainer::evaluate_delta` (on a blocking thread)
+//!    against the round's base checkpoint. The orchestrator commits to its report with a fresh
+//!    secret salt (`commit_report`), and reveals report and salt (`reveal_report`) once the
+//!    whole committee has committed or the commit deadline passed.
+//!
+//!    Fetches run in the background, all of a block's at once but at most
+//!    [`rounds::MAX_CONCURRENT_FETCHES`] at a time, each one request of at most
+//!    [`rounds::FETCH_TIMEOUT`]. A block's step waits for them [`FETCH_WAIT`] at most, then
+//!    measures, in the order the deltas were drawn, those whose fetch ended; a fetch still
+//!    running is left running and collected at a later block, and counts as a failed attempt
+//!    only once it fails. So slow or silent endpoints (tarpits) delay a block's other duties by
+//!    [`FETCH_WAIT`] at most, however many there are. A fetch ends in one of three ways:
+//!    - the bytes, which hash to the delta's hash: measured (a delta that does not decode, has
+//!      the wrong shapes or non-finite values is reported `Undecodable` or `WrongShape`);
+//!    - *corrupt* ([`WorkerError::BadPeerData`]: an answer too large, not JSON-RPC, not hex,
+//!      or bytes of another hash): reported `HashMismatch` at once;
+//!    - *unavailable* ([`WorkerError::Unreachable`], [`WorkerError::NotServed`]: refused, timed
+//!      out, an HTTP or JSON-RPC error, the delta not served): fetched again at the next
+//!      block, and reported `HashMismatch` (its worker must serve it) after [`FETCH_ATTEMPTS`]
+//!      failed attempts, or after one when the commit window closes within
+//!      [`COMMIT_MARGIN`] blocks;
 //! 3. a delta still pending after its reveal deadline (or after its commit deadline with no
 //!    commitment) is closed with `close_delta` (free): at once by a member who revealed, 10
 //!    blocks later by anyone else, so that not every orchestrator sends the one close that
@@ -71,10 +87,20 @@ use sp_core::{sr25519, Pair, H256};
 use std::{
 	collections::{HashMap, HashSet},
 	io::IsTerminal,
+	sync::Arc,
+	time::Duration,
 };
+use tokio::{sync::Semaphore, time::Instant};
 
-/// Blocks a delta that cannot be fetched is retried before it is reported `HashMismatch`.
+/// Failed fetches of an unavailable delta before it is reported `HashMismatch`.
 const FETCH_ATTEMPTS: u32 = 3;
+/// Blocks before its commit deadline from which a delta whose fetch failed once is reported
+/// `HashMismatch` without waiting for more attempts, so that the report still lands in the
+/// commit window.
+const COMMIT_MARGIN: BlockNumber = 2;
+/// How long a block's step waits for the deltas being fetched (a block is 6 seconds); a fetch
+/// not done by then is collected at a later block.
+const FETCH_WAIT: Duration = Duration::from_secs(3);
 /// Blocks in a row a `settle_slash` or `commit_report` the pool refuses is sent again.
 const SUBMIT_ATTEMPTS: u32 = 3;
 /// Blocks a delta whose base checkpoint this node cannot load is retried before it is left to
@@ -97,9 +123,20 @@ struct PendingDelta {
 	hash: H256,
 	/// The report, once measured (kept when its commitment is refused).
 	report: Option<ValidationReport>,
+	/// The fetch of its bytes, while one runs.
+	fetch: Option<Fetch>,
 	fetch_failures: u32,
 	base_failures: u32,
 	report_failures: u32,
+}
+
+/// A delta to measure: `worker`'s delta `hash` for `job`'s `round`.
+#[derive(Clone, Copy)]
+struct DeltaRef<'a> {
+	job: JobId,
+	worker: &'a AccountId,
+	round: u32,
+	hash: H256,
 }
 
 /// A report this orchestrator committed to, to reveal.
@@ -153,6 +190,8 @@ struct Judged {
 	agreed: bool,
 	/// Whether measuring the delta was given up (it cannot be fetched or its base loaded).
 	unmeasurable: bool,
+	/// The fetch of its bytes, while one runs.
+	fetch: Option<Fetch>,
 	fetch_failures: u32,
 	base_failures: u32,
 	/// The blocks `dispute_delta`, `vote_dispute` and `finalise_delta` were last sent at.
@@ -167,7 +206,9 @@ enum Attempt {
 	Measured(ValidationReport),
 	/// No longer needed (the job's model is unknown to this node).
 	Skip,
-	/// The delta could not be fetched.
+	/// The delta's fetch still runs.
+	Fetching,
+	/// The delta is unavailable: its fetch failed, or its worker's endpoint is unknown.
 	FetchFailed(WorkerError),
 	/// This node could not load the round's base or the job.
 	BaseUnavailable(WorkerError),
@@ -194,6 +235,8 @@ pub(crate) struct Orchestrator {
 	completing: HashMap<RoundId, BlockNumber>,
 	/// Workers whose slash this orchestrator is to charge, with refused attempts so far.
 	settling: Vec<(AccountId, u32)>,
+	/// Bounds the deltas fetched at once ([`rounds::MAX_CONCURRENT_FETCHES`]).
+	fetch_permits: Arc<Semaphore>,
 }
 
 impl Orchestrator {
@@ -210,6 +253,7 @@ impl Orchestrator {
 			hardware_checks: Vec::new(),
 			completing: HashMap::new(),
 			settling: Vec::new(),
+			fetch_permits: Arc::new(Semaphore::new(rounds::MAX_CONCURRENT_FETCHES)),
 		}
 	}
 
@@ -302,6 +346,7 @@ impl Orchestrator {
 						round: *round,
 						hash,
 						report: None,
+						fetch: None,
 						fetch_failures: 0,
 						base_failures: 0,
 						report_failures: 0,
@@ -354,6 +399,7 @@ impl Orchestrator {
 			audit,
 			agreed: false,
 			unmeasurable: false,
+			fetch: None,
 			fetch_failures: 0,
 			base_failures: 0,
 			dispute_sent: None,
@@ -428,7 +474,9 @@ impl Orchestrator {
 		false
 	}
 
-	/// Measures every pending delta and commits to the report.
+	/// Measures the pending deltas and commits to the reports: starts the fetches of all, waits
+	/// for them [`FETCH_WAIT`] at most, then measures those fetched in the order of `pending`
+	/// (see the module docs, step 2).
 	async fn commit_reports(
 		&mut self,
 		ctx: &Context,
@@ -436,10 +484,12 @@ impl Orchestrator {
 		public: &sr25519::Public,
 		me: &AccountId,
 	) {
+		// Start every fetch first, so that they all run while this step waits.
+		let mut due = Vec::new();
 		for mut delta in std::mem::take(&mut self.pending) {
-			match awaits_commitment(ctx, me, &delta) {
-				Ok(true) => {}
-				Ok(false) => continue,
+			let last_chance = match awaits_commitment(ctx, me, &delta) {
+				Ok(Some(last_chance)) => last_chance,
+				Ok(None) => continue,
 				Err(e) => {
 					delta.base_failures += 1;
 					if e.is_retryable() && delta.base_failures < BASE_ATTEMPTS {
@@ -447,26 +497,74 @@ impl Orchestrator {
 					}
 					continue;
 				}
-			}
+			};
+			let started = match delta.report {
+				Some(_) => Ok(()),
+				None => {
+					let target = DeltaRef {
+						job: delta.job,
+						worker: &delta.worker,
+						round: delta.round,
+						hash: delta.hash,
+					};
+					start_fetch(ctx, rounds, &self.fetch_permits, &mut delta.fetch, target)
+				}
+			};
+			due.push((delta, last_chance, started));
+		}
+		let deadline = Instant::now() + FETCH_WAIT;
+		for (mut delta, last_chance, started) in due {
 			let report = match delta.report.take() {
 				Some(report) => report,
 				None => {
-					let (job, round, hash) = (delta.job, delta.round, delta.hash);
-					let attempt = measure(ctx, rounds, job, &delta.worker, round, hash).await;
+					let attempt = match started {
+						Err(attempt) => attempt,
+						Ok(()) => {
+							let target = DeltaRef {
+								job: delta.job,
+								worker: &delta.worker,
+								round: delta.round,
+								hash: delta.hash,
+							};
+							measured(ctx, rounds, &mut delta.fetch, target, deadline).await
+						}
+					};
 					let measured = match attempt {
 						Attempt::Measured(report) => report,
 						Attempt::Skip => continue,
+						Attempt::Fetching if !(last_chance && delta.fetch_failures > 0) => {
+							self.pending.push(delta);
+							continue;
+						}
+						Attempt::Fetching => {
+							delta.fetch = None;
+							log::warn!(
+								target: LOG,
+								"orchestrator: {}'s delta {:?} is still unavailable as its commit \
+								 window closes: reporting HashMismatch",
+								delta.worker,
+								delta.hash
+							);
+							corrupt_report(DeltaVerdict::HashMismatch)
+						}
 						Attempt::FetchFailed(e) => {
 							delta.fetch_failures += 1;
-							if e.is_retryable() && delta.fetch_failures < FETCH_ATTEMPTS {
-								log::info!(target: LOG, "orchestrator: fetch failed, will retry: {e}");
+							let failures = delta.fetch_failures;
+							if e.is_retryable() && failures < FETCH_ATTEMPTS && !last_chance {
+								log::info!(
+									target: LOG,
+									"orchestrator: {}'s delta {:?} is unavailable (attempt \
+									 {failures} of {FETCH_ATTEMPTS}), will retry: {e}",
+									delta.worker,
+									delta.hash
+								);
 								self.pending.push(delta);
 								continue;
 							}
 							log::warn!(
 								target: LOG,
-								"orchestrator: {}'s delta {:?} could not be fetched ({e}): reporting \
-								 HashMismatch",
+								"orchestrator: {}'s delta {:?} is unavailable after {failures} \
+								 attempts ({e}): reporting HashMismatch",
 								delta.worker,
 								delta.hash
 							);
@@ -728,7 +826,9 @@ impl Orchestrator {
 				j.report = match revealed {
 					Some(report) => Some(report),
 					None if j.unmeasurable => None,
-					None => measure_judged(ctx, rounds, &mut j).await.map(|r| stated(ctx, r)),
+					None => measure_judged(ctx, rounds, &self.fetch_permits, &mut j)
+						.await
+						.map(|r| stated(ctx, r)),
 				};
 			}
 			if let Some(report) = j.report.filter(|_| may_dispute) {
@@ -1003,14 +1103,23 @@ impl Orchestrator {
 }
 
 /// Measures a judged delta this orchestrator has no report on (an audit or a vote); `None`
-/// while it cannot (tried again at a later block until it is given up).
+/// while it cannot (tried again at a later block until it is given up). Its fetch is not
+/// waited for: one still running is collected at a later block (a judged delta has its
+/// dispute window).
 async fn measure_judged(
 	ctx: &Context,
 	rounds: &rounds::Rounds,
+	permits: &Arc<Semaphore>,
 	j: &mut Judged,
 ) -> Option<ValidationReport> {
-	match measure(ctx, rounds, j.job, &j.worker, j.round, j.hash).await {
+	let target = DeltaRef { job: j.job, worker: &j.worker, round: j.round, hash: j.hash };
+	let attempt = match start_fetch(ctx, rounds, permits, &mut j.fetch, target) {
+		Ok(()) => measured(ctx, rounds, &mut j.fetch, target, Instant::now()).await,
+		Err(attempt) => attempt,
+	};
+	match attempt {
 		Attempt::Measured(report) => Some(report),
+		Attempt::Fetching => None,
 		Attempt::Skip => {
 			j.unmeasurable = true;
 			None
@@ -1018,12 +1127,19 @@ async fn measure_judged(
 		Attempt::FetchFailed(e) => {
 			j.fetch_failures += 1;
 			if e.is_retryable() && j.fetch_failures < FETCH_ATTEMPTS {
-				log::info!(target: LOG, "orchestrator: fetch failed, will retry: {e}");
+				log::info!(
+					target: LOG,
+					"orchestrator: {}'s judged delta {:?} is unavailable (attempt {} of \
+					 {FETCH_ATTEMPTS}), will retry: {e}",
+					j.worker,
+					j.hash,
+					j.fetch_failures
+				);
 				return None;
 			}
 			log::warn!(
 				target: LOG,
-				"orchestrator: {}'s delta {:?} could not be fetched ({e}): HashMismatch",
+				"orchestrator: {}'s judged delta {:?} is unavailable ({e}): HashMismatch",
 				j.worker,
 				j.hash
 			);
@@ -1125,21 +1241,22 @@ fn is_announced(record: &super::chain::DeltaRecordOf, round: u32, hash: H256) ->
 	record.round == round && record.hash == hash && record.status == DeltaStatus::Pending
 }
 
-/// Whether `delta` still awaits `me`'s commitment at the best block: not judged, not committed
-/// to by `me`, and its commit phase still open at the next block.
+/// Whether `delta` still awaits `me`'s commitment at the best block (not judged, not committed
+/// to by `me`, and its commit phase still open at the next block): `None` if not, else whether
+/// its commit phase closes within [`COMMIT_MARGIN`] blocks.
 fn awaits_commitment(
 	ctx: &Context,
 	me: &AccountId,
 	delta: &PendingDelta,
-) -> Result<bool, WorkerError> {
+) -> Result<Option<bool>, WorkerError> {
 	let (best, number) = ctx.chain.best();
 	let Some(record) = ctx.chain.delta_record(best, delta.job, &delta.worker)? else {
-		return Ok(false);
+		return Ok(None);
 	};
 	if !is_announced(&record, delta.round, delta.hash)
 		|| record.commits.iter().any(|(member, _)| member == me)
 	{
-		return Ok(false);
+		return Ok(None);
 	}
 	if number.saturating_add(1) > record.commit_deadline {
 		log::warn!(
@@ -1149,42 +1266,157 @@ fn awaits_commitment(
 			delta.job,
 			delta.round
 		);
-		return Ok(false);
+		return Ok(None);
 	}
-	Ok(true)
+	Ok(Some(number.saturating_add(1 + COMMIT_MARGIN) > record.commit_deadline))
 }
 
-/// Fetches `worker`'s delta `hash` for `job_id`'s `round` and measures it against the round's
-/// base checkpoint.
-async fn measure(
+/// A delta's bytes being fetched in the background ([`Fetch::start`]). The task is aborted when
+/// this is dropped, so that a delta given up stops its fetch.
+struct Fetch(tokio::task::JoinHandle<Result<Vec<u8>, WorkerError>>);
+
+impl Fetch {
+	/// Starts fetching delta `hash`: from the store if it holds it, else from `endpoint` once one
+	/// of `permits` is free, in one request of at most `timeout`, the bytes checked against the
+	/// hash ([`WorkerError::BadPeerData`] if they do not match) and stored.
+	fn start(
+		shared: Arc<super::Shared>,
+		permits: Arc<Semaphore>,
+		endpoint: String,
+		hash: H256,
+		timeout: Duration,
+	) -> Self {
+		Fetch(tokio::spawn(fetch_delta(shared, permits, endpoint, hash, timeout)))
+	}
+
+	/// The fetch's outcome, waiting for it until `deadline` at most (a deadline passed only
+	/// looks); `None` while it runs. Once it returned an outcome the fetch is done with.
+	async fn outcome_by(&mut self, deadline: Instant) -> Option<Result<Vec<u8>, WorkerError>> {
+		let joined = tokio::time::timeout_at(deadline, &mut self.0).await.ok()?;
+		Some(joined.unwrap_or_else(|e| Err(WorkerError::task("delta fetch")(e))))
+	}
+}
+
+impl Drop for Fetch {
+	fn drop(&mut self) {
+		self.0.abort();
+	}
+}
+
+/// The task of [`Fetch::start`].
+async fn fetch_delta(
+	shared: Arc<super::Shared>,
+	permits: Arc<Semaphore>,
+	endpoint: String,
+	hash: H256,
+	timeout: Duration,
+) -> Result<Vec<u8>, WorkerError> {
+	match shared.store.get(&hash.0) {
+		Ok(Some(bytes)) if gym_trainer::blake2_256(&bytes) == hash.0 => return Ok(bytes),
+		Ok(_) => {}
+		Err(e) => log::warn!(target: LOG, "orchestrator: reading a delta: {e}"),
+	}
+	// The semaphore is never closed; were it, the fetch would go ahead unbounded.
+	let permit = permits.acquire_owned().await.ok();
+	let bytes = rounds::fetch_checked_delta(&endpoint, hash, timeout).await?;
+	drop(permit);
+	if let Err(e) = shared.store.put(&bytes) {
+		log::warn!(target: LOG, "orchestrator: storing a delta: {e}");
+	}
+	Ok(bytes)
+}
+
+/// The job of `delta` and the hash of its round's base checkpoint; the attempt instead when the
+/// job is unknown (`Skip`) or its base unknown to this node (`BaseUnavailable`).
+fn job_and_base(
 	ctx: &Context,
 	rounds: &rounds::Rounds,
-	job_id: JobId,
-	worker: &AccountId,
-	round: u32,
-	delta_hash: H256,
-) -> Attempt {
+	delta: DeltaRef<'_>,
+) -> Result<(pallet_compute_mining_runtime_api::JobInfo<AccountId>, H256), Attempt> {
 	let (best, _) = ctx.chain.best();
-	let job = match ctx.chain.job(best, job_id) {
+	let job = match ctx.chain.job(best, delta.job) {
 		Ok(Some(job)) => job,
-		Ok(None) => return Attempt::Skip,
-		Err(e) => return Attempt::BaseUnavailable(e),
+		Ok(None) => return Err(Attempt::Skip),
+		Err(e) => return Err(Attempt::BaseUnavailable(e)),
 	};
-	let Some(base_hash) = rounds::base_of(rounds, job_id, &job, round) else {
-		return Attempt::BaseUnavailable(WorkerError::CheckpointUnavailable(format!(
-			"the base of job {job_id} round {round} is unknown to this node"
-		)));
+	let Some(base) = rounds::base_of(rounds, delta.job, &job, delta.round) else {
+		return Err(Attempt::BaseUnavailable(WorkerError::CheckpointUnavailable(format!(
+			"the base of job {} round {} is unknown to this node",
+			delta.job, delta.round
+		))));
+	};
+	Ok((job, base))
+}
+
+/// Starts fetching `delta`'s bytes into `fetch` ([`Fetch::start`], with
+/// [`rounds::FETCH_TIMEOUT`]) unless a fetch runs there; the attempt instead when the delta
+/// cannot be measured now (see [`job_and_base`]) or its worker's endpoint cannot be read.
+fn start_fetch(
+	ctx: &Context,
+	rounds: &rounds::Rounds,
+	permits: &Arc<Semaphore>,
+	fetch: &mut Option<Fetch>,
+	delta: DeltaRef<'_>,
+) -> Result<(), Attempt> {
+	if fetch.is_some() {
+		return Ok(());
+	}
+	job_and_base(ctx, rounds, delta)?;
+	let endpoint = rounds::endpoint_of(ctx, delta.worker).map_err(Attempt::FetchFailed)?;
+	let (shared, permits) = (ctx.shared.clone(), permits.clone());
+	*fetch = Some(Fetch::start(shared, permits, endpoint, delta.hash, rounds::FETCH_TIMEOUT));
+	Ok(())
+}
+
+/// Waits for `delta`'s `fetch` until `deadline` at most and measures the bytes: `Fetching`
+/// while it runs (or when none was started), a `HashMismatch` report when the endpoint served
+/// corrupt data, `FetchFailed` when it is unavailable.
+async fn measured(
+	ctx: &Context,
+	rounds: &rounds::Rounds,
+	fetch: &mut Option<Fetch>,
+	delta: DeltaRef<'_>,
+	deadline: Instant,
+) -> Attempt {
+	let Some(running) = fetch.as_mut() else { return Attempt::Fetching };
+	let Some(outcome) = running.outcome_by(deadline).await else { return Attempt::Fetching };
+	*fetch = None;
+	match outcome {
+		Ok(bytes) => evaluate(ctx, rounds, delta, bytes).await,
+		Err(e) if e.is_corrupt_peer_data() => {
+			log::info!(
+				target: LOG,
+				"orchestrator: {}'s delta {:?} for job {} round {} is corrupt ({e}): reporting \
+				 HashMismatch",
+				delta.worker,
+				delta.hash,
+				delta.job,
+				delta.round
+			);
+			Attempt::Measured(corrupt_report(DeltaVerdict::HashMismatch))
+		}
+		// The task failed (a bug of this node's), not the worker.
+		Err(e @ WorkerError::Task { .. }) => Attempt::BaseUnavailable(e),
+		Err(e) => Attempt::FetchFailed(e),
+	}
+}
+
+/// Measures `delta`'s `bytes` (fetched, and checked against its hash) against its round's base
+/// checkpoint, on a blocking thread.
+async fn evaluate(
+	ctx: &Context,
+	rounds: &rounds::Rounds,
+	delta: DeltaRef<'_>,
+	bytes: Vec<u8>,
+) -> Attempt {
+	let DeltaRef { job: job_id, worker, round, hash: delta_hash } = delta;
+	let (job, base_hash) = match job_and_base(ctx, rounds, delta) {
+		Ok(known) => known,
+		Err(attempt) => return attempt,
 	};
 	let base = match rounds::checkpoint(ctx, rounds, job_id, &job, base_hash).await {
 		Ok(base) => base,
 		Err(e) => return Attempt::BaseUnavailable(e),
-	};
-	let bytes = match rounds::endpoint_of(ctx, worker) {
-		Ok(endpoint) => match rounds::fetch_delta(&endpoint, delta_hash).await {
-			Ok(bytes) => bytes,
-			Err(e) => return Attempt::FetchFailed(e),
-		},
-		Err(e) => return Attempt::FetchFailed(e),
 	};
 	let (model, seed, hash) = (job.spec.model, job.spec.params.seed, delta_hash.0);
 	let what = format!("{worker}'s delta for job {job_id} round {round}");
@@ -1200,20 +1432,15 @@ async fn measure(
 		if let Some(spinner) = spinner {
 			spinner.finish_and_clear();
 		}
-		(result, bytes)
+		result
 	})
 	.await;
-	let (result, bytes) = match evaluated {
-		Ok(done) => done,
+	let result = match evaluated {
+		Ok(result) => result,
 		Err(e) => return Attempt::BaseUnavailable(WorkerError::task("evaluation")(e)),
 	};
 	match result {
-		Ok(measured) => {
-			if let Err(e) = ctx.shared.store.put(&bytes) {
-				log::warn!(target: LOG, "orchestrator: storing a delta: {e}");
-			}
-			Attempt::Measured(measured.to_validation_report())
-		}
+		Ok(measured) => Attempt::Measured(measured.to_validation_report()),
 		Err(DeltaError::UnknownModel(_) | DeltaError::ModelMismatch { .. }) => {
 			log::warn!(target: LOG, "orchestrator: job {job_id} names an unknown model");
 			Attempt::Skip
@@ -1237,13 +1464,14 @@ async fn aggregate_round(
 	seen: &rounds::RoundLog,
 ) -> Result<H256, WorkerError> {
 	let base = rounds::checkpoint(ctx, rounds, job_id, job, job.checkpoint).await?;
-	let mut deltas = Vec::with_capacity(seen.accepted.len());
+	let mut accepted = Vec::with_capacity(seen.accepted.len());
 	for worker in &seen.accepted {
 		let hash = seen.submitted.get(worker).ok_or_else(|| {
 			WorkerError::CheckpointUnavailable(format!("no delta seen from {worker}"))
 		})?;
-		deltas.push(rounds::delta_bytes(ctx, worker, *hash).await?);
+		accepted.push((worker.clone(), *hash));
 	}
+	let deltas = rounds::deltas_bytes(ctx, &accepted).await?;
 	let next = tokio::task::spawn_blocking(move || aggregate(&base, &deltas))
 		.await
 		.map_err(WorkerError::task("aggregation"))??;
@@ -1638,6 +1866,92 @@ mod tests {
 		assert_eq!(verdict_of(&non_finite), DeltaVerdict::Undecodable);
 		let large = DeltaError::TooLarge { len: 5, max: 4 };
 		assert_eq!(verdict_of(&large), DeltaVerdict::Undecodable);
+	}
+
+	/// Shared state whose store is an empty folder (nothing is written to it by these tests).
+	fn shared() -> Arc<crate::worker::Shared> {
+		let dir = std::env::temp_dir().join(format!("gym-fetch-test-{}", std::process::id()));
+		Arc::new(crate::worker::Shared::open(dir))
+	}
+
+	/// Starts fetching `count` deltas from tarpits with `timeout`, `MAX_CONCURRENT_FETCHES` at
+	/// a time; the time until all have failed, and their errors.
+	async fn fetch_from_tarpits(count: u8, timeout: Duration) -> (Duration, Vec<WorkerError>) {
+		let permits = Arc::new(Semaphore::new(rounds::MAX_CONCURRENT_FETCHES));
+		let started = Instant::now();
+		let mut fetches = Vec::new();
+		for i in 0..count {
+			let endpoint = rounds::test_peers::tarpit().await;
+			let hash = H256([i; 32]);
+			fetches.push(Fetch::start(shared(), permits.clone(), endpoint, hash, timeout));
+		}
+		// Collected one after another, as a block's step does: they run meanwhile.
+		let deadline = started + Duration::from_secs(8);
+		let mut errors = Vec::new();
+		for mut fetch in fetches {
+			match fetch.outcome_by(deadline).await {
+				Some(Err(e)) => errors.push(e),
+				other => panic!("a tarpit's fetch ended with {other:?}"),
+			}
+		}
+		(started.elapsed(), errors)
+	}
+
+	#[tokio::test]
+	async fn tarpits_cost_one_timeout_together_not_one_each() {
+		let timeout = Duration::from_millis(400);
+		let count = u8::try_from(rounds::MAX_CONCURRENT_FETCHES).unwrap();
+		let (took, errors) = fetch_from_tarpits(count, timeout).await;
+		// One after another they would take 8 × 400 ms = 3.2 s.
+		assert!(took >= timeout && took < 2 * timeout, "{took:?}");
+		// A silent endpoint is unavailable (retried), not corrupt.
+		assert_eq!(errors.len(), usize::from(count));
+		assert!(errors.iter().all(|e| !e.is_corrupt_peer_data() && e.is_retryable()));
+	}
+
+	#[tokio::test]
+	async fn no_more_than_the_bound_are_fetched_at_once() {
+		let timeout = Duration::from_millis(300);
+		let count = u8::try_from(2 * rounds::MAX_CONCURRENT_FETCHES + 1).unwrap();
+		let (took, errors) = fetch_from_tarpits(count, timeout).await;
+		// 17 fetches, 8 at a time: three rounds of timeouts.
+		assert!(took >= 3 * timeout && took < 5 * timeout, "{took:?}");
+		assert_eq!(errors.len(), usize::from(count));
+	}
+
+	#[tokio::test]
+	async fn a_step_waits_for_a_fetch_no_longer_than_its_deadline() {
+		let permits = Arc::new(Semaphore::new(1));
+		let endpoint = rounds::test_peers::tarpit().await;
+		let hash = H256([1; 32]);
+		let mut fetch =
+			Fetch::start(shared(), permits.clone(), endpoint, hash, Duration::from_secs(60));
+		let started = Instant::now();
+		assert!(fetch.outcome_by(started).await.is_none());
+		assert!(fetch.outcome_by(started + Duration::from_millis(200)).await.is_none());
+		let waited = started.elapsed();
+		assert!(waited >= Duration::from_millis(200) && waited < Duration::from_secs(1));
+		// Still running, holding the one permit; dropping it (the delta given up) stops it.
+		assert_eq!(permits.available_permits(), 0);
+		drop(fetch);
+		tokio::time::sleep(Duration::from_millis(50)).await;
+		assert_eq!(permits.available_permits(), 1);
+	}
+
+	#[test]
+	fn non_finite_deltas_are_undecodable() {
+		let (model, seed) = (0, 11);
+		let base = gym_trainer::initial_checkpoint(model, seed).unwrap();
+		for value in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+			// The last four bytes of the safetensors encoding are the last weight's.
+			let mut delta = base.to_bytes();
+			let at = delta.len() - 4;
+			delta[at..].copy_from_slice(&value.to_le_bytes());
+			let hash = gym_trainer::blake2_256(&delta);
+			let refused = evaluate_delta(model, seed, &base, &delta, hash).unwrap_err();
+			assert!(matches!(refused, DeltaError::NonFinite { .. }), "{refused:?}");
+			assert_eq!(verdict_of(&refused), DeltaVerdict::Undecodable);
+		}
 	}
 
 	#[test]

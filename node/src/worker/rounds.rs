@@ -10,6 +10,13 @@
 //! (`gym_getDelta`), check its hash, aggregate onto the round's base, and check the result
 //! against the recorded hash. A node that starts in the middle of a job, after events it needs,
 //! cannot rebuild the job's later checkpoints (it logs so).
+//!
+//! A fetch from a worker's endpoint is bounded: [`FETCH_TIMEOUT`] for the whole request, and an
+//! answer of at most twice [`MAX_DELTA_BYTES`] (hex) plus room for the JSON around it. Its
+//! failure says whether the peer is *unavailable* ([`WorkerError::Unreachable`],
+//! [`WorkerError::NotServed`]: refused, timed out, an HTTP or JSON-RPC error, no such delta:
+//! asking again may succeed) or served *corrupt* data ([`WorkerError::BadPeerData`]: an answer
+//! too large, not JSON-RPC, not hex, or bytes that do not hash to what was asked).
 
 use super::{chain::Chain, error::WorkerError, Context, LOG};
 use gym_runtime::{AccountId, BlockNumber, RuntimeEvent};
@@ -25,8 +32,13 @@ use std::{
 /// A job's round: (job, round).
 pub type RoundId = (JobId, u32);
 
-/// How long an HTTP request to a worker's endpoint may take.
-const FETCH_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long an HTTP request to a worker's endpoint may take, answer included.
+pub(crate) const FETCH_TIMEOUT: Duration = Duration::from_secs(20);
+/// At most this many deltas are fetched from workers' endpoints at once (by the orchestrator's
+/// measurements, and by a checkpoint's rebuild or aggregation), so that slow endpoints cost one
+/// [`FETCH_TIMEOUT`] together rather than one each, while a block's many deltas do not open
+/// unbounded connections.
+pub(crate) const MAX_CONCURRENT_FETCHES: usize = 8;
 
 /// One round as the events told it.
 #[derive(Debug, Default, Clone)]
@@ -169,13 +181,14 @@ pub(crate) async fn checkpoint(
 				before.checkpoint
 			))
 		})?;
-	let mut deltas = Vec::with_capacity(seen.accepted.len());
+	let mut accepted = Vec::with_capacity(seen.accepted.len());
 	for worker in &seen.accepted {
 		let delta_hash = seen.submitted.get(worker).ok_or_else(|| {
 			unavailable(format!("no submission seen for accepted worker {worker}"))
 		})?;
-		deltas.push(delta_bytes(ctx, worker, *delta_hash).await?);
+		accepted.push((worker.clone(), *delta_hash));
 	}
+	let deltas = deltas_bytes(ctx, &accepted).await?;
 	let rebuilt = tokio::task::spawn_blocking(move || aggregate(&base, &deltas))
 		.await
 		.map_err(WorkerError::task("aggregation"))??;
@@ -218,14 +231,23 @@ pub(crate) async fn delta_bytes(
 		}
 	}
 	let endpoint = endpoint_of(ctx, worker)?;
-	let bytes = fetch_delta(&endpoint, hash).await?;
-	if gym_trainer::blake2_256(&bytes) != hash.0 {
-		return Err(WorkerError::BadPeerData {
-			endpoint,
-			reason: format!("the bytes do not hash to {hash:?}"),
-		});
-	}
+	let bytes = fetch_checked_delta(&endpoint, hash, FETCH_TIMEOUT).await?;
 	ctx.shared.store.put(&bytes)?;
+	Ok(bytes)
+}
+
+/// The bytes of each of `deltas` (a worker and its delta hash), in order, as
+/// [`delta_bytes`] gets them, at most [`MAX_CONCURRENT_FETCHES`] fetched at once.
+pub(crate) async fn deltas_bytes(
+	ctx: &Context,
+	deltas: &[(AccountId, H256)],
+) -> Result<Vec<Vec<u8>>, WorkerError> {
+	let mut bytes = Vec::with_capacity(deltas.len());
+	for chunk in deltas.chunks(MAX_CONCURRENT_FETCHES) {
+		let fetches: Vec<_> =
+			chunk.iter().map(|(worker, hash)| delta_bytes(ctx, worker, *hash)).collect();
+		bytes.extend(futures::future::try_join_all(fetches).await?);
+	}
 	Ok(bytes)
 }
 
@@ -249,25 +271,85 @@ fn unreachable(endpoint: &str, reason: impl std::fmt::Display) -> WorkerError {
 	WorkerError::Unreachable { endpoint: endpoint.into(), reason: reason.to_string() }
 }
 
-fn http_client(endpoint: &str) -> Result<jsonrpsee::http_client::HttpClient, WorkerError> {
-	// Hex doubles the bytes; leave room for the JSON around them.
-	let max_response = u32::try_from(2 * MAX_DELTA_BYTES + 64 * 1024).unwrap_or(u32::MAX);
+/// The largest answer `gym_getDelta` may send: the hex of [`MAX_DELTA_BYTES`] and room for the
+/// JSON around it.
+fn max_delta_answer() -> u32 {
+	u32::try_from(2 * MAX_DELTA_BYTES + 64 * 1024).unwrap_or(u32::MAX)
+}
+
+/// A client for `endpoint` whose requests take at most `timeout` and whose answers are at most
+/// `max_answer` bytes.
+fn http_client(
+	endpoint: &str,
+	timeout: Duration,
+	max_answer: u32,
+) -> Result<jsonrpsee::http_client::HttpClient, WorkerError> {
 	jsonrpsee::http_client::HttpClientBuilder::default()
-		.request_timeout(FETCH_TIMEOUT)
-		.max_response_size(max_response)
+		.request_timeout(timeout)
+		.max_response_size(max_answer)
 		.build(endpoint)
 		.map_err(|e| unreachable(endpoint, e))
 }
 
-/// Fetches delta (or checkpoint) `hash` from `endpoint` with `gym_getDelta`. The bytes are not
-/// checked against the hash here.
-pub(crate) async fn fetch_delta(endpoint: &str, hash: H256) -> Result<Vec<u8>, WorkerError> {
+/// What a failed request to `endpoint` says about it: an answer that is too large or not a
+/// JSON-RPC response is corrupt ([`WorkerError::BadPeerData`]); anything else (refused, timed
+/// out, an HTTP status or a JSON-RPC error) leaves it unavailable ([`WorkerError::Unreachable`]).
+fn request_failed(
+	endpoint: &str,
+	method: &str,
+	error: jsonrpsee::core::ClientError,
+) -> WorkerError {
+	use jsonrpsee::{
+		core::{http_helpers::HttpError, ClientError},
+		http_client::transport::Error as Transport,
+	};
+	let malformed = match &error {
+		ClientError::ParseError(_) | ClientError::InvalidRequestId(_) => true,
+		ClientError::Transport(e) => matches!(
+			e.downcast_ref::<Transport>(),
+			Some(Transport::Http(HttpError::TooLarge | HttpError::Malformed))
+		),
+		_ => false,
+	};
+	if malformed {
+		WorkerError::BadPeerData { endpoint: endpoint.into(), reason: format!("{method}: {error}") }
+	} else {
+		unreachable(endpoint, format!("{method}: {error}"))
+	}
+}
+
+/// Fetches delta `hash` from `endpoint` within `timeout` and checks that the bytes hash to it
+/// ([`WorkerError::BadPeerData`] if not).
+pub(crate) async fn fetch_checked_delta(
+	endpoint: &str,
+	hash: H256,
+	timeout: Duration,
+) -> Result<Vec<u8>, WorkerError> {
+	let bytes = fetch_delta_within(endpoint, hash, timeout, max_delta_answer()).await?;
+	if gym_trainer::blake2_256(&bytes) != hash.0 {
+		return Err(WorkerError::BadPeerData {
+			endpoint: endpoint.into(),
+			reason: format!("the bytes do not hash to {hash:?}"),
+		});
+	}
+	Ok(bytes)
+}
+
+/// Fetches delta (or checkpoint) `hash` from `endpoint` with `gym_getDelta`, in one request of
+/// at most `timeout` whose answer is at most `max_answer` bytes. The bytes are not checked
+/// against the hash here.
+async fn fetch_delta_within(
+	endpoint: &str,
+	hash: H256,
+	timeout: Duration,
+	max_answer: u32,
+) -> Result<Vec<u8>, WorkerError> {
 	use jsonrpsee::core::client::ClientT;
-	let client = http_client(endpoint)?;
+	let client = http_client(endpoint, timeout, max_answer)?;
 	let answer: Option<String> = client
 		.request("gym_getDelta", jsonrpsee::rpc_params![hash])
 		.await
-		.map_err(|e| unreachable(endpoint, format!("gym_getDelta: {e}")))?;
+		.map_err(|e| request_failed(endpoint, "gym_getDelta", e))?;
 	let hex = answer.ok_or_else(|| WorkerError::NotServed {
 		endpoint: endpoint.into(),
 		what: format!("{hash:?}"),
@@ -284,13 +366,160 @@ pub(crate) async fn fetch_attestation(
 	endpoint: &str,
 ) -> Result<super::SignedAttestation, WorkerError> {
 	use jsonrpsee::core::client::ClientT;
-	let client = http_client(endpoint)?;
+	let client = http_client(endpoint, FETCH_TIMEOUT, max_delta_answer())?;
 	let answer: Option<super::SignedAttestation> = client
 		.request("gym_attestation", jsonrpsee::rpc_params![])
 		.await
-		.map_err(|e| unreachable(endpoint, format!("gym_attestation: {e}")))?;
+		.map_err(|e| request_failed(endpoint, "gym_attestation", e))?;
 	answer.ok_or_else(|| WorkerError::NotServed {
 		endpoint: endpoint.into(),
 		what: "an attestation report".into(),
 	})
+}
+
+/// Local stand-ins for workers' endpoints, well-behaved or not.
+#[cfg(test)]
+pub(crate) mod test_peers {
+	use tokio::{
+		io::{AsyncReadExt, AsyncWriteExt},
+		net::TcpListener,
+	};
+
+	/// An endpoint that accepts connections and never answers (a tarpit).
+	pub(crate) async fn tarpit() -> String {
+		let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+		let endpoint = format!("http://{}", listener.local_addr().expect("bound"));
+		tokio::spawn(async move {
+			let mut held = Vec::new();
+			while let Ok((socket, _)) = listener.accept().await {
+				held.push(socket);
+			}
+		});
+		endpoint
+	}
+
+	/// An endpoint nothing listens on (connections are refused).
+	pub(crate) async fn closed() -> String {
+		let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+		format!("http://{}", listener.local_addr().expect("bound"))
+	}
+
+	/// An endpoint that answers every request with HTTP `status` and `body`.
+	pub(crate) async fn answering(status: &'static str, body: String) -> String {
+		let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+		let endpoint = format!("http://{}", listener.local_addr().expect("bound"));
+		let answer = format!(
+			"HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+			 connection: close\r\n\r\n{body}",
+			body.len()
+		);
+		tokio::spawn(async move {
+			while let Ok((mut socket, _)) = listener.accept().await {
+				let answer = answer.clone();
+				tokio::spawn(async move {
+					read_request(&mut socket).await;
+					let _ = socket.write_all(answer.as_bytes()).await;
+					let _ = socket.shutdown().await;
+				});
+			}
+		});
+		endpoint
+	}
+
+	/// A JSON-RPC answer with `result` (JSON) to the first request of a client.
+	pub(crate) fn result(result: &str) -> String {
+		format!(r#"{{"jsonrpc":"2.0","id":0,"result":{result}}}"#)
+	}
+
+	/// Reads one HTTP request: its head and as many body bytes as its content-length says.
+	async fn read_request(socket: &mut tokio::net::TcpStream) {
+		let (mut request, mut chunk) = (Vec::new(), [0u8; 4096]);
+		loop {
+			match socket.read(&mut chunk).await {
+				Ok(0) | Err(_) => return,
+				Ok(n) => request.extend_from_slice(&chunk[..n]),
+			}
+			let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") else { continue };
+			let head = String::from_utf8_lossy(&request[..end]).to_lowercase();
+			let length = head
+				.lines()
+				.find_map(|line| line.strip_prefix("content-length:"))
+				.and_then(|n| n.trim().parse::<usize>().ok())
+				.unwrap_or(0);
+			if request.len() >= end + 4 + length {
+				return;
+			}
+		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::{test_peers::*, *};
+	use std::time::Instant;
+
+	const TIMEOUT: Duration = Duration::from_millis(300);
+
+	async fn fetch(endpoint: &str, hash: H256) -> Result<Vec<u8>, WorkerError> {
+		fetch_checked_delta(endpoint, hash, TIMEOUT).await
+	}
+
+	fn corrupt(outcome: Result<Vec<u8>, WorkerError>) -> String {
+		match outcome {
+			Err(e @ WorkerError::BadPeerData { .. }) => {
+				assert!(e.is_corrupt_peer_data());
+				e.to_string()
+			}
+			other => panic!("expected corrupt data, got {other:?}"),
+		}
+	}
+
+	fn unavailable(outcome: Result<Vec<u8>, WorkerError>) -> String {
+		match outcome {
+			Err(e @ (WorkerError::Unreachable { .. } | WorkerError::NotServed { .. })) => {
+				assert!(!e.is_corrupt_peer_data() && e.is_retryable());
+				e.to_string()
+			}
+			other => panic!("expected an unavailable endpoint, got {other:?}"),
+		}
+	}
+
+	#[tokio::test]
+	async fn an_endpoint_that_fails_to_answer_is_unavailable() {
+		let hash = H256([7; 32]);
+		unavailable(fetch(&closed().await, hash).await);
+		let started = Instant::now();
+		let why = unavailable(fetch(&tarpit().await, hash).await);
+		assert!(why.contains("timeout"), "{why}");
+		assert!(started.elapsed() < 3 * TIMEOUT, "{:?}", started.elapsed());
+		unavailable(fetch(&answering("503 Service Unavailable", String::new()).await, hash).await);
+		let error = r#"{"jsonrpc":"2.0","id":0,"error":{"code":-32603,"message":"busy"}}"#;
+		unavailable(fetch(&answering("200 OK", error.into()).await, hash).await);
+		let why = unavailable(fetch(&answering("200 OK", result("null")).await, hash).await);
+		assert!(why.contains("does not serve"), "{why}");
+	}
+
+	#[tokio::test]
+	async fn an_endpoint_that_answers_garbage_served_corrupt_data() {
+		let bytes = b"a delta".to_vec();
+		let hash = H256(gym_trainer::blake2_256(&bytes));
+		let served = |hex: &str| answering("200 OK", result(&format!("\"{hex}\"")));
+		// The right bytes pass.
+		let good = served(&super::super::to_hex(&bytes)).await;
+		assert_eq!(fetch(&good, hash).await.expect("served"), bytes);
+		// Not hex, another hash's bytes, not a string, not JSON at all.
+		assert!(corrupt(fetch(&served("0xzz").await, hash).await).contains("not hex"));
+		let other = served(&super::super::to_hex(b"another delta")).await;
+		assert!(corrupt(fetch(&other, hash).await).contains("do not hash"));
+		corrupt(fetch(&answering("200 OK", result("42")).await, hash).await);
+		corrupt(fetch(&answering("200 OK", "<html>oops</html>".into()).await, hash).await);
+		corrupt(fetch(&answering("200 OK", "{\"jsonrpc\":".into()).await, hash).await);
+		// Hex of more than MAX_DELTA_BYTES, within the answer's limit.
+		let long = served(&"ab".repeat(MAX_DELTA_BYTES + 2)).await;
+		assert!(corrupt(fetch(&long, hash).await).contains("more than"));
+		// An answer over the limit is cut off, not read whole.
+		let huge = "0".repeat(max_delta_answer() as usize + 1);
+		let why = corrupt(fetch(&served(&huge).await, hash).await);
+		assert!(why.contains("too big"), "{why}");
+	}
 }
