@@ -101,6 +101,9 @@ const COMMIT_MARGIN: BlockNumber = 2;
 /// How long a block's step waits for the deltas being fetched (a block is 6 seconds); a fetch
 /// not done by then is collected at a later block.
 const FETCH_WAIT: Duration = Duration::from_secs(3);
+/// Blocks a worker's hardware is checked again while its attestation cannot be voted on (not
+/// served, or its nonce not finalized yet): a check's voting lasts 10 blocks.
+const HARDWARE_ATTEMPTS: u32 = 10;
 /// Blocks in a row a `settle_slash` or `commit_report` the pool refuses is sent again.
 const SUBMIT_ATTEMPTS: u32 = 3;
 /// Blocks a delta whose base checkpoint this node cannot load is retried before it is left to
@@ -936,7 +939,7 @@ impl Orchestrator {
 		for (worker, failures) in std::mem::take(&mut self.hardware) {
 			match verify_hardware(ctx, public, me, &worker).await {
 				Ok(()) => {}
-				Err(e) if e.is_retryable() && failures + 1 < FETCH_ATTEMPTS => {
+				Err(e) if e.is_retryable() && failures + 1 < HARDWARE_ATTEMPTS => {
 					log::info!(target: LOG, "orchestrator: hardware of {worker}, will retry: {e}");
 					self.hardware.push((worker, failures + 1));
 				}
@@ -1555,8 +1558,8 @@ enum AttestationRefused {
 	/// The registered hardware hash is not the report's.
 	#[error("the registered hardware hash is not the report's hardware")]
 	HardwareMismatch,
-	/// The nonce is not a block hash of this chain.
-	#[error("the report's nonce is not a block of this chain")]
+	/// The nonce is not a finalized block of this chain (as this node sees it).
+	#[error("the report's nonce is not a finalized block of this chain")]
 	UnknownNonce,
 	/// The nonce's block is after the registration or too long before it.
 	#[error("the report's nonce is block #{nonce_block}, registration was at #{registered_at}")]
@@ -1564,6 +1567,33 @@ enum AttestationRefused {
 	/// The benchmark figure is not plausible for the class.
 	#[error("{gflops:.1} GFLOP/s is not plausible for {class:?}")]
 	ImplausibleBenchmark { gflops: f64, class: GpuClass },
+}
+
+impl AttestationRefused {
+	/// Whether the refusal follows from the registered report's own bytes, so that every honest
+	/// orchestrator comes to it: the report proves nothing, and is voted `Other`. The other
+	/// refusals are about what the worker served this node (another payload, a bad signature)
+	/// or about this node's view of the chain (a nonce block it has not finalized): a worker
+	/// could serve each orchestrator differently to split their votes and have the minority
+	/// slashed, so those are not voted on (the check is retried, then left to the others).
+	fn proves_nothing(&self) -> bool {
+		use AttestationRefused as R;
+		match self {
+			R::NotHex(_)
+			| R::ForeignSigner
+			| R::BadSignatureEncoding
+			| R::BadSignature
+			| R::NotRegistered
+			| R::UnknownNonce => false,
+			R::NotAnAttestation
+			| R::Unparsable(_)
+			| R::ClassNotFromFacts
+			| R::ClassMismatch { .. }
+			| R::HardwareMismatch
+			| R::StaleNonce { .. }
+			| R::ImplausibleBenchmark { .. } => true,
+		}
+	}
 }
 
 /// Checks a worker's signed attestation report against its registration and returns the class
@@ -1604,8 +1634,14 @@ fn check_attestation(
 	if H256(super::hardware_hash(&report.facts, worker)) != info.hardware_hash {
 		return Err(R::HardwareMismatch);
 	}
-	let nonce_block =
-		ctx.chain.client().number(H256(report.nonce)).ok().flatten().ok_or(R::UnknownNonce)?;
+	// Only a finalized block of the canonical chain is one every honest node agrees on.
+	let client = ctx.chain.client();
+	let nonce_block = client.number(H256(report.nonce)).ok().flatten().ok_or(R::UnknownNonce)?;
+	if nonce_block > client.info().finalized_number
+		|| client.hash(nonce_block).ok().flatten() != Some(H256(report.nonce))
+	{
+		return Err(R::UnknownNonce);
+	}
 	let registered_at = info.registered_at;
 	if nonce_block > registered_at || registered_at - nonce_block > NONCE_MAX_AGE {
 		return Err(R::StaleNonce { nonce_block, registered_at });
@@ -1620,8 +1656,10 @@ fn check_attestation(
 /// Checks `worker`'s hardware and votes the class it proves with `verify_hardware`, when there
 /// is a vote for `me` to cast: in the open check if `me` is one of its voters and has not voted,
 /// or, with no check open, when the proved class is not the worker's verified class (which opens
-/// a check). A report that does not prove its class is voted `Other` (1.0x): honest
-/// orchestrators check the same registered bytes and agree.
+/// a check). A registered report that does not prove its class is voted `Other` (1.0x): honest
+/// orchestrators check the same registered bytes and agree. Served bytes that are not the
+/// registered report, or a nonce this node has not finalized, are not voted on
+/// ([`AttestationRefused::proves_nothing`]).
 async fn verify_hardware(
 	ctx: &Context,
 	public: &sr25519::Public,
@@ -1650,9 +1688,15 @@ async fn verify_hardware(
 			);
 			class
 		}
-		Err(e) => {
+		Err(e) if e.proves_nothing() => {
 			log::warn!(target: LOG, "orchestrator: {worker}'s attestation refused, voting Other: {e}");
 			GpuClass::Other
+		}
+		Err(e) => {
+			return Err(WorkerError::Unreachable {
+				endpoint,
+				reason: format!("the attestation served is not one to vote on: {e}"),
+			})
 		}
 	};
 	if open.is_none() && info.verified_class == Some(class.min(info.claimed_class)) {

@@ -381,6 +381,9 @@ impl<T: Config> Pallet<T> {
 					.iter_mut()
 					.find(|(m, _, _)| m == voter)
 					.ok_or(Error::<T>::NotAVoter)?;
+				// Its weight must still be bonded: a voter that left the set
+				// (and could have unstaked) or was suspended has no vote.
+				Self::ensure_in_set(voter)?;
 				ensure!(seat.2.is_none(), Error::<T>::AlreadyVoted);
 				seat.2 = Some(class);
 				Self::deposit_event(Event::HardwareVoted {
@@ -407,6 +410,10 @@ impl<T: Config> Pallet<T> {
 							(m, stake, vote)
 						})
 						.collect();
+				ensure!(
+					voters.iter().any(|(m, _, vote)| m == voter && vote.is_some()),
+					Error::<T>::NotAVoter
+				);
 				let deadline = now.saturating_add(T::DisputePeriod::get());
 				Self::deposit_event(Event::HardwareCheckOpened {
 					worker: who.clone(),
@@ -875,6 +882,9 @@ impl<T: Config> Pallet<T> {
 		ensure!(Self::now() <= dispute.deadline, Error::<T>::DisputeOver);
 		let seat =
 			dispute.voters.iter_mut().find(|(m, _, _)| m == voter).ok_or(Error::<T>::NotAVoter)?;
+		// Its weight must still be bonded: a voter that left the set (and
+		// could have unstaked) or was suspended has no vote.
+		Self::ensure_in_set(voter)?;
 		ensure!(seat.2.is_none(), Error::<T>::AlreadyVoted);
 		let mut delta = Deltas::<T>::get(job_id, who).ok_or(Error::<T>::NoDelta)?;
 		let DeltaStatus::Judged(judged) = delta.status else {
@@ -1005,6 +1015,11 @@ impl<T: Config> Pallet<T> {
 			job.accepted = job.accepted.saturating_add(1);
 			let drawn = RoundCommittees::<T>::get(job_id).is_some_and(|c| c.round == job.round);
 			if !drawn {
+				// The round's checkpoint is a duty: its members' stake stays
+				// bonded until the round completes or expires.
+				for member in &delta.committee {
+					Duties::<T>::mutate(member, |d| *d = d.saturating_add(1));
+				}
 				RoundCommittees::<T>::insert(
 					job_id,
 					RoundCommittee {
@@ -1089,6 +1104,7 @@ impl<T: Config> Pallet<T> {
 			job.accepted = 0;
 			job.closing = false;
 			RoundCommittees::<T>::remove(job_id);
+			Self::release_round_duties(&committee.members);
 			Self::deposit_event(Event::RoundCompleted { job: job_id, round, checkpoint });
 		} else {
 			RoundCommittees::<T>::insert(job_id, committee);
@@ -1097,10 +1113,20 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Frees the members of a round committee from the round's duty.
+	fn release_round_duties(members: &[T::AccountId]) {
+		for member in members {
+			Duties::<T>::mutate_exists(member, |d| {
+				*d = d.and_then(|d| d.checked_sub(1)).filter(|d| *d > 0);
+			});
+		}
+	}
+
 	/// Expires `job_id`'s open `round` after its committee's deadline: the
-	/// next round trains from the same checkpoint, the round's accepted
-	/// deltas stay paid (not aggregated), and every member that did not vote
-	/// is slashed as for a missed duty. Returns the committee's size.
+	/// next round trains from the same checkpoint and the round's accepted
+	/// deltas stay paid (not aggregated). No one is slashed: a worker that
+	/// stops serving its accepted delta keeps honest members from
+	/// aggregating, so absence is not evidence. Returns the committee's size.
 	pub(crate) fn do_expire_round(job_id: JobId, round: u32) -> Result<u32, DispatchError> {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 		ensure!(round == job.round, Error::<T>::WrongRound);
@@ -1108,11 +1134,7 @@ impl<T: Config> Pallet<T> {
 			.filter(|c| c.round == round)
 			.ok_or(Error::<T>::NoRoundCommittee)?;
 		ensure!(Self::now() > committee.deadline, Error::<T>::RoundOpen);
-		for member in &committee.members {
-			if !committee.votes.iter().any(|(by, _)| by == member) {
-				Self::slash_orchestrator(member, SlashReason::MissedDuty);
-			}
-		}
+		Self::release_round_duties(&committee.members);
 		job.round = round.checked_add(1).ok_or(Error::<T>::ArithmeticOverflow)?;
 		job.accepted = 0;
 		job.closing = false;
@@ -1470,6 +1492,12 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		}
+		for (_, committee) in RoundCommittees::<T>::iter() {
+			for member in &committee.members {
+				let d = duties.entry(member.clone()).or_default();
+				*d = d.saturating_add(1);
+			}
+		}
 		for (worker, check) in HardwareChecks::<T>::iter() {
 			ensure!(
 				check.vote.voters.iter().all(|(m, _, _)| *m != worker),
@@ -1485,7 +1513,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(
 			Duties::<T>::iter().all(|(who, d)| duties.get(&who).copied() == Some(d))
 				&& duties.iter().all(|(who, d)| Duties::<T>::get(who) == *d),
-			"duties are not the seats on unfinal deltas and the votes of open set votes"
+			"duties are not the seats on unfinal deltas and open rounds and the votes of open set votes"
 		);
 		ensure!(
 			OpenDeltas::<T>::iter().all(|(who, d)| open.get(&who).copied() == Some(d))

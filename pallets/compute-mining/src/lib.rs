@@ -325,8 +325,10 @@ pub mod pallet {
 	pub type Orchestrators<T: Config> =
 		StorageValue<_, BoundedVec<(T::AccountId, Balance), T::MaxOrchestrators>, ValueQuery>;
 
-	/// Committee seats an orchestrator holds on deltas not yet judged: it
-	/// cannot leave the set while it holds one.
+	/// Duties an orchestrator holds: seats on committees of deltas not yet
+	/// final and on round committees of open rounds, and votes cast in open
+	/// disputes and hardware checks. While it holds one it cannot leave the
+	/// set, and its whole stake stays bonded ([`StakeFloor`]).
 	#[pallet::storage]
 	pub type Duties<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
@@ -468,7 +470,7 @@ pub mod pallet {
 		},
 		/// `job`'s `round` passed its deadline without two thirds of its
 		/// committee agreeing: the next round trains from the same
-		/// checkpoint; members that did not vote were slashed.
+		/// checkpoint.
 		RoundExpired {
 			/// The job.
 			job: JobId,
@@ -1354,9 +1356,10 @@ pub mod pallet {
 		/// Expires `job_id`'s open `round` once its committee's deadline
 		/// passed without the round completing: the next round trains from
 		/// the same checkpoint, so the job's workers go on unharmed; the
-		/// round's accepted deltas stay paid. Committee members that did not
-		/// vote are slashed 0.1%. Anyone may call; free when it expires the
-		/// round.
+		/// round's accepted deltas stay paid. No one is slashed: a worker
+		/// that stops serving its accepted delta keeps honest members from
+		/// aggregating, so absence proves nothing. Anyone may call; free
+		/// when it expires the round.
 		#[pallet::call_index(24)]
 		#[pallet::weight(T::WeightInfo::expire_round(T::MaxValidations::get()))]
 		pub fn expire_round(
