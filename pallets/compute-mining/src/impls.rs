@@ -1077,6 +1077,7 @@ impl<T: Config> Pallet<T> {
 			.filter(|c| c.round == round)
 			.ok_or(Error::<T>::NoRoundCommittee)?;
 		ensure!(committee.members.iter().any(|m| m == who), Error::<T>::NotInCommittee);
+		ensure!(Self::now() <= committee.deadline, Error::<T>::RoundOverdue);
 		ensure!(!committee.votes.iter().any(|(by, _)| by == who), Error::<T>::AlreadyVoted);
 		ensure!(accepted == job.accepted, Error::<T>::AcceptedMismatch);
 		ensure!(job.accepted > 0, Error::<T>::NoAcceptedDelta);

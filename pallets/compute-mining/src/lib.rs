@@ -938,6 +938,8 @@ pub mod pallet {
 		NoDispute,
 		/// The round's deadline has not passed.
 		RoundOpen,
+		/// The round's deadline passed: it can only expire.
+		RoundOverdue,
 		/// The class voted is the worker's verified class: nothing to check.
 		ClassAgrees,
 		/// The worker has no open hardware check.

@@ -1829,6 +1829,17 @@ fn a_round_whose_committee_does_not_agree_in_time_expires_unharmed() {
 			ComputeMining::expire_round(RuntimeOrigin::signed(99), job, 1),
 			Error::<Test>::WrongRound
 		);
+		// Past the deadline a late vote cannot race the expiry.
+		assert_noop!(
+			ComputeMining::complete_round(
+				RuntimeOrigin::signed(committee.members[1]),
+				job,
+				0,
+				1,
+				H256::repeat_byte(2)
+			),
+			Error::<Test>::RoundOverdue
+		);
 		let stakes: Vec<Balance> = committee.members.iter().map(|m| staked(*m)).collect();
 		// Until the round ends, its members hold its duty.
 		assert!(committee.members.iter().all(|m| Duties::<Test>::get(m) == 1));

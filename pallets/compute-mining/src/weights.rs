@@ -94,9 +94,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn register_worker(n: u32, ) -> Weight {
 		// Proof size: measured `1297`, estimated `4202` bytes.
-		// Minimum execution time: 39_560_000 picoseconds.
-		Weight::from_parts(64_758_974, 4202)
-			.saturating_add(Weight::from_parts(35_080, 0).saturating_mul(n.into()))
+		// Minimum execution time: 52_120_000 picoseconds.
+		Weight::from_parts(86_359_210, 4202)
+			.saturating_add(Weight::from_parts(61_342, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -142,10 +142,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RevenueSplit::PeriodPoints` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
 	fn heartbeat(n: u32, ) -> Weight {
-		// Proof size: measured `2751`, estimated `6196` bytes.
-		// Minimum execution time: 210_593_000 picoseconds.
-		Weight::from_parts(265_246_946, 6196)
-			.saturating_add(Weight::from_parts(50_734, 0).saturating_mul(n.into()))
+		// Proof size: measured `2764`, estimated `6196` bytes.
+		// Minimum execution time: 286_984_000 picoseconds.
+		Weight::from_parts(387_426_918, 6196)
+			.saturating_add(Weight::from_parts(198_342, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().writes(16_u64))
 	}
@@ -158,9 +158,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	fn schedule_downtime() -> Weight {
-		// Proof size: measured `1112`, estimated `4202` bytes.
-		// Minimum execution time: 38_474_000 picoseconds.
-		Weight::from_parts(52_863_000, 4202)
+		// Proof size: measured `1125`, estimated `4202` bytes.
+		// Minimum execution time: 52_881_000 picoseconds.
+		Weight::from_parts(65_597_000, 4202)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -171,9 +171,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::HardwareOwners` (r:0 w:1)
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn deregister_worker() -> Weight {
-		// Proof size: measured `843`, estimated `3866` bytes.
-		// Minimum execution time: 25_189_000 picoseconds.
-		Weight::from_parts(35_590_000, 3866)
+		// Proof size: measured `856`, estimated `3866` bytes.
+		// Minimum execution time: 31_983_000 picoseconds.
+		Weight::from_parts(40_522_000, 3866)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -197,8 +197,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	fn create_job() -> Weight {
 		// Proof size: measured `157`, estimated `3593` bytes.
-		// Minimum execution time: 91_349_000 picoseconds.
-		Weight::from_parts(110_528_000, 3593)
+		// Minimum execution time: 99_381_000 picoseconds.
+		Weight::from_parts(122_821_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -213,9 +213,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn assign_job(n: u32, ) -> Weight {
 		// Proof size: measured `1686`, estimated `4202` bytes.
-		// Minimum execution time: 39_939_000 picoseconds.
-		Weight::from_parts(59_233_570, 4202)
-			.saturating_add(Weight::from_parts(34_620, 0).saturating_mul(n.into()))
+		// Minimum execution time: 43_986_000 picoseconds.
+		Weight::from_parts(68_071_667, 4202)
+			.saturating_add(Weight::from_parts(48_569, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -228,9 +228,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Waiting` (r:1 w:1)
 	/// Proof: `ComputeMining::Waiting` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn leave_job() -> Weight {
-		// Proof size: measured `1077`, estimated `4202` bytes.
-		// Minimum execution time: 41_053_000 picoseconds.
-		Weight::from_parts(50_921_000, 4202)
+		// Proof size: measured `1090`, estimated `4202` bytes.
+		// Minimum execution time: 41_014_000 picoseconds.
+		Weight::from_parts(50_461_000, 4202)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -245,9 +245,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 64]`.
 	fn verify_hardware(n: u32, ) -> Weight {
 		// Proof size: measured `539`, estimated `6783` bytes.
-		// Minimum execution time: 31_223_000 picoseconds.
-		Weight::from_parts(37_823_867, 6783)
-			.saturating_add(Weight::from_parts(331_197, 0).saturating_mul(n.into()))
+		// Minimum execution time: 37_280_000 picoseconds.
+		Weight::from_parts(42_981_948, 6783)
+			.saturating_add(Weight::from_parts(357_404, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -255,7 +255,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::HardwareChecks` (`max_values`: None, `max_size`: Some(3318), added: 5793, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:63 w:63)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `TieredStaking::Stakers` (r:30 w:30)
+	/// Storage: `TieredStaking::Stakers` (r:62 w:62)
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
 	/// Proof: `TieredStaking::RewardPerBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
@@ -263,11 +263,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::TotalBoostedStake` (r:1 w:1)
 	/// Proof: `TieredStaking::TotalBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Freezes` (r:30 w:30)
+	/// Storage: `Balances::Freezes` (r:62 w:62)
 	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:31 w:31)
+	/// Storage: `System::Account` (r:63 w:63)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Locks` (r:30 w:0)
+	/// Storage: `Balances::Locks` (r:62 w:0)
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::TotalSlashed` (r:1 w:1)
 	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
@@ -279,19 +279,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
 	/// Proof: `ComputeMining::Activity` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeMining::Suspended` (r:0 w:30)
+	/// Storage: `ComputeMining::Suspended` (r:0 w:62)
 	/// Proof: `ComputeMining::Suspended` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[3, 64]`.
 	fn resolve_hardware(v: u32, ) -> Weight {
-		// Proof size: measured `568`, estimated `6783` bytes.
-		// Minimum execution time: 61_312_000 picoseconds.
-		Weight::from_parts(72_657_000, 6783)
-			.saturating_add(Weight::from_parts(59_665_709, 0).saturating_mul(v.into()))
+		// Proof size: measured `735`, estimated `6783` bytes.
+		// Minimum execution time: 222_722_000 picoseconds.
+		Weight::from_parts(235_779_000, 6783)
+			.saturating_add(Weight::from_parts(172_219_332, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(v.into())))
-			.saturating_add(Weight::from_parts(0, 2352).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(v.into())))
+			.saturating_add(T::DbWeight::get().writes(14_u64))
+			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(v.into())))
+			.saturating_add(Weight::from_parts(0, 3513).saturating_mul(v.into()))
 	}
 	/// Storage: `ComputeMining::Workers` (r:1 w:0)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
@@ -308,9 +308,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn submit_delta(n: u32, ) -> Weight {
 		// Proof size: measured `37994`, estimated `40343` bytes.
-		// Minimum execution time: 88_407_000 picoseconds.
-		Weight::from_parts(101_991_417, 40343)
-			.saturating_add(Weight::from_parts(482_688, 0).saturating_mul(n.into()))
+		// Minimum execution time: 98_374_000 picoseconds.
+		Weight::from_parts(136_660_943, 40343)
+			.saturating_add(Weight::from_parts(629_854, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -318,8 +318,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
 	fn commit_report() -> Weight {
 		// Proof size: measured `677`, estimated `4778` bytes.
-		// Minimum execution time: 24_648_000 picoseconds.
-		Weight::from_parts(31_345_000, 4778)
+		// Minimum execution time: 30_865_000 picoseconds.
+		Weight::from_parts(47_812_000, 4778)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -330,9 +330,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn reveal_report(v: u32, ) -> Weight {
 		// Proof size: measured `511`, estimated `4778` bytes.
-		// Minimum execution time: 33_235_000 picoseconds.
-		Weight::from_parts(40_579_809, 4778)
-			.saturating_add(Weight::from_parts(950_192, 0).saturating_mul(v.into()))
+		// Minimum execution time: 42_112_000 picoseconds.
+		Weight::from_parts(53_748_407, 4778)
+			.saturating_add(Weight::from_parts(1_556_787, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -343,9 +343,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn reveal_report_reject(v: u32, ) -> Weight {
 		// Proof size: measured `511`, estimated `4778` bytes.
-		// Minimum execution time: 33_934_000 picoseconds.
-		Weight::from_parts(40_307_879, 4778)
-			.saturating_add(Weight::from_parts(1_059_043, 0).saturating_mul(v.into()))
+		// Minimum execution time: 40_115_000 picoseconds.
+		Weight::from_parts(46_874_426, 4778)
+			.saturating_add(Weight::from_parts(1_273_673, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -357,6 +357,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundCommittees` (r:1 w:1)
 	/// Proof: `ComputeMining::RoundCommittees` (`max_values`: None, `max_size`: Some(694), added: 3169, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Duties` (r:7 w:7)
+	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Workers` (r:1 w:0)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
 	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
@@ -387,12 +389,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::OpenDeltas` (r:1 w:1)
 	/// Proof: `ComputeMining::OpenDeltas` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeMining::Duties` (r:7 w:7)
-	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn finalise_delta_accept() -> Weight {
 		// Proof size: measured `3862`, estimated `18679` bytes.
-		// Minimum execution time: 206_542_000 picoseconds.
-		Weight::from_parts(243_083_000, 18679)
+		// Minimum execution time: 268_300_000 picoseconds.
+		Weight::from_parts(308_938_000, 18679)
 			.saturating_add(T::DbWeight::get().reads(26_u64))
 			.saturating_add(T::DbWeight::get().writes(20_u64))
 	}
@@ -416,8 +416,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn finalise_delta_reject() -> Weight {
 		// Proof size: measured `3059`, estimated `18679` bytes.
-		// Minimum execution time: 119_917_000 picoseconds.
-		Weight::from_parts(139_687_000, 18679)
+		// Minimum execution time: 141_381_000 picoseconds.
+		Weight::from_parts(159_549_000, 18679)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
@@ -434,14 +434,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 64]`.
 	fn dispute_delta(n: u32, ) -> Weight {
 		// Proof size: measured `866`, estimated `7339` bytes.
-		// Minimum execution time: 49_506_000 picoseconds.
-		Weight::from_parts(59_843_778, 7339)
-			.saturating_add(Weight::from_parts(397_885, 0).saturating_mul(n.into()))
+		// Minimum execution time: 58_212_000 picoseconds.
+		Weight::from_parts(67_575_144, 7339)
+			.saturating_add(Weight::from_parts(449_044, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ComputeMining::Disputes` (r:1 w:1)
 	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(3874), added: 6349, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Orchestrators` (r:1 w:0)
+	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Deltas` (r:1 w:0)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:0)
@@ -450,11 +452,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[3, 64]`.
 	fn vote_dispute(v: u32, ) -> Weight {
-		// Proof size: measured `1119`, estimated `7339` bytes.
-		// Minimum execution time: 43_834_000 picoseconds.
-		Weight::from_parts(52_348_433, 7339)
-			.saturating_add(Weight::from_parts(427_351, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Proof size: measured `1110`, estimated `7339` bytes.
+		// Minimum execution time: 58_739_000 picoseconds.
+		Weight::from_parts(100_280_715, 7339)
+			.saturating_add(Weight::from_parts(757_315, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
@@ -496,9 +498,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[3, 64]`.
 	fn resolve_dispute(v: u32, ) -> Weight {
 		// Proof size: measured `1415`, estimated `7339` bytes.
-		// Minimum execution time: 206_598_000 picoseconds.
-		Weight::from_parts(48_594_824, 7339)
-			.saturating_add(Weight::from_parts(60_859_973, 0).saturating_mul(v.into()))
+		// Minimum execution time: 274_503_000 picoseconds.
+		Weight::from_parts(29_652_179, 7339)
+			.saturating_add(Weight::from_parts(97_509_544, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -509,35 +511,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundCommittees` (r:1 w:1)
 	/// Proof: `ComputeMining::RoundCommittees` (`max_values`: None, `max_size`: Some(694), added: 3169, mode: `MaxEncodedLen`)
-	/// Storage: `TieredStaking::Stakers` (r:7 w:7)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
-	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
-	/// Proof: `TieredStaking::RewardPerBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
-	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `TieredStaking::TotalBoostedStake` (r:1 w:1)
-	/// Proof: `TieredStaking::TotalBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Freezes` (r:7 w:7)
-	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:8 w:8)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Locks` (r:7 w:0)
-	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeMining::TotalSlashed` (r:1 w:1)
-	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeMining::Orchestrators` (r:1 w:1)
-	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Duties` (r:7 w:7)
+	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn expire_round(v: u32, ) -> Weight {
-		// Proof size: measured `760`, estimated `4559` bytes.
-		// Minimum execution time: 144_102_000 picoseconds.
-		Weight::from_parts(74_793_839, 4559)
-			.saturating_add(Weight::from_parts(100_950_849, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(v.into())))
-			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(v.into()))
+		// Proof size: measured `492`, estimated `4159` bytes.
+		// Minimum execution time: 43_499_000 picoseconds.
+		Weight::from_parts(49_328_349, 4159)
+			.saturating_add(Weight::from_parts(9_496_338, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(v.into())))
+			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
@@ -566,9 +552,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn close_delta(v: u32, ) -> Weight {
 		// Proof size: measured `788`, estimated `4778` bytes.
-		// Minimum execution time: 164_198_000 picoseconds.
-		Weight::from_parts(79_074_177, 4778)
-			.saturating_add(Weight::from_parts(108_665_015, 0).saturating_mul(v.into()))
+		// Minimum execution time: 188_043_000 picoseconds.
+		Weight::from_parts(97_487_958, 4778)
+			.saturating_add(Weight::from_parts(145_435_612, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -597,16 +583,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:1)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Duties` (r:7 w:7)
+	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn complete_round(v: u32, ) -> Weight {
-		// Proof size: measured `162`, estimated `4559` bytes.
-		// Minimum execution time: 33_516_000 picoseconds.
-		Weight::from_parts(37_726_000, 4559)
-			.saturating_add(Weight::from_parts(38_332_762, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(v.into())))
-			.saturating_add(Weight::from_parts(0, 1132).saturating_mul(v.into()))
+		// Proof size: measured `181`, estimated `4559` bytes.
+		// Minimum execution time: 47_026_000 picoseconds.
+		Weight::from_parts(53_045_000, 4559)
+			.saturating_add(Weight::from_parts(47_016_640, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(v.into())))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(v.into())))
+			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
@@ -617,9 +605,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 63]`.
 	fn join_orchestrators(n: u32, ) -> Weight {
 		// Proof size: measured `467`, estimated `4559` bytes.
-		// Minimum execution time: 28_371_000 picoseconds.
-		Weight::from_parts(38_406_256, 4559)
-			.saturating_add(Weight::from_parts(302_459, 0).saturating_mul(n.into()))
+		// Minimum execution time: 31_689_000 picoseconds.
+		Weight::from_parts(59_443_347, 4559)
+			.saturating_add(Weight::from_parts(664_527, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -630,9 +618,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn leave_orchestrators(n: u32, ) -> Weight {
 		// Proof size: measured `53`, estimated `4559` bytes.
-		// Minimum execution time: 18_398_000 picoseconds.
-		Weight::from_parts(22_500_982, 4559)
-			.saturating_add(Weight::from_parts(242_582, 0).saturating_mul(n.into()))
+		// Minimum execution time: 20_239_000 picoseconds.
+		Weight::from_parts(41_141_160, 4559)
+			.saturating_add(Weight::from_parts(472_060, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -640,8 +628,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TrainingLimits` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
 	fn set_job_limits() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Minimum execution time: 8_047_000 picoseconds.
-		Weight::from_parts(10_502_000, 0)
+		// Minimum execution time: 9_080_000 picoseconds.
+		Weight::from_parts(17_871_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
@@ -670,10 +658,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `u` is `[1, 15]`.
 	fn claim_rewards(u: u32, ) -> Weight {
-		// Proof size: measured `854`, estimated `6078` bytes.
-		// Minimum execution time: 148_944_000 picoseconds.
-		Weight::from_parts(145_533_137, 6078)
-			.saturating_add(Weight::from_parts(32_231_436, 0).saturating_mul(u.into()))
+		// Proof size: measured `867`, estimated `6078` bytes.
+		// Minimum execution time: 186_394_000 picoseconds.
+		Weight::from_parts(225_769_210, 6078)
+			.saturating_add(Weight::from_parts(58_279_367, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -696,9 +684,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::TotalSlashed` (r:1 w:1)
 	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn report_downtime() -> Weight {
-		// Proof size: measured `1224`, estimated `6196` bytes.
-		// Minimum execution time: 141_566_000 picoseconds.
-		Weight::from_parts(168_467_000, 6196)
+		// Proof size: measured `1237`, estimated `6196` bytes.
+		// Minimum execution time: 156_971_000 picoseconds.
+		Weight::from_parts(183_045_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -727,9 +715,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::HardwareOwners` (r:0 w:1)
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn settle_slash() -> Weight {
-		// Proof size: measured `1445`, estimated `6196` bytes.
-		// Minimum execution time: 164_842_000 picoseconds.
-		Weight::from_parts(193_810_000, 6196)
+		// Proof size: measured `1458`, estimated `6196` bytes.
+		// Minimum execution time: 176_827_000 picoseconds.
+		Weight::from_parts(199_336_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -756,9 +744,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::HardwareOwners` (r:0 w:1)
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn report_malicious() -> Weight {
-		// Proof size: measured `1355`, estimated `6196` bytes.
-		// Minimum execution time: 154_792_000 picoseconds.
-		Weight::from_parts(181_086_000, 6196)
+		// Proof size: measured `1368`, estimated `6196` bytes.
+		// Minimum execution time: 172_183_000 picoseconds.
+		Weight::from_parts(201_433_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -768,8 +756,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn on_initialize_idle() -> Weight {
 		// Proof size: measured `105`, estimated `40343` bytes.
-		// Minimum execution time: 6_877_000 picoseconds.
-		Weight::from_parts(9_427_000, 40343)
+		// Minimum execution time: 8_408_000 picoseconds.
+		Weight::from_parts(10_051_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `ComputeMining::PendingDraws` (r:1 w:1)
@@ -791,9 +779,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[0, 1024]`.
 	fn on_initialize_draws(d: u32, ) -> Weight {
 		// Proof size: measured `3791`, estimated `162718` bytes.
-		// Minimum execution time: 9_085_000 picoseconds.
-		Weight::from_parts(1_316_828_976, 162718)
-			.saturating_add(Weight::from_parts(46_120_177, 0).saturating_mul(d.into()))
+		// Minimum execution time: 10_406_000 picoseconds.
+		Weight::from_parts(3_278_871_229, 162718)
+			.saturating_add(Weight::from_parts(64_765_301, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(57_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(53_u64))
@@ -813,9 +801,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `GymEmission::TotalMinted` (r:1 w:0)
 	/// Proof: `GymEmission::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn on_initialize_close() -> Weight {
-		// Proof size: measured `378`, estimated `40343` bytes.
-		// Minimum execution time: 24_793_000 picoseconds.
-		Weight::from_parts(30_511_000, 40343)
+		// Proof size: measured `391`, estimated `40343` bytes.
+		// Minimum execution time: 29_339_000 picoseconds.
+		Weight::from_parts(54_720_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -824,106 +812,106 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_worker(n: u32, ) -> Weight {
-		Weight::from_parts(64_758_974, 4202)
-			.saturating_add(Weight::from_parts(35_080, 0).saturating_mul(n.into()))
+		Weight::from_parts(86_359_210, 4202)
+			.saturating_add(Weight::from_parts(61_342, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn heartbeat(n: u32, ) -> Weight {
-		Weight::from_parts(265_246_946, 6196)
-			.saturating_add(Weight::from_parts(50_734, 0).saturating_mul(n.into()))
+		Weight::from_parts(387_426_918, 6196)
+			.saturating_add(Weight::from_parts(198_342, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(21_u64))
 			.saturating_add(ParityDbWeight::get().writes(16_u64))
 	}
 	fn schedule_downtime() -> Weight {
-		Weight::from_parts(52_863_000, 4202)
+		Weight::from_parts(65_597_000, 4202)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn deregister_worker() -> Weight {
-		Weight::from_parts(35_590_000, 3866)
+		Weight::from_parts(40_522_000, 3866)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn create_job() -> Weight {
-		Weight::from_parts(110_528_000, 3593)
+		Weight::from_parts(122_821_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn assign_job(n: u32, ) -> Weight {
-		Weight::from_parts(59_233_570, 4202)
-			.saturating_add(Weight::from_parts(34_620, 0).saturating_mul(n.into()))
+		Weight::from_parts(68_071_667, 4202)
+			.saturating_add(Weight::from_parts(48_569, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn leave_job() -> Weight {
-		Weight::from_parts(50_921_000, 4202)
+		Weight::from_parts(50_461_000, 4202)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn verify_hardware(n: u32, ) -> Weight {
-		Weight::from_parts(37_823_867, 6783)
-			.saturating_add(Weight::from_parts(331_197, 0).saturating_mul(n.into()))
+		Weight::from_parts(42_981_948, 6783)
+			.saturating_add(Weight::from_parts(357_404, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn resolve_hardware(v: u32, ) -> Weight {
-		Weight::from_parts(72_657_000, 6783)
-			.saturating_add(Weight::from_parts(59_665_709, 0).saturating_mul(v.into()))
+		Weight::from_parts(235_779_000, 6783)
+			.saturating_add(Weight::from_parts(172_219_332, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
-			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
-			.saturating_add(Weight::from_parts(0, 2352).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(v.into())))
+			.saturating_add(ParityDbWeight::get().writes(14_u64))
+			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(v.into())))
+			.saturating_add(Weight::from_parts(0, 3513).saturating_mul(v.into()))
 	}
 	fn submit_delta(n: u32, ) -> Weight {
-		Weight::from_parts(101_991_417, 40343)
-			.saturating_add(Weight::from_parts(482_688, 0).saturating_mul(n.into()))
+		Weight::from_parts(136_660_943, 40343)
+			.saturating_add(Weight::from_parts(629_854, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn commit_report() -> Weight {
-		Weight::from_parts(31_345_000, 4778)
+		Weight::from_parts(47_812_000, 4778)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reveal_report(v: u32, ) -> Weight {
-		Weight::from_parts(40_579_809, 4778)
-			.saturating_add(Weight::from_parts(950_192, 0).saturating_mul(v.into()))
+		Weight::from_parts(53_748_407, 4778)
+			.saturating_add(Weight::from_parts(1_556_787, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reveal_report_reject(v: u32, ) -> Weight {
-		Weight::from_parts(40_307_879, 4778)
-			.saturating_add(Weight::from_parts(1_059_043, 0).saturating_mul(v.into()))
+		Weight::from_parts(46_874_426, 4778)
+			.saturating_add(Weight::from_parts(1_273_673, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn finalise_delta_accept() -> Weight {
-		Weight::from_parts(243_083_000, 18679)
+		Weight::from_parts(308_938_000, 18679)
 			.saturating_add(ParityDbWeight::get().reads(26_u64))
 			.saturating_add(ParityDbWeight::get().writes(20_u64))
 	}
 	fn finalise_delta_reject() -> Weight {
-		Weight::from_parts(139_687_000, 18679)
+		Weight::from_parts(159_549_000, 18679)
 			.saturating_add(ParityDbWeight::get().reads(15_u64))
 			.saturating_add(ParityDbWeight::get().writes(13_u64))
 	}
 	fn dispute_delta(n: u32, ) -> Weight {
-		Weight::from_parts(59_843_778, 7339)
-			.saturating_add(Weight::from_parts(397_885, 0).saturating_mul(n.into()))
+		Weight::from_parts(67_575_144, 7339)
+			.saturating_add(Weight::from_parts(449_044, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn vote_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(52_348_433, 7339)
-			.saturating_add(Weight::from_parts(427_351, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
+		Weight::from_parts(100_280_715, 7339)
+			.saturating_add(Weight::from_parts(757_315, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn resolve_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(48_594_824, 7339)
-			.saturating_add(Weight::from_parts(60_859_973, 0).saturating_mul(v.into()))
+		Weight::from_parts(29_652_179, 7339)
+			.saturating_add(Weight::from_parts(97_509_544, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
@@ -931,17 +919,17 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn expire_round(v: u32, ) -> Weight {
-		Weight::from_parts(74_793_839, 4559)
-			.saturating_add(Weight::from_parts(100_950_849, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(7_u64))
-			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
-			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(v.into()))
+		Weight::from_parts(49_328_349, 4159)
+			.saturating_add(Weight::from_parts(9_496_338, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(v.into())))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(v.into())))
+			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn close_delta(v: u32, ) -> Weight {
-		Weight::from_parts(79_074_177, 4778)
-			.saturating_add(Weight::from_parts(108_665_015, 0).saturating_mul(v.into()))
+		Weight::from_parts(97_487_958, 4778)
+			.saturating_add(Weight::from_parts(145_435_612, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
@@ -949,57 +937,57 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(v.into()))
 	}
 	fn complete_round(v: u32, ) -> Weight {
-		Weight::from_parts(37_726_000, 4559)
-			.saturating_add(Weight::from_parts(38_332_762, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(v.into())))
-			.saturating_add(Weight::from_parts(0, 1132).saturating_mul(v.into()))
+		Weight::from_parts(53_045_000, 4559)
+			.saturating_add(Weight::from_parts(47_016_640, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(v.into())))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
+			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn join_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(38_406_256, 4559)
-			.saturating_add(Weight::from_parts(302_459, 0).saturating_mul(n.into()))
+		Weight::from_parts(59_443_347, 4559)
+			.saturating_add(Weight::from_parts(664_527, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn leave_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(22_500_982, 4559)
-			.saturating_add(Weight::from_parts(242_582, 0).saturating_mul(n.into()))
+		Weight::from_parts(41_141_160, 4559)
+			.saturating_add(Weight::from_parts(472_060, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_job_limits() -> Weight {
-		Weight::from_parts(10_502_000, 0)
+		Weight::from_parts(17_871_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn claim_rewards(u: u32, ) -> Weight {
-		Weight::from_parts(145_533_137, 6078)
-			.saturating_add(Weight::from_parts(32_231_436, 0).saturating_mul(u.into()))
+		Weight::from_parts(225_769_210, 6078)
+			.saturating_add(Weight::from_parts(58_279_367, 0).saturating_mul(u.into()))
 			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn report_downtime() -> Weight {
-		Weight::from_parts(168_467_000, 6196)
+		Weight::from_parts(183_045_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn settle_slash() -> Weight {
-		Weight::from_parts(193_810_000, 6196)
+		Weight::from_parts(199_336_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn report_malicious() -> Weight {
-		Weight::from_parts(181_086_000, 6196)
+		Weight::from_parts(201_433_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn on_initialize_idle() -> Weight {
-		Weight::from_parts(9_427_000, 40343)
+		Weight::from_parts(10_051_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
 	fn on_initialize_draws(d: u32, ) -> Weight {
-		Weight::from_parts(1_316_828_976, 162718)
-			.saturating_add(Weight::from_parts(46_120_177, 0).saturating_mul(d.into()))
+		Weight::from_parts(3_278_871_229, 162718)
+			.saturating_add(Weight::from_parts(64_765_301, 0).saturating_mul(d.into()))
 			.saturating_add(ParityDbWeight::get().reads(57_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(ParityDbWeight::get().writes(53_u64))
@@ -1007,7 +995,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3788).saturating_mul(d.into()))
 	}
 	fn on_initialize_close() -> Weight {
-		Weight::from_parts(30_511_000, 40343)
+		Weight::from_parts(54_720_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
