@@ -461,7 +461,7 @@ mod benchmarks {
 		close_hardware_check(RawOrigin::Signed(caller), who.clone());
 
 		assert_eq!(Workers::<T>::get(&who).and_then(|w| w.verified_class), Some(GpuClass::H100));
-		assert!(voting.iter().all(|m| Suspended::<T>::contains_key(m)));
+		assert!(voting.iter().all(Suspended::<T>::contains_key));
 		Ok(())
 	}
 
