@@ -433,7 +433,7 @@ impl<T: Config> Pallet<T> {
 			}
 		};
 		// The vote holds the voter's stake until the check ends.
-		Duties::<T>::mutate(voter, |d| *d = d.saturating_add(1));
+		Self::take_duty(voter);
 		let voters = u32::try_from(check.vote.voters.len()).unwrap_or(u32::MAX);
 		if check.vote.complete() {
 			Self::resolve_hardware(who, check);
@@ -507,9 +507,7 @@ impl<T: Config> Pallet<T> {
 	fn release_votes<V>(voters: &[SetVoter<T::AccountId, V>]) {
 		for (voter, _, vote) in voters {
 			if vote.is_some() {
-				Duties::<T>::mutate_exists(voter, |d| {
-					*d = d.and_then(|d| d.checked_sub(1)).filter(|d| *d > 0);
-				});
+				Self::release_duty(voter);
 			}
 		}
 	}
@@ -583,7 +581,7 @@ impl<T: Config> Pallet<T> {
 			match Self::draw_committee(job_id, &who, delta.round, size) {
 				Ok(committee) => {
 					for member in &committee {
-						Duties::<T>::mutate(member, |d| *d = d.saturating_add(1));
+						Self::take_duty(member);
 					}
 					delta.committee = committee.clone();
 					Self::deposit_event(Event::CommitteeDrawn {
@@ -710,6 +708,18 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Gives `who` one more duty ([`Duties`]).
+	fn take_duty(who: &T::AccountId) {
+		Duties::<T>::mutate(who, |d| *d = d.saturating_add(1));
+	}
+
+	/// Frees `who` of one duty; the entry goes at zero.
+	fn release_duty(who: &T::AccountId) {
+		Duties::<T>::mutate_exists(who, |d| {
+			*d = d.and_then(|d| d.checked_sub(1)).filter(|d| *d > 0);
+		});
+	}
+
 	/// Frees the committee of `who`'s `delta` from its duty and `who`'s
 	/// stake from the hold of the delta ([`OpenDeltas`]): the delta is final
 	/// or dropped.
@@ -717,11 +727,7 @@ impl<T: Config> Pallet<T> {
 		OpenDeltas::<T>::mutate_exists(who, |d| {
 			*d = d.and_then(|d| d.checked_sub(1)).filter(|d| *d > 0);
 		});
-		for member in &delta.committee {
-			Duties::<T>::mutate_exists(member, |d| {
-				*d = d.and_then(|d| d.checked_sub(1)).filter(|d| *d > 0);
-			});
-		}
+		Self::release_each(&delta.committee);
 	}
 
 	/// Judges `who`'s delta on its revealed reports: records the verdict,
@@ -858,7 +864,7 @@ impl<T: Config> Pallet<T> {
 			// The set's bound: cannot fail.
 			voters: voters.try_into().map_err(|_| Error::<T>::OrchestratorSetFull)?,
 		};
-		Duties::<T>::mutate(disputer, |d| *d = d.saturating_add(1));
+		Self::take_duty(disputer);
 		Disputes::<T>::insert(job_id, who, dispute);
 		Self::deposit_event(Event::DeltaDisputed {
 			job: job_id,
@@ -893,7 +899,7 @@ impl<T: Config> Pallet<T> {
 		let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 		let verdict = Self::verdict(&job, &delta, &[report]).ok_or(Error::<T>::NoDelta)?;
 		seat.2 = Some(verdict);
-		Duties::<T>::mutate(voter, |d| *d = d.saturating_add(1));
+		Self::take_duty(voter);
 		Self::deposit_event(Event::DisputeVoted {
 			job: job_id,
 			worker: who.clone(),
@@ -1018,7 +1024,7 @@ impl<T: Config> Pallet<T> {
 				// The round's checkpoint is a duty: its members' stake stays
 				// bonded until the round completes or expires.
 				for member in &delta.committee {
-					Duties::<T>::mutate(member, |d| *d = d.saturating_add(1));
+					Self::take_duty(member);
 				}
 				RoundCommittees::<T>::insert(
 					job_id,
@@ -1105,7 +1111,7 @@ impl<T: Config> Pallet<T> {
 			job.accepted = 0;
 			job.closing = false;
 			RoundCommittees::<T>::remove(job_id);
-			Self::release_round_duties(&committee.members);
+			Self::release_each(&committee.members);
 			Self::deposit_event(Event::RoundCompleted { job: job_id, round, checkpoint });
 		} else {
 			RoundCommittees::<T>::insert(job_id, committee);
@@ -1114,12 +1120,10 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Frees the members of a round committee from the round's duty.
-	fn release_round_duties(members: &[T::AccountId]) {
+	/// Frees each of `members` (a committee) of one duty.
+	fn release_each(members: &[T::AccountId]) {
 		for member in members {
-			Duties::<T>::mutate_exists(member, |d| {
-				*d = d.and_then(|d| d.checked_sub(1)).filter(|d| *d > 0);
-			});
+			Self::release_duty(member);
 		}
 	}
 
@@ -1135,7 +1139,7 @@ impl<T: Config> Pallet<T> {
 			.filter(|c| c.round == round)
 			.ok_or(Error::<T>::NoRoundCommittee)?;
 		ensure!(Self::now() > committee.deadline, Error::<T>::RoundOpen);
-		Self::release_round_duties(&committee.members);
+		Self::release_each(&committee.members);
 		job.round = round.checked_add(1).ok_or(Error::<T>::ArithmeticOverflow)?;
 		job.accepted = 0;
 		job.closing = false;
