@@ -401,35 +401,14 @@ impl<T: Config> Pallet<T> {
 					worker.verified_class != Some(class.min(worker.claimed_class)),
 					Error::<T>::ClassAgrees
 				);
-				let voters: alloc::vec::Vec<SetVoter<T::AccountId, GpuClass>> =
-					Orchestrators::<T>::get()
-						.into_iter()
-						.filter(|(m, stake)| m != who && *stake > 0)
-						.map(|(m, stake)| {
-							let vote = (m == *voter).then_some(class);
-							(m, stake, vote)
-						})
-						.collect();
-				ensure!(
-					voters.iter().any(|(m, _, vote)| m == voter && vote.is_some()),
-					Error::<T>::NotAVoter
-				);
-				let deadline = now.saturating_add(T::DisputePeriod::get());
+				let vote = Self::open_set_vote(voter, who, class)?;
 				Self::deposit_event(Event::HardwareCheckOpened {
 					worker: who.clone(),
 					opener: voter.clone(),
 					class,
-					deadline,
+					deadline: vote.deadline,
 				});
-				HardwareCheck {
-					attestation: worker.attestation,
-					vote: SetVote {
-						opener: voter.clone(),
-						deadline,
-						// The set's bound: cannot fail.
-						voters: voters.try_into().map_err(|_| Error::<T>::OrchestratorSetFull)?,
-					},
-				}
+				HardwareCheck { attestation: worker.attestation, vote }
 			}
 		};
 		// The vote holds the voter's stake until the check ends.
@@ -501,6 +480,35 @@ impl<T: Config> Pallet<T> {
 			class: Some(decided),
 			losers: u32::try_from(losers.len()).unwrap_or(u32::MAX),
 		});
+	}
+
+	/// Opens a vote of the set about `about` (a worker), `opener` voting
+	/// `vote`: the voters are the set now, less `about`, each weighted by its
+	/// stake in the set, until `DisputePeriod` blocks from now. The opener
+	/// must hold a seat.
+	fn open_set_vote<V: Copy>(
+		opener: &T::AccountId,
+		about: &T::AccountId,
+		vote: V,
+	) -> Result<SetVote<T::AccountId, V, T::MaxOrchestrators>, DispatchError> {
+		let voters: alloc::vec::Vec<SetVoter<T::AccountId, V>> = Orchestrators::<T>::get()
+			.into_iter()
+			.filter(|(m, stake)| m != about && *stake > 0)
+			.map(|(m, stake)| {
+				let cast = (m == *opener).then_some(vote);
+				(m, stake, cast)
+			})
+			.collect();
+		ensure!(
+			voters.iter().any(|(m, _, cast)| m == opener && cast.is_some()),
+			Error::<T>::NotAVoter
+		);
+		Ok(SetVote {
+			opener: opener.clone(),
+			deadline: Self::now().saturating_add(T::DisputePeriod::get()),
+			// The set's bound: cannot fail.
+			voters: voters.try_into().map_err(|_| Error::<T>::OrchestratorSetFull)?,
+		})
 	}
 
 	/// Frees the voters who voted in a vote of the set from their duty.
@@ -849,21 +857,8 @@ impl<T: Config> Pallet<T> {
 		let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 		let verdict = Self::verdict(&job, &delta, &[report]).ok_or(Error::<T>::NoDelta)?;
 		ensure!(!verdict.agrees(&judged, T::QualityTolerance::get()), Error::<T>::VerdictAgrees);
-		let voters: alloc::vec::Vec<DisputeVoter<T::AccountId>> = Orchestrators::<T>::get()
-			.into_iter()
-			.filter(|(m, stake)| m != who && *stake > 0)
-			.map(|(m, stake)| {
-				let vote = (m == *disputer).then_some(verdict);
-				(m, stake, vote)
-			})
-			.collect();
-		let deadline = now.saturating_add(T::DisputePeriod::get());
-		let dispute = Dispute {
-			opener: disputer.clone(),
-			deadline,
-			// The set's bound: cannot fail.
-			voters: voters.try_into().map_err(|_| Error::<T>::OrchestratorSetFull)?,
-		};
+		let dispute = Self::open_set_vote(disputer, who, verdict)?;
+		let deadline = dispute.deadline;
 		Self::take_duty(disputer);
 		Disputes::<T>::insert(job_id, who, dispute);
 		Self::deposit_event(Event::DeltaDisputed {
