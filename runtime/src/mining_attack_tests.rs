@@ -17,7 +17,7 @@ use gym_primitives::{
 };
 use pallet_compute_mining::{
 	report_commitment, DeltaStatus, Deltas, Error, Event, JobId, JobSpec, NextJobId, Rejection,
-	Verdict,
+	Verdict, Workers,
 };
 use sp_core::H256;
 use sp_keyring::Sr25519Keyring;
@@ -101,6 +101,21 @@ fn governance_job(validations: u8) -> JobId {
 	let id = NextJobId::<Runtime>::get();
 	assert_ok!(Mining::create_job(RuntimeOrigin::root(), spec(validations)));
 	id
+}
+
+/// Produces blocks until the chain's hook has seated every one of
+/// `workers` (nobody picks a job), and checks that they sit in `job`.
+fn seated(job: JobId, workers: &[AccountId]) {
+	let assignment = |w: &AccountId| Workers::<Runtime>::get(w).and_then(|w| w.assignment);
+	for _ in 0..8 {
+		if workers.iter().all(|w| assignment(w).is_some()) {
+			break;
+		}
+		next_block();
+	}
+	for w in workers {
+		assert_eq!(assignment(w), Some(job), "the chain seated every worker in the job");
+	}
 }
 
 fn committee(job: JobId, who: &AccountId) -> Vec<AccountId> {
@@ -210,6 +225,58 @@ fn junk_jobs_are_refused_and_no_job_is_free() {
 	});
 }
 
+/// Steering work: a farm pays for its own job and registers four Bronze
+/// workers, in the same block as four honest Silver workers, hoping to
+/// train its job with its own workers only. No call assigns work any more;
+/// the chain's hook seats everyone in the next block: the Silver workers
+/// first, jobs in turn. The farm's job trains with two honest workers and
+/// two of its own, and its other two sit in the governance job.
+#[test]
+fn a_farm_cannot_choose_its_job_or_its_workers() {
+	build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		run_to_block(1);
+		let network = governance_job(1);
+		let farmer = staker(1, Tier::Bronze);
+		fund(&farmer, 1_000 * GYM);
+		let farm_job = NextJobId::<Runtime>::get();
+		assert_ok!(Mining::create_job(signed(&farmer), spec(1)));
+		let farm: Vec<AccountId> = (100..104).map(|n| worker(n, GpuClass::Other)).collect();
+		let honest: Vec<AccountId> = (200..204)
+			.map(|n| {
+				let who = staker(n, Tier::Silver);
+				assert_ok!(Mining::register_worker(
+					signed(&who),
+					H256::from_low_u64_be(u64::from(n)),
+					GpuClass::Other,
+					H256::repeat_byte(7),
+					b"http://honest.example:9944".to_vec()
+				));
+				who
+			})
+			.collect();
+		assert_eq!(pallet_compute_mining::Waiting::<Runtime>::get(), (4, 4));
+		next_block();
+		let seated: Vec<(JobId, AccountId)> = mining_events()
+			.into_iter()
+			.filter_map(|e| match e {
+				Event::JobAssigned { job, worker } => Some((job, worker)),
+				_ => None,
+			})
+			.collect();
+		assert_eq!(seated.len(), 8);
+		assert!(seated[..4].iter().all(|(_, w)| honest.contains(w)), "Silver first");
+		let jobs: Vec<JobId> = seated.iter().map(|(j, _)| *j).collect();
+		assert_eq!(jobs, [network, farm_job].repeat(4));
+		let in_job = |job: JobId, of: &[AccountId]| {
+			seated.iter().filter(|(j, w)| *j == job && of.contains(w)).count()
+		};
+		assert_eq!((in_job(farm_job, &farm), in_job(farm_job, &honest)), (2, 2));
+		assert_eq!((in_job(network, &farm), in_job(network, &honest)), (2, 2));
+		assert_eq!(pallet_compute_mining::Waiting::<Runtime>::get(), (0, 0));
+		check_books();
+	});
+}
+
 /// Scenario 1, the self-dealing farm, with 3 of 10 orchestrators' stake,
 /// and the committee capture it leads to. Its Gold accounts may judge only
 /// the deltas whose committee the chain drew them on, from randomness of the
@@ -231,8 +298,9 @@ fn a_self_dealing_farm_is_rejected_and_its_captured_committees_overturned() {
 		let job = governance_job(3);
 		let workers: Vec<AccountId> =
 			(100..100 + DELTAS).map(|n| worker(n, GpuClass::H100)).collect();
+		// The chain seats them (the farm cannot pick its job, only wait).
+		seated(job, &workers);
 		for w in &workers {
-			assert_ok!(Mining::assign_job(signed(&attackers[0]), job, w.clone()));
 			assert_ok!(Mining::submit_delta(signed(w), job, H256::repeat_byte(9), 2_000_000));
 		}
 		// Nothing is drawn in the block of submission...
@@ -362,7 +430,7 @@ fn a_false_dispute_cannot_grief_an_honest_miner() {
 		let honest: Vec<AccountId> = (11..=13).map(orchestrator).collect();
 		let job = governance_job(3);
 		let w = worker(100, GpuClass::Other);
-		assert_ok!(Mining::assign_job(signed(&honest[0]), job, w.clone()));
+		seated(job, &[w.clone()]);
 		assert_ok!(Mining::submit_delta(signed(&w), job, H256::repeat_byte(9), 0));
 		next_block();
 		let members = committee(job, &w);
@@ -419,7 +487,7 @@ fn a_round_cannot_be_hijacked() {
 		let honest: Vec<AccountId> = (11..=12).map(orchestrator).collect();
 		let job = governance_job(3);
 		let w = worker(100, GpuClass::Other);
-		assert_ok!(Mining::assign_job(signed(&honest[0]), job, w.clone()));
+		seated(job, &[w.clone()]);
 		assert_ok!(Mining::submit_delta(signed(&w), job, H256::repeat_byte(9), 0));
 		next_block();
 		let members = committee(job, &w);
@@ -474,7 +542,7 @@ fn a_committee_seat_cannot_be_escaped() {
 		let honest = orchestrator(2);
 		let job = governance_job(1);
 		let w = worker(100, GpuClass::Other);
-		assert_ok!(Mining::assign_job(signed(&honest), job, w.clone()));
+		seated(job, &[w.clone()]);
 		// Draw until the shirker holds the one seat.
 		let mut submitted = 0;
 		loop {
@@ -633,7 +701,7 @@ fn a_worker_cannot_unstake_before_its_rejection_is_final() {
 		let honest: Vec<AccountId> = (11..=13).map(orchestrator).collect();
 		let job = governance_job(3);
 		let w = worker(100, GpuClass::Other);
-		assert_ok!(Mining::assign_job(signed(&honest[0]), job, w.clone()));
+		seated(job, &[w.clone()]);
 		assert_ok!(Mining::submit_delta(signed(&w), job, H256::repeat_byte(9), 2_000_000));
 		next_block();
 		let members = committee(job, &w);
@@ -682,10 +750,12 @@ fn an_absent_round_committee_cannot_stall_a_job() {
 	build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
 		run_to_block(1);
 		pallet_compute_mining::MinValidations::<Runtime>::put(3);
-		let set: Vec<AccountId> = (11..=16).map(orchestrator).collect();
+		for n in 11..=16 {
+			orchestrator(n);
+		}
 		let job = governance_job(3);
 		let w = worker(100, GpuClass::Other);
-		assert_ok!(Mining::assign_job(signed(&set[0]), job, w.clone()));
+		seated(job, &[w.clone()]);
 		assert_ok!(Mining::submit_delta(signed(&w), job, H256::repeat_byte(9), 0));
 		next_block();
 		let members = committee(job, &w);

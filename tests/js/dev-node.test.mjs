@@ -101,7 +101,7 @@ test('chain properties, metadata and constants describe GYM', { timeout: 60_000 
   assert.equal(api.consts.computeMining.disputePeriod.toNumber(), 10);
   // The seed's call names, the committee's and the disputes', as polkadot.js shows them.
   for (const call of [
-    'registerWorker', 'assignJob', 'submitDelta', 'joinOrchestrators', 'commitReport', 'revealReport',
+    'registerWorker', 'leaveJob', 'submitDelta', 'joinOrchestrators', 'commitReport', 'revealReport',
     'closeDelta', 'completeRound', 'claimRewards', 'finaliseDelta', 'disputeDelta', 'voteDispute',
   ]) {
     assert.equal(typeof api.tx.computeMining[call], 'function', call);

@@ -393,21 +393,6 @@ mod benchmarks {
 		assert_eq!(NextJobId::<T>::get(), 1);
 	}
 
-	#[benchmark]
-	fn assign_job(n: Linear<0, WEIGHT_WORKERS>) -> Result<(), BenchmarkError> {
-		other_workers::<T>(n);
-		let orchestrator = staked::<T>("orchestrator", 0, Tier::Gold);
-		let who = staked::<T>("worker", 0, Tier::Silver);
-		registered::<T>(&who, 0)?;
-		let job = job::<T>(min_validations::<T>())?;
-
-		#[extrinsic_call]
-		_(RawOrigin::Signed(orchestrator), job, who.clone());
-
-		assert_eq!(Workers::<T>::get(&who).and_then(|w| w.assignment), Some(job));
-		Ok(())
-	}
-
 	/// An assigned worker leaves its job for the priority queue.
 	#[benchmark]
 	fn leave_job() -> Result<(), BenchmarkError> {
@@ -857,12 +842,15 @@ mod benchmarks {
 	) -> Result<(), BenchmarkError> {
 		let members = max_validations::<T>();
 		orchestrators::<T>(T::MaxOrchestrators::get());
-		let job = job::<T>(members)?;
+		let mut open = job::<T>(members)?;
 		for i in 0..d {
 			let who = staked::<T>("drawn", i, Tier::Bronze);
 			registered::<T>(&who, i.saturating_add(10))?;
-			Pallet::<T>::do_assign(job, &who)?;
-			Pallet::<T>::do_submit_delta(&who, job, H256::repeat_byte(3), 0)?;
+			if Jobs::<T>::get(open).is_some_and(|j| j.workers >= T::MaxWorkersPerJob::get()) {
+				open = job::<T>(members)?;
+			}
+			Pallet::<T>::do_assign(open, &who)?;
+			Pallet::<T>::do_submit_delta(&who, open, H256::repeat_byte(3), 0)?;
 		}
 		let at = Pallet::<T>::now().saturating_add(1);
 
@@ -872,6 +860,31 @@ mod benchmarks {
 		}
 
 		assert!(PendingDraws::<T>::get(at).is_empty());
+		Ok(())
+	}
+
+	/// `s` steps of the seating hook, each seating a waiting worker drawn
+	/// from the priority tier.
+	#[benchmark]
+	fn on_initialize_seats(
+		s: Linear<0, { T::MaxSeatsPerBlock::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let job = job::<T>(min_validations::<T>())?;
+		for i in 0..s {
+			let who = staked::<T>("seated", i, Tier::Silver);
+			registered::<T>(&who, i.saturating_add(10))?;
+		}
+		let at = Pallet::<T>::now().saturating_add(1);
+		let steps;
+
+		#[block]
+		{
+			steps = Pallet::<T>::seat_workers(at);
+		}
+
+		assert_eq!(steps, s);
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.workers), Some(s));
+		assert_eq!(Waiting::<T>::get(), (0, 0));
 		Ok(())
 	}
 

@@ -139,7 +139,51 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn on_block(n: BlockNumberFor<T>) -> Weight {
 		let n: BlockNumber = n.saturated_into();
 		let draws = Self::draw_committees(n);
-		Self::close_epoch(n).saturating_add(T::WeightInfo::on_initialize_draws(draws))
+		let seats = Self::seat_workers(n);
+		Self::close_epoch(n)
+			.saturating_add(T::WeightInfo::on_initialize_draws(draws))
+			.saturating_add(T::WeightInfo::on_initialize_seats(seats))
+	}
+
+	/// Seats waiting workers in jobs with a free seat: at most
+	/// `MaxSeatsPerBlock` steps, each looking at the next job after
+	/// [`SeatCursor`] (round-robin over jobs, so every job fills) and, if it
+	/// has a seat, seating a waiting worker drawn from this block's
+	/// randomness: a Silver-or-above one while any waits, otherwise any.
+	/// Stops when nobody waits or a whole turn found every job full.
+	/// Returns the steps taken.
+	pub(crate) fn seat_workers(n: BlockNumber) -> u32 {
+		use codec::{Decode, Encode};
+		use frame_support::traits::Randomness;
+		use sp_runtime::traits::{BlakeTwo256, Hash};
+		let jobs = NextJobId::<T>::get();
+		if jobs == 0 || Waiting::<T>::get() == (0, 0) {
+			return 0;
+		}
+		let (seed, _) = T::Randomness::random(&(b"gym/seat", n).encode());
+		let mut cursor = SeatCursor::<T>::get();
+		let (mut steps, mut full) = (0u32, 0u32);
+		while steps < T::MaxSeatsPerBlock::get() && full < jobs {
+			let (priority, normal) = Waiting::<T>::get();
+			let (tier, waiting) = if priority > 0 { (true, priority) } else { (false, normal) };
+			if waiting == 0 {
+				break;
+			}
+			steps = steps.saturating_add(1);
+			let job = cursor % jobs;
+			cursor = job.saturating_add(1) % jobs;
+			if Jobs::<T>::get(job).is_none_or(|j| j.workers >= T::MaxWorkersPerJob::get()) {
+				full = full.saturating_add(1);
+				continue;
+			}
+			full = 0;
+			let h = BlakeTwo256::hash(&(seed, steps).encode());
+			let place = u32::decode(&mut h.as_bytes()).unwrap_or_default() % waiting;
+			let seated = Queue::<T>::get(tier, place).map(|who| Self::do_assign(job, &who));
+			debug_assert!(matches!(seated, Some(Ok(()))), "the queue names a waiting worker");
+		}
+		SeatCursor::<T>::put(cursor);
+		steps
 	}
 
 	/// Closes the previous epoch if `n` is the first block of a new one:
@@ -222,10 +266,7 @@ impl<T: Config> Pallet<T> {
 		worker.last_heartbeat = slot;
 		worker.uncharged_from = slot.saturating_add(1);
 		if worker.assignment.is_none() {
-			if worker.waiting {
-				Self::leave_queue(&mut worker);
-			}
-			Self::join_queue(who, &mut worker);
+			Self::requeue(who, &mut worker);
 		}
 		let mut activity = Self::roll_into_current_epoch(who);
 		Self::count_online(&mut activity, &worker, slot);
@@ -274,7 +315,7 @@ impl<T: Config> Pallet<T> {
 	/// hardware hash. Its activity and rewards stay.
 	pub(crate) fn deregister(who: &T::AccountId, reason: Deregistration) {
 		let Some(mut worker) = Workers::<T>::take(who) else { return };
-		Self::leave_queue(&mut worker);
+		Self::leave_queue(who, &mut worker);
 		Self::unassign(&mut worker);
 		HardwareOwners::<T>::remove(worker.hardware_hash);
 		Self::deposit_event(Event::WorkerDeregistered { worker: who.clone(), reason });
@@ -337,13 +378,15 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Seats the waiting `who` in `job_id`, which has a free seat (the
+	/// block hook's [`Self::seat_workers`] chooses both).
 	pub(crate) fn do_assign(job_id: JobId, who: &T::AccountId) -> DispatchResult {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 		let mut worker = Workers::<T>::get(who).ok_or(Error::<T>::NotWorker)?;
 		ensure!(worker.waiting, Error::<T>::NotWaiting);
-		ensure!(worker.priority || Waiting::<T>::get().0 == 0, Error::<T>::PriorityWorkerWaiting);
-		job.workers = job.workers.checked_add(1).ok_or(Error::<T>::ArithmeticOverflow)?;
-		Self::leave_queue(&mut worker);
+		ensure!(job.workers < T::MaxWorkersPerJob::get(), Error::<T>::JobFull);
+		job.workers = job.workers.saturating_add(1);
+		Self::leave_queue(who, &mut worker);
 		worker.assignment = Some(job_id);
 		Jobs::<T>::insert(job_id, job);
 		Workers::<T>::insert(who, worker);
@@ -1058,8 +1101,7 @@ impl<T: Config> Pallet<T> {
 		Self::deregister_if_unstaked(who);
 		if let Some(mut worker) = Workers::<T>::get(who).filter(|w| w.waiting) {
 			// The queue class follows the stake that is left.
-			Self::leave_queue(&mut worker);
-			Self::join_queue(who, &mut worker);
+			Self::requeue(who, &mut worker);
 			Workers::<T>::insert(who, worker);
 		}
 		Ok(())
@@ -1166,7 +1208,7 @@ impl<T: Config> Pallet<T> {
 		let (hours, next) = Self::missed_hours(&worker, Self::slot_now());
 		ensure!(hours > 0, Error::<T>::NoDowntime);
 		worker.uncharged_from = next;
-		Self::leave_queue(&mut worker);
+		Self::leave_queue(who, &mut worker);
 		Workers::<T>::insert(who, worker);
 		Self::slash(who, mining::downtime_slash(hours), SlashReason::Downtime, hours)?;
 		Self::deregister_if_unstaked(who);
@@ -1216,23 +1258,48 @@ impl<T: Config> Pallet<T> {
 		}
 		worker.waiting = true;
 		worker.priority = T::Staking::has_right(who, Right::PriorityQueue);
+		let tier = worker.priority;
 		Waiting::<T>::mutate(|(priority, normal)| {
-			let count = if worker.priority { priority } else { normal };
+			let count = if tier { priority } else { normal };
+			Queue::<T>::insert(tier, *count, who);
+			QueuePlace::<T>::insert(who, *count);
 			*count = count.saturating_add(1);
 		});
 	}
 
-	/// Takes `worker` off the queue.
-	fn leave_queue(worker: &mut WorkerInfo) {
+	/// Takes `who` (its record `worker`) off the queue: the last worker of
+	/// its tier takes its place (O(1)).
+	fn leave_queue(who: &T::AccountId, worker: &mut WorkerInfo) {
 		if !worker.waiting {
 			return;
 		}
 		worker.waiting = false;
+		let tier = worker.priority;
+		let place = QueuePlace::<T>::take(who);
 		Waiting::<T>::mutate(|(priority, normal)| {
-			let count = if worker.priority { priority } else { normal };
+			let count = if tier { priority } else { normal };
 			*count = count.saturating_sub(1);
+			let last = *count;
+			let moved = Queue::<T>::take(tier, last);
+			match (place, moved) {
+				(Some(place), Some(moved)) if place != last => {
+					QueuePlace::<T>::insert(&moved, place);
+					Queue::<T>::insert(tier, place, moved);
+				}
+				_ => {}
+			}
 		});
 		worker.priority = false;
+	}
+
+	/// Puts a waiting `who` back in the queue in the tier its stake gives
+	/// now (an unassigned one joins it).
+	fn requeue(who: &T::AccountId, worker: &mut WorkerInfo) {
+		if worker.waiting && worker.priority == T::Staking::has_right(who, Right::PriorityQueue) {
+			return;
+		}
+		Self::leave_queue(who, worker);
+		Self::join_queue(who, worker);
 	}
 
 	/// Takes `worker` off its job (read from storage).
@@ -1446,6 +1513,12 @@ impl<T: Config> Pallet<T> {
 				"a worker's hardware hash names another account"
 			);
 			ensure!(!(worker.waiting && worker.assignment.is_some()), "an assigned worker waits");
+			let place = QueuePlace::<T>::get(&who);
+			ensure!(
+				place.and_then(|p| Queue::<T>::get(worker.priority, p)).as_ref()
+					== worker.waiting.then_some(&who),
+				"a waiting worker is not at its place in the queue, or another is"
+			);
 			if worker.waiting {
 				if worker.priority {
 					priority = priority.saturating_add(1);
@@ -1455,6 +1528,24 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		ensure!(Waiting::<T>::get() == (priority, normal), "queue counters are off");
+		for (id, job) in Jobs::<T>::iter() {
+			let seated = Workers::<T>::iter_values().filter(|w| w.assignment == Some(id)).count();
+			ensure!(job.workers as usize == seated, "a job's worker count is off");
+			ensure!(job.workers <= T::MaxWorkersPerJob::get(), "a job seats too many workers");
+		}
+		let queued = u64::from(priority).saturating_add(u64::from(normal));
+		ensure!(
+			Queue::<T>::iter().count() as u64 == queued
+				&& QueuePlace::<T>::iter().count() as u64 == queued,
+			"the queue holds other workers than the waiting ones"
+		);
+		ensure!(
+			Queue::<T>::iter().all(|(tier, place, _)| {
+				let (p, n) = Waiting::<T>::get();
+				place < if tier { p } else { n }
+			}),
+			"a queue place is past its tier's length"
+		);
 		ensure!(
 			HardwareOwners::<T>::iter().all(|(_, who)| Workers::<T>::contains_key(who)),
 			"a hardware hash names no worker"

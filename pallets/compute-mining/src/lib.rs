@@ -17,12 +17,15 @@
 //!   [`heartbeat`](Pallet::heartbeat) once per heartbeat slot
 //!   ([`Config::HeartbeatSlot`] blocks), may
 //!   [`schedule_downtime`](Pallet::schedule_downtime) in advance, train the
-//!   job they are assigned to and [`submit_delta`](Pallet::submit_delta).
+//!   job the chain seats them in and [`submit_delta`](Pallet::submit_delta),
+//!   or [`leave_job`](Pallet::leave_job) for the queue. The block hook seats
+//!   waiting workers ([`Queue`]) in jobs with a free seat
+//!   ([`Config::MaxWorkersPerJob`]), round-robin over jobs, Silver-or-above
+//!   workers first, the choice among equals drawn from on-chain randomness.
 //! - **Orchestrators** (Gold tier or above) [`create_job`](Pallet::create_job)
 //!   (so do governance, for training priorities, and customers who pay
 //!   [`Config::FineTuningPrice`] into the revenue split),
-//!   [`assign_job`](Pallet::assign_job) to waiting workers (Silver-or-above
-//!   workers first), [`verify_hardware`](Pallet::verify_hardware), measure
+//!   [`verify_hardware`](Pallet::verify_hardware), measure
 //!   each delta and [`validate_checkpoint`](Pallet::validate_checkpoint), and
 //!   record the aggregate of a round's accepted deltas with
 //!   [`complete_round`](Pallet::complete_round).
@@ -232,6 +235,13 @@ pub mod pallet {
 		/// suspended for: not drawn, cannot dispute or re-join.
 		#[pallet::constant]
 		type SuspensionPeriod: Get<BlockNumber>;
+		/// Most workers one job seats. Must be positive.
+		#[pallet::constant]
+		type MaxWorkersPerJob: Get<u32>;
+		/// Most steps the block hook takes seating waiting workers (each
+		/// looks at one job and seats at most one worker). Must be positive.
+		#[pallet::constant]
+		type MaxSeatsPerBlock: Get<u32>;
 		/// Weights of this pallet's calls and hook.
 		type WeightInfo: WeightInfo;
 	}
@@ -256,9 +266,28 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type HardwareOwners<T: Config> = StorageMap<_, Identity, H256, T::AccountId, OptionQuery>;
 
-	/// How many workers wait in the assignment queue: (priority, normal).
+	/// How many workers wait in the assignment queue: (priority, normal),
+	/// the lengths of the two tiers of [`Queue`].
 	#[pallet::storage]
 	pub type Waiting<T> = StorageValue<_, (u32, u32), ValueQuery>;
+
+	/// The workers waiting for a job, by tier (`true`: Silver or above) and
+	/// place `0..len`, where [`Waiting`] gives each tier's length. The block
+	/// hook seats them in jobs; leaving moves the tier's last worker into
+	/// the free place.
+	#[pallet::storage]
+	pub type Queue<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, bool, Twox64Concat, u32, T::AccountId, OptionQuery>;
+
+	/// Each waiting worker's place in its tier of [`Queue`].
+	#[pallet::storage]
+	pub type QueuePlace<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, OptionQuery>;
+
+	/// The job the block hook looks at first for a free seat (round-robin
+	/// over all jobs).
+	#[pallet::storage]
+	pub type SeatCursor<T> = StorageValue<_, JobId, ValueQuery>;
 
 	/// The id the next job gets.
 	#[pallet::storage]
@@ -830,8 +859,8 @@ pub mod pallet {
 		/// The worker is not waiting for a job (it is assigned, or was taken
 		/// off the queue for downtime: a heartbeat puts it back).
 		NotWaiting,
-		/// A Silver-or-above worker is waiting: it goes first.
-		PriorityWorkerWaiting,
+		/// The job seats `MaxWorkersPerJob` workers already.
+		JobFull,
 		/// The worker is not assigned to this job.
 		NotAssignedWorker,
 		/// The claimed quality is above `MaxQuality`.
@@ -955,9 +984,10 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Closes the previous epoch in the first block of a new one (O(1))
-		/// and draws the committees of the previous block's deltas (at most
-		/// `MaxDrawsPerBlock`).
+		/// Closes the previous epoch in the first block of a new one (O(1)),
+		/// draws the committees of the previous block's deltas (at most
+		/// `MaxDrawsPerBlock`) and seats waiting workers in jobs (at most
+		/// `MaxSeatsPerBlock` steps).
 		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
 			Self::on_block(n)
 		}
@@ -969,6 +999,8 @@ pub mod pallet {
 			assert!(T::MaxOrchestrators::get() > 0, "MaxOrchestrators must be positive");
 			assert!(T::MaxDrawsPerBlock::get() > 0, "MaxDrawsPerBlock must be positive");
 			assert!(T::RoundPeriod::get() > 0, "RoundPeriod must be positive");
+			assert!(T::MaxWorkersPerJob::get() > 0, "MaxWorkersPerJob must be positive");
+			assert!(T::MaxSeatsPerBlock::get() > 0, "MaxSeatsPerBlock must be positive");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -1042,20 +1074,6 @@ pub mod pallet {
 				}
 			};
 			Self::do_create_job(job_origin, spec)
-		}
-
-		/// Assigns a waiting `worker` to `job`. Orchestrators only; while a
-		/// Silver-or-above worker waits, no lower-tier worker is assigned.
-		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::assign_job(WEIGHT_WORKERS))]
-		pub fn assign_job(
-			origin: OriginFor<T>,
-			job_id: JobId,
-			worker: T::AccountId,
-		) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::ensure_orchestrator(&who)?;
-			Self::do_assign(job_id, &worker)
 		}
 
 		/// Votes `gpu_class`, the class the caller's check of `worker`'s

@@ -119,6 +119,8 @@ impl pallet_compute_mining::Config for Test {
 	type RoundPeriod = ConstU32<ROUND_PERIOD>;
 	type SuspensionPeriod = ConstU32<SUSPENSION>;
 	type MaxDrawsPerBlock = ConstU32<64>;
+	type MaxWorkersPerJob = MaxWorkersPerJob;
+	type MaxSeatsPerBlock = ConstU32<8>;
 	type WeightInfo = ();
 }
 
@@ -242,6 +244,9 @@ parameter_types! {
 	/// Whether [`run_to_block`] checks the invariants after every block (the
 	/// 1,000-worker simulation checks them once per epoch instead).
 	pub static CheckEveryBlock: bool = true;
+	/// Most workers a job seats (the 1,000-worker simulation needs them
+	/// all in one job).
+	pub static MaxWorkersPerJob: u32 = 1_000;
 }
 
 /// Runs the blocks up to `n` with the hooks, checking the invariants.

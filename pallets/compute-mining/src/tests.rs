@@ -62,8 +62,11 @@ fn create_job(validations: u8) -> JobId {
 	id
 }
 
-fn assign(orchestrator: AccountId, job: JobId, who: AccountId) {
-	assert_ok!(ComputeMining::assign_job(RuntimeOrigin::signed(orchestrator), job, who));
+/// Seats the waiting `who` in `job` now, unless the block hook already did.
+fn seat(job: JobId, who: AccountId) {
+	if Workers::<Test>::get(who).and_then(|w| w.assignment) != Some(job) {
+		assert_ok!(ComputeMining::do_assign(job, &who));
+	}
 }
 
 fn delta(n: u8) -> H256 {
@@ -410,45 +413,98 @@ fn job_parameters_stay_within_the_governance_limits() {
 }
 
 #[test]
-fn the_priority_queue_serves_silver_and_above_first() {
+fn the_chain_seats_silver_and_above_first_and_fills_jobs_round_robin() {
 	ExtBuilder::default().build_and_execute(|| {
 		orchestrators();
-		let job = create_job(3);
+		let (a, b) = (create_job(3), create_job(3));
 		worker(1, Tier::Bronze, GpuClass::Other);
 		worker(2, Tier::Silver, GpuClass::Other);
 		worker(3, Tier::Diamond, GpuClass::Other);
-		assert_eq!(Waiting::<Test>::get(), (2, 1));
-		assert_noop!(
-			ComputeMining::assign_job(RuntimeOrigin::signed(11), job, 1),
-			Error::<Test>::PriorityWorkerWaiting
-		);
-		assign(11, job, 3);
-		assert_noop!(
-			ComputeMining::assign_job(RuntimeOrigin::signed(11), job, 1),
-			Error::<Test>::PriorityWorkerWaiting
-		);
-		assign(11, job, 2);
-		assign(11, job, 1);
+		worker(4, Tier::Bronze, GpuClass::Other);
+		assert_eq!(Waiting::<Test>::get(), (2, 2));
+		// Each waiting worker has a place in its tier.
+		let place = |w: AccountId| QueuePlace::<Test>::get(w);
+		assert_eq!((place(2), place(3)), (Some(0), Some(1)));
+		assert_eq!(Queue::<Test>::get(false, place(4).unwrap()), Some(4));
+		// One block, at most `MaxSeatsPerBlock` (8) steps: jobs a, b, a, b.
+		run_to_block(System::block_number() + 1);
+		let seated: Vec<(JobId, AccountId)> = events()
+			.into_iter()
+			.filter_map(|e| match e {
+				Event::JobAssigned { job, worker } => Some((job, worker)),
+				_ => None,
+			})
+			.collect();
+		assert_eq!(seated.len(), 4);
+		assert_eq!(seated.iter().map(|(j, _)| *j).collect::<Vec<_>>(), vec![a, b, a, b]);
+		// Both Silver-and-above workers before either Bronze one.
+		let mut first: Vec<AccountId> = seated[..2].iter().map(|(_, w)| *w).collect();
+		first.sort();
+		assert_eq!(first, vec![2, 3]);
 		assert_eq!(Waiting::<Test>::get(), (0, 0));
-		assert_eq!(Jobs::<Test>::get(job).unwrap().workers, 3);
-		assert_noop!(
-			ComputeMining::assign_job(RuntimeOrigin::signed(11), job, 1),
-			Error::<Test>::NotWaiting
-		);
-		// Only orchestrators assign; unknown jobs and workers are refused.
-		assert_noop!(
-			ComputeMining::assign_job(RuntimeOrigin::signed(2), job, 1),
-			Error::<Test>::NotOrchestrator
-		);
-		assert_noop!(
-			ComputeMining::assign_job(RuntimeOrigin::signed(11), 9, 1),
-			Error::<Test>::UnknownJob
-		);
-		assert_noop!(
-			ComputeMining::assign_job(RuntimeOrigin::signed(11), job, 4),
-			Error::<Test>::NotWorker
-		);
+		assert_eq!(QueuePlace::<Test>::iter().count() + Queue::<Test>::iter().count(), 0);
+		assert_eq!(Jobs::<Test>::get(a).unwrap().workers, 2);
+		assert_eq!(Jobs::<Test>::get(b).unwrap().workers, 2);
+		// Nobody picks its job: the call that did is gone, and the hook's
+		// draw among equals comes from randomness.
+		assert_noop!(ComputeMining::do_assign(a, &1), Error::<Test>::NotWaiting);
 	});
+}
+
+#[test]
+fn a_full_job_seats_nobody_and_a_freed_seat_is_taken_again() {
+	ExtBuilder::default().build_and_execute(|| {
+		MaxWorkersPerJob::set(2);
+		orchestrators();
+		let job = create_job(3);
+		for w in 1..=3 {
+			worker(w, Tier::Bronze, GpuClass::Other);
+		}
+		run_to_block(System::block_number() + 1);
+		assert_eq!(Jobs::<Test>::get(job).unwrap().workers, 2);
+		assert_eq!(Waiting::<Test>::get(), (0, 1));
+		let waiting = Queue::<Test>::get(false, 0).unwrap();
+		assert_noop!(ComputeMining::do_assign(job, &waiting), Error::<Test>::JobFull);
+		// A whole turn over full jobs stops the hook at once.
+		assert_eq!(ComputeMining::seat_workers(System::block_number() as u32), 1);
+		// A seated worker leaves: the waiting one takes the seat, and the
+		// one that left waits.
+		let left = (1..=3).find(|w| *w != waiting).unwrap();
+		assert_ok!(ComputeMining::leave_job(RuntimeOrigin::signed(left)));
+		assert_eq!(Waiting::<Test>::get(), (0, 2));
+		run_to_block(System::block_number() + 1);
+		assert_eq!(Jobs::<Test>::get(job).unwrap().workers, 2);
+		assert_eq!(Waiting::<Test>::get(), (0, 1));
+		// Deregistering a waiting worker frees its place for the last one.
+		let still = Queue::<Test>::get(false, 0).unwrap();
+		assert_ok!(ComputeMining::deregister_worker(RuntimeOrigin::signed(still)));
+		assert_eq!(Waiting::<Test>::get(), (0, 0));
+		assert_eq!(Queue::<Test>::iter().count(), 0);
+	});
+}
+
+#[test]
+fn the_draw_among_equals_follows_the_randomness() {
+	// The same queue, seated under two seeds, seats different workers.
+	let first_seated = |seed: u64| {
+		let mut first = 0;
+		ExtBuilder::default().build_and_execute(|| {
+			RandomSeed::set(seed);
+			MaxWorkersPerJob::set(1);
+			orchestrators();
+			let job = create_job(3);
+			for w in 1..=8 {
+				worker(w, Tier::Bronze, GpuClass::Other);
+			}
+			run_to_block(System::block_number() + 1);
+			assert_eq!(Waiting::<Test>::get(), (0, 7));
+			first =
+				(1..=8).find(|w| Workers::<Test>::get(w).unwrap().assignment == Some(job)).unwrap();
+		});
+		first
+	};
+	let picks: std::collections::BTreeSet<AccountId> = (0..8).map(first_seated).collect();
+	assert!(picks.len() > 1, "eight seeds all seated {picks:?}");
 }
 
 // ---- deltas and validation ---------------------------------------------------
@@ -464,7 +520,7 @@ fn a_worker_may_leave_its_job_for_the_queue() {
 			Error::<Test>::NotAssignedWorker
 		);
 		assert_noop!(ComputeMining::leave_job(RuntimeOrigin::signed(2)), Error::<Test>::NotWorker);
-		assign(11, job, 1);
+		seat(job, 1);
 		submit(1, job, delta(1), 0);
 		assert_ok!(ComputeMining::leave_job(RuntimeOrigin::signed(1)));
 		assert!(events().contains(&Event::JobLeft { job, worker: 1 }));
@@ -490,7 +546,7 @@ fn only_the_assigned_worker_submits_one_delta_per_round() {
 		let other = create_job(3);
 		worker(1, Tier::Silver, GpuClass::Other);
 		worker(2, Tier::Silver, GpuClass::Other);
-		assign(11, job, 1);
+		seat(job, 1);
 		let submit_err = |who, job, q, e: Error<Test>| {
 			assert_noop!(
 				ComputeMining::submit_delta(RuntimeOrigin::signed(who), job, delta(1), q),
@@ -513,7 +569,7 @@ fn only_the_drawn_committee_reports_by_commit_then_reveal() {
 		orchestrators();
 		let job = create_job(3);
 		worker(1, Tier::Silver, GpuClass::Other);
-		assign(11, job, 1);
+		seat(job, 1);
 		assert_ok!(ComputeMining::submit_delta(RuntimeOrigin::signed(1), job, delta(1), 0));
 		// The committee is drawn in the next block, not by the submission.
 		assert!(committee(job, 1).is_empty());
@@ -617,7 +673,7 @@ fn a_delta_without_quorum_is_neither_paid_nor_slashed_and_can_be_resubmitted() {
 		orchestrators();
 		let job = create_job(3);
 		worker(1, Tier::Silver, GpuClass::Other);
-		assign(11, job, 1);
+		seat(job, 1);
 		submit(1, job, delta(1), 0);
 		let members = committee(job, 1);
 		commit(members[0], job, 1, report_of_quality(100_000));
@@ -652,7 +708,7 @@ fn committees_never_seat_the_worker_and_need_enough_orchestrators() {
 		platinum(12);
 		let job = create_job(3);
 		worker(1, Tier::Silver, GpuClass::Other);
-		assign(11, job, 1);
+		seat(job, 1);
 		assert_noop!(
 			ComputeMining::submit_delta(RuntimeOrigin::signed(1), job, delta(1), 0),
 			Error::<Test>::CommitteeUnavailable
@@ -662,7 +718,7 @@ fn committees_never_seat_the_worker_and_need_enough_orchestrators() {
 		stake(14, Tier::Gold);
 		register(14, GpuClass::Other);
 		assert_ok!(ComputeMining::join_orchestrators(RuntimeOrigin::signed(14)));
-		assign(11, job, 14);
+		seat(job, 14);
 		for seed in 0..20 {
 			RandomSeed::set(seed);
 			submit(14, job, delta(seed as u8), 0);
@@ -732,8 +788,8 @@ fn a_round_completes_when_two_thirds_of_its_committee_agree() {
 		let job = create_job(3);
 		worker(1, Tier::Silver, GpuClass::Other);
 		worker(2, Tier::Silver, GpuClass::Other);
-		assign(11, job, 1);
-		assign(11, job, 2);
+		seat(job, 1);
+		seat(job, 2);
 		submit(1, job, delta(1), 0);
 		// No accepted delta, no round committee.
 		assert_noop!(
@@ -800,7 +856,7 @@ fn the_final_quality_is_the_median_of_one_three_four_and_five_reports() {
 			orchestrators();
 			let job = create_job(reports.len() as u8);
 			worker(1, Tier::Silver, GpuClass::Other);
-			assign(11, job, 1);
+			seat(job, 1);
 			submit(1, job, delta(1), 0);
 			for q in &reports {
 				assert_eq!(status(job, 1), DeltaStatus::Pending);
@@ -818,7 +874,7 @@ fn a_corrupt_delta_costs_five_percent_and_the_assignment() {
 		orchestrators();
 		let job = create_job(3);
 		worker(1, Tier::Silver, GpuClass::Other);
-		assign(11, job, 1);
+		seat(job, 1);
 		submit(1, job, delta(1), 0);
 		let treasury = balance(TREASURY);
 		validate(job, 1, corrupt(DeltaVerdict::HashMismatch));
@@ -869,14 +925,14 @@ fn a_pending_slash_holds_the_stake_and_outlives_the_registration() {
 		let job = create_job(1);
 		worker(1, Tier::Gold, GpuClass::Other);
 		let stake0 = staked(1);
-		assign(11, job, 1);
+		seat(job, 1);
 		submit(1, job, delta(1), 0);
 		validate(job, 1, corrupt(DeltaVerdict::WrongShape));
 		let first = stake0 / 20;
 		assert_eq!(PendingSlashes::<Test>::get(1), first);
 		// A second rejection counts 5% of what the first leaves.
 		let job2 = create_job(1);
-		assign(11, job2, 1);
+		seat(job2, 1);
 		submit(1, job2, delta(2), 0);
 		validate(job2, 1, corrupt(DeltaVerdict::WrongShape));
 		let second = (stake0 - first) / 20;
@@ -903,8 +959,8 @@ fn overclaiming_beyond_the_tolerance_is_an_invalid_delta() {
 		let job = create_job(1);
 		worker(1, Tier::Silver, GpuClass::Other);
 		worker(2, Tier::Silver, GpuClass::Other);
-		assign(11, job, 1);
-		assign(11, job, 2);
+		seat(job, 1);
+		seat(job, 2);
 		// Validated 0.30: claiming 0.35 is within the 0.05 tolerance...
 		submit(1, job, delta(1), 350_000);
 		validate(job, 1, report_of_quality(300_000));
@@ -962,7 +1018,7 @@ fn rewards_follow_the_formula_with_difficulty_one() {
 		assert_ok!(ComputeMining::schedule_downtime(RuntimeOrigin::signed(3), 51, 101));
 		let job = create_job(1);
 		for w in [3, 2, 1] {
-			assign(11, job, w);
+			seat(job, w);
 		}
 		submit(1, job, delta(1), 0);
 		submit(2, job, delta(2), 0);
@@ -1029,7 +1085,7 @@ fn difficulty_scales_rewards_into_the_epoch_budget() {
 				w,
 				GpuClass::H100
 			));
-			assign(11, job, w);
+			seat(job, w);
 			submit(w, job, delta(w as u8), 0);
 			let q = if w == 5 { 0 } else { 2_000_000 };
 			validate(job, w, report_of_quality(q));
@@ -1064,7 +1120,7 @@ fn rewards_of_several_epochs_are_claimed_at_once_and_the_oldest_paid_when_full()
 		orchestrator(11);
 		let job = create_job(1);
 		worker(1, Tier::Bronze, GpuClass::Other);
-		assign(11, job, 1);
+		seat(job, 1);
 		// Seven epochs, each with a delta of quality 0 and every slot online:
 		// 1,000 GYM each.
 		for epoch in 0..7u64 {
@@ -1153,7 +1209,7 @@ fn a_malicious_worker_loses_half_its_stake_and_its_registration() {
 		orchestrators();
 		let job = create_job(3);
 		worker(1, Tier::Gold, GpuClass::H100);
-		assign(11, job, 1);
+		seat(job, 1);
 		assert_noop!(
 			ComputeMining::report_malicious(RuntimeOrigin::signed(11), 1, H256::zero()),
 			BadOrigin
@@ -1200,7 +1256,7 @@ fn a_slash_below_bronze_deregisters_the_worker() {
 		orchestrators();
 		let job = create_job(3);
 		worker(1, Tier::Bronze, GpuClass::Other);
-		assign(11, job, 1);
+		seat(job, 1);
 		submit(1, job, delta(1), 0);
 		for _ in 11..=13 {
 			validate(job, 1, corrupt(DeltaVerdict::Undecodable));
@@ -1245,10 +1301,10 @@ fn a_thousand_workers_over_twenty_epochs_are_paid_their_formula_share() {
 		}
 		// Priority workers first.
 		for w in (1..=WORKERS).filter(|w| w % 5 != 0) {
-			assign(orchestrator, job, w);
+			seat(job, w);
 		}
 		for w in (1..=WORKERS).filter(|w| w % 5 == 0) {
-			assign(orchestrator, job, w);
+			seat(job, w);
 		}
 		let balances_before: Vec<Balance> = (1..=WORKERS).map(balance).collect();
 		let mut expected = vec![0u128; WORKERS as usize];
@@ -1350,7 +1406,7 @@ fn judged(
 	let job = create_job(3);
 	assert_eq!(job, 0);
 	worker(1, Tier::Silver, GpuClass::Other);
-	assign(11, job, 1);
+	seat(job, 1);
 	submit(1, job, delta(1), claimed);
 	let members = committee(job, 1);
 	for (m, r) in members.iter().zip([majority, majority, minority]) {
@@ -1635,7 +1691,7 @@ fn a_dropped_delta_frees_the_workers_stake() {
 		orchestrators();
 		let job = create_job(3);
 		worker(1, Tier::Silver, GpuClass::Other);
-		assign(11, job, 1);
+		seat(job, 1);
 		submit(1, job, delta(1), 0);
 		assert_eq!(OpenDeltas::<Test>::get(1), 1);
 		let delta = Deltas::<Test>::get(job, 1).unwrap();
@@ -1804,8 +1860,8 @@ fn a_round_whose_committee_does_not_agree_in_time_expires_unharmed() {
 		let job = create_job(3);
 		worker(1, Tier::Silver, GpuClass::Other);
 		worker(2, Tier::Silver, GpuClass::Other);
-		assign(11, job, 1);
-		assign(11, job, 2);
+		seat(job, 1);
+		seat(job, 2);
 		submit(1, job, delta(1), 100_000);
 		draw_now();
 		(0..3).for_each(|_| validate(job, 1, report_of_quality(100_000)));

@@ -48,7 +48,7 @@ pub trait WeightInfo {
 	fn schedule_downtime() -> Weight;
 	fn deregister_worker() -> Weight;
 	fn create_job() -> Weight;
-	fn assign_job(n: u32, ) -> Weight;
+	fn on_initialize_seats(n: u32, ) -> Weight;
 	fn leave_job() -> Weight;
 	fn verify_hardware(n: u32, ) -> Weight;
 	fn resolve_hardware(v: u32, ) -> Weight;
@@ -211,7 +211,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Waiting` (r:1 w:1)
 	/// Proof: `ComputeMining::Waiting` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
-	fn assign_job(n: u32, ) -> Weight {
+	fn on_initialize_seats(n: u32, ) -> Weight {
 		// Proof size: measured `1686`, estimated `4202` bytes.
 		// Minimum execution time: 43_986_000 picoseconds.
 		Weight::from_parts(68_071_667, 4202)
@@ -838,7 +838,7 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
-	fn assign_job(n: u32, ) -> Weight {
+	fn on_initialize_seats(n: u32, ) -> Weight {
 		Weight::from_parts(68_071_667, 4202)
 			.saturating_add(Weight::from_parts(48_569, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))

@@ -227,6 +227,11 @@ impl pallet_compute_mining::Config for Runtime {
 	type RevealWindow = ConstU32<{ gym_primitives::MINUTES }>;
 	/// A block draws the committees of up to 1,024 deltas of the block before.
 	type MaxDrawsPerBlock = ConstU32<1_024>;
+	/// A job seats at most 64 workers...
+	type MaxWorkersPerJob = ConstU32<64>;
+	/// ...and a block seats at most 32 waiting workers, round-robin over
+	/// jobs.
+	type MaxSeatsPerBlock = ConstU32<32>;
 	/// A judgement may be disputed for a minute...
 	type DisputeWindow = ConstU32<{ gym_primitives::MINUTES }>;
 	/// ...and the orchestrator set votes on a dispute for a minute.

@@ -394,6 +394,32 @@ pub async fn submit_included(
 	})
 }
 
+/// Waits (polling the best block each second, for at most `limit`) until the chain's
+/// block hook has seated the waiting `worker` in a job, and returns that job: nobody
+/// assigns work by hand.
+pub async fn wait_seated(
+	api: &subxt::OnlineClient<subxt::PolkadotConfig>,
+	worker: [u8; 32],
+	limit: std::time::Duration,
+) -> u128 {
+	use subxt::dynamic::{At, Value};
+	let addr = subxt::dynamic::storage::<([u8; 32],), Value>("ComputeMining", "Workers");
+	let deadline = std::time::Instant::now() + limit;
+	loop {
+		let at = api.at_current_block().await.unwrap();
+		let info = at.storage().try_fetch(addr.clone(), (worker,)).await.unwrap();
+		let job = info.map(|v| v.decode().unwrap()).and_then(|info: Value| {
+			// `assignment: Option<JobId>`: `Some(job)` is a variant with one field.
+			info.at("assignment").and_then(|a| a.at(0)).and_then(|j| j.as_u128())
+		});
+		if let Some(job) = job {
+			return job;
+		}
+		assert!(std::time::Instant::now() < deadline, "no job seated {worker:?} in {limit:?}");
+		tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+	}
+}
+
 /// The fields of the first `pallet.name` event in `events`.
 pub fn find_event<'a>(events: &'a [Event], pallet: &str, name: &str) -> &'a subxt::dynamic::Value {
 	&events

@@ -22,7 +22,7 @@ use gym_e2e::{
 		rpcs::rpc_params,
 	},
 	subxt_signer::sr25519,
-	Node,
+	wait_seated, Node,
 };
 use gym_primitives::{
 	mining::{DeltaVerdict, TrainingParams, ValidationReport, MICRO},
@@ -119,12 +119,8 @@ async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 	let events = created.unwrap();
 	let job =
 		find_event(&events, "ComputeMining", "JobCreated").at("job").unwrap().as_u128().unwrap();
-	let assign = dynamic::transaction(
-		"ComputeMining",
-		"assign_job",
-		vec![Value::u128(job), Value::from_bytes(worker_id)],
-	);
-	submit(&api, &orchestrator, &assign).await.unwrap();
+	// The chain seats the waiting worker in the only job; nobody assigns it.
+	assert_eq!(wait_seated(&api, worker_id, Duration::from_secs(30)).await, job);
 	// The orchestrator verifies the worker's H100 while the worker submits its delta.
 	let verify = dynamic::transaction(
 		"ComputeMining",

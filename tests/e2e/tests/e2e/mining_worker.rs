@@ -52,7 +52,7 @@ use gym_e2e::{
 		OnlineClient, PolkadotConfig,
 	},
 	subxt_signer::{sr25519, SecretUri},
-	Event, Node,
+	wait_seated, Event, Node,
 };
 use gym_primitives::{mining::TrainingParams, GYM};
 use serde_json::Value as Json;
@@ -367,13 +367,9 @@ async fn three_orchestrators_judge_a_liar_loses_its_dispute_miners_are_paid_and_
 	let (before, after) =
 		(free_at(&api, n - 1, charlie_id).await, free_at(&api, n, charlie_id).await);
 	assert_eq!(before - after, 100 * GYM + fee, "Charlie paid 100 GYM and the fee");
+	// The chain seats the waiting workers in the only job; nobody assigns them.
 	for worker in [eve_id, ferdie_id] {
-		let assign = dynamic::transaction(
-			"ComputeMining",
-			"assign_job",
-			vec![Value::u128(job), Value::from_bytes(worker)],
-		);
-		submit(&api, &charlie, &assign).await.unwrap();
+		assert_eq!(wait_seated(&api, worker, Duration::from_secs(60)).await, job);
 	}
 
 	// Round 0 completes by itself with Eve's delta; Ferdie's corrupt delta (in round 0 or, if

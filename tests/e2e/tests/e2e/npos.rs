@@ -20,7 +20,10 @@ use gym_e2e::{
 	Client, Node,
 };
 use gym_primitives::GYM;
-use subxt::dynamic::{At, Value};
+use subxt::{
+	dynamic::{At, Value},
+	ext::scale_value::{Primitive, ValueDef},
+};
 use subxt_signer::sr25519::dev;
 
 /// The testnet's genesis with 5-block epochs (sessions) and the dev chain's
@@ -59,6 +62,47 @@ async fn active_era(client: &Client) -> u32 {
 		.decode()
 		.unwrap();
 	era.at("index").and_then(|i| i.as_u128()).expect("an era index") as u32
+}
+
+/// Each validator's reward points in `era` (20 per authored block on chain).
+async fn reward_points(client: &Client, era: u32) -> Vec<([u8; 32], u32)> {
+	let at = client.at_current_block().await.unwrap();
+	let points: Value = at
+		.storage()
+		.fetch(dynamic::storage::<(u32,), Value>("Staking", "ErasRewardPoints"), (era,))
+		.await
+		.unwrap()
+		.decode()
+		.unwrap();
+	fn bytes(v: &Value, out: &mut Vec<u8>) {
+		match &v.value {
+			ValueDef::Composite(c) => c.values().for_each(|v| bytes(v, out)),
+			ValueDef::Primitive(Primitive::U128(n)) => out.push(*n as u8),
+			_ => {}
+		}
+	}
+	// `individual` is a `BTreeMap`: a sequence (wrapped in a composite) of
+	// (account, points) pairs; find the pairs at any depth.
+	fn pairs(v: &Value, out: &mut Vec<([u8; 32], u32)>) {
+		let ValueDef::Composite(c) = &v.value else { return };
+		let values: Vec<&Value> = c.values().collect();
+		if let [who, points] = values[..] {
+			if let Some(points) = points.as_u128() {
+				let mut id = Vec::new();
+				bytes(who, &mut id);
+				if let Ok(id) = id.try_into() {
+					out.push((id, points as u32));
+					return;
+				}
+			}
+		}
+		values.into_iter().for_each(|v| pairs(v, out));
+	}
+	let mut out = Vec::new();
+	if let Some(individual) = points.at("individual") {
+		pairs(individual, &mut out);
+	}
+	out
 }
 
 /// Polls `check` every 3 s until it holds; fails after `limit`.
@@ -169,15 +213,27 @@ async fn a_fifth_validator_is_elected_authors_is_paid_and_leaves() {
 	.await;
 	println!("Eve's node authored a block after {:?}", started.elapsed());
 
-	// 4. Once that era has ended, its payout is claimed for Eve and Ferdie.
-	wait_until("Eve's first era ends", Duration::from_secs(180), || async {
-		active_era(&client).await > elected_in
+	// 4. Once an era in which her blocks are on chain (she has reward points
+	// in it: a sealed block may lose a fork, and in a 10-slot era she may
+	// win no slot) has ended, its payout is claimed for Eve and Ferdie.
+	let paid_era = std::cell::Cell::new(None);
+	wait_until("an era with Eve's blocks ends", Duration::from_secs(300), || async {
+		let era = active_era(&client).await;
+		if paid_era.get().is_some_and(|earned| era > earned) {
+			return true;
+		}
+		if reward_points(&client, era).await.iter().any(|(who, p)| *who == eve_id && *p > 0) {
+			paid_era.set(Some(era));
+		}
+		false
 	})
 	.await;
+	let paid_era = paid_era.get().expect("an era with Eve's blocks");
+	assert!(paid_era >= elected_in);
 	let events = submit(
 		&client,
 		&ferdie,
-		&dynamic::transaction("Staking", "payout_stakers", (Value::from_bytes(eve_id), elected_in)),
+		&dynamic::transaction("Staking", "payout_stakers", (Value::from_bytes(eve_id), paid_era)),
 	)
 	.await
 	.expect("the era is paid out");
@@ -191,7 +247,7 @@ async fn a_fifth_validator_is_elected_authors_is_paid_and_leaves() {
 	// Payouts move GYM from the validator pot: nothing is minted by them.
 	assert!(events.iter().all(|(p, e, _)| !(p == "GymEmission" && e == "RewardMinted")));
 	let _ = find_event(&events, "Staking", "PayoutStarted");
-	println!("era {elected_in} paid {rewarded:?} planck");
+	println!("era {paid_era} paid {rewarded:?} planck");
 
 	// 5. Eve chills and is out of the set after the next election; finality
 	// goes on.
