@@ -1,5 +1,5 @@
-//! Chain specifications of GYM chain: `dev`, `local` and `testnet`, built
-//! from the runtime's genesis presets, or any JSON file.
+//! Chain specifications of GYM chain: `dev`, `dev-mining`, `local` and
+//! `testnet`, built from the runtime's genesis presets, or any JSON file.
 
 use gym_primitives::{SS58_PREFIX, TOKEN_DECIMALS, TOKEN_SYMBOL};
 use sc_service::ChainType;
@@ -47,6 +47,23 @@ pub fn development_chain_spec() -> Result<ChainSpec, String> {
 	)
 }
 
+/// The id of the [`dev_mining_chain_spec`] chain.
+pub const DEV_MINING_ID: &str = "gym_dev_mining";
+
+/// The development chain with mining ready to run: Bob staked Gold as the
+/// orchestrator, Charlie staked Bronze as the miner, and a governance job;
+/// `gym-node --dev --chain dev-mining --miner --orchestrator` signs as them
+/// when its keystore has no keys of its own (`scripts/dev.sh --miner
+/// --orchestrator`).
+pub fn dev_mining_chain_spec() -> Result<ChainSpec, String> {
+	from_preset(
+		"GYM Development (mining)",
+		DEV_MINING_ID,
+		ChainType::Development,
+		gym_runtime::genesis_config_presets::DEV_MINING_RUNTIME_PRESET,
+	)
+}
+
 /// The local testnet: two validators (Alice and Bob), 600-block epochs.
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
 	from_preset(
@@ -69,11 +86,12 @@ pub fn testnet_chain_spec() -> Result<ChainSpec, String> {
 	)
 }
 
-/// Loads `dev`, `local`, `testnet` or a chain spec JSON file, with an error that names
+/// Loads `dev`, `dev-mining`, `local`, `testnet` or a chain spec JSON file, with an error that names
 /// the file when it cannot be read.
 pub fn load(id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
 	Ok(match id {
 		"dev" => Box::new(development_chain_spec()?),
+		"dev-mining" => Box::new(dev_mining_chain_spec()?),
 		"" | "local" => Box::new(local_chain_spec()?),
 		"testnet" => Box::new(testnet_chain_spec()?),
 		path => {

@@ -276,6 +276,7 @@ pub fn new_full<
 
 	// The worker's store and attestation report, shared with the RPC that serves them.
 	let worker_shared = Arc::new(crate::worker::Shared::open(config.data_path.join("gym-worker")));
+	let dev_mining = config.chain_spec.id() == crate::chain_spec::DEV_MINING_ID;
 	let rpc_port = config
 		.rpc
 		.addr
@@ -322,6 +323,9 @@ pub fn new_full<
 	})?;
 
 	if worker.enabled() {
+		if dev_mining {
+			crate::worker::insert_dev_keys(&worker, &keystore_container.keystore());
+		}
 		crate::worker::spawn(
 			worker,
 			crate::worker::WorkerDeps {

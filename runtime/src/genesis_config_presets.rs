@@ -1,8 +1,10 @@
 //! Genesis presets of GYM chain: `development` (one validator, Alice),
+//! `dev-mining` (the development chain with a staked orchestrator, a staked
+//! miner and a governance job: `scripts/dev.sh --miner --orchestrator`),
 //! `local_testnet` (two validators, Alice and Bob) and `testnet` (four
 //! validators, Alice, Bob, Charlie and Dave).
 //!
-//! All three endow the six well-known development accounts (Alice, Bob,
+//! All of them endow the six well-known development accounts (Alice, Bob,
 //! Charlie, Dave, Eve, Ferdie) with [`DEV_ENDOWMENT`] each, and each genesis
 //! validator's stash (`//Alice//stash`, ...) with [`STASH_ENDOWMENT`], of
 //! which it bonds [`VALIDATOR_BOND`] in pallet-staking; nothing else. A
@@ -13,7 +15,7 @@
 use crate::{
 	AccountId, BabeConfig, Balance, BalancesConfig, ComputeMiningConfig, GymEmissionConfig,
 	GymValidatorsConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, StakingConfig,
-	SudoConfig,
+	SudoConfig, TieredStakingConfig,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -157,6 +159,56 @@ pub fn development_config_genesis() -> Value {
 	)
 }
 
+/// The name of the development preset with mining ready to run.
+pub const DEV_MINING_RUNTIME_PRESET: &str = "dev-mining";
+
+/// The dev-mining chain's orchestrator, staked Gold at genesis: `//Bob`
+/// (the `gymo` key `gym-node` uses on that chain when its keystore has
+/// none).
+pub const DEV_ORCHESTRATOR: Sr25519Keyring = Sr25519Keyring::Bob;
+
+/// The dev-mining chain's miner, staked Bronze at genesis: `//Charlie` (the
+/// `gymm` key `gym-node` uses on that chain when its keystore has none).
+pub const DEV_MINER: Sr25519Keyring = Sr25519Keyring::Charlie;
+
+/// The training seed of the dev-mining chain's governance job (model 0).
+pub const DEV_JOB_SEED: u64 = 42;
+
+/// The hash of `gym_trainer::initial_checkpoint(0, DEV_JOB_SEED)`, the base
+/// checkpoint of the dev-mining chain's job (a test of `gym-node` checks
+/// it against the trainer).
+pub const DEV_JOB_BASE_CHECKPOINT: [u8; 32] = [
+	8, 126, 82, 16, 222, 103, 78, 186, 183, 96, 12, 115, 240, 7, 53, 172, 168, 169, 194, 116, 190,
+	113, 54, 38, 112, 133, 1, 82, 89, 182, 173, 159,
+];
+
+/// The `dev-mining` preset: the development chain, plus [`DEV_ORCHESTRATOR`]
+/// staked Gold, [`DEV_MINER`] staked Bronze and one governance job of model
+/// 0, so that `gym-node --miner --orchestrator` on it trains, judges and
+/// pays a delta with nobody's help (`scripts/dev.sh --miner
+/// --orchestrator`).
+pub fn dev_mining_config_genesis() -> Value {
+	use gym_primitives::staking::Tier;
+	let mut genesis = development_config_genesis();
+	let mining = build_struct_json_patch!(RuntimeGenesisConfig {
+		tiered_staking: TieredStakingConfig {
+			stakes: vec![
+				(DEV_ORCHESTRATOR.to_account_id(), Tier::Gold.minimum()),
+				(DEV_MINER.to_account_id(), Tier::Bronze.minimum()),
+			],
+		},
+		compute_mining: ComputeMiningConfig {
+			min_validations: 1,
+			jobs: vec![(0, sp_core::H256(DEV_JOB_BASE_CHECKPOINT), DEV_JOB_SEED)],
+		},
+	});
+	// The pallets' sections of the patch replace the development ones.
+	if let (Value::Object(genesis), Value::Object(mining)) = (&mut genesis, mining) {
+		genesis.extend(mining);
+	}
+	genesis
+}
+
 /// The `local_testnet` preset: Alice and Bob author and finalize.
 pub fn local_config_genesis() -> Value {
 	testnet_genesis(
@@ -194,6 +246,7 @@ pub fn testnet_config_genesis() -> Value {
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+		DEV_MINING_RUNTIME_PRESET => dev_mining_config_genesis(),
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
 		TESTNET_RUNTIME_PRESET => testnet_config_genesis(),
 		_ => return None,
@@ -206,6 +259,7 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 pub fn preset_names() -> Vec<PresetId> {
 	vec![
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(DEV_MINING_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
 		PresetId::from(TESTNET_RUNTIME_PRESET),
 	]
@@ -251,6 +305,42 @@ pub(crate) mod tests {
 				crate::GymEmission::do_try_state().expect("emission invariants hold at genesis");
 			});
 		}
+	}
+
+	#[test]
+	fn dev_mining_genesis_stakes_its_orchestrator_and_miner_and_has_a_job() {
+		use gym_primitives::staking::Tier;
+		use pallet_tiered_staking::StakeTiers;
+		build(DEV_MINING_RUNTIME_PRESET).execute_with(|| {
+			type Staking = pallet_tiered_staking::Pallet<Runtime>;
+			let (orchestrator, miner) =
+				(DEV_ORCHESTRATOR.to_account_id(), DEV_MINER.to_account_id());
+			assert_eq!(Staking::tier_of(&orchestrator), Some(Tier::Gold));
+			assert_eq!(Staking::tier_of(&miner), Some(Tier::Bronze));
+			// The stakes are frozen in the endowments, not minted.
+			use frame_support::traits::tokens::{Fortitude, Preservation};
+			assert_eq!(<Balances as Inspect<AccountId>>::balance(&orchestrator), DEV_ENDOWMENT);
+			assert_eq!(
+				<Balances as Inspect<AccountId>>::reducible_balance(
+					&orchestrator,
+					Preservation::Expendable,
+					Fortitude::Polite
+				),
+				DEV_ENDOWMENT - Tier::Gold.minimum()
+			);
+			let accounts = dev_endowed_accounts().len() as u128;
+			assert_eq!(
+				pallet_gym_emission::TotalMinted::<Runtime>::get(),
+				DEV_ENDOWMENT * accounts + STASH_ENDOWMENT
+			);
+			let job = pallet_compute_mining::Jobs::<Runtime>::get(0).expect("the genesis job");
+			assert_eq!(job.origin, pallet_compute_mining::JobOrigin::Governance);
+			assert_eq!(job.spec.base_checkpoint.0, DEV_JOB_BASE_CHECKPOINT);
+			assert_eq!((job.spec.model, job.spec.params.seed, job.spec.validations), (0, 42, 1));
+			assert_eq!(pallet_compute_mining::NextJobId::<Runtime>::get(), 1);
+			Staking::do_try_state().expect("staking invariants hold at genesis");
+			crate::ComputeMining::do_try_state().expect("mining invariants hold at genesis");
+		});
 	}
 
 	#[test]

@@ -182,6 +182,31 @@ pub fn spawn(params: WorkerParams, deps: WorkerDeps, spawner: &sc_service::Spawn
 	});
 }
 
+/// On the `dev-mining` chain: for each enabled role whose key the keystore lacks, the key of
+/// the account that chain's genesis staked for it (`//Charlie` mines, `//Bob` orchestrates),
+/// so that `scripts/dev.sh --miner --orchestrator` runs the whole loop with nobody's help.
+pub fn insert_dev_keys(params: &WorkerParams, keystore: &sp_keystore::KeystorePtr) {
+	use gym_runtime::genesis_config_presets::{DEV_MINER, DEV_ORCHESTRATOR};
+	use sp_keystore::Keystore;
+	for (enabled, key_type, account) in [
+		(params.miner, chain::MINER_KEY, DEV_MINER),
+		(params.orchestrator, chain::ORCHESTRATOR_KEY, DEV_ORCHESTRATOR),
+	] {
+		if !enabled || !keystore.sr25519_public_keys(key_type).is_empty() {
+			continue;
+		}
+		let seed = account.to_seed();
+		match keystore.sr25519_generate_new(key_type, Some(&seed)) {
+			Ok(_) => log::info!(
+				target: LOG,
+				"dev-mining chain: no {} key in the keystore, signing as {seed} (staked at genesis)",
+				String::from_utf8_lossy(&key_type.0)
+			),
+			Err(e) => log::warn!(target: LOG, "dev-mining chain: {seed}'s key not inserted: {e}"),
+		}
+	}
+}
+
 /// The log target of the worker.
 pub(crate) const LOG: &str = "gym-worker";
 

@@ -427,6 +427,11 @@ pub mod pallet {
 	pub struct GenesisConfig<T: Config> {
 		/// [`MinValidations`]; 0 keeps the default of 3.
 		pub min_validations: u8,
+		/// Governance jobs of the genesis, each (model, base checkpoint,
+		/// training seed), with [`GENESIS_JOB_PARAMS`] and
+		/// [`MinValidations`] reports a delta: the development chain's job
+		/// that its own miner trains.
+		pub jobs: alloc::vec::Vec<(gym_primitives::ModelId, H256, u64)>,
 		/// Ties the configuration to the runtime; holds nothing.
 		#[serde(skip)]
 		pub _config: core::marker::PhantomData<T>,
@@ -437,6 +442,23 @@ pub mod pallet {
 		fn build(&self) {
 			if self.min_validations > 0 {
 				MinValidations::<T>::put(self.min_validations);
+			}
+			for (model, base_checkpoint, seed) in &self.jobs {
+				let spec = JobSpec {
+					model: *model,
+					dataset: 0,
+					validation_set: 1,
+					base_checkpoint: *base_checkpoint,
+					round: 0,
+					params: gym_primitives::mining::TrainingParams {
+						seed: *seed,
+						..GENESIS_JOB_PARAMS
+					},
+					validations: MinValidations::<T>::get(),
+					variance_threshold: gym_primitives::mining::MICRO,
+				};
+				Pallet::<T>::do_create_job(JobOrigin::Governance, spec)
+					.expect("a genesis job is within the training limits");
 			}
 		}
 	}

@@ -60,6 +60,16 @@ pub struct WorkerInfo {
 	pub priority: bool,
 }
 
+/// The training parameters of the genesis jobs (their seed aside): 100
+/// steps of 32 samples, learning rate 0.01, weight decay 0.0001.
+pub const GENESIS_JOB_PARAMS: TrainingParams = TrainingParams {
+	steps: 100,
+	batch_size: 32,
+	learning_rate: 10_000,
+	weight_decay: 100,
+	seed: 0,
+};
+
 /// What a job trains and how it is validated.
 #[derive(
 	Clone,

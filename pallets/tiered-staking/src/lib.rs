@@ -154,6 +154,8 @@ pub use gym_primitives::{
 pub use types::{Deposit, StakeInfo, StakeLedger};
 pub use weights::WeightInfo;
 
+extern crate alloc;
+
 use frame_support::{
 	pallet_prelude::DispatchResult,
 	traits::{fungible, Contains},
@@ -254,6 +256,26 @@ pub mod pallet {
 	/// upper bound of what the pot owes (the rest is rounding dust).
 	#[pallet::storage]
 	pub type OutstandingRewards<T> = StorageValue<_, Balance, ValueQuery>;
+
+	/// Stakes of the genesis (the development chain's staked accounts).
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// (account, amount) staked at genesis, as `stake` would: frozen
+		/// out of the account's free balance, which the balances genesis
+		/// must give.
+		pub stakes: alloc::vec::Vec<(T::AccountId, Balance)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (who, amount) in &self.stakes {
+				// Genesis may refuse a stake the balances cannot back.
+				Pallet::<T>::do_stake(who, *amount).expect("a genesis stake is backed by balance");
+			}
+		}
+	}
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]

@@ -8,6 +8,7 @@
 //! Run one area with `cargo test --release --workspace --test e2e mining_rpc`.
 
 mod cli;
+mod dev_loop;
 mod dev_node;
 mod emission_rpc;
 mod mining_rpc;
