@@ -48,7 +48,6 @@ pub trait WeightInfo {
 	fn schedule_downtime() -> Weight;
 	fn deregister_worker() -> Weight;
 	fn create_job() -> Weight;
-	fn on_initialize_seats(n: u32, ) -> Weight;
 	fn leave_job() -> Weight;
 	fn verify_hardware(n: u32, ) -> Weight;
 	fn resolve_hardware(v: u32, ) -> Weight;
@@ -73,6 +72,7 @@ pub trait WeightInfo {
 	fn report_malicious() -> Weight;
 	fn on_initialize_idle() -> Weight;
 	fn on_initialize_draws(d: u32, ) -> Weight;
+	fn on_initialize_seats(s: u32, ) -> Weight;
 	fn on_initialize_close() -> Weight;
 }
 
@@ -91,14 +91,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
 	/// Proof: `ComputeMining::Activity` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::QueuePlace` (r:0 w:1)
+	/// Proof: `ComputeMining::QueuePlace` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Queue` (r:0 w:1)
+	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
 	fn register_worker(n: u32, ) -> Weight {
 		// Proof size: measured `1297`, estimated `4202` bytes.
-		// Minimum execution time: 52_120_000 picoseconds.
-		Weight::from_parts(86_359_210, 4202)
-			.saturating_add(Weight::from_parts(61_342, 0).saturating_mul(n.into()))
+		// Minimum execution time: 57_331_000 picoseconds.
+		Weight::from_parts(92_686_347, 4202)
+			.saturating_add(Weight::from_parts(34_260, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
@@ -143,9 +147,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn heartbeat(n: u32, ) -> Weight {
 		// Proof size: measured `2764`, estimated `6196` bytes.
-		// Minimum execution time: 286_984_000 picoseconds.
-		Weight::from_parts(387_426_918, 6196)
-			.saturating_add(Weight::from_parts(198_342, 0).saturating_mul(n.into()))
+		// Minimum execution time: 264_350_000 picoseconds.
+		Weight::from_parts(315_527_183, 6196)
+			.saturating_add(Weight::from_parts(70_507, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().writes(16_u64))
 	}
@@ -159,8 +163,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	fn schedule_downtime() -> Weight {
 		// Proof size: measured `1125`, estimated `4202` bytes.
-		// Minimum execution time: 52_881_000 picoseconds.
-		Weight::from_parts(65_597_000, 4202)
+		// Minimum execution time: 49_007_000 picoseconds.
+		Weight::from_parts(59_492_000, 4202)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -172,8 +176,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn deregister_worker() -> Weight {
 		// Proof size: measured `856`, estimated `3866` bytes.
-		// Minimum execution time: 31_983_000 picoseconds.
-		Weight::from_parts(40_522_000, 3866)
+		// Minimum execution time: 34_260_000 picoseconds.
+		Weight::from_parts(40_419_000, 3866)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -197,28 +201,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	fn create_job() -> Weight {
 		// Proof size: measured `157`, estimated `3593` bytes.
-		// Minimum execution time: 99_381_000 picoseconds.
-		Weight::from_parts(122_821_000, 3593)
+		// Minimum execution time: 103_610_000 picoseconds.
+		Weight::from_parts(119_912_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
-	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeMining::Workers` (r:1 w:1)
-	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeMining::Waiting` (r:1 w:1)
-	/// Proof: `ComputeMining::Waiting` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[0, 1000]`.
-	fn on_initialize_seats(n: u32, ) -> Weight {
-		// Proof size: measured `1686`, estimated `4202` bytes.
-		// Minimum execution time: 43_986_000 picoseconds.
-		Weight::from_parts(68_071_667, 4202)
-			.saturating_add(Weight::from_parts(48_569, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
-	}
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
@@ -227,12 +214,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Waiting` (r:1 w:1)
 	/// Proof: `ComputeMining::Waiting` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::QueuePlace` (r:0 w:1)
+	/// Proof: `ComputeMining::QueuePlace` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Queue` (r:0 w:1)
+	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn leave_job() -> Weight {
 		// Proof size: measured `1090`, estimated `4202` bytes.
-		// Minimum execution time: 41_014_000 picoseconds.
-		Weight::from_parts(50_461_000, 4202)
+		// Minimum execution time: 50_058_000 picoseconds.
+		Weight::from_parts(58_946_000, 4202)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `ComputeMining::Workers` (r:1 w:0)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
@@ -244,10 +235,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 64]`.
 	fn verify_hardware(n: u32, ) -> Weight {
-		// Proof size: measured `539`, estimated `6783` bytes.
-		// Minimum execution time: 37_280_000 picoseconds.
-		Weight::from_parts(42_981_948, 6783)
-			.saturating_add(Weight::from_parts(357_404, 0).saturating_mul(n.into()))
+		// Proof size: measured `605`, estimated `6783` bytes.
+		// Minimum execution time: 38_229_000 picoseconds.
+		Weight::from_parts(43_233_204, 6783)
+			.saturating_add(Weight::from_parts(379_177, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -283,10 +274,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Suspended` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[3, 64]`.
 	fn resolve_hardware(v: u32, ) -> Weight {
-		// Proof size: measured `735`, estimated `6783` bytes.
-		// Minimum execution time: 222_722_000 picoseconds.
-		Weight::from_parts(235_779_000, 6783)
-			.saturating_add(Weight::from_parts(172_219_332, 0).saturating_mul(v.into()))
+		// Proof size: measured `801`, estimated `6783` bytes.
+		// Minimum execution time: 219_084_000 picoseconds.
+		Weight::from_parts(230_221_000, 6783)
+			.saturating_add(Weight::from_parts(116_866_989, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(14_u64))
@@ -308,9 +299,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn submit_delta(n: u32, ) -> Weight {
 		// Proof size: measured `37994`, estimated `40343` bytes.
-		// Minimum execution time: 98_374_000 picoseconds.
-		Weight::from_parts(136_660_943, 40343)
-			.saturating_add(Weight::from_parts(629_854, 0).saturating_mul(n.into()))
+		// Minimum execution time: 94_057_000 picoseconds.
+		Weight::from_parts(111_069_856, 40343)
+			.saturating_add(Weight::from_parts(412_562, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -318,8 +309,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
 	fn commit_report() -> Weight {
 		// Proof size: measured `677`, estimated `4778` bytes.
-		// Minimum execution time: 30_865_000 picoseconds.
-		Weight::from_parts(47_812_000, 4778)
+		// Minimum execution time: 30_277_000 picoseconds.
+		Weight::from_parts(35_339_000, 4778)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -330,9 +321,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn reveal_report(v: u32, ) -> Weight {
 		// Proof size: measured `511`, estimated `4778` bytes.
-		// Minimum execution time: 42_112_000 picoseconds.
-		Weight::from_parts(53_748_407, 4778)
-			.saturating_add(Weight::from_parts(1_556_787, 0).saturating_mul(v.into()))
+		// Minimum execution time: 39_084_000 picoseconds.
+		Weight::from_parts(45_119_668, 4778)
+			.saturating_add(Weight::from_parts(1_324_959, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -343,9 +334,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn reveal_report_reject(v: u32, ) -> Weight {
 		// Proof size: measured `511`, estimated `4778` bytes.
-		// Minimum execution time: 40_115_000 picoseconds.
-		Weight::from_parts(46_874_426, 4778)
-			.saturating_add(Weight::from_parts(1_273_673, 0).saturating_mul(v.into()))
+		// Minimum execution time: 38_924_000 picoseconds.
+		Weight::from_parts(47_396_595, 4778)
+			.saturating_add(Weight::from_parts(1_552_202, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -391,8 +382,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::OpenDeltas` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn finalise_delta_accept() -> Weight {
 		// Proof size: measured `3862`, estimated `18679` bytes.
-		// Minimum execution time: 268_300_000 picoseconds.
-		Weight::from_parts(308_938_000, 18679)
+		// Minimum execution time: 252_902_000 picoseconds.
+		Weight::from_parts(289_905_000, 18679)
 			.saturating_add(T::DbWeight::get().reads(26_u64))
 			.saturating_add(T::DbWeight::get().writes(20_u64))
 	}
@@ -414,12 +405,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::OpenDeltas` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:7 w:7)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::QueuePlace` (r:0 w:1)
+	/// Proof: `ComputeMining::QueuePlace` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Queue` (r:0 w:1)
+	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn finalise_delta_reject() -> Weight {
 		// Proof size: measured `3059`, estimated `18679` bytes.
-		// Minimum execution time: 141_381_000 picoseconds.
-		Weight::from_parts(159_549_000, 18679)
+		// Minimum execution time: 141_662_000 picoseconds.
+		Weight::from_parts(167_353_000, 18679)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
-			.saturating_add(T::DbWeight::get().writes(13_u64))
+			.saturating_add(T::DbWeight::get().writes(15_u64))
 	}
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:0)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
@@ -434,9 +429,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 64]`.
 	fn dispute_delta(n: u32, ) -> Weight {
 		// Proof size: measured `866`, estimated `7339` bytes.
-		// Minimum execution time: 58_212_000 picoseconds.
-		Weight::from_parts(67_575_144, 7339)
-			.saturating_add(Weight::from_parts(449_044, 0).saturating_mul(n.into()))
+		// Minimum execution time: 56_153_000 picoseconds.
+		Weight::from_parts(66_483_517, 7339)
+			.saturating_add(Weight::from_parts(515_601, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -453,9 +448,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[3, 64]`.
 	fn vote_dispute(v: u32, ) -> Weight {
 		// Proof size: measured `1110`, estimated `7339` bytes.
-		// Minimum execution time: 58_739_000 picoseconds.
-		Weight::from_parts(100_280_715, 7339)
-			.saturating_add(Weight::from_parts(757_315, 0).saturating_mul(v.into()))
+		// Minimum execution time: 56_560_000 picoseconds.
+		Weight::from_parts(65_238_633, 7339)
+			.saturating_add(Weight::from_parts(513_012, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -493,17 +488,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Waiting` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::OpenDeltas` (r:1 w:1)
 	/// Proof: `ComputeMining::OpenDeltas` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::QueuePlace` (r:0 w:1)
+	/// Proof: `ComputeMining::QueuePlace` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Queue` (r:0 w:1)
+	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Suspended` (r:0 w:31)
 	/// Proof: `ComputeMining::Suspended` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[3, 64]`.
 	fn resolve_dispute(v: u32, ) -> Weight {
 		// Proof size: measured `1415`, estimated `7339` bytes.
-		// Minimum execution time: 274_503_000 picoseconds.
-		Weight::from_parts(29_652_179, 7339)
-			.saturating_add(Weight::from_parts(97_509_544, 0).saturating_mul(v.into()))
+		// Minimum execution time: 257_992_000 picoseconds.
+		Weight::from_parts(71_078_668, 7339)
+			.saturating_add(Weight::from_parts(68_263_693, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
@@ -516,9 +515,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn expire_round(v: u32, ) -> Weight {
 		// Proof size: measured `492`, estimated `4159` bytes.
-		// Minimum execution time: 43_499_000 picoseconds.
-		Weight::from_parts(49_328_349, 4159)
-			.saturating_add(Weight::from_parts(9_496_338, 0).saturating_mul(v.into()))
+		// Minimum execution time: 40_165_000 picoseconds.
+		Weight::from_parts(40_706_295, 4159)
+			.saturating_add(Weight::from_parts(6_806_433, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -552,9 +551,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn close_delta(v: u32, ) -> Weight {
 		// Proof size: measured `788`, estimated `4778` bytes.
-		// Minimum execution time: 188_043_000 picoseconds.
-		Weight::from_parts(97_487_958, 4778)
-			.saturating_add(Weight::from_parts(145_435_612, 0).saturating_mul(v.into()))
+		// Minimum execution time: 177_223_000 picoseconds.
+		Weight::from_parts(90_816_820, 4778)
+			.saturating_add(Weight::from_parts(120_014_078, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -588,9 +587,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn complete_round(v: u32, ) -> Weight {
 		// Proof size: measured `181`, estimated `4559` bytes.
-		// Minimum execution time: 47_026_000 picoseconds.
-		Weight::from_parts(53_045_000, 4559)
-			.saturating_add(Weight::from_parts(47_016_640, 0).saturating_mul(v.into()))
+		// Minimum execution time: 47_818_000 picoseconds.
+		Weight::from_parts(52_927_000, 4559)
+			.saturating_add(Weight::from_parts(47_899_633, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(v.into())))
@@ -605,9 +604,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 63]`.
 	fn join_orchestrators(n: u32, ) -> Weight {
 		// Proof size: measured `467`, estimated `4559` bytes.
-		// Minimum execution time: 31_689_000 picoseconds.
-		Weight::from_parts(59_443_347, 4559)
-			.saturating_add(Weight::from_parts(664_527, 0).saturating_mul(n.into()))
+		// Minimum execution time: 30_201_000 picoseconds.
+		Weight::from_parts(46_839_654, 4559)
+			.saturating_add(Weight::from_parts(221_555, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -618,9 +617,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn leave_orchestrators(n: u32, ) -> Weight {
 		// Proof size: measured `53`, estimated `4559` bytes.
-		// Minimum execution time: 20_239_000 picoseconds.
-		Weight::from_parts(41_141_160, 4559)
-			.saturating_add(Weight::from_parts(472_060, 0).saturating_mul(n.into()))
+		// Minimum execution time: 18_453_000 picoseconds.
+		Weight::from_parts(29_412_908, 4559)
+			.saturating_add(Weight::from_parts(311_891, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -628,8 +627,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TrainingLimits` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
 	fn set_job_limits() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Minimum execution time: 9_080_000 picoseconds.
-		Weight::from_parts(17_871_000, 0)
+		// Minimum execution time: 8_110_000 picoseconds.
+		Weight::from_parts(10_478_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
@@ -659,9 +658,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `u` is `[1, 15]`.
 	fn claim_rewards(u: u32, ) -> Weight {
 		// Proof size: measured `867`, estimated `6078` bytes.
-		// Minimum execution time: 186_394_000 picoseconds.
-		Weight::from_parts(225_769_210, 6078)
-			.saturating_add(Weight::from_parts(58_279_367, 0).saturating_mul(u.into()))
+		// Minimum execution time: 162_559_000 picoseconds.
+		Weight::from_parts(157_547_157, 6078)
+			.saturating_add(Weight::from_parts(33_751_528, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -685,8 +684,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn report_downtime() -> Weight {
 		// Proof size: measured `1237`, estimated `6196` bytes.
-		// Minimum execution time: 156_971_000 picoseconds.
-		Weight::from_parts(183_045_000, 6196)
+		// Minimum execution time: 145_701_000 picoseconds.
+		Weight::from_parts(167_677_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -716,8 +715,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn settle_slash() -> Weight {
 		// Proof size: measured `1458`, estimated `6196` bytes.
-		// Minimum execution time: 176_827_000 picoseconds.
-		Weight::from_parts(199_336_000, 6196)
+		// Minimum execution time: 172_094_000 picoseconds.
+		Weight::from_parts(197_669_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -745,26 +744,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn report_malicious() -> Weight {
 		// Proof size: measured `1368`, estimated `6196` bytes.
-		// Minimum execution time: 172_183_000 picoseconds.
-		Weight::from_parts(201_433_000, 6196)
+		// Minimum execution time: 164_798_000 picoseconds.
+		Weight::from_parts(186_911_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `ComputeMining::PendingDraws` (r:1 w:0)
 	/// Proof: `ComputeMining::PendingDraws` (`max_values`: None, `max_size`: Some(36878), added: 39353, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::NextJobId` (r:1 w:0)
+	/// Proof: `ComputeMining::NextJobId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn on_initialize_idle() -> Weight {
 		// Proof size: measured `105`, estimated `40343` bytes.
-		// Minimum execution time: 8_408_000 picoseconds.
-		Weight::from_parts(10_051_000, 40343)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Minimum execution time: 8_607_000 picoseconds.
+		Weight::from_parts(10_614_000, 40343)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 	}
 	/// Storage: `ComputeMining::PendingDraws` (r:1 w:1)
 	/// Proof: `ComputeMining::PendingDraws` (`max_values`: None, `max_size`: Some(36878), added: 39353, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Deltas` (r:1024 w:1024)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeMining::Jobs` (r:1 w:0)
+	/// Storage: `ComputeMining::Jobs` (r:16 w:0)
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:0)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
@@ -778,18 +779,54 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 1024]`.
 	fn on_initialize_draws(d: u32, ) -> Weight {
-		// Proof size: measured `3791`, estimated `162718` bytes.
-		// Minimum execution time: 10_406_000 picoseconds.
-		Weight::from_parts(3_278_871_229, 162718)
-			.saturating_add(Weight::from_parts(64_765_301, 0).saturating_mul(d.into()))
+		// Proof size: measured `3830`, estimated `162718` bytes.
+		// Minimum execution time: 15_475_000 picoseconds.
+		Weight::from_parts(1_544_292_122, 162718)
+			.saturating_add(Weight::from_parts(59_894_049, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(57_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(53_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(d.into())))
 			.saturating_add(Weight::from_parts(0, 3788).saturating_mul(d.into()))
 	}
+	/// Storage: `ComputeMining::NextJobId` (r:1 w:0)
+	/// Proof: `ComputeMining::NextJobId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Waiting` (r:1 w:1)
+	/// Proof: `ComputeMining::Waiting` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Babe::AuthorVrfRandomness` (r:1 w:0)
+	/// Proof: `Babe::AuthorVrfRandomness` (`max_values`: Some(1), `max_size`: Some(33), added: 528, mode: `MaxEncodedLen`)
+	/// Storage: `Babe::NextRandomness` (r:1 w:0)
+	/// Proof: `Babe::NextRandomness` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Babe::EpochStart` (r:1 w:0)
+	/// Proof: `Babe::EpochStart` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::SeatCursor` (r:1 w:1)
+	/// Proof: `ComputeMining::SeatCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Queue` (r:32 w:32)
+	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Workers` (r:32 w:32)
+	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::QueuePlace` (r:16 w:32)
+	/// Proof: `ComputeMining::QueuePlace` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// The range of component `s` is `[0, 32]`.
+	fn on_initialize_seats(s: u32, ) -> Weight {
+		// Proof size: measured `573`, estimated `3656` bytes.
+		// Minimum execution time: 5_795_000 picoseconds.
+		Weight::from_parts(44_734_916, 3656)
+			.saturating_add(Weight::from_parts(43_813_864, 0).saturating_mul(s.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(s.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(s.into())))
+			.saturating_add(Weight::from_parts(0, 2876).saturating_mul(s.into()))
+	}
 	/// Storage: `ComputeMining::PendingDraws` (r:1 w:0)
 	/// Proof: `ComputeMining::PendingDraws` (`max_values`: None, `max_size`: Some(36878), added: 39353, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::NextJobId` (r:1 w:0)
+	/// Proof: `ComputeMining::NextJobId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Waiting` (r:1 w:0)
+	/// Proof: `ComputeMining::Waiting` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Epochs` (r:1 w:1)
@@ -802,9 +839,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn on_initialize_close() -> Weight {
 		// Proof size: measured `391`, estimated `40343` bytes.
-		// Minimum execution time: 29_339_000 picoseconds.
-		Weight::from_parts(54_720_000, 40343)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Minimum execution time: 32_842_000 picoseconds.
+		Weight::from_parts(37_710_000, 40343)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -812,52 +849,46 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_worker(n: u32, ) -> Weight {
-		Weight::from_parts(86_359_210, 4202)
-			.saturating_add(Weight::from_parts(61_342, 0).saturating_mul(n.into()))
+		Weight::from_parts(92_686_347, 4202)
+			.saturating_add(Weight::from_parts(34_260, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn heartbeat(n: u32, ) -> Weight {
-		Weight::from_parts(387_426_918, 6196)
-			.saturating_add(Weight::from_parts(198_342, 0).saturating_mul(n.into()))
+		Weight::from_parts(315_527_183, 6196)
+			.saturating_add(Weight::from_parts(70_507, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(21_u64))
 			.saturating_add(ParityDbWeight::get().writes(16_u64))
 	}
 	fn schedule_downtime() -> Weight {
-		Weight::from_parts(65_597_000, 4202)
+		Weight::from_parts(59_492_000, 4202)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn deregister_worker() -> Weight {
-		Weight::from_parts(40_522_000, 3866)
+		Weight::from_parts(40_419_000, 3866)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn create_job() -> Weight {
-		Weight::from_parts(122_821_000, 3593)
+		Weight::from_parts(119_912_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
-	fn on_initialize_seats(n: u32, ) -> Weight {
-		Weight::from_parts(68_071_667, 4202)
-			.saturating_add(Weight::from_parts(48_569, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
-	}
 	fn leave_job() -> Weight {
-		Weight::from_parts(50_461_000, 4202)
+		Weight::from_parts(58_946_000, 4202)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn verify_hardware(n: u32, ) -> Weight {
-		Weight::from_parts(42_981_948, 6783)
-			.saturating_add(Weight::from_parts(357_404, 0).saturating_mul(n.into()))
+		Weight::from_parts(43_233_204, 6783)
+			.saturating_add(Weight::from_parts(379_177, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn resolve_hardware(v: u32, ) -> Weight {
-		Weight::from_parts(235_779_000, 6783)
-			.saturating_add(Weight::from_parts(172_219_332, 0).saturating_mul(v.into()))
+		Weight::from_parts(230_221_000, 6783)
+			.saturating_add(Weight::from_parts(116_866_989, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(14_u64))
@@ -865,62 +896,62 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3513).saturating_mul(v.into()))
 	}
 	fn submit_delta(n: u32, ) -> Weight {
-		Weight::from_parts(136_660_943, 40343)
-			.saturating_add(Weight::from_parts(629_854, 0).saturating_mul(n.into()))
+		Weight::from_parts(111_069_856, 40343)
+			.saturating_add(Weight::from_parts(412_562, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn commit_report() -> Weight {
-		Weight::from_parts(47_812_000, 4778)
+		Weight::from_parts(35_339_000, 4778)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reveal_report(v: u32, ) -> Weight {
-		Weight::from_parts(53_748_407, 4778)
-			.saturating_add(Weight::from_parts(1_556_787, 0).saturating_mul(v.into()))
+		Weight::from_parts(45_119_668, 4778)
+			.saturating_add(Weight::from_parts(1_324_959, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reveal_report_reject(v: u32, ) -> Weight {
-		Weight::from_parts(46_874_426, 4778)
-			.saturating_add(Weight::from_parts(1_273_673, 0).saturating_mul(v.into()))
+		Weight::from_parts(47_396_595, 4778)
+			.saturating_add(Weight::from_parts(1_552_202, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn finalise_delta_accept() -> Weight {
-		Weight::from_parts(308_938_000, 18679)
+		Weight::from_parts(289_905_000, 18679)
 			.saturating_add(ParityDbWeight::get().reads(26_u64))
 			.saturating_add(ParityDbWeight::get().writes(20_u64))
 	}
 	fn finalise_delta_reject() -> Weight {
-		Weight::from_parts(159_549_000, 18679)
+		Weight::from_parts(167_353_000, 18679)
 			.saturating_add(ParityDbWeight::get().reads(15_u64))
-			.saturating_add(ParityDbWeight::get().writes(13_u64))
+			.saturating_add(ParityDbWeight::get().writes(15_u64))
 	}
 	fn dispute_delta(n: u32, ) -> Weight {
-		Weight::from_parts(67_575_144, 7339)
-			.saturating_add(Weight::from_parts(449_044, 0).saturating_mul(n.into()))
+		Weight::from_parts(66_483_517, 7339)
+			.saturating_add(Weight::from_parts(515_601, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn vote_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(100_280_715, 7339)
-			.saturating_add(Weight::from_parts(757_315, 0).saturating_mul(v.into()))
+		Weight::from_parts(65_238_633, 7339)
+			.saturating_add(Weight::from_parts(513_012, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn resolve_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(29_652_179, 7339)
-			.saturating_add(Weight::from_parts(97_509_544, 0).saturating_mul(v.into()))
+		Weight::from_parts(71_078_668, 7339)
+			.saturating_add(Weight::from_parts(68_263_693, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(11_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn expire_round(v: u32, ) -> Weight {
-		Weight::from_parts(49_328_349, 4159)
-			.saturating_add(Weight::from_parts(9_496_338, 0).saturating_mul(v.into()))
+		Weight::from_parts(40_706_295, 4159)
+			.saturating_add(Weight::from_parts(6_806_433, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
@@ -928,8 +959,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn close_delta(v: u32, ) -> Weight {
-		Weight::from_parts(97_487_958, 4778)
-			.saturating_add(Weight::from_parts(145_435_612, 0).saturating_mul(v.into()))
+		Weight::from_parts(90_816_820, 4778)
+			.saturating_add(Weight::from_parts(120_014_078, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
@@ -937,66 +968,75 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(v.into()))
 	}
 	fn complete_round(v: u32, ) -> Weight {
-		Weight::from_parts(53_045_000, 4559)
-			.saturating_add(Weight::from_parts(47_016_640, 0).saturating_mul(v.into()))
+		Weight::from_parts(52_927_000, 4559)
+			.saturating_add(Weight::from_parts(47_899_633, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn join_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(59_443_347, 4559)
-			.saturating_add(Weight::from_parts(664_527, 0).saturating_mul(n.into()))
+		Weight::from_parts(46_839_654, 4559)
+			.saturating_add(Weight::from_parts(221_555, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn leave_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(41_141_160, 4559)
-			.saturating_add(Weight::from_parts(472_060, 0).saturating_mul(n.into()))
+		Weight::from_parts(29_412_908, 4559)
+			.saturating_add(Weight::from_parts(311_891, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_job_limits() -> Weight {
-		Weight::from_parts(17_871_000, 0)
+		Weight::from_parts(10_478_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn claim_rewards(u: u32, ) -> Weight {
-		Weight::from_parts(225_769_210, 6078)
-			.saturating_add(Weight::from_parts(58_279_367, 0).saturating_mul(u.into()))
+		Weight::from_parts(157_547_157, 6078)
+			.saturating_add(Weight::from_parts(33_751_528, 0).saturating_mul(u.into()))
 			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn report_downtime() -> Weight {
-		Weight::from_parts(183_045_000, 6196)
+		Weight::from_parts(167_677_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn settle_slash() -> Weight {
-		Weight::from_parts(199_336_000, 6196)
+		Weight::from_parts(197_669_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn report_malicious() -> Weight {
-		Weight::from_parts(201_433_000, 6196)
+		Weight::from_parts(186_911_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn on_initialize_idle() -> Weight {
-		Weight::from_parts(10_051_000, 40343)
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
+		Weight::from_parts(10_614_000, 40343)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 	}
 	fn on_initialize_draws(d: u32, ) -> Weight {
-		Weight::from_parts(3_278_871_229, 162718)
-			.saturating_add(Weight::from_parts(64_765_301, 0).saturating_mul(d.into()))
+		Weight::from_parts(1_544_292_122, 162718)
+			.saturating_add(Weight::from_parts(59_894_049, 0).saturating_mul(d.into()))
 			.saturating_add(ParityDbWeight::get().reads(57_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(ParityDbWeight::get().writes(53_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(d.into())))
 			.saturating_add(Weight::from_parts(0, 3788).saturating_mul(d.into()))
 	}
+	fn on_initialize_seats(s: u32, ) -> Weight {
+		Weight::from_parts(44_734_916, 3656)
+			.saturating_add(Weight::from_parts(43_813_864, 0).saturating_mul(s.into()))
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(s.into())))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(s.into())))
+			.saturating_add(Weight::from_parts(0, 2876).saturating_mul(s.into()))
+	}
 	fn on_initialize_close() -> Weight {
-		Weight::from_parts(54_720_000, 40343)
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
+		Weight::from_parts(37_710_000, 40343)
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }
