@@ -30,6 +30,13 @@ use sp_runtime::Perbill;
 /// in a minute.
 pub const DEV_EPOCH_LENGTH: u32 = 10;
 
+/// Blocks a round's deltas are sealed in on the dev chains: 2 (12 s).
+pub const DEV_SUBMIT_WINDOW: u32 = 2;
+
+/// Blocks a round's deltas are sealed in on local and test networks: 20
+/// (two minutes).
+pub const TESTNET_SUBMIT_WINDOW: u32 = 20;
+
 /// Epoch length of local and test networks: 600 blocks (one hour).
 pub const TESTNET_EPOCH_LENGTH: u32 = 600;
 
@@ -97,6 +104,7 @@ fn testnet_genesis(
 	root: AccountId,
 	epoch_length: u32,
 	min_validations: u8,
+	submit_window: u32,
 	terms: pallet_gym_validators::EraTerms,
 ) -> Value {
 	// Elections that choose fewer than half the genesis validators fail (the
@@ -142,7 +150,7 @@ fn testnet_genesis(
 		},
 		sudo: SudoConfig { key: Some(root) },
 		gym_emission: GymEmissionConfig { epoch_length },
-		compute_mining: ComputeMiningConfig { min_validations },
+		compute_mining: ComputeMiningConfig { min_validations, submit_window },
 	})
 }
 
@@ -155,6 +163,7 @@ pub fn development_config_genesis() -> Value {
 		DEV_EPOCH_LENGTH,
 		// One orchestrator validates on the dev chain.
 		1,
+		DEV_SUBMIT_WINDOW,
 		DEV_ERA_TERMS,
 	)
 }
@@ -171,6 +180,10 @@ pub const DEV_ORCHESTRATOR: Sr25519Keyring = Sr25519Keyring::Bob;
 /// `gymm` key `gym-node` uses on that chain when its keystore has none).
 pub const DEV_MINER: Sr25519Keyring = Sr25519Keyring::Charlie;
 
+/// Blocks a judgement may be disputed in on the dev-mining chain: 3 (18 s),
+/// so that a newcomer sees a delta paid within two minutes (10 elsewhere).
+pub const DEV_MINING_DISPUTE_WINDOW: u32 = 3;
+
 /// The training seed of the dev-mining chain's governance job (model 0).
 pub const DEV_JOB_SEED: u64 = 42;
 
@@ -184,8 +197,8 @@ pub const DEV_JOB_BASE_CHECKPOINT: [u8; 32] = [
 
 /// The `dev-mining` preset: the development chain, plus [`DEV_ORCHESTRATOR`]
 /// staked Gold, [`DEV_MINER`] staked Bronze and one governance job of model
-/// 0, so that `gym-node --miner --orchestrator` on it trains, judges and
-/// pays a delta with nobody's help (`scripts/dev.sh --miner
+/// 0, and a 3-block dispute window, so that `gym-node --miner
+/// --orchestrator` on it trains, judges and pays a delta with nobody's help (`scripts/dev.sh --miner
 /// --orchestrator`).
 pub fn dev_mining_config_genesis() -> Value {
 	use gym_primitives::staking::Tier;
@@ -199,6 +212,8 @@ pub fn dev_mining_config_genesis() -> Value {
 		},
 		compute_mining: ComputeMiningConfig {
 			min_validations: 1,
+			submit_window: DEV_SUBMIT_WINDOW,
+			dispute_window: DEV_MINING_DISPUTE_WINDOW,
 			jobs: vec![(0, sp_core::H256(DEV_JOB_BASE_CHECKPOINT), DEV_JOB_SEED)],
 		},
 	});
@@ -217,6 +232,7 @@ pub fn local_config_genesis() -> Value {
 		Sr25519Keyring::Alice.to_account_id(),
 		TESTNET_EPOCH_LENGTH,
 		3,
+		TESTNET_SUBMIT_WINDOW,
 		pallet_gym_validators::EraTerms::TESTNET,
 	)
 }
@@ -238,6 +254,7 @@ pub fn testnet_config_genesis() -> Value {
 		Sr25519Keyring::Alice.to_account_id(),
 		TESTNET_EPOCH_LENGTH,
 		3,
+		TESTNET_SUBMIT_WINDOW,
 		pallet_gym_validators::EraTerms::TESTNET,
 	)
 }

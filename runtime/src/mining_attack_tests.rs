@@ -16,8 +16,8 @@ use gym_primitives::{
 	staking::Tier,
 };
 use pallet_compute_mining::{
-	report_commitment, DeltaStatus, Deltas, Error, Event, JobId, JobSpec, NextJobId, Rejection,
-	Verdict, Workers,
+	delta_seal, report_commitment, DeltaStatus, Deltas, Error, Event, JobId, JobSpec, NextJobId,
+	Rejection, Verdict, Workers,
 };
 use sp_core::H256;
 use sp_keyring::Sr25519Keyring;
@@ -116,6 +116,26 @@ fn seated(job: JobId, workers: &[AccountId]) {
 	for w in workers {
 		assert_eq!(assignment(w), Some(job), "the chain seated every worker in the job");
 	}
+}
+
+/// Seals each `(worker, hash, claimed)` delta for `job`'s open round now,
+/// plays the round's submission window out, reveals every delta in the
+/// first block after it, and produces the block that draws their
+/// committees.
+fn submitted(job: JobId, deltas: &[(AccountId, H256, u32)]) {
+	let round = pallet_compute_mining::Jobs::<Runtime>::get(job).unwrap().round;
+	for (w, hash, claimed) in deltas {
+		let seal = delta_seal(hash, w, job, round);
+		assert_ok!(Mining::submit_delta(signed(w), job, seal, *claimed));
+	}
+	let until = pallet_compute_mining::Jobs::<Runtime>::get(job).unwrap().submit_until;
+	run_to_block(until + 1);
+	for (w, hash, _) in deltas {
+		assert_ok!(Mining::reveal_delta(signed(w), job, *hash));
+	}
+	// Nothing is drawn in the block of the reveal...
+	assert!(deltas.iter().all(|(w, _, _)| committee(job, w).is_empty()));
+	next_block();
 }
 
 fn committee(job: JobId, who: &AccountId) -> Vec<AccountId> {
@@ -300,12 +320,9 @@ fn a_self_dealing_farm_is_rejected_and_its_captured_committees_overturned() {
 			(100..100 + DELTAS).map(|n| worker(n, GpuClass::H100)).collect();
 		// The chain seats them (the farm cannot pick its job, only wait).
 		seated(job, &workers);
-		for w in &workers {
-			assert_ok!(Mining::submit_delta(signed(w), job, H256::repeat_byte(9), 2_000_000));
-		}
-		// Nothing is drawn in the block of submission...
-		assert!(workers.iter().all(|w| committee(job, w).is_empty()));
-		next_block();
+		let fakes: Vec<_> =
+			workers.iter().map(|w| (w.clone(), H256::repeat_byte(9), 2_000_000)).collect();
+		submitted(job, &fakes);
 		let (mut seats, mut captured) = (0u32, Vec::new());
 		for w in &workers {
 			let members = committee(job, w);
@@ -431,8 +448,7 @@ fn a_false_dispute_cannot_grief_an_honest_miner() {
 		let job = governance_job(3);
 		let w = worker(100, GpuClass::Other);
 		seated(job, &[w.clone()]);
-		assert_ok!(Mining::submit_delta(signed(&w), job, H256::repeat_byte(9), 0));
-		next_block();
+		submitted(job, &[(w.clone(), H256::repeat_byte(9), 0)]);
 		let members = committee(job, &w);
 		let report = |m: &AccountId| if *m == attacker { unavailable() } else { honest_report() };
 		for m in &members {
@@ -488,8 +504,7 @@ fn a_round_cannot_be_hijacked() {
 		let job = governance_job(3);
 		let w = worker(100, GpuClass::Other);
 		seated(job, &[w.clone()]);
-		assert_ok!(Mining::submit_delta(signed(&w), job, H256::repeat_byte(9), 0));
-		next_block();
+		submitted(job, &[(w.clone(), H256::repeat_byte(9), 0)]);
 		let members = committee(job, &w);
 		assert_eq!(members.len(), 3, "the whole set of three");
 		for m in &members {
@@ -544,11 +559,10 @@ fn a_committee_seat_cannot_be_escaped() {
 		let w = worker(100, GpuClass::Other);
 		seated(job, &[w.clone()]);
 		// Draw until the shirker holds the one seat.
-		let mut submitted = 0;
+		let mut rounds = 0;
 		loop {
-			assert_ok!(Mining::submit_delta(signed(&w), job, H256::repeat_byte(9), 0));
-			submitted += 1;
-			next_block();
+			submitted(job, &[(w.clone(), H256::repeat_byte(9), 0)]);
+			rounds += 1;
 			if committee(job, &w) == vec![shirker.clone()] {
 				break;
 			}
@@ -559,11 +573,11 @@ fn a_committee_seat_cannot_be_escaped() {
 			assert_ok!(Mining::complete_round(
 				signed(&honest),
 				job,
-				submitted - 1,
+				rounds - 1,
 				1,
-				H256::repeat_byte(submitted as u8)
+				H256::repeat_byte(rounds as u8)
 			));
-			assert!(submitted < 20, "the draw never seated the shirker");
+			assert!(rounds < 20, "the draw never seated the shirker");
 		}
 		assert_noop!(
 			Mining::leave_orchestrators(signed(&shirker)),
@@ -591,13 +605,92 @@ fn a_committee_seat_cannot_be_escaped() {
 		assert!(mining_events().contains(&Event::DeltaNoQuorum {
 			job,
 			worker: w.clone(),
-			round: submitted - 1,
+			round: rounds - 1,
 			revealed: 0
 		}));
 		// Below Gold now: out of the set, free to go.
 		assert!(!pallet_compute_mining::Orchestrators::<Runtime>::get()
 			.iter()
 			.any(|(m, _)| *m == shirker));
+		check_books();
+	});
+}
+
+/// Scenario 3, the delta copy. An honest worker seals its delta. A copier
+/// cannot use its seal (it binds the honest worker: no hash opens it for the
+/// copier) and cannot have the bytes before the submission window ends
+/// (`gym-node` serves them only after it). A colluder that has the bytes
+/// anyway (the attacker trained once and seals the same bytes with two
+/// workers) is judged on them, and rejected as a copy when final: 5% of its
+/// 1,000 GYM, nothing paid. The first sealer is paid.
+#[test]
+fn a_copied_delta_is_paid_nothing_and_its_original_is_paid() {
+	build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		run_to_block(1);
+		for n in 11..=13 {
+			orchestrator(n);
+		}
+		let job = governance_job(1);
+		let honest = worker(100, GpuClass::Other);
+		let (copier, colluder) = (worker(101, GpuClass::Other), worker(102, GpuClass::Other));
+		seated(job, &[honest.clone(), copier.clone(), colluder.clone()]);
+		let bytes = H256::repeat_byte(0x42);
+		let seal = delta_seal(&bytes, &honest, job, 0);
+		assert_ok!(Mining::submit_delta(signed(&honest), job, seal, 0));
+		// The copier seals the honest seal as its own.
+		assert_ok!(Mining::submit_delta(signed(&copier), job, seal, 0));
+		next_block();
+		assert_ok!(Mining::submit_delta(
+			signed(&colluder),
+			job,
+			delta_seal(&bytes, &colluder, job, 0),
+			0
+		));
+		let until = pallet_compute_mining::Jobs::<Runtime>::get(job).unwrap().submit_until;
+		run_to_block(until + 1);
+		for hash in [bytes, seal] {
+			assert_noop!(
+				Mining::reveal_delta(signed(&copier), job, hash),
+				Error::<Runtime>::BadSeal
+			);
+		}
+		assert_ok!(Mining::reveal_delta(signed(&colluder), job, bytes));
+		assert_ok!(Mining::reveal_delta(signed(&honest), job, bytes));
+		next_block();
+		for w in [&honest, &colluder] {
+			let members = committee(job, w);
+			commit(&members[0], job, w, &honest_report());
+			reveal(&members[0], job, w, honest_report());
+		}
+		let stake = staked(&colluder);
+		finalise(job, &colluder);
+		finalise(job, &honest);
+		assert_eq!(
+			Deltas::<Runtime>::get(job, &colluder).unwrap().status,
+			DeltaStatus::Rejected(Rejection::Copy)
+		);
+		assert!(mining_events().iter().any(|e| matches!(
+			e,
+			Event::DeltaCopied { worker, original, .. } if *worker == colluder && *original == honest
+		)));
+		assert_eq!(pallet_compute_mining::PendingSlashes::<Runtime>::get(&colluder), 50 * GYM);
+		assert_eq!(stake, 1_000 * GYM);
+		assert!(matches!(
+			Deltas::<Runtime>::get(job, &honest).unwrap().status,
+			DeltaStatus::Accepted(q) if q > 0
+		));
+		// The epoch's reward uses the best accepted quality of the worker.
+		let quality = |w: &AccountId| {
+			pallet_compute_mining::Activity::<Runtime>::get(w).and_then(|a| a.quality)
+		};
+		assert!(quality(&honest).is_some_and(|q| q > 0), "the first sealer is paid");
+		assert_eq!(quality(&colluder), None, "the copy earns nothing");
+		// The copier's seal is dropped unrevealed: nothing paid or slashed.
+		let deadline = Deltas::<Runtime>::get(job, &copier).unwrap().reveal_deadline;
+		run_to_block(deadline + 1);
+		assert_ok!(Mining::close_delta(signed(&honest), job, copier.clone()));
+		assert!(Deltas::<Runtime>::get(job, &copier).is_none());
+		assert_eq!(pallet_compute_mining::PendingSlashes::<Runtime>::get(&copier), 0);
 		check_books();
 	});
 }
@@ -702,8 +795,7 @@ fn a_worker_cannot_unstake_before_its_rejection_is_final() {
 		let job = governance_job(3);
 		let w = worker(100, GpuClass::Other);
 		seated(job, &[w.clone()]);
-		assert_ok!(Mining::submit_delta(signed(&w), job, H256::repeat_byte(9), 2_000_000));
-		next_block();
+		submitted(job, &[(w.clone(), H256::repeat_byte(9), 2_000_000)]);
 		let members = committee(job, &w);
 		for m in &members {
 			commit(m, job, &w, &unavailable());
@@ -756,8 +848,7 @@ fn an_absent_round_committee_cannot_stall_a_job() {
 		let job = governance_job(3);
 		let w = worker(100, GpuClass::Other);
 		seated(job, &[w.clone()]);
-		assert_ok!(Mining::submit_delta(signed(&w), job, H256::repeat_byte(9), 0));
-		next_block();
+		submitted(job, &[(w.clone(), H256::repeat_byte(9), 0)]);
 		let members = committee(job, &w);
 		for m in &members {
 			commit(m, job, &w, &honest_report());
@@ -790,7 +881,8 @@ fn an_absent_round_committee_cannot_stall_a_job() {
 			DeltaStatus::Accepted(_)
 		));
 		// The worker trains the next round.
-		assert_ok!(Mining::submit_delta(signed(&w), job, H256::repeat_byte(10), 0));
+		let seal = delta_seal(&H256::repeat_byte(10), &w, job, 1);
+		assert_ok!(Mining::submit_delta(signed(&w), job, seal, 0));
 		check_books();
 	});
 }

@@ -145,12 +145,16 @@ fn deltas_and_committee_reports_per_block() {
 	use gym_primitives::mining::{DeltaVerdict, ValidationReport};
 	use pallet_compute_mining::Call as MiningCall;
 	use sp_core::H256;
-	let (submit, commit, reveal, finalise, vote) = build(sp_genesis_builder::DEV_RUNTIME_PRESET)
-		.execute_with(|| {
-			let submit = per_block(RuntimeCall::ComputeMining(MiningCall::submit_delta {
+	let (seal, submit, commit, reveal, finalise, vote) =
+		build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+			let seal = per_block(RuntimeCall::ComputeMining(MiningCall::submit_delta {
+				job_id: 0,
+				seal: H256::zero(),
+				claimed_quality: 0,
+			}));
+			let submit = per_block(RuntimeCall::ComputeMining(MiningCall::reveal_delta {
 				job_id: 0,
 				delta_hash: H256::zero(),
-				claimed_quality: 0,
 			}));
 			let commit = per_block(RuntimeCall::ComputeMining(MiningCall::commit_report {
 				job_id: 0,
@@ -172,17 +176,19 @@ fn deltas_and_committee_reports_per_block() {
 				worker: Sr25519Keyring::Bob.to_account_id(),
 				report: ValidationReport { verdict: DeltaVerdict::Valid, ..Default::default() },
 			}));
-			(submit, commit, reveal, finalise, vote)
+			(seal, submit, commit, reveal, finalise, vote)
 		});
 	println!(
-		"per block by the weights: {submit} submit_delta (with its committee draw), {commit} \
+		"per block by the weights: {seal} submit_delta (sealing), {submit} reveal_delta (with \
+		 its committee draw), {commit} \
 		 commit_report, {reveal} reveal_report, {finalise} finalise_delta, {vote} vote_dispute \
 		 (both charged as if they resolved a dispute of the largest set)"
 	);
 	// The issue's target: at least 1,000 deltas in one block (see
 	// docs/development.md for the figures); each judged delta takes a commit
 	// and a reveal per committee member.
-	assert!(submit >= 1_000, "{submit} submit_delta per block");
+	assert!(seal >= 1_000, "{seal} submit_delta per block");
+	assert!(submit >= 1_000, "{submit} reveal_delta per block");
 	assert!(commit >= 1_000, "{commit} commit_report per block");
 	assert!(reveal >= 500, "{reveal} reveal_report per block");
 	// A finalisation is charged as the resolution of a dispute of 64 voters

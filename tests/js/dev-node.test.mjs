@@ -96,12 +96,14 @@ test('chain properties, metadata and constants describe GYM', { timeout: 60_000 
   assert.equal(api.consts.revenueSplit.maxHistory.toNumber(), 720);
   assert.equal(api.consts.computeMining.maxValidations.toNumber(), 7);
   assert.equal(api.consts.computeMining.heartbeatSlot.toNumber(), 10);
-  // Judgements are final after a minute's dispute window; disputes are voted for a minute.
-  assert.equal(api.consts.computeMining.disputeWindow.toNumber(), 10);
+  // Judgements are final after a minute's dispute window (set at genesis); disputes are voted
+  // for a minute; a round's deltas are sealed for 2 blocks on the dev chain.
+  assert.equal((await api.query.computeMining.disputeWindow()).toNumber(), 10);
   assert.equal(api.consts.computeMining.disputePeriod.toNumber(), 10);
+  assert.equal((await api.query.computeMining.submitWindow()).toNumber(), 2);
   // The seed's call names, the committee's and the disputes', as polkadot.js shows them.
   for (const call of [
-    'registerWorker', 'leaveJob', 'submitDelta', 'joinOrchestrators', 'commitReport', 'revealReport',
+    'registerWorker', 'leaveJob', 'submitDelta', 'revealDelta', 'joinOrchestrators', 'commitReport', 'revealReport',
     'closeDelta', 'completeRound', 'claimRewards', 'finaliseDelta', 'disputeDelta', 'voteDispute',
   ]) {
     assert.equal(typeof api.tx.computeMining[call], 'function', call);

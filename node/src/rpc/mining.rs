@@ -109,6 +109,9 @@ pub struct Job {
 	pub accepted: u32,
 	/// The block of creation.
 	pub created_at: u32,
+	/// The last block in which the open round's deltas are sealed; their bytes are served and
+	/// their hashes revealed after it.
+	pub submit_until: u32,
 }
 
 /// One epoch's mining rewards (`gym_epochInfo`), amounts in planck.
@@ -212,6 +215,7 @@ where
 				workers: j.workers,
 				accepted: j.accepted,
 				created_at: j.created_at,
+				submit_until: j.submit_until,
 			}
 		}))
 	}
@@ -258,6 +262,11 @@ impl MiningWorker {
 
 impl MiningWorkerApiServer for MiningWorker {
 	fn get_delta(&self, hash: Hash) -> RpcResult<Option<String>> {
+		if self.worker.is_embargoed(&hash.0) {
+			return Err(node_error(
+				"this delta is sealed: its bytes are served after its round's submission window",
+			));
+		}
 		let bytes =
 			self.worker.store.get(&hash.0).map_err(|e| node_error(format!("delta store: {e}")))?;
 		Ok(bytes.map(|b| crate::worker::to_hex(&b)))

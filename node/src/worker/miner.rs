@@ -7,12 +7,13 @@
 //! 3. assigned to a job without a delta for its open round: load the round's base checkpoint
 //!    and start training it on a blocking thread, one round at a time. The block loop does not
 //!    wait for it: each block looks whether it is done (steps 2, 4 and 5 go on meanwhile), and
-//!    once it is, stores the delta by hash (served by `gym_getDelta`) and sends
-//!    `submit_delta(job, hash, claimed_quality)`, unless the job's round moved on or the miner
-//!    is no longer assigned to the job, which drops the delta. It is sent again while the chain
-//!    holds no delta of the round from this miner (no committee could be drawn, or its
-//!    committee reached no quorum: `DeltaNoQuorum`). The next delta waits until the previous
-//!    one is final;
+//!    once it is, stores the delta by hash, embargoed (`gym_getDelta` refuses it), and seals it:
+//!    `submit_delta(job, delta_seal(hash, account, job, round), claimed_quality)`, unless the
+//!    job's round moved on or the miner is no longer assigned to the job, which drops the
+//!    delta. It is sent again while the chain holds no delta of the round from this miner (no
+//!    committee could be drawn, or its committee reached no quorum: `DeltaNoQuorum`). Once the
+//!    round's submission window is over, the miner serves the bytes and sends
+//!    `reveal_delta(job, hash)`. The next delta waits until the previous one is final;
 //! 4. its delta judged (`DeltaJudged`): once the dispute window (or the dispute's voting) is
 //!    over and the delta is still only judged, `finalise_delta`, which makes the verdict take
 //!    effect (anyone may send it; whoever lands first finalises, the others fail `NotJudged`);
@@ -38,6 +39,9 @@ use std::{
 
 /// Blocks before a registration, claim or delta that did not take effect is sent again.
 const RETRY_BLOCKS: BlockNumber = 10;
+/// Blocks before a `reveal_delta` that did not take effect is sent again (the reveal window is
+/// the dispute window's length: 3 to 10 blocks).
+const REVEAL_RETRY_BLOCKS: BlockNumber = 2;
 /// Blocks before a `finalise_delta` that did not take effect is sent again.
 const FINALISE_RETRY_BLOCKS: BlockNumber = 3;
 /// Blocks in a row a `submit_delta` the pool refuses is sent again.
@@ -62,6 +66,9 @@ pub(crate) struct Miner {
 	training: Option<Training>,
 	/// The last trained round's `submit_delta`, until the chain holds the delta.
 	submission: Option<Submission>,
+	/// The hash of each sealed delta by round (job, round), and the block its `reveal_delta`
+	/// was last sent at.
+	sealed: HashMap<(JobId, u32), ([u8; 32], Option<BlockNumber>)>,
 	/// Jobs whose delta from this miner may be judged and not final yet (its `DeltaJudged`
 	/// jobs, and its assignment), with the block `finalise_delta` was last sent at.
 	judged: HashMap<JobId, Option<BlockNumber>>,
@@ -129,6 +136,7 @@ impl Miner {
 			unavailable: None,
 			training: None,
 			submission: None,
+			sealed: HashMap::new(),
 			judged: HashMap::new(),
 		}
 	}
@@ -258,9 +266,12 @@ impl Miner {
 			self.judged.entry(job).or_default();
 		}
 		self.finalise_judged(ctx, &public, &me, hash, number).await;
+		// Sealed deltas are revealed once their window is over, seated or not.
+		self.reveal_sealed(ctx, &public, &me, hash, number).await;
 		// A round whose training is done is submitted at this block; the next one starts at the
 		// next block (a `submit_delta` the pool refuses is sent again then, not now).
-		let collected = self.finish_training(ctx, &public, info.assignment, hash, number).await;
+		let collected =
+			self.finish_training(ctx, &public, &me, info.assignment, hash, number).await;
 		if let (false, Some(job)) = (collected, info.assignment) {
 			self.train(ctx, rounds, &public, &me, hash, number, job).await;
 		}
@@ -427,6 +438,21 @@ impl Miner {
 		};
 		let round = (job_id, job.round);
 		match ctx.chain.delta_record(hash, job_id, me) {
+			// Sealed: revealed once its window is over; a seal never revealed in time is
+			// dropped by the chain at the next seal.
+			// Sealed and not expired: revealed by `reveal_sealed`. A seal never revealed in
+			// time is dropped by the chain at the next seal.
+			Ok(Some(record))
+				if record.status == DeltaStatus::Sealed
+					&& number.saturating_add(1) <= record.reveal_deadline =>
+			{
+				if record.round == job.round {
+					self.trained.insert(round);
+				}
+				return;
+			}
+			Ok(Some(record))
+				if record.status == DeltaStatus::Sealed && record.round != job.round => {}
 			Ok(Some(record)) if record.round == job.round => {
 				self.trained.insert(round);
 				return;
@@ -556,6 +582,7 @@ impl Miner {
 		&mut self,
 		ctx: &Context,
 		public: &sr25519::Public,
+		me: &AccountId,
 		assignment: Option<JobId>,
 		hash: H256,
 		number: BlockNumber,
@@ -596,6 +623,8 @@ impl Miner {
 		}
 		let claimed =
 			claimed_quality(&outcome.report, training.variance_threshold, training.max_quality);
+		// Not served before the round's submission window is over.
+		ctx.shared.embargo(outcome.delta_hash);
 		let stored = if ctx.params.miner_corrupt_deltas {
 			let mut corrupt = outcome.delta.clone();
 			if let Some(byte) = corrupt.last_mut() {
@@ -624,11 +653,12 @@ impl Miner {
 			outcome.delta.len(),
 			to_hex(&outcome.delta_hash)
 		);
-		let call = MiningCall::submit_delta {
-			job_id,
-			delta_hash: H256(outcome.delta_hash),
-			claimed_quality: claimed,
-		};
+		let seal =
+			pallet_compute_mining::delta_seal(&H256(outcome.delta_hash), me, job_id, job_round);
+		// One sealed delta per job at a time: an older round's is revealed or gone.
+		self.sealed.retain(|(job, _), _| *job != job_id);
+		self.sealed.insert(round, (outcome.delta_hash, None));
+		let call = MiningCall::submit_delta { job_id, seal, claimed_quality: claimed };
 		let submission = Submission { round, call, sent_at: None, refused: 0 };
 		if wanted.is_some() {
 			self.submit_delta(ctx, public, submission, number).await;
@@ -636,6 +666,56 @@ impl Miner {
 			self.submission = Some(submission);
 		}
 		true
+	}
+
+	/// Reveals each of this miner's sealed deltas once the next block is past its round's
+	/// submission window (`commit_deadline` while sealed): serves its bytes from then on and
+	/// sends `reveal_delta`, again every [`REVEAL_RETRY_BLOCKS`] while it stays sealed (the
+	/// reveal window is short). Forgets those no longer sealed.
+	async fn reveal_sealed(
+		&mut self,
+		ctx: &Context,
+		public: &sr25519::Public,
+		me: &AccountId,
+		hash: H256,
+		number: BlockNumber,
+	) {
+		let next = number.saturating_add(1);
+		for ((job_id, round), (delta_hash, sent)) in self.sealed.clone() {
+			let record = match ctx.chain.delta_record(hash, job_id, me) {
+				Ok(record) => record,
+				Err(e) => {
+					log::warn!(target: LOG, "miner: delta record: {e}");
+					continue;
+				}
+			};
+			let Some(record) = record.filter(|r| r.round == round) else {
+				// Dropped, or replaced by a later round's seal.
+				self.sealed.remove(&(job_id, round));
+				continue;
+			};
+			if record.status != DeltaStatus::Sealed {
+				// Revealed: its bytes are served.
+				ctx.shared.release(&delta_hash);
+				self.sealed.remove(&(job_id, round));
+				continue;
+			}
+			if next <= record.commit_deadline || next > record.reveal_deadline {
+				continue;
+			}
+			if sent.is_some_and(|at| number.saturating_sub(at) < REVEAL_RETRY_BLOCKS) {
+				continue;
+			}
+			ctx.shared.release(&delta_hash);
+			log::info!(
+				target: LOG,
+				"miner: revealing the delta for job {job_id} round {round} ({})",
+				to_hex(&delta_hash)
+			);
+			let call = MiningCall::reveal_delta { job_id, delta_hash: H256(delta_hash) };
+			let at = self.send(ctx, public, call, "reveal_delta").await.ok().map(|()| number);
+			self.sealed.insert((job_id, round), (delta_hash, at.or(sent)));
+		}
 	}
 
 	/// Sends a trained round's `submit_delta` at block `number` and keeps it, to send it again

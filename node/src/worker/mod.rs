@@ -110,6 +110,9 @@ pub struct Shared {
 	pub store: Store,
 	/// The miner's signed attestation report, once made (or loaded from the store).
 	pub attestation: RwLock<Option<SignedAttestation>>,
+	/// Hashes of this miner's sealed deltas, not served (`gym_getDelta`) until their round's
+	/// submission window is over: nobody can seal a copy in time.
+	embargoed: RwLock<std::collections::HashSet<[u8; 32]>>,
 }
 
 impl Shared {
@@ -117,7 +120,26 @@ impl Shared {
 	pub fn open(dir: std::path::PathBuf) -> Self {
 		let store = Store::new(dir);
 		let attestation = RwLock::new(store.load_attestation());
-		Shared { store, attestation }
+		Shared { store, attestation, embargoed: Default::default() }
+	}
+
+	/// Whether `hash` is a sealed delta of this miner whose bytes are not served yet.
+	pub fn is_embargoed(&self, hash: &[u8; 32]) -> bool {
+		self.embargoed.read().is_ok_and(|e| e.contains(hash))
+	}
+
+	/// Serves `hash` only once [`Shared::release`]d (before the delta's bytes are stored).
+	pub(crate) fn embargo(&self, hash: [u8; 32]) {
+		if let Ok(mut e) = self.embargoed.write() {
+			e.insert(hash);
+		}
+	}
+
+	/// Serves `hash` from now on: its round's submission window is over.
+	pub(crate) fn release(&self, hash: &[u8; 32]) {
+		if let Ok(mut e) = self.embargoed.write() {
+			e.remove(hash);
+		}
 	}
 
 	/// The current attestation report.

@@ -144,13 +144,54 @@ fn salt() -> H256 {
 	H256::repeat_byte(0x5a)
 }
 
-/// Submits `who`'s delta `hash` for `job` and draws its committee.
+/// Makes `job`'s open round (and its round committee's) round 1, with the
+/// owners of `MaxWorkersPerJob` deltas' bytes of round 0 to forget when it
+/// ends: the worst case of a round's end.
+fn round_one_with_contents<T: Config>(job: JobId) {
+	Jobs::<T>::mutate(job, |j| {
+		if let Some(j) = j {
+			j.round = 1;
+		}
+	});
+	RoundCommittees::<T>::mutate(job, |c| {
+		if let Some(c) = c {
+			c.round = 1;
+		}
+	});
+	for i in 0..T::MaxWorkersPerJob::get() {
+		let owner: T::AccountId = account("owner", i, 0);
+		RoundContents::<T>::insert(
+			(job, 0, numbered(u64::from(i))),
+			RoundContent { sealed_at: 0, owner },
+		);
+	}
+}
+
+/// Seals `who`'s delta `hash` for `job`, in the round's submission window.
+fn sealed<T: Config>(who: &T::AccountId, job: JobId, hash: H256) -> Result<(), BenchmarkError> {
+	let round = Jobs::<T>::get(job).map(|j| j.round).ok_or(BenchmarkError::Weightless)?;
+	Pallet::<T>::do_submit_delta(who, job, delta_seal(&hash, who, job, round), 0)?;
+	Ok(())
+}
+
+/// Moves past the submission window of `who`'s sealed delta.
+fn past_submission<T: Config>(job: JobId, who: &T::AccountId) {
+	let until = Deltas::<T>::get(job, who).map(|d| d.commit_deadline).unwrap_or_default();
+	if Pallet::<T>::now() <= until {
+		set_block::<T>(until.saturating_add(1));
+	}
+}
+
+/// Seals and reveals `who`'s delta `hash` for `job` and draws its
+/// committee.
 fn submitted<T: Config>(
 	who: &T::AccountId,
 	job: JobId,
 	hash: H256,
 ) -> Result<alloc::vec::Vec<T::AccountId>, BenchmarkError> {
-	Pallet::<T>::do_submit_delta(who, job, hash, 0)?;
+	sealed::<T>(who, job, hash)?;
+	past_submission::<T>(job, who);
+	Pallet::<T>::do_reveal_delta(who, job, hash)?;
 	Pallet::<T>::draw_committees(Pallet::<T>::now().saturating_add(1));
 	Ok(Deltas::<T>::get(job, who).map(|d| d.committee.into_inner()).unwrap_or_default())
 }
@@ -462,18 +503,48 @@ mod benchmarks {
 			let extra = staked::<T>("extra", i, Tier::Gold);
 			Pallet::<T>::do_join_set(&extra)?;
 		}
-		// One block of margin: the benchmark CLI moves block 0 to 1.
-		let draw_at = Pallet::<T>::now().saturating_add(1);
-		let queued: alloc::vec::Vec<_> = (1..T::MaxDrawsPerBlock::get())
-			.map(|i| (job, account::<T::AccountId>("queued", i, 0)))
-			.collect();
-		PendingDraws::<T>::insert(draw_at, BoundedVec::truncate_from(queued.clone()));
-		PendingDraws::<T>::insert(draw_at.saturating_add(1), BoundedVec::truncate_from(queued));
+		// The round's window has passed with no accepted delta: the seal
+		// opens a new one.
+		let until = Jobs::<T>::get(job).map(|j| j.submit_until).unwrap_or_default();
+		set_block::<T>(until.saturating_add(1));
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), job, H256::repeat_byte(3), 100_000);
 
-		assert_eq!(Deltas::<T>::get(job, &who).map(|d| d.round), Some(1));
+		let delta = Deltas::<T>::get(job, &who).ok_or(BenchmarkError::Weightless)?;
+		assert_eq!((delta.round, delta.status), (1, DeltaStatus::Sealed));
+		Ok(())
+	}
+
+	/// A worker reveals its sealed delta: the bytes were revealed in the
+	/// round already by another worker (a copy: the record of the round's
+	/// bytes is updated), and the queue of draws is all but full.
+	#[benchmark]
+	fn reveal_delta() -> Result<(), BenchmarkError> {
+		let (first, job, _) = productive_worker::<T>(min_validations::<T>())?;
+		complete::<T>(job)?;
+		let hash = H256::repeat_byte(3);
+		let who = staked::<T>("copier", 0, Tier::Diamond);
+		registered::<T>(&who, 1)?;
+		Pallet::<T>::do_assign(job, &who)?;
+		// The copier seals first: its reveal takes the bytes over.
+		sealed::<T>(&who, job, hash)?;
+		set_block::<T>(Pallet::<T>::now().saturating_add(1));
+		sealed::<T>(&first, job, hash)?;
+		past_submission::<T>(job, &who);
+		Pallet::<T>::do_reveal_delta(&first, job, hash)?;
+		let draw_at = Pallet::<T>::now().saturating_add(1);
+		let queued: alloc::vec::Vec<_> = (1..T::MaxDrawsPerBlock::get())
+			.map(|i| (job, account::<T::AccountId>("queued", i, 0)))
+			.collect();
+		PendingDraws::<T>::insert(draw_at, BoundedVec::truncate_from(queued));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), job, hash);
+
+		let content = RoundContents::<T>::get((job, 1, hash)).ok_or(BenchmarkError::Weightless)?;
+		assert_eq!(content.owner, who);
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.open), Some(2));
 		Ok(())
 	}
 
@@ -657,14 +728,16 @@ mod benchmarks {
 	fn expire_round(v: Linear<1, { T::MaxValidations::get() }>) -> Result<(), BenchmarkError> {
 		MinValidations::<T>::put(1);
 		let (_, job, members) = productive_worker::<T>(v as u8)?;
+		round_one_with_contents::<T>(job);
 		let committee = RoundCommittees::<T>::get(job).ok_or(BenchmarkError::Weightless)?;
 		set_block::<T>(committee.deadline.saturating_add(1));
 		let caller: T::AccountId = whitelisted_caller();
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller), job, 0);
+		_(RawOrigin::Signed(caller), job, 1);
 
-		assert_eq!(Jobs::<T>::get(job).map(|j| j.round), Some(1));
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.round), Some(2));
+		assert_eq!(RoundContents::<T>::iter_prefix((job, 0)).count(), 0);
 		assert!(members.len() as u32 == v && members.iter().all(|m| Duties::<T>::get(m) == 0));
 		Ok(())
 	}
@@ -697,20 +770,22 @@ mod benchmarks {
 	fn complete_round(v: Linear<1, { T::MaxValidations::get() }>) -> Result<(), BenchmarkError> {
 		MinValidations::<T>::put(1);
 		let (_, job, members) = productive_worker::<T>(v as u8)?;
+		round_one_with_contents::<T>(job);
 		let agree = mining::two_thirds(v) as usize;
 		let dissent = members.len().saturating_sub(agree);
 		for m in members.iter().take(dissent) {
-			Pallet::<T>::do_vote_round(m, job, 0, 1, H256::repeat_byte(8))?;
+			Pallet::<T>::do_vote_round(m, job, 1, 1, H256::repeat_byte(8))?;
 		}
 		for m in members.iter().skip(dissent).take(agree.saturating_sub(1)) {
-			Pallet::<T>::do_vote_round(m, job, 0, 1, H256::repeat_byte(9))?;
+			Pallet::<T>::do_vote_round(m, job, 1, 1, H256::repeat_byte(9))?;
 		}
 		let last = members.last().cloned().ok_or(BenchmarkError::Weightless)?;
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(last), job, 0, 1, H256::repeat_byte(9));
+		_(RawOrigin::Signed(last), job, 1, 1, H256::repeat_byte(9));
 
-		assert_eq!(Jobs::<T>::get(job).map(|j| j.round), Some(1));
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.round), Some(2));
+		assert_eq!(RoundContents::<T>::iter_prefix((job, 0)).count(), 0);
 		Ok(())
 	}
 
@@ -843,6 +918,7 @@ mod benchmarks {
 		let members = max_validations::<T>();
 		orchestrators::<T>(T::MaxOrchestrators::get());
 		let mut open = job::<T>(members)?;
+		let mut drawn = alloc::vec::Vec::new();
 		for i in 0..d {
 			let who = staked::<T>("drawn", i, Tier::Bronze);
 			registered::<T>(&who, i.saturating_add(10))?;
@@ -850,7 +926,15 @@ mod benchmarks {
 				open = job::<T>(members)?;
 			}
 			Pallet::<T>::do_assign(open, &who)?;
-			Pallet::<T>::do_submit_delta(&who, open, H256::repeat_byte(3), 0)?;
+			sealed::<T>(&who, open, H256::repeat_byte(3))?;
+			drawn.push((open, who));
+		}
+		// Every delta revealed in one block (each job's window ends at the
+		// same block: they were all created in this one).
+		let until = Jobs::<T>::get(open).map(|j| j.submit_until).unwrap_or_default();
+		set_block::<T>(until.saturating_add(1));
+		for (job, who) in &drawn {
+			Pallet::<T>::do_reveal_delta(who, *job, H256::repeat_byte(3))?;
 		}
 		let at = Pallet::<T>::now().saturating_add(1);
 

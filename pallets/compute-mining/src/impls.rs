@@ -371,6 +371,8 @@ impl<T: Config> Pallet<T> {
 				accepted: 0,
 				created_at: Self::now(),
 				closing: false,
+				submit_until: Self::submit_deadline(),
+				open: 0,
 			},
 		);
 		NextJobId::<T>::put(next);
@@ -563,56 +565,129 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// The last block of a submission window opening now.
+	fn submit_deadline() -> BlockNumber {
+		Self::now().saturating_add(SubmitWindow::<T>::get())
+	}
+
 	pub(crate) fn do_submit_delta(
 		who: &T::AccountId,
 		job_id: JobId,
-		hash: H256,
+		seal: H256,
 		claimed: Quality,
 	) -> DispatchResult {
 		let worker = Workers::<T>::get(who).ok_or(Error::<T>::NotWorker)?;
-		let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 		ensure!(worker.assignment == Some(job_id), Error::<T>::NotAssignedWorker);
 		ensure!(claimed <= T::MaxQuality::get(), Error::<T>::ClaimedQualityTooHigh);
 		ensure!(!job.closing, Error::<T>::RoundClosing);
+		let now = Self::now();
 		if let Some(previous) = Deltas::<T>::get(job_id, who) {
-			ensure!(previous.round != job.round, Error::<T>::DuplicateDelta);
-			// Its judgement is still owed or may still be disputed: the
-			// record must stay until it is final.
-			ensure!(previous.status.is_final(), Error::<T>::DeltaNotFinal);
+			if previous.status == DeltaStatus::Sealed && now > previous.reveal_deadline {
+				// A seal never revealed is no delta: it goes.
+				Self::drop_unrevealed(job_id, &mut job, who, &previous);
+			} else {
+				ensure!(previous.round != job.round, Error::<T>::DuplicateDelta);
+				// Its judgement is still owed or may still be disputed: the
+				// record must stay until it is final.
+				ensure!(previous.status.is_final(), Error::<T>::DeltaNotFinal);
+			}
+		}
+		if now > job.submit_until {
+			// A round with no accepted delta and none left open (nothing
+			// sealed in time, or nothing good) opens a new window rather
+			// than stall the job. While one is open its bytes may be served
+			// already: no new seal may join the round then.
+			ensure!(job.accepted == 0 && job.open == 0, Error::<T>::SubmissionClosed);
+			job.submit_until = Self::submit_deadline();
 		}
 		let eligible =
 			Orchestrators::<T>::get().iter().filter(|(m, stake)| m != who && *stake > 0).count();
 		ensure!(eligible >= usize::from(job.spec.validations), Error::<T>::CommitteeUnavailable);
-		let now = Self::now();
-		let draw_at = now.saturating_add(1);
-		PendingDraws::<T>::try_mutate(draw_at, |draws| draws.try_push((job_id, who.clone())))
-			.map_err(|_| Error::<T>::DrawQueueFull)?;
-		let commit_deadline = draw_at.saturating_add(T::CommitWindow::get());
 		OpenDeltas::<T>::mutate(who, |d| *d = d.saturating_add(1));
+		job.open = job.open.saturating_add(1);
 		Deltas::<T>::insert(
 			job_id,
 			who,
 			DeltaRecord {
 				round: job.round,
-				hash,
+				hash: seal,
 				claimed,
 				submitted_at: now,
 				committee: BoundedVec::new(),
 				commits: BoundedVec::new(),
 				reports: BoundedVec::new(),
-				commit_deadline,
-				reveal_deadline: commit_deadline.saturating_add(T::RevealWindow::get()),
+				// While sealed: the end of the submission window, and the
+				// last block of the reveal.
+				commit_deadline: job.submit_until,
+				reveal_deadline: job
+					.submit_until
+					.saturating_add(1)
+					.saturating_add(DisputeWindow::<T>::get()),
 				dispute_deadline: 0,
-				status: DeltaStatus::Pending,
+				status: DeltaStatus::Sealed,
 			},
 		);
-		Self::deposit_event(Event::DeltaSubmitted {
+		Self::deposit_event(Event::DeltaSealed {
 			job: job_id,
 			worker: who.clone(),
 			round: job.round,
-			hash,
-			claimed,
+			seal,
+			submit_until: job.submit_until,
 		});
+		Jobs::<T>::insert(job_id, job);
+		Ok(())
+	}
+
+	/// Drops `who`'s sealed `delta`, never revealed: nothing is paid or
+	/// slashed, and its stake is no longer held for it.
+	fn drop_unrevealed(
+		job_id: JobId,
+		job: &mut JobInfo<T::AccountId>,
+		who: &T::AccountId,
+		delta: &DeltaRecordOf<T>,
+	) {
+		Self::release_duties(who, delta);
+		Self::closed_in_round(job, delta);
+		Deltas::<T>::remove(job_id, who);
+		Self::deposit_event(Event::DeltaUnrevealed {
+			job: job_id,
+			worker: who.clone(),
+			round: delta.round,
+		});
+	}
+
+	pub(crate) fn do_reveal_delta(who: &T::AccountId, job_id: JobId, hash: H256) -> DispatchResult {
+		let mut delta = Deltas::<T>::get(job_id, who).ok_or(Error::<T>::NoDelta)?;
+		ensure!(delta.status == DeltaStatus::Sealed, Error::<T>::NotSealed);
+		let now = Self::now();
+		ensure!(now > delta.commit_deadline, Error::<T>::SubmissionOpen);
+		ensure!(now <= delta.reveal_deadline, Error::<T>::DeltaRevealOver);
+		ensure!(delta_seal(&hash, who, job_id, delta.round) == delta.hash, Error::<T>::BadSeal);
+		let draw_at = now.saturating_add(1);
+		PendingDraws::<T>::try_mutate(draw_at, |draws| draws.try_push((job_id, who.clone())))
+			.map_err(|_| Error::<T>::DrawQueueFull)?;
+		// The first sealer of these bytes in the round owns them, for the
+		// whole round (a dropped delta keeps them: its worker seals again).
+		RoundContents::<T>::mutate((job_id, delta.round, hash), |content| match content {
+			Some(c) if delta.submitted_at >= c.sealed_at => {}
+			_ => {
+				*content = Some(RoundContent { sealed_at: delta.submitted_at, owner: who.clone() })
+			}
+		});
+		let commit_deadline = draw_at.saturating_add(T::CommitWindow::get());
+		delta.hash = hash;
+		delta.status = DeltaStatus::Pending;
+		delta.commit_deadline = commit_deadline;
+		delta.reveal_deadline = commit_deadline.saturating_add(T::RevealWindow::get());
+		Self::deposit_event(Event::DeltaSubmitted {
+			job: job_id,
+			worker: who.clone(),
+			round: delta.round,
+			hash,
+			claimed: delta.claimed,
+		});
+		Deltas::<T>::insert(job_id, who, delta);
 		Ok(())
 	}
 
@@ -645,6 +720,7 @@ impl<T: Config> Pallet<T> {
 				}
 				Err(_) => {
 					Self::release_duties(&who, &delta);
+					Self::close_in_round(job_id, &delta);
 					Deltas::<T>::remove(job_id, &who);
 					Self::deposit_event(Event::DeltaNoQuorum {
 						job: job_id,
@@ -734,6 +810,15 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_close(job_id: JobId, who: &T::AccountId) -> DispatchResult {
+		if let Some(sealed) =
+			Deltas::<T>::get(job_id, who).filter(|d| d.status == DeltaStatus::Sealed)
+		{
+			ensure!(Self::now() > sealed.reveal_deadline, Error::<T>::RevealPhaseOpen);
+			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+			Self::drop_unrevealed(job_id, &mut job, who, &sealed);
+			Jobs::<T>::insert(job_id, job);
+			return Ok(());
+		}
 		let mut delta = Self::pending_delta(job_id, who)?;
 		ensure!(delta.closable(Self::now()), Error::<T>::RevealPhaseOpen);
 		let members = u32::try_from(delta.committee.len()).unwrap_or(u32::MAX);
@@ -748,6 +833,7 @@ impl<T: Config> Pallet<T> {
 			Deltas::<T>::insert(job_id, who, delta);
 		} else {
 			Self::release_duties(who, &delta);
+			Self::close_in_round(job_id, &delta);
 			Deltas::<T>::remove(job_id, who);
 			Self::deposit_event(Event::DeltaNoQuorum {
 				job: job_id,
@@ -781,6 +867,23 @@ impl<T: Config> Pallet<T> {
 		Self::release_each(&delta.committee);
 	}
 
+	/// Counts `delta` out of `job`'s open round's open deltas
+	/// ([`JobInfo::open`]): it is final or dropped.
+	fn closed_in_round(job: &mut JobInfo<T::AccountId>, delta: &DeltaRecordOf<T>) {
+		if delta.round == job.round {
+			job.open = job.open.saturating_sub(1);
+		}
+	}
+
+	/// Counts `delta` out of its job's open round, in storage.
+	fn close_in_round(job_id: JobId, delta: &DeltaRecordOf<T>) {
+		Jobs::<T>::mutate(job_id, |job| {
+			if let Some(job) = job {
+				Self::closed_in_round(job, delta);
+			}
+		});
+	}
+
 	/// Judges `who`'s delta on its revealed reports: records the verdict,
 	/// which takes effect when the delta is finalised after its dispute
 	/// window. The committee keeps its duty until then: it answers for the
@@ -790,7 +893,7 @@ impl<T: Config> Pallet<T> {
 		let reports: alloc::vec::Vec<ValidationReport> =
 			delta.reports.iter().map(|(_, r)| *r).collect();
 		let verdict = Self::verdict(&job, delta, &reports).ok_or(Error::<T>::NoDelta)?;
-		let dispute_deadline = Self::now().saturating_add(T::DisputeWindow::get());
+		let dispute_deadline = Self::now().saturating_add(DisputeWindow::<T>::get());
 		delta.status = DeltaStatus::Judged(verdict);
 		delta.dispute_deadline = dispute_deadline;
 		Self::deposit_event(Event::DeltaJudged {
@@ -872,11 +975,29 @@ impl<T: Config> Pallet<T> {
 		verdict: Verdict,
 	) -> DispatchResult {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		// Bytes another worker sealed first in the round are a copy, whatever
+		// their quality: only the first sealer is paid for them.
+		let original = RoundContents::<T>::get((job_id, delta.round, delta.hash))
+			.map(|c| c.owner)
+			.filter(|owner| owner != who);
+		let verdict = match (verdict, original) {
+			(Verdict::Accept(_), Some(original)) => {
+				Self::deposit_event(Event::DeltaCopied {
+					job: job_id,
+					worker: who.clone(),
+					round: delta.round,
+					original,
+				});
+				Verdict::Reject(Rejection::Copy)
+			}
+			(verdict, _) => verdict,
+		};
 		match verdict {
 			Verdict::Accept(quality) => Self::accept_delta(&mut job, job_id, who, delta, quality),
 			Verdict::Reject(why) => Self::reject_delta(&mut job, job_id, who, delta, why),
 		}
 		Self::release_duties(who, delta);
+		Self::closed_in_round(&mut job, delta);
 		Jobs::<T>::insert(job_id, job);
 		Deltas::<T>::insert(job_id, who, delta);
 		Ok(())
@@ -1147,6 +1268,9 @@ impl<T: Config> Pallet<T> {
 			job.checkpoint = checkpoint;
 			job.accepted = 0;
 			job.closing = false;
+			job.submit_until = Self::submit_deadline();
+			job.open = 0;
+			Self::forget_contents(job_id, round);
 			RoundCommittees::<T>::remove(job_id);
 			Self::release_each(&committee.members);
 			Self::deposit_event(Event::RoundCompleted { job: job_id, round, checkpoint });
@@ -1155,6 +1279,20 @@ impl<T: Config> Pallet<T> {
 		}
 		Jobs::<T>::insert(job_id, job);
 		Ok(())
+	}
+
+	/// Clears the owners of the bytes of `job_id`'s round before `ended`
+	/// (which just ended): every delta of that round is final by now. At
+	/// most `MaxWorkersPerJob` entries a round end: a round has about one
+	/// a seated worker; any left over stay, harmless.
+	fn forget_contents(job_id: JobId, ended: u32) {
+		if let Some(before) = ended.checked_sub(1) {
+			let _ = RoundContents::<T>::clear_prefix(
+				(job_id, before),
+				T::MaxWorkersPerJob::get(),
+				None,
+			);
+		}
 	}
 
 	/// Frees each of `members` (a committee) of one duty.
@@ -1180,6 +1318,9 @@ impl<T: Config> Pallet<T> {
 		job.round = round.checked_add(1).ok_or(Error::<T>::ArithmeticOverflow)?;
 		job.accepted = 0;
 		job.closing = false;
+		job.submit_until = Self::submit_deadline();
+		job.open = 0;
+		Self::forget_contents(job_id, round);
 		RoundCommittees::<T>::remove(job_id);
 		Jobs::<T>::insert(job_id, job);
 		Self::deposit_event(Event::RoundExpired { job: job_id, round });
@@ -1208,7 +1349,11 @@ impl<T: Config> Pallet<T> {
 		let (hours, next) = Self::missed_hours(&worker, Self::slot_now());
 		ensure!(hours > 0, Error::<T>::NoDowntime);
 		worker.uncharged_from = next;
+		// An absent worker gives up its place and its seat (so that idle
+		// workers cannot hold a job's seats); a heartbeat puts it back in
+		// the queue.
 		Self::leave_queue(who, &mut worker);
+		Self::unassign(&mut worker);
 		Workers::<T>::insert(who, worker);
 		Self::slash(who, mining::downtime_slash(hours), SlashReason::Downtime, hours)?;
 		Self::deregister_if_unstaked(who);
@@ -1569,6 +1714,18 @@ impl<T: Config> Pallet<T> {
 					*d = d.saturating_add(1);
 				}
 			}
+		}
+		for ((job, round, _), _) in RoundContents::<T>::iter() {
+			ensure!(
+				Jobs::<T>::get(job).is_some_and(|j| round <= j.round),
+				"the owner of bytes of a round that has not opened"
+			);
+		}
+		for (id, job) in Jobs::<T>::iter() {
+			let open = Deltas::<T>::iter_prefix_values(id)
+				.filter(|d| d.round == job.round && !d.status.is_final())
+				.count();
+			ensure!(job.open as usize == open, "a job's open deltas are miscounted");
 		}
 		for (job, worker, dispute) in Disputes::<T>::iter() {
 			ensure!(

@@ -219,10 +219,6 @@ pub mod pallet {
 		/// committees. Must be positive.
 		#[pallet::constant]
 		type MaxDrawsPerBlock: Get<u32>;
-		/// Blocks after a judgement in which an orchestrator may dispute it;
-		/// the verdict takes effect after them.
-		#[pallet::constant]
-		type DisputeWindow: Get<BlockNumber>;
 		/// Blocks the orchestrator set has to vote on a dispute or a
 		/// hardware check.
 		#[pallet::constant]
@@ -283,6 +279,43 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type QueuePlace<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, u32, OptionQuery>;
+
+	/// The default of [`DisputeWindow`]: 10 blocks (a minute).
+	#[pallet::type_value]
+	pub fn DefaultDisputeWindow() -> BlockNumber {
+		10
+	}
+
+	/// Blocks after a judgement in which an orchestrator may dispute it;
+	/// the verdict takes effect after them (from genesis: 10 by default, 3
+	/// on the dev-mining chain). A sealed delta may be revealed in the
+	/// first block after its round's submission window and this many more:
+	/// a delta revealed then is judged in the next block at the earliest,
+	/// so every delta of a round is revealed before any of them is final.
+	#[pallet::storage]
+	pub type DisputeWindow<T> = StorageValue<_, BlockNumber, ValueQuery, DefaultDisputeWindow>;
+
+	/// The default of [`SubmitWindow`]: 20 blocks (two minutes).
+	#[pallet::type_value]
+	pub fn DefaultSubmitWindow() -> BlockNumber {
+		20
+	}
+
+	/// Blocks from a round's opening in which its deltas are sealed (from
+	/// genesis: 20 by default, 2 on the dev chains).
+	#[pallet::storage]
+	pub type SubmitWindow<T> = StorageValue<_, BlockNumber, ValueQuery, DefaultSubmitWindow>;
+
+	/// Per job, round and delta hash (the bytes): the first worker that
+	/// sealed those bytes in the round, the only one paid for them. Kept
+	/// until the job's next round ends (cleared in bounded batches then).
+	#[pallet::storage]
+	pub type RoundContents<T: Config> = StorageNMap<
+		_,
+		(NMapKey<Twox64Concat, JobId>, NMapKey<Twox64Concat, u32>, NMapKey<Identity, H256>),
+		RoundContent<T::AccountId>,
+		OptionQuery,
+	>;
 
 	/// The job the block hook looks at first for a free seat (round-robin
 	/// over all jobs).
@@ -427,6 +460,10 @@ pub mod pallet {
 	pub struct GenesisConfig<T: Config> {
 		/// [`MinValidations`]; 0 keeps the default of 3.
 		pub min_validations: u8,
+		/// [`SubmitWindow`]; 0 keeps the default of 20 blocks.
+		pub submit_window: BlockNumber,
+		/// [`DisputeWindow`]; 0 keeps the default of 10 blocks.
+		pub dispute_window: BlockNumber,
 		/// Governance jobs of the genesis, each (model, base checkpoint,
 		/// training seed), with [`GENESIS_JOB_PARAMS`] and
 		/// [`MinValidations`] reports a delta: the development chain's job
@@ -442,6 +479,12 @@ pub mod pallet {
 		fn build(&self) {
 			if self.min_validations > 0 {
 				MinValidations::<T>::put(self.min_validations);
+			}
+			if self.submit_window > 0 {
+				SubmitWindow::<T>::put(self.submit_window);
+			}
+			if self.dispute_window > 0 {
+				DisputeWindow::<T>::put(self.dispute_window);
 			}
 			for (model, base_checkpoint, seed) in &self.jobs {
 				let spec = JobSpec {
@@ -569,8 +612,44 @@ pub mod pallet {
 			/// Voters on the losing side.
 			losers: u32,
 		},
-		/// `worker` submitted a delta for `job`'s `round`; its committee is
-		/// drawn in the next block.
+		/// `worker` sealed a delta for `job`'s `round`: only its seal is
+		/// known until it reveals the delta's hash after `submit_until`.
+		DeltaSealed {
+			/// The job.
+			job: JobId,
+			/// The worker.
+			worker: T::AccountId,
+			/// The round the delta is for.
+			round: u32,
+			/// [`delta_seal`] of the delta's hash, the worker, job and round.
+			seal: H256,
+			/// The last block of the round's submission window.
+			submit_until: BlockNumber,
+		},
+		/// A sealed delta was not revealed in time and is dropped: nothing
+		/// is paid or slashed.
+		DeltaUnrevealed {
+			/// The job.
+			job: JobId,
+			/// The worker.
+			worker: T::AccountId,
+			/// The round the delta was for.
+			round: u32,
+		},
+		/// `worker`'s delta has the bytes `original` sealed first in the
+		/// round: it is rejected as a copy when finalised.
+		DeltaCopied {
+			/// The job.
+			job: JobId,
+			/// The worker.
+			worker: T::AccountId,
+			/// The round.
+			round: u32,
+			/// The first worker to seal those bytes.
+			original: T::AccountId,
+		},
+		/// `worker` revealed its sealed delta for `job`'s `round`; its
+		/// committee is drawn in the next block.
 		DeltaSubmitted {
 			/// The job.
 			job: JobId,
@@ -883,6 +962,18 @@ pub mod pallet {
 		NotWaiting,
 		/// The job seats `MaxWorkersPerJob` workers already.
 		JobFull,
+		/// The round's submission window is over (and a delta of the round
+		/// was accepted, or is still open): wait for the next round.
+		SubmissionClosed,
+		/// The worker's delta is not sealed (none, or already revealed).
+		NotSealed,
+		/// The round's submission window is still open: no bytes or hash
+		/// are shown before it ends.
+		SubmissionOpen,
+		/// The sealed delta's reveal window is over.
+		DeltaRevealOver,
+		/// The hash does not open the seal.
+		BadSeal,
 		/// The worker is not assigned to this job.
 		NotAssignedWorker,
 		/// The claimed quality is above `MaxQuality`.
@@ -1128,29 +1219,50 @@ pub mod pallet {
 			Ok(Some(weight).into())
 		}
 
-		/// Submits the hash of the caller's delta for `job_id`'s open round
-		/// and the quality it claims. Only the job's assigned workers, one
-		/// delta per round. The next block draws the delta's committee:
-		/// `validations` members of the orchestrator set, by stake, never the
-		/// worker, from the VRF output of this block, which the caller could
-		/// not know when it signed.
+		/// Seals the caller's delta for `job_id`'s open round: `seal` is
+		/// [`delta_seal`] of the delta's hash, the caller, the job and the
+		/// round, and `claimed_quality` the quality it claims. Only the job's
+		/// seated workers, one delta per round, within the round's
+		/// submission window (`JobInfo::submit_until`; a round with no
+		/// accepted delta opens a new window). The worker reveals the hash
+		/// after the window ([`Pallet::reveal_delta`]) and serves the bytes
+		/// only then, so no one can seal a copy in time.
 		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::submit_delta(T::MaxOrchestrators::get()))]
+		pub fn submit_delta(
+			origin: OriginFor<T>,
+			job_id: JobId,
+			seal: H256,
+			claimed_quality: Quality,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_submit_delta(&who, job_id, seal, claimed_quality)
+		}
+
+		/// Reveals `delta_hash`, the blake2-256 of the bytes the caller sealed
+		/// for `job_id`, in the first block after the round's submission window
+		/// or the [`DisputeWindow`] blocks after it (so every delta of the
+		/// round is revealed before any can be final). The next block draws the
+		/// delta's committee: `validations` members of the orchestrator set,
+		/// by stake, never the worker, from the VRF output of this block,
+		/// which the caller could not know when it signed. Bytes another
+		/// worker sealed first in the round make the delta a copy.
+		#[pallet::call_index(25)]
 		#[pallet::weight(
 			// The caller pays for the committee draw its delta costs the
 			// next block's `on_initialize`.
-			T::WeightInfo::submit_delta(T::MaxOrchestrators::get()).saturating_add(
+			T::WeightInfo::reveal_delta().saturating_add(
 				T::WeightInfo::on_initialize_draws(1)
 					.saturating_sub(T::WeightInfo::on_initialize_draws(0))
 			)
 		)]
-		pub fn submit_delta(
+		pub fn reveal_delta(
 			origin: OriginFor<T>,
 			job_id: JobId,
 			delta_hash: H256,
-			claimed_quality: Quality,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_submit_delta(&who, job_id, delta_hash, claimed_quality)
+			Self::do_reveal_delta(&who, job_id, delta_hash)
 		}
 
 		/// Commits a committee member to its report on `worker`'s delta:

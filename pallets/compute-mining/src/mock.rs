@@ -114,7 +114,6 @@ impl pallet_compute_mining::Config for Test {
 	type MaxOrchestrators = ConstU32<16>;
 	type CommitWindow = ConstU32<COMMIT_WINDOW>;
 	type RevealWindow = ConstU32<REVEAL_WINDOW>;
-	type DisputeWindow = DisputeWindow;
 	type DisputePeriod = ConstU32<DISPUTE_PERIOD>;
 	type RoundPeriod = ConstU32<ROUND_PERIOD>;
 	type SuspensionPeriod = ConstU32<SUSPENSION>;
@@ -126,12 +125,6 @@ impl pallet_compute_mining::Config for Test {
 
 /// Blocks a committee has to commit after the draw.
 pub const COMMIT_WINDOW: u32 = 5;
-parameter_types! {
-	/// Blocks a judgement may be disputed in: 0 by default, so that a test
-	/// not about disputes finalises a judgement in the next block (see
-	/// `validate` in the tests); the dispute tests set it.
-	pub static DisputeWindow: u32 = 0;
-}
 /// Blocks a dispute is voted on.
 pub const DISPUTE_PERIOD: u32 = 5;
 /// Blocks a round has to complete once its committee is drawn.
@@ -209,7 +202,13 @@ impl ExtBuilder {
 		.assimilate_storage(&mut t)
 		.unwrap();
 		let mut ext = sp_io::TestExternalities::new(t);
-		ext.execute_with(|| System::set_block_number(1));
+		ext.execute_with(|| {
+			System::set_block_number(1);
+			// No dispute window, so that a test not about disputes finalises
+			// a judgement in the next block (see `validate` in the tests);
+			// the dispute tests set one.
+			pallet_compute_mining::DisputeWindow::<Test>::put(0);
+		});
 		ext
 	}
 

@@ -77,8 +77,25 @@ fn delta(n: u8) -> H256 {
 /// `on_initialize` would (tests that need block-exact times keep their
 /// block).
 fn submit(who: AccountId, job: JobId, hash: H256, claimed: Quality) {
-	assert_ok!(ComputeMining::submit_delta(RuntimeOrigin::signed(who), job, hash, claimed));
+	seal(who, job, hash, claimed);
+	// As if the round's submission window had ended in the block before:
+	// the sealing tests below play the window block by block.
+	Deltas::<Test>::mutate(job, who, |d| {
+		d.as_mut().unwrap().commit_deadline = System::block_number() as u32 - 1
+	});
+	assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(who), job, hash));
 	draw_now();
+}
+
+/// The seal of `who`'s delta `hash` for `job`'s open round.
+fn seal_of(who: AccountId, job: JobId, hash: H256) -> H256 {
+	delta_seal(&hash, &who, job, Jobs::<Test>::get(job).unwrap().round)
+}
+
+/// Seals `who`'s delta `hash` for `job`.
+fn seal(who: AccountId, job: JobId, hash: H256, claimed: Quality) {
+	let seal = seal_of(who, job, hash);
+	assert_ok!(ComputeMining::submit_delta(RuntimeOrigin::signed(who), job, seal, claimed));
 }
 
 /// Draws the committees of the deltas submitted in this block now.
@@ -133,7 +150,7 @@ fn validate(job: JobId, who: AccountId, r: ValidationReport) {
 		for (_, _, by, r) in sealed {
 			reveal(by, job, who, r);
 		}
-		if DisputeWindow::get() == 0 {
+		if DisputeWindow::<Test>::get() == 0 {
 			finalise_next_block(job, who);
 		}
 	}
@@ -570,10 +587,37 @@ fn only_the_drawn_committee_reports_by_commit_then_reveal() {
 		let job = create_job(3);
 		worker(1, Tier::Silver, GpuClass::Other);
 		seat(job, 1);
-		assert_ok!(ComputeMining::submit_delta(RuntimeOrigin::signed(1), job, delta(1), 0));
-		// The committee is drawn in the next block, not by the submission.
+		// The delta is sealed in the round's window (20 blocks from the
+		// job's creation in block 1); nothing is shown, nothing drawn.
+		assert_eq!(Jobs::<Test>::get(job).unwrap().submit_until, 21);
+		seal(1, job, delta(1), 0);
+		assert_eq!(status(job, 1), DeltaStatus::Sealed);
+		assert!(events().contains(&Event::DeltaSealed {
+			job,
+			worker: 1,
+			round: 0,
+			seal: seal_of(1, job, delta(1)),
+			submit_until: 21
+		}));
+		let reveal_delta = |hash| ComputeMining::reveal_delta(RuntimeOrigin::signed(1), job, hash);
+		assert_noop!(reveal_delta(delta(1)), Error::<Test>::SubmissionOpen);
+		run_to_block(21);
+		assert_noop!(reveal_delta(delta(1)), Error::<Test>::SubmissionOpen);
+		run_to_block(22);
+		// Only the sealed bytes' hash opens the seal.
+		assert_noop!(reveal_delta(delta(2)), Error::<Test>::BadSeal);
+		assert_ok!(reveal_delta(delta(1)));
+		assert_noop!(reveal_delta(delta(1)), Error::<Test>::NotSealed);
+		assert!(events().contains(&Event::DeltaSubmitted {
+			job,
+			worker: 1,
+			round: 0,
+			hash: delta(1),
+			claimed: 0
+		}));
+		// The committee is drawn in the next block, not by the reveal.
 		assert!(committee(job, 1).is_empty());
-		run_to_block(2);
+		run_to_block(23);
 		let members = committee(job, 1);
 		assert_eq!(members.len(), 3);
 		assert!(events().contains(&Event::CommitteeDrawn {
@@ -632,8 +676,8 @@ fn only_the_drawn_committee_reports_by_commit_then_reveal() {
 			Error::<Test>::RevealPhaseOpen
 		);
 		let d = Deltas::<Test>::get(job, 1).unwrap();
-		assert_eq!((d.commit_deadline, d.reveal_deadline), (2 + 5, 2 + 5 + 5));
-		run_to_block(13);
+		assert_eq!((d.commit_deadline, d.reveal_deadline), (23 + 5, 23 + 5 + 5));
+		run_to_block(34);
 		// The member who cannot reveal is charged like an hour of downtime;
 		// the two reports are a quorum and judge the delta.
 		let before = staked(members[1]);
@@ -663,6 +707,192 @@ fn only_the_drawn_committee_reports_by_commit_then_reveal() {
 		assert_noop!(
 			ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, 1),
 			Error::<Test>::NotJudged
+		);
+	});
+}
+
+/// Delta copies: a worker that seals the bytes another sealed first in the
+/// round (it could only have them from that worker: bytes are served after
+/// the window) is judged on them like any delta, and rejected as a copy
+/// when final: 5% of its stake, nothing paid. The first sealer is paid,
+/// whichever of the two reveals first.
+#[test]
+fn a_copied_delta_is_rejected_and_the_first_sealer_is_paid() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Judgements are final two blocks later; reveals take blocks 22-24.
+		DisputeWindow::<Test>::put(2);
+		orchestrators();
+		let job = create_job(3);
+		worker(1, Tier::Silver, GpuClass::Other);
+		worker(2, Tier::Silver, GpuClass::Other);
+		seat(job, 1);
+		seat(job, 2);
+		seal(1, job, delta(5), 0);
+		run_to_block(2);
+		seal(2, job, delta(5), 0);
+		run_to_block(22);
+		// The copier reveals first; the first sealer still owns the bytes.
+		for who in [2, 1] {
+			assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(who), job, delta(5)));
+		}
+		let content = RoundContents::<Test>::get((job, 0, delta(5))).unwrap();
+		assert_eq!(content, RoundContent { sealed_at: 1, owner: 1 });
+		assert_eq!(Jobs::<Test>::get(job).unwrap().open, 2);
+		run_to_block(23);
+		let good = report_of_quality(100_000);
+		for who in [1, 2] {
+			(0..3).for_each(|_| validate(job, who, good));
+			assert_eq!(status(job, who), DeltaStatus::Judged(Verdict::Accept(100_000)));
+		}
+		let stake = staked(2);
+		run_to_block(u64::from(Deltas::<Test>::get(job, 2).unwrap().dispute_deadline) + 1);
+		assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, 2));
+		assert_eq!(status(job, 2), DeltaStatus::Rejected(Rejection::Copy));
+		assert!(events().contains(&Event::DeltaCopied { job, worker: 2, round: 0, original: 1 }));
+		assert_eq!(PendingSlashes::<Test>::get(2), stake / 20);
+		assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, 1));
+		assert_eq!(status(job, 1), DeltaStatus::Accepted(100_000));
+		assert_eq!(Jobs::<Test>::get(job).unwrap().accepted, 1);
+		// Both final; the round keeps the bytes' owner until the next round
+		// ends.
+		assert_eq!(Jobs::<Test>::get(job).unwrap().open, 0);
+		assert!(RoundContents::<Test>::get((job, 0, delta(5))).is_some());
+		complete(job, delta(9));
+		assert!(RoundContents::<Test>::get((job, 0, delta(5))).is_some());
+	});
+}
+
+/// The late copier: once an honest delta is revealed its bytes are served,
+/// so no seal may join its round while it is open (a round reopens only
+/// with nothing open and nothing accepted). If the honest delta is dropped
+/// (no quorum: its committee stayed away), the window reopens, but the
+/// bytes stay the honest worker's for the round: a copier that seals them
+/// now is rejected as a copy, and the honest worker, sealing them again,
+/// is still their owner.
+#[test]
+fn a_late_copier_cannot_seal_into_an_open_round_nor_take_dropped_bytes() {
+	ExtBuilder::default().build_and_execute(|| {
+		orchestrators();
+		let job = create_job(3);
+		worker(1, Tier::Silver, GpuClass::Other);
+		worker(2, Tier::Silver, GpuClass::Other);
+		seat(job, 1);
+		seat(job, 2);
+		seal(1, job, delta(5), 0);
+		run_to_block(22);
+		assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(1), job, delta(5)));
+		run_to_block(23);
+		// The honest delta is open: the round takes no seal.
+		assert_noop!(
+			ComputeMining::submit_delta(
+				RuntimeOrigin::signed(2),
+				job,
+				seal_of(2, job, delta(5)),
+				0
+			),
+			Error::<Test>::SubmissionClosed
+		);
+		// Its committee stays away: no quorum, dropped.
+		let deadline = Deltas::<Test>::get(job, 1).unwrap().reveal_deadline;
+		run_to_block(u64::from(deadline) + 1);
+		assert_ok!(ComputeMining::close_delta(RuntimeOrigin::signed(99), job, 1));
+		assert!(Deltas::<Test>::get(job, 1).is_none());
+		// (The absent members fell below Gold and left; two more join.)
+		orchestrator(16);
+		orchestrator(17);
+		// The round reopens; the copier seals first this time.
+		seal(2, job, delta(5), 0);
+		run_to_block(u64::from(deadline) + 2);
+		seal(1, job, delta(5), 0);
+		let until = Jobs::<Test>::get(job).unwrap().submit_until;
+		run_to_block(u64::from(until) + 1);
+		for who in [2, 1] {
+			assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(who), job, delta(5)));
+		}
+		assert_eq!(
+			RoundContents::<Test>::get((job, 0, delta(5))),
+			Some(RoundContent { sealed_at: 1, owner: 1 })
+		);
+		run_to_block(u64::from(until) + 2);
+		let good = report_of_quality(100_000);
+		for who in [2, 1] {
+			(0..3).for_each(|_| validate(job, who, good));
+		}
+		assert_eq!(status(job, 2), DeltaStatus::Rejected(Rejection::Copy));
+		assert_eq!(status(job, 1), DeltaStatus::Accepted(100_000));
+	});
+}
+
+/// A sealed delta never revealed is dropped after its reveal window, by
+/// anyone, for free: nothing is paid or slashed, and the worker's stake is
+/// no longer held for it. A worker that seals again drops it itself.
+#[test]
+fn an_unrevealed_seal_is_dropped_unpaid_and_unslashed() {
+	ExtBuilder::default().build_and_execute(|| {
+		orchestrators();
+		let job = create_job(3);
+		worker(1, Tier::Silver, GpuClass::Other);
+		worker(2, Tier::Silver, GpuClass::Other);
+		seat(job, 1);
+		seat(job, 2);
+		seal(1, job, delta(1), 0);
+		seal(2, job, delta(2), 0);
+		assert_eq!(OpenDeltas::<Test>::get(1), 1);
+		// Reveals: block 22 only (and `DisputeWindow` more blocks: 0 here).
+		run_to_block(22);
+		assert_noop!(
+			ComputeMining::close_delta(RuntimeOrigin::signed(99), job, 1),
+			Error::<Test>::RevealPhaseOpen
+		);
+		run_to_block(23);
+		assert_noop!(
+			ComputeMining::reveal_delta(RuntimeOrigin::signed(1), job, delta(1)),
+			Error::<Test>::DeltaRevealOver
+		);
+		let stake = staked(1);
+		let closed = ComputeMining::close_delta(RuntimeOrigin::signed(99), job, 1).unwrap();
+		assert_eq!(closed.pays_fee, frame_support::dispatch::Pays::No);
+		assert!(events().contains(&Event::DeltaUnrevealed { job, worker: 1, round: 0 }));
+		assert!(Deltas::<Test>::get(job, 1).is_none());
+		assert_eq!((OpenDeltas::<Test>::get(1), PendingSlashes::<Test>::get(1)), (0, 0));
+		assert_eq!(staked(1), stake);
+		// Nothing was accepted in the round: a new seal opens a new window,
+		// and drops the worker's own expired seal.
+		seal(2, job, delta(3), 0);
+		assert!(events().contains(&Event::DeltaUnrevealed { job, worker: 2, round: 0 }));
+		assert_eq!(Jobs::<Test>::get(job).unwrap().submit_until, 23 + 20);
+		assert_eq!(OpenDeltas::<Test>::get(2), 1);
+		seal(1, job, delta(4), 0);
+		assert_noop!(
+			ComputeMining::submit_delta(RuntimeOrigin::signed(1), job, delta(5), 0),
+			Error::<Test>::DuplicateDelta
+		);
+	});
+}
+
+/// A round with an accepted delta does not reopen: its window is over.
+#[test]
+fn a_round_with_an_accepted_delta_takes_no_late_seal() {
+	ExtBuilder::default().min_validations(1).build_and_execute(|| {
+		orchestrators();
+		let job = create_job(1);
+		worker(1, Tier::Silver, GpuClass::Other);
+		worker(2, Tier::Silver, GpuClass::Other);
+		seat(job, 1);
+		seat(job, 2);
+		submit(1, job, delta(1), 0);
+		// Judged and, with no dispute window here, final.
+		validate(job, 1, report_of_quality(100_000));
+		assert_eq!(Jobs::<Test>::get(job).unwrap().accepted, 1);
+		run_to_block(22);
+		assert_noop!(
+			ComputeMining::submit_delta(
+				RuntimeOrigin::signed(2),
+				job,
+				seal_of(2, job, delta(2)),
+				0
+			),
+			Error::<Test>::SubmissionClosed
 		);
 	});
 }
@@ -1401,7 +1631,7 @@ fn judged(
 	majority: ValidationReport,
 	minority: ValidationReport,
 ) -> Vec<AccountId> {
-	DisputeWindow::set(5);
+	DisputeWindow::<Test>::put(5);
 	orchestrators();
 	let job = create_job(3);
 	assert_eq!(job, 0);

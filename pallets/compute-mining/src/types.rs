@@ -214,6 +214,14 @@ pub struct JobInfo<AccountId> {
 	/// Whether the open round is closing: its committee has started voting
 	/// on the checkpoint, so no delta joins the round any more.
 	pub closing: bool,
+	/// The last block in which the open round's deltas are sealed
+	/// (`submit_delta`). Its bytes are served, and its hash revealed, only
+	/// after it. A round with no accepted delta and none open opens a new
+	/// window when a delta is sealed after it.
+	pub submit_until: BlockNumber,
+	/// The open round's deltas sealed or revealed and not final (nor
+	/// dropped).
+	pub open: u32,
 }
 
 /// One epoch's rewards.
@@ -317,6 +325,8 @@ pub enum Rejection {
 		/// The median of the validators' qualities.
 		validated: Quality,
 	},
+	/// The same bytes as a delta another worker sealed first in the round.
+	Copy,
 }
 
 /// A verdict on a delta: accepted with a quality, or rejected.
@@ -407,6 +417,9 @@ pub enum DeltaStatus {
 	/// Judged by its committee; the verdict takes effect when the delta is
 	/// finalised, after its dispute window (or its dispute).
 	Judged(Verdict),
+	/// Sealed: only its [`delta_seal`] is known until the worker reveals
+	/// the delta's hash, after the round's submission window.
+	Sealed,
 }
 
 impl DeltaStatus {
@@ -476,6 +489,32 @@ pub fn report_commitment<AccountId: Encode>(
 	orchestrator: &AccountId,
 ) -> H256 {
 	<BlakeTwo256 as Hash>::hash(&(report, salt, orchestrator).encode())
+}
+
+/// The seal a worker submits for a delta (`submit_delta`): blake2-256 of the
+/// SCALE encoding of `(hash, worker, job, round)`, where `hash` is blake2-256
+/// of the delta's bytes. It binds the bytes to the worker, the job and the
+/// round, and hides them: no one can seal another worker's delta as its own
+/// before the bytes are served, after the round's submission window.
+pub fn delta_seal<AccountId: Encode>(
+	hash: &H256,
+	worker: &AccountId,
+	job: JobId,
+	round: u32,
+) -> H256 {
+	<BlakeTwo256 as Hash>::hash(&(hash, worker, job, round).encode())
+}
+
+/// The first worker to seal a delta's bytes in a round
+/// ([`crate::RoundContents`]).
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct RoundContent<AccountId> {
+	/// The block the first of them was sealed in.
+	pub sealed_at: BlockNumber,
+	/// Its worker: the only one paid for these bytes.
+	pub owner: AccountId,
 }
 
 /// One voter of a vote of the orchestrator set: an orchestrator, its weight

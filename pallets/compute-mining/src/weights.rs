@@ -49,6 +49,7 @@ pub trait WeightInfo {
 	fn deregister_worker() -> Weight;
 	fn create_job() -> Weight;
 	fn leave_job() -> Weight;
+	fn reveal_delta() -> Weight;
 	fn verify_hardware(n: u32, ) -> Weight;
 	fn resolve_hardware(v: u32, ) -> Weight;
 	fn submit_delta(n: u32, ) -> Weight;
@@ -218,6 +219,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::QueuePlace` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Queue` (r:0 w:1)
 	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	fn reveal_delta() -> Weight {
+		Weight::from_parts(60_000_000, 4000)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
 	fn leave_job() -> Weight {
 		// Proof size: measured `1090`, estimated `4202` bytes.
 		// Minimum execution time: 50_058_000 picoseconds.
@@ -874,6 +880,11 @@ impl WeightInfo for () {
 		Weight::from_parts(119_912_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
+	}
+	fn reveal_delta() -> Weight {
+		Weight::from_parts(60_000_000, 4000)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn leave_job() -> Weight {
 		Weight::from_parts(58_946_000, 4202)

@@ -232,9 +232,9 @@ impl pallet_compute_mining::Config for Runtime {
 	/// ...and a block seats at most 32 waiting workers, round-robin over
 	/// jobs.
 	type MaxSeatsPerBlock = ConstU32<32>;
-	/// A judgement may be disputed for a minute...
-	type DisputeWindow = ConstU32<{ gym_primitives::MINUTES }>;
-	/// ...and the orchestrator set votes on a dispute for a minute.
+	/// The orchestrator set votes on a dispute for a minute (a judgement
+	/// may be disputed for `DisputeWindow` blocks, from genesis: a minute
+	/// on the testnet).
 	type DisputePeriod = ConstU32<{ gym_primitives::MINUTES }>;
 	/// A round's committee has ten minutes to agree on its checkpoint
 	/// (honest nodes vote within `--round-timeout`, 30 blocks); then anyone

@@ -65,6 +65,12 @@ fn commitment(salt: [u8; 32], orchestrator: [u8; 32]) -> [u8; 32] {
 	gym_trainer::blake2_256(&(REPORT, salt, orchestrator).encode())
 }
 
+/// `delta_seal(hash, worker, job, round)`: blake2-256 of the SCALE encoding of the delta's
+/// hash, the worker, the job and the round.
+fn seal(hash: u8, worker: [u8; 32], job: u32, round: u32) -> Value {
+	Value::from_bytes(gym_trainer::blake2_256(&([hash; 32], worker, job, round).encode()))
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 	let mut node = Node::spawn("mining", &["--dev", "--tmp"]);
@@ -121,7 +127,8 @@ async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 		find_event(&events, "ComputeMining", "JobCreated").at("job").unwrap().as_u128().unwrap();
 	// The chain seats the waiting worker in the only job; nobody assigns it.
 	assert_eq!(wait_seated(&api, worker_id, Duration::from_secs(30)).await, job);
-	// The orchestrator verifies the worker's H100 while the worker submits its delta.
+	// The orchestrator verifies the worker's H100 while the worker seals its delta: only the
+	// seal is on chain until the round's submission window is over.
 	let verify = dynamic::transaction(
 		"ComputeMining",
 		"verify_hardware",
@@ -131,17 +138,28 @@ async fn a_validated_delta_earns_its_formula_share_of_the_epoch_budget() {
 		dynamic::transaction(
 			"ComputeMining",
 			"submit_delta",
-			vec![Value::u128(job), h256(hash), Value::u128(300_000)],
+			vec![Value::u128(job), seal(hash, worker_id, job as u32, 0), Value::u128(300_000)],
 		)
 	};
 	let delta = submit_delta(5);
 	let (verified, submitted) =
 		tokio::join!(submit(&api, &orchestrator, &verify), submit(&api, &worker, &delta));
 	verified.unwrap();
-	submitted.unwrap();
+	let sealed = submitted.unwrap();
+	let sealed = find_event(&sealed, "ComputeMining", "DeltaSealed");
+	let until = sealed.at("submit_until").and_then(|u| u.as_u128()).unwrap() as u64;
 	let err = submit(&api, &worker, &submit_delta(6)).await.unwrap_err();
 	assert!(err.contains("DuplicateDelta"), "{err}");
-	// The block after the submission drew the committee: the set's only member, who commits
+	// After the window the worker reveals the delta's hash; only the sealed one opens it.
+	let reveal = |hash: u8| {
+		dynamic::transaction("ComputeMining", "reveal_delta", vec![Value::u128(job), h256(hash)])
+	};
+	node.wait_for_blocks(&rpc, until + 1, 0, Duration::from_secs(60)).await;
+	let err = submit(&api, &worker, &reveal(6)).await.unwrap_err();
+	assert!(err.contains("BadSeal"), "{err}");
+	let revealed = submit(&api, &worker, &reveal(5)).await.unwrap();
+	find_event(&revealed, "ComputeMining", "DeltaSubmitted");
+	// The block after the reveal drew the committee: the set's only member, who commits
 	// to its report at once (reveals wait for every commitment).
 	let salt = [7u8; 32];
 	let commit = dynamic::transaction(
