@@ -145,8 +145,8 @@ fn salt() -> H256 {
 }
 
 /// Makes `job`'s open round (and its round committee's) round 1, with the
-/// owners of `MaxWorkersPerJob` deltas' bytes of round 0 to forget when it
-/// ends: the worst case of a round's end.
+/// owners of `MaxWorkersPerJob` deltas' bytes of round 0 to forget and of
+/// round 1 to hand on when it ends: the worst case of a round's end.
 fn round_one_with_contents<T: Config>(job: JobId) {
 	Jobs::<T>::mutate(job, |j| {
 		if let Some(j) = j {
@@ -158,12 +158,16 @@ fn round_one_with_contents<T: Config>(job: JobId) {
 			c.round = 1;
 		}
 	});
-	for i in 0..T::MaxWorkersPerJob::get() {
-		let owner: T::AccountId = account("owner", i, 0);
-		RoundContents::<T>::insert(
-			(job, 0, numbered(u64::from(i))),
-			RoundContent { sealed_at: 0, owner },
-		);
+	for round in [0, 1] {
+		// With the job's own (its productive worker's delta's bytes).
+		let own = RoundContents::<T>::iter_prefix((job, round)).count() as u32;
+		for i in own..T::MaxWorkersPerJob::get() {
+			let owner: T::AccountId = account("owner", i, 0);
+			RoundContents::<T>::insert(
+				(job, round, numbered(u64::from(i))),
+				RoundContent { sealed_at: 0, owner, open: 0 },
+			);
+		}
 	}
 }
 
@@ -738,6 +742,8 @@ mod benchmarks {
 
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.round), Some(2));
 		assert_eq!(RoundContents::<T>::iter_prefix((job, 0)).count(), 0);
+		let handed_on = RoundContents::<T>::iter_prefix((job, 2)).count() as u32;
+		assert_eq!(handed_on, T::MaxWorkersPerJob::get());
 		assert!(members.len() as u32 == v && members.iter().all(|m| Duties::<T>::get(m) == 0));
 		Ok(())
 	}

@@ -373,6 +373,7 @@ impl<T: Config> Pallet<T> {
 				closing: false,
 				submit_until: Self::submit_deadline(),
 				open: 0,
+				sealed: 0,
 			},
 		);
 		NextJobId::<T>::put(next);
@@ -598,7 +599,13 @@ impl<T: Config> Pallet<T> {
 			// sealed in time, or nothing good) opens a new window rather
 			// than stall the job. While one is open its bytes may be served
 			// already: no new seal may join the round then.
-			ensure!(job.accepted == 0 && job.open == 0, Error::<T>::SubmissionClosed);
+			// Seals of the window that can no longer be revealed do not count.
+			let reveals_over =
+				now > job.submit_until.saturating_add(1).saturating_add(DisputeWindow::<T>::get());
+			let live = if reveals_over { job.open.saturating_sub(job.sealed) } else { job.open };
+			ensure!(job.accepted == 0 && live == 0, Error::<T>::SubmissionClosed);
+			job.open = live;
+			job.sealed = 0;
 			job.submit_until = Self::submit_deadline();
 		}
 		let eligible =
@@ -606,6 +613,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(eligible >= usize::from(job.spec.validations), Error::<T>::CommitteeUnavailable);
 		OpenDeltas::<T>::mutate(who, |d| *d = d.saturating_add(1));
 		job.open = job.open.saturating_add(1);
+		job.sealed = job.sealed.saturating_add(1);
 		Deltas::<T>::insert(
 			job_id,
 			who,
@@ -648,7 +656,7 @@ impl<T: Config> Pallet<T> {
 		delta: &DeltaRecordOf<T>,
 	) {
 		Self::release_duties(who, delta);
-		Self::closed_in_round(job, delta);
+		Self::closed_in_round(job_id, job, delta);
 		Deltas::<T>::remove(job_id, who);
 		Self::deposit_event(Event::DeltaUnrevealed {
 			job: job_id,
@@ -670,9 +678,24 @@ impl<T: Config> Pallet<T> {
 		// The first sealer of these bytes in the round owns them, for the
 		// whole round (a dropped delta keeps them: its worker seals again).
 		RoundContents::<T>::mutate((job_id, delta.round, hash), |content| match content {
-			Some(c) if delta.submitted_at >= c.sealed_at => {}
-			_ => {
-				*content = Some(RoundContent { sealed_at: delta.submitted_at, owner: who.clone() })
+			Some(c) => {
+				c.open = c.open.saturating_add(1);
+				if delta.submitted_at < c.sealed_at {
+					c.sealed_at = delta.submitted_at;
+					c.owner = who.clone();
+				}
+			}
+			None => {
+				*content = Some(RoundContent {
+					sealed_at: delta.submitted_at,
+					owner: who.clone(),
+					open: 1,
+				})
+			}
+		});
+		Jobs::<T>::mutate(job_id, |job| {
+			if let Some(job) = job.as_mut().filter(|j| Self::counted_seal(j, &delta)) {
+				job.sealed = job.sealed.saturating_sub(1);
 			}
 		});
 		let commit_deadline = draw_at.saturating_add(T::CommitWindow::get());
@@ -867,19 +890,46 @@ impl<T: Config> Pallet<T> {
 		Self::release_each(&delta.committee);
 	}
 
+	/// Whether `delta` is a seal counted in `job`'s [`JobInfo::sealed`]:
+	/// sealed in the current window of the open round.
+	fn counted_seal(job: &JobInfo<T::AccountId>, delta: &DeltaRecordOf<T>) -> bool {
+		delta.status == DeltaStatus::Sealed
+			&& delta.round == job.round
+			&& delta.commit_deadline == job.submit_until
+	}
+
 	/// Counts `delta` out of `job`'s open round's open deltas
-	/// ([`JobInfo::open`]): it is final or dropped.
-	fn closed_in_round(job: &mut JobInfo<T::AccountId>, delta: &DeltaRecordOf<T>) {
+	/// ([`JobInfo::open`]): it is final or dropped. A revealed delta's bytes
+	/// are one delta less open ([`RoundContents`]).
+	fn closed_in_round(job_id: JobId, job: &mut JobInfo<T::AccountId>, delta: &DeltaRecordOf<T>) {
+		if delta.status == DeltaStatus::Sealed {
+			if Self::counted_seal(job, delta) {
+				job.open = job.open.saturating_sub(1);
+				job.sealed = job.sealed.saturating_sub(1);
+			}
+			return;
+		}
 		if delta.round == job.round {
 			job.open = job.open.saturating_sub(1);
 		}
+		// The owner of the bytes is kept while the round or the next is open
+		// (a seal may still come), then while a delta with them is open.
+		let old = delta.round.saturating_add(1) < job.round;
+		RoundContents::<T>::mutate_exists((job_id, delta.round, delta.hash), |content| {
+			if let Some(c) = content {
+				c.open = c.open.saturating_sub(1);
+			}
+			if old {
+				*content = content.take().filter(|c| c.open > 0);
+			}
+		});
 	}
 
 	/// Counts `delta` out of its job's open round, in storage.
 	fn close_in_round(job_id: JobId, delta: &DeltaRecordOf<T>) {
 		Jobs::<T>::mutate(job_id, |job| {
 			if let Some(job) = job {
-				Self::closed_in_round(job, delta);
+				Self::closed_in_round(job_id, job, delta);
 			}
 		});
 	}
@@ -997,7 +1047,7 @@ impl<T: Config> Pallet<T> {
 			Verdict::Reject(why) => Self::reject_delta(&mut job, job_id, who, delta, why),
 		}
 		Self::release_duties(who, delta);
-		Self::closed_in_round(&mut job, delta);
+		Self::closed_in_round(job_id, &mut job, delta);
 		Jobs::<T>::insert(job_id, job);
 		Deltas::<T>::insert(job_id, who, delta);
 		Ok(())
@@ -1270,7 +1320,8 @@ impl<T: Config> Pallet<T> {
 			job.closing = false;
 			job.submit_until = Self::submit_deadline();
 			job.open = 0;
-			Self::forget_contents(job_id, round);
+			job.sealed = 0;
+			Self::forget_contents(job_id, round, false);
 			RoundCommittees::<T>::remove(job_id);
 			Self::release_each(&committee.members);
 			Self::deposit_event(Event::RoundCompleted { job: job_id, round, checkpoint });
@@ -1281,17 +1332,34 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Clears the owners of the bytes of `job_id`'s round before `ended`
-	/// (which just ended): every delta of that round is final by now. At
-	/// most `MaxWorkersPerJob` entries a round end: a round has about one
-	/// a seated worker; any left over stay, harmless.
-	fn forget_contents(job_id: JobId, ended: u32) {
+	/// At the end of `job_id`'s round `ended`: forgets the owners of the
+	/// bytes of the round before it that no open delta holds (the others go
+	/// when their last delta is final), and, if `carry` (the round expired:
+	/// the next trains from the same checkpoint), hands the round's owners
+	/// on to the next round. At most `MaxWorkersPerJob` entries each: about
+	/// one a seated worker; any beyond stay, harmless.
+	fn forget_contents(job_id: JobId, ended: u32, carry: bool) {
+		let bound = T::MaxWorkersPerJob::get() as usize;
 		if let Some(before) = ended.checked_sub(1) {
-			let _ = RoundContents::<T>::clear_prefix(
-				(job_id, before),
-				T::MaxWorkersPerJob::get(),
-				None,
-			);
+			let idle: alloc::vec::Vec<H256> = RoundContents::<T>::iter_prefix((job_id, before))
+				.take(bound)
+				.filter(|(_, c)| c.open == 0)
+				.map(|(hash, _)| hash)
+				.collect();
+			for hash in idle {
+				RoundContents::<T>::remove((job_id, before, hash));
+			}
+		}
+		if carry {
+			let next = ended.saturating_add(1);
+			let owners: alloc::vec::Vec<_> =
+				RoundContents::<T>::iter_prefix((job_id, ended)).take(bound).collect();
+			for (hash, c) in owners {
+				RoundContents::<T>::insert(
+					(job_id, next, hash),
+					RoundContent { sealed_at: c.sealed_at, owner: c.owner, open: 0 },
+				);
+			}
 		}
 	}
 
@@ -1320,7 +1388,9 @@ impl<T: Config> Pallet<T> {
 		job.closing = false;
 		job.submit_until = Self::submit_deadline();
 		job.open = 0;
-		Self::forget_contents(job_id, round);
+		job.sealed = 0;
+		// Same checkpoint: the round's bytes stay their owners' in the next.
+		Self::forget_contents(job_id, round, true);
 		RoundCommittees::<T>::remove(job_id);
 		Jobs::<T>::insert(job_id, job);
 		Self::deposit_event(Event::RoundExpired { job: job_id, round });
@@ -1715,17 +1785,32 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		}
-		for ((job, round, _), _) in RoundContents::<T>::iter() {
+		for ((job, round, hash), content) in RoundContents::<T>::iter() {
 			ensure!(
-				Jobs::<T>::get(job).is_some_and(|j| round <= j.round),
+				Jobs::<T>::get(job).is_some_and(|j| round <= j.round.saturating_add(1)),
 				"the owner of bytes of a round that has not opened"
 			);
+			let open = Deltas::<T>::iter_prefix_values(job)
+				.filter(|d| d.round == round && d.hash == hash)
+				.filter(|d| matches!(d.status, DeltaStatus::Pending | DeltaStatus::Judged(_)))
+				.count();
+			ensure!(content.open as usize == open, "a round's bytes count other open deltas");
 		}
 		for (id, job) in Jobs::<T>::iter() {
-			let open = Deltas::<T>::iter_prefix_values(id)
-				.filter(|d| d.round == job.round && !d.status.is_final())
+			let of_round = || Deltas::<T>::iter_prefix_values(id).filter(|d| d.round == job.round);
+			let revealed = of_round()
+				.filter(|d| matches!(d.status, DeltaStatus::Pending | DeltaStatus::Judged(_)))
 				.count();
-			ensure!(job.open as usize == open, "a job's open deltas are miscounted");
+			let sealed = of_round()
+				.filter(|d| {
+					d.status == DeltaStatus::Sealed && d.commit_deadline == job.submit_until
+				})
+				.count();
+			ensure!(job.sealed as usize == sealed, "a job's seals are miscounted");
+			ensure!(
+				job.open as usize == revealed.saturating_add(sealed),
+				"a job's open deltas are miscounted"
+			);
 		}
 		for (job, worker, dispute) in Disputes::<T>::iter() {
 			ensure!(

@@ -307,8 +307,10 @@ pub mod pallet {
 	pub type SubmitWindow<T> = StorageValue<_, BlockNumber, ValueQuery, DefaultSubmitWindow>;
 
 	/// Per job, round and delta hash (the bytes): the first worker that
-	/// sealed those bytes in the round, the only one paid for them. Kept
-	/// until the job's next round ends (cleared in bounded batches then).
+	/// sealed those bytes in the round, the only one paid for them, and the
+	/// revealed deltas with them not final. Kept while the round or the next
+	/// is open, then while such a delta is not final; a round that expires
+	/// hands its owners on to the next (same checkpoint).
 	#[pallet::storage]
 	pub type RoundContents<T: Config> = StorageNMap<
 		_,

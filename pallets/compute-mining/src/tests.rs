@@ -78,12 +78,15 @@ fn delta(n: u8) -> H256 {
 /// block).
 fn submit(who: AccountId, job: JobId, hash: H256, claimed: Quality) {
 	seal(who, job, hash, claimed);
-	// As if the round's submission window had ended in the block before:
-	// the sealing tests below play the window block by block.
-	Deltas::<Test>::mutate(job, who, |d| {
-		d.as_mut().unwrap().commit_deadline = System::block_number() as u32 - 1
-	});
+	// As if the round's submission window had ended in the block before
+	// (for this reveal only): the sealing tests below play the window block
+	// by block.
+	let before = System::block_number() as u32 - 1;
+	let until = Jobs::<Test>::get(job).unwrap().submit_until;
+	Deltas::<Test>::mutate(job, who, |d| d.as_mut().unwrap().commit_deadline = before);
+	Jobs::<Test>::mutate(job, |j| j.as_mut().unwrap().submit_until = before);
 	assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(who), job, hash));
+	Jobs::<Test>::mutate(job, |j| j.as_mut().unwrap().submit_until = until);
 	draw_now();
 }
 
@@ -736,7 +739,7 @@ fn a_copied_delta_is_rejected_and_the_first_sealer_is_paid() {
 			assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(who), job, delta(5)));
 		}
 		let content = RoundContents::<Test>::get((job, 0, delta(5))).unwrap();
-		assert_eq!(content, RoundContent { sealed_at: 1, owner: 1 });
+		assert_eq!(content, RoundContent { sealed_at: 1, owner: 1, open: 2 });
 		assert_eq!(Jobs::<Test>::get(job).unwrap().open, 2);
 		run_to_block(23);
 		let good = report_of_quality(100_000);
@@ -811,7 +814,7 @@ fn a_late_copier_cannot_seal_into_an_open_round_nor_take_dropped_bytes() {
 		}
 		assert_eq!(
 			RoundContents::<Test>::get((job, 0, delta(5))),
-			Some(RoundContent { sealed_at: 1, owner: 1 })
+			Some(RoundContent { sealed_at: 1, owner: 1, open: 2 })
 		);
 		run_to_block(u64::from(until) + 2);
 		let good = report_of_quality(100_000);
@@ -867,6 +870,42 @@ fn an_unrevealed_seal_is_dropped_unpaid_and_unslashed() {
 			ComputeMining::submit_delta(RuntimeOrigin::signed(1), job, delta(5), 0),
 			Error::<Test>::DuplicateDelta
 		);
+	});
+}
+
+/// A seal never revealed cannot stall its job: once it can no longer be
+/// revealed, it does not count, and the next seal opens a new window (the
+/// stale seal is dropped whenever anyone closes it, or its worker seals
+/// again).
+#[test]
+fn an_unrevealed_seal_does_not_stall_the_round() {
+	ExtBuilder::default().build_and_execute(|| {
+		DisputeWindow::<Test>::put(2);
+		orchestrators();
+		let job = create_job(3);
+		worker(1, Tier::Silver, GpuClass::Other);
+		worker(2, Tier::Silver, GpuClass::Other);
+		seat(job, 1);
+		seat(job, 2);
+		seal(1, job, delta(1), 0);
+		// Worker 1 could still reveal (blocks 22 to 24): the round is closed.
+		run_to_block(24);
+		assert_noop!(
+			ComputeMining::submit_delta(
+				RuntimeOrigin::signed(2),
+				job,
+				seal_of(2, job, delta(2)),
+				0
+			),
+			Error::<Test>::SubmissionClosed
+		);
+		run_to_block(25);
+		seal(2, job, delta(2), 0);
+		let info = Jobs::<Test>::get(job).unwrap();
+		assert_eq!((info.submit_until, info.open, info.sealed), (25 + 20, 1, 1));
+		// The stale seal is still closable, and counts nowhere.
+		assert_ok!(ComputeMining::close_delta(RuntimeOrigin::signed(99), job, 1));
+		assert_eq!(Jobs::<Test>::get(job).unwrap().open, 1);
 	});
 }
 

@@ -219,9 +219,11 @@ pub struct JobInfo<AccountId> {
 	/// after it. A round with no accepted delta and none open opens a new
 	/// window when a delta is sealed after it.
 	pub submit_until: BlockNumber,
-	/// The open round's deltas sealed or revealed and not final (nor
-	/// dropped).
+	/// The open round's deltas revealed and not final (nor dropped), and
+	/// its seals of the current window not revealed yet.
 	pub open: u32,
+	/// The seals of the current window not revealed yet (part of `open`).
+	pub sealed: u32,
 }
 
 /// One epoch's rewards.
@@ -506,7 +508,8 @@ pub fn delta_seal<AccountId: Encode>(
 }
 
 /// The first worker to seal a delta's bytes in a round
-/// ([`crate::RoundContents`]).
+/// ([`crate::RoundContents`]), and how many revealed deltas of the round
+/// with those bytes are not final.
 #[derive(
 	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
@@ -515,6 +518,8 @@ pub struct RoundContent<AccountId> {
 	pub sealed_at: BlockNumber,
 	/// Its worker: the only one paid for these bytes.
 	pub owner: AccountId,
+	/// Revealed deltas with these bytes, not final yet.
+	pub open: u32,
 }
 
 /// One voter of a vote of the orchestrator set: an orchestrator, its weight
