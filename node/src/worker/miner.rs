@@ -689,10 +689,16 @@ impl Miner {
 					continue;
 				}
 			};
-			let Some(record) = record.filter(|r| r.round == round) else {
-				// Dropped, or replaced by a later round's seal.
-				self.sealed.remove(&(job_id, round));
-				continue;
+			let record = match record {
+				Some(record) if record.round == round => record,
+				// Replaced by a later round's delta.
+				Some(record) if record.round > round => {
+					self.sealed.remove(&(job_id, round));
+					continue;
+				}
+				// Not on chain yet (the seal may still be in the pool), or dropped: kept until
+				// this job's next seal replaces it.
+				_ => continue,
 			};
 			if record.status != DeltaStatus::Sealed {
 				// Revealed: its bytes are served.
@@ -700,7 +706,12 @@ impl Miner {
 				self.sealed.remove(&(job_id, round));
 				continue;
 			}
-			if next <= record.commit_deadline || next > record.reveal_deadline {
+			if next > record.reveal_deadline {
+				// Too late: the chain drops it at the next seal.
+				self.sealed.remove(&(job_id, round));
+				continue;
+			}
+			if next <= record.commit_deadline {
 				continue;
 			}
 			if sent.is_some_and(|at| number.saturating_sub(at) < REVEAL_RETRY_BLOCKS) {

@@ -289,9 +289,7 @@ pub mod pallet {
 	/// Blocks after a judgement in which an orchestrator may dispute it;
 	/// the verdict takes effect after them (from genesis: 10 by default, 3
 	/// on the dev-mining chain). A sealed delta may be revealed in the
-	/// first block after its round's submission window and this many more:
-	/// a delta revealed then is judged in the next block at the earliest,
-	/// so every delta of a round is revealed before any of them is final.
+	/// first block after its round's submission window and this many more.
 	#[pallet::storage]
 	pub type DisputeWindow<T> = StorageValue<_, BlockNumber, ValueQuery, DefaultDisputeWindow>;
 
@@ -1243,8 +1241,7 @@ pub mod pallet {
 
 		/// Reveals `delta_hash`, the blake2-256 of the bytes the caller sealed
 		/// for `job_id`, in the first block after the round's submission window
-		/// or the [`DisputeWindow`] blocks after it (so every delta of the
-		/// round is revealed before any can be final). The next block draws the
+		/// or the [`DisputeWindow`] blocks after it. The next block draws the
 		/// delta's committee: `validations` members of the orchestrator set,
 		/// by stake, never the worker, from the VRF output of this block,
 		/// which the caller could not know when it signed. Bytes another

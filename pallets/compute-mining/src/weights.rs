@@ -49,10 +49,10 @@ pub trait WeightInfo {
 	fn deregister_worker() -> Weight;
 	fn create_job() -> Weight;
 	fn leave_job() -> Weight;
-	fn reveal_delta() -> Weight;
 	fn verify_hardware(n: u32, ) -> Weight;
 	fn resolve_hardware(v: u32, ) -> Weight;
 	fn submit_delta(n: u32, ) -> Weight;
+	fn reveal_delta() -> Weight;
 	fn commit_report() -> Weight;
 	fn reveal_report(v: u32, ) -> Weight;
 	fn reveal_report_reject(v: u32, ) -> Weight;
@@ -98,10 +98,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
 	fn register_worker(n: u32, ) -> Weight {
-		// Proof size: measured `1297`, estimated `4202` bytes.
-		// Minimum execution time: 57_331_000 picoseconds.
-		Weight::from_parts(92_686_347, 4202)
-			.saturating_add(Weight::from_parts(34_260, 0).saturating_mul(n.into()))
+		// Proof size: measured `1321`, estimated `4202` bytes.
+		// Minimum execution time: 55_560_000 picoseconds.
+		Weight::from_parts(74_472_489, 4202)
+			.saturating_add(Weight::from_parts(68_295, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -147,10 +147,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RevenueSplit::PeriodPoints` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
 	fn heartbeat(n: u32, ) -> Weight {
-		// Proof size: measured `2764`, estimated `6196` bytes.
-		// Minimum execution time: 264_350_000 picoseconds.
-		Weight::from_parts(315_527_183, 6196)
-			.saturating_add(Weight::from_parts(70_507, 0).saturating_mul(n.into()))
+		// Proof size: measured `2824`, estimated `6196` bytes.
+		// Minimum execution time: 264_424_000 picoseconds.
+		Weight::from_parts(303_864_605, 6196)
+			.saturating_add(Weight::from_parts(107_517, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().writes(16_u64))
 	}
@@ -163,22 +163,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	fn schedule_downtime() -> Weight {
-		// Proof size: measured `1125`, estimated `4202` bytes.
-		// Minimum execution time: 49_007_000 picoseconds.
-		Weight::from_parts(59_492_000, 4202)
+		// Proof size: measured `1148`, estimated `4202` bytes.
+		// Minimum execution time: 53_927_000 picoseconds.
+		Weight::from_parts(61_750_000, 4202)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::HardwareOwners` (r:0 w:1)
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn deregister_worker() -> Weight {
-		// Proof size: measured `856`, estimated `3866` bytes.
-		// Minimum execution time: 34_260_000 picoseconds.
-		Weight::from_parts(40_419_000, 3866)
+		// Proof size: measured `891`, estimated `3866` bytes.
+		// Minimum execution time: 35_679_000 picoseconds.
+		Weight::from_parts(69_132_000, 3866)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -198,19 +198,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RevenueSplit::Totals` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
 	/// Storage: `RevenueSplit::PeriodIncome` (r:1 w:1)
 	/// Proof: `RevenueSplit::PeriodIncome` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::SubmitWindow` (r:1 w:0)
+	/// Proof: `ComputeMining::SubmitWindow` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:0 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	fn create_job() -> Weight {
-		// Proof size: measured `157`, estimated `3593` bytes.
-		// Minimum execution time: 103_610_000 picoseconds.
-		Weight::from_parts(119_912_000, 3593)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Proof size: measured `181`, estimated `3593` bytes.
+		// Minimum execution time: 112_306_000 picoseconds.
+		Weight::from_parts(131_600_000, 3593)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Waiting` (r:1 w:1)
@@ -219,15 +221,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::QueuePlace` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Queue` (r:0 w:1)
 	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
-	fn reveal_delta() -> Weight {
-		Weight::from_parts(60_000_000, 4000)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
-	}
 	fn leave_job() -> Weight {
-		// Proof size: measured `1090`, estimated `4202` bytes.
-		// Minimum execution time: 50_058_000 picoseconds.
-		Weight::from_parts(58_946_000, 4202)
+		// Proof size: measured `1125`, estimated `4202` bytes.
+		// Minimum execution time: 54_011_000 picoseconds.
+		Weight::from_parts(69_521_000, 4202)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -241,10 +238,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 64]`.
 	fn verify_hardware(n: u32, ) -> Weight {
-		// Proof size: measured `605`, estimated `6783` bytes.
-		// Minimum execution time: 38_229_000 picoseconds.
-		Weight::from_parts(43_233_204, 6783)
-			.saturating_add(Weight::from_parts(379_177, 0).saturating_mul(n.into()))
+		// Proof size: measured `628`, estimated `6783` bytes.
+		// Minimum execution time: 38_174_000 picoseconds.
+		Weight::from_parts(46_921_158, 6783)
+			.saturating_add(Weight::from_parts(418_186, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -280,10 +277,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Suspended` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[3, 64]`.
 	fn resolve_hardware(v: u32, ) -> Weight {
-		// Proof size: measured `801`, estimated `6783` bytes.
-		// Minimum execution time: 219_084_000 picoseconds.
-		Weight::from_parts(230_221_000, 6783)
-			.saturating_add(Weight::from_parts(116_866_989, 0).saturating_mul(v.into()))
+		// Proof size: measured `824`, estimated `6783` bytes.
+		// Minimum execution time: 230_051_000 picoseconds.
+		Weight::from_parts(261_366_000, 6783)
+			.saturating_add(Weight::from_parts(128_188_022, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(14_u64))
@@ -292,58 +289,79 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `ComputeMining::Workers` (r:1 w:0)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeMining::Jobs` (r:1 w:0)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::DisputeWindow` (r:1 w:0)
+	/// Proof: `ComputeMining::DisputeWindow` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::SubmitWindow` (r:1 w:0)
+	/// Proof: `ComputeMining::SubmitWindow` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:0)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeMining::PendingDraws` (r:1 w:1)
-	/// Proof: `ComputeMining::PendingDraws` (`max_values`: None, `max_size`: Some(36878), added: 39353, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::OpenDeltas` (r:1 w:1)
 	/// Proof: `ComputeMining::OpenDeltas` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 64]`.
 	fn submit_delta(n: u32, ) -> Weight {
-		// Proof size: measured `37994`, estimated `40343` bytes.
-		// Minimum execution time: 94_057_000 picoseconds.
-		Weight::from_parts(111_069_856, 40343)
-			.saturating_add(Weight::from_parts(412_562, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Proof size: measured `1120`, estimated `4778` bytes.
+		// Minimum execution time: 61_031_000 picoseconds.
+		Weight::from_parts(71_257_947, 4778)
+			.saturating_add(Weight::from_parts(550_447, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::PendingDraws` (r:1 w:1)
+	/// Proof: `ComputeMining::PendingDraws` (`max_values`: None, `max_size`: Some(36878), added: 39353, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundContents` (r:1 w:1)
+	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	fn reveal_delta() -> Weight {
+		// Proof size: measured `37671`, estimated `40343` bytes.
+		// Minimum execution time: 94_302_000 picoseconds.
+		Weight::from_parts(171_308_000, 40343)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
 	fn commit_report() -> Weight {
-		// Proof size: measured `677`, estimated `4778` bytes.
-		// Minimum execution time: 30_277_000 picoseconds.
-		Weight::from_parts(35_339_000, 4778)
+		// Proof size: measured `700`, estimated `4778` bytes.
+		// Minimum execution time: 29_739_000 picoseconds.
+		Weight::from_parts(38_467_000, 4778)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:0)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::DisputeWindow` (r:1 w:0)
+	/// Proof: `ComputeMining::DisputeWindow` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn reveal_report(v: u32, ) -> Weight {
-		// Proof size: measured `511`, estimated `4778` bytes.
-		// Minimum execution time: 39_084_000 picoseconds.
-		Weight::from_parts(45_119_668, 4778)
-			.saturating_add(Weight::from_parts(1_324_959, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Proof size: measured `546`, estimated `4778` bytes.
+		// Minimum execution time: 41_654_000 picoseconds.
+		Weight::from_parts(48_961_321, 4778)
+			.saturating_add(Weight::from_parts(1_022_470, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:0)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::DisputeWindow` (r:1 w:0)
+	/// Proof: `ComputeMining::DisputeWindow` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn reveal_report_reject(v: u32, ) -> Weight {
-		// Proof size: measured `511`, estimated `4778` bytes.
-		// Minimum execution time: 38_924_000 picoseconds.
-		Weight::from_parts(47_396_595, 4778)
-			.saturating_add(Weight::from_parts(1_552_202, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Proof size: measured `546`, estimated `4778` bytes.
+		// Minimum execution time: 39_007_000 picoseconds.
+		Weight::from_parts(49_644_898, 4778)
+			.saturating_add(Weight::from_parts(1_160_734, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
@@ -351,7 +369,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Disputes` (r:1 w:0)
 	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(3874), added: 6349, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundContents` (r:1 w:1)
+	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundCommittees` (r:1 w:1)
 	/// Proof: `ComputeMining::RoundCommittees` (`max_values`: None, `max_size`: Some(694), added: 3169, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:7 w:7)
@@ -387,18 +407,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::OpenDeltas` (r:1 w:1)
 	/// Proof: `ComputeMining::OpenDeltas` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn finalise_delta_accept() -> Weight {
-		// Proof size: measured `3862`, estimated `18679` bytes.
-		// Minimum execution time: 252_902_000 picoseconds.
-		Weight::from_parts(289_905_000, 18679)
-			.saturating_add(T::DbWeight::get().reads(26_u64))
-			.saturating_add(T::DbWeight::get().writes(20_u64))
+		// Proof size: measured `4058`, estimated `18679` bytes.
+		// Minimum execution time: 256_386_000 picoseconds.
+		Weight::from_parts(296_773_000, 18679)
+			.saturating_add(T::DbWeight::get().reads(27_u64))
+			.saturating_add(T::DbWeight::get().writes(21_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Disputes` (r:1 w:0)
 	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(3874), added: 6349, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundContents` (r:1 w:1)
+	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::PendingSlashes` (r:1 w:1)
 	/// Proof: `ComputeMining::PendingSlashes` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
@@ -416,11 +438,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Queue` (r:0 w:1)
 	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn finalise_delta_reject() -> Weight {
-		// Proof size: measured `3059`, estimated `18679` bytes.
-		// Minimum execution time: 141_662_000 picoseconds.
-		Weight::from_parts(167_353_000, 18679)
-			.saturating_add(T::DbWeight::get().reads(15_u64))
-			.saturating_add(T::DbWeight::get().writes(15_u64))
+		// Proof size: measured `3256`, estimated `18679` bytes.
+		// Minimum execution time: 152_329_000 picoseconds.
+		Weight::from_parts(175_057_000, 18679)
+			.saturating_add(T::DbWeight::get().reads(16_u64))
+			.saturating_add(T::DbWeight::get().writes(16_u64))
 	}
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:0)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
@@ -429,15 +451,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Disputes` (r:1 w:1)
 	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(3874), added: 6349, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:0)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:1 w:1)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 64]`.
 	fn dispute_delta(n: u32, ) -> Weight {
-		// Proof size: measured `866`, estimated `7339` bytes.
-		// Minimum execution time: 56_153_000 picoseconds.
-		Weight::from_parts(66_483_517, 7339)
-			.saturating_add(Weight::from_parts(515_601, 0).saturating_mul(n.into()))
+		// Proof size: measured `901`, estimated `7339` bytes.
+		// Minimum execution time: 56_070_000 picoseconds.
+		Weight::from_parts(64_368_561, 7339)
+			.saturating_add(Weight::from_parts(438_651, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -448,15 +470,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Deltas` (r:1 w:0)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:0)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:1 w:1)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[3, 64]`.
 	fn vote_dispute(v: u32, ) -> Weight {
-		// Proof size: measured `1110`, estimated `7339` bytes.
-		// Minimum execution time: 56_560_000 picoseconds.
-		Weight::from_parts(65_238_633, 7339)
-			.saturating_add(Weight::from_parts(513_012, 0).saturating_mul(v.into()))
+		// Proof size: measured `1145`, estimated `7339` bytes.
+		// Minimum execution time: 55_967_000 picoseconds.
+		Weight::from_parts(67_609_829, 7339)
+			.saturating_add(Weight::from_parts(518_072, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -467,7 +489,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Duties` (r:64 w:64)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:32 w:31)
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
@@ -486,6 +508,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:1)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundContents` (r:1 w:1)
+	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::PendingSlashes` (r:1 w:1)
 	/// Proof: `ComputeMining::PendingSlashes` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
@@ -502,31 +526,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Suspended` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[3, 64]`.
 	fn resolve_dispute(v: u32, ) -> Weight {
-		// Proof size: measured `1415`, estimated `7339` bytes.
-		// Minimum execution time: 257_992_000 picoseconds.
-		Weight::from_parts(71_078_668, 7339)
-			.saturating_add(Weight::from_parts(68_263_693, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(11_u64))
+		// Proof size: measured `1612`, estimated `7339` bytes.
+		// Minimum execution time: 306_779_000 picoseconds.
+		Weight::from_parts(87_249_914, 7339)
+			.saturating_add(Weight::from_parts(69_025_526, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundCommittees` (r:1 w:1)
 	/// Proof: `ComputeMining::RoundCommittees` (`max_values`: None, `max_size`: Some(694), added: 3169, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:7 w:7)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::SubmitWindow` (r:1 w:0)
+	/// Proof: `ComputeMining::SubmitWindow` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundContents` (r:130 w:128)
+	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn expire_round(v: u32, ) -> Weight {
-		// Proof size: measured `492`, estimated `4159` bytes.
-		// Minimum execution time: 40_165_000 picoseconds.
-		Weight::from_parts(40_706_295, 4159)
-			.saturating_add(Weight::from_parts(6_806_433, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Proof size: measured `4308`, estimated `335220` bytes.
+		// Minimum execution time: 1_253_127_000 picoseconds.
+		Weight::from_parts(1_456_221_172, 335220)
+			.saturating_add(Weight::from_parts(1_988_054, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(133_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes(130_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
@@ -554,20 +582,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::OpenDeltas` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:7 w:7)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundContents` (r:1 w:1)
+	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn close_delta(v: u32, ) -> Weight {
-		// Proof size: measured `788`, estimated `4778` bytes.
-		// Minimum execution time: 177_223_000 picoseconds.
-		Weight::from_parts(90_816_820, 4778)
-			.saturating_add(Weight::from_parts(120_014_078, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Proof size: measured `1116`, estimated `4778` bytes.
+		// Minimum execution time: 204_999_000 picoseconds.
+		Weight::from_parts(114_588_114, 4778)
+			.saturating_add(Weight::from_parts(121_728_643, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(v.into()))
 	}
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundCommittees` (r:1 w:1)
 	/// Proof: `ComputeMining::RoundCommittees` (`max_values`: None, `max_size`: Some(694), added: 3169, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:2 w:2)
@@ -588,16 +620,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:1)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::SubmitWindow` (r:1 w:0)
+	/// Proof: `ComputeMining::SubmitWindow` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundContents` (r:65 w:64)
+	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:7 w:7)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn complete_round(v: u32, ) -> Weight {
-		// Proof size: measured `181`, estimated `4559` bytes.
-		// Minimum execution time: 47_818_000 picoseconds.
-		Weight::from_parts(52_927_000, 4559)
-			.saturating_add(Weight::from_parts(47_899_633, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(v.into())))
+		// Proof size: measured `3335`, estimated `168105` bytes.
+		// Minimum execution time: 666_727_000 picoseconds.
+		Weight::from_parts(675_519_705, 168105)
+			.saturating_add(Weight::from_parts(61_030_499, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(66_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(v.into())))
+			.saturating_add(T::DbWeight::get().writes(64_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
@@ -609,10 +646,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 63]`.
 	fn join_orchestrators(n: u32, ) -> Weight {
-		// Proof size: measured `467`, estimated `4559` bytes.
-		// Minimum execution time: 30_201_000 picoseconds.
-		Weight::from_parts(46_839_654, 4559)
-			.saturating_add(Weight::from_parts(221_555, 0).saturating_mul(n.into()))
+		// Proof size: measured `491`, estimated `4559` bytes.
+		// Minimum execution time: 30_887_000 picoseconds.
+		Weight::from_parts(40_817_242, 4559)
+			.saturating_add(Weight::from_parts(317_977, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -622,10 +659,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 64]`.
 	fn leave_orchestrators(n: u32, ) -> Weight {
-		// Proof size: measured `53`, estimated `4559` bytes.
-		// Minimum execution time: 18_453_000 picoseconds.
-		Weight::from_parts(29_412_908, 4559)
-			.saturating_add(Weight::from_parts(311_891, 0).saturating_mul(n.into()))
+		// Proof size: measured `77`, estimated `4559` bytes.
+		// Minimum execution time: 18_876_000 picoseconds.
+		Weight::from_parts(23_205_425, 4559)
+			.saturating_add(Weight::from_parts(276_997, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -633,8 +670,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TrainingLimits` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
 	fn set_job_limits() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Minimum execution time: 8_110_000 picoseconds.
-		Weight::from_parts(10_478_000, 0)
+		// Minimum execution time: 8_115_000 picoseconds.
+		Weight::from_parts(9_880_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
@@ -663,15 +700,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `u` is `[1, 15]`.
 	fn claim_rewards(u: u32, ) -> Weight {
-		// Proof size: measured `867`, estimated `6078` bytes.
-		// Minimum execution time: 162_559_000 picoseconds.
-		Weight::from_parts(157_547_157, 6078)
-			.saturating_add(Weight::from_parts(33_751_528, 0).saturating_mul(u.into()))
+		// Proof size: measured `927`, estimated `6078` bytes.
+		// Minimum execution time: 161_980_000 picoseconds.
+		Weight::from_parts(160_975_524, 6078)
+			.saturating_add(Weight::from_parts(42_510_507, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:1 w:1)
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
@@ -689,11 +728,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::TotalSlashed` (r:1 w:1)
 	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn report_downtime() -> Weight {
-		// Proof size: measured `1237`, estimated `6196` bytes.
-		// Minimum execution time: 145_701_000 picoseconds.
-		Weight::from_parts(167_677_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		// Proof size: measured `1403`, estimated `6196` bytes.
+		// Minimum execution time: 156_702_000 picoseconds.
+		Weight::from_parts(191_780_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `ComputeMining::PendingSlashes` (r:1 w:1)
 	/// Proof: `ComputeMining::PendingSlashes` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
@@ -716,13 +755,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::HardwareOwners` (r:0 w:1)
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn settle_slash() -> Weight {
-		// Proof size: measured `1458`, estimated `6196` bytes.
-		// Minimum execution time: 172_094_000 picoseconds.
-		Weight::from_parts(197_669_000, 6196)
+		// Proof size: measured `1493`, estimated `6196` bytes.
+		// Minimum execution time: 166_479_000 picoseconds.
+		Weight::from_parts(193_379_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -745,13 +784,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::TotalSlashed` (r:1 w:1)
 	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::HardwareOwners` (r:0 w:1)
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn report_malicious() -> Weight {
-		// Proof size: measured `1368`, estimated `6196` bytes.
-		// Minimum execution time: 164_798_000 picoseconds.
-		Weight::from_parts(186_911_000, 6196)
+		// Proof size: measured `1403`, estimated `6196` bytes.
+		// Minimum execution time: 158_646_000 picoseconds.
+		Weight::from_parts(179_447_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -762,9 +801,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn on_initialize_idle() -> Weight {
-		// Proof size: measured `105`, estimated `40343` bytes.
-		// Minimum execution time: 8_607_000 picoseconds.
-		Weight::from_parts(10_614_000, 40343)
+		// Proof size: measured `129`, estimated `40343` bytes.
+		// Minimum execution time: 9_316_000 picoseconds.
+		Weight::from_parts(11_285_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 	}
 	/// Storage: `ComputeMining::PendingDraws` (r:1 w:1)
@@ -772,7 +811,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Deltas` (r:1024 w:1024)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:16 w:0)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:0)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
 	/// Storage: `Babe::AuthorVrfRandomness` (r:1 w:0)
@@ -785,10 +824,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 1024]`.
 	fn on_initialize_draws(d: u32, ) -> Weight {
-		// Proof size: measured `3830`, estimated `162718` bytes.
-		// Minimum execution time: 15_475_000 picoseconds.
-		Weight::from_parts(1_544_292_122, 162718)
-			.saturating_add(Weight::from_parts(59_894_049, 0).saturating_mul(d.into()))
+		// Proof size: measured `3914`, estimated `162718` bytes.
+		// Minimum execution time: 10_308_000 picoseconds.
+		Weight::from_parts(11_367_000, 162718)
+			.saturating_add(Weight::from_parts(58_883_798, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(57_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(53_u64))
@@ -808,7 +847,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::SeatCursor` (r:1 w:1)
 	/// Proof: `ComputeMining::SeatCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Queue` (r:32 w:32)
 	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Workers` (r:32 w:32)
@@ -817,10 +856,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::QueuePlace` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `s` is `[0, 32]`.
 	fn on_initialize_seats(s: u32, ) -> Weight {
-		// Proof size: measured `573`, estimated `3656` bytes.
-		// Minimum execution time: 5_795_000 picoseconds.
-		Weight::from_parts(44_734_916, 3656)
-			.saturating_add(Weight::from_parts(43_813_864, 0).saturating_mul(s.into()))
+		// Proof size: measured `608`, estimated `3668` bytes.
+		// Minimum execution time: 6_245_000 picoseconds.
+		Weight::from_parts(27_763_842, 3668)
+			.saturating_add(Weight::from_parts(40_603_235, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -844,9 +883,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `GymEmission::TotalMinted` (r:1 w:0)
 	/// Proof: `GymEmission::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn on_initialize_close() -> Weight {
-		// Proof size: measured `391`, estimated `40343` bytes.
-		// Minimum execution time: 32_842_000 picoseconds.
-		Weight::from_parts(37_710_000, 40343)
+		// Proof size: measured `451`, estimated `40343` bytes.
+		// Minimum execution time: 34_396_000 picoseconds.
+		Weight::from_parts(39_421_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -855,51 +894,46 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_worker(n: u32, ) -> Weight {
-		Weight::from_parts(92_686_347, 4202)
-			.saturating_add(Weight::from_parts(34_260, 0).saturating_mul(n.into()))
+		Weight::from_parts(74_472_489, 4202)
+			.saturating_add(Weight::from_parts(68_295, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn heartbeat(n: u32, ) -> Weight {
-		Weight::from_parts(315_527_183, 6196)
-			.saturating_add(Weight::from_parts(70_507, 0).saturating_mul(n.into()))
+		Weight::from_parts(303_864_605, 6196)
+			.saturating_add(Weight::from_parts(107_517, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(21_u64))
 			.saturating_add(ParityDbWeight::get().writes(16_u64))
 	}
 	fn schedule_downtime() -> Weight {
-		Weight::from_parts(59_492_000, 4202)
+		Weight::from_parts(61_750_000, 4202)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn deregister_worker() -> Weight {
-		Weight::from_parts(40_419_000, 3866)
+		Weight::from_parts(69_132_000, 3866)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn create_job() -> Weight {
-		Weight::from_parts(119_912_000, 3593)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
+		Weight::from_parts(131_600_000, 3593)
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
-	fn reveal_delta() -> Weight {
-		Weight::from_parts(60_000_000, 4000)
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
-	}
 	fn leave_job() -> Weight {
-		Weight::from_parts(58_946_000, 4202)
+		Weight::from_parts(69_521_000, 4202)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn verify_hardware(n: u32, ) -> Weight {
-		Weight::from_parts(43_233_204, 6783)
-			.saturating_add(Weight::from_parts(379_177, 0).saturating_mul(n.into()))
+		Weight::from_parts(46_921_158, 6783)
+			.saturating_add(Weight::from_parts(418_186, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn resolve_hardware(v: u32, ) -> Weight {
-		Weight::from_parts(230_221_000, 6783)
-			.saturating_add(Weight::from_parts(116_866_989, 0).saturating_mul(v.into()))
+		Weight::from_parts(261_366_000, 6783)
+			.saturating_add(Weight::from_parts(128_188_022, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(14_u64))
@@ -907,129 +941,135 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3513).saturating_mul(v.into()))
 	}
 	fn submit_delta(n: u32, ) -> Weight {
-		Weight::from_parts(111_069_856, 40343)
-			.saturating_add(Weight::from_parts(412_562, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
+		Weight::from_parts(71_257_947, 4778)
+			.saturating_add(Weight::from_parts(550_447, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
+	fn reveal_delta() -> Weight {
+		Weight::from_parts(171_308_000, 40343)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+	}
 	fn commit_report() -> Weight {
-		Weight::from_parts(35_339_000, 4778)
+		Weight::from_parts(38_467_000, 4778)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reveal_report(v: u32, ) -> Weight {
-		Weight::from_parts(45_119_668, 4778)
-			.saturating_add(Weight::from_parts(1_324_959, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
+		Weight::from_parts(48_961_321, 4778)
+			.saturating_add(Weight::from_parts(1_022_470, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reveal_report_reject(v: u32, ) -> Weight {
-		Weight::from_parts(47_396_595, 4778)
-			.saturating_add(Weight::from_parts(1_552_202, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
+		Weight::from_parts(49_644_898, 4778)
+			.saturating_add(Weight::from_parts(1_160_734, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn finalise_delta_accept() -> Weight {
-		Weight::from_parts(289_905_000, 18679)
-			.saturating_add(ParityDbWeight::get().reads(26_u64))
-			.saturating_add(ParityDbWeight::get().writes(20_u64))
+		Weight::from_parts(296_773_000, 18679)
+			.saturating_add(ParityDbWeight::get().reads(27_u64))
+			.saturating_add(ParityDbWeight::get().writes(21_u64))
 	}
 	fn finalise_delta_reject() -> Weight {
-		Weight::from_parts(167_353_000, 18679)
-			.saturating_add(ParityDbWeight::get().reads(15_u64))
-			.saturating_add(ParityDbWeight::get().writes(15_u64))
+		Weight::from_parts(175_057_000, 18679)
+			.saturating_add(ParityDbWeight::get().reads(16_u64))
+			.saturating_add(ParityDbWeight::get().writes(16_u64))
 	}
 	fn dispute_delta(n: u32, ) -> Weight {
-		Weight::from_parts(66_483_517, 7339)
-			.saturating_add(Weight::from_parts(515_601, 0).saturating_mul(n.into()))
+		Weight::from_parts(64_368_561, 7339)
+			.saturating_add(Weight::from_parts(438_651, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn vote_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(65_238_633, 7339)
-			.saturating_add(Weight::from_parts(513_012, 0).saturating_mul(v.into()))
+		Weight::from_parts(67_609_829, 7339)
+			.saturating_add(Weight::from_parts(518_072, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn resolve_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(71_078_668, 7339)
-			.saturating_add(Weight::from_parts(68_263_693, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(11_u64))
+		Weight::from_parts(87_249_914, 7339)
+			.saturating_add(Weight::from_parts(69_025_526, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(11_u64))
+			.saturating_add(ParityDbWeight::get().writes(12_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn expire_round(v: u32, ) -> Weight {
-		Weight::from_parts(40_706_295, 4159)
-			.saturating_add(Weight::from_parts(6_806_433, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
+		Weight::from_parts(1_456_221_172, 335220)
+			.saturating_add(Weight::from_parts(1_988_054, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(133_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(130_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn close_delta(v: u32, ) -> Weight {
-		Weight::from_parts(90_816_820, 4778)
-			.saturating_add(Weight::from_parts(120_014_078, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
+		Weight::from_parts(114_588_114, 4778)
+			.saturating_add(Weight::from_parts(121_728_643, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(v.into()))
 	}
 	fn complete_round(v: u32, ) -> Weight {
-		Weight::from_parts(52_927_000, 4559)
-			.saturating_add(Weight::from_parts(47_899_633, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(v.into())))
+		Weight::from_parts(675_519_705, 168105)
+			.saturating_add(Weight::from_parts(61_030_499, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(66_u64))
+			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(v.into())))
+			.saturating_add(ParityDbWeight::get().writes(64_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn join_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(46_839_654, 4559)
-			.saturating_add(Weight::from_parts(221_555, 0).saturating_mul(n.into()))
+		Weight::from_parts(40_817_242, 4559)
+			.saturating_add(Weight::from_parts(317_977, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn leave_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(29_412_908, 4559)
-			.saturating_add(Weight::from_parts(311_891, 0).saturating_mul(n.into()))
+		Weight::from_parts(23_205_425, 4559)
+			.saturating_add(Weight::from_parts(276_997, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_job_limits() -> Weight {
-		Weight::from_parts(10_478_000, 0)
+		Weight::from_parts(9_880_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn claim_rewards(u: u32, ) -> Weight {
-		Weight::from_parts(157_547_157, 6078)
-			.saturating_add(Weight::from_parts(33_751_528, 0).saturating_mul(u.into()))
+		Weight::from_parts(160_975_524, 6078)
+			.saturating_add(Weight::from_parts(42_510_507, 0).saturating_mul(u.into()))
 			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn report_downtime() -> Weight {
-		Weight::from_parts(167_677_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(10_u64))
-			.saturating_add(ParityDbWeight::get().writes(8_u64))
+		Weight::from_parts(191_780_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn settle_slash() -> Weight {
-		Weight::from_parts(197_669_000, 6196)
+		Weight::from_parts(193_379_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn report_malicious() -> Weight {
-		Weight::from_parts(186_911_000, 6196)
+		Weight::from_parts(179_447_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn on_initialize_idle() -> Weight {
-		Weight::from_parts(10_614_000, 40343)
+		Weight::from_parts(11_285_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 	}
 	fn on_initialize_draws(d: u32, ) -> Weight {
-		Weight::from_parts(1_544_292_122, 162718)
-			.saturating_add(Weight::from_parts(59_894_049, 0).saturating_mul(d.into()))
+		Weight::from_parts(11_367_000, 162718)
+			.saturating_add(Weight::from_parts(58_883_798, 0).saturating_mul(d.into()))
 			.saturating_add(ParityDbWeight::get().reads(57_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(ParityDbWeight::get().writes(53_u64))
@@ -1037,8 +1077,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3788).saturating_mul(d.into()))
 	}
 	fn on_initialize_seats(s: u32, ) -> Weight {
-		Weight::from_parts(44_734_916, 3656)
-			.saturating_add(Weight::from_parts(43_813_864, 0).saturating_mul(s.into()))
+		Weight::from_parts(27_763_842, 3668)
+			.saturating_add(Weight::from_parts(40_603_235, 0).saturating_mul(s.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(s.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
@@ -1046,7 +1086,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2876).saturating_mul(s.into()))
 	}
 	fn on_initialize_close() -> Weight {
-		Weight::from_parts(37_710_000, 40343)
+		Weight::from_parts(39_421_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
