@@ -447,7 +447,7 @@ fn a_false_dispute_cannot_grief_an_honest_miner() {
 		let honest: Vec<AccountId> = (11..=13).map(orchestrator).collect();
 		let job = governance_job(3);
 		let w = worker(100, GpuClass::Other);
-		seated(job, &[w.clone()]);
+		seated(job, std::slice::from_ref(&w));
 		submitted(job, &[(w.clone(), H256::repeat_byte(9), 0)]);
 		let members = committee(job, &w);
 		let report = |m: &AccountId| if *m == attacker { unavailable() } else { honest_report() };
@@ -503,7 +503,7 @@ fn a_round_cannot_be_hijacked() {
 		let honest: Vec<AccountId> = (11..=12).map(orchestrator).collect();
 		let job = governance_job(3);
 		let w = worker(100, GpuClass::Other);
-		seated(job, &[w.clone()]);
+		seated(job, std::slice::from_ref(&w));
 		submitted(job, &[(w.clone(), H256::repeat_byte(9), 0)]);
 		let members = committee(job, &w);
 		assert_eq!(members.len(), 3, "the whole set of three");
@@ -557,7 +557,7 @@ fn a_committee_seat_cannot_be_escaped() {
 		let honest = orchestrator(2);
 		let job = governance_job(1);
 		let w = worker(100, GpuClass::Other);
-		seated(job, &[w.clone()]);
+		seated(job, std::slice::from_ref(&w));
 		// Draw until the shirker holds the one seat.
 		let mut rounds = 0;
 		loop {
@@ -794,7 +794,7 @@ fn a_worker_cannot_unstake_before_its_rejection_is_final() {
 		let honest: Vec<AccountId> = (11..=13).map(orchestrator).collect();
 		let job = governance_job(3);
 		let w = worker(100, GpuClass::Other);
-		seated(job, &[w.clone()]);
+		seated(job, std::slice::from_ref(&w));
 		submitted(job, &[(w.clone(), H256::repeat_byte(9), 2_000_000)]);
 		let members = committee(job, &w);
 		for m in &members {
@@ -847,7 +847,7 @@ fn an_absent_round_committee_cannot_stall_a_job() {
 		}
 		let job = governance_job(3);
 		let w = worker(100, GpuClass::Other);
-		seated(job, &[w.clone()]);
+		seated(job, std::slice::from_ref(&w));
 		submitted(job, &[(w.clone(), H256::repeat_byte(9), 0)]);
 		let members = committee(job, &w);
 		for m in &members {

@@ -170,15 +170,19 @@ impl<T: Config> Pallet<T> {
 				break;
 			}
 			steps = steps.saturating_add(1);
-			let job = cursor % jobs;
-			cursor = job.saturating_add(1) % jobs;
+			// `jobs` is positive: no remainder fails.
+			let job = cursor.checked_rem(jobs).unwrap_or_default();
+			cursor = job.saturating_add(1).checked_rem(jobs).unwrap_or_default();
 			if Jobs::<T>::get(job).is_none_or(|j| j.workers >= T::MaxWorkersPerJob::get()) {
 				full = full.saturating_add(1);
 				continue;
 			}
 			full = 0;
 			let h = BlakeTwo256::hash(&(seed, steps).encode());
-			let place = u32::decode(&mut h.as_bytes()).unwrap_or_default() % waiting;
+			let place = u32::decode(&mut h.as_bytes())
+				.unwrap_or_default()
+				.checked_rem(waiting)
+				.unwrap_or_default();
 			let seated = Queue::<T>::get(tier, place).map(|who| Self::do_assign(job, &who));
 			debug_assert!(matches!(seated, Some(Ok(()))), "the queue names a waiting worker");
 		}
