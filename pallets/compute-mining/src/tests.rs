@@ -69,6 +69,18 @@ fn seat(job: JobId, who: AccountId) {
 	}
 }
 
+/// The orchestrator set, a job asking `validations` reports a delta, and
+/// Silver workers 1 and 2 seated in it.
+fn two_seated_workers(validations: u8) -> JobId {
+	orchestrators();
+	let job = create_job(validations);
+	worker(1, Tier::Silver, GpuClass::Other);
+	worker(2, Tier::Silver, GpuClass::Other);
+	seat(job, 1);
+	seat(job, 2);
+	job
+}
+
 fn delta(n: u8) -> H256 {
 	H256::repeat_byte(n)
 }
@@ -724,12 +736,7 @@ fn a_copied_delta_is_rejected_and_the_first_sealer_is_paid() {
 	ExtBuilder::default().build_and_execute(|| {
 		// Judgements are final two blocks later; reveals take blocks 22-24.
 		DisputeWindow::<Test>::put(2);
-		orchestrators();
-		let job = create_job(3);
-		worker(1, Tier::Silver, GpuClass::Other);
-		worker(2, Tier::Silver, GpuClass::Other);
-		seat(job, 1);
-		seat(job, 2);
+		let job = two_seated_workers(3);
 		seal(1, job, delta(5), 0);
 		run_to_block(2);
 		seal(2, job, delta(5), 0);
@@ -775,12 +782,7 @@ fn a_copied_delta_is_rejected_and_the_first_sealer_is_paid() {
 #[test]
 fn a_late_copier_cannot_seal_into_an_open_round_nor_take_dropped_bytes() {
 	ExtBuilder::default().build_and_execute(|| {
-		orchestrators();
-		let job = create_job(3);
-		worker(1, Tier::Silver, GpuClass::Other);
-		worker(2, Tier::Silver, GpuClass::Other);
-		seat(job, 1);
-		seat(job, 2);
+		let job = two_seated_workers(3);
 		seal(1, job, delta(5), 0);
 		run_to_block(22);
 		assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(1), job, delta(5)));
@@ -832,12 +834,7 @@ fn a_late_copier_cannot_seal_into_an_open_round_nor_take_dropped_bytes() {
 #[test]
 fn an_unrevealed_seal_is_dropped_unpaid_and_unslashed() {
 	ExtBuilder::default().build_and_execute(|| {
-		orchestrators();
-		let job = create_job(3);
-		worker(1, Tier::Silver, GpuClass::Other);
-		worker(2, Tier::Silver, GpuClass::Other);
-		seat(job, 1);
-		seat(job, 2);
+		let job = two_seated_workers(3);
 		seal(1, job, delta(1), 0);
 		seal(2, job, delta(2), 0);
 		assert_eq!(OpenDeltas::<Test>::get(1), 1);
@@ -881,12 +878,7 @@ fn an_unrevealed_seal_is_dropped_unpaid_and_unslashed() {
 fn an_unrevealed_seal_does_not_stall_the_round() {
 	ExtBuilder::default().build_and_execute(|| {
 		DisputeWindow::<Test>::put(2);
-		orchestrators();
-		let job = create_job(3);
-		worker(1, Tier::Silver, GpuClass::Other);
-		worker(2, Tier::Silver, GpuClass::Other);
-		seat(job, 1);
-		seat(job, 2);
+		let job = two_seated_workers(3);
 		seal(1, job, delta(1), 0);
 		// Worker 1 could still reveal (blocks 22 to 24): the round is closed.
 		run_to_block(24);
@@ -913,12 +905,7 @@ fn an_unrevealed_seal_does_not_stall_the_round() {
 #[test]
 fn a_round_with_an_accepted_delta_takes_no_late_seal() {
 	ExtBuilder::default().min_validations(1).build_and_execute(|| {
-		orchestrators();
-		let job = create_job(1);
-		worker(1, Tier::Silver, GpuClass::Other);
-		worker(2, Tier::Silver, GpuClass::Other);
-		seat(job, 1);
-		seat(job, 2);
+		let job = two_seated_workers(1);
 		submit(1, job, delta(1), 0);
 		// Judged and, with no dispute window here, final.
 		validate(job, 1, report_of_quality(100_000));
@@ -1053,12 +1040,7 @@ fn the_orchestrator_set_holds_its_members_stake() {
 #[test]
 fn a_round_completes_when_two_thirds_of_its_committee_agree() {
 	ExtBuilder::default().build_and_execute(|| {
-		orchestrators();
-		let job = create_job(3);
-		worker(1, Tier::Silver, GpuClass::Other);
-		worker(2, Tier::Silver, GpuClass::Other);
-		seat(job, 1);
-		seat(job, 2);
+		let job = two_seated_workers(3);
 		submit(1, job, delta(1), 0);
 		// No accepted delta, no round committee.
 		assert_noop!(
@@ -1224,12 +1206,7 @@ fn a_pending_slash_holds_the_stake_and_outlives_the_registration() {
 #[test]
 fn overclaiming_beyond_the_tolerance_is_an_invalid_delta() {
 	ExtBuilder::default().min_validations(1).build_and_execute(|| {
-		orchestrators();
-		let job = create_job(1);
-		worker(1, Tier::Silver, GpuClass::Other);
-		worker(2, Tier::Silver, GpuClass::Other);
-		seat(job, 1);
-		seat(job, 2);
+		let job = two_seated_workers(1);
 		// Validated 0.30: claiming 0.35 is within the 0.05 tolerance...
 		submit(1, job, delta(1), 350_000);
 		validate(job, 1, report_of_quality(300_000));
@@ -2125,12 +2102,7 @@ fn a_check_applies_only_to_the_registration_it_checked() {
 #[test]
 fn a_round_whose_committee_does_not_agree_in_time_expires_unharmed() {
 	ExtBuilder::default().build_and_execute(|| {
-		orchestrators();
-		let job = create_job(3);
-		worker(1, Tier::Silver, GpuClass::Other);
-		worker(2, Tier::Silver, GpuClass::Other);
-		seat(job, 1);
-		seat(job, 2);
+		let job = two_seated_workers(3);
 		submit(1, job, delta(1), 100_000);
 		draw_now();
 		(0..3).for_each(|_| validate(job, 1, report_of_quality(100_000)));
