@@ -659,8 +659,7 @@ impl<T: Config> Pallet<T> {
 		who: &T::AccountId,
 		delta: &DeltaRecordOf<T>,
 	) {
-		Self::release_duties(who, delta);
-		Self::closed_in_round(job_id, job, delta);
+		Self::delta_left(job_id, job, who, delta);
 		Deltas::<T>::remove(job_id, who);
 		Self::deposit_event(Event::DeltaUnrevealed {
 			job: job_id,
@@ -746,8 +745,7 @@ impl<T: Config> Pallet<T> {
 					Deltas::<T>::insert(job_id, &who, delta);
 				}
 				Err(_) => {
-					Self::release_duties(&who, &delta);
-					Self::close_in_round(job_id, &delta);
+					Self::delta_left_stored(job_id, &who, &delta);
 					Deltas::<T>::remove(job_id, &who);
 					Self::deposit_event(Event::DeltaNoQuorum {
 						job: job_id,
@@ -859,8 +857,7 @@ impl<T: Config> Pallet<T> {
 			Self::judge(job_id, who, &mut delta)?;
 			Deltas::<T>::insert(job_id, who, delta);
 		} else {
-			Self::release_duties(who, &delta);
-			Self::close_in_round(job_id, &delta);
+			Self::delta_left_stored(job_id, who, &delta);
 			Deltas::<T>::remove(job_id, who);
 			Self::deposit_event(Event::DeltaNoQuorum {
 				job: job_id,
@@ -885,8 +882,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Frees the committee of `who`'s `delta` from its duty and `who`'s
-	/// stake from the hold of the delta ([`OpenDeltas`]): the delta is final
-	/// or dropped.
+	/// stake from the hold of the delta ([`OpenDeltas`]). Only through
+	/// [`Self::delta_left`].
 	fn release_duties(who: &T::AccountId, delta: &DeltaRecordOf<T>) {
 		OpenDeltas::<T>::mutate_exists(who, |d| {
 			*d = d.and_then(|d| d.checked_sub(1)).filter(|d| *d > 0);
@@ -902,10 +899,17 @@ impl<T: Config> Pallet<T> {
 			&& delta.commit_deadline == job.submit_until
 	}
 
-	/// Counts `delta` out of `job`'s open round's open deltas
-	/// ([`JobInfo::open`]): it is final or dropped. A revealed delta's bytes
-	/// are one delta less open ([`RoundContents`]).
-	fn closed_in_round(job_id: JobId, job: &mut JobInfo<T::AccountId>, delta: &DeltaRecordOf<T>) {
+	/// `who`'s `delta` is final or dropped: its committee and `who`'s
+	/// stake are free of it ([`Self::release_duties`]), and it is counted
+	/// out of `job`'s open round's open deltas ([`JobInfo::open`]); a
+	/// revealed delta's bytes are one delta less open ([`RoundContents`]).
+	fn delta_left(
+		job_id: JobId,
+		job: &mut JobInfo<T::AccountId>,
+		who: &T::AccountId,
+		delta: &DeltaRecordOf<T>,
+	) {
+		Self::release_duties(who, delta);
 		if delta.status == DeltaStatus::Sealed {
 			if Self::counted_seal(job, delta) {
 				job.open = job.open.saturating_sub(1);
@@ -929,12 +933,11 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// Counts `delta` out of its job's open round, in storage.
-	fn close_in_round(job_id: JobId, delta: &DeltaRecordOf<T>) {
-		Jobs::<T>::mutate(job_id, |job| {
-			if let Some(job) = job {
-				Self::closed_in_round(job_id, job, delta);
-			}
+	/// [`Self::delta_left`] with its job read from and written to storage.
+	fn delta_left_stored(job_id: JobId, who: &T::AccountId, delta: &DeltaRecordOf<T>) {
+		Jobs::<T>::mutate(job_id, |job| match job {
+			Some(job) => Self::delta_left(job_id, job, who, delta),
+			None => Self::release_duties(who, delta),
 		});
 	}
 
@@ -1050,8 +1053,7 @@ impl<T: Config> Pallet<T> {
 			Verdict::Accept(quality) => Self::accept_delta(&mut job, job_id, who, delta, quality),
 			Verdict::Reject(why) => Self::reject_delta(&mut job, job_id, who, delta, why),
 		}
-		Self::release_duties(who, delta);
-		Self::closed_in_round(job_id, &mut job, delta);
+		Self::delta_left(job_id, &mut job, who, delta);
 		Jobs::<T>::insert(job_id, job);
 		Deltas::<T>::insert(job_id, who, delta);
 		Ok(())
