@@ -26,6 +26,7 @@ extern crate alloc;
 pub mod emission;
 pub mod mining;
 pub mod revenue;
+pub mod sketch;
 pub mod staking;
 pub mod traits;
 

@@ -208,6 +208,9 @@ pub struct ValidationReport {
 	pub val_loss_after: Micro,
 	/// Variance of the gradient norms measured on the training batch.
 	pub grad_variance: Micro,
+	/// The delta's sketch for the round's seed ([`crate::sketch`]): how the
+	/// chain finds near copies. None (all zero) for a corrupt delta.
+	pub sketch: crate::sketch::DeltaSketch,
 }
 
 /// The quality one report gives a delta: `10 × max(0, loss_before −
@@ -573,6 +576,7 @@ mod tests {
 			val_loss_before: 2 * MICRO,
 			val_loss_after: if val_improved { 2 * MICRO - 1 } else { 2 * MICRO },
 			grad_variance: variance,
+			sketch: Default::default(),
 		}
 	}
 
@@ -804,6 +808,7 @@ mod tests {
 				val_loss_before: after,
 				val_loss_after: before,
 				grad_variance: variance,
+				sketch: Default::default(),
 			};
 			prop_assert!(report_quality(&r, threshold, cap) <= cap);
 		}

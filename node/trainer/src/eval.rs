@@ -28,7 +28,10 @@ use crate::{
 	model::{generate_dataset, Dataset, ModelSpec, Split},
 	DeltaError,
 };
-use gym_primitives::mining::{report_quality, DeltaVerdict, Micro, Quality, ValidationReport};
+use gym_primitives::{
+	mining::{report_quality, DeltaVerdict, Micro, Quality, ValidationReport},
+	sketch::{delta_sketch, DeltaSketch},
+};
 
 /// Number of training examples whose per-example gradient norms make up `grad_variance`.
 pub const GRAD_PROBE_EXAMPLES: usize = 256;
@@ -88,6 +91,7 @@ impl EvalReport {
 			val_loss_before: to_micro(self.val_loss_before),
 			val_loss_after: to_micro(self.val_loss_after),
 			grad_variance: to_micro(self.grad_variance),
+			sketch: DeltaSketch::default(),
 		}
 	}
 }
@@ -123,6 +127,19 @@ pub fn evaluate_delta(
 	check_job(model_id, base)?;
 	let delta = decode_delta(base, delta_bytes, Some(expected_hash))?;
 	evaluate_checked(dataset_seed, base, &delta)
+}
+
+/// The sketch of a delta for a round's `sketch_seed` ([`gym_primitives::sketch::delta_sketch`]
+/// over its parameters in the model's canonical order): what a committee member reports next to
+/// its measurement so the chain can find near copies. Decodes and checks `delta_bytes` for
+/// `base`'s model like [`evaluate_delta`], without the hash (that call checked it).
+pub fn sketch_of_delta(
+	base: &Checkpoint,
+	delta_bytes: &[u8],
+	sketch_seed: u64,
+) -> Result<DeltaSketch, DeltaError> {
+	let delta = decode_delta(base, delta_bytes, None)?;
+	Ok(delta_sketch(delta.tensors().iter().flatten().copied(), sketch_seed))
 }
 
 /// Checks that `model_id` is known and `base` belongs to it.

@@ -46,7 +46,7 @@ pub mod train;
 pub use aggregate::{aggregate, DeltaBytes};
 pub use checkpoint::{initial_checkpoint, Checkpoint};
 pub use error::{DeltaError, TrainerError};
-pub use eval::{claimed_quality, evaluate_delta, EvalReport};
+pub use eval::{claimed_quality, evaluate_delta, sketch_of_delta, EvalReport};
 pub use model::{generate_dataset, model_spec, Dataset, ModelSpec, Split, MODEL_IDS};
 pub use train::{train_round, training_device, RoundOutcome, TrainConfig};
 
