@@ -120,6 +120,7 @@ fn good_report() -> ValidationReport {
 		val_loss_before: 3 * MICRO,
 		val_loss_after: 2 * MICRO,
 		grad_variance: 0,
+		sketch: Default::default(),
 	}
 }
 

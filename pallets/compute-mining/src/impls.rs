@@ -15,8 +15,13 @@ use gym_primitives::{
 	staking::Tier,
 	Balance, BlockNumber, HOURS,
 };
+use codec::Encode;
+use gym_primitives::sketch::DeltaSketch;
 use sp_core::H256;
-use sp_runtime::{traits::Zero, DispatchError, Perbill, SaturatedConversion};
+use sp_runtime::{
+	traits::{BlakeTwo256, Hash, Zero},
+	DispatchError, Perbill, SaturatedConversion,
+};
 
 impl<T: Config> Pallet<T> {
 	/// The current block number.
@@ -378,6 +383,7 @@ impl<T: Config> Pallet<T> {
 				submit_until: Self::submit_deadline(),
 				open: 0,
 				sealed: 0,
+				seal_mix: H256::zero(),
 			},
 		);
 		NextJobId::<T>::put(next);
@@ -611,6 +617,10 @@ impl<T: Config> Pallet<T> {
 			job.open = live;
 			job.sealed = 0;
 			job.submit_until = Self::submit_deadline();
+			// Every delta of the last window is final: a new window is a new
+			// seed, drawn after it.
+			job.seal_mix = H256::zero();
+			RoundSketches::<T>::remove((job_id, job.round));
 		}
 		let eligible =
 			Orchestrators::<T>::get().iter().filter(|(m, stake)| m != who && *stake > 0).count();
@@ -618,6 +628,7 @@ impl<T: Config> Pallet<T> {
 		OpenDeltas::<T>::mutate(who, |d| *d = d.saturating_add(1));
 		job.open = job.open.saturating_add(1);
 		job.sealed = job.sealed.saturating_add(1);
+		job.seal_mix = <BlakeTwo256 as Hash>::hash(&(job.seal_mix, seal).encode());
 		Deltas::<T>::insert(
 			job_id,
 			who,
@@ -638,6 +649,8 @@ impl<T: Config> Pallet<T> {
 					.saturating_add(DisputeWindow::<T>::get()),
 				dispute_deadline: 0,
 				status: DeltaStatus::Sealed,
+				sketch_seed: 0,
+				sketch: DeltaSketch::default(),
 			},
 		);
 		Self::deposit_event(Event::DeltaSealed {
@@ -675,6 +688,18 @@ impl<T: Config> Pallet<T> {
 		ensure!(now > delta.commit_deadline, Error::<T>::SubmissionOpen);
 		ensure!(now <= delta.reveal_deadline, Error::<T>::DeltaRevealOver);
 		ensure!(delta_seal(&hash, who, job_id, delta.round) == delta.hash, Error::<T>::BadSeal);
+		RoundSketches::<T>::try_mutate((job_id, delta.round), |book| {
+			let book = book.get_or_insert_with(Default::default);
+			book.open = book.open.saturating_add(1);
+			book.entries
+				.try_push(SketchEntry {
+					worker: who.clone(),
+					sealed_at: delta.submitted_at,
+					sketch: DeltaSketch::default(),
+					fixed_after: None,
+				})
+				.map_err(|_| Error::<T>::RoundFull)
+		})?;
 		let draw_at = now.saturating_add(1);
 		PendingDraws::<T>::try_mutate(draw_at, |draws| draws.try_push((job_id, who.clone())))
 			.map_err(|_| Error::<T>::DrawQueueFull)?;
@@ -729,12 +754,15 @@ impl<T: Config> Pallet<T> {
 			if delta.status != DeltaStatus::Pending || !delta.committee.is_empty() {
 				continue;
 			}
-			let size = Jobs::<T>::get(job_id).map_or(0, |job| job.spec.validations);
+			let job = Jobs::<T>::get(job_id);
+			let size = job.as_ref().map_or(0, |job| job.spec.validations);
 			match Self::draw_committee(job_id, &who, delta.round, size) {
 				Ok(committee) => {
 					for member in &committee {
 						Self::take_duty(member);
 					}
+					let seal_mix = job.map_or_else(H256::zero, |job| job.seal_mix);
+					delta.sketch_seed = Self::sketch_seed(job_id, delta.round, seal_mix);
 					delta.committee = committee.clone();
 					Self::deposit_event(Event::CommitteeDrawn {
 						job: job_id,
@@ -757,6 +785,76 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		count
+	}
+
+	/// The seed of `job_id`'s `round`'s sketches ([`SketchBook::seed`]):
+	/// fixed by the round's first draw, after its submission window, from
+	/// this block's randomness and the window's `seal_mix`, so no sealer
+	/// knew it when it sealed.
+	fn sketch_seed(job_id: JobId, round: u32, seal_mix: H256) -> u64 {
+		use frame_support::traits::Randomness;
+		let mut book = RoundSketches::<T>::get((job_id, round)).unwrap_or_default();
+		if let Some(seed) = book.seed {
+			return seed;
+		}
+		let (random, _) = T::Randomness::random(&(b"gym/sketch", job_id, round).encode());
+		let fixed = <BlakeTwo256 as Hash>::hash(&(random, seal_mix).encode());
+		let seed = gym_primitives::sketch::sketch_seed(&fixed.0);
+		book.seed = Some(seed);
+		RoundSketches::<T>::insert((job_id, round), book);
+		seed
+	}
+
+	/// Applies `update` to `who`'s entry in `job_id`'s `round`'s
+	/// [`SketchBook`], if both exist.
+	fn update_sketch_entry(
+		job_id: JobId,
+		round: u32,
+		who: &T::AccountId,
+		update: impl FnOnce(&mut SketchEntry<T::AccountId>),
+	) {
+		RoundSketches::<T>::mutate((job_id, round), |book| {
+			if let Some(entry) =
+				book.as_mut().and_then(|b| b.entries.iter_mut().find(|e| e.worker == *who))
+			{
+				update(entry);
+			}
+		});
+	}
+
+	/// Whether every other delta of `delta`'s round sealed no later than it
+	/// has a fixed sketch at `now`: only then can it be checked for a near
+	/// copy.
+	pub(crate) fn earlier_fixed(job_id: JobId, who: &T::AccountId, delta: &DeltaRecordOf<T>) -> bool {
+		let now = Self::now();
+		RoundSketches::<T>::get((job_id, delta.round)).is_none_or(|book| {
+			book.entries
+				.iter()
+				.filter(|e| e.worker != *who && e.sealed_at <= delta.submitted_at)
+				.all(|e| e.fixed(now))
+		})
+	}
+
+	/// The worker of a delta of `delta`'s round sealed no later than it,
+	/// by another worker, whose sketch is near `delta`'s, if any.
+	fn near_original(
+		job_id: JobId,
+		who: &T::AccountId,
+		delta: &DeltaRecordOf<T>,
+	) -> Option<T::AccountId> {
+		use gym_primitives::sketch::{near_copy, NEAR_COPY_COSINE};
+		if delta.sketch.is_none() {
+			return None;
+		}
+		let book = RoundSketches::<T>::get((job_id, delta.round))?;
+		book.entries
+			.into_iter()
+			.find(|e| {
+				e.worker != *who &&
+					e.sealed_at <= delta.submitted_at &&
+					near_copy(&delta.sketch, &e.sketch, NEAR_COPY_COSINE)
+			})
+			.map(|e| e.worker)
 	}
 
 	/// `who`'s pending delta for `job_id`.
@@ -920,9 +1018,24 @@ impl<T: Config> Pallet<T> {
 		if delta.round == job.round {
 			job.open = job.open.saturating_sub(1);
 		}
+		// Its sketch is fixed (none if it leaves unjudged); the book is kept
+		// like the owners of the bytes below.
+		let old = delta.round.saturating_add(1) < job.round;
+		let sketch = if delta.status.is_final() { delta.sketch } else { DeltaSketch::default() };
+		RoundSketches::<T>::mutate_exists((job_id, delta.round), |book| {
+			if let Some(b) = book {
+				b.open = b.open.saturating_sub(1);
+				if let Some(e) = b.entries.iter_mut().find(|e| e.worker == *who) {
+					e.sketch = sketch;
+					e.fixed_after = Some(0);
+				}
+			}
+			if old {
+				*book = book.take().filter(|b| b.open > 0);
+			}
+		});
 		// The owner of the bytes is kept while the round or the next is open
 		// (a seal may still come), then while a delta with them is open.
-		let old = delta.round.saturating_add(1) < job.round;
 		RoundContents::<T>::mutate_exists((job_id, delta.round, delta.hash), |content| {
 			if let Some(c) = content {
 				c.open = c.open.saturating_sub(1);
@@ -953,6 +1066,17 @@ impl<T: Config> Pallet<T> {
 		let dispute_deadline = Self::now().saturating_add(DisputeWindow::<T>::get());
 		delta.status = DeltaStatus::Judged(verdict);
 		delta.dispute_deadline = dispute_deadline;
+		// Honest members measure the same sketch to the bit.
+		delta.sketch = reports
+			.iter()
+			.map(|r| r.sketch)
+			.find(|s| reports.iter().filter(|r| r.sketch == *s).count().saturating_mul(2) > reports.len())
+			.unwrap_or_default();
+		let sketch = delta.sketch;
+		Self::update_sketch_entry(job_id, delta.round, who, |e| {
+			e.sketch = sketch;
+			e.fixed_after = Some(dispute_deadline);
+		});
 		Self::deposit_event(Event::DeltaJudged {
 			job: job_id,
 			worker: who.clone(),
@@ -1010,12 +1134,20 @@ impl<T: Config> Pallet<T> {
 		let now = Self::now();
 		let (verdict, voters) = match Disputes::<T>::get(job_id, who) {
 			Some(dispute) => {
-				ensure!(now > dispute.deadline, Error::<T>::DisputeOpen);
+				ensure!(now > dispute.deadline || dispute.complete(), Error::<T>::DisputeOpen);
 				let voters = u32::try_from(dispute.voters.len()).unwrap_or(u32::MAX);
-				(Self::resolve_dispute(job_id, who, &delta, judged, dispute)?, Some(voters))
+				let verdict = Self::resolve_dispute(job_id, who, &mut delta, judged, dispute)?;
+				if !Self::earlier_fixed(job_id, who, &delta) {
+					// Resolved now, final once the deltas sealed before it
+					// have fixed sketches.
+					Deltas::<T>::insert(job_id, who, delta);
+					return Ok(Some(voters));
+				}
+				(verdict, Some(voters))
 			}
 			None => {
 				ensure!(now > delta.dispute_deadline, Error::<T>::DisputeWindowOpen);
+				ensure!(Self::earlier_fixed(job_id, who, &delta), Error::<T>::EarlierDeltaOpen);
 				(judged, None)
 			}
 		};
@@ -1047,6 +1179,18 @@ impl<T: Config> Pallet<T> {
 				});
 				Verdict::Reject(Rejection::Copy)
 			}
+			(Verdict::Accept(quality), None) => match Self::near_original(job_id, who, delta) {
+				Some(original) => {
+					Self::deposit_event(Event::DeltaNearCopy {
+						job: job_id,
+						worker: who.clone(),
+						round: delta.round,
+						original,
+					});
+					Verdict::Reject(Rejection::NearCopy)
+				}
+				None => Verdict::Accept(quality),
+			},
 			(verdict, _) => verdict,
 		};
 		match verdict {
@@ -1076,11 +1220,17 @@ impl<T: Config> Pallet<T> {
 		ensure!(!Disputes::<T>::contains_key(job_id, who), Error::<T>::AlreadyDisputed);
 		let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 		let verdict = Self::verdict(&job, &delta, &[report]).ok_or(Error::<T>::NoDelta)?;
-		ensure!(!verdict.agrees(&judged, T::QualityTolerance::get()), Error::<T>::VerdictAgrees);
-		let dispute = Self::open_set_vote(disputer, who, verdict)?;
+		ensure!(
+			!verdict.agrees(&judged, T::QualityTolerance::get()) || report.sketch != delta.sketch,
+			Error::<T>::VerdictAgrees
+		);
+		let dispute =
+			Self::open_set_vote(disputer, who, DisputeVote { verdict, sketch: report.sketch })?;
 		let deadline = dispute.deadline;
 		Self::take_duty(disputer);
 		Disputes::<T>::insert(job_id, who, dispute);
+		// Its sketch may change until the dispute is resolved.
+		Self::update_sketch_entry(job_id, delta.round, who, |e| e.fixed_after = None);
 		Self::deposit_event(Event::DeltaDisputed {
 			job: job_id,
 			worker: who.clone(),
@@ -1113,7 +1263,7 @@ impl<T: Config> Pallet<T> {
 		};
 		let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 		let verdict = Self::verdict(&job, &delta, &[report]).ok_or(Error::<T>::NoDelta)?;
-		seat.2 = Some(verdict);
+		seat.2 = Some(DisputeVote { verdict, sketch: report.sketch });
 		Self::take_duty(voter);
 		Self::deposit_event(Event::DisputeVoted {
 			job: job_id,
@@ -1126,25 +1276,55 @@ impl<T: Config> Pallet<T> {
 			Disputes::<T>::insert(job_id, who, dispute);
 			return Ok((voters, false));
 		}
-		let verdict = Self::resolve_dispute(job_id, who, &delta, judged, dispute)?;
-		Self::apply_verdict(job_id, who, &mut delta, verdict)?;
+		let verdict = Self::resolve_dispute(job_id, who, &mut delta, judged, dispute)?;
+		if Self::earlier_fixed(job_id, who, &delta) {
+			Self::apply_verdict(job_id, who, &mut delta, verdict)?;
+		} else {
+			// Resolved; finalised once the deltas sealed before it have
+			// fixed sketches (`finalise_delta`).
+			Deltas::<T>::insert(job_id, who, delta);
+		}
 		Ok((voters, true))
 	}
 
 	/// Resolves the dispute of `who`'s delta (judged `judged`): with a quorum
-	/// of weight, the stake-weighted median vote decides, and every voter
-	/// and committee member who said otherwise is slashed and suspended.
-	/// Returns the final verdict; frees the voters.
+	/// of weight, the stake-weighted median verdict decides, and the sketch
+	/// of more than half of the weight cast, if any, replaces the delta's;
+	/// every voter and committee member who said otherwise is slashed and
+	/// suspended. The delta's sketch is then fixed, and `delta` records the
+	/// final verdict, as judged, not disputable again. Returns the final
+	/// verdict; frees the voters.
 	fn resolve_dispute(
 		job_id: JobId,
 		who: &T::AccountId,
-		delta: &DeltaRecordOf<T>,
+		delta: &mut DeltaRecordOf<T>,
+		judged: Verdict,
+		dispute: Dispute<T::AccountId, T::MaxOrchestrators>,
+	) -> Result<Verdict, DispatchError> {
+		let verdict = Self::decide_dispute(job_id, who, delta, judged, dispute)?;
+		delta.status = DeltaStatus::Judged(verdict);
+		delta.dispute_deadline = 0;
+		let sketch = delta.sketch;
+		Self::update_sketch_entry(job_id, delta.round, who, |e| {
+			e.sketch = sketch;
+			e.fixed_after = Some(0);
+		});
+		Ok(verdict)
+	}
+
+	/// The decision of [`Self::resolve_dispute`]: slashes and suspends the
+	/// losers, sets the delta's sketch if the voters decided one, returns
+	/// the final verdict.
+	fn decide_dispute(
+		job_id: JobId,
+		who: &T::AccountId,
+		delta: &mut DeltaRecordOf<T>,
 		judged: Verdict,
 		dispute: Dispute<T::AccountId, T::MaxOrchestrators>,
 	) -> Result<Verdict, DispatchError> {
 		Disputes::<T>::remove(job_id, who);
 		Self::release_votes(&dispute.voters);
-		let decided = dispute.decided(Verdict::rank);
+		let decided = dispute.decided(|v| v.verdict.rank()).map(|v| v.verdict);
 		let Some(decided) = decided else {
 			// No quorum: the committee's verdict stands, no one is slashed.
 			Self::deposit_event(Event::DisputeResolved {
@@ -1156,18 +1336,23 @@ impl<T: Config> Pallet<T> {
 			});
 			return Ok(judged);
 		};
+		let sketch = dispute.majority(|v| v.sketch);
 		let tolerance = T::QualityTolerance::get();
 		let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 		let mut losers: alloc::vec::Vec<T::AccountId> = alloc::vec::Vec::new();
 		let voted = dispute.voters.iter().filter_map(|(m, _, vote)| vote.map(|v| (m, v)));
-		let reported = delta
-			.reports
-			.iter()
-			.filter_map(|(m, r)| Self::verdict(&job, delta, &[*r]).map(|v| (m, v)));
+		let reported = delta.reports.iter().filter_map(|(m, r)| {
+			Self::verdict(&job, delta, &[*r]).map(|verdict| (m, DisputeVote { verdict, sketch: r.sketch }))
+		});
 		for (member, said) in voted.chain(reported) {
-			if !said.agrees(&decided, tolerance) && !losers.contains(member) {
+			let wrong = !said.verdict.agrees(&decided, tolerance) ||
+				sketch.is_some_and(|s| s != said.sketch);
+			if wrong && !losers.contains(member) {
 				losers.push(member.clone());
 			}
+		}
+		if let Some(sketch) = sketch {
+			delta.sketch = sketch;
 		}
 		let until = Self::now().saturating_add(T::SuspensionPeriod::get());
 		for loser in &losers {
@@ -1327,6 +1512,7 @@ impl<T: Config> Pallet<T> {
 			job.submit_until = Self::submit_deadline();
 			job.open = 0;
 			job.sealed = 0;
+			job.seal_mix = H256::zero();
 			Self::forget_contents(job_id, round, false);
 			RoundCommittees::<T>::remove(job_id);
 			Self::release_each(&committee.members);
@@ -1338,15 +1524,19 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// At the end of `job_id`'s round `ended`: forgets the owners of the
-	/// bytes of the round before it that no open delta holds (the others go
-	/// when their last delta is final), and, if `carry` (the round expired:
+	/// At the end of `job_id`'s round `ended`: forgets the sketch book and
+	/// the owners of the bytes of the round before it that no open delta
+	/// holds (the others go when their last delta is final), and, if `carry`
+	/// (the round expired:
 	/// the next trains from the same checkpoint), hands the round's owners
 	/// on to the next round. At most `MaxWorkersPerJob` entries each: about
 	/// one a seated worker; any beyond stay, harmless.
 	fn forget_contents(job_id: JobId, ended: u32, carry: bool) {
 		let bound = T::MaxWorkersPerJob::get() as usize;
 		if let Some(before) = ended.checked_sub(1) {
+			RoundSketches::<T>::mutate_exists((job_id, before), |book| {
+				*book = book.take().filter(|b| b.open > 0);
+			});
 			let idle: alloc::vec::Vec<H256> = RoundContents::<T>::iter_prefix((job_id, before))
 				.take(bound)
 				.filter(|(_, c)| c.open == 0)
@@ -1395,6 +1585,7 @@ impl<T: Config> Pallet<T> {
 		job.submit_until = Self::submit_deadline();
 		job.open = 0;
 		job.sealed = 0;
+		job.seal_mix = H256::zero();
 		// Same checkpoint: the round's bytes stay their owners' in the next.
 		Self::forget_contents(job_id, round, true);
 		RoundCommittees::<T>::remove(job_id);

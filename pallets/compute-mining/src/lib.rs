@@ -317,6 +317,19 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
+	/// Per job and round: the sketches of its revealed deltas and their seed
+	/// ([`SketchBook`]), how near copies are found. Kept while the round or
+	/// the next is open, then while a delta of it is not final; a window
+	/// that reopens starts a new book.
+	#[pallet::storage]
+	pub type RoundSketches<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		(JobId, u32),
+		SketchBook<T::AccountId, T::MaxWorkersPerJob>,
+		OptionQuery,
+	>;
+
 	/// The job the block hook looks at first for a free seat (round-robin
 	/// over all jobs).
 	#[pallet::storage]
@@ -648,6 +661,19 @@ pub mod pallet {
 			/// The first worker to seal those bytes.
 			original: T::AccountId,
 		},
+		/// `worker`'s delta is a near copy of the delta `original` sealed
+		/// no later in the round (their sketches are within
+		/// `NEAR_COPY_COSINE`): it is rejected as a copy.
+		DeltaNearCopy {
+			/// The job.
+			job: JobId,
+			/// The worker.
+			worker: T::AccountId,
+			/// The round.
+			round: u32,
+			/// The worker of the delta it is near.
+			original: T::AccountId,
+		},
 		/// `worker` revealed its sealed delta for `job`'s `round`; its
 		/// committee is drawn in the next block.
 		DeltaSubmitted {
@@ -974,6 +1000,12 @@ pub mod pallet {
 		DeltaRevealOver,
 		/// The hash does not open the seal.
 		BadSeal,
+		/// The round has `MaxWorkersPerJob` revealed deltas already.
+		RoundFull,
+		/// A delta of the round sealed no later than this one has no fixed
+		/// sketch yet (its committee or its dispute is still out): this one
+		/// cannot be checked for a near copy before it is.
+		EarlierDeltaOpen,
 		/// The worker is not assigned to this job.
 		NotAssignedWorker,
 		/// The claimed quality is above `MaxQuality`.
@@ -1070,7 +1102,8 @@ pub mod pallet {
 		DisputeOver,
 		/// The judgement is already disputed.
 		AlreadyDisputed,
-		/// The report's verdict agrees with the judgement: nothing to dispute.
+		/// The report agrees with the judgement (its verdict within the
+		/// tolerance, the same sketch): nothing to dispute.
 		VerdictAgrees,
 		/// The orchestrator lost a dispute and is suspended.
 		OrchestratorSuspended,

@@ -5,6 +5,7 @@ use crate::{mock::*, *};
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectFreeze};
 use gym_primitives::{
 	mining::{self, MICRO},
+	sketch::{DeltaSketch, SKETCH_DIM},
 	staking::Tier,
 	Balance, GYM,
 };
@@ -166,9 +167,32 @@ fn validate(job: JobId, who: AccountId, r: ValidationReport) {
 			reveal(by, job, who, r);
 		}
 		if DisputeWindow::<Test>::get() == 0 {
-			finalise_next_block(job, who);
+			finalise_ready(job);
 		}
 	}
+}
+
+/// Finalises, as the next block would, every judged delta of `job` whose
+/// round's earlier deltas have fixed sketches (without a dispute window,
+/// `DisputeWindow` 0), and comes back to this block.
+fn finalise_ready(job: JobId) {
+	let now = System::block_number();
+	System::set_block_number(now + 1);
+	loop {
+		let ready: Vec<AccountId> = Deltas::<Test>::iter_prefix(job)
+			.filter(|(w, d)| {
+				matches!(d.status, DeltaStatus::Judged(_)) && ComputeMining::earlier_fixed(job, w, d)
+			})
+			.map(|(w, _)| w)
+			.collect();
+		if ready.is_empty() {
+			break;
+		}
+		for w in ready {
+			assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, w));
+		}
+	}
+	System::set_block_number(now);
 }
 
 /// Finalises `who`'s judged delta as the next block would, without a dispute
@@ -212,6 +236,7 @@ fn report(before: u64, after: u64, val_improved: bool, low_variance: bool) -> Va
 		val_loss_before: 3 * MICRO,
 		val_loss_after: if val_improved { 3 * MICRO - 1 } else { 3 * MICRO },
 		grad_variance: if low_variance { MICRO / 2 } else { 2 * MICRO },
+		sketch: Default::default(),
 	}
 }
 
@@ -769,6 +794,221 @@ fn a_copied_delta_is_rejected_and_the_first_sealer_is_paid() {
 		assert!(RoundContents::<Test>::get((job, 0, delta(5))).is_some());
 		complete(job, delta(9));
 		assert!(RoundContents::<Test>::get((job, 0, delta(5))).is_some());
+	});
+}
+
+/// A sketch of its own direction for each `n` (independent of the others:
+/// cosine ≈ 0).
+fn sketch(n: u8) -> DeltaSketch {
+	let mut s = [0i8; SKETCH_DIM];
+	for (j, c) in s.iter_mut().enumerate() {
+		*c = <sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(&[n, j as u8, (j >> 8) as u8]).0[0] as i8;
+	}
+	DeltaSketch(s)
+}
+
+/// `s` nudged a little: a near copy's sketch (cosine ≈ 0.99).
+fn nudged(s: DeltaSketch) -> DeltaSketch {
+	let mut out = s.0;
+	for (j, c) in out.iter_mut().enumerate() {
+		*c = c.saturating_add(if j % 2 == 0 { 8 } else { -8 });
+	}
+	DeltaSketch(out)
+}
+
+/// `r` with sketch `s`.
+fn sketched(r: ValidationReport, s: DeltaSketch) -> ValidationReport {
+	ValidationReport { sketch: s, ..r }
+}
+
+/// A third Silver worker seated in `job`.
+fn third_worker(job: JobId) {
+	worker(3, Tier::Silver, GpuClass::Other);
+	seat(job, 3);
+}
+
+#[test]
+fn a_near_copy_is_rejected_and_the_first_sealer_is_paid() {
+	ExtBuilder::default().build_and_execute(|| {
+		use gym_primitives::sketch::{near_copy, NEAR_COPY_COSINE};
+		assert!(near_copy(&sketch(1), &nudged(sketch(1)), NEAR_COPY_COSINE));
+		assert!(!near_copy(&sketch(1), &sketch(2), NEAR_COPY_COSINE));
+		DisputeWindow::<Test>::put(2);
+		let job = two_seated_workers(3);
+		third_worker(job);
+		// Worker 1 trains; its sybil 2 seals the same work with noise a
+		// block later; worker 3 trains on its own in the same block as 2.
+		seal(1, job, delta(1), 0);
+		run_to_block(2);
+		seal(2, job, delta(2), 0);
+		seal(3, job, delta(3), 0);
+		run_to_block(22);
+		for who in [1, 2, 3] {
+			assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(who), job, delta(who as u8)));
+		}
+		run_to_block(23);
+		// Every delta of the round is measured with one seed, fixed after
+		// the window.
+		let seed = Deltas::<Test>::get(job, 1).unwrap().sketch_seed;
+		assert_ne!(seed, 0);
+		assert!([2, 3].iter().all(|w| Deltas::<Test>::get(job, w).unwrap().sketch_seed == seed));
+		assert_eq!(RoundSketches::<Test>::get((job, 0)).unwrap().seed, Some(seed));
+		let good = report_of_quality(100_000);
+		for (who, s) in [(1, sketch(1)), (2, nudged(sketch(1))), (3, sketch(3))] {
+			(0..3).for_each(|_| validate(job, who, sketched(good, s)));
+			assert_eq!(status(job, who), DeltaStatus::Judged(Verdict::Accept(100_000)));
+			assert_eq!(Deltas::<Test>::get(job, who).unwrap().sketch, s);
+		}
+		let stake = staked(2);
+		run_to_block(u64::from(Deltas::<Test>::get(job, 3).unwrap().dispute_deadline) + 1);
+		for who in [2, 3, 1] {
+			assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, who));
+		}
+		assert_eq!(status(job, 2), DeltaStatus::Rejected(Rejection::NearCopy));
+		assert!(events().contains(&Event::DeltaNearCopy { job, worker: 2, round: 0, original: 1 }));
+		assert_eq!(PendingSlashes::<Test>::get(2), stake / 20);
+		assert_eq!(status(job, 1), DeltaStatus::Accepted(100_000));
+		assert_eq!(status(job, 3), DeltaStatus::Accepted(100_000));
+		assert_eq!(Jobs::<Test>::get(job).unwrap().accepted, 2);
+		// The book stays while the round or the next is open.
+		complete(job, delta(9));
+		assert!(RoundSketches::<Test>::get((job, 0)).is_some());
+		complete_next_round(job);
+		assert!(RoundSketches::<Test>::get((job, 0)).is_none());
+	});
+}
+
+/// Completes `job`'s open round with one accepted delta of worker 1.
+fn complete_next_round(job: JobId) {
+	let round = Jobs::<Test>::get(job).unwrap().round;
+	let n = 40 + round as u8;
+	submit(1, job, delta(n), 0);
+	(0..3).for_each(|_| validate(job, 1, sketched(report_of_quality(0), sketch(n))));
+	run_to_block(u64::from(Deltas::<Test>::get(job, 1).unwrap().dispute_deadline) + 1);
+	assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, 1));
+	complete(job, delta(n));
+}
+
+#[test]
+fn near_copies_sealed_in_one_block_are_both_rejected() {
+	ExtBuilder::default().min_validations(1).build_and_execute(|| {
+		let job = two_seated_workers(1);
+		submit(1, job, delta(1), 0);
+		submit(2, job, delta(2), 0);
+		validate(job, 1, sketched(report_of_quality(0), sketch(1)));
+		validate(job, 2, sketched(report_of_quality(0), nudged(sketch(1))));
+		for who in [1, 2] {
+			assert_eq!(status(job, who), DeltaStatus::Rejected(Rejection::NearCopy));
+		}
+		assert_eq!(Jobs::<Test>::get(job).unwrap().accepted, 0);
+	});
+}
+
+/// The farm reveals its copy first and holds back its original: the copy
+/// cannot be paid before the original's sketch is fixed.
+#[test]
+fn a_copy_is_not_paid_before_the_deltas_sealed_before_it_have_fixed_sketches() {
+	ExtBuilder::default().build_and_execute(|| {
+		DisputeWindow::<Test>::put(2);
+		let job = two_seated_workers(3);
+		seal(1, job, delta(1), 0);
+		run_to_block(2);
+		seal(2, job, delta(2), 0);
+		run_to_block(22);
+		assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(2), job, delta(2)));
+		run_to_block(23);
+		(0..3).for_each(|_| validate(job, 2, sketched(report_of_quality(0), nudged(sketch(1)))));
+		// The original is revealed at the last moment; its committee takes
+		// its time.
+		run_to_block(24);
+		assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(1), job, delta(1)));
+		run_to_block(u64::from(Deltas::<Test>::get(job, 2).unwrap().dispute_deadline) + 1);
+		assert_noop!(
+			ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, 2),
+			Error::<Test>::EarlierDeltaOpen
+		);
+		(0..3).for_each(|_| validate(job, 1, sketched(report_of_quality(0), sketch(1))));
+		// Judged: its sketch is fixed once its own dispute window is over.
+		assert_noop!(
+			ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, 2),
+			Error::<Test>::EarlierDeltaOpen
+		);
+		run_to_block(u64::from(Deltas::<Test>::get(job, 1).unwrap().dispute_deadline) + 1);
+		assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, 2));
+		assert_eq!(status(job, 2), DeltaStatus::Rejected(Rejection::NearCopy));
+		// The original waits for nobody sealed before it.
+		assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, 1));
+		assert_eq!(status(job, 1), DeltaStatus::Accepted(0));
+	});
+}
+
+/// An attacker seals junk early and captures its committee, which reports
+/// the sketch of an honest delta sealed later, to frame it as a copy. An
+/// honest member disputes the sketch (the verdicts agree); the set restores
+/// the true sketch, slashes the liars, and the honest delta is paid.
+#[test]
+fn a_captured_committee_cannot_frame_an_honest_delta_as_a_copy() {
+	ExtBuilder::default().build_and_execute(|| {
+		DisputeWindow::<Test>::put(5);
+		let job = two_seated_workers(3);
+		// Worker 2 is the attacker's, worker 1 honest.
+		seal(2, job, delta(2), 0);
+		run_to_block(2);
+		seal(1, job, delta(1), 0);
+		run_to_block(22);
+		for who in [1, 2] {
+			assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(who), job, delta(who as u8)));
+		}
+		run_to_block(23);
+		let good = report_of_quality(0);
+		let members = committee(job, 2);
+		let (liars, honest) = (&members[..2], members[2]);
+		(0..2).for_each(|_| validate(job, 2, sketched(good, sketch(1))));
+		validate(job, 2, sketched(good, sketch(2)));
+		// The honest delta's own window is short: it is due before the
+		// dispute is over.
+		DisputeWindow::<Test>::put(1);
+		(0..3).for_each(|_| validate(job, 1, sketched(good, sketch(1))));
+		assert_eq!(Deltas::<Test>::get(job, 2).unwrap().sketch, sketch(1));
+		// The verdict agrees: only a different sketch may be disputed.
+		let dispute2 = |by, r| ComputeMining::dispute_delta(RuntimeOrigin::signed(by), job, 2, r);
+		assert_noop!(dispute2(honest, sketched(good, sketch(1))), Error::<Test>::VerdictAgrees);
+		assert_ok!(dispute2(honest, sketched(good, sketch(2))));
+		// The honest delta waits for the disputed sketch.
+		run_to_block(u64::from(Deltas::<Test>::get(job, 1).unwrap().dispute_deadline) + 1);
+		assert_noop!(
+			ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, 1),
+			Error::<Test>::EarlierDeltaOpen
+		);
+		let stakes: Vec<Balance> = (11..=15).map(staked).collect();
+		for o in 11..=15u128 {
+			if o == honest {
+				continue;
+			}
+			let s = if liars.contains(&o) { sketch(1) } else { sketch(2) };
+			assert_ok!(ComputeMining::vote_dispute(
+				RuntimeOrigin::signed(o),
+				job,
+				2,
+				sketched(good, s)
+			));
+		}
+		assert!(events().contains(&Event::DisputeResolved {
+			job,
+			worker: 2,
+			overturned: false,
+			verdict: Verdict::Accept(0),
+			losers: 2,
+		}));
+		assert_eq!(Deltas::<Test>::get(job, 2).unwrap().sketch, sketch(2));
+		let slash = Perbill::from_percent(5) * Tier::Gold.minimum();
+		for (o, before) in (11..=15).zip(&stakes) {
+			let lost = if liars.contains(&o) { slash } else { 0 };
+			assert_eq!(staked(o), before - lost, "orchestrator {o}");
+		}
+		assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, 1));
+		assert_eq!(status(job, 1), DeltaStatus::Accepted(0));
+		assert_eq!(status(job, 2), DeltaStatus::Accepted(0));
 	});
 }
 

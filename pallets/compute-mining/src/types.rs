@@ -11,6 +11,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{traits::Get, BoundedVec};
 use gym_primitives::{
 	mining::{GpuClass, Micro, Quality, Slot, SlotRange, TrainingParams, ValidationReport},
+	sketch::DeltaSketch,
 	Balance, BlockNumber, EpochIndex, ModelId, DAYS,
 };
 use scale_info::TypeInfo;
@@ -224,6 +225,10 @@ pub struct JobInfo<AccountId> {
 	pub open: u32,
 	/// The seals of the current window not revealed yet (part of `open`).
 	pub sealed: u32,
+	/// blake2-256 chained over every seal of the current window: part of
+	/// the seed of the round's sketches ([`SketchBook::seed`]), which no
+	/// sealer can know before its last seal.
+	pub seal_mix: H256,
 }
 
 /// One epoch's rewards.
@@ -329,6 +334,10 @@ pub enum Rejection {
 	},
 	/// The same bytes as a delta another worker sealed first in the round.
 	Copy,
+	/// A near copy: its sketch is within
+	/// [`gym_primitives::sketch::NEAR_COPY_COSINE`] of the sketch of a delta
+	/// another worker sealed no later in the round.
+	NearCopy,
 }
 
 /// A verdict on a delta: accepted with a quality, or rejected.
@@ -456,10 +465,17 @@ pub struct DeltaRecord<AccountId, MaxValidations: Get<u32>> {
 	pub commit_deadline: BlockNumber,
 	/// The last block a member may reveal in.
 	pub reveal_deadline: BlockNumber,
-	/// The last block the judgement may be disputed in (0 until judged).
+	/// The last block the judgement may be disputed in (0 until judged,
+	/// and once a dispute of it is resolved).
 	pub dispute_deadline: BlockNumber,
 	/// Pending, judged, accepted or rejected.
 	pub status: DeltaStatus,
+	/// The seed of the round's sketches its committee measures with
+	/// ([`SketchBook::seed`]; 0 until the committee is drawn).
+	pub sketch_seed: u64,
+	/// Its sketch: the one more than half of its committee's reports give
+	/// (none without such a majority), or its dispute's decision.
+	pub sketch: DeltaSketch,
 }
 
 impl<AccountId: PartialEq, MaxValidations: Get<u32>> DeltaRecord<AccountId, MaxValidations> {
@@ -507,6 +523,55 @@ pub fn delta_seal<AccountId: Encode>(
 	<BlakeTwo256 as Hash>::hash(&(hash, worker, job, round).encode())
 }
 
+/// One revealed delta of a round in its [`SketchBook`].
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct SketchEntry<AccountId> {
+	/// Its worker.
+	pub worker: AccountId,
+	/// The block it was sealed in.
+	pub sealed_at: BlockNumber,
+	/// Its sketch ([`DeltaRecord::sketch`]); none until judged.
+	pub sketch: DeltaSketch,
+	/// The block after which its sketch can no longer change: its dispute
+	/// deadline once judged, 0 once final, dropped or its dispute resolved;
+	/// `None` while it waits for its committee or its dispute.
+	pub fixed_after: Option<BlockNumber>,
+}
+
+impl<AccountId> SketchEntry<AccountId> {
+	/// Whether its sketch is fixed at `now`.
+	pub fn fixed(&self, now: BlockNumber) -> bool {
+		self.fixed_after.is_some_and(|after| now > after)
+	}
+}
+
+/// The sketches of one job round's revealed deltas ([`crate::RoundSketches`]):
+/// how the chain finds near copies. A delta is paid only once every delta of
+/// its round sealed no later than it has a fixed sketch, and is a copy if
+/// its sketch is near one of theirs ([`gym_primitives::sketch::near_copy`]).
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxWorkersPerJob))]
+pub struct SketchBook<AccountId, MaxWorkersPerJob: Get<u32>> {
+	/// The seed of the round's sketches: fixed when the round's first
+	/// committee is drawn, after the submission window, from the block's
+	/// randomness and the round's [`JobInfo::seal_mix`]. `None` before.
+	pub seed: Option<u64>,
+	/// One entry per revealed delta, in order of reveal.
+	pub entries: BoundedVec<SketchEntry<AccountId>, MaxWorkersPerJob>,
+	/// Revealed deltas of the round not final yet.
+	pub open: u32,
+}
+
+impl<AccountId, MaxWorkersPerJob: Get<u32>> Default for SketchBook<AccountId, MaxWorkersPerJob> {
+	fn default() -> Self {
+		SketchBook { seed: None, entries: BoundedVec::new(), open: 0 }
+	}
+}
+
 /// The first worker to seal a delta's bytes in a round
 /// ([`crate::RoundContents`]), and how many revealed deltas of the round
 /// with those bytes are not final.
@@ -526,8 +591,29 @@ pub struct RoundContent<AccountId> {
 /// (its stake in the set when the vote opened) and its vote, once cast.
 pub type SetVoter<AccountId, V> = (AccountId, Balance, Option<V>);
 
+/// A vote in a dispute: the verdict of the voter's report and the sketch it
+/// measured.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct DisputeVote {
+	/// The verdict of the voter's report.
+	pub verdict: Verdict,
+	/// The sketch the voter measured.
+	pub sketch: DeltaSketch,
+}
+
 /// One voter of a dispute.
-pub type DisputeVoter<AccountId> = SetVoter<AccountId, Verdict>;
+pub type DisputeVoter<AccountId> = SetVoter<AccountId, DisputeVote>;
 
 /// A vote of the whole orchestrator set (a dispute, a hardware check): each
 /// member's weight is its stake; with more than half of the weight cast, the
@@ -575,11 +661,24 @@ impl<AccountId, V: Copy, MaxOrchestrators: Get<u32>> SetVote<AccountId, V, MaxOr
 		let median = gym_primitives::mining::weighted_median(&mut ranks)?;
 		votes.iter().find(|(v, _)| rank(v) == median).map(|(v, _)| *v)
 	}
+
+	/// The `key` of the votes that hold more than half of the weight cast,
+	/// if one does. O(voters²), voters ≤ `MaxOrchestrators`.
+	pub fn majority<K: PartialEq + Copy>(&self, key: impl Fn(&V) -> K) -> Option<K> {
+		let (cast, _) = self.weights();
+		let keyed: alloc::vec::Vec<(K, Balance)> =
+			self.voters.iter().filter_map(|(_, w, vote)| vote.map(|v| (key(&v), *w))).collect();
+		keyed.iter().map(|(k, _)| *k).find(|k| {
+			let weight =
+				keyed.iter().filter(|(other, _)| other == k).fold(0u128, |a, (_, w)| a.saturating_add(*w));
+			weight > cast.saturating_sub(weight)
+		})
+	}
 }
 
-/// A dispute of a delta's judgement, voted on by the orchestrator set; its
-/// opener is the disputer.
-pub type Dispute<AccountId, MaxOrchestrators> = SetVote<AccountId, Verdict, MaxOrchestrators>;
+/// A dispute of a delta's judgement or of its sketch, voted on by the
+/// orchestrator set; its opener is the disputer.
+pub type Dispute<AccountId, MaxOrchestrators> = SetVote<AccountId, DisputeVote, MaxOrchestrators>;
 
 /// A check of a worker's GPU class by the orchestrator set. Each voter
 /// checks the signed attestation report `attestation` names and votes the
