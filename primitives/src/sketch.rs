@@ -37,7 +37,16 @@ pub const SKETCH_SCALE: f64 = 127.0;
 /// rounded. All zero means no sketch (a delta that could not be read, or all
 /// zero).
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub struct DeltaSketch(pub [i8; SKETCH_DIM]);
 
@@ -55,10 +64,9 @@ impl DeltaSketch {
 
 	/// `Σ self[j] · other[j]`, exact: at most 256 × 128² < 2²³.
 	fn dot(&self, other: &DeltaSketch) -> i64 {
-		self.0
-			.iter()
-			.zip(other.0.iter())
-			.fold(0i64, |acc, (a, b)| acc.saturating_add(i64::from(*a).saturating_mul(i64::from(*b))))
+		self.0.iter().zip(other.0.iter()).fold(0i64, |acc, (a, b)| {
+			acc.saturating_add(i64::from(*a).saturating_mul(i64::from(*b)))
+		})
 	}
 }
 

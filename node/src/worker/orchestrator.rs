@@ -79,7 +79,7 @@ use gym_primitives::{
 	staking::Tier,
 };
 use gym_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
-use gym_trainer::{aggregate, evaluate_delta, hardware, DeltaError};
+use gym_trainer::{aggregate, evaluate_delta, hardware, sketch_of_delta, DeltaError};
 use pallet_compute_mining::{Call as MiningCall, DeltaStatus, Event as MiningEvent};
 use pallet_compute_mining_runtime_api::{JobId, WorkerInfo};
 use sp_blockchain::HeaderBackend;
@@ -842,8 +842,13 @@ impl Orchestrator {
 					params.max_quality,
 					params.quality_tolerance,
 				);
+				// A report disputes the verdict, or the sketch the committee recorded.
+				let disagrees = |mine: &pallet_compute_mining::Verdict| {
+					!mine.agrees(&verdict, params.quality_tolerance)
+						|| report.sketch != record.sketch
+				};
 				match mine {
-					Some(mine) if !mine.agrees(&verdict, params.quality_tolerance) => {
+					Some(mine) if disagrees(&mine) => {
 						let due = j
 							.dispute_sent
 							.is_none_or(|at| number.saturating_sub(at) >= REVEAL_RETRY_BLOCKS);
@@ -1233,6 +1238,7 @@ fn lie(measured: ValidationReport) -> ValidationReport {
 			val_loss_before: MICRO,
 			val_loss_after: 0,
 			grad_variance: 0,
+			sketch: measured.sketch,
 		}
 	} else {
 		corrupt_report(DeltaVerdict::HashMismatch)
@@ -1421,6 +1427,16 @@ async fn evaluate(
 		Ok(base) => base,
 		Err(e) => return Attempt::BaseUnavailable(e),
 	};
+	// The round's sketch seed, fixed when its committee was drawn: a record that moved on (or
+	// went) makes the report moot.
+	let (at, _) = ctx.chain.best();
+	let sketch_seed = match ctx.chain.delta_record(at, job_id, worker) {
+		Ok(Some(record)) if record.round == round && record.hash == delta_hash => {
+			record.sketch_seed
+		}
+		Ok(_) => return Attempt::Skip,
+		Err(e) => return Attempt::BaseUnavailable(e),
+	};
 	let (model, seed, hash) = (job.spec.model, job.spec.params.seed, delta_hash.0);
 	let what = format!("{worker}'s delta for job {job_id} round {round}");
 	let evaluated = tokio::task::spawn_blocking(move || {
@@ -1431,7 +1447,10 @@ async fn evaluate(
 			spinner.enable_steady_tick(std::time::Duration::from_millis(100));
 			spinner
 		});
-		let result = evaluate_delta(model, seed, &base, &bytes, hash);
+		let result = evaluate_delta(model, seed, &base, &bytes, hash).and_then(|measured| {
+			let sketch = sketch_of_delta(&base, &bytes, sketch_seed)?;
+			Ok(ValidationReport { sketch, ..measured.to_validation_report() })
+		});
 		if let Some(spinner) = spinner {
 			spinner.finish_and_clear();
 		}
@@ -1443,7 +1462,7 @@ async fn evaluate(
 		Err(e) => return Attempt::BaseUnavailable(WorkerError::task("evaluation")(e)),
 	};
 	match result {
-		Ok(measured) => Attempt::Measured(measured.to_validation_report()),
+		Ok(report) => Attempt::Measured(report),
 		Err(DeltaError::UnknownModel(_) | DeltaError::ModelMismatch { .. }) => {
 			log::warn!(target: LOG, "orchestrator: job {job_id} names an unknown model");
 			Attempt::Skip
@@ -1490,6 +1509,7 @@ fn corrupt_report(verdict: DeltaVerdict) -> ValidationReport {
 		val_loss_before: 0,
 		val_loss_after: 0,
 		grad_variance: 0,
+		sketch: Default::default(),
 	}
 }
 
@@ -1860,6 +1880,7 @@ mod tests {
 			val_loss_before: 2_000_000,
 			val_loss_after: 1_990_000,
 			grad_variance: 10,
+			sketch: Default::default(),
 		};
 		let verdict = |report: ValidationReport, claimed| {
 			pallet_compute_mining::verdict_of(&[report], claimed, 1_000_000, max, tolerance)

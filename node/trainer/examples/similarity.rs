@@ -41,7 +41,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 		for round in 0..rounds {
 			let mut deltas = Vec::new();
 			for w in 0..workers {
-				let cfg = TrainConfig { seed: 1_000 * u64::from(round) + w, ..TrainConfig::default() };
+				let cfg =
+					TrainConfig { seed: 1_000 * u64::from(round) + w, ..TrainConfig::default() };
 				deltas.push(train_round(model, data_seed, &base, &cfg, |_, _| {})?);
 			}
 			let flats: Vec<Vec<f32>> = deltas.iter().map(|d| flat(model, &d.delta)).collect();
@@ -74,7 +75,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 					.iter()
 					.enumerate()
 					.map(|(i, x)| {
-						let sign = if (i.wrapping_mul(2_654_435_761) >> 7) & 1 == 1 { 1.0 } else { -1.0 };
+						let sign =
+							if (i.wrapping_mul(2_654_435_761) >> 7) & 1 == 1 { 1.0 } else { -1.0 };
 						x + (sign * share * norm / n) as f32
 					})
 					.collect();

@@ -387,6 +387,7 @@ mod tests {
 				val_loss_before: 1_100_000,
 				val_loss_after: 300_000,
 				grad_variance: 12_346,
+				sketch: DeltaSketch::default(),
 			}
 		);
 	}

@@ -2,6 +2,7 @@
 //! the trait offered to `pallet-tiered-staking` and the runtime API's reads.
 
 use super::*;
+use codec::Encode;
 use frame_support::{
 	ensure,
 	pallet_prelude::{DispatchResult, Weight},
@@ -9,14 +10,13 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
+use gym_primitives::sketch::DeltaSketch;
 use gym_primitives::staking::Right;
 use gym_primitives::{
 	mining::{self, Slot, SlotRange},
 	staking::Tier,
 	Balance, BlockNumber, HOURS,
 };
-use codec::Encode;
-use gym_primitives::sketch::DeltaSketch;
 use sp_core::H256;
 use sp_runtime::{
 	traits::{BlakeTwo256, Hash, Zero},
@@ -825,7 +825,11 @@ impl<T: Config> Pallet<T> {
 	/// Whether every other delta of `delta`'s round sealed no later than it
 	/// has a fixed sketch at `now`: only then can it be checked for a near
 	/// copy.
-	pub(crate) fn earlier_fixed(job_id: JobId, who: &T::AccountId, delta: &DeltaRecordOf<T>) -> bool {
+	pub(crate) fn earlier_fixed(
+		job_id: JobId,
+		who: &T::AccountId,
+		delta: &DeltaRecordOf<T>,
+	) -> bool {
 		let now = Self::now();
 		RoundSketches::<T>::get((job_id, delta.round)).is_none_or(|book| {
 			book.entries
@@ -850,9 +854,9 @@ impl<T: Config> Pallet<T> {
 		book.entries
 			.into_iter()
 			.find(|e| {
-				e.worker != *who &&
-					e.sealed_at <= delta.submitted_at &&
-					near_copy(&delta.sketch, &e.sketch, NEAR_COPY_COSINE)
+				e.worker != *who
+					&& e.sealed_at <= delta.submitted_at
+					&& near_copy(&delta.sketch, &e.sketch, NEAR_COPY_COSINE)
 			})
 			.map(|e| e.worker)
 	}
@@ -1070,7 +1074,9 @@ impl<T: Config> Pallet<T> {
 		delta.sketch = reports
 			.iter()
 			.map(|r| r.sketch)
-			.find(|s| reports.iter().filter(|r| r.sketch == *s).count().saturating_mul(2) > reports.len())
+			.find(|s| {
+				reports.iter().filter(|r| r.sketch == *s).count().saturating_mul(2) > reports.len()
+			})
 			.unwrap_or_default();
 		let sketch = delta.sketch;
 		Self::update_sketch_entry(job_id, delta.round, who, |e| {
@@ -1342,11 +1348,12 @@ impl<T: Config> Pallet<T> {
 		let mut losers: alloc::vec::Vec<T::AccountId> = alloc::vec::Vec::new();
 		let voted = dispute.voters.iter().filter_map(|(m, _, vote)| vote.map(|v| (m, v)));
 		let reported = delta.reports.iter().filter_map(|(m, r)| {
-			Self::verdict(&job, delta, &[*r]).map(|verdict| (m, DisputeVote { verdict, sketch: r.sketch }))
+			Self::verdict(&job, delta, &[*r])
+				.map(|verdict| (m, DisputeVote { verdict, sketch: r.sketch }))
 		});
 		for (member, said) in voted.chain(reported) {
-			let wrong = !said.verdict.agrees(&decided, tolerance) ||
-				sketch.is_some_and(|s| s != said.sketch);
+			let wrong = !said.verdict.agrees(&decided, tolerance)
+				|| sketch.is_some_and(|s| s != said.sketch);
 			if wrong && !losers.contains(member) {
 				losers.push(member.clone());
 			}

@@ -181,7 +181,8 @@ fn finalise_ready(job: JobId) {
 	loop {
 		let ready: Vec<AccountId> = Deltas::<Test>::iter_prefix(job)
 			.filter(|(w, d)| {
-				matches!(d.status, DeltaStatus::Judged(_)) && ComputeMining::earlier_fixed(job, w, d)
+				matches!(d.status, DeltaStatus::Judged(_))
+					&& ComputeMining::earlier_fixed(job, w, d)
 			})
 			.map(|(w, _)| w)
 			.collect();
@@ -802,7 +803,12 @@ fn a_copied_delta_is_rejected_and_the_first_sealer_is_paid() {
 fn sketch(n: u8) -> DeltaSketch {
 	let mut s = [0i8; SKETCH_DIM];
 	for (j, c) in s.iter_mut().enumerate() {
-		*c = <sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(&[n, j as u8, (j >> 8) as u8]).0[0] as i8;
+		*c = <sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(&[
+			n,
+			j as u8,
+			(j >> 8) as u8,
+		])
+		.0[0] as i8;
 	}
 	DeltaSketch(s)
 }
@@ -844,7 +850,11 @@ fn a_near_copy_is_rejected_and_the_first_sealer_is_paid() {
 		seal(3, job, delta(3), 0);
 		run_to_block(22);
 		for who in [1, 2, 3] {
-			assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(who), job, delta(who as u8)));
+			assert_ok!(ComputeMining::reveal_delta(
+				RuntimeOrigin::signed(who),
+				job,
+				delta(who as u8)
+			));
 		}
 		run_to_block(23);
 		// Every delta of the round is measured with one seed, fixed after
@@ -957,7 +967,11 @@ fn a_captured_committee_cannot_frame_an_honest_delta_as_a_copy() {
 		seal(1, job, delta(1), 0);
 		run_to_block(22);
 		for who in [1, 2] {
-			assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(who), job, delta(who as u8)));
+			assert_ok!(ComputeMining::reveal_delta(
+				RuntimeOrigin::signed(who),
+				job,
+				delta(who as u8)
+			));
 		}
 		run_to_block(23);
 		let good = report_of_quality(0);

@@ -669,8 +669,10 @@ impl<AccountId, V: Copy, MaxOrchestrators: Get<u32>> SetVote<AccountId, V, MaxOr
 		let keyed: alloc::vec::Vec<(K, Balance)> =
 			self.voters.iter().filter_map(|(_, w, vote)| vote.map(|v| (key(&v), *w))).collect();
 		keyed.iter().map(|(k, _)| *k).find(|k| {
-			let weight =
-				keyed.iter().filter(|(other, _)| other == k).fold(0u128, |a, (_, w)| a.saturating_add(*w));
+			let weight = keyed
+				.iter()
+				.filter(|(other, _)| other == k)
+				.fold(0u128, |a, (_, w)| a.saturating_add(*w));
 			weight > cast.saturating_sub(weight)
 		})
 	}

@@ -26,6 +26,7 @@ use gym_e2e::{
 };
 use gym_primitives::{
 	mining::{DeltaVerdict, TrainingParams, ValidationReport, MICRO},
+	sketch::{DeltaSketch, SKETCH_DIM},
 	GYM,
 };
 use serde_json::Value as Json;
@@ -46,6 +47,7 @@ const REPORT: ValidationReport = ValidationReport {
 	val_loss_before: 3 * MICRO,
 	val_loss_after: 2 * MICRO,
 	grad_variance: 0,
+	sketch: DeltaSketch([0; SKETCH_DIM]),
 };
 
 fn report() -> Value {
@@ -56,6 +58,13 @@ fn report() -> Value {
 		("val_loss_before", Value::u128(REPORT.val_loss_before.into())),
 		("val_loss_after", Value::u128(REPORT.val_loss_after.into())),
 		("grad_variance", Value::u128(REPORT.grad_variance.into())),
+		// No sketch: a delta alone in its round is no copy.
+		(
+			"sketch",
+			Value::unnamed_composite([Value::unnamed_composite(
+				REPORT.sketch.0.iter().map(|c| Value::i128((*c).into())),
+			)]),
+		),
 	])
 }
 
