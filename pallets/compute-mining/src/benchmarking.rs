@@ -18,6 +18,7 @@
 )]
 
 use super::*;
+use codec::Encode;
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{EnsureOrigin, Get},
@@ -26,6 +27,7 @@ use frame_support::{
 use frame_system::RawOrigin;
 use gym_primitives::{
 	mining::{self, TrainingParams, MICRO},
+	sketch::{DeltaSketch, SKETCH_DIM},
 	staking::Tier,
 	BlockNumber, GYM, HOURS,
 };
@@ -112,6 +114,41 @@ fn job<T: Config>(validations: u8) -> Result<JobId, BenchmarkError> {
 	Ok(id)
 }
 
+/// A sketch of its own direction for `n` (independent of the others).
+fn bench_sketch(n: u32) -> DeltaSketch {
+	let mut sketch = [0i8; SKETCH_DIM];
+	for (j, c) in sketch.iter_mut().enumerate() {
+		let h = <sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(
+			&(n, j as u32).encode(),
+		);
+		*c = h.0[0] as i8;
+	}
+	DeltaSketch(sketch)
+}
+
+/// Fills `job`'s open round's sketch book with fixed, independent sketches
+/// of other workers sealed at block 0, leaving `room` entries free: the
+/// near-copy check of a delta then reads them all.
+fn full_book<T: Config>(job: JobId, room: u32) {
+	let round = Jobs::<T>::get(job).map(|j| j.round).unwrap_or_default();
+	let mut book = RoundSketches::<T>::get((job, round)).unwrap_or_default();
+	let fill = T::MaxWorkersPerJob::get().saturating_sub(room);
+	let mut i = 0u32;
+	while (book.entries.len() as u32) < fill {
+		let entry = SketchEntry {
+			worker: account::<T::AccountId>("booked", i, 0),
+			sealed_at: 0,
+			sketch: bench_sketch(i.saturating_add(1_000)),
+			fixed_after: Some(0),
+		};
+		if book.entries.try_push(entry).is_err() {
+			break;
+		}
+		i = i.saturating_add(1);
+	}
+	RoundSketches::<T>::insert((job, round), book);
+}
+
 fn good_report() -> ValidationReport {
 	ValidationReport {
 		verdict: DeltaVerdict::Valid,
@@ -120,7 +157,7 @@ fn good_report() -> ValidationReport {
 		val_loss_before: 3 * MICRO,
 		val_loss_after: 2 * MICRO,
 		grad_variance: 0,
-		sketch: Default::default(),
+		sketch: bench_sketch(0),
 	}
 }
 
@@ -196,6 +233,7 @@ fn submitted<T: Config>(
 ) -> Result<alloc::vec::Vec<T::AccountId>, BenchmarkError> {
 	sealed::<T>(who, job, hash)?;
 	past_submission::<T>(job, who);
+	full_book::<T>(job, 1);
 	Pallet::<T>::do_reveal_delta(who, job, hash)?;
 	Pallet::<T>::draw_committees(Pallet::<T>::now().saturating_add(1));
 	Ok(Deltas::<T>::get(job, who).map(|d| d.committee.into_inner()).unwrap_or_default())
@@ -537,6 +575,7 @@ mod benchmarks {
 		set_block::<T>(Pallet::<T>::now().saturating_add(1));
 		sealed::<T>(&first, job, hash)?;
 		past_submission::<T>(job, &who);
+		full_book::<T>(job, 2);
 		Pallet::<T>::do_reveal_delta(&first, job, hash)?;
 		let draw_at = Pallet::<T>::now().saturating_add(1);
 		let queued: alloc::vec::Vec<_> = (1..T::MaxDrawsPerBlock::get())

@@ -749,6 +749,8 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn draw_committees(n: BlockNumber) -> u32 {
 		let draws = PendingDraws::<T>::take(n);
 		let count = u32::try_from(draws.len()).unwrap_or(u32::MAX);
+		// Each round's seed, read (or fixed) once per block.
+		let mut seeds: alloc::vec::Vec<((JobId, u32), u64)> = alloc::vec::Vec::new();
 		for (job_id, who) in draws {
 			let Some(mut delta) = Deltas::<T>::get(job_id, &who) else { continue };
 			if delta.status != DeltaStatus::Pending || !delta.committee.is_empty() {
@@ -761,8 +763,16 @@ impl<T: Config> Pallet<T> {
 					for member in &committee {
 						Self::take_duty(member);
 					}
-					let seal_mix = job.map_or_else(H256::zero, |job| job.seal_mix);
-					delta.sketch_seed = Self::sketch_seed(job_id, delta.round, seal_mix);
+					let key = (job_id, delta.round);
+					delta.sketch_seed = match seeds.iter().find(|(k, _)| *k == key) {
+						Some((_, seed)) => *seed,
+						None => {
+							let seal_mix = job.map_or_else(H256::zero, |job| job.seal_mix);
+							let seed = Self::sketch_seed(job_id, delta.round, seal_mix);
+							seeds.push((key, seed));
+							seed
+						}
+					};
 					delta.committee = committee.clone();
 					Self::deposit_event(Event::CommitteeDrawn {
 						job: job_id,
@@ -1947,6 +1957,28 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		ensure!(Waiting::<T>::get() == (priority, normal), "queue counters are off");
+		// Every revealed delta not final is in its round's sketch book, and
+		// each book counts them.
+		for ((job_id, round), book) in RoundSketches::<T>::iter() {
+			let open = Deltas::<T>::iter_prefix(job_id)
+				.filter(|(_, d)| {
+					d.round == round && d.status != DeltaStatus::Sealed && !d.status.is_final()
+				})
+				.count();
+			ensure!(
+				u32::try_from(open).ok() == Some(book.open),
+				"a sketch book miscounts its open deltas"
+			);
+		}
+		for (job_id, who, d) in Deltas::<T>::iter() {
+			if d.status != DeltaStatus::Sealed && !d.status.is_final() {
+				ensure!(
+					RoundSketches::<T>::get((job_id, d.round))
+						.is_some_and(|b| b.entries.iter().any(|e| e.worker == who)),
+					"an open delta is missing from its round's sketch book"
+				);
+			}
+		}
 		for (id, job) in Jobs::<T>::iter() {
 			let seated = Workers::<T>::iter_values().filter(|w| w.assignment == Some(id)).count();
 			ensure!(job.workers as usize == seated, "a job's worker count is off");

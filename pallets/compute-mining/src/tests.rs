@@ -167,32 +167,42 @@ fn validate(job: JobId, who: AccountId, r: ValidationReport) {
 			reveal(by, job, who, r);
 		}
 		if DisputeWindow::<Test>::get() == 0 {
-			finalise_ready(job);
+			finalise_ready(job, who);
 		}
 	}
 }
 
-/// Finalises, as the next block would, every judged delta of `job` whose
-/// round's earlier deltas have fixed sketches (without a dispute window,
-/// `DisputeWindow` 0), and comes back to this block.
-fn finalise_ready(job: JobId) {
+std::thread_local! {
+	/// Judged deltas [`finalise_ready`] could not finalise yet.
+	static UNFINALISED: core::cell::RefCell<Vec<(JobId, AccountId)>> =
+		const { core::cell::RefCell::new(Vec::new()) };
+}
+
+/// Finalises, as the next block would, `who`'s judged delta for `job` and
+/// every judged delta left waiting, as soon as the deltas sealed before
+/// each have fixed sketches (without a dispute window, `DisputeWindow` 0),
+/// and comes back to this block.
+fn finalise_ready(job: JobId, who: AccountId) {
 	let now = System::block_number();
 	System::set_block_number(now + 1);
-	loop {
-		let ready: Vec<AccountId> = Deltas::<Test>::iter_prefix(job)
-			.filter(|(w, d)| {
-				matches!(d.status, DeltaStatus::Judged(_))
-					&& ComputeMining::earlier_fixed(job, w, d)
-			})
-			.map(|(w, _)| w)
-			.collect();
-		if ready.is_empty() {
-			break;
+	UNFINALISED.with(|u| {
+		let mut waiting = u.borrow_mut();
+		waiting.push((job, who));
+		loop {
+			let ready = waiting.iter().position(|(j, w)| {
+				Deltas::<Test>::get(j, w).is_some_and(|d| {
+					matches!(d.status, DeltaStatus::Judged(_))
+						&& ComputeMining::earlier_fixed(*j, w, &d)
+				})
+			});
+			let Some(index) = ready else { break };
+			let (j, w) = waiting.swap_remove(index);
+			assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), j, w));
 		}
-		for w in ready {
-			assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, w));
-		}
-	}
+		waiting.retain(|(j, w)| {
+			Deltas::<Test>::get(j, w).is_some_and(|d| matches!(d.status, DeltaStatus::Judged(_)))
+		});
+	});
 	System::set_block_number(now);
 }
 
