@@ -36,6 +36,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 	let workers: u64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(4);
 	let rounds: u32 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(3);
 	let data_seed = 42;
+	// What a sketch costs a committee member: one pass over the parameters.
+	let big: Vec<f32> = (0..10_000_000u32).map(|i| (i % 977) as f32 / 977.0 - 0.5).collect();
+	let started = std::time::Instant::now();
+	let sketch = delta_sketch(big.iter().copied(), 7);
+	println!(
+		"sketch of 10 M parameters: {:.2} s (first coordinate {})",
+		started.elapsed().as_secs_f64(),
+		sketch.0[0]
+	);
 	for model in [0u32, 1] {
 		let mut base = initial_checkpoint(model, data_seed)?;
 		for round in 0..rounds {

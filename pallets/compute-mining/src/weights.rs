@@ -99,9 +99,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn register_worker(n: u32, ) -> Weight {
 		// Proof size: measured `1321`, estimated `4202` bytes.
-		// Minimum execution time: 55_560_000 picoseconds.
-		Weight::from_parts(74_472_489, 4202)
-			.saturating_add(Weight::from_parts(68_295, 0).saturating_mul(n.into()))
+		// Minimum execution time: 70_610_000 picoseconds.
+		Weight::from_parts(97_148_099, 4202)
+			.saturating_add(Weight::from_parts(99_349, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -147,10 +147,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RevenueSplit::PeriodPoints` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
 	fn heartbeat(n: u32, ) -> Weight {
-		// Proof size: measured `2824`, estimated `6196` bytes.
-		// Minimum execution time: 264_424_000 picoseconds.
-		Weight::from_parts(303_864_605, 6196)
-			.saturating_add(Weight::from_parts(107_517, 0).saturating_mul(n.into()))
+		// Proof size: measured `2830`, estimated `6196` bytes.
+		// Minimum execution time: 358_468_000 picoseconds.
+		Weight::from_parts(408_974_904, 6196)
+			.saturating_add(Weight::from_parts(189_860, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().writes(16_u64))
 	}
@@ -163,22 +163,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	fn schedule_downtime() -> Weight {
-		// Proof size: measured `1148`, estimated `4202` bytes.
-		// Minimum execution time: 53_927_000 picoseconds.
-		Weight::from_parts(61_750_000, 4202)
+		// Proof size: measured `1154`, estimated `4202` bytes.
+		// Minimum execution time: 76_712_000 picoseconds.
+		Weight::from_parts(149_647_000, 4202)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::HardwareOwners` (r:0 w:1)
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn deregister_worker() -> Weight {
-		// Proof size: measured `891`, estimated `3866` bytes.
-		// Minimum execution time: 35_679_000 picoseconds.
-		Weight::from_parts(69_132_000, 3866)
+		// Proof size: measured `929`, estimated `3866` bytes.
+		// Minimum execution time: 79_166_000 picoseconds.
+		Weight::from_parts(109_549_000, 3866)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -201,18 +201,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::SubmitWindow` (r:1 w:0)
 	/// Proof: `ComputeMining::SubmitWindow` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:0 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	fn create_job() -> Weight {
 		// Proof size: measured `181`, estimated `3593` bytes.
-		// Minimum execution time: 112_306_000 picoseconds.
-		Weight::from_parts(131_600_000, 3593)
+		// Minimum execution time: 121_564_000 picoseconds.
+		Weight::from_parts(209_470_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Waiting` (r:1 w:1)
@@ -222,9 +222,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Queue` (r:0 w:1)
 	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn leave_job() -> Weight {
-		// Proof size: measured `1125`, estimated `4202` bytes.
-		// Minimum execution time: 54_011_000 picoseconds.
-		Weight::from_parts(69_521_000, 4202)
+		// Proof size: measured `1194`, estimated `4202` bytes.
+		// Minimum execution time: 87_293_000 picoseconds.
+		Weight::from_parts(135_912_000, 4202)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -239,9 +239,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 64]`.
 	fn verify_hardware(n: u32, ) -> Weight {
 		// Proof size: measured `628`, estimated `6783` bytes.
-		// Minimum execution time: 38_174_000 picoseconds.
-		Weight::from_parts(46_921_158, 6783)
-			.saturating_add(Weight::from_parts(418_186, 0).saturating_mul(n.into()))
+		// Minimum execution time: 62_439_000 picoseconds.
+		Weight::from_parts(72_310_994, 6783)
+			.saturating_add(Weight::from_parts(1_030_759, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -278,9 +278,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[3, 64]`.
 	fn resolve_hardware(v: u32, ) -> Weight {
 		// Proof size: measured `824`, estimated `6783` bytes.
-		// Minimum execution time: 230_051_000 picoseconds.
-		Weight::from_parts(261_366_000, 6783)
-			.saturating_add(Weight::from_parts(128_188_022, 0).saturating_mul(v.into()))
+		// Minimum execution time: 363_505_000 picoseconds.
+		Weight::from_parts(389_064_000, 6783)
+			.saturating_add(Weight::from_parts(205_323_155, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(14_u64))
@@ -290,9 +290,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Workers` (r:1 w:0)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
-	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::DisputeWindow` (r:1 w:0)
 	/// Proof: `ComputeMining::DisputeWindow` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::SubmitWindow` (r:1 w:0)
@@ -301,75 +301,82 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::OpenDeltas` (r:1 w:1)
 	/// Proof: `ComputeMining::OpenDeltas` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundSketches` (r:0 w:1)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 64]`.
-	fn submit_delta(n: u32, ) -> Weight {
-		// Proof size: measured `1120`, estimated `4778` bytes.
-		// Minimum execution time: 61_031_000 picoseconds.
-		Weight::from_parts(71_257_947, 4778)
-			.saturating_add(Weight::from_parts(550_447, 0).saturating_mul(n.into()))
+	fn submit_delta(_n: u32, ) -> Weight {
+		// Proof size: measured `1678`, estimated `6834` bytes.
+		// Minimum execution time: 77_667_000 picoseconds.
+		Weight::from_parts(175_349_029, 6834)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
-	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::PendingDraws` (r:1 w:1)
 	/// Proof: `ComputeMining::PendingDraws` (`max_values`: None, `max_size`: Some(36878), added: 39353, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundContents` (r:1 w:1)
 	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	fn reveal_delta() -> Weight {
-		// Proof size: measured `37671`, estimated `40343` bytes.
-		// Minimum execution time: 94_302_000 picoseconds.
-		Weight::from_parts(171_308_000, 40343)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Proof size: measured `56763`, estimated `40343` bytes.
+		// Minimum execution time: 156_509_000 picoseconds.
+		Weight::from_parts(200_448_000, 40343)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
-	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
 	fn commit_report() -> Weight {
-		// Proof size: measured `700`, estimated `4778` bytes.
-		// Minimum execution time: 29_739_000 picoseconds.
-		Weight::from_parts(38_467_000, 4778)
+		// Proof size: measured `970`, estimated `6834` bytes.
+		// Minimum execution time: 46_048_000 picoseconds.
+		Weight::from_parts(71_597_000, 6834)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
-	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:0)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::DisputeWindow` (r:1 w:0)
 	/// Proof: `ComputeMining::DisputeWindow` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
-	fn reveal_report(v: u32, ) -> Weight {
-		// Proof size: measured `546`, estimated `4778` bytes.
-		// Minimum execution time: 41_654_000 picoseconds.
-		Weight::from_parts(48_961_321, 4778)
-			.saturating_add(Weight::from_parts(1_022_470, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+	fn reveal_report(_v: u32, ) -> Weight {
+		// Proof size: measured `19687`, estimated `22504` bytes.
+		// Minimum execution time: 92_658_000 picoseconds.
+		Weight::from_parts(127_665_263, 22504)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
-	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:0)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::DisputeWindow` (r:1 w:0)
 	/// Proof: `ComputeMining::DisputeWindow` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
-	fn reveal_report_reject(v: u32, ) -> Weight {
-		// Proof size: measured `546`, estimated `4778` bytes.
-		// Minimum execution time: 39_007_000 picoseconds.
-		Weight::from_parts(49_644_898, 4778)
-			.saturating_add(Weight::from_parts(1_160_734, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+	fn reveal_report_reject(_v: u32, ) -> Weight {
+		// Proof size: measured `19687`, estimated `22504` bytes.
+		// Minimum execution time: 89_145_000 picoseconds.
+		Weight::from_parts(140_616_300, 22504)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
-	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Disputes` (r:1 w:0)
-	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(3874), added: 6349, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(20258), added: 22733, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundContents` (r:1 w:1)
 	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundCommittees` (r:1 w:1)
@@ -407,18 +414,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::OpenDeltas` (r:1 w:1)
 	/// Proof: `ComputeMining::OpenDeltas` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn finalise_delta_accept() -> Weight {
-		// Proof size: measured `4058`, estimated `18679` bytes.
-		// Minimum execution time: 256_386_000 picoseconds.
-		Weight::from_parts(296_773_000, 18679)
-			.saturating_add(T::DbWeight::get().reads(27_u64))
-			.saturating_add(T::DbWeight::get().writes(21_u64))
+		// Proof size: measured `25252`, estimated `23723` bytes.
+		// Minimum execution time: 452_101_000 picoseconds.
+		Weight::from_parts(558_456_000, 23723)
+			.saturating_add(T::DbWeight::get().reads(28_u64))
+			.saturating_add(T::DbWeight::get().writes(22_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
-	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Disputes` (r:1 w:0)
-	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(3874), added: 6349, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(20258), added: 22733, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundContents` (r:1 w:1)
 	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::PendingSlashes` (r:1 w:1)
@@ -438,58 +447,60 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Queue` (r:0 w:1)
 	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn finalise_delta_reject() -> Weight {
-		// Proof size: measured `3256`, estimated `18679` bytes.
-		// Minimum execution time: 152_329_000 picoseconds.
-		Weight::from_parts(175_057_000, 18679)
-			.saturating_add(T::DbWeight::get().reads(16_u64))
-			.saturating_add(T::DbWeight::get().writes(16_u64))
+		// Proof size: measured `24449`, estimated `23723` bytes.
+		// Minimum execution time: 219_387_000 picoseconds.
+		Weight::from_parts(275_349_000, 23723)
+			.saturating_add(T::DbWeight::get().reads(17_u64))
+			.saturating_add(T::DbWeight::get().writes(17_u64))
 	}
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:0)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Deltas` (r:1 w:0)
-	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Disputes` (r:1 w:1)
-	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(3874), added: 6349, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(20258), added: 22733, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:0)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:1 w:1)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 64]`.
 	fn dispute_delta(n: u32, ) -> Weight {
-		// Proof size: measured `901`, estimated `7339` bytes.
-		// Minimum execution time: 56_070_000 picoseconds.
-		Weight::from_parts(64_368_561, 7339)
-			.saturating_add(Weight::from_parts(438_651, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		// Proof size: measured `20558`, estimated `23723` bytes.
+		// Minimum execution time: 109_974_000 picoseconds.
+		Weight::from_parts(135_374_701, 23723)
+			.saturating_add(Weight::from_parts(1_212_539, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `ComputeMining::Disputes` (r:1 w:1)
-	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(3874), added: 6349, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(20258), added: 22733, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:0)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Deltas` (r:1 w:0)
-	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:0)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:1 w:1)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[3, 64]`.
 	fn vote_dispute(v: u32, ) -> Weight {
-		// Proof size: measured `1145`, estimated `7339` bytes.
-		// Minimum execution time: 55_967_000 picoseconds.
-		Weight::from_parts(67_609_829, 7339)
-			.saturating_add(Weight::from_parts(518_072, 0).saturating_mul(v.into()))
+		// Proof size: measured `1191`, estimated `23723` bytes.
+		// Minimum execution time: 69_803_000 picoseconds.
+		Weight::from_parts(112_038_452, 23723)
+			.saturating_add(Weight::from_parts(598_259, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
-	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Disputes` (r:1 w:1)
-	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(3874), added: 6349, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(20258), added: 22733, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:64 w:64)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:32 w:31)
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
@@ -508,6 +519,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:1)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundContents` (r:1 w:1)
 	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::PendingSlashes` (r:1 w:1)
@@ -526,40 +539,41 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Suspended` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[3, 64]`.
 	fn resolve_dispute(v: u32, ) -> Weight {
-		// Proof size: measured `1612`, estimated `7339` bytes.
-		// Minimum execution time: 306_779_000 picoseconds.
-		Weight::from_parts(87_249_914, 7339)
-			.saturating_add(Weight::from_parts(69_025_526, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+		// Proof size: measured `21009`, estimated `23723` bytes.
+		// Minimum execution time: 416_914_000 picoseconds.
+		Weight::from_parts(216_675_826, 23723)
+			.saturating_add(Weight::from_parts(71_661_890, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+			.saturating_add(T::DbWeight::get().writes(13_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundCommittees` (r:1 w:1)
 	/// Proof: `ComputeMining::RoundCommittees` (`max_values`: None, `max_size`: Some(694), added: 3169, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:7 w:7)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::SubmitWindow` (r:1 w:0)
 	/// Proof: `ComputeMining::SubmitWindow` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundContents` (r:130 w:128)
 	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn expire_round(v: u32, ) -> Weight {
-		// Proof size: measured `4308`, estimated `335220` bytes.
-		// Minimum execution time: 1_253_127_000 picoseconds.
-		Weight::from_parts(1_456_221_172, 335220)
-			.saturating_add(Weight::from_parts(1_988_054, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(133_u64))
+		// Proof size: measured `23407`, estimated `335220` bytes.
+		// Minimum execution time: 1_263_113_000 picoseconds.
+		Weight::from_parts(1_503_787_527, 335220)
+			.saturating_add(T::DbWeight::get().reads(134_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(130_u64))
+			.saturating_add(T::DbWeight::get().writes(131_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
-	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:7 w:7)
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
@@ -578,28 +592,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:1)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::OpenDeltas` (r:1 w:1)
 	/// Proof: `ComputeMining::OpenDeltas` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:7 w:7)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundContents` (r:1 w:1)
 	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn close_delta(v: u32, ) -> Weight {
-		// Proof size: measured `1116`, estimated `4778` bytes.
-		// Minimum execution time: 204_999_000 picoseconds.
-		Weight::from_parts(114_588_114, 4778)
-			.saturating_add(Weight::from_parts(121_728_643, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(10_u64))
+		// Proof size: measured `20513`, estimated `22504` bytes.
+		// Minimum execution time: 254_107_000 picoseconds.
+		Weight::from_parts(173_464_356, 22504)
+			.saturating_add(Weight::from_parts(131_652_079, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(v.into()))
 	}
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundCommittees` (r:1 w:1)
 	/// Proof: `ComputeMining::RoundCommittees` (`max_values`: None, `max_size`: Some(694), added: 3169, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:2 w:2)
@@ -622,19 +638,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::SubmitWindow` (r:1 w:0)
 	/// Proof: `ComputeMining::SubmitWindow` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundContents` (r:65 w:64)
 	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:7 w:7)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn complete_round(v: u32, ) -> Weight {
-		// Proof size: measured `3335`, estimated `168105` bytes.
-		// Minimum execution time: 666_727_000 picoseconds.
-		Weight::from_parts(675_519_705, 168105)
-			.saturating_add(Weight::from_parts(61_030_499, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(66_u64))
+		// Proof size: measured `22434`, estimated `168105` bytes.
+		// Minimum execution time: 646_392_000 picoseconds.
+		Weight::from_parts(690_647_903, 168105)
+			.saturating_add(Weight::from_parts(60_600_534, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(67_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(64_u64))
+			.saturating_add(T::DbWeight::get().writes(65_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
@@ -647,9 +665,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 63]`.
 	fn join_orchestrators(n: u32, ) -> Weight {
 		// Proof size: measured `491`, estimated `4559` bytes.
-		// Minimum execution time: 30_887_000 picoseconds.
-		Weight::from_parts(40_817_242, 4559)
-			.saturating_add(Weight::from_parts(317_977, 0).saturating_mul(n.into()))
+		// Minimum execution time: 31_913_000 picoseconds.
+		Weight::from_parts(43_276_626, 4559)
+			.saturating_add(Weight::from_parts(479_542, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -660,9 +678,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn leave_orchestrators(n: u32, ) -> Weight {
 		// Proof size: measured `77`, estimated `4559` bytes.
-		// Minimum execution time: 18_876_000 picoseconds.
-		Weight::from_parts(23_205_425, 4559)
-			.saturating_add(Weight::from_parts(276_997, 0).saturating_mul(n.into()))
+		// Minimum execution time: 19_790_000 picoseconds.
+		Weight::from_parts(26_286_608, 4559)
+			.saturating_add(Weight::from_parts(269_768, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -670,8 +688,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TrainingLimits` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
 	fn set_job_limits() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Minimum execution time: 8_115_000 picoseconds.
-		Weight::from_parts(9_880_000, 0)
+		// Minimum execution time: 8_712_000 picoseconds.
+		Weight::from_parts(11_372_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
@@ -700,17 +718,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `u` is `[1, 15]`.
 	fn claim_rewards(u: u32, ) -> Weight {
-		// Proof size: measured `927`, estimated `6078` bytes.
-		// Minimum execution time: 161_980_000 picoseconds.
-		Weight::from_parts(160_975_524, 6078)
-			.saturating_add(Weight::from_parts(42_510_507, 0).saturating_mul(u.into()))
+		// Proof size: measured `933`, estimated `6078` bytes.
+		// Minimum execution time: 184_245_000 picoseconds.
+		Weight::from_parts(185_972_621, 6078)
+			.saturating_add(Weight::from_parts(35_218_199, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:1 w:1)
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
@@ -728,9 +746,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::TotalSlashed` (r:1 w:1)
 	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn report_downtime() -> Weight {
-		// Proof size: measured `1403`, estimated `6196` bytes.
-		// Minimum execution time: 156_702_000 picoseconds.
-		Weight::from_parts(191_780_000, 6196)
+		// Proof size: measured `1441`, estimated `6196` bytes.
+		// Minimum execution time: 161_242_000 picoseconds.
+		Weight::from_parts(198_115_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -755,13 +773,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::HardwareOwners` (r:0 w:1)
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn settle_slash() -> Weight {
-		// Proof size: measured `1493`, estimated `6196` bytes.
-		// Minimum execution time: 166_479_000 picoseconds.
-		Weight::from_parts(193_379_000, 6196)
+		// Proof size: measured `1531`, estimated `6196` bytes.
+		// Minimum execution time: 172_442_000 picoseconds.
+		Weight::from_parts(205_209_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -784,13 +802,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::TotalSlashed` (r:1 w:1)
 	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::HardwareOwners` (r:0 w:1)
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn report_malicious() -> Weight {
-		// Proof size: measured `1403`, estimated `6196` bytes.
-		// Minimum execution time: 158_646_000 picoseconds.
-		Weight::from_parts(179_447_000, 6196)
+		// Proof size: measured `1441`, estimated `6196` bytes.
+		// Minimum execution time: 164_764_000 picoseconds.
+		Weight::from_parts(189_384_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -802,16 +820,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn on_initialize_idle() -> Weight {
 		// Proof size: measured `129`, estimated `40343` bytes.
-		// Minimum execution time: 9_316_000 picoseconds.
-		Weight::from_parts(11_285_000, 40343)
+		// Minimum execution time: 9_042_000 picoseconds.
+		Weight::from_parts(10_471_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 	}
 	/// Storage: `ComputeMining::PendingDraws` (r:1 w:1)
 	/// Proof: `ComputeMining::PendingDraws` (`max_values`: None, `max_size`: Some(36878), added: 39353, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Deltas` (r:1024 w:1024)
-	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(1313), added: 3788, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:16 w:0)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:0)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
 	/// Storage: `Babe::AuthorVrfRandomness` (r:1 w:0)
@@ -822,17 +840,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Babe::EpochStart` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:64 w:64)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundSketches` (r:16 w:16)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 1024]`.
 	fn on_initialize_draws(d: u32, ) -> Weight {
-		// Proof size: measured `3914`, estimated `162718` bytes.
-		// Minimum execution time: 10_308_000 picoseconds.
-		Weight::from_parts(11_367_000, 162718)
-			.saturating_add(Weight::from_parts(58_883_798, 0).saturating_mul(d.into()))
+		// Proof size: measured `4032`, estimated `162718` bytes.
+		// Minimum execution time: 8_677_000 picoseconds.
+		Weight::from_parts(9_151_000, 162718)
+			.saturating_add(Weight::from_parts(52_450_350, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(57_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(53_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 3788).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 5844).saturating_mul(d.into()))
 	}
 	/// Storage: `ComputeMining::NextJobId` (r:1 w:0)
 	/// Proof: `ComputeMining::NextJobId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -847,7 +867,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::SeatCursor` (r:1 w:1)
 	/// Proof: `ComputeMining::SeatCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Queue` (r:32 w:32)
 	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Workers` (r:32 w:32)
@@ -856,10 +876,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::QueuePlace` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `s` is `[0, 32]`.
 	fn on_initialize_seats(s: u32, ) -> Weight {
-		// Proof size: measured `608`, estimated `3668` bytes.
-		// Minimum execution time: 6_245_000 picoseconds.
-		Weight::from_parts(27_763_842, 3668)
-			.saturating_add(Weight::from_parts(40_603_235, 0).saturating_mul(s.into()))
+		// Proof size: measured `640`, estimated `3700` bytes.
+		// Minimum execution time: 6_088_000 picoseconds.
+		Weight::from_parts(26_688_537, 3700)
+			.saturating_add(Weight::from_parts(37_750_039, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -883,9 +903,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `GymEmission::TotalMinted` (r:1 w:0)
 	/// Proof: `GymEmission::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn on_initialize_close() -> Weight {
-		// Proof size: measured `451`, estimated `40343` bytes.
-		// Minimum execution time: 34_396_000 picoseconds.
-		Weight::from_parts(39_421_000, 40343)
+		// Proof size: measured `488`, estimated `40343` bytes.
+		// Minimum execution time: 33_266_000 picoseconds.
+		Weight::from_parts(39_163_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -894,191 +914,187 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_worker(n: u32, ) -> Weight {
-		Weight::from_parts(74_472_489, 4202)
-			.saturating_add(Weight::from_parts(68_295, 0).saturating_mul(n.into()))
+		Weight::from_parts(97_148_099, 4202)
+			.saturating_add(Weight::from_parts(99_349, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn heartbeat(n: u32, ) -> Weight {
-		Weight::from_parts(303_864_605, 6196)
-			.saturating_add(Weight::from_parts(107_517, 0).saturating_mul(n.into()))
+		Weight::from_parts(408_974_904, 6196)
+			.saturating_add(Weight::from_parts(189_860, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(21_u64))
 			.saturating_add(ParityDbWeight::get().writes(16_u64))
 	}
 	fn schedule_downtime() -> Weight {
-		Weight::from_parts(61_750_000, 4202)
+		Weight::from_parts(149_647_000, 4202)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn deregister_worker() -> Weight {
-		Weight::from_parts(69_132_000, 3866)
+		Weight::from_parts(109_549_000, 3866)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn create_job() -> Weight {
-		Weight::from_parts(131_600_000, 3593)
+		Weight::from_parts(209_470_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn leave_job() -> Weight {
-		Weight::from_parts(69_521_000, 4202)
+		Weight::from_parts(135_912_000, 4202)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn verify_hardware(n: u32, ) -> Weight {
-		Weight::from_parts(46_921_158, 6783)
-			.saturating_add(Weight::from_parts(418_186, 0).saturating_mul(n.into()))
+		Weight::from_parts(72_310_994, 6783)
+			.saturating_add(Weight::from_parts(1_030_759, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn resolve_hardware(v: u32, ) -> Weight {
-		Weight::from_parts(261_366_000, 6783)
-			.saturating_add(Weight::from_parts(128_188_022, 0).saturating_mul(v.into()))
+		Weight::from_parts(389_064_000, 6783)
+			.saturating_add(Weight::from_parts(205_323_155, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(14_u64))
 			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 3513).saturating_mul(v.into()))
 	}
-	fn submit_delta(n: u32, ) -> Weight {
-		Weight::from_parts(71_257_947, 4778)
-			.saturating_add(Weight::from_parts(550_447, 0).saturating_mul(n.into()))
+	fn submit_delta(_n: u32, ) -> Weight {
+		Weight::from_parts(175_349_029, 6834)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
-	}
-	fn reveal_delta() -> Weight {
-		Weight::from_parts(171_308_000, 40343)
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
+	fn reveal_delta() -> Weight {
+		Weight::from_parts(200_448_000, 40343)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	}
 	fn commit_report() -> Weight {
-		Weight::from_parts(38_467_000, 4778)
+		Weight::from_parts(71_597_000, 6834)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
-	fn reveal_report(v: u32, ) -> Weight {
-		Weight::from_parts(48_961_321, 4778)
-			.saturating_add(Weight::from_parts(1_022_470, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
-	}
-	fn reveal_report_reject(v: u32, ) -> Weight {
-		Weight::from_parts(49_644_898, 4778)
-			.saturating_add(Weight::from_parts(1_160_734, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
-	}
-	fn finalise_delta_accept() -> Weight {
-		Weight::from_parts(296_773_000, 18679)
-			.saturating_add(ParityDbWeight::get().reads(27_u64))
-			.saturating_add(ParityDbWeight::get().writes(21_u64))
-	}
-	fn finalise_delta_reject() -> Weight {
-		Weight::from_parts(175_057_000, 18679)
-			.saturating_add(ParityDbWeight::get().reads(16_u64))
-			.saturating_add(ParityDbWeight::get().writes(16_u64))
-	}
-	fn dispute_delta(n: u32, ) -> Weight {
-		Weight::from_parts(64_368_561, 7339)
-			.saturating_add(Weight::from_parts(438_651, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+	fn reveal_report(_v: u32, ) -> Weight {
+		Weight::from_parts(127_665_263, 22504)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
+	fn reveal_report_reject(_v: u32, ) -> Weight {
+		Weight::from_parts(140_616_300, 22504)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn finalise_delta_accept() -> Weight {
+		Weight::from_parts(558_456_000, 23723)
+			.saturating_add(ParityDbWeight::get().reads(28_u64))
+			.saturating_add(ParityDbWeight::get().writes(22_u64))
+	}
+	fn finalise_delta_reject() -> Weight {
+		Weight::from_parts(275_349_000, 23723)
+			.saturating_add(ParityDbWeight::get().reads(17_u64))
+			.saturating_add(ParityDbWeight::get().writes(17_u64))
+	}
+	fn dispute_delta(n: u32, ) -> Weight {
+		Weight::from_parts(135_374_701, 23723)
+			.saturating_add(Weight::from_parts(1_212_539, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
 	fn vote_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(67_609_829, 7339)
-			.saturating_add(Weight::from_parts(518_072, 0).saturating_mul(v.into()))
+		Weight::from_parts(112_038_452, 23723)
+			.saturating_add(Weight::from_parts(598_259, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn resolve_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(87_249_914, 7339)
-			.saturating_add(Weight::from_parts(69_025_526, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(12_u64))
+		Weight::from_parts(216_675_826, 23723)
+			.saturating_add(Weight::from_parts(71_661_890, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(12_u64))
+			.saturating_add(ParityDbWeight::get().writes(13_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn expire_round(v: u32, ) -> Weight {
-		Weight::from_parts(1_456_221_172, 335220)
-			.saturating_add(Weight::from_parts(1_988_054, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(133_u64))
+		Weight::from_parts(1_503_787_527, 335220)
+			.saturating_add(ParityDbWeight::get().reads(134_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(130_u64))
+			.saturating_add(ParityDbWeight::get().writes(131_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn close_delta(v: u32, ) -> Weight {
-		Weight::from_parts(114_588_114, 4778)
-			.saturating_add(Weight::from_parts(121_728_643, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(10_u64))
+		Weight::from_parts(173_464_356, 22504)
+			.saturating_add(Weight::from_parts(131_652_079, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(10_u64))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(v.into()))
 	}
 	fn complete_round(v: u32, ) -> Weight {
-		Weight::from_parts(675_519_705, 168105)
-			.saturating_add(Weight::from_parts(61_030_499, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(66_u64))
+		Weight::from_parts(690_647_903, 168105)
+			.saturating_add(Weight::from_parts(60_600_534, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(67_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(64_u64))
+			.saturating_add(ParityDbWeight::get().writes(65_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn join_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(40_817_242, 4559)
-			.saturating_add(Weight::from_parts(317_977, 0).saturating_mul(n.into()))
+		Weight::from_parts(43_276_626, 4559)
+			.saturating_add(Weight::from_parts(479_542, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn leave_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(23_205_425, 4559)
-			.saturating_add(Weight::from_parts(276_997, 0).saturating_mul(n.into()))
+		Weight::from_parts(26_286_608, 4559)
+			.saturating_add(Weight::from_parts(269_768, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_job_limits() -> Weight {
-		Weight::from_parts(9_880_000, 0)
+		Weight::from_parts(11_372_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn claim_rewards(u: u32, ) -> Weight {
-		Weight::from_parts(160_975_524, 6078)
-			.saturating_add(Weight::from_parts(42_510_507, 0).saturating_mul(u.into()))
+		Weight::from_parts(185_972_621, 6078)
+			.saturating_add(Weight::from_parts(35_218_199, 0).saturating_mul(u.into()))
 			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn report_downtime() -> Weight {
-		Weight::from_parts(191_780_000, 6196)
+		Weight::from_parts(198_115_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn settle_slash() -> Weight {
-		Weight::from_parts(193_379_000, 6196)
+		Weight::from_parts(205_209_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn report_malicious() -> Weight {
-		Weight::from_parts(179_447_000, 6196)
+		Weight::from_parts(189_384_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn on_initialize_idle() -> Weight {
-		Weight::from_parts(11_285_000, 40343)
+		Weight::from_parts(10_471_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 	}
 	fn on_initialize_draws(d: u32, ) -> Weight {
-		Weight::from_parts(11_367_000, 162718)
-			.saturating_add(Weight::from_parts(58_883_798, 0).saturating_mul(d.into()))
+		Weight::from_parts(9_151_000, 162718)
+			.saturating_add(Weight::from_parts(52_450_350, 0).saturating_mul(d.into()))
 			.saturating_add(ParityDbWeight::get().reads(57_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(ParityDbWeight::get().writes(53_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 3788).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 5844).saturating_mul(d.into()))
 	}
 	fn on_initialize_seats(s: u32, ) -> Weight {
-		Weight::from_parts(27_763_842, 3668)
-			.saturating_add(Weight::from_parts(40_603_235, 0).saturating_mul(s.into()))
+		Weight::from_parts(26_688_537, 3700)
+			.saturating_add(Weight::from_parts(37_750_039, 0).saturating_mul(s.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(s.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
@@ -1086,7 +1102,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2876).saturating_mul(s.into()))
 	}
 	fn on_initialize_close() -> Weight {
-		Weight::from_parts(39_421_000, 40343)
+		Weight::from_parts(39_163_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
