@@ -148,16 +148,21 @@ pub fn delta_sketch(values: impl IntoIterator<Item = f32>, seed: u64) -> DeltaSk
 	}
 	let mut sketch = [0i8; SKETCH_DIM];
 	for (s, a) in sketch.iter_mut().zip(acc.iter()) {
-		// |a / max| ≤ 1, so the rounded value is within ±127.
+		// |a / max| ≤ 1, so the rounded value is within ±127 (and a float
+		// cast saturates anyway).
 		let scaled = a / max * SKETCH_SCALE;
-		*s = round_half_away(scaled) as i8;
+		#[allow(clippy::cast_possible_truncation)]
+		let rounded = round_half_away(scaled) as i8;
+		*s = rounded;
 	}
 	DeltaSketch(sketch)
 }
 
 /// `x` rounded to the nearest integer, halves away from zero, without `std`.
 fn round_half_away(x: f64) -> f64 {
-	let t = x as i64 as f64; // truncation toward zero: exact for |x| < 2⁶³
+	// Truncation toward zero: exact for |x| < 2⁶³ (sketch values are ≤ 127).
+	#[allow(clippy::cast_possible_truncation)]
+	let t = x as i64 as f64;
 	let frac = x - t;
 	if frac >= 0.5 {
 		t + 1.0

@@ -258,3 +258,35 @@ fn char_model_learns_the_embedded_text() {
 		Err(DeltaError::WrongShape { .. })
 	));
 }
+
+/// Committee members sketch a delta the same way, and the chain's near-copy rule tells two
+/// honest workers' deltas (same base, own mini-batches) from a copy with a little noise.
+#[test]
+fn sketches_tell_honest_deltas_from_near_copies() {
+	use gym_primitives::sketch::{delta_sketch, near_copy, NEAR_COPY_COSINE};
+	use gym_trainer::sketch_of_delta;
+	let seed = 0x5eed;
+	let honest = round();
+	let other = train_round(MODEL, DATASET_SEED, &base(), &cfg(9), |_, _| {}).unwrap();
+	let sketch = |bytes: &[u8]| sketch_of_delta(&base(), bytes, seed).unwrap();
+	let a = sketch(&honest.delta);
+	assert_eq!(a, sketch(&honest.delta), "the same to the bit");
+	assert!(!a.is_none());
+	assert!(!near_copy(&a, &sketch(&other.delta), NEAR_COPY_COSINE), "independent work");
+	// The first worker's delta with 10% noise (by norm) and new bytes.
+	let values: Vec<f32> = Checkpoint::from_bytes(MODEL, &honest.delta)
+		.unwrap()
+		.tensors()
+		.iter()
+		.flatten()
+		.copied()
+		.collect();
+	let norm = values.iter().map(|v| v * v).sum::<f32>().sqrt() / (values.len() as f32).sqrt();
+	let noisy = values
+		.iter()
+		.enumerate()
+		.map(|(i, v)| v + if i % 2 == 0 { 0.1 * norm } else { -0.1 * norm });
+	assert!(near_copy(&a, &delta_sketch(noisy, seed), NEAR_COPY_COSINE), "a near copy");
+	// Undecodable bytes have no sketch.
+	assert!(sketch_of_delta(&base(), b"not a delta", seed).is_err());
+}
