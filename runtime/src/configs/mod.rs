@@ -51,8 +51,22 @@ parameter_types! {
 	pub const SS58Prefix: u16 = SS58_PREFIX;
 }
 
+/// The calls anyone but root may dispatch: all but `Balances::burn`, which
+/// would destroy GYM outside GymEmission's books (`TotalBurned`). GYM is
+/// burned by the rules of the spec only: the revenue split's burn share,
+/// `burn_for_access`, the dust of reaped accounts, all booked.
+pub struct BookedCalls;
+
+impl frame_support::traits::Contains<RuntimeCall> for BookedCalls {
+	fn contains(call: &RuntimeCall) -> bool {
+		!matches!(call, RuntimeCall::Balances(pallet_balances::Call::burn { .. }))
+	}
+}
+
 #[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
 impl frame_system::Config for Runtime {
+	/// Refuses user burns ([`BookedCalls`]).
+	type BaseCallFilter = BookedCalls;
 	type Block = Block;
 	type BlockWeights = RuntimeBlockWeights;
 	type BlockLength = RuntimeBlockLength;
