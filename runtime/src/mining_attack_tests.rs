@@ -1016,3 +1016,122 @@ fn an_absent_round_committee_cannot_stall_a_job() {
 		check_books();
 	});
 }
+
+/// Every member of `who`'s committee commits to, then reveals, the honest
+/// report.
+fn judged_honestly(job: JobId, who: &AccountId) {
+	let members = committee(job, who);
+	for m in &members {
+		commit(m, job, who, &honest_report());
+	}
+	for m in &members {
+		reveal(m, job, who, honest_report());
+	}
+}
+
+/// Scenario 2 of issue 16, availability by re-registration, on the local
+/// chain (600-block epochs of 60 one-minute slots): a worker online in one
+/// slot re-registers five times in the epoch's last slot, and another
+/// schedules away 59 of the next epoch's 60 slots and beats in the one
+/// left. Each slot counts once, and scheduled downtime is not paid: the
+/// first is paid for 2 slots of 60, the second for 1 of 60, not 100%.
+#[test]
+fn availability_cannot_be_bought_by_re_registering_or_scheduling_away() {
+	build(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		run_to_block(1);
+		assert_eq!(pallet_gym_emission::EpochLength::<Runtime>::get(), 600);
+		for n in 11..=13 {
+			orchestrator(n);
+		}
+		// The local chain asks 3 reports a delta.
+		let job = governance_job(3);
+		let hopper = worker(100, GpuClass::Other);
+		let away = worker(101, GpuClass::Other);
+		seated(job, &[hopper.clone(), away.clone()]);
+		// Blocks 611..1_201 are slots 61..=119 (and past): all of epoch 1
+		// but its first slot.
+		assert_ok!(Mining::schedule_downtime(signed(&away), 611, 1_201));
+		submitted(job, &[(hopper.clone(), H256::repeat_byte(1), 0)]);
+		judged_honestly(job, &hopper);
+		finalise(job, &hopper);
+		// The other worker is online through epoch 0 (a missed hour would
+		// slash it below Bronze); the hopper is silent until the epoch's
+		// last slot (blocks 591..=600), then re-registers five times in it.
+		for slot in (System::block_number() / 10 + 1)..60u32 {
+			run_to_block(slot * 10 + 1);
+			assert_ok!(Mining::heartbeat(signed(&away)));
+		}
+		for _ in 0..5 {
+			assert_ok!(Mining::deregister_worker(signed(&hopper)));
+			assert_ok!(Mining::register_worker(
+				signed(&hopper),
+				H256::from_low_u64_be(100),
+				GpuClass::Other,
+				H256::repeat_byte(7),
+				b"http://attacker.example:9944".to_vec()
+			));
+		}
+		let pending = Mining::pending_rewards(&hopper);
+		assert_eq!(pending.online_slots, 2, "slot 0 and slot 59, once each");
+		let quality = pending.quality.expect("an accepted delta");
+		// Bronze (1.0x), unverified hardware (1.0x), online `slots` of 60.
+		let paid = |slots: u32| {
+			gym_primitives::mining::unadjusted_reward(
+				quality,
+				sp_runtime::FixedU128::from_u32(1),
+				sp_runtime::FixedU128::from_u32(1),
+				gym_primitives::mining::availability(slots, 60),
+			)
+		};
+		// Quality 0.1: 1,100 GYM at 100%, 36.67 GYM for 2 slots of 60.
+		assert_eq!(paid(60), 1_100 * GYM);
+		assert_eq!(pending.accruing, paid(2));
+		assert!(paid(2) < 37 * GYM);
+		// The other worker beats in epoch 1's one unscheduled slot and has
+		// its delta accepted.
+		// Nobody aggregated round 0 in time: it expires, the next trains
+		// from the same checkpoint.
+		assert_ok!(Mining::expire_round(signed(&away), job, 0));
+		run_to_block(601);
+		assert_ok!(Mining::heartbeat(signed(&away)));
+		seated(job, std::slice::from_ref(&away));
+		submitted(job, &[(away.clone(), H256::repeat_byte(2), 0)]);
+		judged_honestly(job, &away);
+		finalise(job, &away);
+		let pending = Mining::pending_rewards(&away);
+		assert_eq!(pending.online_slots, 1);
+		assert_eq!(pending.accruing, paid(1), "59 slots scheduled away are not paid");
+		check_books();
+	});
+}
+
+/// Scenario 1 of issue 16, in part: leaving wiped the downtime owed. A
+/// worker silent for an hour and a slot deregisters: the hour is charged
+/// (0.1% of its 1,000 GYM) before it leaves, and below Bronze it cannot
+/// register again until it stakes more.
+#[test]
+fn leaving_does_not_wipe_the_downtime_owed() {
+	build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		run_to_block(1);
+		let silent = worker(100, GpuClass::Other);
+		let stake = staked(&silent);
+		assert_eq!(stake, 1_000 * GYM);
+		// 61 slots (an hour is 60) without a heartbeat.
+		run_to_block(1 + 61 * 10);
+		assert_ok!(Mining::deregister_worker(signed(&silent)));
+		assert_eq!(staked(&silent), stake - stake / 1_000, "the hour owed is charged");
+		assert!(mining_events().iter().any(|e| matches!(
+			e,
+			Event::WorkerSlashed { worker, hours: 1, .. } if *worker == silent
+		)));
+		let again = Mining::register_worker(
+			signed(&silent),
+			H256::from_low_u64_be(100),
+			GpuClass::Other,
+			H256::repeat_byte(7),
+			b"http://attacker.example:9944".to_vec(),
+		);
+		assert_noop!(again, Error::<Runtime>::BelowBronzeTier);
+		check_books();
+	});
+}

@@ -322,6 +322,18 @@ impl<T: Config> Pallet<T> {
 
 	/// Removes `who`'s registration: its job, its place in the queue and its
 	/// hardware hash. Its activity and rewards stay.
+	/// A worker leaves: the downtime it owes (unscheduled hours since its
+	/// last heartbeat) is charged first, so leaving does not wipe it.
+	pub(crate) fn do_deregister(who: &T::AccountId) -> DispatchResult {
+		let worker = Workers::<T>::get(who).ok_or(Error::<T>::NotWorker)?;
+		let (hours, _) = Self::missed_hours(&worker, Self::slot_now());
+		if hours > 0 {
+			Self::slash(who, mining::downtime_slash(hours), SlashReason::Downtime, hours)?;
+		}
+		Self::deregister(who, Deregistration::Voluntary);
+		Ok(())
+	}
+
 	pub(crate) fn deregister(who: &T::AccountId, reason: Deregistration) {
 		let Some(mut worker) = Workers::<T>::take(who) else { return };
 		Self::leave_queue(who, &mut worker);
@@ -1751,8 +1763,12 @@ impl<T: Config> Pallet<T> {
 	/// Counts `slot` as online in `activity` unless it is scheduled downtime.
 	fn count_online(activity: &mut EpochActivity, worker: &WorkerInfo, slot: Slot) {
 		let scheduled = worker.downtime.is_some_and(|d| d.contains(slot));
-		if !scheduled && Self::epoch_slots(activity.epoch).contains(slot) {
+		// A slot counts once: registering again, or beating again after a
+		// re-registration, in a counted slot adds nothing.
+		let counted = activity.last_online.is_some_and(|last| last >= slot);
+		if !scheduled && !counted && Self::epoch_slots(activity.epoch).contains(slot) {
 			activity.online = activity.online.saturating_add(1);
+			activity.last_online = Some(slot);
 		}
 	}
 
@@ -1854,15 +1870,15 @@ impl<T: Config> Pallet<T> {
 		let new = match activity.quality {
 			None => 0,
 			Some(quality) => {
-				let eligible = mining::unscheduled(
-					Self::epoch_slots(activity.epoch),
-					worker.and_then(|w| w.downtime),
-				);
+				// Availability is over all of the epoch's slots: scheduled
+				// downtime is never online, so it lowers what the epoch pays
+				// (reward × eligible / all slots) instead of being forgiven.
+				let slots = mining::unscheduled(Self::epoch_slots(activity.epoch), None);
 				mining::unadjusted_reward(
 					quality,
 					T::Staking::boost_of(who),
 					mining::hardware_multiplier(worker.and_then(|w| w.verified_class)),
-					mining::availability(activity.online, eligible),
+					mining::availability(activity.online, slots),
 				)
 			}
 		};

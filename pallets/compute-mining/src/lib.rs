@@ -1196,15 +1196,18 @@ pub mod pallet {
 			Self::do_schedule_downtime(&who, from, to)
 		}
 
-		/// Deregisters the caller: it leaves its job and the queue, and its
-		/// hardware hash is free again. Rewards earned stay claimable.
+		/// Deregisters the caller: the downtime it owes (unscheduled hours
+		/// since its last heartbeat, 0.1% of its stake each) is charged
+		/// first; it leaves its job and the queue, and its hardware hash is
+		/// free again. Rewards earned stay claimable.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::deregister_worker())]
+		// Charged as a deregistration and a downtime report's slash.
+		#[pallet::weight(
+			T::WeightInfo::deregister_worker().saturating_add(T::WeightInfo::report_downtime())
+		)]
 		pub fn deregister_worker(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(Workers::<T>::contains_key(&who), Error::<T>::NotWorker);
-			Self::deregister(&who, Deregistration::Voluntary);
-			Ok(())
+			Self::do_deregister(&who)
 		}
 
 		/// Creates a job within the [`TrainingLimits`]: free for governance

@@ -732,8 +732,11 @@ pub struct RoundCommittee<AccountId, MaxValidations: Get<u32>> {
 pub struct EpochActivity {
 	/// The epoch.
 	pub epoch: EpochIndex,
-	/// Heartbeat slots outside scheduled downtime the worker was online in.
+	/// Heartbeat slots outside scheduled downtime the worker was online in,
+	/// each counted once however often it registered or beat in it.
 	pub online: u32,
+	/// The last slot counted in `online`.
+	pub last_online: Option<Slot>,
 	/// The best quality of the deltas accepted in the epoch (`None`: no
 	/// validated delta, no reward).
 	pub quality: Option<Quality>,
