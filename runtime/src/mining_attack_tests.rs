@@ -481,12 +481,21 @@ fn a_false_dispute_cannot_grief_an_honest_miner() {
 		}));
 		assert_eq!(stake - staked(&attacker), 2_500 * GYM, "5% of 50,000 GYM");
 		assert_eq!(balance(&crate::configs::TreasuryAccount::get()), treasury + 2_500 * GYM);
+		// Resolved within the round's reveal window: final once it is over.
+		assert_eq!(Deltas::<Runtime>::get(job, &w).unwrap().status, DeltaStatus::Judged(verdict));
+		let round = Deltas::<Runtime>::get(job, &w).unwrap().round;
+		let reveals = pallet_compute_mining::RoundSketches::<Runtime>::get((job, round))
+			.unwrap()
+			.reveals_until;
+		let suspended_at = System::block_number();
+		run_to_block(reveals + 1);
+		assert_ok!(Mining::finalise_delta(signed(&w), job, w.clone()));
 		assert_eq!(Deltas::<Runtime>::get(job, &w).unwrap().status, DeltaStatus::Accepted(quality));
 		assert_eq!(pallet_compute_mining::PendingSlashes::<Runtime>::get(&w), 0);
 		assert!(pallet_compute_mining::Activity::<Runtime>::get(&w).unwrap().quality.is_some());
 		// Suspended for a week: it cannot dispute again, nor re-join.
 		let until = pallet_compute_mining::Suspended::<Runtime>::get(&attacker).unwrap();
-		assert_eq!(until, System::block_number() + 7 * gym_primitives::DAYS);
+		assert_eq!(until, suspended_at + 7 * gym_primitives::DAYS);
 		check_books();
 	});
 }

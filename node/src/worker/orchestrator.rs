@@ -844,10 +844,11 @@ impl Orchestrator {
 					params.max_quality,
 					params.quality_tolerance,
 				);
-				// A report disputes the verdict, or the sketch the committee recorded.
+				// A report disputes the verdict, or the sketch the committee recorded (with a
+				// sketch of its own: bytes it could not read say nothing about the sketch).
+				let other_sketch = !report.sketch.is_none() && report.sketch != record.sketch;
 				let disagrees = |mine: &pallet_compute_mining::Verdict| {
-					!mine.agrees(&verdict, params.quality_tolerance)
-						|| report.sketch != record.sketch
+					!mine.agrees(&verdict, params.quality_tolerance) || other_sketch
 				};
 				match mine {
 					Some(mine) if disagrees(&mine) => {

@@ -2,7 +2,7 @@
 //! the trait offered to `pallet-tiered-staking` and the runtime API's reads.
 
 use super::*;
-use codec::Encode;
+use codec::{Encode, MaxEncodedLen};
 use frame_support::{
 	ensure,
 	pallet_prelude::{DispatchResult, Weight},
@@ -143,10 +143,17 @@ impl<T: Config> Pallet<T> {
 	/// previous epoch in the first block of a new one.
 	pub(crate) fn on_block(n: BlockNumberFor<T>) -> Weight {
 		let n: BlockNumber = n.saturated_into();
-		let draws = Self::draw_committees(n);
+		let (draws, rounds) = Self::draw_committees(n);
 		let seats = Self::seat_workers(n);
+		// The benchmark draws many deltas of one round: each further round
+		// reads its job and its sketch book, and writes the book once.
+		let books = SketchBook::<T::AccountId, T::MaxWorkersPerJob>::max_encoded_len();
+		let per_round = T::DbWeight::get()
+			.reads_writes(2, 1)
+			.saturating_add(Weight::from_parts(0, u64::try_from(books).unwrap_or(u64::MAX)));
 		Self::close_epoch(n)
 			.saturating_add(T::WeightInfo::on_initialize_draws(draws))
+			.saturating_add(per_round.saturating_mul(u64::from(rounds)))
 			.saturating_add(T::WeightInfo::on_initialize_seats(seats))
 	}
 
@@ -700,13 +707,20 @@ impl<T: Config> Pallet<T> {
 		ensure!(now > delta.commit_deadline, Error::<T>::SubmissionOpen);
 		ensure!(now <= delta.reveal_deadline, Error::<T>::DeltaRevealOver);
 		ensure!(delta_seal(&hash, who, job_id, delta.round) == delta.hash, Error::<T>::BadSeal);
+		// A worker sealing again the bytes it first sealed in a window that
+		// closed without a result keeps its first seal's block: a copier
+		// that saw them served and sealed first in the new window is later.
+		let sealed_at = RoundContents::<T>::get((job_id, delta.round, hash))
+			.filter(|c| c.owner == *who)
+			.map_or(delta.submitted_at, |c| c.sealed_at.min(delta.submitted_at));
 		RoundSketches::<T>::try_mutate((job_id, delta.round), |book| {
 			let book = book.get_or_insert_with(Default::default);
 			book.open = book.open.saturating_add(1);
+			book.reveals_until = book.reveals_until.max(delta.reveal_deadline);
 			book.entries
 				.try_push(SketchEntry {
 					worker: who.clone(),
-					sealed_at: delta.submitted_at,
+					sealed_at,
 					sketch: DeltaSketch::default(),
 					fixed_after: None,
 				})
@@ -757,8 +771,9 @@ impl<T: Config> Pallet<T> {
 	/// Draws the committees of the deltas submitted in the block before `n`
 	/// (in `n`'s `on_initialize`). A delta whose committee cannot be drawn
 	/// any more (the set shrank) is dropped as without quorum: the worker
-	/// may submit again. Returns the number of draws.
-	pub(crate) fn draw_committees(n: BlockNumber) -> u32 {
+	/// may submit again. Returns the number of draws and of the rounds
+	/// whose sketch seed they read.
+	pub(crate) fn draw_committees(n: BlockNumber) -> (u32, u32) {
 		let draws = PendingDraws::<T>::take(n);
 		let count = u32::try_from(draws.len()).unwrap_or(u32::MAX);
 		// Each round's seed, read (or fixed) once per block.
@@ -806,7 +821,7 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		}
-		count
+		(count, u32::try_from(seeds.len()).unwrap_or(u32::MAX))
 	}
 
 	/// The seed of `job_id`'s `round`'s sketches ([`SketchBook::seed`]):
@@ -854,11 +869,24 @@ impl<T: Config> Pallet<T> {
 	) -> bool {
 		let now = Self::now();
 		RoundSketches::<T>::get((job_id, delta.round)).is_none_or(|book| {
-			book.entries
-				.iter()
-				.filter(|e| e.worker != *who && e.sealed_at <= delta.submitted_at)
-				.all(|e| e.fixed(now))
+			let sealed_at = Self::sealed_at(&book, who, delta);
+			now > book.reveals_until
+				&& book
+					.entries
+					.iter()
+					.filter(|e| e.worker != *who && e.sealed_at <= sealed_at)
+					.all(|e| e.fixed(now))
 		})
+	}
+
+	/// The block `who`'s `delta` counts as sealed in for near copies: its
+	/// entry's in `book` ([`SketchEntry::sealed_at`]).
+	fn sealed_at(
+		book: &SketchBook<T::AccountId, T::MaxWorkersPerJob>,
+		who: &T::AccountId,
+		delta: &DeltaRecordOf<T>,
+	) -> BlockNumber {
+		book.entries.iter().find(|e| e.worker == *who).map_or(delta.submitted_at, |e| e.sealed_at)
 	}
 
 	/// The worker of a delta of `delta`'s round sealed no later than it,
@@ -873,11 +901,12 @@ impl<T: Config> Pallet<T> {
 			return None;
 		}
 		let book = RoundSketches::<T>::get((job_id, delta.round))?;
+		let sealed_at = Self::sealed_at(&book, who, delta);
 		book.entries
 			.into_iter()
 			.find(|e| {
 				e.worker != *who
-					&& e.sealed_at <= delta.submitted_at
+					&& e.sealed_at <= sealed_at
 					&& near_copy(&delta.sketch, &e.sketch, NEAR_COPY_COSINE)
 			})
 			.map(|e| e.worker)
@@ -1248,8 +1277,11 @@ impl<T: Config> Pallet<T> {
 		ensure!(!Disputes::<T>::contains_key(job_id, who), Error::<T>::AlreadyDisputed);
 		let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 		let verdict = Self::verdict(&job, &delta, &[report]).ok_or(Error::<T>::NoDelta)?;
+		// A sketch is disputed only by another sketch: no sketch (bytes
+		// the disputer could not read) says nothing about the delta's.
+		let other_sketch = !report.sketch.is_none() && report.sketch != delta.sketch;
 		ensure!(
-			!verdict.agrees(&judged, T::QualityTolerance::get()) || report.sketch != delta.sketch,
+			!verdict.agrees(&judged, T::QualityTolerance::get()) || other_sketch,
 			Error::<T>::VerdictAgrees
 		);
 		let dispute =
@@ -1364,7 +1396,9 @@ impl<T: Config> Pallet<T> {
 			});
 			return Ok(judged);
 		};
-		let sketch = dispute.majority(|v| v.sketch);
+		// The sketch of more than half of the weight cast, none left out:
+		// a voter that could not read the bytes says nothing about it.
+		let sketch = dispute.majority(|v| v.sketch).filter(|s| !s.is_none());
 		let tolerance = T::QualityTolerance::get();
 		let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 		let mut losers: alloc::vec::Vec<T::AccountId> = alloc::vec::Vec::new();
@@ -1375,7 +1409,7 @@ impl<T: Config> Pallet<T> {
 		});
 		for (member, said) in voted.chain(reported) {
 			let wrong = !said.verdict.agrees(&decided, tolerance)
-				|| sketch.is_some_and(|s| s != said.sketch);
+				|| sketch.is_some_and(|s| !said.sketch.is_none() && s != said.sketch);
 			if wrong && !losers.contains(member) {
 				losers.push(member.clone());
 			}

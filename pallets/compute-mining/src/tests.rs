@@ -96,7 +96,12 @@ fn submit(who: AccountId, job: JobId, hash: H256, claimed: Quality) {
 	// by block.
 	let before = System::block_number() as u32 - 1;
 	let until = Jobs::<Test>::get(job).unwrap().submit_until;
-	Deltas::<Test>::mutate(job, who, |d| d.as_mut().unwrap().commit_deadline = before);
+	Deltas::<Test>::mutate(job, who, |d| {
+		let d = d.as_mut().unwrap();
+		d.commit_deadline = before;
+		// ...and its reveal window ended with this block.
+		d.reveal_deadline = System::block_number() as u32;
+	});
 	Jobs::<Test>::mutate(job, |j| j.as_mut().unwrap().submit_until = before);
 	assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(who), job, hash));
 	Jobs::<Test>::mutate(job, |j| j.as_mut().unwrap().submit_until = until);
@@ -116,7 +121,7 @@ fn seal(who: AccountId, job: JobId, hash: H256, claimed: Quality) {
 
 /// Draws the committees of the deltas submitted in this block now.
 fn draw_now() {
-	ComputeMining::draw_committees(System::block_number() as u32 + 1);
+	let _ = ComputeMining::draw_committees(System::block_number() as u32 + 1);
 }
 
 /// The committee of `who`'s delta for `job`.
@@ -1025,12 +1030,18 @@ fn a_captured_committee_cannot_frame_an_honest_delta_as_a_copy() {
 			losers: 2,
 		}));
 		assert_eq!(Deltas::<Test>::get(job, 2).unwrap().sketch, sketch(2));
+		// The round's reveal window (sealed with a 5-block window) is over.
+		run_to_block(28);
 		let slash = Perbill::from_percent(5) * Tier::Gold.minimum();
 		for (o, before) in (11..=15).zip(&stakes) {
 			let lost = if liars.contains(&o) { slash } else { 0 };
 			assert_eq!(staked(o), before - lost, "orchestrator {o}");
 		}
-		assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, 1));
+		// The resolved delta waited for the reveal window too.
+		assert_eq!(status(job, 2), DeltaStatus::Judged(Verdict::Accept(0)));
+		for who in [1, 2] {
+			assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, who));
+		}
 		assert_eq!(status(job, 1), DeltaStatus::Accepted(0));
 		assert_eq!(status(job, 2), DeltaStatus::Accepted(0));
 	});
@@ -1089,6 +1100,74 @@ fn a_late_copier_cannot_seal_into_an_open_round_nor_take_dropped_bytes() {
 		}
 		assert_eq!(status(job, 2), DeltaStatus::Rejected(Rejection::Copy));
 		assert_eq!(status(job, 1), DeltaStatus::Accepted(100_000));
+	});
+}
+
+/// The same with a near copy: the thief seals the dropped bytes plus noise
+/// first in the reopened window, the honest worker seals its bytes again
+/// later. The honest worker's first seal still counts: the copy is the
+/// near copy, not the original.
+#[test]
+fn a_thief_cannot_take_the_first_seal_of_dropped_bytes_with_a_near_copy() {
+	ExtBuilder::default().build_and_execute(|| {
+		let job = two_seated_workers(3);
+		seal(1, job, delta(5), 0);
+		run_to_block(22);
+		assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(1), job, delta(5)));
+		let deadline = Deltas::<Test>::get(job, 1).unwrap().reveal_deadline;
+		run_to_block(u64::from(deadline) + 1);
+		assert_ok!(ComputeMining::close_delta(RuntimeOrigin::signed(99), job, 1));
+		orchestrator(16);
+		orchestrator(17);
+		seal(2, job, delta(6), 0);
+		run_to_block(u64::from(deadline) + 2);
+		seal(1, job, delta(5), 0);
+		let until = Jobs::<Test>::get(job).unwrap().submit_until;
+		run_to_block(u64::from(until) + 1);
+		for (who, bytes) in [(2, delta(6)), (1, delta(5))] {
+			assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(who), job, bytes));
+		}
+		let book = RoundSketches::<Test>::get((job, 0)).unwrap();
+		let sealed_at = |w| book.entries.iter().find(|e| e.worker == w).unwrap().sealed_at;
+		assert_eq!((sealed_at(1), sealed_at(2)), (1, deadline + 1));
+		run_to_block(u64::from(until) + 2);
+		let good = report_of_quality(100_000);
+		(0..3).for_each(|_| validate(job, 2, sketched(good, nudged(sketch(5)))));
+		(0..3).for_each(|_| validate(job, 1, sketched(good, sketch(5))));
+		assert_eq!(status(job, 2), DeltaStatus::Rejected(Rejection::NearCopy));
+		assert_eq!(status(job, 1), DeltaStatus::Accepted(100_000));
+	});
+}
+
+/// A member that could not read a delta reports no sketch: that is no
+/// ground for a dispute of the sketch, and no sketch decides a dispute.
+#[test]
+fn no_sketch_neither_disputes_nor_decides_a_sketch() {
+	ExtBuilder::default().build_and_execute(|| {
+		let truth = sketched(report_of_quality(0), sketch(1));
+		let members = judged(0, truth, truth);
+		// Past the round's reveal window: a resolved dispute is final.
+		run_to_block(System::block_number() + 1);
+		assert_eq!(Deltas::<Test>::get(0, 1).unwrap().sketch, sketch(1));
+		let others: Vec<AccountId> = (11..=15).filter(|o| !members.contains(o)).collect();
+		// Bytes it could not fetch: a rejection (as the verdict, it
+		// disagrees) but no sketch.
+		let unread = corrupt(DeltaVerdict::HashMismatch);
+		// Same verdict, no sketch: nothing to dispute.
+		assert_noop!(dispute(others[0], report_of_quality(0)), Error::<Test>::VerdictAgrees);
+		// A real disagreement on the verdict opens it; every other voter
+		// could not read the bytes either.
+		assert_ok!(dispute(others[0], unread));
+		// One committee member lost the bytes too: 3 of 5 say "corrupt, no
+		// sketch".
+		vote(members[0], unread);
+		vote(members[1], truth);
+		vote(members[2], truth);
+		vote(others[1], unread);
+		assert_eq!(status(0, 1), DeltaStatus::Rejected(Rejection::Corrupt));
+		// The verdict is decided, but no sketch was: the delta keeps its
+		// committee's, not "none".
+		assert_eq!(Deltas::<Test>::get(0, 1).unwrap().sketch, sketch(1));
 	});
 }
 

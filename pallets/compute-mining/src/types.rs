@@ -530,7 +530,9 @@ pub fn delta_seal<AccountId: Encode>(
 pub struct SketchEntry<AccountId> {
 	/// Its worker.
 	pub worker: AccountId,
-	/// The block it was sealed in.
+	/// The block it was sealed in, or the earlier block its worker first
+	/// sealed the same bytes in this round (a window that reopened: the
+	/// first sealer stays first).
 	pub sealed_at: BlockNumber,
 	/// Its sketch ([`DeltaRecord::sketch`]); none until judged.
 	pub sketch: DeltaSketch,
@@ -564,11 +566,15 @@ pub struct SketchBook<AccountId, MaxWorkersPerJob: Get<u32>> {
 	pub entries: BoundedVec<SketchEntry<AccountId>, MaxWorkersPerJob>,
 	/// Revealed deltas of the round not final yet.
 	pub open: u32,
+	/// The last block a seal of the book's window may be revealed in: no
+	/// delta is final before it, so none is paid before every delta that
+	/// may be its original is in the book.
+	pub reveals_until: BlockNumber,
 }
 
 impl<AccountId, MaxWorkersPerJob: Get<u32>> Default for SketchBook<AccountId, MaxWorkersPerJob> {
 	fn default() -> Self {
-		SketchBook { seed: None, entries: BoundedVec::new(), open: 0 }
+		SketchBook { seed: None, entries: BoundedVec::new(), open: 0, reveals_until: 0 }
 	}
 }
 
