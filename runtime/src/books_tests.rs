@@ -4,17 +4,16 @@
 //! TotalBurned`, minted ≤ the hard cap), and every pallet's invariants hold.
 
 use crate::{
-	genesis_config_presets::tests::build, test_chain::next_block, AccountId, Balances,
-	BalancesCall, ComputeMining, Executive, GymEmission, RevenueSplit, Runtime, RuntimeCall,
-	System, TieredStaking, UncheckedExtrinsic, GYM, HARD_CAP,
+	genesis_config_presets::tests::build,
+	test_chain::next_block,
+	tests::{check_invariants, signed},
+	AccountId, Balances, BalancesCall, Executive, Runtime, RuntimeCall, System, GYM,
 };
-use codec::Encode;
 use frame_support::traits::fungible::Inspect;
 use gym_primitives::revenue::RevenueSource;
 use proptest::prelude::*;
-use sp_core::Pair;
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::{generic::Era, DispatchError, MultiAddress, MultiSignature};
+use sp_runtime::{DispatchError, MultiAddress};
 
 /// The dev accounts the tests send from.
 const SENDERS: [Sr25519Keyring; 6] = [
@@ -26,39 +25,16 @@ const SENDERS: [Sr25519Keyring; 6] = [
 	Sr25519Keyring::Ferdie,
 ];
 
-/// `call` signed by `signer` with its next nonce, immortal, no tip.
-fn signed(call: RuntimeCall, signer: Sr25519Keyring) -> UncheckedExtrinsic {
-	let genesis = System::block_hash(0);
-	let nonce = System::account_nonce(signer.to_account_id());
-	let payload =
-		crate::signed_payload(call, nonce, Era::Immortal, 0, genesis, genesis, &crate::VERSION);
-	let signature = payload.using_encoded(|p| signer.pair().sign(p));
-	let (call, tx_ext, _) = payload.deconstruct();
-	UncheckedExtrinsic::new_signed(
-		call,
-		MultiAddress::Id(signer.to_account_id()),
-		MultiSignature::Sr25519(signature),
-		tx_ext,
-	)
-}
-
 /// Applies `call` from `signer` as a block would; returns its dispatch
 /// outcome (`None` if the transaction was invalid: no fee, no effect).
 fn apply(call: RuntimeCall, signer: Sr25519Keyring) -> Option<Result<(), DispatchError>> {
-	let applied = Executive::apply_extrinsic(signed(call, signer)).ok()?;
+	let nonce = System::account_nonce(signer.to_account_id());
+	let applied = Executive::apply_extrinsic(signed(call, signer, nonce)).ok()?;
 	Some(applied)
 }
 
 fn issuance() -> u128 {
 	<Balances as Inspect<AccountId>>::total_issuance()
-}
-
-fn check_books() {
-	GymEmission::do_try_state().expect("total issuance is minted minus burned");
-	TieredStaking::do_try_state().expect("staking invariants hold");
-	RevenueSplit::do_try_state().expect("revenue-split invariants hold");
-	ComputeMining::do_try_state().expect("compute-mining invariants hold");
-	assert!(pallet_gym_emission::TotalMinted::<Runtime>::get() <= HARD_CAP);
 }
 
 /// A burn a user calls is refused: it would destroy GYM outside the books.
@@ -78,7 +54,7 @@ fn a_user_burn_is_refused_and_the_books_balance() {
 		);
 		let after = <Balances as Inspect<AccountId>>::balance(&alice.to_account_id());
 		assert!(before - after < GYM, "only the fee was paid: {}", before - after);
-		check_books();
+		check_invariants();
 	});
 }
 
@@ -226,7 +202,7 @@ proptest! {
 						}
 					}
 				}
-				check_books();
+				check_invariants();
 				if !matches!(step, Step::Blocks { .. }) {
 					// A call mints nothing (only blocks' hooks and claims of
 					// booked rewards do), and burns at most through the books.

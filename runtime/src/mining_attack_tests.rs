@@ -7,8 +7,8 @@
 use crate::{
 	genesis_config_presets::tests::build,
 	test_chain::{next_block, run_to_block},
-	AccountId, Balances, ComputeMining, GymEmission, Runtime, RuntimeEvent, RuntimeOrigin, System,
-	TieredStaking, GYM, HARD_CAP,
+	tests::check_invariants,
+	AccountId, Balances, Runtime, RuntimeEvent, RuntimeOrigin, System, TieredStaking, GYM,
 };
 use frame_support::{assert_noop, assert_ok, traits::fungible::Inspect};
 use gym_primitives::{
@@ -205,13 +205,6 @@ fn mining_events() -> Vec<Event<Runtime>> {
 		.collect()
 }
 
-fn check_books() {
-	ComputeMining::do_try_state().expect("compute-mining invariants hold");
-	TieredStaking::do_try_state().expect("staking invariants hold");
-	GymEmission::do_try_state().expect("emission invariants hold");
-	assert!(pallet_gym_emission::TotalMinted::<Runtime>::get() <= HARD_CAP);
-}
-
 /// Scenario 5 of the issue, and the free jobs of scenario 1: a job nobody
 /// can finish, or that cannot train, is refused with a named error and
 /// changes nothing; every job not from governance is paid for.
@@ -243,7 +236,7 @@ fn junk_jobs_are_refused_and_no_job_is_free() {
 		// Into the revenue split (less the deposit that opens its account).
 		let booked = pallet_revenue_split::Pot::<Runtime>::get() - pot;
 		assert_eq!(booked, 100 * GYM - crate::EXISTENTIAL_DEPOSIT);
-		check_books();
+		check_invariants();
 	});
 }
 
@@ -295,7 +288,7 @@ fn a_farm_cannot_choose_its_job_or_its_workers() {
 		assert_eq!((in_job(farm_job, &farm), in_job(farm_job, &honest)), (2, 2));
 		assert_eq!((in_job(network, &farm), in_job(network, &honest)), (2, 2));
 		assert_eq!(pallet_compute_mining::Waiting::<Runtime>::get(), (0, 0));
-		check_books();
+		check_invariants();
 	});
 }
 
@@ -435,7 +428,7 @@ fn a_self_dealing_farm_is_rejected_and_its_captured_committees_overturned() {
 			mining_events().iter().filter(|e| matches!(e, Event::DeltaRejected { .. })).count()
 				as u32;
 		assert_eq!(rejected, DELTAS);
-		check_books();
+		check_invariants();
 	});
 }
 
@@ -496,7 +489,7 @@ fn a_false_dispute_cannot_grief_an_honest_miner() {
 		// Suspended for a week: it cannot dispute again, nor re-join.
 		let until = pallet_compute_mining::Suspended::<Runtime>::get(&attacker).unwrap();
 		assert_eq!(until, suspended_at + 7 * gym_primitives::DAYS);
-		check_books();
+		check_invariants();
 	});
 }
 
@@ -553,7 +546,7 @@ fn a_round_cannot_be_hijacked() {
 			Mining::complete_round(signed(&honest[0]), job, 0, 0, garbage),
 			Error::<Runtime>::WrongRound
 		);
-		check_books();
+		check_invariants();
 	});
 }
 
@@ -625,7 +618,7 @@ fn a_committee_seat_cannot_be_escaped() {
 		assert!(!pallet_compute_mining::Orchestrators::<Runtime>::get()
 			.iter()
 			.any(|(m, _)| *m == shirker));
-		check_books();
+		check_invariants();
 	});
 }
 
@@ -704,7 +697,7 @@ fn a_copied_delta_is_paid_nothing_and_its_original_is_paid() {
 		assert_ok!(Mining::close_delta(signed(&honest), job, copier.clone()));
 		assert!(Deltas::<Runtime>::get(job, &copier).is_none());
 		assert_eq!(pallet_compute_mining::PendingSlashes::<Runtime>::get(&copier), 0);
-		check_books();
+		check_invariants();
 	});
 }
 
@@ -837,7 +830,7 @@ fn a_farm_that_trains_once_is_paid_once_for_its_near_copies() {
 		// The limit: half the norm in noise reads as independent work.
 		assert!(matches!(status(&sybil50), DeltaStatus::Accepted(_)));
 		assert!(paid(&sybil50));
-		check_books();
+		check_invariants();
 	});
 }
 
@@ -917,7 +910,7 @@ fn a_hardware_overclaim_or_downgrade_is_voted_down() {
 			Mining::verify_hardware(signed(&honest[0]), cpu.clone(), GpuClass::Other),
 			Error::<Runtime>::ClassAgrees
 		);
-		check_books();
+		check_invariants();
 	});
 }
 
@@ -965,7 +958,7 @@ fn a_worker_cannot_unstake_before_its_rejection_is_final() {
 			e,
 			Event::WorkerSlashed { worker, amount, .. } if *worker == w && *amount == slash
 		)));
-		check_books();
+		check_invariants();
 	});
 }
 
@@ -1022,7 +1015,7 @@ fn an_absent_round_committee_cannot_stall_a_job() {
 		// The worker trains the next round.
 		let seal = delta_seal(&H256::repeat_byte(10), &w, job, 1);
 		assert_ok!(Mining::submit_delta(signed(&w), job, seal, 0));
-		check_books();
+		check_invariants();
 	});
 }
 
@@ -1110,7 +1103,7 @@ fn availability_cannot_be_bought_by_re_registering_or_scheduling_away() {
 		let pending = Mining::pending_rewards(&away);
 		assert_eq!(pending.online_slots, 1);
 		assert_eq!(pending.accruing, paid(1), "59 slots scheduled away are not paid");
-		check_books();
+		check_invariants();
 	});
 }
 
@@ -1141,6 +1134,6 @@ fn leaving_does_not_wipe_the_downtime_owed() {
 			b"http://attacker.example:9944".to_vec(),
 		);
 		assert_noop!(again, Error::<Runtime>::BelowBronzeTier);
-		check_books();
+		check_invariants();
 	});
 }

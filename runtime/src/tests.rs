@@ -18,7 +18,7 @@ fn balance(who: &crate::AccountId) -> u128 {
 
 /// `call` signed by `signer` with nonce `nonce`, immortal, no tip: built by
 /// [`crate::signed_payload`], the helper the node's worker signs with.
-fn signed(call: RuntimeCall, signer: Sr25519Keyring, nonce: u32) -> UncheckedExtrinsic {
+pub(crate) fn signed(call: RuntimeCall, signer: Sr25519Keyring, nonce: u32) -> UncheckedExtrinsic {
 	let genesis = System::block_hash(0);
 	let payload =
 		crate::signed_payload(call, nonce, Era::Immortal, 0, genesis, genesis, &crate::VERSION);
@@ -32,11 +32,14 @@ fn signed(call: RuntimeCall, signer: Sr25519Keyring, nonce: u32) -> UncheckedExt
 	)
 }
 
-fn check_invariants() {
+/// The books and every GYM pallet's invariants: `total issuance == minted −
+/// burned` (GymEmission's `try_state`), minted within the hard cap.
+pub(crate) fn check_invariants() {
 	crate::ComputeMining::do_try_state().expect("compute-mining invariants hold");
 	RevenueSplit::do_try_state().expect("revenue-split invariants hold");
 	TieredStaking::do_try_state().expect("staking invariants hold");
 	GymEmission::do_try_state().expect("emission invariants hold");
+	assert!(pallet_gym_emission::TotalMinted::<crate::Runtime>::get() <= crate::HARD_CAP);
 }
 
 #[test]
