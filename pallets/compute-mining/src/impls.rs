@@ -707,12 +707,28 @@ impl<T: Config> Pallet<T> {
 		ensure!(now > delta.commit_deadline, Error::<T>::SubmissionOpen);
 		ensure!(now <= delta.reveal_deadline, Error::<T>::DeltaRevealOver);
 		ensure!(delta_seal(&hash, who, job_id, delta.round) == delta.hash, Error::<T>::BadSeal);
-		// A worker sealing again the bytes it first sealed in a window that
-		// closed without a result keeps its first seal's block: a copier
-		// that saw them served and sealed first in the new window is later.
-		let sealed_at = RoundContents::<T>::get((job_id, delta.round, hash))
-			.filter(|c| c.owner == *who)
-			.map_or(delta.submitted_at, |c| c.sealed_at.min(delta.submitted_at));
+		// The first sealer of these bytes in the round owns them, for the
+		// whole round (a dropped delta keeps them: its worker seals again).
+		// Their owner's delta counts as sealed when it first sealed them: a
+		// copier that saw them served after a window closed without a
+		// result, and sealed first in the reopened one, is later.
+		let sealed_at = RoundContents::<T>::mutate((job_id, delta.round, hash), |content| {
+			let c = content.get_or_insert_with(|| RoundContent {
+				sealed_at: delta.submitted_at,
+				owner: who.clone(),
+				open: 0,
+			});
+			c.open = c.open.saturating_add(1);
+			if delta.submitted_at < c.sealed_at {
+				c.sealed_at = delta.submitted_at;
+				c.owner = who.clone();
+			}
+			if c.owner == *who {
+				c.sealed_at
+			} else {
+				delta.submitted_at
+			}
+		});
 		RoundSketches::<T>::try_mutate((job_id, delta.round), |book| {
 			let book = book.get_or_insert_with(Default::default);
 			book.open = book.open.saturating_add(1);
@@ -729,24 +745,6 @@ impl<T: Config> Pallet<T> {
 		let draw_at = now.saturating_add(1);
 		PendingDraws::<T>::try_mutate(draw_at, |draws| draws.try_push((job_id, who.clone())))
 			.map_err(|_| Error::<T>::DrawQueueFull)?;
-		// The first sealer of these bytes in the round owns them, for the
-		// whole round (a dropped delta keeps them: its worker seals again).
-		RoundContents::<T>::mutate((job_id, delta.round, hash), |content| match content {
-			Some(c) => {
-				c.open = c.open.saturating_add(1);
-				if delta.submitted_at < c.sealed_at {
-					c.sealed_at = delta.submitted_at;
-					c.owner = who.clone();
-				}
-			}
-			None => {
-				*content = Some(RoundContent {
-					sealed_at: delta.submitted_at,
-					owner: who.clone(),
-					open: 1,
-				})
-			}
-		});
 		Jobs::<T>::mutate(job_id, |job| {
 			if let Some(job) = job.as_mut().filter(|j| Self::counted_seal(j, &delta)) {
 				job.sealed = job.sealed.saturating_sub(1);
