@@ -34,7 +34,7 @@
 //! ([`early_unstake_penalty`]). GYM staked at block `b` is penalty-free from
 //! block `b + 432,000` on ([`is_early`]).
 
-use crate::{Balance, BlockNumber, GYM, MONTH};
+use crate::{Balance, BlockNumber, DAYS, GYM, MONTH};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_arithmetic::{Perbill, Percent};
@@ -42,6 +42,11 @@ use sp_arithmetic::{Perbill, Percent};
 /// How long staked GYM must stay staked to be unstaked without penalty:
 /// [`MONTH`] = 432,000 blocks (30 days of 6 s blocks).
 pub const EARLY_UNSTAKE_PERIOD: BlockNumber = MONTH;
+
+/// The default unbonding period: unstaked GYM stays frozen and slashable
+/// for 28 days (403,200 blocks), as on Polkadot. Governance may change it;
+/// development chains set it shorter in their genesis.
+pub const DEFAULT_UNBONDING_PERIOD: BlockNumber = 28 * DAYS;
 
 /// Penalty on GYM unstaked within [`EARLY_UNSTAKE_PERIOD`]: 10% of it.
 pub const EARLY_UNSTAKE_PENALTY: Percent = Percent::from_percent(10);

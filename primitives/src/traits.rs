@@ -66,6 +66,17 @@ pub trait StakeFloor<AccountId> {
 	/// The least stake `who` must keep: unstaking below it fails. Slashes are
 	/// not bound by it.
 	fn minimum_stake(who: &AccountId) -> Balance;
+	/// Whether `who`'s GYM backs work not yet final (a delta, a committee
+	/// seat, a dispute vote, a slash still to be charged): while it does,
+	/// none of it is withdrawn, unbonding or not.
+	fn holds_withdrawal(_who: &AccountId) -> bool {
+		false
+	}
+	/// Slashes fixed and not yet charged against `who`, in planck (shown to
+	/// the staker; charged by the pallet that fixed them).
+	fn pending_slash(_who: &AccountId) -> Balance {
+		0
+	}
 }
 
 impl<AccountId> StakeFloor<AccountId> for () {
@@ -87,24 +98,28 @@ pub trait StakeTiers<AccountId> {
 	fn total_boosted_stake() -> Balance;
 	/// Whether `who`'s tier grants `right`.
 	fn has_right(who: &AccountId, right: Right) -> bool;
-	/// Slashes `fraction` of `who`'s stake at this moment (rounded down),
-	/// newest deposits first, and moves it to the slash destination. Returns
-	/// the slashed amount (0, changing nothing, for an account without
-	/// stake). Fails, changing nothing, if the GYM cannot be moved.
+	/// Slashes `fraction` of `who`'s slashable GYM at this moment (its stake
+	/// and the GYM it is unbonding, [`StakeTiers::slashable_of`]), rounded
+	/// down, newest deposits first, then the unbonding GYM released last,
+	/// and moves it to the slash destination. Returns the slashed amount (0,
+	/// changing nothing, for an account without any). Fails, changing
+	/// nothing, if the GYM cannot be moved.
 	fn slash(
 		who: &AccountId,
 		fraction: Perbill,
 		reason: SlashReason,
 	) -> Result<Balance, DispatchError>;
-	/// As [`StakeTiers::slash`], but slashes `amount` (at most the whole
-	/// stake): a slash fixed earlier and charged now.
+	/// As [`StakeTiers::slash`], but slashes `amount` (at most everything
+	/// slashable): a slash fixed earlier and charged now.
 	fn slash_amount(
 		who: &AccountId,
 		amount: Balance,
 		reason: SlashReason,
 	) -> Result<Balance, DispatchError>;
-	/// `who`'s stake (0 for an account without one).
+	/// `who`'s stake (bonded; 0 for an account without one).
 	fn stake_of(who: &AccountId) -> Balance;
+	/// What a slash of `who` reaches: its stake and the GYM it is unbonding.
+	fn slashable_of(who: &AccountId) -> Balance;
 	/// Moves `amount` from `from` (kept alive) to the stakers and shares it
 	/// among them by boosted stake, in O(1). Fails, moving nothing, when no
 	/// stake is boosted.

@@ -37,6 +37,10 @@ pub const DEV_SUBMIT_WINDOW: u32 = 2;
 /// (two minutes).
 pub const TESTNET_SUBMIT_WINDOW: u32 = 20;
 
+/// Unbonding on the dev chains: an hour (600 blocks), the shortest the
+/// runtime allows.
+pub const DEV_UNBONDING_PERIOD: u32 = gym_primitives::HOURS;
+
 /// Epoch length of local and test networks: 600 blocks (one hour).
 pub const TESTNET_EPOCH_LENGTH: u32 = 600;
 
@@ -106,6 +110,7 @@ fn testnet_genesis(
 	min_validations: u8,
 	submit_window: u32,
 	terms: pallet_gym_validators::EraTerms,
+	unbonding_period: u32,
 ) -> Value {
 	// Elections that choose fewer than half the genesis validators fail (the
 	// set in force stays).
@@ -151,6 +156,7 @@ fn testnet_genesis(
 		sudo: SudoConfig { key: Some(root) },
 		gym_emission: GymEmissionConfig { epoch_length },
 		compute_mining: ComputeMiningConfig { min_validations, submit_window },
+		tiered_staking: TieredStakingConfig { unbonding_period },
 	})
 }
 
@@ -165,6 +171,7 @@ pub fn development_config_genesis() -> Value {
 		1,
 		DEV_SUBMIT_WINDOW,
 		DEV_ERA_TERMS,
+		DEV_UNBONDING_PERIOD,
 	)
 }
 
@@ -209,6 +216,7 @@ pub fn dev_mining_config_genesis() -> Value {
 				(DEV_ORCHESTRATOR.to_account_id(), Tier::Gold.minimum()),
 				(DEV_MINER.to_account_id(), Tier::Bronze.minimum()),
 			],
+			unbonding_period: DEV_UNBONDING_PERIOD,
 		},
 		compute_mining: ComputeMiningConfig {
 			min_validations: 1,
@@ -234,6 +242,7 @@ pub fn local_config_genesis() -> Value {
 		3,
 		TESTNET_SUBMIT_WINDOW,
 		pallet_gym_validators::EraTerms::TESTNET,
+		gym_primitives::staking::DEFAULT_UNBONDING_PERIOD,
 	)
 }
 
@@ -256,6 +265,7 @@ pub fn testnet_config_genesis() -> Value {
 		3,
 		TESTNET_SUBMIT_WINDOW,
 		pallet_gym_validators::EraTerms::TESTNET,
+		gym_primitives::staking::DEFAULT_UNBONDING_PERIOD,
 	)
 }
 

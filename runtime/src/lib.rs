@@ -105,7 +105,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("gym-runtime"),
 	impl_name: alloc::borrow::Cow::Borrowed("gym-runtime"),
 	authoring_version: 1,
-	spec_version: 208,
+	spec_version: 209,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -186,9 +186,14 @@ pub fn signed_payload(
 	SignedPayload::from_raw(call, tx_ext, implicit)
 }
 
-/// Migrations to apply on runtime upgrade, beyond the pallets' own.
+/// Migrations to apply on runtime upgrade, beyond the pallets' own: each
+/// runs once, while its pallet's on-chain storage version is the one it
+/// migrates from.
 #[allow(unused_parens)]
-type Migrations = ();
+pub type Migrations = (
+	// Stake ledgers gain unbonding chunks (storage version 0 to 1).
+	pallet_tiered_staking::migrations::v1::MigrateV0ToV1<Runtime>,
+);
 
 /// Executive: dispatches blocks and transactions to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -43,6 +43,11 @@ fn staked(who: &AccountId) -> u128 {
 	<TieredStaking as gym_primitives::traits::StakeTiers<AccountId>>::stake_of(who)
 }
 
+/// What a slash of `who` reaches: its stake and its unbonding GYM.
+fn slashable(who: &AccountId) -> u128 {
+	<TieredStaking as gym_primitives::traits::StakeTiers<AccountId>>::slashable_of(who)
+}
+
 /// Sends `amount` from Alice's genesis endowment to `who`.
 fn fund(who: &AccountId, amount: u128) {
 	let alice = Sr25519Keyring::Alice.to_account_id();
@@ -1134,6 +1139,196 @@ fn leaving_does_not_wipe_the_downtime_owed() {
 			b"http://attacker.example:9944".to_vec(),
 		);
 		assert_noop!(again, Error::<Runtime>::BelowBronzeTier);
+		check_invariants();
+	});
+}
+
+/// Scenario 1 of issue 16: exit before the slash. A Gold worker that
+/// governance is about to report as malicious deregisters and unstakes
+/// everything first. Unstaking used to thaw the GYM at once and the report
+/// then failed (`NotWorker`). Now the 45,000 GYM left after the 10% early
+/// penalty unbond for the unbonding period (an hour on the dev chain, 28
+/// days on the testnet), frozen, and the report still takes half of them.
+#[test]
+fn a_malicious_worker_cannot_exit_before_its_report() {
+	build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		run_to_block(1);
+		let treasury = crate::configs::TreasuryAccount::get();
+		let w = staker(100, Tier::Gold);
+		assert_ok!(Mining::register_worker(
+			signed(&w),
+			H256::from_low_u64_be(100),
+			GpuClass::Other,
+			H256::repeat_byte(7),
+			b"http://attacker.example:9944".to_vec()
+		));
+		run_to_block(5);
+		let before = balance(&treasury);
+		assert_ok!(Mining::deregister_worker(signed(&w)));
+		assert_ok!(TieredStaking::unstake(signed(&w), 50_000 * GYM));
+		assert_eq!(balance(&treasury) - before, 5_000 * GYM, "the early penalty");
+		let release_at = 5 + crate::genesis_config_presets::DEV_UNBONDING_PERIOD;
+		let info = TieredStaking::stake_info(&w);
+		assert_eq!((info.stake, info.tier), (0, None));
+		assert_eq!(
+			info.unbonding,
+			vec![pallet_tiered_staking::UnbondingChunk {
+				amount: 45_000 * GYM,
+				release_at,
+				staked_at: 1
+			}]
+		);
+		// It cannot move the unbonding GYM...
+		assert!(Balances::transfer_allow_death(
+			signed(&w),
+			account(9).into(),
+			balance(&w) - 45_000 * GYM + 1
+		)
+		.is_err());
+		// ...and governance's report reaches it: 50% of 45,000 GYM.
+		assert_ok!(Mining::report_malicious(
+			RuntimeOrigin::root(),
+			w.clone(),
+			H256::repeat_byte(1)
+		));
+		assert_eq!(balance(&treasury) - before, 5_000 * GYM + 22_500 * GYM);
+		assert!(mining_events().iter().any(|e| matches!(
+			e,
+			Event::WorkerSlashed { worker, amount, .. } if *worker == w && *amount == 22_500 * GYM
+		)));
+		// The rest is released at its block, not before.
+		run_to_block(release_at - 1);
+		assert_noop!(
+			TieredStaking::withdraw_unbonded(signed(&w)),
+			pallet_tiered_staking::Error::<Runtime>::NothingToWithdraw
+		);
+		run_to_block(release_at);
+		assert_ok!(TieredStaking::withdraw_unbonded(signed(&w)));
+		assert_eq!(TieredStaking::stake_info(&w).unbonding, vec![]);
+		check_invariants();
+	});
+}
+
+/// Scenario 1 of issue 16: a worker keeps only Bronze bonded, unstakes the
+/// other 9,000 GYM of its Silver stake, and submits a delta its committee
+/// judges corrupt. The 5% is of everything a slash reaches (bonded and
+/// unbonding: 455 GYM, not the 50 GYM of its bonded 1,000), and none of the
+/// unbonding GYM leaves, even past its release, while the delta is open or
+/// its slash is uncharged.
+#[test]
+fn unbonding_gym_backing_a_delta_is_held_and_slashed() {
+	build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		run_to_block(1);
+		pallet_compute_mining::MinValidations::<Runtime>::put(3);
+		let honest: Vec<AccountId> = (11..=13).map(orchestrator).collect();
+		let job = governance_job(3);
+		let w = staker(100, Tier::Silver);
+		assert_ok!(Mining::register_worker(
+			signed(&w),
+			H256::from_low_u64_be(100),
+			GpuClass::Other,
+			H256::repeat_byte(7),
+			b"http://attacker.example:9944".to_vec()
+		));
+		// Registered, it keeps Bronze bonded: 9,000 GYM may unbond (8,100
+		// after the penalty).
+		assert_ok!(TieredStaking::unstake(signed(&w), 9_000 * GYM));
+		let unbonding = 8_100 * GYM;
+		let release_at =
+			System::block_number() + crate::genesis_config_presets::DEV_UNBONDING_PERIOD;
+		seated(job, std::slice::from_ref(&w));
+		submitted(job, &[(w.clone(), H256::repeat_byte(9), 2_000_000)]);
+		for m in &committee(job, &w) {
+			commit(m, job, &w, &unavailable());
+		}
+		for m in &committee(job, &w) {
+			reveal(m, job, &w, unavailable());
+		}
+		// Past the release, the delta still open: held.
+		run_to_block(release_at);
+		let info = TieredStaking::stake_info(&w);
+		assert!(info.withdraw_held);
+		assert_eq!(info.withdrawable, 0);
+		assert_noop!(
+			TieredStaking::withdraw_unbonded(signed(&w)),
+			pallet_tiered_staking::Error::<Runtime>::WithdrawHeld
+		);
+		finalise(job, &w);
+		let slash = (1_000 * GYM + unbonding) / 20;
+		assert_eq!(slash, 455 * GYM);
+		assert_eq!(pallet_compute_mining::PendingSlashes::<Runtime>::get(&w), slash);
+		// Final, the slash fixed and not charged: still held, and shown.
+		let info = TieredStaking::stake_info(&w);
+		assert!(info.pending_slash >= slash);
+		assert_noop!(
+			TieredStaking::withdraw_unbonded(signed(&w)),
+			pallet_tiered_staking::Error::<Runtime>::WithdrawHeld
+		);
+		assert_ok!(Mining::settle_slash(signed(&honest[0]), w.clone()));
+		// Charged from the bonded stake first; the unbonding GYM is whole.
+		assert_eq!(staked(&w), 1_000 * GYM - slash);
+		assert_eq!(slashable(&w), 1_000 * GYM - slash + unbonding);
+		// Below Bronze, the slash deregistered it; nothing holds its GYM now.
+		assert!(Workers::<Runtime>::get(&w).is_none());
+		let info = TieredStaking::stake_info(&w);
+		assert_eq!(
+			(info.pending_slash, info.withdraw_held, info.withdrawable),
+			(0, false, unbonding)
+		);
+		let frozen_before = slashable(&w);
+		assert_ok!(TieredStaking::withdraw_unbonded(signed(&w)));
+		assert_eq!(frozen_before - slashable(&w), unbonding);
+		assert_eq!(TieredStaking::stake_info(&w).unbonding, vec![]);
+		check_invariants();
+	});
+}
+
+/// The runtime upgrade to storage version 1 of tiered staking: the ledgers
+/// a running chain holds (the dev-mining genesis stakes, one with revenue
+/// to claim) keep their stake, deposits, revenue and freezes, and gain an
+/// empty unbonding list. With try-runtime, the migration's own pre- and
+/// post-upgrade checks run as well.
+#[test]
+fn existing_stakes_survive_the_unbonding_upgrade() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	use pallet_tiered_staking::{migrations::v1::LedgerV0, Stakers};
+	build(crate::genesis_config_presets::DEV_MINING_RUNTIME_PRESET).execute_with(|| {
+		run_to_block(1);
+		let payer = staker(7, Tier::Bronze);
+		fund(&payer, 100 * GYM);
+		assert_ok!(
+			<TieredStaking as gym_primitives::traits::StakeTiers<AccountId>>::distribute_to_stakers(
+				&payer,
+				90 * GYM
+			)
+		);
+		let before: Vec<_> = Stakers::<Runtime>::iter().collect();
+		assert!(before.len() >= 3);
+		let owed: Vec<_> =
+			before.iter().map(|(who, _)| TieredStaking::claimable_rewards(who)).collect();
+		assert!(owed.iter().all(|o| *o > 0));
+		for (who, ledger) in &before {
+			let old = LedgerV0::<<Runtime as pallet_tiered_staking::Config>::MaxDeposits> {
+				stake: ledger.stake,
+				deposits: ledger.deposits.clone(),
+				reward_counter: ledger.reward_counter,
+				unclaimed: ledger.unclaimed,
+			};
+			frame_support::storage::unhashed::put_raw(
+				&Stakers::<Runtime>::hashed_key_for(who),
+				&codec::Encode::encode(&old),
+			);
+		}
+		StorageVersion::new(0).put::<TieredStaking>();
+		#[cfg(feature = "try-runtime")]
+		crate::Migrations::try_on_runtime_upgrade(true).expect("the migration's checks pass");
+		#[cfg(not(feature = "try-runtime"))]
+		crate::Migrations::on_runtime_upgrade();
+		assert_eq!(TieredStaking::on_chain_storage_version(), 1);
+		for ((who, ledger), owed) in before.iter().zip(owed) {
+			assert_eq!(Stakers::<Runtime>::get(who).as_ref(), Some(ledger));
+			assert_eq!(TieredStaking::claimable_rewards(who), owed);
+		}
 		check_invariants();
 	});
 }

@@ -9,6 +9,7 @@ use gym_primitives::mining::GpuClass;
 use gym_runtime::{opaque::Block, AccountId, Hash};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use pallet_compute_mining_runtime_api::{ComputeMiningApi, JobOrigin};
+use pallet_tiered_staking_runtime_api::TieredStakingApi;
 use serde::{Deserialize, Serialize};
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
@@ -39,6 +40,10 @@ pub struct WorkerInfo {
 	pub waiting: bool,
 	/// Whether it waits in the priority queue (Silver or above).
 	pub priority: bool,
+	/// Slashes fixed and not yet charged, in planck: rejected deltas'
+	/// 5% and what the unscheduled downtime since the last heartbeat
+	/// would cost if reported now.
+	pub pending_slash: String,
 }
 
 /// A worker's mining rewards (`gym_pendingRewards`), amounts in planck.
@@ -157,10 +162,12 @@ pub trait MiningApi {
 impl<C> MiningApiServer for Gym<C>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
-	C::Api: ComputeMiningApi<Block, AccountId>,
+	C::Api: ComputeMiningApi<Block, AccountId> + TieredStakingApi<Block, AccountId>,
 {
 	fn worker_info(&self, account: AccountId, at: Option<Hash>) -> RpcResult<Option<WorkerInfo>> {
-		let w = query(&*self.client, at, |api, at| api.worker_info(at, account))?;
+		let (w, stake) = query(&*self.client, at, |api, at| {
+			Ok((api.worker_info(at, account.clone())?, api.stake_info(at, account)?))
+		})?;
 		Ok(w.map(|w| WorkerInfo {
 			hardware_hash: hex32(w.hardware_hash),
 			claimed_class: w.claimed_class,
@@ -173,6 +180,7 @@ where
 			assignment: w.assignment,
 			waiting: w.waiting,
 			priority: w.priority,
+			pending_slash: stake.pending_slash.to_string(),
 		}))
 	}
 

@@ -9,11 +9,21 @@ use serde::{Deserialize, Serialize};
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
 
+/// GYM unstaked and not yet withdrawn (`gym_stakeInfo`'s `unbonding`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnbondingChunk {
+	/// Planck unbonding: frozen and slashable until `releaseAt`.
+	pub amount: String,
+	/// The first block `TieredStaking.withdraw_unbonded` releases it in.
+	pub release_at: u32,
+}
+
 /// One account's staking position (`gym_stakeInfo`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StakeInfo {
-	/// Planck staked (frozen in the account).
+	/// Planck staked (bonded, frozen in the account): gives the tier.
 	pub stake: String,
 	/// `Bronze` .. `Diamond`, or null below 1,000 GYM.
 	pub tier: Option<Tier>,
@@ -29,6 +39,17 @@ pub struct StakeInfo {
 	pub pending_rewards: String,
 	/// The early-unstake penalty of unstaking everything now.
 	pub penalty_if_unstaked_now: String,
+	/// GYM unstaked and not yet withdrawn, earliest release first.
+	pub unbonding: Vec<UnbondingChunk>,
+	/// What `withdraw_unbonded` would release now (0 while `withdrawHeld`).
+	pub withdrawable: String,
+	/// Slashes fixed and not yet charged (compute mining's rejected deltas
+	/// and unreported downtime), in planck.
+	pub pending_slash: String,
+	/// Whether the account's GYM backs work not yet final (a delta, a
+	/// committee seat, a dispute vote, a pending slash): nothing is withdrawn
+	/// until it is.
+	pub withdraw_held: bool,
 	/// The block the answer describes.
 	pub at_block: u32,
 }
@@ -36,8 +57,9 @@ pub struct StakeInfo {
 /// The staking methods of the `gym_*` namespace.
 #[rpc(server, namespace = "gym")]
 pub trait StakingApi {
-	/// `account`'s stake, tier, boost, deposit age, claimable staker revenue
-	/// and the penalty of unstaking everything now. `account` is an SS58
+	/// `account`'s stake, tier, boost, deposit age, claimable staker revenue,
+	/// the penalty of unstaking everything now, its unbonding GYM with the
+	/// release blocks, and its pending slashes. `account` is an SS58
 	/// address.
 	#[method(name = "stakeInfo")]
 	fn stake_info(&self, account: AccountId, at: Option<Hash>) -> RpcResult<StakeInfo>;
@@ -59,6 +81,14 @@ where
 			weighted_age_blocks: i.weighted_age_blocks,
 			pending_rewards: i.pending_rewards.to_string(),
 			penalty_if_unstaked_now: i.penalty_if_unstaked_now.to_string(),
+			unbonding: i
+				.unbonding
+				.iter()
+				.map(|c| UnbondingChunk { amount: c.amount.to_string(), release_at: c.release_at })
+				.collect(),
+			withdrawable: i.withdrawable.to_string(),
+			pending_slash: i.pending_slash.to_string(),
+			withdraw_held: i.withdraw_held,
 			at_block: i.now,
 		})
 	}

@@ -1445,7 +1445,7 @@ impl<T: Config> Pallet<T> {
 		delta.status = DeltaStatus::Rejected(why);
 		let pending = PendingSlashes::<T>::get(who);
 		let slash = mining::INVALID_DELTA_SLASH
-			.mul_floor(T::Staking::stake_of(who).saturating_sub(pending));
+			.mul_floor(T::Staking::slashable_of(who).saturating_sub(pending));
 		if slash > 0 {
 			PendingSlashes::<T>::insert(who, pending.saturating_add(slash));
 		}
@@ -1689,13 +1689,29 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_report_malicious(who: &T::AccountId, evidence: H256) -> DispatchResult {
-		ensure!(Workers::<T>::contains_key(who), Error::<T>::NotWorker);
+		// A worker that left is still reported while its GYM unbonds: the
+		// slash reaches the stake and the unbonding GYM alike.
+		ensure!(
+			Workers::<T>::contains_key(who) || T::Staking::slashable_of(who) > 0,
+			Error::<T>::NotWorker
+		);
 		// The slash is the one step that can fail: it goes first, then the
 		// report is recorded.
 		Self::slash(who, mining::MALICIOUS_SLASH, SlashReason::Malicious, 0)?;
 		Self::deposit_event(Event::MaliciousReported { worker: who.clone(), evidence });
 		Self::deregister(who, Deregistration::Malicious);
 		Ok(())
+	}
+
+	/// What charging `who`'s unscheduled downtime now would slash (0 for an
+	/// account that is not a registered worker).
+	pub fn downtime_owed(who: &T::AccountId) -> Balance {
+		let Some(worker) = Workers::<T>::get(who) else { return 0 };
+		let (hours, _) = Self::missed_hours(&worker, Self::slot_now());
+		if hours == 0 {
+			return 0;
+		}
+		mining::downtime_slash(hours).mul_floor(T::Staking::slashable_of(who))
 	}
 
 	/// The full hours of unscheduled missed slots of `worker` up to `slot`
@@ -2182,5 +2198,20 @@ impl<T: Config> StakeFloor<T::AccountId> for Pallet<T> {
 		let orchestrating =
 			Orchestrators::<T>::get().iter().find(|(m, _)| m == who).map_or(0, |(_, stake)| *stake);
 		registered.max(orchestrating).max(PendingSlashes::<T>::get(who))
+	}
+
+	/// A duty, a delta not final, a pending slash or downtime owed holds
+	/// every planck of the account, unbonding or not.
+	fn holds_withdrawal(who: &T::AccountId) -> bool {
+		Duties::<T>::get(who) > 0
+			|| OpenDeltas::<T>::get(who) > 0
+			|| PendingSlashes::<T>::get(who) > 0
+			|| Self::downtime_owed(who) > 0
+	}
+
+	/// The invalid-delta slashes fixed and not charged, and what the
+	/// downtime owed now would cost.
+	fn pending_slash(who: &T::AccountId) -> Balance {
+		PendingSlashes::<T>::get(who).saturating_add(Self::downtime_owed(who))
 	}
 }

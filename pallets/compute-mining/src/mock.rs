@@ -79,6 +79,11 @@ impl pallet_tiered_staking::Config for Test {
 	type MaxDeposits = ConstU32<4>;
 	type StakeFloor = ComputeMining;
 	type BondedElsewhere = frame_support::traits::Nothing;
+	type MaxUnbonding = ConstU32<4>;
+	type MinUnbondingPeriod = ConstU32<{ gym_primitives::HOURS }>;
+	type SlashHorizon = ConstU32<{ gym_primitives::MINUTES }>;
+	type GovernanceHorizon = ConstU32<{ 14 * gym_primitives::DAYS }>;
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type WeightInfo = ();
 }
 

@@ -275,7 +275,13 @@ fn claim(who: AccountId) -> Balance {
 	balance(who) - before
 }
 
+/// `who`'s bonded stake (the tier's; unbonding GYM not included).
 fn staked(who: AccountId) -> Balance {
+	<TieredStaking as StakeTiers<AccountId>>::stake_of(&who)
+}
+
+/// What a slash of `who` reaches: its stake and its unbonding GYM, all frozen.
+fn frozen(who: AccountId) -> Balance {
 	Balances::balance_frozen(&FreezeReason::Staked.into(), &who)
 }
 
@@ -1833,8 +1839,15 @@ fn a_malicious_worker_loses_half_its_stake_and_its_registration() {
 			})
 			.expect("the worker is deregistered");
 		assert!(slashed < reported && reported < deregistered);
+		// Deregistered, it is still reported while it has GYM to slash: its
+		// stake and what it unbonds.
+		assert_ok!(TieredStaking::unstake(RuntimeOrigin::signed(1), Tier::Gold.minimum() / 4));
+		let left = frozen(1);
+		assert_ok!(ComputeMining::report_malicious(RuntimeOrigin::root(), 1, H256::zero()));
+		assert_eq!(frozen(1), left - left / 2);
+		// An account with nothing slashable is not.
 		assert_noop!(
-			ComputeMining::report_malicious(RuntimeOrigin::root(), 1, H256::zero()),
+			ComputeMining::report_malicious(RuntimeOrigin::root(), 77, H256::zero()),
 			Error::<Test>::NotWorker
 		);
 	});

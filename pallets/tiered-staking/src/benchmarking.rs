@@ -8,7 +8,7 @@ use super::*;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{
 	fungible::{Inspect, Mutate},
-	Get,
+	EnsureOrigin, Get,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use gym_primitives::{staking, GYM};
@@ -34,6 +34,19 @@ fn stake_deposits<T: Config>(who: &T::AccountId, deposits: u32) -> Result<(), Be
 		Pallet::<T>::do_stake(who, 1_000 * GYM)?;
 	}
 	set_block::<T>(deposits.saturating_add(1));
+	Ok(())
+}
+
+/// Gives `who` `chunks` unbonding chunks of 1 GYM, one per block (so each
+/// is released a block after the one before), and moves to the next block.
+fn unbond_chunks<T: Config>(who: &T::AccountId, chunks: u32) -> Result<(), BenchmarkError> {
+	let start = frame_system::Pallet::<T>::block_number();
+	let mut block: u32 = start.try_into().map_err(|_| BenchmarkError::Stop("block"))?;
+	for _ in 0..chunks {
+		Pallet::<T>::do_unstake(who, GYM)?;
+		block = block.saturating_add(1);
+		set_block::<T>(block);
+	}
 	Ok(())
 }
 
@@ -85,9 +98,9 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// Unstaking from a full ledger, every deposit early: the loop visits
-	/// every deposit, the penalty is paid, revenue is settled and the tier
-	/// drops.
+	/// Unstaking from a full ledger, every deposit early, with the unbonding
+	/// chunks one short of full: the loop visits every deposit, the penalty
+	/// is paid, revenue is settled, the tier drops and a chunk is added.
 	#[benchmark]
 	fn unstake(n: Linear<0, MAX_OTHER_STAKERS>) -> Result<(), BenchmarkError> {
 		other_stakers::<T>(n)?;
@@ -96,6 +109,7 @@ mod benchmarks {
 		fund::<T>(&T::SlashDestination::get());
 		let deposits = T::MaxDeposits::get();
 		stake_deposits::<T>(&caller, deposits)?;
+		unbond_chunks::<T>(&caller, T::MaxUnbonding::get().saturating_sub(1))?;
 		distribute::<T>()?;
 		// Everything but half of the newest deposit.
 		let amount = Pallet::<T>::stake_of(&caller).saturating_sub(500 * GYM);
@@ -105,9 +119,70 @@ mod benchmarks {
 		_(RawOrigin::Signed(caller.clone()), amount);
 
 		assert_eq!(Pallet::<T>::stake_of(&caller), 500 * GYM);
+		let ledger = Stakers::<T>::get(&caller).ok_or(BenchmarkError::Stop("no ledger"))?;
+		assert_eq!(u32::try_from(ledger.unbonding.len()).ok(), Some(T::MaxUnbonding::get()));
 		let penalty = staking::early_unstake_penalty(amount);
 		assert!(penalty > 0);
 		assert_eq!(T::Currency::balance(&caller), before.saturating_sub(penalty));
+		Ok(())
+	}
+
+	/// Releasing a full vec of unbonding chunks, all due, from a ledger with
+	/// stake left.
+	#[benchmark]
+	fn withdraw_unbonded() -> Result<(), BenchmarkError> {
+		let caller: T::AccountId = whitelisted_caller();
+		fund::<T>(&caller);
+		stake_deposits::<T>(&caller, T::MaxDeposits::get())?;
+		let chunks = T::MaxUnbonding::get();
+		unbond_chunks::<T>(&caller, chunks)?;
+		let late = UnbondingPeriod::<T>::get().saturating_add(chunks).saturating_add(1_000);
+		set_block::<T>(late);
+		let frozen_before = Stakers::<T>::get(&caller).map(|l| l.frozen()).unwrap_or(0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()));
+
+		let ledger = Stakers::<T>::get(&caller).ok_or(BenchmarkError::Stop("no ledger"))?;
+		assert!(ledger.unbonding.is_empty());
+		assert!(ledger.frozen() < frozen_before);
+		Ok(())
+	}
+
+	/// Rebonding every chunk of a full vec into a full ledger of deposits,
+	/// settling revenue on the way.
+	#[benchmark]
+	fn rebond(n: Linear<0, MAX_OTHER_STAKERS>) -> Result<(), BenchmarkError> {
+		other_stakers::<T>(n)?;
+		let caller: T::AccountId = whitelisted_caller();
+		fund::<T>(&caller);
+		stake_deposits::<T>(&caller, T::MaxDeposits::get())?;
+		unbond_chunks::<T>(&caller, T::MaxUnbonding::get())?;
+		distribute::<T>()?;
+		let ledger = Stakers::<T>::get(&caller).ok_or(BenchmarkError::Stop("no ledger"))?;
+		assert_eq!(u32::try_from(ledger.unbonding.len()).ok(), Some(T::MaxUnbonding::get()));
+		let unbonding = ledger.unbonding_total();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), unbonding);
+
+		let after = Stakers::<T>::get(&caller).ok_or(BenchmarkError::Stop("no ledger"))?;
+		assert!(after.unbonding.is_empty());
+		assert_eq!(after.stake, ledger.stake.saturating_add(unbonding));
+		Ok(())
+	}
+
+	/// Governance sets the unbonding period.
+	#[benchmark]
+	fn set_unbonding_period() -> Result<(), BenchmarkError> {
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let period = T::MinUnbondingPeriod::get().saturating_add(1);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, period);
+
+		assert_eq!(UnbondingPeriod::<T>::get(), period);
 		Ok(())
 	}
 

@@ -5,10 +5,7 @@
 //! writes last, inside a storage layer, so that a failing currency operation
 //! (a freeze, a transfer) leaves nothing behind.
 
-use crate::{
-	pallet::*, types::StakeLedger, Right, SlashReason, StakeFloor, StakeInfo, StakeTiers, Tier,
-	PALLET_ID,
-};
+use crate::{pallet::*, Right, SlashReason, StakeFloor, StakeInfo, StakeTiers, Tier, PALLET_ID};
 use frame_support::{
 	ensure,
 	pallet_prelude::DispatchResult,
@@ -55,10 +52,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Revenue `ledger` earned since its last settlement, at accumulator
 	/// `acc`: `floor(boosted × (acc − counter))`.
-	pub(crate) fn pending_of(
-		ledger: &StakeLedger<T::MaxDeposits>,
-		acc: FixedU128,
-	) -> Result<Balance, Error<T>> {
+	pub(crate) fn pending_of(ledger: &LedgerOf<T>, acc: FixedU128) -> Result<Balance, Error<T>> {
 		let per_share = acc
 			.into_inner()
 			.checked_sub(ledger.reward_counter.into_inner())
@@ -74,7 +68,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Moves `ledger`'s pending revenue into `unclaimed` and its counter to
 	/// `acc`. Must run before every change of its boosted stake.
-	fn settle(ledger: &mut StakeLedger<T::MaxDeposits>, acc: FixedU128) -> Result<(), Error<T>> {
+	fn settle(ledger: &mut LedgerOf<T>, acc: FixedU128) -> Result<(), Error<T>> {
 		let pending = Self::pending_of(ledger, acc)?;
 		ledger.unclaimed =
 			ledger.unclaimed.checked_add(pending).ok_or(Error::<T>::ArithmeticOverflow)?;
@@ -100,19 +94,15 @@ impl<T: Config> Pallet<T> {
 		Ok(Totals { staked, boosted })
 	}
 
-	/// Sets the freeze to `stake` (0 removes it).
-	fn freeze(who: &T::AccountId, stake: Balance) -> DispatchResult {
-		T::Currency::set_freeze(&FreezeReason::Staked.into(), who, stake)
+	/// Sets the freeze to what `ledger` holds: stake and unbonding GYM (0
+	/// removes it).
+	fn freeze(who: &T::AccountId, ledger: &LedgerOf<T>) -> DispatchResult {
+		T::Currency::set_freeze(&FreezeReason::Staked.into(), who, ledger.frozen())
 	}
 
 	/// Writes `ledger` (whose stake was `old_stake`) and the totals, and
 	/// reports a tier change.
-	fn write_ledger(
-		who: &T::AccountId,
-		old_stake: Balance,
-		ledger: StakeLedger<T::MaxDeposits>,
-		totals: Totals,
-	) {
+	fn write_ledger(who: &T::AccountId, old_stake: Balance, ledger: LedgerOf<T>, totals: Totals) {
 		TotalStaked::<T>::put(totals.staked);
 		TotalBoostedStake::<T>::put(totals.boosted);
 		let (from, to) = (staking::tier_for(old_stake), staking::tier_for(ledger.stake));
@@ -134,14 +124,14 @@ impl<T: Config> Pallet<T> {
 		ensure!(amount <= free, Error::<T>::InsufficientFreeBalance);
 
 		let acc = RewardPerBoostedStake::<T>::get();
-		let mut ledger = Stakers::<T>::get(who).unwrap_or_else(|| StakeLedger::new(acc));
+		let mut ledger = Stakers::<T>::get(who).unwrap_or_else(|| LedgerOf::<T>::new(acc));
 		let old_stake = ledger.stake;
 		Self::settle(&mut ledger, acc)?;
 		ledger.add(amount, Self::now()).map_err(|_| Error::<T>::ArithmeticOverflow)?;
 		let totals = Self::totals_after(old_stake, ledger.stake)?;
 
 		with_storage_layer(|| {
-			Self::freeze(who, ledger.stake)?;
+			Self::freeze(who, &ledger)?;
 			Self::deposit_event(Event::Staked { who: who.clone(), amount });
 			Self::write_ledger(who, old_stake, ledger, totals);
 			Ok(())
@@ -162,13 +152,17 @@ impl<T: Config> Pallet<T> {
 		let acc = RewardPerBoostedStake::<T>::get();
 		let old_stake = ledger.stake;
 		Self::settle(&mut ledger, acc)?;
-		let early = ledger.take_oldest(amount, Self::now());
-		let penalty = staking::early_unstake_penalty(early);
+		let now = Self::now();
+		let release_at = now.saturating_add(UnbondingPeriod::<T>::get());
+		let penalty = ledger
+			.unbond(amount, now, release_at, staking::early_unstake_penalty)
+			.map_err(|_| Error::<T>::ArithmeticOverflow)?;
 		let totals = Self::totals_after(old_stake, ledger.stake)?;
 		let to = T::SlashDestination::get();
 
 		with_storage_layer(|| {
-			Self::freeze(who, ledger.stake)?;
+			// The freeze shrinks by the penalty only: the rest unbonds.
+			Self::freeze(who, &ledger)?;
 			if !penalty.is_zero() {
 				// Preserve: reaping the staker here would burn its dust (the
 				// pallet burns nothing); a staker whose whole balance is a few
@@ -176,7 +170,7 @@ impl<T: Config> Pallet<T> {
 				T::Currency::transfer(who, &to, penalty, Preservation::Preserve)
 					.map_err(|_| Error::<T>::PenaltyTransferFailed)?;
 			}
-			Self::deposit_event(Event::Unstaked { who: who.clone(), amount, penalty });
+			Self::deposit_event(Event::Unstaked { who: who.clone(), amount, penalty, release_at });
 			if !penalty.is_zero() {
 				Self::deposit_event(Event::PenaltyPaid { who: who.clone(), amount: penalty, to });
 			}
@@ -210,15 +204,51 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
+	/// The body of [`Pallet::withdraw_unbonded`].
+	pub(crate) fn do_withdraw(who: &T::AccountId) -> DispatchResult {
+		let mut ledger = Stakers::<T>::get(who).ok_or(Error::<T>::NothingToWithdraw)?;
+		let amount = ledger.withdraw(Self::now());
+		ensure!(!amount.is_zero(), Error::<T>::NothingToWithdraw);
+		ensure!(!T::StakeFloor::holds_withdrawal(who), Error::<T>::WithdrawHeld);
+		with_storage_layer(|| {
+			Self::freeze(who, &ledger)?;
+			Self::deposit_event(Event::Withdrawn { who: who.clone(), amount });
+			if ledger.is_empty() {
+				Stakers::<T>::remove(who);
+			} else {
+				Stakers::<T>::insert(who, ledger);
+			}
+			Ok(())
+		})
+	}
+
+	/// The body of [`Pallet::rebond`].
+	pub(crate) fn do_rebond(who: &T::AccountId, amount: Balance) -> DispatchResult {
+		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+		let mut ledger = Stakers::<T>::get(who).ok_or(Error::<T>::NothingToRebond)?;
+		ensure!(!ledger.unbonding.is_empty(), Error::<T>::NothingToRebond);
+		let acc = RewardPerBoostedStake::<T>::get();
+		let old_stake = ledger.stake;
+		Self::settle(&mut ledger, acc)?;
+		let rebonded = ledger.rebond(amount).map_err(|_| Error::<T>::ArithmeticOverflow)?;
+		let totals = Self::totals_after(old_stake, ledger.stake)?;
+		// The frozen amount does not change: the GYM moves within the ledger.
+		Self::deposit_event(Event::Rebonded { who: who.clone(), amount: rebonded });
+		Self::write_ledger(who, old_stake, ledger, totals);
+		Ok(())
+	}
+
 	/// The body of [`StakeTiers::slash`] and [`StakeTiers::slash_amount`]:
-	/// slashes `amount(stake)`, at most the whole stake.
+	/// slashes `amount(slashable)`, at most everything slashable (the stake,
+	/// then the unbonding GYM).
 	pub(crate) fn do_slash(
 		who: &T::AccountId,
 		amount: impl FnOnce(Balance) -> Balance,
 		reason: SlashReason,
 	) -> Result<Balance, DispatchError> {
 		let Some(mut ledger) = Stakers::<T>::get(who) else { return Ok(0) };
-		let amount = amount(ledger.stake).min(ledger.stake);
+		let slashable = ledger.slashable();
+		let amount = amount(slashable).min(slashable);
 		if amount.is_zero() {
 			return Ok(0);
 		}
@@ -231,7 +261,7 @@ impl<T: Config> Pallet<T> {
 		let to = T::SlashDestination::get();
 
 		with_storage_layer(|| {
-			Self::freeze(who, ledger.stake)?;
+			Self::freeze(who, &ledger)?;
 			// Forced: a governance lock over the staked GYM does not shield it.
 			let credit = T::Currency::withdraw(
 				who,
@@ -306,7 +336,9 @@ impl<T: Config> Pallet<T> {
 		};
 		let pending = Self::pending_of(&ledger, RewardPerBoostedStake::<T>::get()).unwrap_or(0);
 		let mut everything = ledger.clone();
-		let early = everything.take_oldest(ledger.stake, now);
+		let (early, _) = everything.take_oldest(ledger.stake, now);
+		let withdraw_held = T::StakeFloor::holds_withdrawal(who);
+		let withdrawable = if withdraw_held { 0 } else { ledger.clone().withdraw(now) };
 		StakeInfo {
 			stake: ledger.stake,
 			tier: staking::tier_for(ledger.stake),
@@ -316,6 +348,10 @@ impl<T: Config> Pallet<T> {
 			weighted_age_blocks: Self::weighted_age(&ledger, now),
 			pending_rewards: ledger.unclaimed.saturating_add(pending),
 			penalty_if_unstaked_now: staking::early_unstake_penalty(early),
+			unbonding: ledger.unbonding.to_vec(),
+			withdrawable,
+			pending_slash: T::StakeFloor::pending_slash(who),
+			withdraw_held,
 			now,
 		}
 	}
@@ -324,7 +360,7 @@ impl<T: Config> Pallet<T> {
 	/// down: `floor(Σ amount × (now − staked_at) / stake)`, 0 without stake.
 	/// Exact while `stake × age` fits a `u128` (any stake up to about 79
 	/// billion GYM, far above the supply); saturates beyond.
-	fn weighted_age(ledger: &StakeLedger<T::MaxDeposits>, now: BlockNumber) -> BlockNumber {
+	fn weighted_age(ledger: &LedgerOf<T>, now: BlockNumber) -> BlockNumber {
 		let weighted = ledger.deposits.iter().fold(Balance::MIN, |sum, d| {
 			let age = Balance::from(now.saturating_sub(d.staked_at));
 			sum.saturating_add(d.amount.saturating_mul(age))
@@ -377,6 +413,10 @@ impl<T: Config> StakeTiers<T::AccountId> for Pallet<T> {
 
 	fn stake_of(who: &T::AccountId) -> Balance {
 		Self::stake_of(who)
+	}
+
+	fn slashable_of(who: &T::AccountId) -> Balance {
+		Stakers::<T>::get(who).map_or(0, |ledger| ledger.slashable())
 	}
 
 	fn distribute_to_stakers(from: &T::AccountId, amount: Balance) -> DispatchResult {

@@ -139,6 +139,7 @@ pub use pallet::*;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod impls;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -151,7 +152,7 @@ pub use gym_primitives::{
 	staking::SlashReason,
 	traits::{StakeFloor, StakeTiers},
 };
-pub use types::{Deposit, StakeInfo, StakeLedger};
+pub use types::{Deposit, StakeInfo, StakeLedger, UnbondingChunk};
 pub use weights::WeightInfo;
 
 extern crate alloc;
@@ -161,7 +162,7 @@ use frame_support::{
 	traits::{fungible, Contains},
 	PalletId,
 };
-use gym_primitives::Balance;
+use gym_primitives::{Balance, BlockNumber};
 use sp_runtime::FixedU128;
 
 /// The number of other stakers the call weights are charged at: the top of
@@ -190,7 +191,8 @@ pub mod pallet {
 	use gym_primitives::staking;
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// Version 1: ledgers hold unbonding chunks ([`crate::migrations::v1`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -221,6 +223,29 @@ pub mod pallet {
 		/// that is gone. The runtime makes pallet-staking refuse this
 		/// pallet's stakers in turn.
 		type BondedElsewhere: Contains<Self::AccountId>;
+		/// Most unbonding chunks a staker keeps apart; further unstakes merge
+		/// into the last chunk at the later release. Must be positive.
+		#[pallet::constant]
+		type MaxUnbonding: Get<u32>;
+		/// The shortest [`UnbondingPeriod`] genesis or governance may set.
+		/// Must be longer than [`Config::SlashHorizon`].
+		#[pallet::constant]
+		type MinUnbondingPeriod: Get<BlockNumber>;
+		/// The longest a slash can lag the offence it punishes while the
+		/// offender's GYM is not held by [`StakeFloor::holds_withdrawal`]:
+		/// every judgement, dispute and vote window of the pallets that
+		/// slash. Unbonding must outlast it, so a slash finds GYM unstaked
+		/// after the offence (checked by `integrity_test`).
+		#[pallet::constant]
+		type SlashHorizon: Get<BlockNumber>;
+		/// The longest a governance decision (a referendum's vote and
+		/// enactment) takes: governance slashes (`report_malicious`) must
+		/// find GYM unstaked when the proposal opened, so the default
+		/// [`UnbondingPeriod`] outlasts it (checked by `integrity_test`).
+		#[pallet::constant]
+		type GovernanceHorizon: Get<BlockNumber>;
+		/// Who may set [`UnbondingPeriod`] (governance).
+		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -233,11 +258,27 @@ pub mod pallet {
 		Staked,
 	}
 
-	/// Every staker's ledger. An account with no stake and nothing unclaimed
-	/// has no entry.
+	/// A staker's ledger in this runtime.
+	pub type LedgerOf<T> = StakeLedger<<T as Config>::MaxDeposits, <T as Config>::MaxUnbonding>;
+
+	/// Every staker's ledger. An account with no stake, nothing unbonding
+	/// and nothing unclaimed has no entry.
 	#[pallet::storage]
 	pub type Stakers<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, StakeLedger<T::MaxDeposits>, OptionQuery>;
+		StorageMap<_, Blake2_128Concat, T::AccountId, LedgerOf<T>, OptionQuery>;
+
+	/// The default of [`UnbondingPeriod`]: 28 days.
+	#[pallet::type_value]
+	pub fn DefaultUnbondingPeriod() -> BlockNumber {
+		gym_primitives::staking::DEFAULT_UNBONDING_PERIOD
+	}
+
+	/// Blocks unstaked GYM stays frozen and slashable before
+	/// [`Pallet::withdraw_unbonded`] releases it (28 days by default, from
+	/// genesis or governance; at least [`Config::MinUnbondingPeriod`]). A
+	/// change applies to GYM unstaked afterwards.
+	#[pallet::storage]
+	pub type UnbondingPeriod<T> = StorageValue<_, BlockNumber, ValueQuery, DefaultUnbondingPeriod>;
 
 	/// The sum of all stakes.
 	#[pallet::storage]
@@ -265,11 +306,20 @@ pub mod pallet {
 		/// out of the account's free balance, which the balances genesis
 		/// must give.
 		pub stakes: alloc::vec::Vec<(T::AccountId, Balance)>,
+		/// [`UnbondingPeriod`]; 0 keeps the default of 28 days.
+		pub unbonding_period: BlockNumber,
 	}
 
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
+			if self.unbonding_period > 0 {
+				assert!(
+					self.unbonding_period >= T::MinUnbondingPeriod::get(),
+					"the genesis unbonding period is shorter than MinUnbondingPeriod"
+				);
+				UnbondingPeriod::<T>::put(self.unbonding_period);
+			}
 			for (who, amount) in &self.stakes {
 				// Genesis may refuse a stake the balances cannot back.
 				Pallet::<T>::do_stake(who, *amount).expect("a genesis stake is backed by balance");
@@ -287,8 +337,9 @@ pub mod pallet {
 			/// The amount staked, in planck.
 			amount: Balance,
 		},
-		/// `amount` GYM was unstaked (thawed) by `who`, of which `penalty` was
-		/// paid as the early-unstake penalty.
+		/// `amount` GYM was unstaked by `who`, of which `penalty` was paid as
+		/// the early-unstake penalty; the rest is unbonding, frozen and
+		/// slashable, until `release_at`.
 		Unstaked {
 			/// The account.
 			who: T::AccountId,
@@ -296,6 +347,27 @@ pub mod pallet {
 			amount: Balance,
 			/// The early-unstake penalty, in planck.
 			penalty: Balance,
+			/// The first block [`Pallet::withdraw_unbonded`] releases it in.
+			release_at: BlockNumber,
+		},
+		/// `amount` of `who`'s unbonding GYM was released (thawed).
+		Withdrawn {
+			/// The account.
+			who: T::AccountId,
+			/// The amount released, in planck.
+			amount: Balance,
+		},
+		/// `amount` of `who`'s unbonding GYM was staked again.
+		Rebonded {
+			/// The account.
+			who: T::AccountId,
+			/// The amount rebonded, in planck.
+			amount: Balance,
+		},
+		/// Governance set [`UnbondingPeriod`] (for GYM unstaked from now on).
+		UnbondingPeriodSet {
+			/// The period, in blocks.
+			period: BlockNumber,
 		},
 		/// `who` paid an early-unstake penalty of `amount` to `to`.
 		PenaltyPaid {
@@ -381,12 +453,33 @@ pub mod pallet {
 		/// The account's GYM is bonded elsewhere (it validates or nominates):
 		/// one account does one or the other.
 		BondedElsewhere,
+		/// No unbonding GYM has reached its release block.
+		NothingToWithdraw,
+		/// The account has no unbonding GYM.
+		NothingToRebond,
+		/// The account's GYM backs work not yet final (a delta, a committee
+		/// seat, a dispute vote, a slash still to be charged): it is
+		/// withdrawn once that is final.
+		WithdrawHeld,
+		/// The unbonding period is shorter than
+		/// [`Config::MinUnbondingPeriod`].
+		UnbondingPeriodTooShort,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
 			assert!(T::MaxDeposits::get() > 0, "MaxDeposits must be positive");
+			assert!(T::MaxUnbonding::get() > 0, "MaxUnbonding must be positive");
+			assert!(
+				T::SlashHorizon::get() < T::MinUnbondingPeriod::get(),
+				"every judgement and dispute window must end before the shortest unbonding"
+			);
+			assert!(
+				T::GovernanceHorizon::get() < DefaultUnbondingPeriod::get()
+					&& T::MinUnbondingPeriod::get() <= DefaultUnbondingPeriod::get(),
+				"a governance decision must end before the default unbonding"
+			);
 			for pair in Tier::ALL.windows(2) {
 				let [low, high] = pair else { continue };
 				assert!(low.minimum() < high.minimum(), "tier minimums must ascend");
@@ -425,12 +518,14 @@ pub mod pallet {
 			Self::do_stake(&who, amount)
 		}
 
-		/// Unstakes `amount` GYM, oldest deposits first: the freeze shrinks by
-		/// `amount`, and 10% of the part that was staked less than 30 days
-		/// ago is paid to the slash destination. Settles the caller's staker
-		/// revenue first; emits [`Event::Unstaked`], [`Event::PenaltyPaid`]
-		/// when there is a penalty and [`Event::TierChanged`] when the tier
-		/// changes.
+		/// Unstakes `amount` GYM, oldest deposits first: 10% of the part that
+		/// was staked less than 30 days ago is paid to the slash destination,
+		/// and the rest unbonds: it no longer counts for the tier or revenue
+		/// but stays frozen and slashable for [`UnbondingPeriod`] blocks,
+		/// then [`Pallet::withdraw_unbonded`] releases it. Settles the
+		/// caller's staker revenue first; emits [`Event::Unstaked`],
+		/// [`Event::PenaltyPaid`] when there is a penalty and
+		/// [`Event::TierChanged`] when the tier changes.
 		#[pallet::call_index(1)]
 		// The generated weights include the stake floor's read (measured with
 		// the runtime's floor, ComputeMining).
@@ -448,6 +543,44 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			Self::do_claim(&who)
 		}
+
+		/// Releases (thaws) the caller's unbonding GYM whose release block has
+		/// come. Refused while the caller's GYM backs work not yet final
+		/// ([`StakeFloor::holds_withdrawal`]). Emits [`Event::Withdrawn`].
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
+		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_withdraw(&who)
+		}
+
+		/// Stakes up to `amount` of the caller's unbonding GYM again, the GYM
+		/// released last first, each part at the deposit block it had (no
+		/// penalty is refunded or charged). Settles the caller's staker
+		/// revenue first; emits [`Event::Rebonded`] and, when the tier
+		/// changes, [`Event::TierChanged`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::rebond(WEIGHT_STAKERS))]
+		pub fn rebond(origin: OriginFor<T>, #[pallet::compact] amount: Balance) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_rebond(&who, amount)
+		}
+
+		/// Sets [`UnbondingPeriod`] for GYM unstaked from now on (GYM already
+		/// unbonding keeps its release block). At least
+		/// [`Config::MinUnbondingPeriod`]. Governance only.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::set_unbonding_period())]
+		pub fn set_unbonding_period(
+			origin: OriginFor<T>,
+			#[pallet::compact] period: BlockNumber,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			ensure!(period >= T::MinUnbondingPeriod::get(), Error::<T>::UnbondingPeriodTooShort);
+			UnbondingPeriod::<T>::put(period);
+			Self::deposit_event(Event::UnbondingPeriodSet { period });
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -464,6 +597,14 @@ pub mod pallet {
 					"a ledger holds more deposits than MaxDeposits"
 				);
 				ensure!(ledger.deposits.iter().all(|d| d.amount > 0), "a deposit is empty");
+				ensure!(ledger.unbonding.iter().all(|c| c.amount > 0), "a chunk is empty");
+				ensure!(
+					ledger
+						.unbonding
+						.windows(2)
+						.all(|w| matches!(w, [a, b] if a.release_at <= b.release_at)),
+					"unbonding chunks are not ordered by release"
+				);
 				ensure!(
 					ledger
 						.deposits
@@ -478,8 +619,9 @@ pub mod pallet {
 					.ok_or("deposits overflow")?;
 				ensure!(sum == ledger.stake, "deposits do not add up to the stake");
 				ensure!(
-					T::Currency::balance_frozen(&FreezeReason::Staked.into(), &who) == ledger.stake,
-					"frozen amount != stake"
+					T::Currency::balance_frozen(&FreezeReason::Staked.into(), &who)
+						== ledger.frozen(),
+					"frozen amount != stake + unbonding"
 				);
 				ensure!(
 					ledger.reward_counter <= acc,

@@ -55,7 +55,14 @@ parameter_types! {
 	pub static AliceFloor: Balance = 0;
 	/// Accounts that play pallet-staking's validators and nominators.
 	pub static BondedAccounts: Vec<u64> = Vec::new();
+	/// Whether [`FloorForAlice`] holds Alice's withdrawal (work not final).
+	pub static AliceHeld: bool = false;
+	/// The pending slash [`FloorForAlice`] reports for Alice.
+	pub static AlicePendingSlash: Balance = 0;
 }
+
+/// The unbonding period of the mock's genesis: 100 blocks.
+pub const UNBONDING: BlockNumber = 100;
 
 /// Accounts bonded in the (played) pallet-staking.
 pub struct Bonded;
@@ -75,6 +82,18 @@ impl pallet_tiered_staking::StakeFloor<u64> for FloorForAlice {
 			0
 		}
 	}
+
+	fn holds_withdrawal(who: &u64) -> bool {
+		*who == ALICE && AliceHeld::get()
+	}
+
+	fn pending_slash(who: &u64) -> Balance {
+		if *who == ALICE {
+			AlicePendingSlash::get()
+		} else {
+			0
+		}
+	}
 }
 
 impl pallet_tiered_staking::Config for Test {
@@ -85,6 +104,12 @@ impl pallet_tiered_staking::Config for Test {
 	type MaxDeposits = ConstU32<4>;
 	type StakeFloor = FloorForAlice;
 	type BondedElsewhere = Bonded;
+	// Small, so that merging is easy to reach.
+	type MaxUnbonding = ConstU32<3>;
+	type MinUnbondingPeriod = ConstU32<50>;
+	type SlashHorizon = ConstU32<40>;
+	type GovernanceHorizon = ConstU32<1_000>;
+	type AdminOrigin = frame_system::EnsureRoot<u64>;
 	type WeightInfo = ();
 }
 
@@ -121,6 +146,12 @@ impl ExtBuilder {
 		pallet_balances::GenesisConfig::<Test> { balances: self.balances, ..Default::default() }
 			.assimilate_storage(&mut t)
 			.unwrap();
+		pallet_tiered_staking::GenesisConfig::<Test> {
+			stakes: Vec::new(),
+			unbonding_period: UNBONDING,
+		}
+		.assimilate_storage(&mut t)
+		.unwrap();
 		let mut ext = sp_io::TestExternalities::new(t);
 		ext.execute_with(|| System::set_block_number(1));
 		ext

@@ -39,6 +39,22 @@ fn slash(who: u64, fraction: Perbill, reason: SlashReason) -> Balance {
 	TieredStaking::slash(&who, fraction, reason).expect("the slash succeeds")
 }
 
+/// The release block of GYM unstaked now.
+fn release() -> BlockNumber {
+	u32::try_from(System::block_number()).unwrap() + UNBONDING
+}
+
+/// Moves past the release of everything `who` is unbonding and withdraws it.
+fn withdraw_all(who: u64) {
+	let last = Stakers::<Test>::get(who)
+		.and_then(|l| l.unbonding.last().map(|c| c.release_at))
+		.expect("something unbonds");
+	if System::block_number() < u64::from(last) {
+		run_to_block(last);
+	}
+	assert_ok!(TieredStaking::withdraw_unbonded(RuntimeOrigin::signed(who)));
+}
+
 fn free(who: u64) -> Balance {
 	Balances::free_balance(who)
 }
@@ -168,7 +184,9 @@ fn unstaking_out_of_a_tier_emits_tier_changed_and_removes_the_ledger() {
 		stake(ALICE, 10_000 * GYM);
 		run_to_block(1 + EARLY_UNSTAKE_PERIOD);
 		unstake(ALICE, 1);
-		System::assert_has_event(Event::Unstaked { who: ALICE, amount: 1, penalty: 0 }.into());
+		System::assert_has_event(
+			Event::Unstaked { who: ALICE, amount: 1, penalty: 0, release_at: release() }.into(),
+		);
 		System::assert_last_event(
 			Event::TierChanged { who: ALICE, from: Some(Tier::Silver), to: Some(Tier::Bronze) }
 				.into(),
@@ -177,10 +195,13 @@ fn unstaking_out_of_a_tier_emits_tier_changed_and_removes_the_ledger() {
 		System::assert_last_event(
 			Event::TierChanged { who: ALICE, from: Some(Tier::Bronze), to: None }.into(),
 		);
-		assert!(!Stakers::<Test>::contains_key(ALICE));
-		assert_eq!(frozen(ALICE), 0);
 		assert_eq!(TotalStaked::<Test>::get(), 0);
 		assert_eq!(TotalBoostedStake::<Test>::get(), 0);
+		// The GYM unbonds, frozen, until its release; then the ledger goes.
+		assert_eq!(frozen(ALICE), 10_000 * GYM);
+		withdraw_all(ALICE);
+		assert!(!Stakers::<Test>::contains_key(ALICE));
+		assert_eq!(frozen(ALICE), 0);
 	});
 }
 
@@ -208,19 +229,23 @@ fn slashing_out_of_a_tier_emits_slashed_then_tier_changed() {
 // ---- freezes ---------------------------------------------------------------
 
 #[test]
-fn the_frozen_amount_always_equals_the_stake() {
+fn the_frozen_amount_always_equals_the_stake_and_the_unbonding() {
 	ExtBuilder::default().build_and_execute(|| {
 		stake(ALICE, 3_000 * GYM);
 		assert_eq!(frozen(ALICE), 3_000 * GYM);
 		run_to_block(2);
 		stake(ALICE, 2_000 * GYM);
 		assert_eq!(frozen(ALICE), 5_000 * GYM);
+		// 100 GYM of penalty leave, 900 unbond.
 		unstake(ALICE, 1_000 * GYM);
-		assert_eq!(frozen(ALICE), 4_000 * GYM);
+		assert_eq!(frozen(ALICE), 4_900 * GYM);
+		// Half of the 4,900 slashable, the stake first.
 		slash(ALICE, Perbill::from_percent(50), SlashReason::Malicious);
-		assert_eq!(frozen(ALICE), 2_000 * GYM);
-		assert_eq!(TieredStaking::stake_of(&ALICE), 2_000 * GYM);
-		unstake(ALICE, 2_000 * GYM);
+		assert_eq!(frozen(ALICE), 2_450 * GYM);
+		assert_eq!(TieredStaking::stake_of(&ALICE), 1_550 * GYM);
+		unstake(ALICE, 1_550 * GYM);
+		assert_eq!(frozen(ALICE), 2_295 * GYM);
+		withdraw_all(ALICE);
 		assert_eq!(frozen(ALICE), 0);
 		assert!(pallet_balances::Freezes::<Test>::get(ALICE).is_empty());
 		// Staking does not move GYM: it stays in the account.
@@ -328,7 +353,13 @@ fn early_unstake_pays_ten_percent_on_the_young_part_only() {
 		unstake(ALICE, 12_000 * GYM + 17);
 		let penalty = 200 * GYM + 1; // floor((2,000 GYM + 17) / 10)
 		System::assert_has_event(
-			Event::Unstaked { who: ALICE, amount: 12_000 * GYM + 17, penalty }.into(),
+			Event::Unstaked {
+				who: ALICE,
+				amount: 12_000 * GYM + 17,
+				penalty,
+				release_at: release(),
+			}
+			.into(),
 		);
 		System::assert_has_event(
 			Event::PenaltyPaid { who: ALICE, amount: penalty, to: TREASURY }.into(),
@@ -339,7 +370,8 @@ fn early_unstake_pays_ten_percent_on_the_young_part_only() {
 		);
 		assert_eq!(free(ALICE), 2_000_000 * GYM - penalty);
 		assert_eq!(free(TREASURY), GYM + penalty);
-		assert_eq!(frozen(ALICE), 3_000 * GYM - 17);
+		// The stake left and the unbonding GYM stay frozen.
+		assert_eq!(frozen(ALICE), 15_000 * GYM - penalty);
 		assert_eq!(deposits(ALICE), vec![(3_000 * GYM - 17, 200_001)]);
 	});
 }
@@ -351,7 +383,13 @@ fn unstaking_at_exactly_432_000_blocks_pays_no_penalty() {
 		run_to_block(1 + EARLY_UNSTAKE_PERIOD - 1);
 		unstake(ALICE, 100 * GYM);
 		System::assert_has_event(
-			Event::Unstaked { who: ALICE, amount: 100 * GYM, penalty: 10 * GYM }.into(),
+			Event::Unstaked {
+				who: ALICE,
+				amount: 100 * GYM,
+				penalty: 10 * GYM,
+				release_at: release(),
+			}
+			.into(),
 		);
 		System::assert_has_event(
 			Event::PenaltyPaid { who: ALICE, amount: 10 * GYM, to: TREASURY }.into(),
@@ -361,7 +399,8 @@ fn unstaking_at_exactly_432_000_blocks_pays_no_penalty() {
 		System::reset_events();
 		unstake(ALICE, 900 * GYM);
 		System::assert_last_event(
-			Event::Unstaked { who: ALICE, amount: 900 * GYM, penalty: 0 }.into(),
+			Event::Unstaked { who: ALICE, amount: 900 * GYM, penalty: 0, release_at: release() }
+				.into(),
 		);
 		assert!(!penalty_paid_emitted());
 		assert_eq!(free(ALICE), 2_000_000 * GYM - 10 * GYM);
@@ -386,6 +425,7 @@ fn early_unstake_never_reaps_the_staker() {
 		// After 30 days the rest is penalty-free.
 		run_to_block(1 + EARLY_UNSTAKE_PERIOD);
 		unstake(DAVE, ED);
+		withdraw_all(DAVE);
 		assert_eq!(free(DAVE), dave - ED / 200);
 		assert!(!Stakers::<Test>::contains_key(DAVE));
 	});
@@ -420,7 +460,13 @@ fn deposits_merge_into_the_newest_at_the_later_block_when_full() {
 		run_to_block(4 + EARLY_UNSTAKE_PERIOD);
 		unstake(ALICE, 2_050 * GYM);
 		System::assert_has_event(
-			Event::Unstaked { who: ALICE, amount: 2_050 * GYM, penalty: 140 * GYM }.into(),
+			Event::Unstaked {
+				who: ALICE,
+				amount: 2_050 * GYM,
+				penalty: 140 * GYM,
+				release_at: release(),
+			}
+			.into(),
 		);
 		assert_eq!(free(TREASURY), GYM + 140 * GYM);
 	});
@@ -457,7 +503,8 @@ fn slash_takes_the_newest_deposits_first() {
 		run_to_block(1 + EARLY_UNSTAKE_PERIOD);
 		unstake(ALICE, 6_000 * GYM);
 		System::assert_has_event(
-			Event::Unstaked { who: ALICE, amount: 6_000 * GYM, penalty: 0 }.into(),
+			Event::Unstaked { who: ALICE, amount: 6_000 * GYM, penalty: 0, release_at: release() }
+				.into(),
 		);
 	});
 }
@@ -676,8 +723,10 @@ fn revenue_earned_before_a_stake_change_is_kept() {
 		assert_eq!(TieredStaking::claimable_rewards(&ALICE), 1_500_100 * GYM);
 		assert_eq!(TieredStaking::claimable_rewards(&BOB), 2_100 * GYM);
 		claim(ALICE);
-		assert!(!Stakers::<Test>::contains_key(ALICE));
 		assert_eq!(free(ALICE), 2_000_000 * GYM + 1_500_100 * GYM);
+		// The ledger stays while its GYM unbonds.
+		withdraw_all(ALICE);
+		assert!(!Stakers::<Test>::contains_key(ALICE));
 	});
 }
 
@@ -801,6 +850,10 @@ fn stake_info_reports_tier_age_revenue_and_penalty() {
 				weighted_age_blocks: 140,
 				pending_rewards: 75 * GYM,
 				penalty_if_unstaked_now: 5_000 * GYM,
+				unbonding: Vec::new(),
+				withdrawable: 0,
+				pending_slash: 0,
+				withdraw_held: false,
 				now: 201,
 			}
 		);
@@ -813,7 +866,13 @@ fn stake_info_reports_tier_age_revenue_and_penalty() {
 		// It is what unstaking everything would pay.
 		unstake(ALICE, 50_000 * GYM);
 		System::assert_has_event(
-			Event::Unstaked { who: ALICE, amount: 50_000 * GYM, penalty: 3_000 * GYM }.into(),
+			Event::Unstaked {
+				who: ALICE,
+				amount: 50_000 * GYM,
+				penalty: 3_000 * GYM,
+				release_at: release(),
+			}
+			.into(),
 		);
 	});
 }
@@ -834,6 +893,8 @@ enum Op {
 	Claim { who: usize },
 	Slash { who: usize, parts: u32 },
 	Advance { blocks: u32 },
+	Withdraw { who: usize },
+	Rebond { who: usize, per_mille: u128 },
 }
 
 /// Per mille of what the account has, "all of it" often.
@@ -857,8 +918,11 @@ fn op() -> impl Strategy<Value = Op> {
 			.prop_map(|amount| Op::Distribute { amount }),
 		2 => who.clone().prop_map(|who| Op::Claim { who }),
 		// Any fraction short of 100%.
-		1 => (who, 0u32..1_000_000_000).prop_map(|(who, parts)| Op::Slash { who, parts }),
+		1 => (who.clone(), 0u32..1_000_000_000).prop_map(|(who, parts)| Op::Slash { who, parts }),
 		1 => (0u32..=300_000).prop_map(|blocks| Op::Advance { blocks }),
+		1 => (0u32..=200).prop_map(|blocks| Op::Advance { blocks }),
+		2 => who.clone().prop_map(|who| Op::Withdraw { who }),
+		1 => (who, per_mille()).prop_map(|(who, per_mille)| Op::Rebond { who, per_mille }),
 	]
 }
 
@@ -901,10 +965,25 @@ fn apply(op: &Op) -> Result<(), sp_runtime::DispatchError> {
 		Op::Slash { who, parts } => {
 			let who = ACTORS[who];
 			let fraction = Perbill::from_parts(parts);
-			let expected = fraction.mul_floor(TieredStaking::stake_of(&who));
+			let expected = fraction.mul_floor(TieredStaking::slashable_of(&who));
 			let slashed = TieredStaking::slash(&who, fraction, SlashReason::Malicious)?;
 			assert_eq!(slashed, expected);
 			assert_eq!(free(TREASURY), treasury + slashed);
+		}
+		Op::Withdraw { who } => {
+			let who = ACTORS[who];
+			let (before, frozen_before) = (free(who), frozen(who));
+			TieredStaking::withdraw_unbonded(RuntimeOrigin::signed(who))?;
+			assert_eq!(free(who), before);
+			assert!(frozen(who) < frozen_before);
+		}
+		Op::Rebond { who, per_mille } => {
+			let who = ACTORS[who];
+			let (staked, held) = (TieredStaking::stake_of(&who), TieredStaking::slashable_of(&who));
+			let amount = (held - staked) / 1_000 * per_mille;
+			TieredStaking::rebond(RuntimeOrigin::signed(who), amount)?;
+			assert_eq!(TieredStaking::stake_of(&who), staked + amount);
+			assert_eq!(TieredStaking::slashable_of(&who), held);
 		}
 		Op::Advance { blocks } => {
 			let now = System::block_number();
@@ -983,9 +1062,11 @@ fn unstaking_below_another_pallets_floor_fails_and_changes_nothing() {
 		unstake(ALICE, 1_000 * GYM);
 		assert_eq!(TieredStaking::tier_of(&ALICE), Some(Tier::Bronze));
 		assert!(slash(ALICE, Perbill::from_percent(10), SlashReason::Downtime) > 0);
+		// 10% of the stake and the 900 GYM unbonding: 190 GYM.
 		assert_eq!(TieredStaking::tier_of(&ALICE), None);
+		assert_eq!(TieredStaking::stake_of(&ALICE), 810 * GYM);
 		AliceFloor::set(0);
-		unstake(ALICE, 900 * GYM);
+		unstake(ALICE, 810 * GYM);
 	});
 }
 
@@ -1004,5 +1085,174 @@ fn an_account_bonded_as_a_validator_or_nominator_cannot_stake_here() {
 		BondedAccounts::set(vec![]);
 		assert_ok!(TieredStaking::stake(RuntimeOrigin::signed(BOB), Tier::Bronze.minimum()));
 		assert_eq!(TieredStaking::stake_of(&BOB), Tier::Bronze.minimum());
+	});
+}
+
+// ---- unbonding -------------------------------------------------------------
+
+#[test]
+fn unstaked_gym_stays_frozen_and_slashable_until_its_release() {
+	ExtBuilder::default().build_and_execute(|| {
+		stake(ALICE, 10_000 * GYM); // block 1
+		run_to_block(1 + EARLY_UNSTAKE_PERIOD);
+		unstake(ALICE, 10_000 * GYM);
+		let release_at = release();
+		// Out of the tier and the revenue share at once...
+		assert_eq!((TieredStaking::stake_of(&ALICE), TieredStaking::tier_of(&ALICE)), (0, None));
+		assert_eq!(TotalBoostedStake::<Test>::get(), 0);
+		// ...but not out of reach: it cannot be moved, and a slash finds it.
+		assert_eq!(frozen(ALICE), 10_000 * GYM);
+		assert_noop!(
+			Balances::transfer_allow_death(RuntimeOrigin::signed(ALICE), BOB, 1_990_001 * GYM),
+			TokenError::Frozen
+		);
+		assert_eq!(slash(ALICE, Perbill::from_percent(50), SlashReason::Malicious), 5_000 * GYM);
+		assert_eq!(free(TREASURY), GYM + 5_000 * GYM);
+		// Nothing is released a block early.
+		run_to_block(release_at - 1);
+		assert_noop!(
+			TieredStaking::withdraw_unbonded(RuntimeOrigin::signed(ALICE)),
+			Error::<Test>::NothingToWithdraw
+		);
+		run_to_block(release_at);
+		assert_ok!(TieredStaking::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
+		System::assert_last_event(Event::Withdrawn { who: ALICE, amount: 5_000 * GYM }.into());
+		assert_eq!(frozen(ALICE), 0);
+		assert!(!Stakers::<Test>::contains_key(ALICE));
+		assert_noop!(
+			TieredStaking::withdraw_unbonded(RuntimeOrigin::signed(ALICE)),
+			Error::<Test>::NothingToWithdraw
+		);
+	});
+}
+
+#[test]
+fn gym_backing_work_not_final_is_not_withdrawn() {
+	ExtBuilder::default().build_and_execute(|| {
+		stake(ALICE, 10_000 * GYM);
+		unstake(ALICE, 5_000 * GYM);
+		AliceHeld::set(true);
+		AlicePendingSlash::set(250 * GYM);
+		run_to_block(release());
+		let info = TieredStaking::stake_info(&ALICE);
+		assert_eq!(
+			(info.withdraw_held, info.withdrawable, info.pending_slash),
+			(true, 0, 250 * GYM)
+		);
+		assert_noop!(
+			TieredStaking::withdraw_unbonded(RuntimeOrigin::signed(ALICE)),
+			Error::<Test>::WithdrawHeld
+		);
+		AliceHeld::set(false);
+		AlicePendingSlash::set(0);
+		assert_eq!(TieredStaking::stake_info(&ALICE).withdrawable, 4_500 * GYM);
+		assert_ok!(TieredStaking::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
+		assert_eq!(frozen(ALICE), 5_000 * GYM);
+	});
+}
+
+#[test]
+fn rebonding_restores_the_tier_and_keeps_the_deposit_age() {
+	ExtBuilder::default().build_and_execute(|| {
+		stake(ALICE, 60_000 * GYM); // block 1
+		run_to_block(1 + EARLY_UNSTAKE_PERIOD);
+		unstake(ALICE, 20_000 * GYM);
+		assert_eq!(TieredStaking::tier_of(&ALICE), Some(Tier::Silver));
+		assert_noop!(
+			TieredStaking::rebond(RuntimeOrigin::signed(BOB), GYM),
+			Error::<Test>::NothingToRebond
+		);
+		assert_noop!(
+			TieredStaking::rebond(RuntimeOrigin::signed(ALICE), 0),
+			Error::<Test>::ZeroAmount
+		);
+		// More than unbonds: what unbonds.
+		assert_ok!(TieredStaking::rebond(RuntimeOrigin::signed(ALICE), 1_000_000 * GYM));
+		System::assert_has_event(Event::Rebonded { who: ALICE, amount: 20_000 * GYM }.into());
+		System::assert_last_event(
+			Event::TierChanged { who: ALICE, from: Some(Tier::Silver), to: Some(Tier::Gold) }
+				.into(),
+		);
+		// Back at block 1: unstaking it again is penalty-free.
+		assert_eq!(deposits(ALICE), vec![(60_000 * GYM, 1)]);
+		assert_eq!(TieredStaking::stake_info(&ALICE).penalty_if_unstaked_now, 0);
+		assert_eq!(frozen(ALICE), 60_000 * GYM);
+	});
+}
+
+#[test]
+fn governance_sets_the_unbonding_period_for_gym_unstaked_afterwards() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_eq!(UnbondingPeriod::<Test>::get(), UNBONDING);
+		stake(ALICE, 10_000 * GYM);
+		unstake(ALICE, 1_000 * GYM); // released at 1 + 100
+		assert_noop!(
+			TieredStaking::set_unbonding_period(RuntimeOrigin::signed(ALICE), 500),
+			sp_runtime::DispatchError::BadOrigin
+		);
+		assert_noop!(
+			TieredStaking::set_unbonding_period(RuntimeOrigin::root(), 49),
+			Error::<Test>::UnbondingPeriodTooShort
+		);
+		assert_ok!(TieredStaking::set_unbonding_period(RuntimeOrigin::root(), 500));
+		System::assert_last_event(Event::UnbondingPeriodSet { period: 500 }.into());
+		run_to_block(2);
+		unstake(ALICE, 1_000 * GYM); // released at 2 + 500
+		let chunks: Vec<_> = Stakers::<Test>::get(ALICE)
+			.unwrap()
+			.unbonding
+			.iter()
+			.map(|c| (c.amount, c.release_at))
+			.collect();
+		assert_eq!(chunks, vec![(900 * GYM, 101), (900 * GYM, 502)]);
+		let info = TieredStaking::stake_info(&ALICE);
+		assert_eq!(info.unbonding.len(), 2);
+		run_to_block(101);
+		assert_eq!(TieredStaking::stake_info(&ALICE).withdrawable, 900 * GYM);
+	});
+}
+
+#[test]
+fn the_version_0_ledgers_migrate_with_their_stake() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	ExtBuilder::default().build_and_execute(|| {
+		stake(ALICE, 3_000 * GYM);
+		run_to_block(2);
+		stake(ALICE, 2_000 * GYM);
+		stake(BOB, 1_000 * GYM);
+		distribute(ED + 100 * GYM);
+		claim(BOB);
+		let owed = TieredStaking::claimable_rewards(&ALICE);
+		assert!(owed > 83 * GYM);
+		// Write them back in the version-0 layout.
+		let mut before = Vec::new();
+		for (who, ledger) in Stakers::<Test>::iter().collect::<Vec<_>>() {
+			let old = migrations::v1::LedgerV0::<<Test as Config>::MaxDeposits> {
+				stake: ledger.stake,
+				deposits: ledger.deposits.clone(),
+				reward_counter: ledger.reward_counter,
+				unclaimed: ledger.unclaimed,
+			};
+			frame_support::storage::unhashed::put_raw(
+				&Stakers::<Test>::hashed_key_for(who),
+				&codec::Encode::encode(&old),
+			);
+			before.push((who, ledger));
+		}
+		StorageVersion::new(0).put::<TieredStaking>();
+		// With try-runtime, `pre_upgrade` and `post_upgrade` check it too.
+		#[cfg(feature = "try-runtime")]
+		migrations::v1::MigrateV0ToV1::<Test>::try_on_runtime_upgrade(true).unwrap();
+		#[cfg(not(feature = "try-runtime"))]
+		migrations::v1::MigrateV0ToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(TieredStaking::on_chain_storage_version(), 1);
+		for (who, ledger) in before {
+			assert_eq!(Stakers::<Test>::get(who), Some(ledger));
+		}
+		assert_eq!(TieredStaking::claimable_rewards(&ALICE), owed);
+		// Run again, it changes nothing.
+		let root = sp_io::storage::root(StateVersion::V1);
+		migrations::v1::MigrateV0ToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(sp_io::storage::root(StateVersion::V1), root);
 	});
 }

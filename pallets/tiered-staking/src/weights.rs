@@ -46,6 +46,9 @@ pub trait WeightInfo {
 	fn stake(n: u32, ) -> Weight;
 	fn unstake(n: u32, ) -> Weight;
 	fn claim_staker_rewards(n: u32, ) -> Weight;
+	fn withdraw_unbonded() -> Weight;
+	fn rebond(n: u32, ) -> Weight;
+	fn set_unbonding_period() -> Weight;
 }
 
 /// Weights of `pallet_tiered_staking` with the runtime's database weights.
@@ -116,6 +119,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	fn withdraw_unbonded() -> Weight {
+		Weight::from_parts(200_000_000, 4764)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	fn rebond(n: u32, ) -> Weight {
+		Weight::from_parts(200_000_000, 4764)
+			.saturating_add(Weight::from_parts(150_000, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	fn set_unbonding_period() -> Weight {
+		Weight::from_parts(10_000_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
@@ -137,5 +155,20 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(149_254, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
+	fn withdraw_unbonded() -> Weight {
+		Weight::from_parts(200_000_000, 4764)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
+	fn rebond(n: u32, ) -> Weight {
+		Weight::from_parts(200_000_000, 4764)
+			.saturating_add(Weight::from_parts(150_000, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
+	fn set_unbonding_period() -> Weight {
+		Weight::from_parts(10_000_000, 0)
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

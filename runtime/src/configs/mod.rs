@@ -7,7 +7,7 @@ use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
 	parameter_types,
-	traits::{ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
+	traits::{ConstU128, ConstU32, ConstU64, ConstU8, Get, VariantCountOf},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		ConstantMultiplier, Weight,
@@ -167,7 +167,44 @@ impl pallet_tiered_staking::Config for Runtime {
 	type StakeFloor = ComputeMining;
 	/// pallet-staking's stashes and controllers cannot tier-stake.
 	type BondedElsewhere = staking::HasStakingBond;
+	/// Up to 16 unbonding chunks per staker; later unstakes merge into the
+	/// last at the later release.
+	type MaxUnbonding = ConstU32<16>;
+	/// Unbonding lasts at least an hour (the dev chains' period); 28 days on
+	/// local and test networks, from genesis.
+	type MinUnbondingPeriod = ConstU32<{ gym_primitives::HOURS }>;
+	type SlashHorizon = MiningSlashHorizon;
+	type GovernanceHorizon = ConstU32<GOVERNANCE_HORIZON>;
+	/// Root (sudo) until governance lands.
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type WeightInfo = pallet_tiered_staking::weights::SubstrateWeight<Runtime>;
+}
+
+/// The longest a governance decision may take, from a proposal to its
+/// enactment: 14 days. Governance's voting and enactment periods must fit in
+/// it, so that a slash governance decides (`report_malicious`) still finds
+/// GYM unstaked when it was proposed: the default unbonding period (28
+/// days) outlasts it, which `TieredStaking`'s `integrity_test` checks.
+pub const GOVERNANCE_HORIZON: BlockNumber = 14 * gym_primitives::DAYS;
+
+/// The longest compute mining's judgements lag the work they judge, once
+/// the worker's stake is no longer held by an open delta or duty: a delta's
+/// commit and reveal windows, a dispute's vote, a round's checkpoint period
+/// and a dispute window (10 blocks by default) more. 140 blocks, under the
+/// shortest unbonding (an hour), which `integrity_test` checks.
+pub struct MiningSlashHorizon;
+impl Get<BlockNumber> for MiningSlashHorizon {
+	fn get() -> BlockNumber {
+		use pallet_compute_mining::Config as Mining;
+		let commit: BlockNumber = <Runtime as Mining>::CommitWindow::get();
+		let reveal: BlockNumber = <Runtime as Mining>::RevealWindow::get();
+		let dispute: BlockNumber = <Runtime as Mining>::DisputePeriod::get();
+		let round: BlockNumber = <Runtime as Mining>::RoundPeriod::get();
+		commit
+			.saturating_add(reveal)
+			.saturating_add(dispute.saturating_mul(2))
+			.saturating_add(round)
+	}
 }
 
 parameter_types! {
