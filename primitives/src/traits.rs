@@ -44,13 +44,25 @@ pub trait EpochClock {
 /// How a pallet mints GYM rewards: only out of an epoch's budget, never past
 /// the hard cap.
 pub trait RewardMinter<AccountId> {
-	/// What may still be minted for `epoch`: its schedule emission minus what
-	/// was minted for it, clamped to what the hard cap leaves.
+	/// What may still be minted for `epoch`: its promise's rest once
+	/// promised ([`RewardMinter::promise_budget`]); otherwise its schedule
+	/// emission minus what was minted for it, clamped to what the hard cap
+	/// leaves beyond every promise.
 	fn remaining_budget(epoch: EpochIndex) -> Balance;
-	/// Mints `amount` to `to` out of `epoch`'s budget. Fails with a named
-	/// error, minting nothing, for a future epoch, past the budget or past
-	/// the cap.
+	/// Mints `amount` to `to` out of `epoch`'s budget (its promise, if it has
+	/// one). Fails with a named error, minting nothing, for a future epoch,
+	/// past the budget or past the cap.
 	fn mint_reward(epoch: EpochIndex, to: &AccountId, amount: Balance) -> DispatchResult;
+	/// Fixes what the closed `epoch` may still mint, [`Self::remaining_budget`]
+	/// now, and sets it aside: later schedule changes and later epochs cannot
+	/// take it, and the promises together never pass the cap. Returns it (the
+	/// rest of the promise if `epoch` already has one).
+	fn promise_budget(epoch: EpochIndex) -> Balance;
+	/// Drops `epoch`'s promise: what it did not mint goes back to the cap's
+	/// headroom. Nothing for an epoch without one.
+	fn release_budget(epoch: EpochIndex);
+	/// What `epoch`'s promise has not minted yet (0 without one).
+	fn promised(epoch: EpochIndex) -> Balance;
 }
 
 /// How pallets report GYM they burned by the rules of the spec.

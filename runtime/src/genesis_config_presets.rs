@@ -102,6 +102,9 @@ pub const DEV_ERA_TERMS: pallet_gym_validators::EraTerms = pallet_gym_validators
 /// Genesis of a chain whose validators are `validators`, with the given
 /// endowed accounts, sudo key, epoch length, validations per delta and era
 /// terms.
+// One argument per way the presets differ; a struct of them would only
+// rename the arguments.
+#[allow(clippy::too_many_arguments)]
 fn testnet_genesis(
 	validators: Vec<Validator>,
 	endowed_accounts: Vec<AccountId>,

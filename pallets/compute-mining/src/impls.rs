@@ -214,17 +214,20 @@ impl<T: Config> Pallet<T> {
 		}
 		Epochs::<T>::mutate_exists(closed, |entry| {
 			if let Some(info) = entry {
-				let budget = T::Emission::remaining_budget(closed);
+				if info.unclaimed == 0 {
+					// Every reward of the epoch fell back to zero.
+					*entry = None;
+					return;
+				}
+				// Fixed and set aside now: later schedule changes and later
+				// epochs cannot take it, so every reward can be minted.
+				let budget = T::Emission::promise_budget(closed);
 				info.budget = Some(budget);
 				Self::deposit_event(Event::EpochClosed {
 					epoch: closed,
 					budget,
 					unadjusted: info.unadjusted,
 				});
-				if info.unclaimed == 0 {
-					// Every reward of the epoch fell back to zero.
-					*entry = None;
-				}
 			}
 		});
 		T::WeightInfo::on_initialize_close()
@@ -1505,7 +1508,25 @@ impl<T: Config> Pallet<T> {
 		}
 		let worker = Workers::<T>::get(who);
 		let mut activity = Self::roll_into_current_epoch(who);
-		activity.quality = Some(activity.quality.map_or(quality, |q| q.max(quality)));
+		let before = activity.quality;
+		activity.quality = Some(before.map_or(quality, |q| q.max(quality)));
+		// The work counts for the revenue split of the period that judged it:
+		// what the epoch's better quality adds to the reward at full
+		// availability (availability is known only once the epoch is over).
+		let full = |q: Option<Quality>| {
+			q.map_or(0, |q| {
+				mining::unadjusted_reward(
+					q,
+					T::Staking::boost_of(who),
+					mining::hardware_multiplier(worker.as_ref().and_then(|w| w.verified_class)),
+					Perbill::one(),
+				)
+			})
+		};
+		let points = full(activity.quality).saturating_sub(full(before));
+		if points > 0 {
+			T::Revenue::note_contribution(who, points);
+		}
 		Self::refresh(who, &mut activity, worker.as_ref());
 		Activity::<T>::insert(who, activity);
 		Self::deposit_event(Event::DeltaAccepted {
@@ -1666,7 +1687,20 @@ impl<T: Config> Pallet<T> {
 		let unclaimed = Unclaimed::<T>::take(who);
 		let mut total: Balance = 0;
 		for (epoch, amount) in unclaimed {
-			total = total.saturating_add(Self::pay(who, epoch, amount)?);
+			// One reward that cannot be minted does not revert the others:
+			// it is forfeited, with an event. (Promised budgets make this a
+			// reward below the existential deposit of an emptied account.)
+			match frame_support::storage::with_storage_layer(|| Self::pay(who, epoch, amount)) {
+				Ok(paid) => total = total.saturating_add(paid),
+				Err(_) => {
+					Self::settle(epoch, 0);
+					Self::deposit_event(Event::RewardUnmintable {
+						worker: who.clone(),
+						epoch,
+						amount,
+					});
+				}
+			}
 		}
 		Self::deposit_event(Event::RewardsClaimed { worker: who.clone(), amount: total });
 		Ok(())
@@ -1871,7 +1905,6 @@ impl<T: Config> Pallet<T> {
 		Earned::<T>::mutate(who, |earned| {
 			earned.get_or_insert_with(Default::default).add(now, amount)
 		});
-		T::Revenue::note_contribution(who, amount);
 		Self::deposit_event(Event::RewardEarned {
 			worker: who.clone(),
 			epoch: closed.epoch,
@@ -1902,6 +1935,8 @@ impl<T: Config> Pallet<T> {
 				record.minted = record.minted.saturating_add(minted);
 				record.unclaimed = record.unclaimed.saturating_sub(1);
 				if record.unclaimed == 0 {
+					// The rest of its promise goes back to the cap's headroom.
+					T::Emission::release_budget(epoch);
 					*info = None;
 				}
 			}
@@ -2162,6 +2197,10 @@ impl<T: Config> Pallet<T> {
 		for (epoch, info) in Epochs::<T>::iter() {
 			if let Some(budget) = info.budget {
 				ensure!(info.minted <= budget, "an epoch minted past its budget");
+				ensure!(
+					T::Emission::promised(epoch) == budget.saturating_sub(info.minted),
+					"an epoch's promise is not its budget less what it minted"
+				);
 			} else {
 				ensure!(epoch >= current, "a closed epoch has no budget");
 			}

@@ -910,7 +910,9 @@ pub mod pallet {
 			/// The amount minted, in planck.
 			amount: Balance,
 		},
-		/// The cap left nothing to mint `worker`'s `amount` for `epoch`.
+		/// `worker`'s `amount` for `epoch` could not be minted and is
+		/// forfeited (its account cannot take it, or the epoch has no budget
+		/// left); its other rewards are paid.
 		RewardUnmintable {
 			/// The worker.
 			worker: T::AccountId,

@@ -84,6 +84,7 @@ impl pallet_tiered_staking::Config for Test {
 	type SlashHorizon = ConstU32<{ gym_primitives::MINUTES }>;
 	type GovernanceHorizon = ConstU32<{ 14 * gym_primitives::DAYS }>;
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type Clock = GymEmission;
 	type WeightInfo = ();
 }
 

@@ -2520,3 +2520,81 @@ fn a_round_whose_committee_does_not_agree_in_time_expires_unharmed() {
 		);
 	});
 }
+
+/// Near the cap, every closed epoch used to be promised the same headroom:
+/// two epochs of 1,000 GYM each with 1,500 GYM left under the cap, and the
+/// claim of both reverted for good (the second mint passed the cap). Now
+/// the first epoch is promised the 1,500 GYM and the second what is left
+/// (nothing): the claim pays 1,000 GYM, and the 500 not minted go back to
+/// the headroom once the epoch is settled.
+#[test]
+fn near_the_cap_a_claim_pays_what_its_epochs_were_promised() {
+	use pallet_gym_emission::{GenesisIssuance, Promised, TotalMinted};
+	ExtBuilder::default().min_validations(1).build_and_execute(|| {
+		orchestrator(11);
+		let job = create_job(1);
+		worker(1, Tier::Bronze, GpuClass::Other);
+		seat(job, 1);
+		// Minted by earlier epochs (booked as genesis here): 1,500 GYM left.
+		let left = 1_500 * GYM;
+		let gap = gym_primitives::HARD_CAP - TotalMinted::<Test>::get() - left;
+		assert_ok!(<Balances as frame_support::traits::fungible::Mutate<AccountId>>::mint_into(
+			&999_999, gap
+		));
+		TotalMinted::<Test>::mutate(|m| *m += gap);
+		GenesisIssuance::<Test>::mutate(|m| *m += gap);
+		for epoch in 0..2u64 {
+			submit(1, job, delta(epoch as u8 + 1), 0);
+			validate(job, 1, report_of_quality(0));
+			complete(job, delta(100));
+			while System::block_number() < epoch * EPOCH + 91 {
+				next_slot();
+				heartbeat(1);
+			}
+			run_to_epoch(epoch + 1);
+			heartbeat(1);
+		}
+		assert_eq!(Epochs::<Test>::get(0).unwrap().budget, Some(left));
+		assert_eq!(Epochs::<Test>::get(1).unwrap().budget, Some(0), "nothing left for epoch 1");
+		assert_eq!(Promised::<Test>::get(), left);
+		// Both rolled: 1,000 GYM for epoch 0, none for epoch 1.
+		assert_eq!(claim(1), 1_000 * GYM);
+		assert_eq!(Promised::<Test>::get(), 0, "epoch 0 settled: its 500 GYM went back");
+		assert_eq!(gym_primitives::HARD_CAP - TotalMinted::<Test>::get(), 500 * GYM);
+	});
+}
+
+/// A reward that cannot be minted is forfeited with an event; the other
+/// rewards of the claim are paid (one bad epoch used to revert them all).
+#[test]
+fn a_reward_that_cannot_be_minted_is_forfeited_and_the_others_paid() {
+	use pallet_gym_emission::{Promised, Promises};
+	ExtBuilder::default().min_validations(1).build_and_execute(|| {
+		orchestrator(11);
+		let job = create_job(1);
+		worker(1, Tier::Bronze, GpuClass::Other);
+		seat(job, 1);
+		for epoch in 0..2u64 {
+			submit(1, job, delta(epoch as u8 + 1), 0);
+			validate(job, 1, report_of_quality(0));
+			complete(job, delta(100));
+			while System::block_number() < epoch * EPOCH + 91 {
+				next_slot();
+				heartbeat(1);
+			}
+			run_to_epoch(epoch + 1);
+			heartbeat(1);
+		}
+		// Epoch 0's promise is lost (played: nothing left of it).
+		let lost = Promises::<Test>::get(0).unwrap();
+		Promises::<Test>::insert(0, 0);
+		Promised::<Test>::mutate(|p| *p -= lost);
+		assert_eq!(claim(1), 1_000 * GYM);
+		assert!(events().contains(&Event::RewardUnmintable {
+			worker: 1,
+			epoch: 0,
+			amount: 1_000 * GYM
+		}));
+		assert!(Epochs::<Test>::get(0).is_none());
+	});
+}

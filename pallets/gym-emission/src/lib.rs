@@ -16,6 +16,15 @@
 //! - **Epoch budget**: the schedule's emission over the epoch's blocks, clamped
 //!   to what the hard cap leaves. Other pallets mint rewards out of it through
 //!   [`RewardMinter`]; what is not earned is not minted and not carried over.
+//! - **Promise**: when an epoch closes, the pallet that pays its rewards
+//!   (compute mining) fixes its budget with
+//!   [`RewardMinter::promise_budget`]: what is left of it then, within what
+//!   the cap leaves beyond the earlier promises ([`Promises`],
+//!   [`Promised`]). The epoch's rewards mint out of the promise whatever the
+//!   schedule says later, and the promises together never pass the cap, so
+//!   a reward fixed at close can always be minted. Once its last reward is
+//!   claimed, the rest goes back to the cap's headroom
+//!   ([`RewardMinter::release_budget`]).
 //! - **Hard cap**: [`gym_primitives::HARD_CAP`] = 1,000,000,000 GYM on
 //!   everything ever minted, genesis included. [`TotalMinted`] starts at the
 //!   genesis issuance and never passes the cap.
@@ -26,9 +35,10 @@
 //!
 //! ## Invariants (checked by `try_state`)
 //!
-//! - `TotalMinted ≤ HARD_CAP`;
+//! - `TotalMinted + Promised ≤ HARD_CAP`, `Promised == Σ Promises`;
 //! - `total_issuance == TotalMinted − TotalBurned`;
-//! - for every epoch, minted ≤ that epoch's schedule emission.
+//! - `TotalMinted == genesis issuance + Σ EpochMinted` (each mint was checked
+//!   against its epoch's budget or promise when made).
 //!
 //! ## Calls
 //!
@@ -144,6 +154,19 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type EpochMinted<T> = StorageMap<_, Twox64Concat, EpochIndex, Balance, ValueQuery>;
 
+	/// The budgets of closed epochs fixed for their rewards
+	/// ([`RewardMinter::promise_budget`]) and not yet minted, per epoch. An
+	/// entry lives from the epoch's close until its last reward is claimed
+	/// or forfeited (compute mining keeps at most one per epoch with
+	/// unclaimed rewards).
+	#[pallet::storage]
+	pub type Promises<T> = StorageMap<_, Twox64Concat, EpochIndex, Balance, OptionQuery>;
+
+	/// The sum of [`Promises`]: GYM the cap keeps for closed epochs'
+	/// rewards. `TotalMinted + Promised` never passes the hard cap.
+	#[pallet::storage]
+	pub type Promised<T> = StorageValue<_, Balance, ValueQuery>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -190,6 +213,21 @@ pub mod pallet {
 		ScheduleUpdated {
 			/// The new schedule parameters.
 			schedule: EmissionSchedule,
+		},
+		/// A closed epoch's budget was fixed and set aside for its rewards.
+		BudgetPromised {
+			/// The epoch.
+			epoch: EpochIndex,
+			/// What it may still mint, in planck.
+			amount: Balance,
+		},
+		/// A closed epoch's rewards are all settled: what its promise did not
+		/// mint went back to the cap's headroom.
+		BudgetReleased {
+			/// The epoch.
+			epoch: EpochIndex,
+			/// The part of the promise not minted, in planck.
+			amount: Balance,
 		},
 	}
 
@@ -240,6 +278,11 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// What the cap leaves beyond what is minted and promised.
+		pub fn headroom() -> Balance {
+			HARD_CAP.saturating_sub(TotalMinted::<T>::get()).saturating_sub(Promised::<T>::get())
+		}
+
 		/// The schedule's emission over the blocks of `epoch` (no cap applied).
 		pub fn scheduled_epoch_emission(epoch: EpochIndex) -> Balance {
 			emission::epoch_budget(&Schedule::<T>::get(), epoch.into(), EpochLength::<T>::get(), 0)
@@ -265,6 +308,14 @@ pub mod pallet {
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			let minted = TotalMinted::<T>::get();
 			ensure!(minted <= HARD_CAP, "TotalMinted exceeds the hard cap");
+			let promised = Promises::<T>::iter_values()
+				.try_fold(Balance::MIN, |sum, p| sum.checked_add(p))
+				.ok_or("promises overflow")?;
+			ensure!(promised == Promised::<T>::get(), "Promised != the sum of the promises");
+			ensure!(
+				minted.checked_add(promised).is_some_and(|total| total <= HARD_CAP),
+				"minted and promised GYM pass the hard cap"
+			);
 			ensure!(
 				T::Currency::total_issuance() == minted.saturating_sub(TotalBurned::<T>::get()),
 				"total issuance != TotalMinted - TotalBurned"
@@ -299,31 +350,68 @@ pub mod pallet {
 
 	impl<T: Config> RewardMinter<T::AccountId> for Pallet<T> {
 		fn remaining_budget(epoch: EpochIndex) -> Balance {
+			if let Some(promise) = Promises::<T>::get(epoch) {
+				return promise;
+			}
 			let left_in_epoch =
 				Self::scheduled_epoch_emission(epoch).saturating_sub(EpochMinted::<T>::get(epoch));
-			left_in_epoch.min(HARD_CAP.saturating_sub(TotalMinted::<T>::get()))
+			left_in_epoch.min(Self::headroom())
 		}
 
 		fn mint_reward(epoch: EpochIndex, to: &T::AccountId, amount: Balance) -> DispatchResult {
 			ensure!(epoch <= Self::current_epoch(), Error::<T>::EpochNotStarted);
 			let minted = TotalMinted::<T>::get();
 			let new_total = minted.checked_add(amount).ok_or(Error::<T>::CapReached)?;
-			ensure!(new_total <= HARD_CAP, Error::<T>::CapReached);
 			let in_epoch = EpochMinted::<T>::get(epoch);
 			let new_in_epoch =
 				in_epoch.checked_add(amount).ok_or(Error::<T>::EpochBudgetExceeded)?;
-			ensure!(
-				new_in_epoch <= Self::scheduled_epoch_emission(epoch),
-				Error::<T>::EpochBudgetExceeded
-			);
+			let promise = Promises::<T>::get(epoch);
+			match promise {
+				// A promised epoch mints out of its promise, whatever the
+				// schedule says now; the cap kept room for it.
+				Some(left) => ensure!(amount <= left, Error::<T>::EpochBudgetExceeded),
+				None => {
+					ensure!(amount <= Self::headroom(), Error::<T>::CapReached);
+					ensure!(
+						new_in_epoch <= Self::scheduled_epoch_emission(epoch),
+						Error::<T>::EpochBudgetExceeded
+					);
+				}
+			}
+			ensure!(new_total <= HARD_CAP, Error::<T>::CapReached);
 			if amount == 0 {
 				return Ok(());
 			}
 			T::Currency::mint_into(to, amount).map_err(|_| Error::<T>::MintFailed)?;
 			TotalMinted::<T>::put(new_total);
 			EpochMinted::<T>::insert(epoch, new_in_epoch);
+			if let Some(left) = promise {
+				Promises::<T>::insert(epoch, left.saturating_sub(amount));
+				Promised::<T>::mutate(|p| *p = p.saturating_sub(amount));
+			}
 			Self::deposit_event(Event::RewardMinted { epoch, to: to.clone(), amount });
 			Ok(())
+		}
+
+		fn promise_budget(epoch: EpochIndex) -> Balance {
+			if let Some(promise) = Promises::<T>::get(epoch) {
+				return promise;
+			}
+			let budget = Self::remaining_budget(epoch);
+			Promises::<T>::insert(epoch, budget);
+			Promised::<T>::mutate(|p| *p = p.saturating_add(budget));
+			Self::deposit_event(Event::BudgetPromised { epoch, amount: budget });
+			budget
+		}
+
+		fn release_budget(epoch: EpochIndex) {
+			let Some(left) = Promises::<T>::take(epoch) else { return };
+			Promised::<T>::mutate(|p| *p = p.saturating_sub(left));
+			Self::deposit_event(Event::BudgetReleased { epoch, amount: left });
+		}
+
+		fn promised(epoch: EpochIndex) -> Balance {
+			Promises::<T>::get(epoch).unwrap_or(0)
 		}
 	}
 

@@ -218,3 +218,56 @@ fn try_state_detects_issuance_out_of_thin_air() {
 		assert!(GymEmission::do_try_state().is_err());
 	});
 }
+
+/// A schedule that emits a tenth of GYM's in its first phase.
+fn a_tenth() -> EmissionSchedule {
+	let mut s = EmissionSchedule::gym();
+	s.phases[0].total /= 10;
+	s
+}
+
+#[test]
+fn a_promised_budget_is_minted_whatever_the_schedule_says_later() {
+	ExtBuilder::default().build_and_execute(|| {
+		let budget = GymEmission::remaining_budget(0);
+		System::set_block_number(11); // epoch 0 closed
+		assert_eq!(GymEmission::promise_budget(0), budget);
+		System::assert_last_event(Event::BudgetPromised { epoch: 0, amount: budget }.into());
+		assert_eq!(Promised::<Test>::get(), budget);
+		// Promising again changes nothing.
+		assert_eq!(GymEmission::promise_budget(0), budget);
+		assert_eq!(Promised::<Test>::get(), budget);
+		// Governance cuts the schedule: epoch 0 keeps what it was promised,
+		// epoch 1 gets the new schedule's.
+		assert_ok!(GymEmission::set_schedule(RuntimeOrigin::root(), a_tenth()));
+		assert_eq!(GymEmission::scheduled_epoch_emission(0), budget / 10);
+		assert_ok!(GymEmission::mint_reward(0, &7, budget / 2));
+		assert_ok!(GymEmission::mint_reward(0, &7, budget - budget / 2));
+		assert_noop!(GymEmission::mint_reward(0, &7, 1), Error::<Test>::EpochBudgetExceeded);
+		assert_eq!((GymEmission::promised(0), Promised::<Test>::get()), (0, 0));
+		assert_eq!(GymEmission::remaining_budget(1), budget / 10);
+		GymEmission::release_budget(0);
+		assert!(Promises::<Test>::get(0).is_none());
+	});
+}
+
+#[test]
+fn promises_never_pass_the_cap_and_a_release_returns_what_was_not_minted() {
+	// Genesis leaves 10 GYM under the cap.
+	ExtBuilder::default().balances(vec![(1, HARD_CAP - 10 * GYM)]).build_and_execute(|| {
+		System::set_block_number(21); // epochs 0 and 1 closed
+								// Near the cap, epoch 0 is promised the 10 GYM left, epoch 1 nothing:
+								// not both the same headroom.
+		assert_eq!(GymEmission::promise_budget(0), 10 * GYM);
+		assert_eq!(GymEmission::promise_budget(1), 0);
+		assert_eq!(GymEmission::remaining_budget(2), 0);
+		assert_noop!(GymEmission::mint_reward(2, &7, 1), Error::<Test>::CapReached);
+		assert_noop!(GymEmission::mint_reward(1, &7, 1), Error::<Test>::EpochBudgetExceeded);
+		assert_ok!(GymEmission::mint_reward(0, &7, 4 * GYM));
+		// Epoch 0's last reward is settled: the 6 GYM not minted go back.
+		GymEmission::release_budget(0);
+		System::assert_last_event(Event::BudgetReleased { epoch: 0, amount: 6 * GYM }.into());
+		assert_eq!(GymEmission::remaining_budget(2), 6 * GYM);
+		assert_eq!(TotalMinted::<Test>::get() + Promised::<Test>::get(), HARD_CAP - 6 * GYM);
+	});
+}

@@ -146,6 +146,7 @@ mod benchmarks {
 			10,
 		);
 		let n = next_period_start::<T>();
+		frame_system::Pallet::<T>::set_block_number(n);
 
 		#[block]
 		{

@@ -97,6 +97,7 @@ impl pallet_tiered_staking::Config for Test {
 	type SlashHorizon = ConstU32<{ gym_primitives::MINUTES }>;
 	type GovernanceHorizon = ConstU32<{ 14 * gym_primitives::DAYS }>;
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type Clock = GymEmission;
 	type WeightInfo = ();
 }
 
@@ -127,6 +128,7 @@ pub fn staking_pot() -> AccountId {
 /// Genesis balances; tests start at block 1.
 pub struct ExtBuilder {
 	balances: Vec<(AccountId, u128)>,
+	stakes: Vec<(AccountId, u128)>,
 }
 
 impl Default for ExtBuilder {
@@ -147,11 +149,19 @@ impl Default for ExtBuilder {
 				(pot(), ED),
 				(staking_pot(), ED),
 			],
+			stakes: Vec::new(),
 		}
 	}
 }
 
 impl ExtBuilder {
+	/// Stakes `amount` for `who` at genesis: it counts for staker revenue at
+	/// once, like a stake made two periods before the test.
+	pub fn staked(mut self, who: AccountId, amount: u128) -> Self {
+		self.stakes.push((who, amount));
+		self
+	}
+
 	/// Genesis without the revenue pot account.
 	pub fn without_pot_account(mut self) -> Self {
 		self.balances.retain(|(who, _)| *who != pot());
@@ -170,6 +180,9 @@ impl ExtBuilder {
 		}
 		.assimilate_storage(&mut t)
 		.unwrap();
+		pallet_tiered_staking::GenesisConfig::<Test> { stakes: self.stakes, unbonding_period: 0 }
+			.assimilate_storage(&mut t)
+			.unwrap();
 		let mut ext = sp_io::TestExternalities::new(t);
 		ext.execute_with(|| System::set_block_number(1));
 		ext

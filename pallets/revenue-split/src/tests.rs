@@ -74,8 +74,7 @@ fn revenue_from_each_source_is_recorded_per_source() {
 
 #[test]
 fn a_period_is_split_forty_twenty_fifteen_fifteen_ten() {
-	ExtBuilder::default().build_and_execute(|| {
-		stake(ALICE, 1_000 * GYM);
+	ExtBuilder::default().staked(ALICE, 1_000 * GYM).build_and_execute(|| {
 		contribute(MINER_1, 5);
 		pay(RevenueSource::InferenceFees, 600 * GYM);
 		pay(RevenueSource::FineTuning, 400 * GYM);
@@ -134,8 +133,7 @@ fn a_period_is_split_forty_twenty_fifteen_fifteen_ten() {
 
 #[test]
 fn odd_amounts_split_to_the_planck_and_the_dust_carries() {
-	ExtBuilder::default().build_and_execute(|| {
-		stake(ALICE, 1_000 * GYM);
+	ExtBuilder::default().staked(ALICE, 1_000 * GYM).build_and_execute(|| {
 		contribute(MINER_1, 1);
 		// 1,000 GYM + 999 planck: 40% = 400 GYM + 399.6, 20% = 200 GYM + 199.8,
 		// 15% = 150 GYM + 149.85, 10% = 100 GYM + 99.9 planck, all rounded down.
@@ -187,8 +185,10 @@ fn a_class_with_nobody_to_pay_leaves_its_share_in_the_pot() {
 		assert_eq!(Pot::<Test>::get(), 600 * GYM);
 		assert!(MinerPools::<Test>::iter().next().is_none());
 
-		// Miners and stakers who arrive later are paid out of the carried
-		// pot for the period they are in: 600 GYM -> 240/120/90/90/60.
+		// Miners who arrive later are paid out of the carried pot for the
+		// period they are in: 600 GYM -> 240/_/90/90/60. A staker who
+		// arrives in the period is not: its stake counts from the periods
+		// after, so the stakers' 120 GYM stay in the pot.
 		stake(ALICE, 1_000 * GYM);
 		contribute(MINER_2, 7);
 		run_to_period(2);
@@ -196,8 +196,12 @@ fn a_class_with_nobody_to_pay_leaves_its_share_in_the_pot() {
 		assert_eq!(r.income.total(), 0);
 		assert_eq!(
 			(r.pot, r.miners, r.stakers, r.liquidity_providers, r.development_fund, r.burned),
-			(600 * GYM, 240 * GYM, 120 * GYM, 90 * GYM, 90 * GYM, 60 * GYM)
+			(600 * GYM, 240 * GYM, 0, 90 * GYM, 90 * GYM, 60 * GYM)
 		);
+		assert_eq!(r.carried, 120 * GYM);
+		// Staked all of period 2, Alice shares its (carried) revenue.
+		run_to_period(3);
+		assert_eq!(record(2).stakers, 24 * GYM);
 		assert_eq!(RevenueSplit::pending_revenue(&MINER_2).claimable, 240 * GYM);
 	});
 }
@@ -244,9 +248,8 @@ fn miners_share_pro_rata_and_the_last_one_returns_the_dust() {
 
 #[test]
 fn miners_and_stakers_coming_and_going_are_paid_for_their_periods_only() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder::default().staked(ALICE, 1_000 * GYM).build_and_execute(|| {
 		// Period 0: miners 1 and 2 (3:1), Alice staked.
-		stake(ALICE, 1_000 * GYM);
 		contribute(MINER_1, 3);
 		contribute(MINER_2, 1);
 		pay(RevenueSource::InferenceFees, 1_000 * GYM);
@@ -254,7 +257,7 @@ fn miners_and_stakers_coming_and_going_are_paid_for_their_periods_only() {
 		// Miners: 400 GYM, 300 and 100. Stakers: 200 GYM, all Alice's.
 
 		// Period 1: miner 1 again and miner 3 (1:1); miner 2 is gone; Bob
-		// stakes as much as Alice.
+		// stakes as much as Alice, in the period: not for its revenue.
 		contribute(MINER_1, 1);
 		// Contributing again credited miner 1's period-0 revenue.
 		assert_eq!(MinerOwed::<Test>::get(MINER_1), 300 * GYM);
@@ -262,13 +265,13 @@ fn miners_and_stakers_coming_and_going_are_paid_for_their_periods_only() {
 		stake(BOB, 1_000 * GYM);
 		pay(RevenueSource::Subscriptions, 500 * GYM);
 		run_to_period(2);
-		// Miners: 200 GYM, 100 each. Stakers: 100 GYM, 50 each.
+		// Miners: 200 GYM, 100 each. Stakers: 100 GYM, all Alice's.
 
 		assert_eq!(RevenueSplit::pending_revenue(&MINER_1).claimable, 400 * GYM);
 		assert_eq!(RevenueSplit::pending_revenue(&MINER_2).claimable, 100 * GYM);
 		assert_eq!(RevenueSplit::pending_revenue(&MINER_3).claimable, 100 * GYM);
-		assert_eq!(TieredStaking::stake_info(&ALICE).pending_rewards, 250 * GYM);
-		assert_eq!(TieredStaking::stake_info(&BOB).pending_rewards, 50 * GYM);
+		assert_eq!(TieredStaking::stake_info(&ALICE).pending_rewards, 300 * GYM);
+		assert_eq!(TieredStaking::stake_info(&BOB).pending_rewards, 0);
 
 		// Period 2: nobody mines; its miners' share stays in the pot, and the
 		// miners of earlier periods are unaffected.

@@ -11,7 +11,7 @@ use frame_support::traits::{
 	EnsureOrigin, Get,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use gym_primitives::{staking, GYM};
+use gym_primitives::{staking, traits::EpochClock, GYM};
 
 /// Plenty of GYM for one benchmark account.
 const FUNDS: Balance = 10_000_000 * GYM;
@@ -66,11 +66,29 @@ fn other_stakers<T: Config>(n: u32) -> Result<(), BenchmarkError> {
 	Ok(())
 }
 
-/// Pays staker revenue in so that every staker has something pending.
+/// Moves to the first block of the epoch `epochs` after the current one.
+fn epochs_on<T: Config>(epochs: u32) {
+	let epoch = T::Clock::current_epoch().saturating_add(epochs);
+	set_block::<T>(T::Clock::epoch_start(epoch));
+}
+
+/// Pays staker revenue in so that every staker has something pending, once
+/// every stake so far counts (two epochs on), and leaves the stake of two
+/// more stakers waiting in two epochs that are due to be counted in by the
+/// next call (the most [`Pallet::roll_due`] does).
 fn distribute<T: Config>() -> Result<(), BenchmarkError> {
+	epochs_on::<T>(2);
 	let payer: T::AccountId = account("payer", 0, 0);
 	fund::<T>(&payer);
 	Pallet::<T>::do_distribute(&payer, 1_000 * GYM)?;
+	for i in 0..2 {
+		let late: T::AccountId = account("late", i, 0);
+		T::Currency::set_balance(&late, 2_000 * GYM);
+		Pallet::<T>::do_stake(&late, 1_000 * GYM)?;
+		epochs_on::<T>(1);
+	}
+	epochs_on::<T>(1);
+	assert_eq!(Unrolled::<T>::get().len(), 2);
 	Ok(())
 }
 

@@ -5,7 +5,9 @@
 //! writes last, inside a storage layer, so that a failing currency operation
 //! (a freeze, a transfer) leaves nothing behind.
 
-use crate::{pallet::*, Right, SlashReason, StakeFloor, StakeInfo, StakeTiers, Tier, PALLET_ID};
+use crate::{
+	pallet::*, PendingBoost, Right, SlashReason, StakeFloor, StakeInfo, StakeTiers, Tier, PALLET_ID,
+};
 use frame_support::{
 	ensure,
 	pallet_prelude::DispatchResult,
@@ -13,20 +15,41 @@ use frame_support::{
 	traits::{
 		fungible::{Balanced, Inspect, Mutate, MutateFreeze},
 		tokens::{Fortitude, Precision, Preservation},
-		Contains, Get,
+		ConstU32, Contains, Get,
 	},
+	BoundedVec,
 };
-use gym_primitives::{staking, Balance, BlockNumber};
+use gym_primitives::{staking, traits::EpochClock, Balance, BlockNumber, EpochIndex};
 use sp_runtime::{
 	helpers_128bit::multiply_by_rational_with_rounding,
 	traits::{AccountIdConversion, Zero},
 	DispatchError, FixedPointNumber, FixedU128, Perbill, Rounding, SaturatedConversion,
 };
 
-/// [`TotalStaked`] and [`TotalBoostedStake`] after one stake changes.
+/// [`TotalStaked`], [`TotalBoostedStake`] and [`Unrolled`] after one stake
+/// changes.
 struct Totals {
 	staked: Balance,
 	boosted: Balance,
+	unrolled: BoundedVec<(EpochIndex, PendingBoost), ConstU32<2>>,
+}
+
+/// What a ledger weighed before a change (after [`Pallet::touch`]).
+struct Before {
+	stake: Balance,
+	boosted: Balance,
+	/// The unrolled epoch of its pending stake and what that adds.
+	pending: Option<(EpochIndex, Balance)>,
+}
+
+impl Before {
+	fn of<A: Get<u32>, B: Get<u32>>(ledger: &crate::StakeLedger<A, B>) -> Self {
+		Self {
+			stake: ledger.stake,
+			boosted: ledger.boosted(),
+			pending: (ledger.pending > 0).then(|| (ledger.pending_epoch, ledger.pending_boost())),
+		}
+	}
 }
 
 impl<T: Config> Pallet<T> {
@@ -44,10 +67,94 @@ impl<T: Config> Pallet<T> {
 	/// What [`Pallet::claim_staker_rewards`] would pay `who` now: settled plus
 	/// pending staker revenue, rounded down.
 	pub fn claimable_rewards(who: &T::AccountId) -> Balance {
-		Stakers::<T>::get(who).map_or(0, |ledger| {
-			let pending = Self::pending_of(&ledger, RewardPerBoostedStake::<T>::get()).unwrap_or(0);
-			ledger.unclaimed.saturating_add(pending)
+		Stakers::<T>::get(who).map_or(0, |mut ledger| {
+			if Self::touch(&mut ledger).is_err() {
+				return 0;
+			}
+			ledger.unclaimed
 		})
+	}
+
+	/// The current revenue period (GymEmission's epoch).
+	fn epoch() -> EpochIndex {
+		T::Clock::current_epoch()
+	}
+
+	/// Counts in the pending stake of every epoch at least two behind the
+	/// current one: it was there for a whole period. Their boost joins
+	/// [`TotalBoostedStake`]; the accumulator now is kept in [`Rolled`] for
+	/// their ledgers to settle against. O(1): at most two epochs wait.
+	pub(crate) fn roll_due() {
+		let now = Self::epoch();
+		let mut unrolled = Unrolled::<T>::get();
+		if !unrolled.iter().any(|(epoch, _)| epoch.saturating_add(2) <= now) {
+			return;
+		}
+		let acc = RewardPerBoostedStake::<T>::get();
+		let mut total = TotalBoostedStake::<T>::get();
+		for (epoch, slot) in unrolled.iter().filter(|(epoch, _)| epoch.saturating_add(2) <= now) {
+			total = total.saturating_add(slot.boost);
+			if slot.ledgers > 0 {
+				Rolled::<T>::insert(epoch, (acc, slot.ledgers));
+			}
+		}
+		unrolled.retain(|(epoch, _)| epoch.saturating_add(2) > now);
+		TotalBoostedStake::<T>::put(total);
+		Unrolled::<T>::put(unrolled);
+	}
+
+	/// Brings `ledger` up to date without writing it: if the epoch of its
+	/// pending stake was counted in, it settles its revenue up to that
+	/// moment on its counted stake, then counts the pending stake in; then
+	/// it settles up to now. Run [`Self::roll_due`] first.
+	pub(crate) fn touch(ledger: &mut LedgerOf<T>) -> Result<(), Error<T>> {
+		if ledger.pending > 0 {
+			let epoch = ledger.pending_epoch;
+			// Counted in, or due to be at the next call (a view of a ledger
+			// whose epoch nobody rolled yet: no distribution came since).
+			let at_roll = Rolled::<T>::get(epoch).map(|(acc, _)| acc).or_else(|| {
+				(epoch.saturating_add(2) <= Self::epoch()).then(RewardPerBoostedStake::<T>::get)
+			});
+			if let Some(at_roll) = at_roll {
+				Self::settle(ledger, at_roll)?;
+				ledger.pending = 0;
+			}
+		}
+		Self::settle(ledger, RewardPerBoostedStake::<T>::get())
+	}
+
+	/// [`Self::touch`], and the bookkeeping of [`Rolled`] when the ledger's
+	/// pending stake was counted in (the caller writes the ledger).
+	fn touch_mut(ledger: &mut LedgerOf<T>) -> Result<(), Error<T>> {
+		let epoch = ledger.pending_epoch;
+		let had_pending = ledger.pending > 0;
+		Self::touch(ledger)?;
+		if had_pending && ledger.pending == 0 {
+			Rolled::<T>::mutate_exists(epoch, |entry| {
+				if let Some((_, left)) = entry {
+					*left = left.saturating_sub(1);
+					if *left == 0 {
+						*entry = None;
+					}
+				}
+			});
+		}
+		Ok(())
+	}
+
+	/// After `ledger.stake` changed from `before`: stake added waits in the
+	/// current epoch (an older pending part waits with it: merging only
+	/// lengthens the wait); stake removed leaves the pending part first.
+	fn repend(ledger: &mut LedgerOf<T>, before: Balance) {
+		if ledger.stake >= before {
+			let added = ledger.stake.saturating_sub(before);
+			if added > 0 {
+				ledger.pending = ledger.pending.saturating_add(added);
+				ledger.pending_epoch = Self::epoch();
+			}
+		} else {
+			ledger.pending = ledger.pending.saturating_sub(before.saturating_sub(ledger.stake));
+		}
 	}
 
 	/// Revenue `ledger` earned since its last settlement, at accumulator
@@ -81,17 +188,46 @@ impl<T: Config> Pallet<T> {
 		frame_system::Pallet::<T>::block_number().saturated_into()
 	}
 
-	/// The totals once a stake of `old` becomes `new`.
-	fn totals_after(old: Balance, new: Balance) -> Result<Totals, Error<T>> {
+	/// The totals once a ledger that weighed `before` becomes `ledger`.
+	fn totals_after(before: &Before, ledger: &LedgerOf<T>) -> Result<Totals, Error<T>> {
 		let staked = TotalStaked::<T>::get()
-			.checked_sub(old)
-			.and_then(|t| t.checked_add(new))
+			.checked_sub(before.stake)
+			.and_then(|t| t.checked_add(ledger.stake))
 			.ok_or(Error::<T>::ArithmeticOverflow)?;
 		let boosted = TotalBoostedStake::<T>::get()
-			.checked_sub(staking::boosted(old))
-			.and_then(|t| t.checked_add(staking::boosted(new)))
+			.checked_sub(before.boosted)
+			.and_then(|t| t.checked_add(ledger.boosted()))
 			.ok_or(Error::<T>::ArithmeticOverflow)?;
-		Ok(Totals { staked, boosted })
+		let mut unrolled = Unrolled::<T>::get();
+		if let Some((epoch, boost)) = before.pending {
+			let slot = unrolled
+				.iter_mut()
+				.find(|(e, _)| *e == epoch)
+				.map(|(_, slot)| slot)
+				.ok_or(Error::<T>::ArithmeticOverflow)?;
+			slot.boost = slot.boost.checked_sub(boost).ok_or(Error::<T>::ArithmeticOverflow)?;
+			slot.ledgers = slot.ledgers.checked_sub(1).ok_or(Error::<T>::ArithmeticOverflow)?;
+			unrolled.retain(|(_, slot)| slot.ledgers > 0);
+		}
+		if ledger.pending > 0 {
+			let epoch = ledger.pending_epoch;
+			if !unrolled.iter().any(|(e, _)| *e == epoch) {
+				// After `roll_due` only the previous epoch can wait besides
+				// this one.
+				unrolled
+					.try_push((epoch, PendingBoost::default()))
+					.map_err(|_| Error::<T>::ArithmeticOverflow)?;
+				unrolled.sort_by_key(|(e, _)| *e);
+			}
+			if let Some((_, slot)) = unrolled.iter_mut().find(|(e, _)| *e == epoch) {
+				slot.boost = slot
+					.boost
+					.checked_add(ledger.pending_boost())
+					.ok_or(Error::<T>::ArithmeticOverflow)?;
+				slot.ledgers = slot.ledgers.checked_add(1).ok_or(Error::<T>::ArithmeticOverflow)?;
+			}
+		}
+		Ok(Totals { staked, boosted, unrolled })
 	}
 
 	/// Sets the freeze to what `ledger` holds: stake and unbonding GYM (0
@@ -105,6 +241,7 @@ impl<T: Config> Pallet<T> {
 	fn write_ledger(who: &T::AccountId, old_stake: Balance, ledger: LedgerOf<T>, totals: Totals) {
 		TotalStaked::<T>::put(totals.staked);
 		TotalBoostedStake::<T>::put(totals.boosted);
+		Unrolled::<T>::put(totals.unrolled);
 		let (from, to) = (staking::tier_for(old_stake), staking::tier_for(ledger.stake));
 		if ledger.is_empty() {
 			Stakers::<T>::remove(who);
@@ -123,14 +260,16 @@ impl<T: Config> Pallet<T> {
 		let free = T::Currency::reducible_balance(who, Preservation::Expendable, Fortitude::Polite);
 		ensure!(amount <= free, Error::<T>::InsufficientFreeBalance);
 
-		let acc = RewardPerBoostedStake::<T>::get();
-		let mut ledger = Stakers::<T>::get(who).unwrap_or_else(|| LedgerOf::<T>::new(acc));
-		let old_stake = ledger.stake;
-		Self::settle(&mut ledger, acc)?;
-		ledger.add(amount, Self::now()).map_err(|_| Error::<T>::ArithmeticOverflow)?;
-		let totals = Self::totals_after(old_stake, ledger.stake)?;
-
 		with_storage_layer(|| {
+			Self::roll_due();
+			let acc = RewardPerBoostedStake::<T>::get();
+			let mut ledger = Stakers::<T>::get(who).unwrap_or_else(|| LedgerOf::<T>::new(acc));
+			Self::touch_mut(&mut ledger)?;
+			let before = Before::of(&ledger);
+			let old_stake = ledger.stake;
+			ledger.add(amount, Self::now()).map_err(|_| Error::<T>::ArithmeticOverflow)?;
+			Self::repend(&mut ledger, old_stake);
+			let totals = Self::totals_after(&before, &ledger)?;
 			Self::freeze(who, &ledger)?;
 			Self::deposit_event(Event::Staked { who: who.clone(), amount });
 			Self::write_ledger(who, old_stake, ledger, totals);
@@ -149,18 +288,19 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::StakeRequired
 		);
 
-		let acc = RewardPerBoostedStake::<T>::get();
-		let old_stake = ledger.stake;
-		Self::settle(&mut ledger, acc)?;
-		let now = Self::now();
-		let release_at = now.saturating_add(UnbondingPeriod::<T>::get());
-		let penalty = ledger
-			.unbond(amount, now, release_at, staking::early_unstake_penalty)
-			.map_err(|_| Error::<T>::ArithmeticOverflow)?;
-		let totals = Self::totals_after(old_stake, ledger.stake)?;
 		let to = T::SlashDestination::get();
-
 		with_storage_layer(|| {
+			Self::roll_due();
+			Self::touch_mut(&mut ledger)?;
+			let before = Before::of(&ledger);
+			let old_stake = ledger.stake;
+			let now = Self::now();
+			let release_at = now.saturating_add(UnbondingPeriod::<T>::get());
+			let penalty = ledger
+				.unbond(amount, now, release_at, staking::early_unstake_penalty)
+				.map_err(|_| Error::<T>::ArithmeticOverflow)?;
+			Self::repend(&mut ledger, old_stake);
+			let totals = Self::totals_after(&before, &ledger)?;
 			// The freeze shrinks by the penalty only: the rest unbonds.
 			Self::freeze(who, &ledger)?;
 			if !penalty.is_zero() {
@@ -182,15 +322,15 @@ impl<T: Config> Pallet<T> {
 	/// The body of [`Pallet::claim_staker_rewards`].
 	pub(crate) fn do_claim(who: &T::AccountId) -> DispatchResult {
 		let mut ledger = Stakers::<T>::get(who).ok_or(Error::<T>::NothingToClaim)?;
-		Self::settle(&mut ledger, RewardPerBoostedStake::<T>::get())?;
-		let amount = ledger.unclaimed;
-		ensure!(!amount.is_zero(), Error::<T>::NothingToClaim);
-		ledger.unclaimed = 0;
-		let outstanding = OutstandingRewards::<T>::get()
-			.checked_sub(amount)
-			.ok_or(Error::<T>::ArithmeticOverflow)?;
-
 		with_storage_layer(|| {
+			Self::roll_due();
+			Self::touch_mut(&mut ledger)?;
+			let amount = ledger.unclaimed;
+			ensure!(!amount.is_zero(), Error::<T>::NothingToClaim);
+			ledger.unclaimed = 0;
+			let outstanding = OutstandingRewards::<T>::get()
+				.checked_sub(amount)
+				.ok_or(Error::<T>::ArithmeticOverflow)?;
 			// The pot holds its existential deposit on top of everything owed.
 			T::Currency::transfer(&Self::pot_account(), who, amount, Preservation::Preserve)?;
 			OutstandingRewards::<T>::put(outstanding);
@@ -227,15 +367,20 @@ impl<T: Config> Pallet<T> {
 		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 		let mut ledger = Stakers::<T>::get(who).ok_or(Error::<T>::NothingToRebond)?;
 		ensure!(!ledger.unbonding.is_empty(), Error::<T>::NothingToRebond);
-		let acc = RewardPerBoostedStake::<T>::get();
-		let old_stake = ledger.stake;
-		Self::settle(&mut ledger, acc)?;
-		let rebonded = ledger.rebond(amount).map_err(|_| Error::<T>::ArithmeticOverflow)?;
-		let totals = Self::totals_after(old_stake, ledger.stake)?;
-		// The frozen amount does not change: the GYM moves within the ledger.
-		Self::deposit_event(Event::Rebonded { who: who.clone(), amount: rebonded });
-		Self::write_ledger(who, old_stake, ledger, totals);
-		Ok(())
+		with_storage_layer(|| {
+			Self::roll_due();
+			Self::touch_mut(&mut ledger)?;
+			let before = Before::of(&ledger);
+			let old_stake = ledger.stake;
+			let rebonded = ledger.rebond(amount).map_err(|_| Error::<T>::ArithmeticOverflow)?;
+			// Rebonded GYM waits a whole period like new stake.
+			Self::repend(&mut ledger, old_stake);
+			let totals = Self::totals_after(&before, &ledger)?;
+			// The frozen amount does not change: the GYM moves within the ledger.
+			Self::deposit_event(Event::Rebonded { who: who.clone(), amount: rebonded });
+			Self::write_ledger(who, old_stake, ledger, totals);
+			Ok(())
+		})
 	}
 
 	/// The body of [`StakeTiers::slash`] and [`StakeTiers::slash_amount`]:
@@ -253,14 +398,15 @@ impl<T: Config> Pallet<T> {
 			return Ok(0);
 		}
 
-		let acc = RewardPerBoostedStake::<T>::get();
-		let old_stake = ledger.stake;
-		Self::settle(&mut ledger, acc)?;
-		ledger.take_newest(amount);
-		let totals = Self::totals_after(old_stake, ledger.stake)?;
 		let to = T::SlashDestination::get();
-
 		with_storage_layer(|| {
+			Self::roll_due();
+			Self::touch_mut(&mut ledger)?;
+			let before = Before::of(&ledger);
+			let old_stake = ledger.stake;
+			ledger.take_newest(amount);
+			Self::repend(&mut ledger, old_stake);
+			let totals = Self::totals_after(&before, &ledger)?;
 			Self::freeze(who, &ledger)?;
 			// Forced: a governance lock over the staked GYM does not shield it.
 			let credit = T::Currency::withdraw(
@@ -285,6 +431,16 @@ impl<T: Config> Pallet<T> {
 	/// The body of [`StakeTiers::distribute_to_stakers`].
 	pub(crate) fn do_distribute(from: &T::AccountId, amount: Balance) -> DispatchResult {
 		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+		with_storage_layer(|| {
+			// Stake added in this epoch or the one whose revenue this is
+			// does not share it.
+			Self::roll_due();
+			Self::distribute_counted(from, amount)
+		})
+	}
+
+	/// Shares `amount` among the counted boosted stake.
+	fn distribute_counted(from: &T::AccountId, amount: Balance) -> DispatchResult {
 		let total = TotalBoostedStake::<T>::get();
 		ensure!(!total.is_zero(), Error::<T>::NoStakers);
 
@@ -331,10 +487,16 @@ impl<T: Config> Pallet<T> {
 	/// [`Pallet::unstake`] uses).
 	pub fn stake_info(who: &T::AccountId) -> StakeInfo {
 		let now = Self::now();
-		let Some(ledger) = Stakers::<T>::get(who) else {
+		let Some(mut ledger) = Stakers::<T>::get(who) else {
 			return StakeInfo::nothing_staked(now);
 		};
-		let pending = Self::pending_of(&ledger, RewardPerBoostedStake::<T>::get()).unwrap_or(0);
+		// As the next call would see it (revenue settled, pending stake of a
+		// past period counted in); a ledger that cannot be brought up to date
+		// is shown as stored.
+		let mut current = ledger.clone();
+		if Self::touch(&mut current).is_ok() {
+			ledger = current;
+		}
 		let mut everything = ledger.clone();
 		let (early, _) = everything.take_oldest(ledger.stake, now);
 		let withdraw_held = T::StakeFloor::holds_withdrawal(who);
@@ -346,7 +508,9 @@ impl<T: Config> Pallet<T> {
 			boosted_stake: ledger.boosted(),
 			oldest_staked_at: ledger.deposits.first().map(|d| d.staked_at),
 			weighted_age_blocks: Self::weighted_age(&ledger, now),
-			pending_rewards: ledger.unclaimed.saturating_add(pending),
+			pending_rewards: ledger.unclaimed,
+			uncounted_stake: ledger.pending,
+			counts_from_epoch: (ledger.pending > 0).then(|| ledger.pending_epoch.saturating_add(2)),
 			penalty_if_unstaked_now: staking::early_unstake_penalty(early),
 			unbonding: ledger.unbonding.to_vec(),
 			withdrawable,

@@ -152,7 +152,7 @@ pub use gym_primitives::{
 	staking::SlashReason,
 	traits::{StakeFloor, StakeTiers},
 };
-pub use types::{Deposit, StakeInfo, StakeLedger, UnbondingChunk};
+pub use types::{Deposit, PendingBoost, StakeInfo, StakeLedger, UnbondingChunk};
 pub use weights::WeightInfo;
 
 extern crate alloc;
@@ -162,7 +162,7 @@ use frame_support::{
 	traits::{fungible, Contains},
 	PalletId,
 };
-use gym_primitives::{Balance, BlockNumber};
+use gym_primitives::{traits::EpochClock, Balance, BlockNumber, EpochIndex};
 use sp_runtime::FixedU128;
 
 /// The number of other stakers the call weights are charged at: the top of
@@ -246,6 +246,10 @@ pub mod pallet {
 		type GovernanceHorizon: Get<BlockNumber>;
 		/// Who may set [`UnbondingPeriod`] (governance).
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// The revenue periods (GymEmission's epochs): stake added in an epoch
+		/// counts for staker revenue from the distribution made two epochs
+		/// later (see [`Unrolled`]).
+		type Clock: EpochClock;
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -284,9 +288,28 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type TotalStaked<T> = StorageValue<_, Balance, ValueQuery>;
 
-	/// The sum of all boosted stakes: the weight staker revenue is shared by.
+	/// The sum of all boosted counted stakes: the weight staker revenue is
+	/// shared by. Stake added in an epoch joins it only when the epoch is two
+	/// behind the current one ([`Unrolled`]).
 	#[pallet::storage]
 	pub type TotalBoostedStake<T> = StorageValue<_, Balance, ValueQuery>;
+
+	/// The boosted stake added in the last two epochs that does not count
+	/// yet, per epoch (at most the previous and the current one). A
+	/// distribution in epoch `c` shares the revenue of period `c − 1` among
+	/// stake added in epoch `c − 2` or before: stake that was there for the
+	/// whole period. The first call in epoch `e + 2` or later moves epoch
+	/// `e`'s entry into [`TotalBoostedStake`] and [`Rolled`].
+	#[pallet::storage]
+	pub type Unrolled<T> =
+		StorageValue<_, BoundedVec<(EpochIndex, PendingBoost), ConstU32<2>>, ValueQuery>;
+
+	/// For an epoch whose pending stake was counted in: the reward
+	/// accumulator at that moment, and how many ledgers have not yet moved
+	/// their pending stake into their counted stake (each does at its next
+	/// change). Removed with the last.
+	#[pallet::storage]
+	pub type Rolled<T> = StorageMap<_, Twox64Concat, EpochIndex, (FixedU128, u32), OptionQuery>;
 
 	/// The reward accumulator: planck of staker revenue per planck of boosted
 	/// stake, ever. Only grows.
@@ -323,6 +346,19 @@ pub mod pallet {
 			for (who, amount) in &self.stakes {
 				// Genesis may refuse a stake the balances cannot back.
 				Pallet::<T>::do_stake(who, *amount).expect("a genesis stake is backed by balance");
+			}
+			// Genesis stakes were there before any revenue: they count at once.
+			let mut boosted = TotalBoostedStake::<T>::get();
+			for (_, slot) in Unrolled::<T>::take() {
+				boosted = boosted.saturating_add(slot.boost);
+			}
+			TotalBoostedStake::<T>::put(boosted);
+			for (who, _) in &self.stakes {
+				Stakers::<T>::mutate(who, |ledger| {
+					if let Some(ledger) = ledger {
+						ledger.pending = 0;
+					}
+				});
 			}
 		}
 	}
@@ -587,6 +623,8 @@ pub mod pallet {
 		/// The invariants of this pallet (run by `try_state` and by tests).
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			let acc = RewardPerBoostedStake::<T>::get();
+			let mut unrolled = alloc::collections::BTreeMap::<EpochIndex, PendingBoost>::new();
+			let mut waiting_to_settle = alloc::collections::BTreeMap::<EpochIndex, u32>::new();
 			let mut staked: Balance = 0;
 			let mut boosted: Balance = 0;
 			let mut owed: Balance = 0;
@@ -627,15 +665,39 @@ pub mod pallet {
 					ledger.reward_counter <= acc,
 					"a reward counter is ahead of the accumulator"
 				);
-				let ledger_owed = ledger
-					.unclaimed
-					.checked_add(Self::pending_of(&ledger, acc).map_err(|_| "pending overflows")?)
-					.ok_or("owed overflows")?;
+				ensure!(ledger.pending <= ledger.stake, "more stake pending than staked");
+				let rolled = Rolled::<T>::contains_key(ledger.pending_epoch);
+				if ledger.pending > 0 {
+					if rolled {
+						let left = waiting_to_settle.entry(ledger.pending_epoch).or_default();
+						*left = left.saturating_add(1);
+					} else {
+						let slot = unrolled.entry(ledger.pending_epoch).or_default();
+						slot.boost = slot.boost.saturating_add(ledger.pending_boost());
+						slot.ledgers = slot.ledgers.saturating_add(1);
+					}
+				}
+				// What counts now: a ledger whose pending epoch was rolled
+				// counts it all.
+				let counts = if ledger.pending > 0 && rolled {
+					staking::boosted(ledger.stake)
+				} else {
+					ledger.boosted()
+				};
+				let mut current = ledger.clone();
+				Self::touch(&mut current).map_err(|_| "a ledger cannot be settled")?;
+				let ledger_owed = current.unclaimed;
 				staked = staked.checked_add(ledger.stake).ok_or("stakes overflow")?;
-				boosted = boosted.checked_add(ledger.boosted()).ok_or("boosted overflows")?;
+				boosted = boosted.checked_add(counts).ok_or("boosted overflows")?;
 				owed = owed.checked_add(ledger_owed).ok_or("owed overflows")?;
 			}
 			ensure!(staked == TotalStaked::<T>::get(), "sum of stakes != TotalStaked");
+			let stored: alloc::collections::BTreeMap<_, _> =
+				Unrolled::<T>::get().into_iter().collect();
+			ensure!(stored == unrolled, "Unrolled is not the sum of the pending stakes");
+			let rolled: alloc::collections::BTreeMap<_, _> =
+				Rolled::<T>::iter().map(|(epoch, (_, left))| (epoch, left)).collect();
+			ensure!(rolled == waiting_to_settle, "Rolled does not count its ledgers");
 			ensure!(
 				boosted == TotalBoostedStake::<T>::get(),
 				"sum of boosted stakes != TotalBoostedStake"

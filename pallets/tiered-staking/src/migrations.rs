@@ -11,7 +11,7 @@ use frame_support::{
 use gym_primitives::Balance;
 use sp_runtime::FixedU128;
 
-/// Version 0 to 1: ledgers gain their unbonding chunks.
+/// Version 0 to 1: ledgers gain their unbonding chunks and pending stake.
 pub mod v1 {
 	use super::*;
 
@@ -29,7 +29,8 @@ pub mod v1 {
 		pub unclaimed: Balance,
 	}
 
-	/// Rewrites every ledger with no unbonding GYM: every staker keeps its
+	/// Rewrites every ledger with no unbonding GYM and all its stake counted
+	/// for revenue (it was staked before the upgrade): every staker keeps its
 	/// stake, deposits, reward counter and unclaimed revenue, and its freeze
 	/// (which equalled the stake) is untouched. One read and one write per
 	/// staker, in one block: the chains running version 0 (the testnet)
@@ -47,6 +48,8 @@ pub mod v1 {
 					reward_counter: old.reward_counter,
 					unclaimed: old.unclaimed,
 					unbonding: BoundedVec::new(),
+					pending: 0,
+					pending_epoch: 0,
 				})
 			});
 			T::DbWeight::get().reads_writes(count, count)

@@ -72,6 +72,23 @@ impl frame_support::traits::Contains<u64> for Bonded {
 	}
 }
 
+/// Revenue periods of [`EPOCH`] blocks: epoch `e` is blocks
+/// `e × 10 + 1 ..= (e + 1) × 10` (plays GymEmission).
+pub struct TenBlockEpochs;
+/// The mock's epoch length.
+pub const EPOCH: BlockNumber = 10;
+impl gym_primitives::traits::EpochClock for TenBlockEpochs {
+	fn epoch_of(block: BlockNumber) -> gym_primitives::EpochIndex {
+		block.saturating_sub(1) / EPOCH
+	}
+	fn current_epoch() -> gym_primitives::EpochIndex {
+		Self::epoch_of(u32::try_from(System::block_number()).unwrap())
+	}
+	fn epoch_end(epoch: gym_primitives::EpochIndex) -> BlockNumber {
+		(epoch + 1) * EPOCH
+	}
+}
+
 /// A stake floor for Alice only (plays the compute-mining pallet).
 pub struct FloorForAlice;
 impl pallet_tiered_staking::StakeFloor<u64> for FloorForAlice {
@@ -110,6 +127,7 @@ impl pallet_tiered_staking::Config for Test {
 	type SlashHorizon = ConstU32<40>;
 	type GovernanceHorizon = ConstU32<1_000>;
 	type AdminOrigin = frame_system::EnsureRoot<u64>;
+	type Clock = TenBlockEpochs;
 	type WeightInfo = ();
 }
 

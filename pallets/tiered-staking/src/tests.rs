@@ -31,8 +31,24 @@ fn claim(who: u64) {
 	assert_ok!(TieredStaking::claim_staker_rewards(RuntimeOrigin::signed(who)));
 }
 
+/// Distributes `amount` once every stake counts: if any stake was added in
+/// the last two epochs, moves two epochs on first.
 fn distribute(amount: Balance) {
+	wait_until_everything_counts();
+	distribute_now(amount);
+}
+
+/// Distributes `amount` now (stake added in this epoch or the last does not
+/// share it).
+fn distribute_now(amount: Balance) {
 	assert_ok!(TieredStaking::distribute_to_stakers(&PAYER, amount));
+}
+
+/// Moves two epochs on if any stake waits to count.
+fn wait_until_everything_counts() {
+	if !Unrolled::<Test>::get().is_empty() {
+		run_to_block(u32::try_from(System::block_number()).unwrap() + 2 * EPOCH);
+	}
 }
 
 fn slash(who: u64, fraction: Perbill, reason: SlashReason) -> Balance {
@@ -150,6 +166,10 @@ fn boost_and_rights_follow_the_tier() {
 		assert_eq!(TieredStaking::boosted_stake(&BOB), 12_000 * GYM);
 		assert_eq!(TieredStaking::boosted_stake(&CHARLIE), 1_500_000 * GYM);
 		assert_eq!(TieredStaking::boosted_stake(&DAVE), 0);
+		// The stakes count for revenue two epochs on.
+		assert_eq!(TieredStaking::total_boosted_stake(), 0);
+		wait_until_everything_counts();
+		TieredStaking::roll_due();
 		assert_eq!(TieredStaking::total_boosted_stake(), 1_513_000 * GYM);
 		assert_eq!(TotalStaked::<Test>::get(), 511_000 * GYM + ED);
 
@@ -715,7 +735,8 @@ fn revenue_earned_before_a_stake_change_is_kept() {
 		assert_eq!(TieredStaking::claimable_rewards(&BOB), 100 * GYM + 1_000 * GYM);
 
 		// Unstaking everything keeps the revenue in the ledger until claimed.
-		run_to_block(1 + EARLY_UNSTAKE_PERIOD);
+		// (The top-up was staked at block 21, once the first stakes counted.)
+		run_to_block(21 + EARLY_UNSTAKE_PERIOD);
 		unstake(ALICE, 500_000 * GYM);
 		assert_eq!(TieredStaking::stake_of(&ALICE), 0);
 		assert_eq!(TieredStaking::claimable_rewards(&ALICE), 1_500_100 * GYM);
@@ -744,6 +765,7 @@ fn distribution_without_boosted_stake_fails_with_no_stakers() {
 fn first_distribution_endows_the_pot_with_the_existential_deposit() {
 	ExtBuilder::default().build_and_execute(|| {
 		stake(ALICE, 1_000 * GYM);
+		wait_until_everything_counts();
 		// Less than the ED cannot open the pot.
 		assert_noop!(
 			TieredStaking::distribute_to_stakers(&PAYER, ED - 1),
@@ -849,6 +871,8 @@ fn stake_info_reports_tier_age_revenue_and_penalty() {
 				// (20,000 × 200 + 30,000 × 100) / 50,000
 				weighted_age_blocks: 140,
 				pending_rewards: 75 * GYM,
+				uncounted_stake: 0,
+				counts_from_epoch: None,
 				penalty_if_unstaked_now: 5_000 * GYM,
 				unbonding: Vec::new(),
 				withdrawable: 0,
@@ -1221,7 +1245,11 @@ fn the_version_0_ledgers_migrate_with_their_stake() {
 		stake(ALICE, 2_000 * GYM);
 		stake(BOB, 1_000 * GYM);
 		distribute(ED + 100 * GYM);
+		// Version 0 had no pending stake: every ledger counts all of it.
+		claim(ALICE);
 		claim(BOB);
+		assert!(Unrolled::<Test>::get().is_empty() && Rolled::<Test>::iter().next().is_none());
+		distribute(100 * GYM);
 		let owed = TieredStaking::claimable_rewards(&ALICE);
 		assert!(owed > 83 * GYM);
 		// Write them back in the version-0 layout.
@@ -1254,5 +1282,96 @@ fn the_version_0_ledgers_migrate_with_their_stake() {
 		let root = sp_io::storage::root(StateVersion::V1);
 		migrations::v1::MigrateV0ToV1::<Test>::on_runtime_upgrade();
 		assert_eq!(sp_io::storage::root(StateVersion::V1), root);
+	});
+}
+
+// ---- revenue counts whole periods ------------------------------------------
+
+/// Moves to the first block of epoch `epoch` (10-block epochs).
+fn run_to_epoch(epoch: u32) {
+	run_to_block(epoch * EPOCH + 1);
+}
+
+#[test]
+fn stake_added_just_before_a_distribution_shares_none_of_it() {
+	ExtBuilder::default().build_and_execute(|| {
+		stake(ALICE, 10_000 * GYM); // epoch 0, Silver: 12,000 boosted
+							  // The distribution of period 0 (in epoch 1's first block): Alice
+							  // staked during it, so it has nobody to pay.
+		run_to_epoch(1);
+		assert_noop!(TieredStaking::distribute_to_stakers(&PAYER, GYM), Error::<Test>::NoStakers);
+		// Bob stakes in the last block of period 1.
+		run_to_block(2 * EPOCH);
+		stake(BOB, 10_000 * GYM);
+		assert_eq!(TieredStaking::stake_info(&BOB).uncounted_stake, 10_000 * GYM);
+		assert_eq!(TieredStaking::stake_info(&BOB).counts_from_epoch, Some(3));
+		// Period 1's revenue: all Alice's (she was staked all of it).
+		run_to_epoch(2);
+		distribute_now(ED + 120 * GYM);
+		assert_eq!(TotalBoostedStake::<Test>::get(), 12_000 * GYM);
+		assert_eq!(TieredStaking::claimable_rewards(&ALICE), 120 * GYM);
+		assert_eq!(TieredStaking::claimable_rewards(&BOB), 0);
+		// Period 2's: shared, Bob was staked all of it.
+		run_to_epoch(3);
+		distribute_now(240 * GYM);
+		assert_eq!(TieredStaking::claimable_rewards(&ALICE), 240 * GYM);
+		assert_eq!(TieredStaking::claimable_rewards(&BOB), 120 * GYM);
+		let info = TieredStaking::stake_info(&BOB);
+		assert_eq!((info.uncounted_stake, info.counts_from_epoch), (0, None));
+		assert_eq!(info.boosted_stake, 12_000 * GYM);
+		claim(BOB);
+		assert_eq!(free(BOB), 2_000_000 * GYM + 120 * GYM);
+	});
+}
+
+#[test]
+fn new_stake_waits_while_the_counted_stake_keeps_earning() {
+	ExtBuilder::default().build_and_execute(|| {
+		stake(ALICE, 10_000 * GYM);
+		stake(BOB, 10_000 * GYM);
+		run_to_epoch(2);
+		// Alice tops up to Gold (60,000 at 1.5x = 90,000 boosted) right
+		// before the distribution: period 1 still pays her 10,000's weight.
+		stake(ALICE, 50_000 * GYM);
+		assert_eq!(TieredStaking::tier_of(&ALICE), Some(Tier::Gold), "the tier is immediate");
+		distribute_now(ED + 240 * GYM);
+		assert_eq!(TieredStaking::claimable_rewards(&ALICE), 120 * GYM);
+		assert_eq!(TieredStaking::claimable_rewards(&BOB), 120 * GYM);
+		// Unstaking takes the uncounted part first: it does not lower the
+		// counted weight.
+		unstake(ALICE, 20_000 * GYM);
+		assert_eq!(TieredStaking::stake_info(&ALICE).uncounted_stake, 30_000 * GYM);
+		assert_eq!(TieredStaking::stake_info(&ALICE).boosted_stake, 12_000 * GYM);
+		// Two epochs on, all 40,000 count (Silver: 48,000 boosted).
+		run_to_epoch(4);
+		distribute_now(60 * GYM);
+		assert_eq!(TieredStaking::claimable_rewards(&ALICE), 120 * GYM + 48 * GYM);
+		assert_eq!(TieredStaking::claimable_rewards(&BOB), 120 * GYM + 12 * GYM);
+		// A slash takes the stake; the counted weight follows.
+		slash(ALICE, Perbill::from_percent(50), SlashReason::Malicious);
+		assert_eq!(
+			TotalBoostedStake::<Test>::get(),
+			staking_boosted(TieredStaking::stake_of(&ALICE)) + 12_000 * GYM
+		);
+	});
+}
+
+fn staking_boosted(stake: Balance) -> Balance {
+	gym_primitives::staking::boosted(stake)
+}
+
+#[test]
+fn rebonded_gym_waits_a_period_like_new_stake() {
+	ExtBuilder::default().build_and_execute(|| {
+		stake(ALICE, 10_000 * GYM);
+		stake(BOB, 10_000 * GYM);
+		run_to_epoch(2);
+		unstake(ALICE, 10_000 * GYM);
+		// Rebonded in the block before the distribution: it shares none of
+		// it (rebonding is not a way around the wait).
+		assert_ok!(TieredStaking::rebond(RuntimeOrigin::signed(ALICE), 9_000 * GYM));
+		distribute_now(ED + 120 * GYM);
+		assert_eq!(TieredStaking::claimable_rewards(&ALICE), 0);
+		assert_eq!(TieredStaking::claimable_rewards(&BOB), 120 * GYM);
 	});
 }

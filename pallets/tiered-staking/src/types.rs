@@ -8,7 +8,7 @@ use frame_support::{
 };
 use gym_primitives::{
 	staking::{self, Tier},
-	Balance, BlockNumber,
+	Balance, BlockNumber, EpochIndex,
 };
 use scale_info::TypeInfo;
 use sp_runtime::FixedU128;
@@ -81,6 +81,34 @@ pub struct StakeLedger<MaxDeposits: Get<u32>, MaxUnbonding: Get<u32>> {
 	/// GYM unstaked and still frozen and slashable, earliest release first
 	/// (`release_at` never decreases along the vec).
 	pub unbonding: BoundedVec<UnbondingChunk, MaxUnbonding>,
+	/// The part of `stake` added (staked or rebonded) in epoch
+	/// `pending_epoch` that does not count for staker revenue yet: it counts
+	/// once a whole epoch has passed (see [`crate::Unrolled`]).
+	pub pending: Balance,
+	/// The epoch `pending` was added in (meaningless while it is 0).
+	pub pending_epoch: EpochIndex,
+}
+
+/// The boosted stake added in one epoch that waits to count for staker
+/// revenue, and how many ledgers it comes from.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct PendingBoost {
+	/// Σ over those ledgers of `boosted(stake) − boosted(stake − pending)`.
+	pub boost: Balance,
+	/// The ledgers whose `pending` is of this epoch.
+	pub ledgers: u32,
 }
 
 /// A ledger operation would overflow a `u128` (impossible with GYM's supply).
@@ -96,7 +124,20 @@ impl<MaxDeposits: Get<u32>, MaxUnbonding: Get<u32>> StakeLedger<MaxDeposits, Max
 			reward_counter: counter,
 			unclaimed: 0,
 			unbonding: BoundedVec::new(),
+			pending: 0,
+			pending_epoch: 0,
 		}
+	}
+
+	/// The stake that counts for staker revenue: all of it but `pending`.
+	pub fn counted(&self) -> Balance {
+		self.stake.saturating_sub(self.pending)
+	}
+
+	/// What `pending` adds to the boosted stake once it counts:
+	/// `boosted(stake) − boosted(counted)`.
+	pub fn pending_boost(&self) -> Balance {
+		staking::boosted(self.stake).saturating_sub(self.boosted())
 	}
 
 	/// Planck unbonding (the sum of the chunks).
@@ -114,9 +155,10 @@ impl<MaxDeposits: Get<u32>, MaxUnbonding: Get<u32>> StakeLedger<MaxDeposits, Max
 		self.slashable()
 	}
 
-	/// The stake boosted by its tier ([`staking::boosted`]).
+	/// The counted stake boosted by its tier ([`staking::boosted`]): the
+	/// weight of this ledger's share of staker revenue.
 	pub fn boosted(&self) -> Balance {
-		staking::boosted(self.stake)
+		staking::boosted(self.counted())
 	}
 
 	/// Whether the ledger holds nothing (no stake and no unclaimed reward) and
@@ -327,8 +369,8 @@ pub struct StakeInfo {
 	pub tier: Option<Tier>,
 	/// The tier's reward boost in per mille (1000 = 1.0x); 0 without a tier.
 	pub boost_per_mille: u32,
-	/// The stake times its boost, rounded down: the weight of this account's
-	/// share of staker revenue.
+	/// The counted stake (all but `uncounted_stake`) times its boost, rounded
+	/// down: the weight of this account's share of staker revenue.
 	pub boosted_stake: Balance,
 	/// The block of the oldest deposit still staked; `None` without stake.
 	pub oldest_staked_at: Option<BlockNumber>,
@@ -337,6 +379,12 @@ pub struct StakeInfo {
 	pub weighted_age_blocks: BlockNumber,
 	/// Staker revenue claimable now (settled and pending), in planck.
 	pub pending_rewards: Balance,
+	/// Stake added in the current or the previous epoch: it does not share
+	/// staker revenue until it has been staked a whole period.
+	pub uncounted_stake: Balance,
+	/// The epoch whose first block distributes the first revenue the
+	/// uncounted stake shares (`None` without uncounted stake).
+	pub counts_from_epoch: Option<EpochIndex>,
 	/// The early-unstake penalty that unstaking the whole stake now would pay.
 	pub penalty_if_unstaked_now: Balance,
 	/// GYM unstaked and not yet withdrawn, earliest release first: still
@@ -367,6 +415,8 @@ impl StakeInfo {
 			oldest_staked_at: None,
 			weighted_age_blocks: 0,
 			pending_rewards: 0,
+			uncounted_stake: 0,
+			counts_from_epoch: None,
 			penalty_if_unstaked_now: 0,
 			unbonding: Vec::new(),
 			withdrawable: 0,
@@ -514,6 +564,8 @@ mod tests {
 			oldest_staked_at: Some(7),
 			weighted_age_blocks: 3,
 			pending_rewards: 99,
+			uncounted_stake: 3,
+			counts_from_epoch: Some(4),
 			penalty_if_unstaked_now: 1_234,
 			unbonding: vec![UnbondingChunk { amount: 5, release_at: 40, staked_at: 2 }],
 			withdrawable: 0,

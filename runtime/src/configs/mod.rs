@@ -177,6 +177,8 @@ impl pallet_tiered_staking::Config for Runtime {
 	type GovernanceHorizon = ConstU32<GOVERNANCE_HORIZON>;
 	/// Root (sudo) until governance lands.
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	/// Revenue periods are GymEmission's epochs (the revenue split's periods).
+	type Clock = GymEmission;
 	type WeightInfo = pallet_tiered_staking::weights::SubstrateWeight<Runtime>;
 }
 

@@ -1,5 +1,6 @@
 //! The revenue split on a dev node, through a real client: revenue paid in is
-//! split at the end of its 10-block period (20% to a staker, 15% + 15% to the
+//! split at the end of its 10-block period (20% to a staker staked since an
+//! earlier period, 15% + 15% to the
 //! liquidity and development accounts, 10% burned, the miners' 40% carried as
 //! nobody mined), `gym_revenueHistory` and `gym_revenuePot` report it, and GYM
 //! burned for access shows in `gym_hasAccess`; a bad model id is refused with
@@ -33,10 +34,13 @@ async fn revenue_is_split_at_the_period_end_and_access_is_bought_by_burning() {
 	node.wait_for_blocks(&rpc, 1, 0, Duration::from_secs(60)).await;
 	let (dave, charlie, eve) = (sr25519::dev::dave(), sr25519::dev::charlie(), sr25519::dev::eve());
 
-	// A staker at Bronze, so the stakers' share has somebody to pay.
+	// A staker at Bronze, so the stakers' share has somebody to pay. Staked in
+	// period 0 (blocks 1..=10), it shares the revenue of the periods after
+	// it: the payment below goes into period 1 or later.
 	submit(&api, &dave, &dynamic::transaction("TieredStaking", "stake", (1_000 * GYM,)))
 		.await
 		.unwrap();
+	node.wait_for_blocks(&rpc, 11, 0, Duration::from_secs(120)).await;
 
 	// 1,000 GYM of inference fees from a gateway (Charlie).
 	let pay = dynamic::transaction(
