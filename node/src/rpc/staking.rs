@@ -37,6 +37,12 @@ pub struct StakeInfo {
 	pub weighted_age_blocks: u32,
 	/// Staker revenue claimable now.
 	pub pending_rewards: String,
+	/// Stake added in the current or the previous epoch: it shares no staker
+	/// revenue until it has been staked a whole period.
+	pub uncounted_stake: String,
+	/// The epoch whose first block pays the first revenue the uncounted
+	/// stake shares, or null.
+	pub counts_from_epoch: Option<u32>,
 	/// The early-unstake penalty of unstaking everything now.
 	pub penalty_if_unstaked_now: String,
 	/// GYM unstaked and not yet withdrawn, earliest release first.
@@ -80,6 +86,8 @@ where
 			oldest_staked_at: i.oldest_staked_at,
 			weighted_age_blocks: i.weighted_age_blocks,
 			pending_rewards: i.pending_rewards.to_string(),
+			uncounted_stake: i.uncounted_stake.to_string(),
+			counts_from_epoch: i.counts_from_epoch,
 			penalty_if_unstaked_now: i.penalty_if_unstaked_now.to_string(),
 			unbonding: i
 				.unbonding
