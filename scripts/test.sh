@@ -18,6 +18,12 @@ cargo test --release --locked --no-fail-fast "$@" \
 	-p pallet-revenue-split --features pallet-revenue-split/runtime-benchmarks \
 	-p pallet-compute-mining --features pallet-compute-mining/runtime-benchmarks \
 	-p pallet-gym-validators --features pallet-gym-validators/runtime-benchmarks || status=$?
+# The tiered-staking storage migration with its try-runtime checks
+# (pre_upgrade, post_upgrade, try_state).
+cargo test --release --locked --no-fail-fast "$@" \
+	-p pallet-tiered-staking \
+	--features pallet-tiered-staking/runtime-benchmarks,pallet-tiered-staking/try-runtime \
+	|| status=$?
 # The @polkadot/api client tests (npm).
 scripts/js-test.sh || status=$?
 exit $status

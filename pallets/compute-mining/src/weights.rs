@@ -81,7 +81,7 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::HardwareOwners` (r:1 w:1)
@@ -91,30 +91,34 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
-	/// Proof: `ComputeMining::Activity` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Activity` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::QueuePlace` (r:0 w:1)
 	/// Proof: `ComputeMining::QueuePlace` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Queue` (r:0 w:1)
 	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
 	fn register_worker(n: u32, ) -> Weight {
-		// Proof size: measured `1321`, estimated `4202` bytes.
-		// Minimum execution time: 70_610_000 picoseconds.
-		Weight::from_parts(97_148_099, 4202)
-			.saturating_add(Weight::from_parts(99_349, 0).saturating_mul(n.into()))
+		// Proof size: measured `1375`, estimated `4607` bytes.
+		// Minimum execution time: 52_463_000 picoseconds.
+		Weight::from_parts(82_508_807, 4607)
+			.saturating_add(Weight::from_parts(60_584, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:1 w:1)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
+	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Unrolled` (r:1 w:1)
+	/// Proof: `TieredStaking::Unrolled` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
 	/// Proof: `TieredStaking::RewardPerBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
-	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::TotalBoostedStake` (r:1 w:1)
 	/// Proof: `TieredStaking::TotalBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
+	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
 	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
@@ -123,10 +127,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::TotalSlashed` (r:1 w:1)
 	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
-	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
-	/// Proof: `ComputeMining::Activity` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Activity` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Epochs` (r:1 w:1)
 	/// Proof: `ComputeMining::Epochs` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Unclaimed` (r:1 w:1)
@@ -135,37 +137,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `GymEmission::EpochMinted` (r:1 w:1)
 	/// Proof: `GymEmission::EpochMinted` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
-	/// Storage: `GymEmission::Schedule` (r:1 w:0)
-	/// Proof: `GymEmission::Schedule` (`max_values`: Some(1), `max_size`: Some(164), added: 659, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::Promises` (r:1 w:1)
+	/// Proof: `GymEmission::Promises` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::Promised` (r:1 w:1)
+	/// Proof: `GymEmission::Promised` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Earned` (r:1 w:1)
 	/// Proof: `ComputeMining::Earned` (`max_values`: None, `max_size`: Some(548), added: 3023, mode: `MaxEncodedLen`)
-	/// Storage: `RevenueSplit::MinerPoints` (r:1 w:1)
-	/// Proof: `RevenueSplit::MinerPoints` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
-	/// Storage: `RevenueSplit::CurrentPeriod` (r:1 w:0)
-	/// Proof: `RevenueSplit::CurrentPeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `RevenueSplit::PeriodPoints` (r:1 w:1)
-	/// Proof: `RevenueSplit::PeriodPoints` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Rolled` (r:0 w:1)
+	/// Proof: `TieredStaking::Rolled` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
 	fn heartbeat(n: u32, ) -> Weight {
-		// Proof size: measured `2830`, estimated `6196` bytes.
-		// Minimum execution time: 358_468_000 picoseconds.
-		Weight::from_parts(408_974_904, 6196)
-			.saturating_add(Weight::from_parts(189_860, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(21_u64))
-			.saturating_add(T::DbWeight::get().writes(16_u64))
+		// Proof size: measured `2933`, estimated `6196` bytes.
+		// Minimum execution time: 274_004_000 picoseconds.
+		Weight::from_parts(320_653_581, 6196)
+			.saturating_add(Weight::from_parts(85_317, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(20_u64))
+			.saturating_add(T::DbWeight::get().writes(18_u64))
 	}
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
 	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
-	/// Proof: `ComputeMining::Activity` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Activity` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
 	fn schedule_downtime() -> Weight {
-		// Proof size: measured `1154`, estimated `4202` bytes.
-		// Minimum execution time: 76_712_000 picoseconds.
-		Weight::from_parts(149_647_000, 4202)
+		// Proof size: measured `1215`, estimated `4607` bytes.
+		// Minimum execution time: 55_557_000 picoseconds.
+		Weight::from_parts(65_831_000, 4607)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -177,8 +177,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn deregister_worker() -> Weight {
 		// Proof size: measured `929`, estimated `3866` bytes.
-		// Minimum execution time: 79_166_000 picoseconds.
-		Weight::from_parts(109_549_000, 3866)
+		// Minimum execution time: 35_201_000 picoseconds.
+		Weight::from_parts(44_771_000, 3866)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -204,8 +204,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	fn create_job() -> Weight {
 		// Proof size: measured `181`, estimated `3593` bytes.
-		// Minimum execution time: 121_564_000 picoseconds.
-		Weight::from_parts(209_470_000, 3593)
+		// Minimum execution time: 102_705_000 picoseconds.
+		Weight::from_parts(118_561_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -214,7 +214,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Waiting` (r:1 w:1)
 	/// Proof: `ComputeMining::Waiting` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::QueuePlace` (r:0 w:1)
@@ -222,9 +222,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Queue` (r:0 w:1)
 	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn leave_job() -> Weight {
-		// Proof size: measured `1194`, estimated `4202` bytes.
-		// Minimum execution time: 87_293_000 picoseconds.
-		Weight::from_parts(135_912_000, 4202)
+		// Proof size: measured `1248`, estimated `4607` bytes.
+		// Minimum execution time: 52_754_000 picoseconds.
+		Weight::from_parts(65_957_000, 4607)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -239,9 +239,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 64]`.
 	fn verify_hardware(n: u32, ) -> Weight {
 		// Proof size: measured `628`, estimated `6783` bytes.
-		// Minimum execution time: 62_439_000 picoseconds.
-		Weight::from_parts(72_310_994, 6783)
-			.saturating_add(Weight::from_parts(1_030_759, 0).saturating_mul(n.into()))
+		// Minimum execution time: 34_021_000 picoseconds.
+		Weight::from_parts(45_364_609, 6783)
+			.saturating_add(Weight::from_parts(372_264, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -250,7 +250,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Duties` (r:63 w:63)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:62 w:62)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
+	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Unrolled` (r:1 w:1)
+	/// Proof: `TieredStaking::Unrolled` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Rolled` (r:1 w:0)
+	/// Proof: `TieredStaking::Rolled` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
 	/// Proof: `TieredStaking::RewardPerBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
@@ -269,21 +275,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
-	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
-	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
-	/// Proof: `ComputeMining::Activity` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Activity` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Suspended` (r:0 w:62)
 	/// Proof: `ComputeMining::Suspended` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[3, 64]`.
 	fn resolve_hardware(v: u32, ) -> Weight {
-		// Proof size: measured `824`, estimated `6783` bytes.
-		// Minimum execution time: 363_505_000 picoseconds.
-		Weight::from_parts(389_064_000, 6783)
-			.saturating_add(Weight::from_parts(205_323_155, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+		// Proof size: measured `917`, estimated `6783` bytes.
+		// Minimum execution time: 215_693_000 picoseconds.
+		Weight::from_parts(237_220_000, 6783)
+			.saturating_add(Weight::from_parts(121_345_227, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(14_u64))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 3513).saturating_mul(v.into()))
 	}
@@ -302,29 +305,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::OpenDeltas` (r:1 w:1)
 	/// Proof: `ComputeMining::OpenDeltas` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundSketches` (r:0 w:1)
-	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19043), added: 21518, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 64]`.
-	fn submit_delta(_n: u32, ) -> Weight {
+	fn submit_delta(n: u32, ) -> Weight {
 		// Proof size: measured `1678`, estimated `6834` bytes.
-		// Minimum execution time: 77_667_000 picoseconds.
-		Weight::from_parts(175_349_029, 6834)
+		// Minimum execution time: 63_664_000 picoseconds.
+		Weight::from_parts(81_682_321, 6834)
+			.saturating_add(Weight::from_parts(132_814, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
-	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeMining::PendingDraws` (r:1 w:1)
-	/// Proof: `ComputeMining::PendingDraws` (`max_values`: None, `max_size`: Some(36878), added: 39353, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundContents` (r:1 w:1)
 	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19043), added: 21518, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::PendingDraws` (r:1 w:1)
+	/// Proof: `ComputeMining::PendingDraws` (`max_values`: None, `max_size`: Some(36878), added: 39353, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	fn reveal_delta() -> Weight {
-		// Proof size: measured `56763`, estimated `40343` bytes.
-		// Minimum execution time: 156_509_000 picoseconds.
-		Weight::from_parts(200_448_000, 40343)
+		// Proof size: measured `56767`, estimated `40343` bytes.
+		// Minimum execution time: 129_526_000 picoseconds.
+		Weight::from_parts(159_003_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -332,8 +336,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
 	fn commit_report() -> Weight {
 		// Proof size: measured `970`, estimated `6834` bytes.
-		// Minimum execution time: 46_048_000 picoseconds.
-		Weight::from_parts(71_597_000, 6834)
+		// Minimum execution time: 37_341_000 picoseconds.
+		Weight::from_parts(52_267_000, 6834)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -344,12 +348,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::DisputeWindow` (r:1 w:0)
 	/// Proof: `ComputeMining::DisputeWindow` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
-	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19043), added: 21518, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn reveal_report(_v: u32, ) -> Weight {
-		// Proof size: measured `19687`, estimated `22504` bytes.
-		// Minimum execution time: 92_658_000 picoseconds.
-		Weight::from_parts(127_665_263, 22504)
+		// Proof size: measured `19691`, estimated `22508` bytes.
+		// Minimum execution time: 78_425_000 picoseconds.
+		Weight::from_parts(110_185_563, 22508)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -360,12 +364,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::DisputeWindow` (r:1 w:0)
 	/// Proof: `ComputeMining::DisputeWindow` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
-	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19043), added: 21518, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn reveal_report_reject(_v: u32, ) -> Weight {
-		// Proof size: measured `19687`, estimated `22504` bytes.
-		// Minimum execution time: 89_145_000 picoseconds.
-		Weight::from_parts(140_616_300, 22504)
+		// Proof size: measured `19691`, estimated `22508` bytes.
+		// Minimum execution time: 86_889_000 picoseconds.
+		Weight::from_parts(135_374_738, 22508)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -374,7 +378,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Disputes` (r:1 w:0)
 	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(20258), added: 22733, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
-	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19043), added: 21518, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundContents` (r:1 w:1)
@@ -388,7 +392,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
-	/// Proof: `ComputeMining::Activity` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Activity` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Epochs` (r:1 w:1)
 	/// Proof: `ComputeMining::Epochs` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Unclaimed` (r:1 w:1)
@@ -397,35 +401,37 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `GymEmission::EpochMinted` (r:1 w:1)
 	/// Proof: `GymEmission::EpochMinted` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
-	/// Storage: `GymEmission::Schedule` (r:1 w:0)
-	/// Proof: `GymEmission::Schedule` (`max_values`: Some(1), `max_size`: Some(164), added: 659, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::Promises` (r:1 w:1)
+	/// Proof: `GymEmission::Promises` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::Promised` (r:1 w:1)
+	/// Proof: `GymEmission::Promised` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Earned` (r:1 w:1)
 	/// Proof: `ComputeMining::Earned` (`max_values`: None, `max_size`: Some(548), added: 3023, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
 	/// Storage: `RevenueSplit::MinerPoints` (r:1 w:1)
 	/// Proof: `RevenueSplit::MinerPoints` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `RevenueSplit::CurrentPeriod` (r:1 w:0)
 	/// Proof: `RevenueSplit::CurrentPeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `RevenueSplit::PeriodPoints` (r:1 w:1)
 	/// Proof: `RevenueSplit::PeriodPoints` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::OpenDeltas` (r:1 w:1)
 	/// Proof: `ComputeMining::OpenDeltas` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn finalise_delta_accept() -> Weight {
-		// Proof size: measured `25252`, estimated `23723` bytes.
-		// Minimum execution time: 452_101_000 picoseconds.
-		Weight::from_parts(558_456_000, 23723)
-			.saturating_add(T::DbWeight::get().reads(28_u64))
-			.saturating_add(T::DbWeight::get().writes(22_u64))
+		// Proof size: measured `25531`, estimated `23723` bytes.
+		// Minimum execution time: 443_266_000 picoseconds.
+		Weight::from_parts(515_699_000, 23723)
+			.saturating_add(T::DbWeight::get().reads(29_u64))
+			.saturating_add(T::DbWeight::get().writes(24_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Disputes` (r:1 w:0)
 	/// Proof: `ComputeMining::Disputes` (`max_values`: None, `max_size`: Some(20258), added: 22733, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
-	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19043), added: 21518, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundContents` (r:1 w:1)
@@ -433,7 +439,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::PendingSlashes` (r:1 w:1)
 	/// Proof: `ComputeMining::PendingSlashes` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Waiting` (r:1 w:1)
@@ -447,9 +453,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Queue` (r:0 w:1)
 	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn finalise_delta_reject() -> Weight {
-		// Proof size: measured `24449`, estimated `23723` bytes.
-		// Minimum execution time: 219_387_000 picoseconds.
-		Weight::from_parts(275_349_000, 23723)
+		// Proof size: measured `24507`, estimated `23723` bytes.
+		// Minimum execution time: 212_193_000 picoseconds.
+		Weight::from_parts(412_165_000, 23723)
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(17_u64))
 	}
@@ -464,13 +470,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Duties` (r:1 w:1)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
-	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19043), added: 21518, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 64]`.
 	fn dispute_delta(n: u32, ) -> Weight {
-		// Proof size: measured `20558`, estimated `23723` bytes.
-		// Minimum execution time: 109_974_000 picoseconds.
-		Weight::from_parts(135_374_701, 23723)
-			.saturating_add(Weight::from_parts(1_212_539, 0).saturating_mul(n.into()))
+		// Proof size: measured `20562`, estimated `23723` bytes.
+		// Minimum execution time: 112_462_000 picoseconds.
+		Weight::from_parts(152_375_667, 23723)
+			.saturating_add(Weight::from_parts(373_258, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -487,9 +493,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[3, 64]`.
 	fn vote_dispute(v: u32, ) -> Weight {
 		// Proof size: measured `1191`, estimated `23723` bytes.
-		// Minimum execution time: 69_803_000 picoseconds.
-		Weight::from_parts(112_038_452, 23723)
-			.saturating_add(Weight::from_parts(598_259, 0).saturating_mul(v.into()))
+		// Minimum execution time: 70_329_000 picoseconds.
+		Weight::from_parts(79_740_480, 23723)
+			.saturating_add(Weight::from_parts(760_810, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -502,13 +508,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:32 w:31)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
+	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Unrolled` (r:1 w:1)
+	/// Proof: `TieredStaking::Unrolled` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
 	/// Proof: `TieredStaking::RewardPerBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
-	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::TotalBoostedStake` (r:1 w:1)
 	/// Proof: `TieredStaking::TotalBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Rolled` (r:1 w:1)
+	/// Proof: `TieredStaking::Rolled` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
+	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:31 w:31)
 	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:32 w:32)
@@ -520,7 +532,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:1)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
-	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19043), added: 21518, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundContents` (r:1 w:1)
 	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::PendingSlashes` (r:1 w:1)
@@ -539,13 +551,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Suspended` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[3, 64]`.
 	fn resolve_dispute(v: u32, ) -> Weight {
-		// Proof size: measured `21009`, estimated `23723` bytes.
-		// Minimum execution time: 416_914_000 picoseconds.
-		Weight::from_parts(216_675_826, 23723)
-			.saturating_add(Weight::from_parts(71_661_890, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(13_u64))
+		// Proof size: measured `21224`, estimated `23723` bytes.
+		// Minimum execution time: 436_018_000 picoseconds.
+		Weight::from_parts(74_440_925, 23723)
+			.saturating_add(Weight::from_parts(77_677_574, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(13_u64))
+			.saturating_add(T::DbWeight::get().writes(15_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
@@ -558,14 +570,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::SubmitWindow` (r:1 w:0)
 	/// Proof: `ComputeMining::SubmitWindow` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
-	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19043), added: 21518, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundContents` (r:130 w:128)
 	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn expire_round(v: u32, ) -> Weight {
-		// Proof size: measured `23407`, estimated `335220` bytes.
-		// Minimum execution time: 1_263_113_000 picoseconds.
-		Weight::from_parts(1_503_787_527, 335220)
+		// Proof size: measured `23411`, estimated `335220` bytes.
+		// Minimum execution time: 1_186_809_000 picoseconds.
+		Weight::from_parts(1_373_635_864, 335220)
 			.saturating_add(T::DbWeight::get().reads(134_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(131_u64))
@@ -575,13 +587,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:7 w:7)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
+	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Unrolled` (r:1 w:1)
+	/// Proof: `TieredStaking::Unrolled` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
 	/// Proof: `TieredStaking::RewardPerBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
-	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::TotalBoostedStake` (r:1 w:1)
 	/// Proof: `TieredStaking::TotalBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
+	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:7 w:7)
 	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:8 w:8)
@@ -599,18 +615,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Duties` (r:7 w:7)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
-	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19043), added: 21518, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundContents` (r:1 w:1)
 	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Rolled` (r:0 w:1)
+	/// Proof: `TieredStaking::Rolled` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn close_delta(v: u32, ) -> Weight {
-		// Proof size: measured `20513`, estimated `22504` bytes.
-		// Minimum execution time: 254_107_000 picoseconds.
-		Weight::from_parts(173_464_356, 22504)
-			.saturating_add(Weight::from_parts(131_652_079, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(11_u64))
+		// Proof size: measured `20682`, estimated `22508` bytes.
+		// Minimum execution time: 260_947_000 picoseconds.
+		Weight::from_parts(221_323_527, 22508)
+			.saturating_add(Weight::from_parts(126_814_547, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(v.into()))
 	}
@@ -619,7 +637,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::RoundCommittees` (r:1 w:1)
 	/// Proof: `ComputeMining::RoundCommittees` (`max_values`: None, `max_size`: Some(694), added: 3169, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:2 w:2)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
+	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Unrolled` (r:1 w:1)
+	/// Proof: `TieredStaking::Unrolled` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Rolled` (r:1 w:0)
+	/// Proof: `TieredStaking::Rolled` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
 	/// Proof: `TieredStaking::RewardPerBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
@@ -639,17 +663,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::SubmitWindow` (r:1 w:0)
 	/// Proof: `ComputeMining::SubmitWindow` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
-	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19043), added: 21518, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundContents` (r:65 w:64)
 	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:7 w:7)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn complete_round(v: u32, ) -> Weight {
-		// Proof size: measured `22434`, estimated `168105` bytes.
-		// Minimum execution time: 646_392_000 picoseconds.
-		Weight::from_parts(690_647_903, 168105)
-			.saturating_add(Weight::from_parts(60_600_534, 0).saturating_mul(v.into()))
+		// Proof size: measured `22397`, estimated `168105` bytes.
+		// Minimum execution time: 676_622_000 picoseconds.
+		Weight::from_parts(770_345_551, 168105)
+			.saturating_add(Weight::from_parts(55_804_967, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(67_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(65_u64))
@@ -657,17 +681,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Suspended` (r:1 w:1)
 	/// Proof: `ComputeMining::Suspended` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Orchestrators` (r:1 w:1)
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 63]`.
 	fn join_orchestrators(n: u32, ) -> Weight {
-		// Proof size: measured `491`, estimated `4559` bytes.
-		// Minimum execution time: 31_913_000 picoseconds.
-		Weight::from_parts(43_276_626, 4559)
-			.saturating_add(Weight::from_parts(479_542, 0).saturating_mul(n.into()))
+		// Proof size: measured `545`, estimated `4607` bytes.
+		// Minimum execution time: 28_509_000 picoseconds.
+		Weight::from_parts(37_669_332, 4607)
+			.saturating_add(Weight::from_parts(437_858, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -678,9 +702,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn leave_orchestrators(n: u32, ) -> Weight {
 		// Proof size: measured `77`, estimated `4559` bytes.
-		// Minimum execution time: 19_790_000 picoseconds.
-		Weight::from_parts(26_286_608, 4559)
-			.saturating_add(Weight::from_parts(269_768, 0).saturating_mul(n.into()))
+		// Minimum execution time: 19_547_000 picoseconds.
+		Weight::from_parts(24_411_346, 4559)
+			.saturating_add(Weight::from_parts(317_144, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -688,12 +712,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TrainingLimits` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
 	fn set_job_limits() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Minimum execution time: 8_712_000 picoseconds.
-		Weight::from_parts(11_372_000, 0)
+		// Minimum execution time: 8_231_000 picoseconds.
+		Weight::from_parts(10_181_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
-	/// Proof: `ComputeMining::Activity` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::Activity` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Epochs` (r:2 w:2)
@@ -702,26 +726,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Unclaimed` (`max_values`: None, `max_size`: Some(369), added: 2844, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Earned` (r:1 w:1)
 	/// Proof: `ComputeMining::Earned` (`max_values`: None, `max_size`: Some(548), added: 3023, mode: `MaxEncodedLen`)
-	/// Storage: `RevenueSplit::MinerPoints` (r:1 w:1)
-	/// Proof: `RevenueSplit::MinerPoints` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
-	/// Storage: `RevenueSplit::CurrentPeriod` (r:1 w:0)
-	/// Proof: `RevenueSplit::CurrentPeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `RevenueSplit::PeriodPoints` (r:1 w:1)
-	/// Proof: `RevenueSplit::PeriodPoints` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `GymEmission::TotalMinted` (r:1 w:1)
 	/// Proof: `GymEmission::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `GymEmission::EpochMinted` (r:2 w:2)
 	/// Proof: `GymEmission::EpochMinted` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::Promises` (r:2 w:1)
+	/// Proof: `GymEmission::Promises` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::Promised` (r:1 w:1)
+	/// Proof: `GymEmission::Promised` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `GymEmission::Schedule` (r:1 w:0)
 	/// Proof: `GymEmission::Schedule` (`max_values`: Some(1), `max_size`: Some(164), added: 659, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `u` is `[1, 15]`.
 	fn claim_rewards(u: u32, ) -> Weight {
-		// Proof size: measured `933`, estimated `6078` bytes.
-		// Minimum execution time: 184_245_000 picoseconds.
-		Weight::from_parts(185_972_621, 6078)
-			.saturating_add(Weight::from_parts(35_218_199, 0).saturating_mul(u.into()))
+		// Proof size: measured `948`, estimated `6078` bytes.
+		// Minimum execution time: 193_667_000 picoseconds.
+		Weight::from_parts(179_533_230, 6078)
+			.saturating_add(Weight::from_parts(42_566_797, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -730,13 +752,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:1 w:1)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
+	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Unrolled` (r:1 w:1)
+	/// Proof: `TieredStaking::Unrolled` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
 	/// Proof: `TieredStaking::RewardPerBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
-	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::TotalBoostedStake` (r:1 w:1)
 	/// Proof: `TieredStaking::TotalBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
+	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
 	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
@@ -745,17 +771,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::TotalSlashed` (r:1 w:1)
 	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Rolled` (r:0 w:1)
+	/// Proof: `TieredStaking::Rolled` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn report_downtime() -> Weight {
-		// Proof size: measured `1441`, estimated `6196` bytes.
-		// Minimum execution time: 161_242_000 picoseconds.
-		Weight::from_parts(198_115_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+		// Proof size: measured `1605`, estimated `6196` bytes.
+		// Minimum execution time: 186_485_000 picoseconds.
+		Weight::from_parts(216_915_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `ComputeMining::PendingSlashes` (r:1 w:1)
 	/// Proof: `ComputeMining::PendingSlashes` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:1 w:1)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
+	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Unrolled` (r:1 w:1)
+	/// Proof: `TieredStaking::Unrolled` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Rolled` (r:1 w:0)
+	/// Proof: `TieredStaking::Rolled` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
 	/// Proof: `TieredStaking::RewardPerBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
@@ -777,16 +811,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::HardwareOwners` (r:0 w:1)
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn settle_slash() -> Weight {
-		// Proof size: measured `1531`, estimated `6196` bytes.
-		// Minimum execution time: 172_442_000 picoseconds.
-		Weight::from_parts(205_209_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(12_u64))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+		// Proof size: measured `1695`, estimated `6196` bytes.
+		// Minimum execution time: 193_097_000 picoseconds.
+		Weight::from_parts(225_759_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(15_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Stakers` (r:1 w:1)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
+	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Unrolled` (r:1 w:1)
+	/// Proof: `TieredStaking::Unrolled` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Rolled` (r:1 w:0)
+	/// Proof: `TieredStaking::Rolled` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
 	/// Proof: `TieredStaking::RewardPerBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
@@ -806,11 +846,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::HardwareOwners` (r:0 w:1)
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn report_malicious() -> Weight {
-		// Proof size: measured `1441`, estimated `6196` bytes.
-		// Minimum execution time: 164_764_000 picoseconds.
-		Weight::from_parts(189_384_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+		// Proof size: measured `1605`, estimated `6196` bytes.
+		// Minimum execution time: 188_755_000 picoseconds.
+		Weight::from_parts(222_522_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `ComputeMining::PendingDraws` (r:1 w:0)
 	/// Proof: `ComputeMining::PendingDraws` (`max_values`: None, `max_size`: Some(36878), added: 39353, mode: `MaxEncodedLen`)
@@ -820,8 +860,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn on_initialize_idle() -> Weight {
 		// Proof size: measured `129`, estimated `40343` bytes.
-		// Minimum execution time: 9_042_000 picoseconds.
-		Weight::from_parts(10_471_000, 40343)
+		// Minimum execution time: 9_987_000 picoseconds.
+		Weight::from_parts(11_985_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 	}
 	/// Storage: `ComputeMining::PendingDraws` (r:1 w:1)
@@ -841,13 +881,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Duties` (r:64 w:64)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundSketches` (r:16 w:16)
-	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19039), added: 21514, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19043), added: 21518, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 1024]`.
 	fn on_initialize_draws(d: u32, ) -> Weight {
-		// Proof size: measured `4032`, estimated `162718` bytes.
-		// Minimum execution time: 8_677_000 picoseconds.
-		Weight::from_parts(9_151_000, 162718)
-			.saturating_add(Weight::from_parts(52_450_350, 0).saturating_mul(d.into()))
+		// Proof size: measured `4033`, estimated `162718` bytes.
+		// Minimum execution time: 10_915_000 picoseconds.
+		Weight::from_parts(2_805_496_178, 162718)
+			.saturating_add(Weight::from_parts(51_779_590, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(57_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(53_u64))
@@ -877,9 +917,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[0, 32]`.
 	fn on_initialize_seats(s: u32, ) -> Weight {
 		// Proof size: measured `640`, estimated `3700` bytes.
-		// Minimum execution time: 6_088_000 picoseconds.
-		Weight::from_parts(26_688_537, 3700)
-			.saturating_add(Weight::from_parts(37_750_039, 0).saturating_mul(s.into()))
+		// Minimum execution time: 6_024_000 picoseconds.
+		Weight::from_parts(33_214_687, 3700)
+			.saturating_add(Weight::from_parts(38_822_176, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -896,128 +936,132 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Epochs` (r:1 w:1)
 	/// Proof: `ComputeMining::Epochs` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::Promises` (r:1 w:1)
+	/// Proof: `GymEmission::Promises` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `GymEmission::Schedule` (r:1 w:0)
 	/// Proof: `GymEmission::Schedule` (`max_values`: Some(1), `max_size`: Some(164), added: 659, mode: `MaxEncodedLen`)
 	/// Storage: `GymEmission::EpochMinted` (r:1 w:0)
 	/// Proof: `GymEmission::EpochMinted` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `GymEmission::TotalMinted` (r:1 w:0)
 	/// Proof: `GymEmission::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::Promised` (r:1 w:1)
+	/// Proof: `GymEmission::Promised` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn on_initialize_close() -> Weight {
 		// Proof size: measured `488`, estimated `40343` bytes.
-		// Minimum execution time: 33_266_000 picoseconds.
-		Weight::from_parts(39_163_000, 40343)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		// Minimum execution time: 48_915_000 picoseconds.
+		Weight::from_parts(57_365_000, 40343)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_worker(n: u32, ) -> Weight {
-		Weight::from_parts(97_148_099, 4202)
-			.saturating_add(Weight::from_parts(99_349, 0).saturating_mul(n.into()))
+		Weight::from_parts(82_508_807, 4607)
+			.saturating_add(Weight::from_parts(60_584, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn heartbeat(n: u32, ) -> Weight {
-		Weight::from_parts(408_974_904, 6196)
-			.saturating_add(Weight::from_parts(189_860, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(21_u64))
-			.saturating_add(ParityDbWeight::get().writes(16_u64))
+		Weight::from_parts(320_653_581, 6196)
+			.saturating_add(Weight::from_parts(85_317, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(20_u64))
+			.saturating_add(ParityDbWeight::get().writes(18_u64))
 	}
 	fn schedule_downtime() -> Weight {
-		Weight::from_parts(149_647_000, 4202)
+		Weight::from_parts(65_831_000, 4607)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn deregister_worker() -> Weight {
-		Weight::from_parts(109_549_000, 3866)
+		Weight::from_parts(44_771_000, 3866)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn create_job() -> Weight {
-		Weight::from_parts(209_470_000, 3593)
+		Weight::from_parts(118_561_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn leave_job() -> Weight {
-		Weight::from_parts(135_912_000, 4202)
+		Weight::from_parts(65_957_000, 4607)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn verify_hardware(n: u32, ) -> Weight {
-		Weight::from_parts(72_310_994, 6783)
-			.saturating_add(Weight::from_parts(1_030_759, 0).saturating_mul(n.into()))
+		Weight::from_parts(45_364_609, 6783)
+			.saturating_add(Weight::from_parts(372_264, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn resolve_hardware(v: u32, ) -> Weight {
-		Weight::from_parts(389_064_000, 6783)
-			.saturating_add(Weight::from_parts(205_323_155, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
+		Weight::from_parts(237_220_000, 6783)
+			.saturating_add(Weight::from_parts(121_345_227, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(14_u64))
 			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 3513).saturating_mul(v.into()))
 	}
-	fn submit_delta(_n: u32, ) -> Weight {
-		Weight::from_parts(175_349_029, 6834)
+	fn submit_delta(n: u32, ) -> Weight {
+		Weight::from_parts(81_682_321, 6834)
+			.saturating_add(Weight::from_parts(132_814, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn reveal_delta() -> Weight {
-		Weight::from_parts(200_448_000, 40343)
+		Weight::from_parts(159_003_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn commit_report() -> Weight {
-		Weight::from_parts(71_597_000, 6834)
+		Weight::from_parts(52_267_000, 6834)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reveal_report(_v: u32, ) -> Weight {
-		Weight::from_parts(127_665_263, 22504)
+		Weight::from_parts(110_185_563, 22508)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn reveal_report_reject(_v: u32, ) -> Weight {
-		Weight::from_parts(140_616_300, 22504)
+		Weight::from_parts(135_374_738, 22508)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn finalise_delta_accept() -> Weight {
-		Weight::from_parts(558_456_000, 23723)
-			.saturating_add(ParityDbWeight::get().reads(28_u64))
-			.saturating_add(ParityDbWeight::get().writes(22_u64))
+		Weight::from_parts(515_699_000, 23723)
+			.saturating_add(ParityDbWeight::get().reads(29_u64))
+			.saturating_add(ParityDbWeight::get().writes(24_u64))
 	}
 	fn finalise_delta_reject() -> Weight {
-		Weight::from_parts(275_349_000, 23723)
+		Weight::from_parts(412_165_000, 23723)
 			.saturating_add(ParityDbWeight::get().reads(17_u64))
 			.saturating_add(ParityDbWeight::get().writes(17_u64))
 	}
 	fn dispute_delta(n: u32, ) -> Weight {
-		Weight::from_parts(135_374_701, 23723)
-			.saturating_add(Weight::from_parts(1_212_539, 0).saturating_mul(n.into()))
+		Weight::from_parts(152_375_667, 23723)
+			.saturating_add(Weight::from_parts(373_258, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn vote_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(112_038_452, 23723)
-			.saturating_add(Weight::from_parts(598_259, 0).saturating_mul(v.into()))
+		Weight::from_parts(79_740_480, 23723)
+			.saturating_add(Weight::from_parts(760_810, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn resolve_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(216_675_826, 23723)
-			.saturating_add(Weight::from_parts(71_661_890, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(13_u64))
+		Weight::from_parts(74_440_925, 23723)
+			.saturating_add(Weight::from_parts(77_677_574, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(13_u64))
+			.saturating_add(ParityDbWeight::get().writes(15_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn expire_round(v: u32, ) -> Weight {
-		Weight::from_parts(1_503_787_527, 335220)
+		Weight::from_parts(1_373_635_864, 335220)
 			.saturating_add(ParityDbWeight::get().reads(134_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(131_u64))
@@ -1025,17 +1069,17 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn close_delta(v: u32, ) -> Weight {
-		Weight::from_parts(173_464_356, 22504)
-			.saturating_add(Weight::from_parts(131_652_079, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(11_u64))
+		Weight::from_parts(221_323_527, 22508)
+			.saturating_add(Weight::from_parts(126_814_547, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(10_u64))
+			.saturating_add(ParityDbWeight::get().writes(12_u64))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(v.into()))
 	}
 	fn complete_round(v: u32, ) -> Weight {
-		Weight::from_parts(690_647_903, 168105)
-			.saturating_add(Weight::from_parts(60_600_534, 0).saturating_mul(v.into()))
+		Weight::from_parts(770_345_551, 168105)
+			.saturating_add(Weight::from_parts(55_804_967, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(67_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(65_u64))
@@ -1043,49 +1087,49 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn join_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(43_276_626, 4559)
-			.saturating_add(Weight::from_parts(479_542, 0).saturating_mul(n.into()))
+		Weight::from_parts(37_669_332, 4607)
+			.saturating_add(Weight::from_parts(437_858, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn leave_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(26_286_608, 4559)
-			.saturating_add(Weight::from_parts(269_768, 0).saturating_mul(n.into()))
+		Weight::from_parts(24_411_346, 4559)
+			.saturating_add(Weight::from_parts(317_144, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_job_limits() -> Weight {
-		Weight::from_parts(11_372_000, 0)
+		Weight::from_parts(10_181_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn claim_rewards(u: u32, ) -> Weight {
-		Weight::from_parts(185_972_621, 6078)
-			.saturating_add(Weight::from_parts(35_218_199, 0).saturating_mul(u.into()))
+		Weight::from_parts(179_533_230, 6078)
+			.saturating_add(Weight::from_parts(42_566_797, 0).saturating_mul(u.into()))
 			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn report_downtime() -> Weight {
-		Weight::from_parts(198_115_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(11_u64))
-			.saturating_add(ParityDbWeight::get().writes(9_u64))
-	}
-	fn settle_slash() -> Weight {
-		Weight::from_parts(205_209_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(12_u64))
+		Weight::from_parts(216_915_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
+	fn settle_slash() -> Weight {
+		Weight::from_parts(225_759_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(15_u64))
+			.saturating_add(ParityDbWeight::get().writes(12_u64))
+	}
 	fn report_malicious() -> Weight {
-		Weight::from_parts(189_384_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(11_u64))
-			.saturating_add(ParityDbWeight::get().writes(10_u64))
+		Weight::from_parts(222_522_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(14_u64))
+			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn on_initialize_idle() -> Weight {
-		Weight::from_parts(10_471_000, 40343)
+		Weight::from_parts(11_985_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 	}
 	fn on_initialize_draws(d: u32, ) -> Weight {
-		Weight::from_parts(9_151_000, 162718)
-			.saturating_add(Weight::from_parts(52_450_350, 0).saturating_mul(d.into()))
+		Weight::from_parts(2_805_496_178, 162718)
+			.saturating_add(Weight::from_parts(51_779_590, 0).saturating_mul(d.into()))
 			.saturating_add(ParityDbWeight::get().reads(57_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(ParityDbWeight::get().writes(53_u64))
@@ -1093,8 +1137,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 5844).saturating_mul(d.into()))
 	}
 	fn on_initialize_seats(s: u32, ) -> Weight {
-		Weight::from_parts(26_688_537, 3700)
-			.saturating_add(Weight::from_parts(37_750_039, 0).saturating_mul(s.into()))
+		Weight::from_parts(33_214_687, 3700)
+			.saturating_add(Weight::from_parts(38_822_176, 0).saturating_mul(s.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(s.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
@@ -1102,8 +1146,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2876).saturating_mul(s.into()))
 	}
 	fn on_initialize_close() -> Weight {
-		Weight::from_parts(39_163_000, 40343)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
+		Weight::from_parts(57_365_000, 40343)
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 }

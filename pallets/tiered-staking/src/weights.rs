@@ -58,29 +58,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Staking::Bonded` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::Ledger` (r:1 w:0)
 	/// Proof: `Staking::Ledger` (`max_values`: None, `max_size`: Some(1091), added: 3566, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
+	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Unrolled` (r:1 w:1)
+	/// Proof: `TieredStaking::Unrolled` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
 	/// Proof: `TieredStaking::RewardPerBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `TieredStaking::Stakers` (r:1 w:1)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1122), added: 3597, mode: `MaxEncodedLen`)
-	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
-	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::TotalBoostedStake` (r:1 w:1)
 	/// Proof: `TieredStaking::TotalBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Stakers` (r:1 w:1)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Rolled` (r:1 w:3)
+	/// Proof: `TieredStaking::Rolled` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
+	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
 	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:1 w:0)
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 500]`.
 	fn stake(n: u32, ) -> Weight {
-		// Proof size: measured `2718`, estimated `4764` bytes.
-		// Minimum execution time: 97_981_000 picoseconds.
-		Weight::from_parts(130_403_480, 4764)
-			.saturating_add(Weight::from_parts(118_788, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Proof size: measured `2977`, estimated `4764` bytes.
+		// Minimum execution time: 125_136_000 picoseconds.
+		Weight::from_parts(174_505_766, 4764)
+			.saturating_add(Weight::from_parts(159_599, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `TieredStaking::Stakers` (r:1 w:1)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1122), added: 3597, mode: `MaxEncodedLen`)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:1 w:0)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::OpenDeltas` (r:1 w:0)
@@ -91,14 +97,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Orchestrators` (`max_values`: Some(1), `max_size`: Some(3074), added: 3569, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::PendingSlashes` (r:1 w:0)
 	/// Proof: `ComputeMining::PendingSlashes` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
+	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Unrolled` (r:1 w:1)
+	/// Proof: `TieredStaking::Unrolled` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
 	/// Proof: `TieredStaking::RewardPerBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::TotalBoostedStake` (r:1 w:1)
+	/// Proof: `TieredStaking::TotalBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Rolled` (r:1 w:3)
+	/// Proof: `TieredStaking::Rolled` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::UnbondingPeriod` (r:1 w:0)
 	/// Proof: `TieredStaking::UnbondingPeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
 	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `TieredStaking::TotalBoostedStake` (r:1 w:1)
-	/// Proof: `TieredStaking::TotalBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
 	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:1 w:0)
@@ -107,15 +119,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 500]`.
 	fn unstake(n: u32, ) -> Weight {
-		// Proof size: measured `2685`, estimated `4764` bytes.
-		// Minimum execution time: 160_137_000 picoseconds.
-		Weight::from_parts(218_543_914, 4764)
-			.saturating_add(Weight::from_parts(247_875, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Proof size: measured `2943`, estimated `4764` bytes.
+		// Minimum execution time: 179_692_000 picoseconds.
+		Weight::from_parts(220_433_666, 4764)
+			.saturating_add(Weight::from_parts(185_563, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(16_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `TieredStaking::Stakers` (r:1 w:1)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1122), added: 3597, mode: `MaxEncodedLen`)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:1 w:0)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::OpenDeltas` (r:1 w:0)
@@ -129,89 +141,101 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Locks` (r:1 w:0)
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
-		// Proof size: measured `1311`, estimated `4764` bytes.
-		// Minimum execution time: 80_178_000 picoseconds.
-		Weight::from_parts(143_487_000, 4764)
+		// Proof size: measured `1364`, estimated `4764` bytes.
+		// Minimum execution time: 66_120_000 picoseconds.
+		Weight::from_parts(79_267_000, 4764)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `TieredStaking::Stakers` (r:1 w:1)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1122), added: 3597, mode: `MaxEncodedLen`)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
+	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Unrolled` (r:1 w:1)
+	/// Proof: `TieredStaking::Unrolled` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
 	/// Proof: `TieredStaking::RewardPerBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
-	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::TotalBoostedStake` (r:1 w:1)
 	/// Proof: `TieredStaking::TotalBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Rolled` (r:1 w:3)
+	/// Proof: `TieredStaking::Rolled` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
+	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 500]`.
 	fn rebond(n: u32, ) -> Weight {
-		// Proof size: measured `1847`, estimated `4587` bytes.
-		// Minimum execution time: 47_305_000 picoseconds.
-		Weight::from_parts(71_904_339, 4587)
-			.saturating_add(Weight::from_parts(88_993, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Proof size: measured `2105`, estimated `4607` bytes.
+		// Minimum execution time: 74_053_000 picoseconds.
+		Weight::from_parts(70_629_379, 4607)
+			.saturating_add(Weight::from_parts(329_692, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `TieredStaking::UnbondingPeriod` (r:0 w:1)
 	/// Proof: `TieredStaking::UnbondingPeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn set_unbonding_period() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Minimum execution time: 8_298_000 picoseconds.
-		Weight::from_parts(11_030_000, 0)
+		// Minimum execution time: 8_121_000 picoseconds.
+		Weight::from_parts(12_502_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `TieredStaking::Stakers` (r:1 w:1)
-	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1122), added: 3597, mode: `MaxEncodedLen`)
+	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
+	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Unrolled` (r:1 w:1)
+	/// Proof: `TieredStaking::Unrolled` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::RewardPerBoostedStake` (r:1 w:0)
 	/// Proof: `TieredStaking::RewardPerBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::TotalBoostedStake` (r:1 w:1)
+	/// Proof: `TieredStaking::TotalBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `TieredStaking::Rolled` (r:1 w:3)
+	/// Proof: `TieredStaking::Rolled` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::OutstandingRewards` (r:1 w:1)
 	/// Proof: `TieredStaking::OutstandingRewards` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 500]`.
-	fn claim_staker_rewards(n: u32, ) -> Weight {
-		// Proof size: measured `1609`, estimated `4587` bytes.
-		// Minimum execution time: 100_736_000 picoseconds.
-		Weight::from_parts(177_348_732, 4587)
-			.saturating_add(Weight::from_parts(136_460, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+	fn claim_staker_rewards(_n: u32, ) -> Weight {
+		// Proof size: measured `1915`, estimated `4607` bytes.
+		// Minimum execution time: 186_053_000 picoseconds.
+		Weight::from_parts(320_191_131, 4607)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn stake(n: u32, ) -> Weight {
-		Weight::from_parts(130_403_480, 4764)
-			.saturating_add(Weight::from_parts(118_788, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
+		Weight::from_parts(174_505_766, 4764)
+			.saturating_add(Weight::from_parts(159_599, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn unstake(n: u32, ) -> Weight {
-		Weight::from_parts(218_543_914, 4764)
-			.saturating_add(Weight::from_parts(247_875, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(13_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+		Weight::from_parts(220_433_666, 4764)
+			.saturating_add(Weight::from_parts(185_563, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(16_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(143_487_000, 4764)
+		Weight::from_parts(79_267_000, 4764)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn rebond(n: u32, ) -> Weight {
-		Weight::from_parts(71_904_339, 4587)
-			.saturating_add(Weight::from_parts(88_993, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(70_629_379, 4607)
+			.saturating_add(Weight::from_parts(329_692, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn set_unbonding_period() -> Weight {
-		Weight::from_parts(11_030_000, 0)
+		Weight::from_parts(12_502_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
-	fn claim_staker_rewards(n: u32, ) -> Weight {
-		Weight::from_parts(177_348_732, 4587)
-			.saturating_add(Weight::from_parts(136_460, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	fn claim_staker_rewards(_n: u32, ) -> Weight {
+		Weight::from_parts(320_191_131, 4607)
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 }

@@ -1,7 +1,8 @@
 //! Tiered staking on a dev node, through a real client: a stake reaches its
-//! tier, `gym_stakeInfo` reports it, an early unstake pays its 10% penalty to
-//! the treasury, and unstaking more than is staked fails with the pallet's
-//! named error.
+//! tier (its revenue weight waits two epochs), `gym_stakeInfo` reports it, an
+//! early unstake pays its 10% penalty to the treasury and unbonds the rest
+//! (shown with its release block, not withdrawable before it), and unstaking
+//! more than is staked fails with the pallet's named error.
 
 use std::time::Duration;
 
@@ -55,7 +56,8 @@ async fn stake_reaches_its_tier_and_early_unstake_pays_the_treasury() {
 	assert!(info["tier"].is_null(), "{info}");
 
 	// 50,000 GYM is exactly Gold.
-	let events = stake_call(&api, &bob, "stake", 50_000 * GYM).await.unwrap().events;
+	let staked = stake_call(&api, &bob, "stake", 50_000 * GYM).await.unwrap();
+	let events = staked.events;
 	assert_eq!(find(&events, "Staked").at("amount").and_then(|v| v.as_u128()), Some(50_000 * GYM));
 	let changed = find(&events, "TierChanged");
 	assert_eq!(variant(changed.at("from")), Some("None"), "{changed:?}");
@@ -67,7 +69,12 @@ async fn stake_reaches_its_tier_and_early_unstake_pays_the_treasury() {
 	assert_eq!(planck(&info["stake"]), 50_000 * GYM);
 	assert_eq!(info["tier"], "Gold");
 	assert_eq!(info["boostPerMille"], 1_500);
-	assert_eq!(planck(&info["boostedStake"]), 75_000 * GYM);
+	// Staked in this 10-block epoch: it shares staker revenue from the
+	// distribution two epochs on, and weighs nothing until then.
+	assert_eq!(planck(&info["boostedStake"]), 0);
+	assert_eq!(planck(&info["uncountedStake"]), 50_000 * GYM);
+	let epoch = (staked.block_number - 1) / 10;
+	assert_eq!(info["countsFromEpoch"].as_u64(), Some(epoch + 2), "{info}");
 	assert_eq!(planck(&info["penaltyIfUnstakedNow"]), 5_000 * GYM);
 	assert!(info["oldestStakedAt"].as_u64().unwrap() >= 1);
 
@@ -91,9 +98,23 @@ async fn stake_reaches_its_tier_and_early_unstake_pays_the_treasury() {
 	assert_eq!(treasury_after, treasury_before + penalty);
 
 	let info: Json = rpc.request("gym_stakeInfo", rpc_params![&bob_ss58]).await.unwrap();
+	println!("gym_stakeInfo after unstaking: {info}");
 	assert_eq!(planck(&info["stake"]), 40_000 * GYM);
 	assert_eq!(info["tier"], "Silver");
 	assert_eq!(planck(&info["penaltyIfUnstakedNow"]), 4_000 * GYM);
+	// The other 9,000 GYM unbond for the dev chain's hour (600 blocks),
+	// frozen and slashable; nothing holds them, nothing is due yet.
+	let chunks = info["unbonding"].as_array().expect("an array");
+	assert_eq!(chunks.len(), 1, "{info}");
+	assert_eq!(planck(&chunks[0]["amount"]), 9_000 * GYM);
+	assert_eq!(chunks[0]["releaseAt"].as_u64(), Some(included.block_number + 600));
+	assert_eq!(planck(&info["withdrawable"]), 0);
+	assert_eq!(planck(&info["pendingSlash"]), 0);
+	assert_eq!(info["withdrawHeld"], false);
+	let err = submit_included(&api, &bob, &dynamic::transaction("TieredStaking", "withdraw_unbonded", ()))
+		.await
+		.unwrap_err();
+	assert!(err.contains("NothingToWithdraw"), "{err}");
 
 	// A malformed address is a JSON-RPC error, not a crash.
 	let bad = rpc.request::<Json>("gym_stakeInfo", rpc_params!["not-an-address"]).await;
