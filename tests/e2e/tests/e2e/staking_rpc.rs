@@ -111,9 +111,13 @@ async fn stake_reaches_its_tier_and_early_unstake_pays_the_treasury() {
 	assert_eq!(planck(&info["withdrawable"]), 0);
 	assert_eq!(planck(&info["pendingSlash"]), 0);
 	assert_eq!(info["withdrawHeld"], false);
-	let err = submit_included(&api, &bob, &dynamic::transaction("TieredStaking", "withdraw_unbonded", ()))
-		.await
-		.unwrap_err();
+	let err = submit_included(
+		&api,
+		&bob,
+		&dynamic::transaction("TieredStaking", "withdraw_unbonded", ()),
+	)
+	.await
+	.unwrap_err();
 	assert!(err.contains("NothingToWithdraw"), "{err}");
 
 	// A malformed address is a JSON-RPC error, not a crash.
