@@ -66,6 +66,8 @@ enum Step {
 	Burn { who: usize, amount: u128, keep_alive: bool },
 	Stake { who: usize, amount: u128 },
 	Unstake { who: usize, amount: u128 },
+	WithdrawUnbonded { who: usize },
+	Rebond { who: usize, amount: u128 },
 	ClaimStakerRewards { who: usize },
 	PayRevenue { who: usize, amount: u128 },
 	BurnForAccess { who: usize, model: u32, amount: u128 },
@@ -99,6 +101,8 @@ fn step() -> impl Strategy<Value = Step> {
 		}),
 		(who.clone(), amount()).prop_map(|(who, amount)| Step::Stake { who, amount }),
 		(who.clone(), amount()).prop_map(|(who, amount)| Step::Unstake { who, amount }),
+		who.clone().prop_map(|who| Step::WithdrawUnbonded { who }),
+		(who.clone(), amount()).prop_map(|(who, amount)| Step::Rebond { who, amount }),
 		who.clone().prop_map(|who| Step::ClaimStakerRewards { who }),
 		(who.clone(), amount()).prop_map(|(who, amount)| Step::PayRevenue { who, amount }),
 		(who.clone(), 0u32..3, amount()).prop_map(|(who, model, amount)| Step::BurnForAccess {
@@ -109,6 +113,8 @@ fn step() -> impl Strategy<Value = Step> {
 		who.clone().prop_map(|who| Step::ClaimMinerRevenue { who }),
 		who.prop_map(|who| Step::ClaimMiningRewards { who }),
 		(1u32..25).prop_map(|n| Step::Blocks { n }),
+		// Past the dev chain's unbonding hour.
+		Just(Step::Blocks { n: 601 }),
 	]
 }
 
@@ -143,6 +149,14 @@ fn call_of(step: &Step) -> Option<(RuntimeCall, Sr25519Keyring)> {
 		),
 		Step::Unstake { who, amount } => (
 			RuntimeCall::TieredStaking(pallet_tiered_staking::Call::unstake { amount }),
+			SENDERS[who],
+		),
+		Step::WithdrawUnbonded { who } => (
+			RuntimeCall::TieredStaking(pallet_tiered_staking::Call::withdraw_unbonded {}),
+			SENDERS[who],
+		),
+		Step::Rebond { who, amount } => (
+			RuntimeCall::TieredStaking(pallet_tiered_staking::Call::rebond { amount }),
 			SENDERS[who],
 		),
 		Step::ClaimStakerRewards { who } => (

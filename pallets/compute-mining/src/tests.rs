@@ -2598,3 +2598,23 @@ fn a_reward_that_cannot_be_minted_is_forfeited_and_the_others_paid() {
 		assert!(Epochs::<Test>::get(0).is_none());
 	});
 }
+
+/// A miner's points for the revenue split's miners' share belong to the
+/// period that judged its work: they are noted when the delta is accepted
+/// (what the epoch's better quality adds to the reward at full
+/// availability), not when the epoch record happens to roll later.
+#[test]
+fn an_accepted_delta_counts_for_the_revenue_period_that_judged_it() {
+	ExtBuilder::default().min_validations(1).build_and_execute(|| {
+		orchestrator(11);
+		let job = create_job(1);
+		worker(1, Tier::Bronze, GpuClass::Other);
+		seat(job, 1);
+		assert_eq!(RevenueSplit::pending_revenue(&1).period_points, 0);
+		submit(1, job, delta(1), 0);
+		validate(job, 1, report_of_quality(0));
+		// Quality 0, Bronze (1.0x), unverified hardware: 1,000 GYM of points.
+		assert_eq!(RevenueSplit::pending_revenue(&1).period_points, 1_000 * GYM);
+		assert!(Activity::<Test>::get(1).is_some_and(|a| a.epoch == 0));
+	});
+}
