@@ -54,10 +54,11 @@ pub trait RewardMinter<AccountId> {
 	/// past the budget or past the cap.
 	fn mint_reward(epoch: EpochIndex, to: &AccountId, amount: Balance) -> DispatchResult;
 	/// Fixes what the closed `epoch` may still mint, [`Self::remaining_budget`]
-	/// now, and sets it aside: later schedule changes and later epochs cannot
-	/// take it, and the promises together never pass the cap. Returns it (the
-	/// rest of the promise if `epoch` already has one).
-	fn promise_budget(epoch: EpochIndex) -> Balance;
+	/// now but at most `at_most` (what its rewards can add up to), and sets it
+	/// aside: later schedule changes and later epochs cannot take it, and the
+	/// promises together never pass the cap. Returns it (the rest of the
+	/// promise if `epoch` already has one).
+	fn promise_budget(epoch: EpochIndex, at_most: Balance) -> Balance;
 	/// Drops `epoch`'s promise: what it did not mint goes back to the cap's
 	/// headroom. Nothing for an epoch without one.
 	fn release_budget(epoch: EpochIndex);

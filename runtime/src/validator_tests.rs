@@ -144,6 +144,26 @@ fn one_account_bonds_in_one_staking_only() {
 		);
 		assert_eq!(TieredStaking::stake_of(&charlie), bronze);
 		assert_eq!(bonded(&charlie), 0);
+
+		// Nor can it while its GYM unbonds: that GYM is still slashable
+		// here, and a pallet-staking hold over it would make the slash fail
+		// (and rebonding it would put one GYM in both stakings).
+		assert_ok!(TieredStaking::unstake(RuntimeOrigin::signed(charlie.clone()), bronze));
+		assert_eq!(TieredStaking::stake_of(&charlie), 0);
+		assert_noop!(
+			Staking::bond(
+				RuntimeOrigin::signed(charlie.clone()),
+				10_000 * GYM,
+				pallet_staking::RewardDestination::Staked
+			),
+			pallet_staking::Error::<Runtime>::Restricted
+		);
+		let slashed = <TieredStaking as gym_primitives::traits::StakeTiers<AccountId>>::slash(
+			&charlie,
+			sp_runtime::Perbill::from_percent(50),
+			gym_primitives::staking::SlashReason::Malicious,
+		);
+		assert_eq!(slashed, Ok(bronze * 9 / 10 / 2), "half of what unbonds after the penalty");
 	});
 }
 

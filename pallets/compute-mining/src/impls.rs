@@ -220,8 +220,11 @@ impl<T: Config> Pallet<T> {
 					return;
 				}
 				// Fixed and set aside now: later schedule changes and later
-				// epochs cannot take it, so every reward can be minted.
-				let budget = T::Emission::promise_budget(closed);
+				// epochs cannot take it, so every reward can be minted. No
+				// more than the rewards add up to (difficulty pays each its
+				// unadjusted reward when they fit): a reward never claimed
+				// keeps only itself from the cap, not the epoch's slack.
+				let budget = T::Emission::promise_budget(closed, info.unadjusted);
 				info.budget = Some(budget);
 				Self::deposit_event(Event::EpochClosed {
 					epoch: closed,

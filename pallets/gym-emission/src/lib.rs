@@ -393,11 +393,13 @@ pub mod pallet {
 			Ok(())
 		}
 
-		fn promise_budget(epoch: EpochIndex) -> Balance {
+		fn promise_budget(epoch: EpochIndex, at_most: Balance) -> Balance {
 			if let Some(promise) = Promises::<T>::get(epoch) {
 				return promise;
 			}
-			let budget = Self::remaining_budget(epoch);
+			// No more than the rewards can take: the rest of the epoch's
+			// emission is not kept from later epochs.
+			let budget = Self::remaining_budget(epoch).min(at_most);
 			Promises::<T>::insert(epoch, budget);
 			Promised::<T>::mutate(|p| *p = p.saturating_add(budget));
 			Self::deposit_event(Event::BudgetPromised { epoch, amount: budget });

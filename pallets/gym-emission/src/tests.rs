@@ -231,11 +231,11 @@ fn a_promised_budget_is_minted_whatever_the_schedule_says_later() {
 	ExtBuilder::default().build_and_execute(|| {
 		let budget = GymEmission::remaining_budget(0);
 		System::set_block_number(11); // epoch 0 closed
-		assert_eq!(GymEmission::promise_budget(0), budget);
+		assert_eq!(GymEmission::promise_budget(0, Balance::MAX), budget);
 		System::assert_last_event(Event::BudgetPromised { epoch: 0, amount: budget }.into());
 		assert_eq!(Promised::<Test>::get(), budget);
 		// Promising again changes nothing.
-		assert_eq!(GymEmission::promise_budget(0), budget);
+		assert_eq!(GymEmission::promise_budget(0, Balance::MAX), budget);
 		assert_eq!(Promised::<Test>::get(), budget);
 		// Governance cuts the schedule: epoch 0 keeps what it was promised,
 		// epoch 1 gets the new schedule's.
@@ -258,8 +258,8 @@ fn promises_never_pass_the_cap_and_a_release_returns_what_was_not_minted() {
 		System::set_block_number(21); // epochs 0 and 1 closed
 								// Near the cap, epoch 0 is promised the 10 GYM left, epoch 1 nothing:
 								// not both the same headroom.
-		assert_eq!(GymEmission::promise_budget(0), 10 * GYM);
-		assert_eq!(GymEmission::promise_budget(1), 0);
+		assert_eq!(GymEmission::promise_budget(0, Balance::MAX), 10 * GYM);
+		assert_eq!(GymEmission::promise_budget(1, Balance::MAX), 0);
 		assert_eq!(GymEmission::remaining_budget(2), 0);
 		assert_noop!(GymEmission::mint_reward(2, &7, 1), Error::<Test>::CapReached);
 		assert_noop!(GymEmission::mint_reward(1, &7, 1), Error::<Test>::EpochBudgetExceeded);
@@ -269,5 +269,24 @@ fn promises_never_pass_the_cap_and_a_release_returns_what_was_not_minted() {
 		System::assert_last_event(Event::BudgetReleased { epoch: 0, amount: 6 * GYM }.into());
 		assert_eq!(GymEmission::remaining_budget(2), 6 * GYM);
 		assert_eq!(TotalMinted::<Test>::get() + Promised::<Test>::get(), HARD_CAP - 6 * GYM);
+	});
+}
+
+#[test]
+fn a_promise_keeps_no_more_than_the_rewards_can_take() {
+	ExtBuilder::default().build_and_execute(|| {
+		System::set_block_number(11);
+		let budget = GymEmission::remaining_budget(0);
+		assert!(budget > 7 * GYM);
+		// The epoch's rewards add up to 7 GYM: the rest of its budget stays
+		// with the cap's headroom, not with epoch 0.
+		assert_eq!(GymEmission::promise_budget(0, 7 * GYM), 7 * GYM);
+		assert_eq!(Promised::<Test>::get(), 7 * GYM);
+		assert_eq!(GymEmission::headroom(), HARD_CAP - TotalMinted::<Test>::get() - 7 * GYM);
+		assert_noop!(
+			GymEmission::mint_reward(0, &7, 7 * GYM + 1),
+			Error::<Test>::EpochBudgetExceeded
+		);
+		assert_ok!(GymEmission::mint_reward(0, &7, 7 * GYM));
 	});
 }

@@ -195,7 +195,8 @@ mod benchmarks {
 	fn set_unbonding_period() -> Result<(), BenchmarkError> {
 		let origin =
 			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let period = T::MinUnbondingPeriod::get().saturating_add(1);
+		let period =
+			T::MinUnbondingPeriod::get().max(T::GovernanceHorizon::get()).saturating_add(1);
 
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, period);

@@ -365,6 +365,7 @@ impl<T: Config> Pallet<T> {
 	/// The body of [`Pallet::rebond`].
 	pub(crate) fn do_rebond(who: &T::AccountId, amount: Balance) -> DispatchResult {
 		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+		ensure!(!T::BondedElsewhere::contains(who), Error::<T>::BondedElsewhere);
 		let mut ledger = Stakers::<T>::get(who).ok_or(Error::<T>::NothingToRebond)?;
 		ensure!(!ledger.unbonding.is_empty(), Error::<T>::NothingToRebond);
 		with_storage_layer(|| {

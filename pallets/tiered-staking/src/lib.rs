@@ -596,7 +596,11 @@ pub mod pallet {
 		/// revenue first; emits [`Event::Rebonded`] and, when the tier
 		/// changes, [`Event::TierChanged`].
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::rebond(WEIGHT_STAKERS))]
+		// The benchmark predates the `BondedElsewhere` check: its two reads
+		// (pallet-staking's `Bonded` and `Ledger`) are added.
+		#[pallet::weight(
+			T::WeightInfo::rebond(WEIGHT_STAKERS).saturating_add(T::DbWeight::get().reads(2))
+		)]
 		pub fn rebond(origin: OriginFor<T>, #[pallet::compact] amount: Balance) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_rebond(&who, amount)
@@ -604,7 +608,8 @@ pub mod pallet {
 
 		/// Sets [`UnbondingPeriod`] for GYM unstaked from now on (GYM already
 		/// unbonding keeps its release block). At least
-		/// [`Config::MinUnbondingPeriod`]. Governance only.
+		/// [`Config::MinUnbondingPeriod`] and longer than
+		/// [`Config::GovernanceHorizon`]. Governance only.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::set_unbonding_period())]
 		pub fn set_unbonding_period(
@@ -612,7 +617,12 @@ pub mod pallet {
 			#[pallet::compact] period: BlockNumber,
 		) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
-			ensure!(period >= T::MinUnbondingPeriod::get(), Error::<T>::UnbondingPeriodTooShort);
+			// Governance never sets one a governance decision outlasts (genesis
+			// may, on development chains, down to `MinUnbondingPeriod`).
+			ensure!(
+				period >= T::MinUnbondingPeriod::get() && period > T::GovernanceHorizon::get(),
+				Error::<T>::UnbondingPeriodTooShort
+			);
 			UnbondingPeriod::<T>::put(period);
 			Self::deposit_event(Event::UnbondingPeriodSet { period });
 			Ok(())

@@ -1109,6 +1109,13 @@ fn an_account_bonded_as_a_validator_or_nominator_cannot_stake_here() {
 		BondedAccounts::set(vec![]);
 		assert_ok!(TieredStaking::stake(RuntimeOrigin::signed(BOB), Tier::Bronze.minimum()));
 		assert_eq!(TieredStaking::stake_of(&BOB), Tier::Bronze.minimum());
+		// Nor can unbonding GYM be rebonded by an account bonded meanwhile.
+		unstake(BOB, Tier::Bronze.minimum());
+		BondedAccounts::set(vec![BOB]);
+		assert_noop!(
+			TieredStaking::rebond(RuntimeOrigin::signed(BOB), GYM),
+			Error::<Test>::BondedElsewhere
+		);
 	});
 }
 
@@ -1214,21 +1221,25 @@ fn governance_sets_the_unbonding_period_for_gym_unstaked_afterwards() {
 			TieredStaking::set_unbonding_period(RuntimeOrigin::signed(ALICE), 500),
 			sp_runtime::DispatchError::BadOrigin
 		);
-		assert_noop!(
-			TieredStaking::set_unbonding_period(RuntimeOrigin::root(), 49),
-			Error::<Test>::UnbondingPeriodTooShort
-		);
-		assert_ok!(TieredStaking::set_unbonding_period(RuntimeOrigin::root(), 500));
-		System::assert_last_event(Event::UnbondingPeriodSet { period: 500 }.into());
+		// Below the minimum, or not longer than a governance decision (1,000
+		// blocks in the mock): refused.
+		for short in [49, 1_000] {
+			assert_noop!(
+				TieredStaking::set_unbonding_period(RuntimeOrigin::root(), short),
+				Error::<Test>::UnbondingPeriodTooShort
+			);
+		}
+		assert_ok!(TieredStaking::set_unbonding_period(RuntimeOrigin::root(), 1_001));
+		System::assert_last_event(Event::UnbondingPeriodSet { period: 1_001 }.into());
 		run_to_block(2);
-		unstake(ALICE, 1_000 * GYM); // released at 2 + 500
+		unstake(ALICE, 1_000 * GYM); // released at 2 + 1,001
 		let chunks: Vec<_> = Stakers::<Test>::get(ALICE)
 			.unwrap()
 			.unbonding
 			.iter()
 			.map(|c| (c.amount, c.release_at))
 			.collect();
-		assert_eq!(chunks, vec![(900 * GYM, 101), (900 * GYM, 502)]);
+		assert_eq!(chunks, vec![(900 * GYM, 101), (900 * GYM, 1_003)]);
 		let info = TieredStaking::stake_info(&ALICE);
 		assert_eq!(info.unbonding.len(), 2);
 		run_to_block(101);

@@ -161,11 +161,13 @@ impl onchain::Config for OnChainSeqPhragmen {
 	type Sort = frame_support::traits::ConstBool<true>;
 }
 
-/// Accounts with a tiered stake: pallet-staking refuses them.
+/// Accounts with tiered stake or GYM unbonding from it: pallet-staking
+/// refuses them (unbonding GYM is still slashable here; a pallet-staking
+/// hold over it would make those slashes fail).
 pub struct HasTieredStake;
 impl Contains<AccountId> for HasTieredStake {
 	fn contains(who: &AccountId) -> bool {
-		TieredStaking::stake_of(who) > 0
+		<TieredStaking as gym_primitives::traits::StakeTiers<AccountId>>::slashable_of(who) > 0
 	}
 }
 
