@@ -71,7 +71,13 @@ fn orchestrator(n: u32) -> AccountId {
 
 /// A Bronze worker claiming `class`, its hardware hash derived from `n`.
 fn worker(n: u32, class: GpuClass) -> AccountId {
-	let who = staker(n, Tier::Bronze);
+	tiered_worker(n, Tier::Bronze, class)
+}
+
+/// A worker staked at `tier` claiming `class`, its hardware hash derived
+/// from `n`.
+fn tiered_worker(n: u32, tier: Tier, class: GpuClass) -> AccountId {
+	let who = staker(n, tier);
 	assert_ok!(Mining::register_worker(
 		signed(&who),
 		H256::from_low_u64_be(u64::from(n)),
@@ -1154,14 +1160,7 @@ fn a_malicious_worker_cannot_exit_before_its_report() {
 	build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
 		run_to_block(1);
 		let treasury = crate::configs::TreasuryAccount::get();
-		let w = staker(100, Tier::Gold);
-		assert_ok!(Mining::register_worker(
-			signed(&w),
-			H256::from_low_u64_be(100),
-			GpuClass::Other,
-			H256::repeat_byte(7),
-			b"http://attacker.example:9944".to_vec()
-		));
+		let w = tiered_worker(100, Tier::Gold, GpuClass::Other);
 		run_to_block(5);
 		let before = balance(&treasury);
 		assert_ok!(Mining::deregister_worker(signed(&w)));
@@ -1222,14 +1221,7 @@ fn unbonding_gym_backing_a_delta_is_held_and_slashed() {
 		pallet_compute_mining::MinValidations::<Runtime>::put(3);
 		let honest: Vec<AccountId> = (11..=13).map(orchestrator).collect();
 		let job = governance_job(3);
-		let w = staker(100, Tier::Silver);
-		assert_ok!(Mining::register_worker(
-			signed(&w),
-			H256::from_low_u64_be(100),
-			GpuClass::Other,
-			H256::repeat_byte(7),
-			b"http://attacker.example:9944".to_vec()
-		));
+		let w = tiered_worker(100, Tier::Silver, GpuClass::Other);
 		// Registered, it keeps Bronze bonded: 9,000 GYM may unbond (8,100
 		// after the penalty).
 		assert_ok!(TieredStaking::unstake(signed(&w), 9_000 * GYM));

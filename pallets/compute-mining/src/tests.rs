@@ -269,6 +269,24 @@ fn heartbeat(who: AccountId) {
 	assert_ok!(ComputeMining::heartbeat(RuntimeOrigin::signed(who)));
 }
 
+/// For `epochs` epochs from epoch 0: `who` (seated in `job`) has a delta of
+/// quality 0 accepted, its round completes, and it beats in every slot up
+/// to the epoch's end: 1,000 GYM of unadjusted reward (Bronze) an epoch. A
+/// heartbeat in the next epoch's first slot rolls the record.
+fn one_delta_an_epoch(job: JobId, who: AccountId, epochs: u64) {
+	for epoch in 0..epochs {
+		submit(who, job, delta(epoch as u8 + 1), 0);
+		validate(job, who, report_of_quality(0));
+		complete(job, delta(100));
+		while System::block_number() < epoch * EPOCH + 91 {
+			next_slot();
+			heartbeat(who);
+		}
+		run_to_epoch(epoch + 1);
+		heartbeat(who);
+	}
+}
+
 fn claim(who: AccountId) -> Balance {
 	let before = balance(who);
 	assert_ok!(ComputeMining::claim_rewards(RuntimeOrigin::signed(who)));
@@ -1724,18 +1742,7 @@ fn rewards_of_several_epochs_are_claimed_at_once_and_the_oldest_paid_when_full()
 		seat(job, 1);
 		// Seven epochs, each with a delta of quality 0 and every slot online:
 		// 1,000 GYM each.
-		for epoch in 0..7u64 {
-			submit(1, job, delta(epoch as u8 + 1), 0);
-			validate(job, 1, report_of_quality(0));
-			complete(job, delta(100));
-			while System::block_number() < epoch * EPOCH + 91 {
-				next_slot();
-				heartbeat(1);
-			}
-			run_to_epoch(epoch + 1);
-			// A heartbeat in the next epoch's first slot rolls the record.
-			heartbeat(1);
-		}
+		one_delta_an_epoch(job, 1, 7);
 		// Seven closed epochs, at most four kept: the three oldest were paid
 		// out when the fifth, sixth and seventh rolled.
 		assert_eq!(Unclaimed::<Test>::get(1).len(), 4);
@@ -2548,17 +2555,7 @@ fn near_the_cap_a_claim_pays_what_its_epochs_were_promised() {
 		));
 		TotalMinted::<Test>::mutate(|m| *m += gap);
 		GenesisIssuance::<Test>::mutate(|m| *m += gap);
-		for epoch in 0..2u64 {
-			submit(1, job, delta(epoch as u8 + 1), 0);
-			validate(job, 1, report_of_quality(0));
-			complete(job, delta(100));
-			while System::block_number() < epoch * EPOCH + 91 {
-				next_slot();
-				heartbeat(1);
-			}
-			run_to_epoch(epoch + 1);
-			heartbeat(1);
-		}
+		one_delta_an_epoch(job, 1, 2);
 		assert_eq!(Epochs::<Test>::get(0).unwrap().budget, Some(1_000 * GYM));
 		assert_eq!(Epochs::<Test>::get(1).unwrap().budget, Some(500 * GYM), "what is left");
 		assert_eq!(Promised::<Test>::get(), left);
@@ -2579,17 +2576,7 @@ fn a_reward_that_cannot_be_minted_is_forfeited_and_the_others_paid() {
 		let job = create_job(1);
 		worker(1, Tier::Bronze, GpuClass::Other);
 		seat(job, 1);
-		for epoch in 0..2u64 {
-			submit(1, job, delta(epoch as u8 + 1), 0);
-			validate(job, 1, report_of_quality(0));
-			complete(job, delta(100));
-			while System::block_number() < epoch * EPOCH + 91 {
-				next_slot();
-				heartbeat(1);
-			}
-			run_to_epoch(epoch + 1);
-			heartbeat(1);
-		}
+		one_delta_an_epoch(job, 1, 2);
 		// Epoch 0's promise is lost (played: nothing left of it).
 		let lost = Promises::<Test>::get(0).unwrap();
 		Promises::<Test>::insert(0, 0);
