@@ -24,6 +24,7 @@
 extern crate alloc;
 
 pub mod emission;
+pub mod governance;
 pub mod mining;
 pub mod revenue;
 pub mod sketch;

@@ -9,10 +9,12 @@
 //! | [`EpochClock`] | `pallet-gym-emission` | compute mining, revenue split |
 //! | [`RewardMinter`] | `pallet-gym-emission` | compute mining |
 //! | [`BurnTracker`] | `pallet-gym-emission` | revenue split |
-//! | [`StakeTiers`] | `pallet-tiered-staking` | compute mining, revenue split |
+//! | [`StakeTiers`] | `pallet-tiered-staking` | compute mining, revenue split, governance |
 //! | [`StakeFloor`] | `pallet-compute-mining` | tiered staking |
 //! | [`RevenueIntake`], [`MiningContribution`] | `pallet-revenue-split` | compute mining |
 //! | [`ModelRegistry`] | [`ModelIdsBelow`] until a registry lands | compute mining, revenue split |
+//! | [`MiningEarnings`] | `pallet-compute-mining` | governance |
+//! | [`LiquidityGym`] | `()` (0) until liquidity pools land | governance |
 //!
 //! A trait hands out only what its user needs: reading the epoch clock
 //! ([`EpochClock`]) is apart from minting rewards ([`RewardMinter`]).
@@ -131,6 +133,8 @@ pub trait StakeTiers<AccountId> {
 	) -> Result<Balance, DispatchError>;
 	/// `who`'s stake (bonded; 0 for an account without one).
 	fn stake_of(who: &AccountId) -> Balance;
+	/// The sum of every staker's stake (bonded, not unbonding).
+	fn total_stake() -> Balance;
 	/// What a slash of `who` reaches: its stake and the GYM it is unbonding.
 	fn slashable_of(who: &AccountId) -> Balance;
 	/// Moves `amount` from `from` (kept alive) to the stakers and shares it
@@ -155,6 +159,33 @@ pub trait RevenueIntake<AccountId> {
 pub trait MiningContribution<AccountId> {
 	/// Adds `points` to `who`'s contribution in the current period.
 	fn note_contribution(who: &AccountId, points: u128);
+}
+
+/// GYM earned by compute mining over the last 30 days: governance's
+/// mining contribution.
+pub trait MiningEarnings<AccountId> {
+	/// What `who` earned by mining over the 30 days up to today.
+	fn earned_30d(who: &AccountId) -> Balance;
+	/// What every worker together earned over the same 30 days.
+	fn network_earned_30d() -> Balance;
+}
+
+/// The GYM side of liquidity positions: governance's LP term. `()` counts
+/// nothing, until liquidity pools land.
+pub trait LiquidityGym<AccountId> {
+	/// The GYM `who`'s liquidity tokens stand for (free, frozen or farmed).
+	fn gym_in_lp(who: &AccountId) -> Balance;
+	/// The GYM every liquidity position together stands for.
+	fn total_gym_in_lp() -> Balance;
+}
+
+impl<AccountId> LiquidityGym<AccountId> for () {
+	fn gym_in_lp(_: &AccountId) -> Balance {
+		0
+	}
+	fn total_gym_in_lp() -> Balance {
+		0
+	}
 }
 
 /// Which model ids exist (jobs train them, access tokens are sold for them).

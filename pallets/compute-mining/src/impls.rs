@@ -1908,6 +1908,7 @@ impl<T: Config> Pallet<T> {
 		Earned::<T>::mutate(who, |earned| {
 			earned.get_or_insert_with(Default::default).add(now, amount)
 		});
+		NetworkEarned::<T>::mutate(|earned| earned.add(now, amount));
 		Self::deposit_event(Event::RewardEarned {
 			worker: who.clone(),
 			epoch: closed.epoch,
@@ -2024,10 +2025,6 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// GYM `who` earned by mining over the last 30 days (governance weight).
-	pub fn contribution_30d(who: &T::AccountId) -> Balance {
-		Earned::<T>::get(who).map_or(0, |e| e.last_30_days(Self::now()))
-	}
 
 	/// The invariants of this pallet (run by `try_state` and by tests).
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
@@ -2086,6 +2083,8 @@ impl<T: Config> Pallet<T> {
 			ensure!(job.workers as usize == seated, "a job's worker count is off");
 			ensure!(job.workers <= T::MaxWorkersPerJob::get(), "a job seats too many workers");
 		}
+		let earned = Earned::<T>::iter_values().fold(0, |sum: Balance, e| sum.saturating_add(e.total));
+		ensure!(earned == NetworkEarned::<T>::get().total, "Σ Earned != NetworkEarned");
 		let queued = u64::from(priority).saturating_add(u64::from(normal));
 		ensure!(
 			Queue::<T>::iter().count() as u64 == queued
@@ -2255,5 +2254,15 @@ impl<T: Config> StakeFloor<T::AccountId> for Pallet<T> {
 	/// downtime owed now would cost.
 	fn pending_slash(who: &T::AccountId) -> Balance {
 		PendingSlashes::<T>::get(who).saturating_add(Self::downtime_owed(who))
+	}
+}
+
+impl<T: Config> MiningEarnings<T::AccountId> for Pallet<T> {
+	fn earned_30d(who: &T::AccountId) -> Balance {
+		Earned::<T>::get(who).map_or(0, |e| e.last_30_days(Self::now()))
+	}
+
+	fn network_earned_30d() -> Balance {
+		NetworkEarned::<T>::get().last_30_days(Self::now())
 	}
 }

@@ -58,7 +58,8 @@
 //! `pallet-gym-emission`'s [`RewardMinter`], out of each epoch's budget.
 //! The GYM earned is the worker's mining contribution: reported to the
 //! revenue split ([`MiningContribution`]) and kept per day for 30 days
-//! ([`Earned`]).
+//! ([`Earned`], and [`NetworkEarned`] for every worker together): the
+//! mining contribution governance's voting power counts ([`MiningEarnings`]).
 //!
 //! ## Slashing (through `pallet-tiered-staking`)
 //!
@@ -90,7 +91,8 @@
 //! - every worker holding an assignment has a stake tier, and every
 //!   hardware hash names its worker;
 //! - the queue counters count the waiting workers;
-//! - [`TotalSlashed`] is what the slash events say.
+//! - [`TotalSlashed`] is what the slash events say;
+//! - Σ of every worker's [`Earned`] total is [`NetworkEarned`]'s.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
@@ -124,8 +126,8 @@ pub use gym_primitives::mining::{DeltaVerdict, GpuClass, Quality, ValidationRepo
 pub use gym_primitives::{
 	staking::SlashReason,
 	traits::{
-		EpochClock, MiningContribution, ModelRegistry, RevenueIntake, RewardMinter, StakeFloor,
-		StakeTiers,
+		EpochClock, MiningContribution, MiningEarnings, ModelRegistry, RevenueIntake,
+		RewardMinter, StakeFloor, StakeTiers,
 	},
 	EpochIndex,
 };
@@ -380,6 +382,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Earned<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, Contribution, OptionQuery>;
+
+	/// GYM earned by mining, every worker together: Σ [`Earned`], kept per
+	/// day the same way (governance's electorate counts its last 30 days).
+	#[pallet::storage]
+	pub type NetworkEarned<T> = StorageValue<_, Contribution, ValueQuery>;
 
 	/// Every planck slashed by this pallet, ever.
 	#[pallet::storage]

@@ -556,6 +556,10 @@ impl<T: Config> StakeTiers<T::AccountId> for Pallet<T> {
 		TotalBoostedStake::<T>::get()
 	}
 
+	fn total_stake() -> Balance {
+		TotalStaked::<T>::get()
+	}
+
 	fn has_right(who: &T::AccountId, right: Right) -> bool {
 		Self::tier_of(who).is_some_and(|tier| tier.has_right(right))
 	}
