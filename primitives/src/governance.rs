@@ -107,9 +107,9 @@ impl GovernancePeriods {
 	/// least through enactment, and a decision fits in `horizon`.
 	pub fn is_valid(&self, horizon: BlockNumber) -> bool {
 		let periods = [self.launch, self.voting, self.enactment, self.vote_locking, self.cooloff];
-		periods.iter().all(|p| *p > 0) &&
-			self.vote_locking >= self.enactment &&
-			self.decision() <= horizon
+		periods.iter().all(|p| *p > 0)
+			&& self.vote_locking >= self.enactment
+			&& self.decision() <= horizon
 	}
 }
 
@@ -191,8 +191,13 @@ mod tests {
 		let seed = GovernancePeriods::SEED;
 		for zero in 0..5 {
 			let mut p = seed;
-			*[&mut p.launch, &mut p.voting, &mut p.enactment, &mut p.vote_locking, &mut p.cooloff]
-				[zero] = 0;
+			*[
+				&mut p.launch,
+				&mut p.voting,
+				&mut p.enactment,
+				&mut p.vote_locking,
+				&mut p.cooloff,
+			][zero] = 0;
 			assert!(!p.is_valid(14 * DAYS), "period {zero} at 0");
 		}
 		let short_lock = GovernancePeriods { vote_locking: seed.enactment - 1, ..seed };

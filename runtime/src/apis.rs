@@ -18,8 +18,8 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	AccountId, Babe, Balance, Block, BlockNumber, ComputeMining, Executive, Grandpa, GymEmission,
-	Historical, InherentDataExt, Nonce, RevenueSplit, Runtime, RuntimeCall, RuntimeGenesisConfig,
-	SessionKeys, System, TieredStaking, TransactionPayment, VERSION,
+	GymGovernance, Historical, InherentDataExt, Nonce, RevenueSplit, Runtime, RuntimeCall,
+	RuntimeGenesisConfig, SessionKeys, System, TieredStaking, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -264,6 +264,12 @@ impl_runtime_apis! {
 	impl pallet_tiered_staking_runtime_api::TieredStakingApi<Block, AccountId> for Runtime {
 		fn stake_info(who: AccountId) -> pallet_tiered_staking_runtime_api::StakeInfo {
 			TieredStaking::stake_info(&who)
+		}
+	}
+
+	impl pallet_gym_governance_runtime_api::GovernanceApi<Block, AccountId> for Runtime {
+		fn voting_power(who: AccountId) -> pallet_gym_governance_runtime_api::VotingPowerInfo {
+			GymGovernance::voting_power_info(&who)
 		}
 	}
 

@@ -14,4 +14,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_revenue_split, RevenueSplit]
 	[pallet_compute_mining, ComputeMining]
 	[pallet_gym_validators, GymValidators]
+	[pallet_gym_governance, GymGovernance]
 );

@@ -7,19 +7,23 @@
 //! All of them endow the six well-known development accounts (Alice, Bob,
 //! Charlie, Dave, Eve, Ferdie) with [`DEV_ENDOWMENT`] each, and each genesis
 //! validator's stash (`//Alice//stash`, ...) with [`STASH_ENDOWMENT`], of
-//! which it bonds [`VALIDATOR_BOND`] in pallet-staking; nothing else. A
+//! which it bonds [`VALIDATOR_BOND`] in pallet-staking, and the treasury
+//! account with the existential deposit; nothing else. A
 //! validator's session keys are its name's dev keys (`//Alice`: BABE sr25519,
 //! GRANDPA ed25519), so `gym-node --alice` authors for `//Alice//stash`.
-//! Alice is the sudo key. `docs/tokenomics.md` lists the allocation.
+//! Alice is the sudo key of the dev chains only: on `local_testnet` and
+//! `testnet` there is no sudo key and a referendum is the only Root.
+//! Governance periods are the seed's (5-day votes) except on the dev chains
+//! ([`DEV_GOVERNANCE_PERIODS`]). `docs/tokenomics.md` lists the allocation.
 
 use crate::{
 	AccountId, BabeConfig, Balance, BalancesConfig, ComputeMiningConfig, GymEmissionConfig,
-	GymValidatorsConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, StakingConfig,
-	SudoConfig, TieredStakingConfig,
+	GymGovernanceConfig, GymValidatorsConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
+	StakingConfig, SudoConfig, TieredStakingConfig,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
-use gym_primitives::{DEV_ENDOWMENT, GYM};
+use gym_primitives::{governance::GovernancePeriods, DEV_ENDOWMENT, GYM};
 use pallet_staking::StakerStatus;
 use serde_json::Value;
 use sp_genesis_builder::{self, PresetId};
@@ -40,6 +44,13 @@ pub const TESTNET_SUBMIT_WINDOW: u32 = 20;
 /// Unbonding on the dev chains: an hour (600 blocks), the shortest the
 /// runtime allows.
 pub const DEV_UNBONDING_PERIOD: u32 = gym_primitives::HOURS;
+
+/// Governance periods of the dev chains, so that a referendum can be
+/// watched from proposal to enactment in two minutes: a proposal is tabled
+/// within 5 blocks, voted on for 10 blocks (a minute) and enacted 5 blocks
+/// after it passes; a 1x conviction vote stays locked 5 blocks more.
+pub const DEV_GOVERNANCE_PERIODS: GovernancePeriods =
+	GovernancePeriods { launch: 5, voting: 10, enactment: 5, vote_locking: 5, cooloff: 5 };
 
 /// Epoch length of local and test networks: 600 blocks (one hour).
 pub const TESTNET_EPOCH_LENGTH: u32 = 600;
@@ -100,20 +111,22 @@ pub const DEV_ERA_TERMS: pallet_gym_validators::EraTerms = pallet_gym_validators
 };
 
 /// Genesis of a chain whose validators are `validators`, with the given
-/// endowed accounts, sudo key, epoch length, validations per delta and era
-/// terms.
+/// endowed accounts, sudo key (none: governance is the only Root), epoch
+/// length, validations per delta, era terms, unbonding period and
+/// governance periods (none: the seed's).
 // One argument per way the presets differ; a struct of them would only
 // rename the arguments.
 #[allow(clippy::too_many_arguments)]
 fn testnet_genesis(
 	validators: Vec<Validator>,
 	endowed_accounts: Vec<AccountId>,
-	root: AccountId,
+	sudo: Option<AccountId>,
 	epoch_length: u32,
 	min_validations: u8,
 	submit_window: u32,
 	terms: pallet_gym_validators::EraTerms,
 	unbonding_period: u32,
+	governance_periods: Option<GovernancePeriods>,
 ) -> Value {
 	// Elections that choose fewer than half the genesis validators fail (the
 	// set in force stays).
@@ -126,6 +139,12 @@ fn testnet_genesis(
 				.cloned()
 				.map(|k| (k, DEV_ENDOWMENT))
 				.chain(validators.iter().map(|v| (v.stash.clone(), STASH_ENDOWMENT)))
+				// The treasury account exists from genesis (pallet-treasury would
+				// otherwise create it with GYM outside GymEmission's books).
+				.chain(core::iter::once((
+					crate::configs::TreasuryAccount::get(),
+					crate::EXISTENTIAL_DEPOSIT
+				)))
 				.collect::<Vec<_>>(),
 		},
 		babe: BabeConfig { epoch_config: crate::configs::staking::BABE_GENESIS_EPOCH_CONFIG },
@@ -156,7 +175,8 @@ fn testnet_genesis(
 			bonding_duration: Some(terms.bonding_duration),
 			slash_defer_duration: Some(terms.slash_defer_duration),
 		},
-		sudo: SudoConfig { key: Some(root) },
+		sudo: SudoConfig { key: sudo },
+		gym_governance: GymGovernanceConfig { periods: governance_periods },
 		gym_emission: GymEmissionConfig { epoch_length },
 		compute_mining: ComputeMiningConfig { min_validations, submit_window },
 		tiered_staking: TieredStakingConfig { unbonding_period },
@@ -168,13 +188,14 @@ pub fn development_config_genesis() -> Value {
 	testnet_genesis(
 		vec![validator(Sr25519Keyring::Alice)],
 		dev_endowed_accounts(),
-		Sr25519Keyring::Alice.to_account_id(),
+		Some(Sr25519Keyring::Alice.to_account_id()),
 		DEV_EPOCH_LENGTH,
 		// One orchestrator validates on the dev chain.
 		1,
 		DEV_SUBMIT_WINDOW,
 		DEV_ERA_TERMS,
 		DEV_UNBONDING_PERIOD,
+		Some(DEV_GOVERNANCE_PERIODS),
 	)
 }
 
@@ -240,12 +261,13 @@ pub fn local_config_genesis() -> Value {
 	testnet_genesis(
 		vec![validator(Sr25519Keyring::Alice), validator(Sr25519Keyring::Bob)],
 		dev_endowed_accounts(),
-		Sr25519Keyring::Alice.to_account_id(),
+		None,
 		TESTNET_EPOCH_LENGTH,
 		3,
 		TESTNET_SUBMIT_WINDOW,
 		pallet_gym_validators::EraTerms::TESTNET,
 		gym_primitives::staking::DEFAULT_UNBONDING_PERIOD,
+		None,
 	)
 }
 
@@ -263,12 +285,13 @@ pub fn testnet_config_genesis() -> Value {
 			validator(Sr25519Keyring::Dave),
 		],
 		dev_endowed_accounts(),
-		Sr25519Keyring::Alice.to_account_id(),
+		None,
 		TESTNET_EPOCH_LENGTH,
 		3,
 		TESTNET_SUBMIT_WINDOW,
 		pallet_gym_validators::EraTerms::TESTNET,
 		gym_primitives::staking::DEFAULT_UNBONDING_PERIOD,
+		None,
 	)
 }
 
@@ -361,7 +384,7 @@ pub(crate) mod tests {
 			let accounts = dev_endowed_accounts().len() as u128;
 			assert_eq!(
 				pallet_gym_emission::TotalMinted::<Runtime>::get(),
-				DEV_ENDOWMENT * accounts + STASH_ENDOWMENT
+				DEV_ENDOWMENT * accounts + STASH_ENDOWMENT + crate::EXISTENTIAL_DEPOSIT
 			);
 			let job = pallet_compute_mining::Jobs::<Runtime>::get(0).expect("the genesis job");
 			assert_eq!(job.origin, pallet_compute_mining::JobOrigin::Governance);
@@ -390,7 +413,9 @@ pub(crate) mod tests {
 			);
 			assert_eq!(
 				<Balances as Inspect<AccountId>>::total_issuance(),
-				DEV_ENDOWMENT * accounts.len() as u128 + STASH_ENDOWMENT
+				DEV_ENDOWMENT * accounts.len() as u128
+					+ STASH_ENDOWMENT
+					+ crate::EXISTENTIAL_DEPOSIT
 			);
 			assert_eq!(
 				pallet_sudo::Key::<Runtime>::get(),
@@ -403,14 +428,39 @@ pub(crate) mod tests {
 				VALIDATOR_BOND
 			);
 			assert_eq!(pallet_gym_validators::Terms::<Runtime>::get(), DEV_ERA_TERMS);
+			assert_eq!(pallet_gym_governance::Periods::<Runtime>::get(), DEV_GOVERNANCE_PERIODS);
 			assert_eq!(pallet_gym_emission::EpochLength::<Runtime>::get(), DEV_EPOCH_LENGTH);
 			assert_eq!(pallet_compute_mining::MinValidations::<Runtime>::get(), 1);
 			// Genesis endowments count as minted.
 			assert_eq!(
 				pallet_gym_emission::TotalMinted::<Runtime>::get(),
-				DEV_ENDOWMENT * accounts.len() as u128 + STASH_ENDOWMENT
+				DEV_ENDOWMENT * accounts.len() as u128
+					+ STASH_ENDOWMENT
+					+ crate::EXISTENTIAL_DEPOSIT
 			);
 		});
+	}
+
+	/// Local and test networks have no sudo key: a referendum, with the
+	/// seed's periods, is their only Root.
+	#[test]
+	fn only_dev_chains_have_sudo() {
+		for id in preset_names() {
+			let id: &str = id.as_ref();
+			let dev =
+				[sp_genesis_builder::DEV_RUNTIME_PRESET, DEV_MINING_RUNTIME_PRESET].contains(&id);
+			build(id).execute_with(|| {
+				let key = pallet_sudo::Key::<Runtime>::get();
+				let periods = pallet_gym_governance::Periods::<Runtime>::get();
+				if dev {
+					assert_eq!(key, Some(Sr25519Keyring::Alice.to_account_id()), "{id}");
+					assert_eq!(periods, DEV_GOVERNANCE_PERIODS, "{id}");
+				} else {
+					assert_eq!(key, None, "{id}");
+					assert_eq!(periods, GovernancePeriods::SEED, "{id}");
+				}
+			});
+		}
 	}
 
 	#[test]

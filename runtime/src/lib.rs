@@ -33,6 +33,8 @@ mod books_tests;
 pub mod configs;
 pub mod genesis_config_presets;
 #[cfg(test)]
+mod governance_tests;
+#[cfg(test)]
 mod mining_attack_tests;
 #[cfg(test)]
 mod test_chain;
@@ -100,12 +102,30 @@ impl_opaque_keys! {
 }
 
 /// The runtime version: bump `spec_version` on every change of the runtime logic.
+#[cfg(not(feature = "upgrade-test"))]
 #[sp_version::runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("gym-runtime"),
 	impl_name: alloc::borrow::Cow::Borrowed("gym-runtime"),
 	authoring_version: 1,
-	spec_version: 211,
+	spec_version: 212,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 2,
+	system_version: 1,
+};
+
+/// The version of the end-to-end upgrade test's runtime (feature
+/// `upgrade-test`, built by `runtime/build.rs` for `scripts/test.sh`): this
+/// runtime under a `spec_version` no release will reach, so that a chain of
+/// any release can upgrade to it by referendum.
+#[cfg(feature = "upgrade-test")]
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("gym-runtime"),
+	impl_name: alloc::borrow::Cow::Borrowed("gym-runtime"),
+	authoring_version: 1,
+	spec_version: 999_999,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -274,4 +294,19 @@ mod runtime {
 
 	#[runtime::pallet_index(16)]
 	pub type GymValidators = pallet_gym_validators;
+
+	#[runtime::pallet_index(17)]
+	pub type Preimage = pallet_preimage;
+
+	#[runtime::pallet_index(18)]
+	pub type Scheduler = pallet_scheduler;
+
+	#[runtime::pallet_index(19)]
+	pub type Democracy = pallet_democracy;
+
+	#[runtime::pallet_index(20)]
+	pub type Treasury = pallet_treasury;
+
+	#[runtime::pallet_index(21)]
+	pub type GymGovernance = pallet_gym_governance;
 }

@@ -24,18 +24,18 @@ use sp_keyring::Sr25519Keyring;
 
 type Mining = pallet_compute_mining::Pallet<Runtime>;
 
-fn account(n: u32) -> AccountId {
+pub(crate) fn account(n: u32) -> AccountId {
 	let mut raw = [0u8; 32];
 	raw[..4].copy_from_slice(&n.to_le_bytes());
 	raw[31] = 0x42;
 	AccountId::from(raw)
 }
 
-fn signed(who: &AccountId) -> RuntimeOrigin {
+pub(crate) fn signed(who: &AccountId) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who.clone())
 }
 
-fn balance(who: &AccountId) -> u128 {
+pub(crate) fn balance(who: &AccountId) -> u128 {
 	<Balances as Inspect<AccountId>>::balance(who)
 }
 
@@ -49,13 +49,13 @@ fn slashable(who: &AccountId) -> u128 {
 }
 
 /// Sends `amount` from Alice's genesis endowment to `who`.
-fn fund(who: &AccountId, amount: u128) {
+pub(crate) fn fund(who: &AccountId, amount: u128) {
 	let alice = Sr25519Keyring::Alice.to_account_id();
 	assert_ok!(Balances::transfer_keep_alive(signed(&alice), who.clone().into(), amount));
 }
 
 /// A funded account that stakes `tier` (and 100 GYM for fees).
-fn staker(n: u32, tier: Tier) -> AccountId {
+pub(crate) fn staker(n: u32, tier: Tier) -> AccountId {
 	let who = account(n);
 	fund(&who, tier.minimum() + 100 * GYM);
 	assert_ok!(TieredStaking::stake(signed(&who), tier.minimum()));

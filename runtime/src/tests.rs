@@ -39,6 +39,7 @@ pub(crate) fn check_invariants() {
 	RevenueSplit::do_try_state().expect("revenue-split invariants hold");
 	TieredStaking::do_try_state().expect("staking invariants hold");
 	GymEmission::do_try_state().expect("emission invariants hold");
+	crate::GymGovernance::do_try_state().expect("governance invariants hold");
 	assert!(pallet_gym_emission::TotalMinted::<crate::Runtime>::get() <= crate::HARD_CAP);
 }
 

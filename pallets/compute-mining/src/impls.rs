@@ -2025,7 +2025,6 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-
 	/// The invariants of this pallet (run by `try_state` and by tests).
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let (mut priority, mut normal) = (0u32, 0u32);
@@ -2083,7 +2082,8 @@ impl<T: Config> Pallet<T> {
 			ensure!(job.workers as usize == seated, "a job's worker count is off");
 			ensure!(job.workers <= T::MaxWorkersPerJob::get(), "a job seats too many workers");
 		}
-		let earned = Earned::<T>::iter_values().fold(0, |sum: Balance, e| sum.saturating_add(e.total));
+		let earned =
+			Earned::<T>::iter_values().fold(0, |sum: Balance, e| sum.saturating_add(e.total));
 		ensure!(earned == NetworkEarned::<T>::get().total, "Σ Earned != NetworkEarned");
 		let queued = u64::from(priority).saturating_add(u64::from(normal));
 		ensure!(

@@ -126,8 +126,8 @@ pub use gym_primitives::mining::{DeltaVerdict, GpuClass, Quality, ValidationRepo
 pub use gym_primitives::{
 	staking::SlashReason,
 	traits::{
-		EpochClock, MiningContribution, MiningEarnings, ModelRegistry, RevenueIntake,
-		RewardMinter, StakeFloor, StakeTiers,
+		EpochClock, MiningContribution, MiningEarnings, ModelRegistry, RevenueIntake, RewardMinter,
+		StakeFloor, StakeTiers,
 	},
 	EpochIndex,
 };

@@ -37,10 +37,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(SystemOrigin::Signed(caller), kind, Box::new(call), deposit);
 
-		assert_eq!(
-			pallet_democracy::PublicProps::<T>::decode_len(),
-			Some(waiting as usize + 1)
-		);
+		assert_eq!(pallet_democracy::PublicProps::<T>::decode_len(), Some(waiting as usize + 1));
 		Ok(())
 	}
 

@@ -185,12 +185,7 @@ where
 	fn set_lock(id: LockIdentifier, who: &AccountId, amount: Balance, reasons: WithdrawReasons) {
 		C::set_lock(id, who, amount, reasons)
 	}
-	fn extend_lock(
-		id: LockIdentifier,
-		who: &AccountId,
-		amount: Balance,
-		reasons: WithdrawReasons,
-	) {
+	fn extend_lock(id: LockIdentifier, who: &AccountId, amount: Balance, reasons: WithdrawReasons) {
 		C::extend_lock(id, who, amount, reasons)
 	}
 	fn remove_lock(id: LockIdentifier, who: &AccountId) {

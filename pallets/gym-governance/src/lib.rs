@@ -128,15 +128,7 @@ pub trait ProposalFilter<Call> {
 /// The origin of a proposal this pallet checked: democracy's `propose`
 /// accepts no other ([`EnsureProposer`]).
 #[derive(
-	Clone,
-	PartialEq,
-	Eq,
-	Debug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub enum RawOrigin<AccountId> {
 	/// `AccountId` proposes through [`Pallet::propose`].
@@ -235,9 +227,7 @@ pub mod pallet {
 		frame_system::Config<
 			RuntimeEvent: From<Event<Self>>,
 			RuntimeOrigin: From<RawOrigin<Self::AccountId>>,
-		> + pallet_democracy::Config<
-			Currency: Currency<Self::AccountId, Balance = Balance>,
-		>
+		> + pallet_democracy::Config<Currency: Currency<Self::AccountId, Balance = Balance>>
 	{
 		/// Tiers (who may propose) and stakes (the power's first term).
 		type Stakes: StakeTiers<Self::AccountId>;
@@ -381,7 +371,7 @@ pub mod pallet {
 						Error::<T>::PreimageMissing
 					);
 					Bounded::Lookup { hash: call_hash, len }
-				},
+				}
 			};
 			let proposal_index = pallet_democracy::PublicPropCount::<T>::get();
 			pallet_democracy::Pallet::<T>::propose(

@@ -184,8 +184,8 @@ impl ProposalFilter<RuntimeCall> for MockProposals {
 	fn allows(kind: ProposalKind, call: &RuntimeCall) -> bool {
 		matches!(
 			(kind, call),
-			(ProposalKind::Technical, RuntimeCall::System(frame_system::Call::remark { .. })) |
-				(
+			(ProposalKind::Technical, RuntimeCall::System(frame_system::Call::remark { .. }))
+				| (
 					ProposalKind::Economic,
 					RuntimeCall::Governance(crate::Call::set_periods { .. })
 				) | (
@@ -196,7 +196,10 @@ impl ProposalFilter<RuntimeCall> for MockProposals {
 	}
 	#[cfg(feature = "runtime-benchmarks")]
 	fn allowed_call() -> (ProposalKind, RuntimeCall) {
-		(ProposalKind::Technical, RuntimeCall::System(frame_system::Call::remark { remark: vec![] }))
+		(
+			ProposalKind::Technical,
+			RuntimeCall::System(frame_system::Call::remark { remark: vec![] }),
+		)
 	}
 }
 

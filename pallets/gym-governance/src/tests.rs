@@ -4,8 +4,8 @@ use crate::{mock::*, *};
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::{
-		Currency, ExistenceRequirement, LockableCurrency, OnFinalize,
-		OnInitialize, ReservableCurrency, WithdrawReasons,
+		Currency, ExistenceRequirement, LockableCurrency, OnFinalize, OnInitialize,
+		ReservableCurrency, WithdrawReasons,
 	},
 };
 use gym_primitives::GYM;
@@ -111,9 +111,8 @@ fn each_type_carries_only_its_allow_list() {
 fn democracy_takes_no_proposal_but_ours() {
 	new_test_ext().execute_with(|| {
 		set_stake(1, PLATINUM);
-		let bounded = frame_support::traits::Bounded::Inline(
-			remark(4).encode().try_into().expect("short"),
-		);
+		let bounded =
+			frame_support::traits::Bounded::Inline(remark(4).encode().try_into().expect("short"));
 		assert_noop!(
 			Democracy::propose(RuntimeOrigin::signed(1), bounded.clone(), MinimumDeposit::get()),
 			BadOrigin
@@ -254,12 +253,7 @@ fn every_other_method_is_balances() {
 		drop(slashed);
 		assert_eq!(Balances::reserved_balance(1), 2 * GYM);
 		assert_eq!(
-			Voting::repatriate_reserved(
-				&1,
-				&2,
-				GYM,
-				frame_support::traits::BalanceStatus::Free
-			),
+			Voting::repatriate_reserved(&1, &2, GYM, frame_support::traits::BalanceStatus::Free),
 			Ok(0)
 		);
 		assert_eq!(Balances::reserved_balance(1), GYM);
@@ -277,24 +271,14 @@ fn every_other_method_is_balances() {
 		assert!(Balances::locks(&3).is_empty());
 		assert_ok!(Voting::transfer(&3, &4, GYM, ExistenceRequirement::KeepAlive));
 		assert_eq!(Balances::free_balance(4), 1_000_001 * GYM);
-		assert_ok!(Voting::ensure_can_withdraw(
-			&4,
-			GYM,
-			WithdrawReasons::all(),
-			1_000_000 * GYM
-		));
+		assert_ok!(Voting::ensure_can_withdraw(&4, GYM, WithdrawReasons::all(), 1_000_000 * GYM));
 		// Deposits and withdrawals move GYM, as pallet-balances does.
 		let issued = Voting::deposit_creating(&9, 10 * GYM);
 		assert_eq!(frame_support::traits::Imbalance::peek(&issued), 10 * GYM);
 		drop(issued);
 		assert_eq!(Balances::free_balance(9), 10 * GYM);
-		assert!(Voting::withdraw(
-			&9,
-			GYM,
-			WithdrawReasons::all(),
-			ExistenceRequirement::KeepAlive
-		)
-		.is_ok());
+		assert!(Voting::withdraw(&9, GYM, WithdrawReasons::all(), ExistenceRequirement::KeepAlive)
+			.is_ok());
 		assert_eq!(Balances::free_balance(9), 9 * GYM);
 	});
 }
@@ -331,7 +315,11 @@ fn a_referendum_passes_and_enacts_itself() {
 			aye(30_000 * GYM, Conviction::Locked2x)
 		));
 		// The miner's power: 0.3 × 50,000 = 15,000.
-		assert_ok!(Democracy::vote(RuntimeOrigin::signed(3), 0, aye(15_000 * GYM, Conviction::Locked1x)));
+		assert_ok!(Democracy::vote(
+			RuntimeOrigin::signed(3),
+			0,
+			aye(15_000 * GYM, Conviction::Locked1x)
+		));
 		assert_ok!(Democracy::vote(RuntimeOrigin::signed(4), 0, nay(10_000 * GYM)));
 		let tally = tally(0);
 		// Ayes: 0.1 × 100,000 + 2 × 30,000 + 1 × 15,000; nays: 0.1 × 10,000.

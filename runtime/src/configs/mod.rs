@@ -1,6 +1,8 @@
 //! Configuration of every pallet in the GYM runtime; consensus and NPoS
-//! validators are in [`staking`].
+//! validators are in [`staking`], referenda and the treasury in
+//! [`governance`].
 
+pub mod governance;
 pub mod staking;
 
 use frame_support::{
@@ -143,14 +145,15 @@ impl pallet_sudo::Config for Runtime {
 
 impl pallet_gym_emission::Config for Runtime {
 	type Currency = Balances;
-	/// Root (sudo) until governance lands.
+	/// Root: a passed referendum (and sudo on dev chains).
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type WeightInfo = pallet_gym_emission::weights::SubstrateWeight<Runtime>;
 }
 
 parameter_types! {
-	/// The treasury: receives early-unstake penalties and slashes until a
-	/// treasury pallet lands. Its account is derived from `gym/trsy`.
+	/// The treasury (`pallet-treasury`): receives early-unstake penalties,
+	/// slashes and slashed proposal deposits. Its account is derived from
+	/// `gym/trsy`.
 	pub const TreasuryPalletId: PalletId = PalletId(*b"gym/trsy");
 	/// The treasury's account id.
 	pub TreasuryAccount: AccountId = TreasuryPalletId::get().into_account_truncating();
@@ -175,7 +178,7 @@ impl pallet_tiered_staking::Config for Runtime {
 	type MinUnbondingPeriod = ConstU32<{ gym_primitives::HOURS }>;
 	type SlashHorizon = MiningSlashHorizon;
 	type GovernanceHorizon = ConstU32<GOVERNANCE_HORIZON>;
-	/// Root (sudo) until governance lands.
+	/// Root: a passed referendum (and sudo on dev chains).
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	/// Revenue periods are GymEmission's epochs (the revenue split's periods).
 	type Clock = GymEmission;
@@ -232,7 +235,7 @@ impl pallet_revenue_split::Config for Runtime {
 	type DevelopmentFund = pallet_revenue_split::ToAccount<DevelopmentFundAccount, Balances>;
 	/// Model ids 0..65,536 until a model registry lands.
 	type Models = gym_primitives::traits::ModelIdsBelow<ConstU32<65_536>>;
-	/// Root (sudo) until governance lands.
+	/// Root: a passed referendum (and sudo on dev chains).
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	/// 720 periods: 30 days of one-hour epochs (2 hours on the dev chain).
 	type MaxHistory = ConstU32<720>;
@@ -250,7 +253,7 @@ impl pallet_compute_mining::Config for Runtime {
 	type Models = gym_primitives::traits::ModelIdsBelow<
 		ConstU32<{ gym_primitives::mining::TRAINABLE_MODELS }>,
 	>;
-	/// Root (sudo) until governance lands.
+	/// Root: a passed referendum (and sudo on dev chains).
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	/// One heartbeat a minute: 60 slots an hour, 60 per 600-block epoch
 	/// (one per 10-block epoch on the dev chain).

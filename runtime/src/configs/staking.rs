@@ -201,8 +201,8 @@ impl pallet_staking::Config for Runtime {
 	type SessionsPerEra = pallet_gym_validators::SessionsPerEraOf<Runtime>;
 	type BondingDuration = pallet_gym_validators::BondingDurationOf<Runtime>;
 	type SlashDeferDuration = pallet_gym_validators::SlashDeferDurationOf<Runtime>;
-	/// Governance: cancels deferred slashes, sets the validator count. Root
-	/// until governance lands.
+	/// Governance (Root: a passed referendum): cancels deferred slashes
+	/// (Strategic), sets the validator count and staking limits (Economic).
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type SessionInterface = Self;
 	type EraPayout = pallet_gym_validators::Pallet<Runtime>;
