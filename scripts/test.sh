@@ -4,6 +4,8 @@
 # node that runs and the tests, so nothing is compiled twice.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
+# The end-to-end upgrade test needs the runtime it upgrades to (runtime/build.rs).
+export GYM_BUILD_UPGRADE_RUNTIME=1
 build_workspace
 status=0
 # The end-to-end tests (one binary, tests/e2e/tests/e2e/) mostly wait for
@@ -17,7 +19,8 @@ cargo test --release --locked --no-fail-fast "$@" \
 	-p pallet-tiered-staking --features pallet-tiered-staking/runtime-benchmarks \
 	-p pallet-revenue-split --features pallet-revenue-split/runtime-benchmarks \
 	-p pallet-compute-mining --features pallet-compute-mining/runtime-benchmarks \
-	-p pallet-gym-validators --features pallet-gym-validators/runtime-benchmarks || status=$?
+	-p pallet-gym-validators --features pallet-gym-validators/runtime-benchmarks \
+	-p pallet-gym-governance --features pallet-gym-governance/runtime-benchmarks || status=$?
 # The tiered-staking storage migration with its try-runtime checks
 # (pre_upgrade, post_upgrade, try_state).
 cargo test --release --locked --no-fail-fast "$@" \

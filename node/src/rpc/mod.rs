@@ -6,6 +6,7 @@
 //! - [`emission`] serves `gym_tokenInfo`, `gym_emissionSchedule`,
 //!   `gym_totalMinted`, `gym_epochBudget` and `gym_capReachedAt`;
 //! - [`staking`] serves `gym_stakeInfo`;
+//! - [`governance`] serves `gym_votingPower`;
 //! - [`revenue`] serves `gym_revenuePot`, `gym_pendingRevenue`, `gym_hasAccess`
 //!   and `gym_revenueHistory`;
 //! - [`mining`] serves `gym_workerInfo`, `gym_pendingRewards`, `gym_job`,
@@ -22,6 +23,7 @@
 //! `--rpc-methods unsafe`.
 
 pub mod emission;
+pub mod governance;
 pub mod mining;
 pub mod revenue;
 pub mod staking;
@@ -36,6 +38,7 @@ use jsonrpsee::{
 };
 use pallet_compute_mining_runtime_api::ComputeMiningApi;
 use pallet_gym_emission_runtime_api::GymEmissionApi;
+use pallet_gym_governance_runtime_api::GovernanceApi;
 use pallet_revenue_split_runtime_api::RevenueSplitApi;
 use pallet_tiered_staking_runtime_api::TieredStakingApi;
 use sc_transaction_pool_api::TransactionPool;
@@ -138,12 +141,14 @@ where
 		+ TieredStakingApi<Block, AccountId>
 		+ RevenueSplitApi<Block, AccountId>
 		+ ComputeMiningApi<Block, AccountId>
+		+ GovernanceApi<Block, AccountId>
 		+ BabeApi<Block>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 	SC: SelectChain<Block> + 'static,
 {
 	use emission::EmissionApiServer;
+	use governance::GovernanceApiServer;
 	use mining::{MiningApiServer, MiningWorker, MiningWorkerApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use revenue::RevenueApiServer;
@@ -161,6 +166,7 @@ where
 	)?;
 	module.merge(EmissionApiServer::into_rpc(Gym::new(client.clone())))?;
 	module.merge(StakingApiServer::into_rpc(Gym::new(client.clone())))?;
+	module.merge(GovernanceApiServer::into_rpc(Gym::new(client.clone())))?;
 	module.merge(RevenueApiServer::into_rpc(Gym::new(client.clone())))?;
 	module.merge(MiningApiServer::into_rpc(Gym::new(client)))?;
 	module.merge(MiningWorker::new(worker).into_rpc())?;

@@ -470,6 +470,22 @@ pub fn job_spec_validated(
 	])
 }
 
+/// The bytes of a decoded byte-array value (an `AccountId32`, an `H256`, a list of them),
+/// depth first.
+pub fn value_bytes(v: &subxt::dynamic::Value) -> Vec<u8> {
+	use subxt::ext::scale_value::{Primitive, ValueDef};
+	fn collect(v: &subxt::dynamic::Value, out: &mut Vec<u8>) {
+		match &v.value {
+			ValueDef::Composite(c) => c.values().for_each(|v| collect(v, out)),
+			ValueDef::Primitive(Primitive::U128(n)) => out.push(*n as u8),
+			_ => {}
+		}
+	}
+	let mut out = Vec::new();
+	collect(v, &mut out);
+	out
+}
+
 /// Parses a `gym_*` RPC amount (a decimal string of planck).
 pub fn planck(v: &serde_json::Value) -> u128 {
 	v.as_str().expect("amounts are decimal strings").parse().expect("decimal")

@@ -11,6 +11,7 @@ mod cli;
 mod dev_loop;
 mod dev_node;
 mod emission_rpc;
+mod governance;
 mod mining_rpc;
 mod mining_worker;
 mod npos;

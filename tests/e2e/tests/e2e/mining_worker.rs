@@ -47,7 +47,7 @@ use gym_e2e::{
 	find_event, job_spec_validated, node_binary, planck, submit, submit_included,
 	subxt::{
 		dynamic::{self, Value},
-		ext::scale_value::{At, Primitive, ValueDef},
+		ext::scale_value::{At, ValueDef},
 		rpcs::{rpc_params, RpcClient},
 		OnlineClient, PolkadotConfig,
 	},
@@ -81,16 +81,9 @@ fn insert_key(base: &Path, key_type: &str, suri: &str) {
 
 /// The 32 bytes of an `AccountId32` or `H256` event field.
 fn bytes32(v: &Value) -> [u8; 32] {
-	fn collect(v: &Value, out: &mut Vec<u8>) {
-		match &v.value {
-			ValueDef::Composite(c) => c.values().for_each(|v| collect(v, out)),
-			ValueDef::Primitive(Primitive::U128(n)) => out.push(*n as u8),
-			_ => {}
-		}
-	}
-	let mut out = Vec::new();
-	collect(v, &mut out);
-	out.try_into().unwrap_or_else(|v: Vec<u8>| panic!("{} bytes, not 32", v.len()))
+	gym_e2e::value_bytes(v)
+		.try_into()
+		.unwrap_or_else(|v: Vec<u8>| panic!("{} bytes, not 32", v.len()))
 }
 
 /// The name of an enum value's variant.
@@ -107,15 +100,7 @@ fn hex_bytes(s: &str) -> Vec<u8> {
 
 /// The accounts of a `BoundedVec<AccountId32>` event field.
 fn accounts(v: &Value) -> Vec<[u8; 32]> {
-	fn collect(v: &Value, out: &mut Vec<u8>) {
-		match &v.value {
-			ValueDef::Composite(c) => c.values().for_each(|v| collect(v, out)),
-			ValueDef::Primitive(Primitive::U128(n)) => out.push(*n as u8),
-			_ => {}
-		}
-	}
-	let mut out = Vec::new();
-	collect(v, &mut out);
+	let out = gym_e2e::value_bytes(v);
 	assert_eq!(out.len() % 32, 0, "{v:?} is not a list of accounts");
 	out.chunks_exact(32).map(|c| c.try_into().unwrap()).collect()
 }

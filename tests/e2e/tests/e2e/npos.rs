@@ -22,7 +22,7 @@ use gym_e2e::{
 use gym_primitives::GYM;
 use subxt::{
 	dynamic::{At, Value},
-	ext::scale_value::{Primitive, ValueDef},
+	ext::scale_value::ValueDef,
 };
 use subxt_signer::sr25519::dev;
 
@@ -74,13 +74,6 @@ async fn reward_points(client: &Client, era: u32) -> Vec<([u8; 32], u32)> {
 		.unwrap()
 		.decode()
 		.unwrap();
-	fn bytes(v: &Value, out: &mut Vec<u8>) {
-		match &v.value {
-			ValueDef::Composite(c) => c.values().for_each(|v| bytes(v, out)),
-			ValueDef::Primitive(Primitive::U128(n)) => out.push(*n as u8),
-			_ => {}
-		}
-	}
 	// `individual` is a `BTreeMap`: a sequence (wrapped in a composite) of
 	// (account, points) pairs; find the pairs at any depth.
 	fn pairs(v: &Value, out: &mut Vec<([u8; 32], u32)>) {
@@ -88,9 +81,7 @@ async fn reward_points(client: &Client, era: u32) -> Vec<([u8; 32], u32)> {
 		let values: Vec<&Value> = c.values().collect();
 		if let [who, points] = values[..] {
 			if let Some(points) = points.as_u128() {
-				let mut id = Vec::new();
-				bytes(who, &mut id);
-				if let Ok(id) = id.try_into() {
+				if let Ok(id) = gym_e2e::value_bytes(who).try_into() {
 					out.push((id, points as u32));
 					return;
 				}
