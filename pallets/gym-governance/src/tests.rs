@@ -381,3 +381,27 @@ fn unstaked_gym_cannot_vote_twice() {
 		assert_eq!(tally(0).ayes, 500_000 * GYM);
 	});
 }
+
+/// The seed's forum discussion is linked through democracy's metadata: the
+/// proposer (and nobody else) sets a noted preimage's hash on its proposal.
+#[test]
+fn the_proposer_links_its_discussion_as_metadata() {
+	new_test_ext().execute_with(|| {
+		set_stake(1, PLATINUM);
+		assert_ok!(propose(1, ProposalKind::Technical, remark(4)));
+		let link = b"https://forum.example/t/gym-proposal-0".to_vec();
+		let hash = <Test as frame_system::Config>::Hashing::hash(&link);
+		let owner = pallet_democracy::MetadataOwner::Proposal(0);
+		assert_noop!(
+			Democracy::set_metadata(RuntimeOrigin::signed(1), owner.clone(), Some(hash)),
+			pallet_democracy::Error::<Test>::PreimageNotExist
+		);
+		assert_ok!(Preimage::note_preimage(RuntimeOrigin::signed(1), link));
+		assert_noop!(
+			Democracy::set_metadata(RuntimeOrigin::signed(2), owner.clone(), Some(hash)),
+			pallet_democracy::Error::<Test>::NoPermission
+		);
+		assert_ok!(Democracy::set_metadata(RuntimeOrigin::signed(1), owner.clone(), Some(hash)));
+		assert_eq!(pallet_democracy::MetadataOf::<Test>::get(owner), Some(hash));
+	});
+}
