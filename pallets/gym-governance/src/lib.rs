@@ -78,12 +78,12 @@ pub mod types;
 pub mod weights;
 
 pub use currency::{VotingCurrency, VotingPower};
-pub use types::VotingPowerInfo;
 pub use gym_primitives::{
 	governance::{GovernancePeriods, ProposalKind},
 	staking::Right,
 	traits::{LiquidityGym, MiningEarnings, StakeTiers},
 };
+pub use types::VotingPowerInfo;
 pub use weights::WeightInfo;
 
 use alloc::boxed::Box;

@@ -5,7 +5,7 @@ use gym_primitives::{Balance, BlockNumber};
 use scale_info::TypeInfo;
 
 /// What a vote of one account may weigh now, term by term
-/// ([`Pallet::voting_power_info`]; the `gym_votingPower` RPC).
+/// ([`crate::Pallet::voting_power_info`]; the `gym_votingPower` RPC).
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
 pub struct VotingPowerInfo {
 	/// The most a vote or a delegation of the account may weigh now, before
