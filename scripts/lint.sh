@@ -15,5 +15,6 @@ SKIP_WASM_BUILD=1 cargo clippy --release --locked --workspace --all-targets "$@"
 # compiles them (pallets only; the runtime's benchmark build is bench.sh's).
 SKIP_WASM_BUILD=1 cargo clippy --release --locked --all-targets \
 	-p pallet-gym-emission -p pallet-tiered-staking -p pallet-revenue-split \
-	-p pallet-compute-mining -p pallet-gym-validators --features runtime-benchmarks \
+	-p pallet-compute-mining -p pallet-gym-validators -p pallet-gym-governance \
+	--features runtime-benchmarks \
 	"$@" -- -D warnings

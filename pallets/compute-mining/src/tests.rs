@@ -1683,8 +1683,8 @@ fn rewards_follow_the_formula_with_difficulty_one() {
 		// Fully claimed: the epoch's record is gone.
 		assert!(Epochs::<Test>::get(0).is_none());
 		// The GYM earned is each worker's mining contribution.
-		assert_eq!(<ComputeMining as MiningEarnings<u64>>::earned_30d(&1), 1_950 * GYM);
-		assert_eq!(<ComputeMining as MiningEarnings<u64>>::network_earned_30d(), 3_435 * GYM);
+		assert_eq!(<ComputeMining as MiningEarnings<AccountId>>::earned_30d(&1), 1_950 * GYM);
+		assert_eq!(<ComputeMining as MiningEarnings<AccountId>>::network_earned_30d(), 3_435 * GYM);
 		assert_eq!(pallet_revenue_split::MinerPoints::<Test>::get(1).unwrap().1, 1_950 * GYM);
 	});
 }

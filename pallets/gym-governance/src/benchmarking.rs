@@ -30,14 +30,15 @@ mod benchmarks {
 		let others: Vec<_> = (1..<T as pallet_democracy::Config>::MaxProposals::get())
 			.map(|i| (i, bounded.clone(), account::<T::AccountId>("other", i, 0)))
 			.collect();
-		let waiting = others.len() as u32;
+		let after = others.len().saturating_add(1);
+		let next = u32::try_from(after).map_err(|_| BenchmarkError::Weightless)?;
 		pallet_democracy::PublicProps::<T>::put(BoundedVec::truncate_from(others));
-		pallet_democracy::PublicPropCount::<T>::put(waiting.saturating_add(1));
+		pallet_democracy::PublicPropCount::<T>::put(next);
 
 		#[extrinsic_call]
 		_(SystemOrigin::Signed(caller), kind, Box::new(call), deposit);
 
-		assert_eq!(pallet_democracy::PublicProps::<T>::decode_len(), Some(waiting as usize + 1));
+		assert_eq!(pallet_democracy::PublicProps::<T>::decode_len(), Some(after));
 		Ok(())
 	}
 

@@ -107,6 +107,8 @@ pub trait ProposalFilter<Call> {
 
 /// The origin of a proposal this pallet checked: democracy's `propose`
 /// accepts no other ([`EnsureProposer`]).
+// parity-scale-codec's `Encode` derive casts the variant's index `as u8`.
+#[allow(clippy::cast_possible_truncation)]
 #[derive(
 	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]

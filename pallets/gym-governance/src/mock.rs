@@ -108,9 +108,9 @@ impl pallet_democracy::Config for Test {
 
 thread_local! {
 	/// Stakes by account.
-	pub static STAKES: RefCell<BTreeMap<u64, Balance>> = RefCell::new(BTreeMap::new());
+	pub static STAKES: RefCell<BTreeMap<u64, Balance>> = const { RefCell::new(BTreeMap::new()) };
 	/// Mining earnings of the last 30 days by account.
-	pub static EARNED: RefCell<BTreeMap<u64, Balance>> = RefCell::new(BTreeMap::new());
+	pub static EARNED: RefCell<BTreeMap<u64, Balance>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// Sets `who`'s stake.

@@ -57,8 +57,10 @@ impl pallet_preimage::Config for Runtime {
 
 parameter_types! {
 	/// Scheduled calls (enacted referenda) may use 80% of a block.
-	pub MaximumSchedulerWeight: Weight =
-		sp_runtime::Perbill::from_percent(80) * RuntimeBlockWeights::get().max_block;
+	pub MaximumSchedulerWeight: Weight = {
+		let (max, share) = (RuntimeBlockWeights::get().max_block, sp_runtime::Perbill::from_percent(80));
+		Weight::from_parts(share.mul_floor(max.ref_time()), share.mul_floor(max.proof_size()))
+	};
 }
 
 impl pallet_scheduler::Config for Runtime {
