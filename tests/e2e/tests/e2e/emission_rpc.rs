@@ -8,9 +8,10 @@ use gym_primitives::{
 };
 use serde_json::Value;
 
-/// Alice..Ferdie's 1,000,000 GYM each and the validator stash
-/// `//Alice//stash`'s 101,000 GYM (runtime `genesis_config_presets`).
-const GENESIS: u128 = 6_000_000 * GYM + 101_000 * GYM;
+/// Alice..Ferdie's 1,000,000 GYM each, the validator stash
+/// `//Alice//stash`'s 101,000 GYM and the treasury's existential deposit
+/// (runtime `genesis_config_presets`).
+const GENESIS: u128 = 6_000_000 * GYM + 101_000 * GYM + gym_primitives::EXISTENTIAL_DEPOSIT;
 
 fn planck(v: &Value) -> u128 {
 	v.as_str().expect("amounts are decimal strings").parse().expect("decimal")
