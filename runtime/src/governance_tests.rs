@@ -391,3 +391,24 @@ fn a_cancelled_proposals_deposit_goes_to_the_treasury() {
 		check_invariants();
 	});
 }
+
+/// Delegation is off: a delegation would keep its weight after the
+/// delegator's stake unbonded (power without stake).
+#[test]
+fn delegation_is_refused() {
+	use frame_support::traits::Contains;
+	let delegate = RuntimeCall::Democracy(pallet_democracy::Call::delegate {
+		to: MultiAddress::Id(account(2)),
+		conviction: Conviction::Locked1x,
+		balance: GYM,
+	});
+	assert!(!<Runtime as frame_system::Config>::BaseCallFilter::contains(&delegate));
+	let vote = RuntimeCall::Democracy(pallet_democracy::Call::vote {
+		ref_index: 0,
+		vote: AccountVote::Standard {
+			vote: Vote { aye: true, conviction: Conviction::None },
+			balance: GYM,
+		},
+	});
+	assert!(<Runtime as frame_system::Config>::BaseCallFilter::contains(&vote));
+}

@@ -9,7 +9,7 @@
 //! | method             | answers                                          |
 //! |--------------------|--------------------------------------------------|
 //! | `free_balance`     | the account's voting power ([`VotingPower::power_of`]) |
-//! | `total_issuance`   | the electorate's power ([`VotingPower::total_power`])  |
+//! | `total_issuance`   | the electorate's power ([`VotingPower::total_power`]), at least 1 |
 //!
 //! Every other method of `Currency`, `ReservableCurrency` and
 //! `LockableCurrency` is the inner currency's, unchanged: deposits are
@@ -46,9 +46,12 @@ where
 	type PositiveImbalance = C::PositiveImbalance;
 	type NegativeImbalance = C::NegativeImbalance;
 
-	/// Overridden: the electorate's voting power.
+	/// Overridden: the electorate's voting power, at least 1: democracy
+	/// divides by its square root when a referendum ends, and an electorate
+	/// of 0 (nobody staked, nothing mined) would panic in `on_initialize`
+	/// and halt the chain.
 	fn total_issuance() -> Balance {
-		P::total_power()
+		P::total_power().max(1)
 	}
 
 	/// Overridden: `who`'s voting power, what a vote or delegation may weigh.

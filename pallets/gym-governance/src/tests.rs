@@ -405,3 +405,24 @@ fn the_proposer_links_its_discussion_as_metadata() {
 		assert_eq!(pallet_democracy::MetadataOf::<Test>::get(owner), Some(hash));
 	});
 }
+
+/// A referendum whose electorate is gone when it ends (its only staker
+/// voted and unstaked) is decided without dividing by zero: the chain's
+/// block hook goes on.
+#[test]
+fn an_empty_electorate_does_not_halt_the_chain() {
+	new_test_ext().execute_with(|| {
+		set_stake(1, PLATINUM);
+		assert_ok!(propose(1, ProposalKind::Technical, remark(4)));
+		run_to(2);
+		assert_ok!(Democracy::vote(RuntimeOrigin::signed(1), 0, nay(1)));
+		set_stake(1, 0);
+		assert_eq!(Governance::total_power(), 0);
+		assert_eq!(Voting::total_issuance(), 1);
+		run_to(6);
+		assert!(matches!(
+			pallet_democracy::ReferendumInfoOf::<Test>::get(0),
+			Some(ReferendumInfo::Finished { approved: false, end: 6 })
+		));
+	});
+}

@@ -54,20 +54,28 @@ parameter_types! {
 }
 
 /// The calls anyone but root may dispatch: all but `Balances::burn`, which
-/// would destroy GYM outside GymEmission's books (`TotalBurned`). GYM is
-/// burned by the rules of the spec only: the revenue split's burn share,
-/// `burn_for_access`, the dust of reaped accounts, all booked.
+/// would destroy GYM outside GymEmission's books (`TotalBurned`), and
+/// `Democracy::delegate`. GYM is burned by the rules of the spec only: the
+/// revenue split's burn share, `burn_for_access`, the dust of reaped
+/// accounts, all booked. A delegation keeps the weight it was made with in
+/// every later referendum, after the delegator's stake has unbonded and
+/// left the electorate: power without stake, which the seed's formula
+/// does not grant. Votes are checked against the voter's power each time.
 pub struct BookedCalls;
 
 impl frame_support::traits::Contains<RuntimeCall> for BookedCalls {
 	fn contains(call: &RuntimeCall) -> bool {
-		!matches!(call, RuntimeCall::Balances(pallet_balances::Call::burn { .. }))
+		!matches!(
+			call,
+			RuntimeCall::Balances(pallet_balances::Call::burn { .. })
+				| RuntimeCall::Democracy(pallet_democracy::Call::delegate { .. })
+		)
 	}
 }
 
 #[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
 impl frame_system::Config for Runtime {
-	/// Refuses user burns ([`BookedCalls`]).
+	/// Refuses user burns and democracy delegations ([`BookedCalls`]).
 	type BaseCallFilter = BookedCalls;
 	type Block = Block;
 	type BlockWeights = RuntimeBlockWeights;
