@@ -28,7 +28,13 @@ fn sketch_cosine(a: &DeltaSketch, b: &DeltaSketch) -> f64 {
 }
 
 fn flat(model: u32, bytes: &[u8]) -> Vec<f32> {
-	Checkpoint::from_bytes(model, bytes).unwrap().tensors().iter().flatten().copied().collect()
+	Checkpoint::from_delta_bytes(model, bytes)
+		.unwrap()
+		.tensors()
+		.iter()
+		.flatten()
+		.copied()
+		.collect()
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -52,7 +58,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 			for w in 0..workers {
 				let cfg =
 					TrainConfig { seed: 1_000 * u64::from(round) + w, ..TrainConfig::default() };
-				deltas.push(train_round(model, data_seed, &base, &cfg, |_, _| {})?);
+				deltas.push(train_round(model, data_seed, &base, &cfg, Vec::new(), |_, _| {})?);
 			}
 			let flats: Vec<Vec<f32>> = deltas.iter().map(|d| flat(model, &d.delta)).collect();
 			let seed = 0x5eed ^ u64::from(round);
@@ -89,7 +95,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 						x + (sign * share * norm / n) as f32
 					})
 					.collect();
-				let bytes = Checkpoint::from_tensors(model, split(model, &noisy))?.to_bytes();
+				let bytes =
+					Checkpoint::from_tensors(model, split(model, &noisy))?.to_delta_bytes()?;
 				let hash = gym_trainer::blake2_256(&bytes);
 				let q = evaluate_delta(model, data_seed, &base, &bytes, hash)
 					.map(|r| claimed_quality(&r, 50_000, 2_000_000))

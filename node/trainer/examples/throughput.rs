@@ -20,8 +20,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 	let mut losses = Vec::new();
 	let started = Instant::now();
-	let out =
-		train_round(model_id, dataset_seed, &base, &cfg, |step, loss| losses.push((step, loss)))?;
+	let out = train_round(model_id, dataset_seed, &base, &cfg, Vec::new(), |step, loss| {
+		losses.push((step, loss))
+	})?;
 	let total = started.elapsed();
 	let r = out.report;
 	println!("round time: {:.3} s (training + miner's evaluation)", total.as_secs_f64());
@@ -46,7 +47,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 	println!("evaluate_delta: {:.3} s, identical: {}", started.elapsed().as_secs_f64(), again == r);
 
 	let started = Instant::now();
-	let train_only = train_round(model_id, dataset_seed, &base, &cfg, |_, _| {})?;
+	let train_only = train_round(model_id, dataset_seed, &base, &cfg, Vec::new(), |_, _| {})?;
 	println!(
 		"second round {:.3} s, same delta: {}",
 		started.elapsed().as_secs_f64(),

@@ -70,7 +70,7 @@ mod tests {
 			.enumerate()
 			.map(|(t, v)| (0..v.len()).map(|k| f(t, k)).collect())
 			.collect();
-		Checkpoint::from_tensors(base.model_id(), tensors).unwrap().to_bytes()
+		Checkpoint::from_tensors(base.model_id(), tensors).unwrap().to_delta_bytes().unwrap()
 	}
 
 	proptest::proptest! {
@@ -101,7 +101,7 @@ mod tests {
 		let base = initial_checkpoint(0, 1).unwrap();
 		let d = delta_filled(&base, |t, k| (t * 1000 + k) as f32 * 1e-4);
 		let out = aggregate(&base, std::slice::from_ref(&d)).unwrap();
-		let delta = Checkpoint::from_bytes(0, &d).unwrap();
+		let delta = Checkpoint::from_delta_bytes(0, &d).unwrap();
 		assert_eq!(out, base.plus(&delta).unwrap());
 	}
 

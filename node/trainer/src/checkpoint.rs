@@ -58,12 +58,12 @@ impl Checkpoint {
 			let want = shape.iter().product::<usize>();
 			if values.len() != want {
 				return Err(DeltaError::WrongShape {
-					tensor: (*name).into(),
+					tensor: name.clone(),
 					reason: format!("{} values, expected {want}", values.len()),
 				});
 			}
 			if values.iter().any(|v| !v.is_finite()) {
-				return Err(DeltaError::NonFinite { tensor: (*name).into() });
+				return Err(DeltaError::NonFinite { tensor: name.clone() });
 			}
 		}
 		Ok(Checkpoint { model_id, tensors })
@@ -92,7 +92,7 @@ impl Checkpoint {
 			SafeTensors::deserialize(bytes).map_err(|e| DeltaError::Undecodable(e.to_string()))?;
 		let shapes = spec.tensor_shapes();
 		for name in st.names() {
-			if !shapes.iter().any(|(n, _)| *n == name) {
+			if !shapes.iter().any(|(n, _)| n == name) {
 				return Err(DeltaError::WrongShape {
 					tensor: name.to_string(),
 					reason: "not a tensor of this model".into(),
@@ -102,18 +102,18 @@ impl Checkpoint {
 		let mut tensors = Vec::with_capacity(shapes.len());
 		for (name, shape) in shapes.iter() {
 			let view = st.tensor(name).map_err(|_| DeltaError::WrongShape {
-				tensor: (*name).into(),
+				tensor: name.clone(),
 				reason: "missing".into(),
 			})?;
 			if view.dtype() != Dtype::F32 {
 				return Err(DeltaError::WrongShape {
-					tensor: (*name).into(),
+					tensor: name.clone(),
 					reason: format!("dtype {:?}, expected F32", view.dtype()),
 				});
 			}
 			if view.shape() != shape.as_slice() {
 				return Err(DeltaError::WrongShape {
-					tensor: (*name).into(),
+					tensor: name.clone(),
 					reason: format!("shape {:?}, expected {:?}", view.shape(), shape),
 				});
 			}
@@ -123,11 +123,34 @@ impl Checkpoint {
 				.map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
 				.collect();
 			if values.iter().any(|v| !v.is_finite()) {
-				return Err(DeltaError::NonFinite { tensor: (*name).into() });
+				return Err(DeltaError::NonFinite { tensor: name.clone() });
 			}
 			tensors.push(values);
 		}
 		Ok(Checkpoint { model_id, tensors })
+	}
+
+	/// These weights as a delta's bytes: compressed with the model's
+	/// [`ModelSpec::compression`] ([`crate::compress`]), with error feedback from `residual`
+	/// (empty for none), which becomes what this delta leaves unsent. The miner uploads these
+	/// bytes and commits to their hash. [`DeltaError::NonFinite`] if delta + residual overflows.
+	pub fn to_delta_bytes_with(&self, residual: &mut Vec<Vec<f32>>) -> Result<Vec<u8>, DeltaError> {
+		crate::compress::compress(self.model_id, &self.tensors, residual, self.spec().compression())
+	}
+
+	/// [`Checkpoint::to_delta_bytes_with`] without error feedback (what is not sent is dropped).
+	pub fn to_delta_bytes(&self) -> Result<Vec<u8>, DeltaError> {
+		self.to_delta_bytes_with(&mut Vec::new())
+	}
+
+	/// Decodes a delta's compressed bytes ([`crate::compress::decompress`], at most
+	/// [`MAX_DELTA_BYTES`]) as dense weights of `model_id`: coordinates not sent are 0.
+	pub fn from_delta_bytes(model_id: u32, bytes: &[u8]) -> Result<Checkpoint, DeltaError> {
+		let spec = model_spec(model_id).map_err(|_| DeltaError::UnknownModel(model_id))?;
+		let lens: Vec<usize> =
+			spec.tensor_shapes().iter().map(|(_, s)| s.iter().product::<usize>()).collect();
+		let tensors = crate::compress::decompress(model_id, &lens, bytes, MAX_DELTA_BYTES)?;
+		Checkpoint::from_tensors(model_id, tensors)
 	}
 
 	/// blake2-256 of [`Checkpoint::to_bytes`].
@@ -160,7 +183,7 @@ impl Checkpoint {
 }
 
 /// Decodes and checks a delta for `base`'s model: size, then hash (when `expected_hash` is
-/// given), then the safetensors encoding, names, shapes and finiteness.
+/// given), then the compressed encoding ([`crate::compress`]), lengths and finiteness.
 pub(crate) fn decode_delta(
 	base: &Checkpoint,
 	bytes: &[u8],
@@ -175,7 +198,7 @@ pub(crate) fn decode_delta(
 			return Err(DeltaError::HashMismatch { expected, actual });
 		}
 	}
-	Checkpoint::from_bytes(base.model_id, bytes)
+	Checkpoint::from_delta_bytes(base.model_id, bytes)
 }
 
 #[cfg(test)]

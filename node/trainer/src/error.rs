@@ -23,8 +23,9 @@ pub enum DeltaError {
 		/// blake2-256 of the bytes received.
 		actual: [u8; 32],
 	},
-	/// The bytes are not a safetensors file.
-	#[error("delta is not valid safetensors: {0}")]
+	/// The bytes are not a valid encoding: a checkpoint that is not safetensors, or a delta
+	/// that breaks the compressed format ([`crate::compress`]).
+	#[error("undecodable: {0}")]
 	Undecodable(String),
 	/// A tensor is missing, extra, not `F32`, or has a shape other than the model's.
 	#[error("tensor {tensor}: {reason}")]

@@ -25,7 +25,7 @@
 
 use crate::{
 	checkpoint::{decode_delta, Checkpoint},
-	model::{generate_dataset, Dataset, ModelSpec, Split},
+	model::{generate_dataset, Dataset, MlpSpec, ModelKind, Split},
 	DeltaError,
 };
 use gym_primitives::{
@@ -129,6 +129,18 @@ pub fn evaluate_delta(
 	evaluate_checked(dataset_seed, base, &delta)
 }
 
+/// Measures checkpoint `after` against `before` (both of one model) for the job's
+/// `dataset_seed`, exactly as [`evaluate_delta`] measures a delta: how a round's aggregate
+/// moved the model. [`DeltaError::ModelMismatch`] for checkpoints of two models.
+pub fn evaluate_checkpoints(
+	dataset_seed: u64,
+	before: &Checkpoint,
+	after: &Checkpoint,
+) -> Result<EvalReport, DeltaError> {
+	check_job(before.model_id(), after)?;
+	evaluate_checked(dataset_seed, before, &after.minus(before))
+}
+
 /// The sketch of a delta for a round's `sketch_seed` ([`gym_primitives::sketch::delta_sketch`]
 /// over its parameters in the model's canonical order): what a committee member reports next to
 /// its measurement so the chain can find near copies. Decodes and checks `delta_bytes` for
@@ -159,14 +171,21 @@ pub(crate) fn evaluate_checked(
 ) -> Result<EvalReport, DeltaError> {
 	let spec = base.spec();
 	let updated = base.plus(delta)?;
+	let mlp = match spec.kind {
+		ModelKind::Mlp(mlp) => mlp,
+		ModelKind::Lm(lm) => {
+			let threads = crate::lm::eval::eval_threads();
+			return crate::lm::eval::evaluate(&lm, base, &updated, dataset_seed, threads).finite();
+		}
+	};
 	let datasets = |split| {
 		generate_dataset(spec.id, dataset_seed, split)
 			.map_err(|_| DeltaError::UnknownModel(spec.id))
 	};
 	let train = datasets(Split::Train)?;
 	let validation = datasets(Split::Validation)?;
-	let before = Mlp::new(&spec, base);
-	let after = Mlp::new(&spec, &updated);
+	let before = Mlp::new(&mlp, base);
+	let after = Mlp::new(&mlp, &updated);
 	EvalReport {
 		loss_before: before.mean_loss(&train),
 		loss_after: after.mean_loss(&train),
@@ -179,7 +198,7 @@ pub(crate) fn evaluate_checked(
 
 /// The deterministic `f64` perceptron: weights `[fan_in, fan_out]` row-major.
 pub(crate) struct Mlp {
-	spec: ModelSpec,
+	spec: MlpSpec,
 	b1: Vec<f64>,
 	w1: Vec<f64>,
 	b2: Vec<f64>,
@@ -199,7 +218,7 @@ struct Activations {
 }
 
 /// `out[j] = b[j] + Σ_i x[i]·w[i·n + j]`, summed in increasing `i`.
-fn affine(x: &[f64], w: &[f64], b: &[f64], out: &mut [f64]) {
+pub(crate) fn affine(x: &[f64], w: &[f64], b: &[f64], out: &mut [f64]) {
 	let n = b.len();
 	out.copy_from_slice(b);
 	for (i, xi) in x.iter().enumerate() {
@@ -224,7 +243,7 @@ fn sum_squares(v: &[f64]) -> f64 {
 
 impl Mlp {
 	/// Widens a checkpoint's `f32` weights to `f64` (exact).
-	pub(crate) fn new(spec: &ModelSpec, c: &Checkpoint) -> Mlp {
+	pub(crate) fn new(spec: &MlpSpec, c: &Checkpoint) -> Mlp {
 		let t: Vec<Vec<f64>> =
 			c.tensors().iter().map(|t| t.iter().map(|&v| f64::from(v)).collect()).collect();
 		let mut it = t.into_iter();
@@ -431,7 +450,7 @@ mod tests {
 			base.tensors().iter().map(|t| vec![0.0; t.len()]).collect(),
 		)
 		.unwrap();
-		let bytes = zero.to_bytes();
+		let bytes = zero.to_delta_bytes().unwrap();
 		let r = evaluate_delta(0, 5, &base, &bytes, blake2_256(&bytes)).unwrap();
 		assert_eq!(r.loss_before.to_bits(), r.loss_after.to_bits());
 		assert_eq!(r.val_loss_before.to_bits(), r.val_loss_after.to_bits());
@@ -444,7 +463,7 @@ mod tests {
 	fn grad_norm_matches_finite_differences() {
 		// Check the analytic per-example gradient norm against central differences.
 		let base = initial_checkpoint(0, 2).unwrap();
-		let spec = base.spec();
+		let spec = base.spec().mlp().unwrap();
 		let x = [0.3f32, -0.7];
 		let label = 1;
 		let analytic = Mlp::new(&spec, &base).grad_norm(&x, label);

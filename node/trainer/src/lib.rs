@@ -36,22 +36,36 @@
 
 pub mod aggregate;
 pub mod checkpoint;
+pub mod compress;
 mod error;
 pub mod eval;
 pub mod hardware;
+pub mod lm;
 pub mod model;
 mod rng;
 pub mod train;
 
 pub use aggregate::{aggregate, DeltaBytes};
 pub use checkpoint::{initial_checkpoint, Checkpoint};
+pub use compress::Compression;
 pub use error::{DeltaError, TrainerError};
-pub use eval::{claimed_quality, evaluate_delta, sketch_of_delta, EvalReport};
-pub use model::{generate_dataset, model_spec, Dataset, ModelSpec, Split, MODEL_IDS};
+pub use eval::{
+	claimed_quality, evaluate_checkpoints, evaluate_delta, sketch_of_delta, EvalReport,
+};
+pub use model::{
+	generate_dataset, model_spec, Dataset, MlpSpec, ModelKind, ModelSpec, Split, MODEL_IDS,
+};
 pub use train::{train_round, training_device, RoundOutcome, TrainConfig};
 
-/// Largest delta (or checkpoint) in bytes a validator accepts: 4 MiB, about 1 M `f32` weights.
-pub const MAX_DELTA_BYTES: usize = 4 * 1024 * 1024;
+/// Largest delta in bytes a validator accepts: 1,280 KiB, the largest shipped model's compressed
+/// delta (model 2's, 1,273,309 bytes, every coordinate quantised to 8 bits) rounded up to the
+/// next 64 KiB. A test keeps it
+/// following the models.
+pub const MAX_DELTA_BYTES: usize = 1280 * 1024;
+
+/// Largest checkpoint in bytes (dense safetensors): 4 MiB, about 1 M `f32` weights. It is also
+/// the largest blob a node stores or fetches from a peer.
+pub const MAX_CHECKPOINT_BYTES: usize = 4 * 1024 * 1024;
 
 /// blake2-256 (BLAKE2b with a 32-byte digest, no key), the same function as
 /// `sp_core::hashing::blake2_256`.
@@ -63,6 +77,21 @@ pub fn blake2_256(data: &[u8]) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn the_byte_limits_follow_the_largest_model() {
+		let mut largest_delta = 0;
+		for id in MODEL_IDS {
+			let spec = model_spec(id).unwrap();
+			let lens: Vec<usize> =
+				spec.tensor_shapes().iter().map(|(_, s)| s.iter().product()).collect();
+			largest_delta = largest_delta.max(compress::compressed_len(&lens, spec.compression()));
+			let checkpoint = initial_checkpoint(id, 0).unwrap().to_bytes().len();
+			assert!(checkpoint <= MAX_CHECKPOINT_BYTES, "model {id}: {checkpoint}");
+		}
+		assert_eq!(largest_delta, 1_273_309);
+		assert!(largest_delta <= MAX_DELTA_BYTES && MAX_DELTA_BYTES - largest_delta < 64 * 1024);
+	}
 
 	#[test]
 	fn blake2_256_matches_substrate() {

@@ -1,6 +1,6 @@
 //! The models a job can name and the datasets they learn, generated from the job's seed.
 //!
-//! Every model is a three-layer perceptron `input → hidden → hidden → classes` with ReLU
+//! Models 0 and 1 are three-layer perceptrons `input → hidden → hidden → classes` with ReLU
 //! activations and a softmax cross-entropy loss. Its parameters are six tensors, named and
 //! shaped as [`ModelSpec::tensor_shapes`] lists them; weights are stored `[fan_in, fan_out]`
 //! (row-major, so a layer computes `x · W + b`).
@@ -9,6 +9,9 @@
 //! |----|------|-------|--------|---------|-----------------------------|
 //! | 0  | noisy three-arm spiral, 2-D points | 2 | 64 | 3 | 1024 / 512 |
 //! | 1  | next character from the 4 before it, one-hot | 4 × 32 | 64 | 32 | 2048 / 512 |
+//!
+//! Model 2 is a decoder-only transformer language model on English text; [`crate::lm`]
+//! describes it and its data.
 //!
 //! Model 1 reads a small public-domain text embedded in the crate ([`CORPUS`]: the Gettysburg
 //! Address, the opening of the Declaration of Independence, the Preamble and Article I § 1 of
@@ -23,19 +26,36 @@
 //! from different streams of the generator, so they share no example.
 
 use crate::{
+	compress::Compression,
 	rng::{SplitMix64, STREAM_INIT, STREAM_TRAIN, STREAM_VALIDATION},
 	TrainerError,
 };
 
-/// Tensor names, in the canonical (sorted) order used by checkpoints and deltas.
+/// Tensor names of a perceptron, in the canonical (sorted) order used by checkpoints and deltas.
 pub const TENSOR_NAMES: [&str; 6] =
 	["l1.bias", "l1.weight", "l2.bias", "l2.weight", "l3.bias", "l3.weight"];
 
-/// The shape of a model: a three-layer perceptron and the dataset it is trained on.
+/// A model a job can name: its id and its architecture.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ModelSpec {
 	/// The model id a job names.
 	pub id: u32,
+	/// The architecture, with its dataset.
+	pub kind: ModelKind,
+}
+
+/// The architectures the trainer ships.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelKind {
+	/// A three-layer perceptron on a labelled dataset (models 0 and 1).
+	Mlp(MlpSpec),
+	/// A decoder-only transformer language model on a text corpus (model 2; see [`crate::lm`]).
+	Lm(crate::lm::LmSpec),
+}
+
+/// A three-layer perceptron and the dataset it is trained on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MlpSpec {
 	/// Input features per example.
 	pub input: usize,
 	/// Width of both hidden layers.
@@ -50,24 +70,20 @@ pub struct ModelSpec {
 }
 
 /// Model 0: the three-arm spiral classifier.
-const SPIRAL: ModelSpec = ModelSpec {
-	id: 0,
-	input: 2,
-	hidden: 64,
-	classes: 3,
-	train_examples: 1024,
-	validation_examples: 512,
-};
+const SPIRAL: MlpSpec =
+	MlpSpec { input: 2, hidden: 64, classes: 3, train_examples: 1024, validation_examples: 512 };
 
 /// Model 1: the character-level next-symbol model.
-const CHARS: ModelSpec = ModelSpec {
-	id: 1,
+const CHARS: MlpSpec = MlpSpec {
 	input: CHAR_CONTEXT * CHAR_VOCAB.len(),
 	hidden: 64,
 	classes: CHAR_VOCAB.len(),
 	train_examples: 2048,
 	validation_examples: 512,
 };
+
+/// Model 1's id.
+const CHARS_ID: u32 = 1;
 
 /// The text model 1 learns (6.6 KB, public domain; see the module docs).
 pub const CORPUS: &str = include_str!("../data/us-founding-texts.txt");
@@ -83,34 +99,61 @@ const SPIRAL_TURN: f64 = 4.0;
 
 /// The ids of every model this crate ships, i.e. every model a miner can train and an
 /// orchestrator can evaluate.
-pub const MODEL_IDS: [u32; 2] = [SPIRAL.id, CHARS.id];
+pub const MODEL_IDS: [u32; 3] = [0, CHARS_ID, crate::lm::LM_SMALL_ID];
 
 /// The specification of model `id`, or [`TrainerError::UnknownModel`].
 pub fn model_spec(id: u32) -> Result<ModelSpec, TrainerError> {
-	match id {
-		0 => Ok(SPIRAL),
-		1 => Ok(CHARS),
-		other => Err(TrainerError::UnknownModel(other)),
-	}
+	let kind = match id {
+		0 => ModelKind::Mlp(SPIRAL),
+		CHARS_ID => ModelKind::Mlp(CHARS),
+		crate::lm::LM_SMALL_ID => ModelKind::Lm(crate::lm::LM_SMALL),
+		other => return Err(TrainerError::UnknownModel(other)),
+	};
+	Ok(ModelSpec { id, kind })
 }
 
 impl ModelSpec {
-	/// `(name, shape)` of every parameter tensor, in canonical (sorted by name) order.
-	pub fn tensor_shapes(&self) -> [(&'static str, Vec<usize>); 6] {
-		let (i, h, c) = (self.input, self.hidden, self.classes);
-		[
-			(TENSOR_NAMES[0], vec![h]),
-			(TENSOR_NAMES[1], vec![i, h]),
-			(TENSOR_NAMES[2], vec![h]),
-			(TENSOR_NAMES[3], vec![h, h]),
-			(TENSOR_NAMES[4], vec![c]),
-			(TENSOR_NAMES[5], vec![h, c]),
-		]
+	/// `(name, shape)` of every parameter tensor, in canonical order (sorted by name, the order
+	/// safetensors writes them in).
+	pub fn tensor_shapes(&self) -> Vec<(String, Vec<usize>)> {
+		match &self.kind {
+			ModelKind::Mlp(m) => m.tensor_shapes(),
+			ModelKind::Lm(l) => l.tensor_shapes(),
+		}
 	}
 
 	/// Total number of scalar parameters.
 	pub fn parameter_count(&self) -> usize {
 		self.tensor_shapes().iter().map(|(_, s)| s.iter().product::<usize>()).sum()
+	}
+
+	/// How this model's deltas are compressed ([`crate::compress`]): the perceptrons' are dense
+	/// (every coordinate, quantised to 8 bits), a language model's keep
+	/// [`crate::lm::LmSpec::delta_density_ppm`] of each tensor.
+	pub fn compression(&self) -> Compression {
+		match self.kind {
+			ModelKind::Mlp(_) => Compression::DENSE,
+			ModelKind::Lm(l) => {
+				Compression::from_ppm(l.delta_density_ppm).unwrap_or(Compression::DENSE)
+			}
+		}
+	}
+
+	/// The perceptron's specification, or [`TrainerError::InvalidConfig`] for another kind.
+	pub(crate) fn mlp(&self) -> Result<MlpSpec, TrainerError> {
+		match self.kind {
+			ModelKind::Mlp(m) => Ok(m),
+			ModelKind::Lm(_) => Err(TrainerError::InvalidConfig("not a perceptron")),
+		}
+	}
+}
+
+impl MlpSpec {
+	/// `(name, shape)` of the six tensors, in canonical order.
+	pub fn tensor_shapes(&self) -> Vec<(String, Vec<usize>)> {
+		let (i, h, c) = (self.input, self.hidden, self.classes);
+		let shapes = [vec![h], vec![i, h], vec![h], vec![h, h], vec![c], vec![h, c]];
+		TENSOR_NAMES.iter().map(|n| n.to_string()).zip(shapes).collect()
 	}
 }
 
@@ -153,14 +196,17 @@ impl Dataset {
 }
 
 /// The `split` of model `model_id`'s dataset for `seed`.
+///
+/// Only perceptrons have a labelled dataset; a language model's data is its corpus
+/// ([`crate::lm`]), and naming one here is [`TrainerError::InvalidConfig`].
 pub fn generate_dataset(model_id: u32, seed: u64, split: Split) -> Result<Dataset, TrainerError> {
-	let spec = model_spec(model_id)?;
+	let spec = model_spec(model_id)?.mlp()?;
 	let (stream, n) = match split {
 		Split::Train => (STREAM_TRAIN, spec.train_examples),
 		Split::Validation => (STREAM_VALIDATION, spec.validation_examples),
 	};
 	let mut rng = SplitMix64::new(seed, stream);
-	Ok(if spec.id == CHARS.id {
+	Ok(if model_id == CHARS_ID {
 		chars(&spec, &mut rng, n, split)
 	} else {
 		spiral(&spec, &mut rng, n)
@@ -188,7 +234,7 @@ pub fn corpus_symbols() -> Vec<u8> {
 
 /// `n` (context, next symbol) pairs at uniform positions of the first 90 % of the corpus
 /// (training) or of the last 10 % (validation); a context never crosses the boundary.
-fn chars(spec: &ModelSpec, rng: &mut SplitMix64, n: usize, split: Split) -> Dataset {
+fn chars(spec: &MlpSpec, rng: &mut SplitMix64, n: usize, split: Split) -> Dataset {
 	let text = corpus_symbols();
 	let boundary = text.len() * 9 / 10;
 	// First position whose context lies wholly inside the split, and the split's end.
@@ -211,7 +257,7 @@ fn chars(spec: &ModelSpec, rng: &mut SplitMix64, n: usize, split: Split) -> Data
 
 /// `n` points of a noisy `classes`-arm spiral: example `k` lies on arm `k mod classes` at a
 /// uniform radius `r ∈ [0, 1)`, angle `arm · 2π/classes + 4r + N(0, 0.2)`.
-fn spiral(spec: &ModelSpec, rng: &mut SplitMix64, n: usize) -> Dataset {
+fn spiral(spec: &MlpSpec, rng: &mut SplitMix64, n: usize) -> Dataset {
 	let mut inputs = Vec::with_capacity(n * 2);
 	let mut labels = Vec::with_capacity(n);
 	for k in 0..n {
@@ -232,6 +278,10 @@ fn spiral(spec: &ModelSpec, rng: &mut SplitMix64, n: usize) -> Dataset {
 /// biases zero. Returned in the order of [`ModelSpec::tensor_shapes`].
 pub(crate) fn initial_weights(spec: &ModelSpec, seed: u64) -> Vec<Vec<f32>> {
 	let mut rng = SplitMix64::new(seed ^ u64::from(spec.id).rotate_left(32), STREAM_INIT);
+	let spec = match spec.kind {
+		ModelKind::Mlp(m) => m,
+		ModelKind::Lm(l) => return l.initial_weights(&mut rng),
+	};
 	let mut out = Vec::with_capacity(6);
 	// Draw layer by layer (l1, l2, l3), weights only; biases start at zero.
 	let mut weights = Vec::with_capacity(3);
@@ -281,7 +331,7 @@ mod tests {
 
 	#[test]
 	fn char_examples_are_one_hot_contexts_of_the_text() {
-		let spec = model_spec(1).unwrap();
+		let spec = model_spec(1).unwrap().mlp().unwrap();
 		let d = generate_dataset(1, 3, Split::Validation).unwrap();
 		assert_eq!(d.len(), 512);
 		assert_eq!(d.input_dim, 128);

@@ -10,7 +10,7 @@ use crate::{
 	blake2_256,
 	checkpoint::{decode_delta, Checkpoint},
 	eval::{check_job, evaluate_checked, variance, EvalReport},
-	model::{generate_dataset, Split},
+	model::{generate_dataset, ModelKind, Split},
 	rng::{SplitMix64, STREAM_BATCHES},
 	TrainerError,
 };
@@ -91,6 +91,11 @@ pub struct RoundOutcome {
 	pub samples: u64,
 	/// Wall time of the whole round, evaluation included.
 	pub wall_time: Duration,
+	/// What this delta's compression left unsent (error feedback): pass it to the miner's next
+	/// round of the same job.
+	pub residual: Vec<Vec<f32>>,
+	/// Wall time of the optimizer steps alone (the share of the round spent training).
+	pub training_time: Duration,
 }
 
 /// The device training and the benchmark use: the first CUDA GPU when the crate is built with
@@ -106,13 +111,15 @@ pub fn training_device() -> Device {
 }
 
 /// Trains `base` on the job `(model_id, dataset_seed)` for `cfg.steps` AdamW steps and returns
-/// the delta with its measurements. `progress(step, batch_loss)` is called after every step
-/// (steps count from 1).
+/// the delta, compressed with error feedback from `residual` (what the miner's last delta of the
+/// job left unsent, empty for none), with its measurements. `progress(step, batch_loss)` is
+/// called after every step (steps count from 1).
 pub fn train_round(
 	model_id: u32,
 	dataset_seed: u64,
 	base: &Checkpoint,
 	cfg: &TrainConfig,
+	residual: Vec<Vec<f32>>,
 	mut progress: impl FnMut(u32, f32),
 ) -> Result<RoundOutcome, TrainerError> {
 	let started = Instant::now();
@@ -124,11 +131,6 @@ pub fn train_round(
 	})?;
 	let spec = base.spec();
 	let device = training_device();
-	let train = generate_dataset(model_id, dataset_seed, Split::Train)?;
-	let n = train.len();
-	let xs = Tensor::from_slice(&train.inputs, (n, spec.input), &device)?;
-	let ys = Tensor::from_slice(&train.labels, n, &device)?;
-
 	let vars: Vec<Var> = spec
 		.tensor_shapes()
 		.iter()
@@ -137,6 +139,19 @@ pub fn train_round(
 			Var::from_tensor(&Tensor::from_slice(values, shape.as_slice(), &device)?)
 		})
 		.collect::<Result<_, candle_core::Error>>()?;
+	let task = match spec.kind {
+		ModelKind::Mlp(mlp) => {
+			let train = generate_dataset(model_id, dataset_seed, Split::Train)?;
+			let n = train.len();
+			Task::Mlp {
+				xs: Tensor::from_slice(&train.inputs, (n, mlp.input), &device)?,
+				ys: Tensor::from_slice(&train.labels, n, &device)?,
+				n,
+			}
+		}
+		// The miner's shard of the training text follows its batch seed.
+		ModelKind::Lm(lm) => Task::Lm { spec: lm, shard: crate::lm::shard_range(&lm, cfg.seed) },
+	};
 	let params = ParamsAdamW {
 		lr: f64::from(cfg.learning_rate_micro) / 1e6,
 		weight_decay: f64::from(cfg.weight_decay_micro) / 1e6,
@@ -147,13 +162,24 @@ pub fn train_round(
 	let mut grad_norms = Vec::with_capacity(cfg.steps as usize);
 	let (mut first_loss, mut last_loss) = (0.0, 0.0);
 
+	let steps_started = Instant::now();
 	for step in 1..=cfg.steps {
-		let idx: Vec<u32> = (0..cfg.batch_size).map(|_| rng.below(n as u64) as u32).collect();
-		let idx = Tensor::from_vec(idx, cfg.batch_size as usize, &device)?;
-		let xb = xs.index_select(&idx, 0)?;
-		let yb = ys.index_select(&idx, 0)?;
-		let logits = forward(&vars, &xb)?;
-		let loss = candle_nn::loss::cross_entropy(&logits, &yb)?;
+		let loss = match &task {
+			Task::Mlp { xs, ys, n } => {
+				let idx: Vec<u32> =
+					(0..cfg.batch_size).map(|_| rng.below(*n as u64) as u32).collect();
+				let idx = Tensor::from_vec(idx, cfg.batch_size as usize, &device)?;
+				let xb = xs.index_select(&idx, 0)?;
+				let yb = ys.index_select(&idx, 0)?;
+				let logits = forward(&vars, &xb)?;
+				candle_nn::loss::cross_entropy(&logits, &yb)?
+			}
+			Task::Lm { spec, shard } => {
+				let windows =
+					crate::lm::windows(spec, shard.clone(), cfg.batch_size as usize, &mut rng);
+				crate::lm::train::Params::new(*spec, &vars).batch_loss(&windows, &device)?
+			}
+		};
 		let grads = loss.backward()?;
 		let mut sq = Tensor::zeros((), DType::F32, &device)?;
 		for v in &vars {
@@ -171,13 +197,15 @@ pub fn train_round(
 		progress(step, loss);
 	}
 
+	let training_time = steps_started.elapsed();
 	let new_tensors = vars
 		.iter()
 		.map(|v| v.as_tensor().flatten_all()?.to_vec1::<f32>())
 		.collect::<Result<Vec<_>, candle_core::Error>>()?;
 	let new =
 		Checkpoint::from_tensors(model_id, new_tensors).map_err(|_| TrainerError::Diverged)?;
-	let delta_bytes = new.minus(base).to_bytes();
+	let mut residual = residual;
+	let delta_bytes = new.minus(base).to_delta_bytes_with(&mut residual)?;
 	let delta_hash = blake2_256(&delta_bytes);
 	// Measure exactly what a validator will: decode the uploaded bytes, then evaluate.
 	let delta = decode_delta(base, &delta_bytes, Some(delta_hash))?;
@@ -192,7 +220,29 @@ pub fn train_round(
 		steps: cfg.steps,
 		samples: u64::from(cfg.steps) * u64::from(cfg.batch_size),
 		wall_time: started.elapsed(),
+		residual,
+		training_time,
 	})
+}
+
+/// What a round trains on.
+enum Task {
+	/// A perceptron's training split, on the device.
+	Mlp {
+		/// Features `[n, input]`.
+		xs: Tensor,
+		/// Labels `[n]`.
+		ys: Tensor,
+		/// Examples.
+		n: usize,
+	},
+	/// A language model and the miner's shard of the training text.
+	Lm {
+		/// The model.
+		spec: crate::lm::LmSpec,
+		/// The shard, a range of [`crate::lm::corpus`].
+		shard: core::ops::Range<usize>,
+	},
 }
 
 /// `relu(relu(x·W1 + b1)·W2 + b2)·W3 + b3`, with `vars` in canonical tensor order
