@@ -246,7 +246,7 @@ where
 #[rpc(server, namespace = "gym")]
 pub trait MiningWorkerApi {
 	/// The bytes of a delta or checkpoint this node stores, by blake2-256 hash, as 0x-hex;
-	/// null if unknown. At most `gym_trainer::MAX_DELTA_BYTES` (4 MiB) bytes.
+	/// null if unknown. At most `gym_trainer::MAX_CHECKPOINT_BYTES` (4 MiB) bytes: a checkpoint or a delta.
 	#[method(name = "getDelta")]
 	fn get_delta(&self, hash: Hash) -> RpcResult<Option<String>>;
 

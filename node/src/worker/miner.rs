@@ -72,6 +72,9 @@ pub(crate) struct Miner {
 	/// Jobs whose delta from this miner may be judged and not final yet (its `DeltaJudged`
 	/// jobs, and its assignment), with the block `finalise_delta` was last sent at.
 	judged: HashMap<JobId, Option<BlockNumber>>,
+	/// Error feedback by job: what this miner's last compressed delta of the job left unsent
+	/// (`gym_trainer::compress`), added to its next delta of the job.
+	residuals: HashMap<JobId, Vec<Vec<f32>>>,
 }
 
 /// A round training on a blocking thread, with what its `submit_delta` needs once it is done.
@@ -138,6 +141,7 @@ impl Miner {
 			submission: None,
 			sealed: HashMap::new(),
 			judged: HashMap::new(),
+			residuals: HashMap::new(),
 		}
 	}
 
@@ -525,6 +529,9 @@ impl Miner {
 			cfg.batch_size
 		);
 		self.trained.insert(round);
+		// Feedback from another job's rounds never applies; a round that fails starts afresh.
+		self.residuals.retain(|job, _| *job == job_id);
+		let residual = self.residuals.remove(&job_id).unwrap_or_default();
 		let task = tokio::task::spawn_blocking(move || {
 			let bar = std::io::stdout().is_terminal().then(|| {
 				let bar = indicatif::ProgressBar::new(u64::from(cfg.steps));
@@ -536,7 +543,7 @@ impl Miner {
 				bar
 			});
 			let every = (cfg.steps / 10).max(1);
-			let outcome = train_round(model, data_seed, &base, &cfg, |step, loss| {
+			let outcome = train_round(model, data_seed, &base, &cfg, residual, |step, loss| {
 				if let Some(m) = &metrics {
 					m.steps.inc();
 					m.loss.set(f64::from(loss));
@@ -592,7 +599,7 @@ impl Miner {
 		};
 		let round = training.round;
 		let (job_id, job_round) = round;
-		let outcome = match outcome {
+		let mut outcome = match outcome {
 			Ok(Ok(outcome)) => outcome,
 			Ok(Err(e)) => {
 				log::warn!(target: LOG, "miner: training failed: {e}");
@@ -612,6 +619,8 @@ impl Miner {
 				None
 			}
 		};
+		// What this delta left unsent goes into the job's next one.
+		self.residuals.insert(job_id, core::mem::take(&mut outcome.residual));
 		if wanted == Some(false) {
 			log::info!(
 				target: LOG,

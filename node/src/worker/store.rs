@@ -3,11 +3,11 @@
 //! (`<base-path>/chains/<chain>/gym-worker/`).
 //!
 //! Files are written to a temporary name and renamed, so a reader never sees half a file. Nothing
-//! larger than [`gym_trainer::MAX_DELTA_BYTES`] is stored or read back: that is also the most the
+//! larger than [`gym_trainer::MAX_CHECKPOINT_BYTES`] is stored or read back: that is also the most the
 //! `gym_getDelta` RPC serves.
 
 use super::SignedAttestation;
-use gym_trainer::MAX_DELTA_BYTES;
+use gym_trainer::MAX_CHECKPOINT_BYTES;
 use std::{
 	io,
 	path::{Path, PathBuf},
@@ -46,11 +46,11 @@ impl Store {
 	/// `--miner-corrupt-deltas` test mode uses it, to serve bytes that do not match a submitted
 	/// hash.
 	pub fn put_as(&self, hash: [u8; 32], bytes: &[u8]) -> io::Result<()> {
-		if bytes.len() > MAX_DELTA_BYTES {
+		if bytes.len() > MAX_CHECKPOINT_BYTES {
 			return Err(io::Error::new(
 				io::ErrorKind::InvalidInput,
 				format!(
-					"{} bytes is more than the store's limit of {MAX_DELTA_BYTES}",
+					"{} bytes is more than the store's limit of {MAX_CHECKPOINT_BYTES}",
 					bytes.len()
 				),
 			));
@@ -59,11 +59,11 @@ impl Store {
 	}
 
 	/// The bytes stored under `hash`, `None` if there are none (or more than
-	/// [`MAX_DELTA_BYTES`]).
+	/// [`MAX_CHECKPOINT_BYTES`]).
 	pub fn get(&self, hash: &[u8; 32]) -> io::Result<Option<Vec<u8>>> {
 		let path = self.dir.join(file_name(hash));
 		match std::fs::metadata(&path) {
-			Ok(meta) if meta.len() > MAX_DELTA_BYTES as u64 => return Ok(None),
+			Ok(meta) if meta.len() > MAX_CHECKPOINT_BYTES as u64 => return Ok(None),
 			Ok(_) => {}
 			Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
 			Err(e) => return Err(e),
@@ -119,7 +119,7 @@ mod tests {
 	#[test]
 	fn more_than_the_delta_limit_is_refused() {
 		let store = temp_store("limit");
-		let big = vec![0u8; MAX_DELTA_BYTES + 1];
+		let big = vec![0u8; MAX_CHECKPOINT_BYTES + 1];
 		assert!(store.put(&big).is_err());
 		let _ = std::fs::remove_dir_all(store.dir());
 	}
