@@ -2,9 +2,12 @@
 //!
 //! A dense delta costs 4 bytes per weight. A miner that uploads a compressed delta keeps, in each
 //! tensor, only the `k` coordinates of largest magnitude (top-k, `k` set by a [`Compression`]'s
-//! density) and sends each as a `u32` index and an `i8`, with one `f32` scale per tensor: 5 bytes
-//! per kept coordinate. At a density of 2% that is about 40 times smaller than dense `f32` (see
-//! the test `two_percent_of_400k_parameters_is_40_times_smaller`).
+//! density) and sends each as an `i8`, with one `f32` scale per tensor. A tensor that keeps only
+//! some of its coordinates also sends each one's `u32` index (5 bytes per kept coordinate); a
+//! tensor that keeps all of them sends its values in coordinate order without indices (1 byte
+//! per weight, see the test `a_dense_delta_costs_one_byte_per_weight`). At a density of 2% that
+//! is about 40 times smaller than dense `f32` (see the test
+//! `two_percent_of_400k_parameters_is_40_times_smaller`); at 100%, about 4 times.
 //!
 //! ## Error feedback
 //! What is not sent is not lost: [`compress`] compresses `delta + residual` and leaves in
@@ -19,13 +22,13 @@
 //! receiver computes `q as f32 * scale`, so `|dequantised − v| <= scale / 2`, plus at most half
 //! an ulp of the dequantised value (the `f32` rounding of `q × scale`, below `127 · scale · 2⁻²⁴`).
 //!
-//! ## Format (version 1)
+//! ## Format (version 2)
 //! Little-endian throughout, no padding:
 //!
 //! | field | type | rule |
 //! |---|---|---|
 //! | magic | 4 bytes | `b"GYMD"` |
-//! | version | `u8` | [`FORMAT_VERSION`] (1) |
+//! | version | `u8` | [`FORMAT_VERSION`] (2); every other version is refused |
 //! | model id | `u32` | the job's model |
 //! | tensor count | `u32` | the model's tensor count |
 //!
@@ -36,10 +39,15 @@
 //! | length `n` | `u32` | the tensor's number of values |
 //! | kept `k` | `u32` | `k <= n` |
 //! | scale | `f32` | finite, sign bit clear; 0 only if every kept value is 0 |
-//! | indices | `k × u32` | strictly increasing, each `< n` |
+//! | indices | `k × u32` if `k < n`, absent if `k == n` | strictly increasing, each `< n` |
 //! | values | `k × i8` | `-127..=127` (`-128` is refused) |
 //!
-//! and nothing after the last tensor. The size is [`compressed_len`]. The encoding is canonical:
+//! and nothing after the last tensor. A tensor that keeps every coordinate (`k == n`, which
+//! includes an empty tensor) has no indices: its `n` values are coordinates `0..n` in order. A
+//! tensor with `k < n` lists the kept coordinates' indices, then their values in the same order.
+//! So a tensor costs 12 bytes plus `k` bytes when `k == n`, plus `5 × k` otherwise; the whole
+//! size is [`compressed_len`]. (Version 1, never run on a chain, always wrote the indices, so a
+//! delta that kept every coordinate cost 5 bytes per weight, more than dense `f32`.) The encoding is canonical:
 //! [`compress`] gives the same bytes for the same input on every machine (the top-k selection
 //! breaks ties by lower index and the arithmetic is IEEE `f32`/`f64` without transcendental
 //! functions), because the chain commits to blake2-256 of these bytes.
@@ -59,13 +67,16 @@ use core::{cmp::Ordering, fmt};
 /// The four bytes every compressed delta starts with.
 pub const MAGIC: [u8; 4] = *b"GYMD";
 /// The format version [`compress`] writes and the only one [`decompress`] reads.
-pub const FORMAT_VERSION: u8 = 1;
+pub const FORMAT_VERSION: u8 = 2;
 /// Bytes of the header: magic, version, model id, tensor count.
 pub const HEADER_LEN: usize = 4 + 1 + 4 + 4;
 /// Bytes of a tensor's header: length, kept count, scale.
 pub const TENSOR_HEADER_LEN: usize = 4 + 4 + 4;
-/// Bytes per kept coordinate: a `u32` index and an `i8` value.
+/// Bytes per kept coordinate of a tensor that keeps only some of its coordinates (`k < n`): a
+/// `u32` index and an `i8` value.
 pub const BYTES_PER_KEPT: usize = 4 + 1;
+/// Bytes per coordinate of a tensor that keeps all of them (`k == n`): an `i8` value, no index.
+pub const BYTES_PER_DENSE: usize = 1;
 /// Largest quantised magnitude: values are `-127..=127`, so the grid is symmetric.
 pub const Q_MAX: i8 = 127;
 /// Parts per million in a whole: the density of [`Compression::DENSE`].
@@ -110,13 +121,14 @@ impl Compression {
 
 /// The exact size in bytes of [`compress`]'s output for tensors of lengths `lens` (saturating
 /// at `usize::MAX`, far beyond any limit): [`HEADER_LEN`], then per tensor
-/// [`TENSOR_HEADER_LEN`] plus [`BYTES_PER_KEPT`] per kept coordinate. Callers size a byte limit
+/// [`TENSOR_HEADER_LEN`] plus, for its `k` kept coordinates, [`BYTES_PER_DENSE`] each when it
+/// keeps all of them (`k == n`) and [`BYTES_PER_KEPT`] each otherwise. Callers size a byte limit
 /// such as [`crate::MAX_DELTA_BYTES`] with it.
 pub fn compressed_len(lens: &[usize], c: Compression) -> usize {
 	lens.iter().fold(HEADER_LEN, |total, &len| {
-		total
-			.saturating_add(TENSOR_HEADER_LEN)
-			.saturating_add(c.kept(len).saturating_mul(BYTES_PER_KEPT))
+		let k = c.kept(len);
+		let per_kept = if k == len { BYTES_PER_DENSE } else { BYTES_PER_KEPT };
+		total.saturating_add(TENSOR_HEADER_LEN).saturating_add(k.saturating_mul(per_kept))
 	})
 }
 
@@ -126,7 +138,8 @@ pub fn compressed_len(lens: &[usize], c: Compression) -> usize {
 /// the lower index, so the choice is deterministic), quantises them to `i8` with one scale
 /// (`max|v| / 127`, rounded up to the next `f32` when the division rounded down, so no kept
 /// value needs clamping; stepped down in the rare case where `127 × scale` would overflow),
-/// `q = round_half_away_from_zero(v / scale)` in `-127..=127`, and writes them. Then `residual`
+/// `q = round_half_away_from_zero(v / scale)` in `-127..=127`, and writes them (with their
+/// indices only when the tensor keeps fewer than all of its coordinates). Then `residual`
 /// becomes `(delta + residual) − dequantised(sent)` for every coordinate: unsent coordinates keep
 /// their whole value, sent ones keep their rounding error (at most `scale / 2`, see the module
 /// documentation). A miner keeps `residual` from round to round.
@@ -190,8 +203,11 @@ pub fn compress(
 		out.extend_from_slice(&(v.len() as u32).to_le_bytes());
 		out.extend_from_slice(&(kept.len() as u32).to_le_bytes());
 		out.extend_from_slice(&scale.to_le_bytes());
-		for &i in &kept {
-			out.extend_from_slice(&i.to_le_bytes());
+		// A tensor that keeps every coordinate has `kept == 0..n`: no indices on the wire.
+		if kept.len() < v.len() {
+			for &i in &kept {
+				out.extend_from_slice(&i.to_le_bytes());
+			}
 		}
 		for &i in &kept {
 			let value = &mut v[i as usize];
@@ -208,8 +224,10 @@ pub fn compress(
 /// (one per tensor, in order; coordinates that were not sent are 0).
 ///
 /// Checks, in order: `bytes.len() <= max_bytes` ([`DeltaError::TooLarge`]), then every field as
-/// the module documentation lists them, each before it is used. Refusals: a wrong magic,
-/// version or model id, a kept count above the length or above what the remaining bytes hold,
+/// the module documentation lists them, each before it is used (a tensor with `k == n` has no
+/// indices, its values are coordinates `0..n` in order). Refusals: a wrong magic, a version other
+/// than [`FORMAT_VERSION`] (version 1 included), a wrong model id, a kept count above the length
+/// or above what the remaining bytes hold,
 /// an index out of range or not strictly above the previous one, a negative scale, a value of
 /// `-128`, a non-zero value with scale 0, a truncated input or trailing bytes
 /// ([`DeltaError::Undecodable`]); a tensor count or length other than expected
@@ -265,9 +283,12 @@ pub fn decompress(
 		if k > n {
 			return Err(malformed(at, format!("tensor {t}: keeps {k} of {n} values")));
 		}
-		// The scale and k indices and values must all be there; checked before k is used to
-		// size or walk anything. u64 cannot overflow: 4 + 5 × (2^32 − 1) < 2^35.
-		let need = 4 + BYTES_PER_KEPT as u64 * u64::from(k);
+		// Indices only when the tensor keeps fewer than all of its coordinates.
+		let sparse = k < n;
+		// The scale, the indices (if any) and the values must all be there; checked before k is
+		// used to size or walk anything. u64 cannot overflow: 4 + 5 × (2^32 − 1) < 2^35.
+		let per_kept = if sparse { BYTES_PER_KEPT } else { BYTES_PER_DENSE };
+		let need = 4 + per_kept as u64 * u64::from(k);
 		if need > r.remaining() as u64 {
 			return Err(malformed(
 				r.pos,
@@ -285,49 +306,42 @@ pub fn decompress(
 		if scale.is_sign_negative() {
 			return Err(malformed(at, format!("tensor {t}: scale {scale} is negative")));
 		}
-		// Both fit in the remaining bytes (checked above), so these usize values are exact.
+		// They fit in the remaining bytes (checked above), so these usize values are exact.
 		let k = k as usize;
 		let indices_at = r.pos;
-		let indices = r.slice(4 * k, format_args!("tensor {t} indices"))?;
+		let indices =
+			if sparse { r.slice(4 * k, format_args!("tensor {t} indices"))? } else { &[] };
 		let values_at = r.pos;
 		let values = r.slice(k, format_args!("tensor {t} values"))?;
 
 		let mut dense = vec![0.0f32; want];
-		let mut previous: Option<u32> = None;
-		for (j, (index, &byte)) in indices.chunks_exact(4).zip(values).enumerate() {
-			let i = u32::from_le_bytes([index[0], index[1], index[2], index[3]]);
-			if i >= n {
-				return Err(malformed(
-					indices_at + 4 * j,
-					format!("tensor {t}: index {i} out of range for length {n}"),
-				));
+		if sparse {
+			let mut previous: Option<u32> = None;
+			for (j, (index, &byte)) in indices.chunks_exact(4).zip(values).enumerate() {
+				let i = u32::from_le_bytes([index[0], index[1], index[2], index[3]]);
+				if i >= n {
+					return Err(malformed(
+						indices_at + 4 * j,
+						format!("tensor {t}: index {i} out of range for length {n}"),
+					));
+				}
+				if let Some(p) = previous.filter(|&p| i <= p) {
+					return Err(malformed(
+						indices_at + 4 * j,
+						format!(
+							"tensor {t}: index {i} after {p}, indices must be strictly increasing"
+						),
+					));
+				}
+				previous = Some(i);
+				// `i < n == want == dense.len()`.
+				dense[i as usize] = read_value(t, byte, scale, values_at + j)?;
 			}
-			if let Some(p) = previous.filter(|&p| i <= p) {
-				return Err(malformed(
-					indices_at + 4 * j,
-					format!("tensor {t}: index {i} after {p}, indices must be strictly increasing"),
-				));
+		} else {
+			// `k == n == want`: one value per coordinate, in order.
+			for (j, (slot, &byte)) in dense.iter_mut().zip(values).enumerate() {
+				*slot = read_value(t, byte, scale, values_at + j)?;
 			}
-			previous = Some(i);
-			let q = i8::from_le_bytes([byte]);
-			if q < -Q_MAX {
-				return Err(malformed(
-					values_at + j,
-					format!("tensor {t}: value {q} outside -{Q_MAX}..={Q_MAX}"),
-				));
-			}
-			if scale == 0.0 && q != 0 {
-				return Err(malformed(
-					values_at + j,
-					format!("tensor {t}: value {q} with scale 0 (only zeros may have scale 0)"),
-				));
-			}
-			let value = dequantise(q, scale);
-			if !value.is_finite() {
-				return Err(DeltaError::NonFinite { tensor: t.to_string() });
-			}
-			// `i < n == want == dense.len()`.
-			dense[i as usize] = value;
 		}
 		tensors.push(dense);
 	}
@@ -394,6 +408,27 @@ fn dequantise(q: i8, scale: f32) -> f32 {
 	f32::from(q) * scale
 }
 
+/// The value tensor `t` sends as `byte` (at offset `at`) with `scale`: refuses `-128`, a non-zero
+/// value with scale 0 ([`DeltaError::Undecodable`]) and a dequantised value that overflows
+/// ([`DeltaError::NonFinite`]).
+fn read_value(t: usize, byte: u8, scale: f32, at: usize) -> Result<f32, DeltaError> {
+	let q = i8::from_le_bytes([byte]);
+	if q < -Q_MAX {
+		return Err(malformed(at, format!("tensor {t}: value {q} outside -{Q_MAX}..={Q_MAX}")));
+	}
+	if scale == 0.0 && q != 0 {
+		return Err(malformed(
+			at,
+			format!("tensor {t}: value {q} with scale 0 (only zeros may have scale 0)"),
+		));
+	}
+	let value = dequantise(q, scale);
+	if !value.is_finite() {
+		return Err(DeltaError::NonFinite { tensor: t.to_string() });
+	}
+	Ok(value)
+}
+
 /// [`DeltaError::Undecodable`] naming the byte offset and what is wrong there.
 fn malformed(offset: usize, what: String) -> DeltaError {
 	DeltaError::Undecodable(format!("compressed delta, byte {offset}: {what}"))
@@ -455,9 +490,19 @@ mod tests {
 		Compression::from_ppm(density_ppm).unwrap()
 	}
 
-	/// Offset of tensor `t`'s header in an encoding of tensors with the given kept counts.
-	fn tensor_offset(kept: &[usize], t: usize) -> usize {
-		HEADER_LEN + kept[..t].iter().map(|k| TENSOR_HEADER_LEN + BYTES_PER_KEPT * k).sum::<usize>()
+	/// Offset of tensor `t`'s header in an encoding of tensors of lengths `lens` compressed with
+	/// `c`: each earlier tensor takes its header, then 1 byte per value when it keeps all of
+	/// them (no indices) or 5 per kept value (index and value) when it keeps fewer.
+	fn tensor_offset(lens: &[usize], c: Compression, t: usize) -> usize {
+		let body = |n: usize| {
+			let k = c.kept(n);
+			if k == n {
+				k
+			} else {
+				5 * k
+			}
+		};
+		HEADER_LEN + lens[..t].iter().map(|&n| TENSOR_HEADER_LEN + body(n)).sum::<usize>()
 	}
 
 	fn scale_at(bytes: &[u8], offset: usize) -> f32 {
@@ -492,21 +537,24 @@ mod tests {
 	fn the_format_is_frozen() {
 		// Max 127 gives scale exactly 1.0, so the values are the quantised integers.
 		let delta = vec![vec![0.0, -127.0, 50.0, 2.0], vec![]];
+		// Every coordinate kept (k == n): the values follow the scale, in order, with no indices;
+		// the empty tensor keeps 0 of 0 and is its header alone.
 		let bytes = compress(7, &delta, &mut Vec::new(), Compression::DENSE).unwrap();
 		#[rustfmt::skip]
 		let expected: Vec<u8> = [
-			&b"GYMD"[..], &[1], &[7, 0, 0, 0], &[2, 0, 0, 0],
+			&b"GYMD"[..], &[2], &[7, 0, 0, 0], &[2, 0, 0, 0],
 			&[4, 0, 0, 0], &[4, 0, 0, 0], &[0x00, 0x00, 0x80, 0x3f],
-			&[0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0], &[0, 0x81, 50, 2],
+			&[0, 0x81, 50, 2],
 			&[0, 0, 0, 0], &[0, 0, 0, 0], &[0, 0, 0, 0],
 		]
 		.concat();
 		assert_eq!(bytes, expected);
-		// At half density the two largest (indices 1 and 2) are kept.
+		assert_eq!(decompress(7, &[4, 0], &bytes, usize::MAX).unwrap(), delta);
+		// At half density the two largest (indices 1 and 2) are kept, with their indices.
 		let bytes = compress(7, &delta[..1], &mut Vec::new(), ppm(500_000)).unwrap();
 		#[rustfmt::skip]
 		let expected: Vec<u8> = [
-			&b"GYMD"[..], &[1], &[7, 0, 0, 0], &[1, 0, 0, 0],
+			&b"GYMD"[..], &[2], &[7, 0, 0, 0], &[1, 0, 0, 0],
 			&[4, 0, 0, 0], &[2, 0, 0, 0], &[0x00, 0x00, 0x80, 0x3f],
 			&[1, 0, 0, 0, 2, 0, 0, 0], &[0x81, 50],
 		]
@@ -522,11 +570,11 @@ mod tests {
 		let mut residual = Vec::new();
 		let bytes = compress(3, &delta, &mut residual, Compression::DENSE).unwrap();
 		assert_eq!(bytes.len(), compressed_len(&lens, Compression::DENSE));
-		assert_eq!(bytes.len(), 13 + 4 * 12 + 1334 * 5);
+		// Every tensor keeps all of its values: 1 byte each, no indices.
+		assert_eq!(bytes.len(), 13 + 4 * 12 + 1334);
 		let decoded = decompress(3, &lens, &bytes, bytes.len()).unwrap();
-		let kept: Vec<usize> = lens.to_vec();
 		for (t, (d, v)) in decoded.iter().zip(&delta).enumerate() {
-			let scale = scale_at(&bytes, tensor_offset(&kept, t));
+			let scale = scale_at(&bytes, tensor_offset(&lens, Compression::DENSE, t));
 			let max_abs = v.iter().fold(0.0f32, |m, x| m.max(x.abs()));
 			assert!(f64::from(scale) * 127.0 >= f64::from(max_abs), "tensor {t}");
 			assert!(max_abs / 127.0 <= scale && scale <= (max_abs / 127.0).next_up());
@@ -778,7 +826,7 @@ mod tests {
 		assert!((decoded[0][0] / f32::MAX - 1.0).abs() < 1e-6, "{}", decoded[0][0]);
 		assert_eq!(decoded[0][2], 0.0, "1 is far below half a scale of 2.7e36");
 		assert_eq!(residual[0][2], 1.0);
-		assert!(scale_at(&bytes, tensor_offset(&[3, 3], 1)) > 0.0);
+		assert!(scale_at(&bytes, tensor_offset(&[3, 3], Compression::DENSE, 1)) > 0.0);
 		assert_eq!(decoded[1][0], 1e-44, "a multiple of the smallest subnormal is exact");
 		assert_eq!(decoded[1][1], -3e-45);
 	}
@@ -815,18 +863,27 @@ mod tests {
 		);
 	}
 
+	/// A header for one tensor of length `n` keeping `k`, with scale 1 and nothing after it.
+	fn one_tensor_header(n: u32, k: u32) -> Vec<u8> {
+		let mut bytes =
+			[&b"GYMD"[..], &[FORMAT_VERSION], &0u32.to_le_bytes(), &1u32.to_le_bytes()].concat();
+		bytes.extend_from_slice(&n.to_le_bytes());
+		bytes.extend_from_slice(&k.to_le_bytes());
+		bytes.extend_from_slice(&1.0f32.to_le_bytes());
+		bytes
+	}
+
 	#[test]
 	fn a_huge_kept_count_is_refused_before_allocating() {
 		// Length u32::MAX is expected (a dense tensor would be 16 GiB): the kept count is
-		// compared with the 4 bytes left before anything is allocated.
-		let mut bytes = [&b"GYMD"[..], &[1], &0u32.to_le_bytes(), &1u32.to_le_bytes()].concat();
-		bytes.extend_from_slice(&u32::MAX.to_le_bytes());
-		bytes.extend_from_slice(&u32::MAX.to_le_bytes());
-		bytes.extend_from_slice(&1.0f32.to_le_bytes());
+		// compared with the 4 bytes left before anything is allocated. Keeping one fewer than
+		// all needs indices, 5 bytes each (keeping all of them: see
+		// `a_short_dense_tensor_is_refused_before_allocating`).
+		let n = u32::MAX;
 		assert_eq!(
-			undecodable(decompress(0, &[u32::MAX as usize], &bytes, usize::MAX)),
-			"compressed delta, byte 21: truncated: tensor 0 keeps 4294967295 values, which \
-			 need 21474836479 bytes, 4 left"
+			undecodable(decompress(0, &[n as usize], &one_tensor_header(n, n - 1), usize::MAX)),
+			"compressed delta, byte 21: truncated: tensor 0 keeps 4294967294 values, which \
+			 need 21474836474 bytes, 4 left"
 		);
 		// More kept than the length holds.
 		let (lens, bytes) = sample();
@@ -848,8 +905,12 @@ mod tests {
 			"compressed delta, byte 0: magic [47, 59, 4d, 53], expected \"GYMD\""
 		);
 		assert_eq!(
-			undecodable(decompress(9, &lens, &with(&bytes, 4, &[2]), 99)),
-			"compressed delta, byte 4: format version 2, this decoder reads 1"
+			undecodable(decompress(9, &lens, &with(&bytes, 4, &[1]), 99)),
+			"compressed delta, byte 4: format version 1, this decoder reads 2"
+		);
+		assert_eq!(
+			undecodable(decompress(9, &lens, &with(&bytes, 4, &[3]), 99)),
+			"compressed delta, byte 4: format version 3, this decoder reads 2"
 		);
 		assert_eq!(
 			undecodable(decompress(8, &lens, &bytes, 99)),
@@ -875,6 +936,106 @@ mod tests {
 				tensor: "0".into(),
 				reason: "length 7, expected 6".into()
 			})
+		);
+	}
+
+	/// A valid encoding of two tensors (lengths 6 and 4) keeping every value: no indices.
+	fn dense_sample() -> (Vec<usize>, Vec<u8>) {
+		let lens = vec![6, 4];
+		let delta = vec![vec![0.0, 0.6, -0.1, 0.0, -1.0, 0.2], vec![0.3, 0.0, 0.0, -0.3]];
+		let bytes = compress(9, &delta, &mut Vec::new(), Compression::DENSE).unwrap();
+		assert_eq!(bytes.len(), 13 + 2 * 12 + 6 + 4);
+		assert!(decompress(9, &lens, &bytes, bytes.len()).is_ok());
+		(lens, bytes)
+	}
+
+	#[test]
+	fn a_dense_delta_costs_one_byte_per_weight() {
+		// A perceptron-like split of 100,000 weights, every coordinate kept.
+		let lens = [78_400, 100, 20_000, 200, 1_290, 10];
+		assert_eq!(lens.iter().sum::<usize>(), 100_000);
+		let delta = gaussian_tensors(7, &lens, 0.01);
+		let bytes = compress(0, &delta, &mut Vec::new(), Compression::DENSE).unwrap();
+		// One i8 per weight plus the headers: a quarter of dense f32, where version 1 (an index
+		// with every value) took 5 bytes per weight.
+		assert_eq!(bytes.len(), 13 + 6 * 12 + 100_000);
+		assert_eq!(bytes.len(), compressed_len(&lens, Compression::DENSE));
+		// Tensor 0's values start right after its scale, in coordinate order.
+		let scale = scale_at(&bytes, HEADER_LEN);
+		let first = HEADER_LEN + TENSOR_HEADER_LEN;
+		for k in [0, 1, 78_399] {
+			let q = f64::from(delta[0][k]) / f64::from(scale);
+			assert_eq!(bytes[first + k] as i8, q.round() as i8, "coordinate {k}");
+		}
+		let decoded = decompress(0, &lens, &bytes, bytes.len()).unwrap();
+		for (t, (d, v)) in decoded.iter().zip(&delta).enumerate() {
+			let scale = scale_at(&bytes, tensor_offset(&lens, Compression::DENSE, t));
+			assert!(d.iter().zip(v).all(|(d, v)| (d - v).abs() <= scale / 2.0 * 1.000_001));
+		}
+		// A one-value tensor keeps its value at any density, so it never carries an index.
+		assert_eq!(compressed_len(&[1, 1], ppm(1)), 13 + 2 * 12 + 2);
+	}
+
+	#[test]
+	fn a_short_dense_tensor_is_refused_before_allocating() {
+		// k == n == u32::MAX promises 2^32 − 1 value bytes (and no indices); the 4 bytes left
+		// are compared with that before the 16 GiB dense tensor would be allocated.
+		let n = u32::MAX;
+		assert_eq!(
+			undecodable(decompress(0, &[n as usize], &one_tensor_header(n, n), usize::MAX)),
+			"compressed delta, byte 21: truncated: tensor 0 keeps 4294967295 values, which \
+			 need 4294967299 bytes, 4 left"
+		);
+		// One value byte short of n = 1000.
+		let mut bytes = one_tensor_header(1000, 1000);
+		bytes.extend_from_slice(&[1; 999]);
+		assert_eq!(
+			undecodable(decompress(0, &[1000], &bytes, usize::MAX)),
+			"compressed delta, byte 21: truncated: tensor 0 keeps 1000 values, which need 1004 \
+			 bytes, 1003 left"
+		);
+		bytes.push(1);
+		assert_eq!(decompress(0, &[1000], &bytes, usize::MAX).unwrap(), vec![vec![1.0; 1000]]);
+		// Every truncation of a dense encoding is refused, none panics.
+		let (lens, bytes) = dense_sample();
+		for cut in 0..bytes.len() {
+			let message = undecodable(decompress(9, &lens, &bytes[..cut], usize::MAX));
+			assert!(message.contains("truncated"), "cut at {cut}: {message}");
+		}
+		// Tensor 0 (6 values) needs 4 + 6 bytes after its count at 21; 9 are left at a cut of 30.
+		assert_eq!(
+			undecodable(decompress(9, &lens, &bytes[..30], usize::MAX)),
+			"compressed delta, byte 21: truncated: tensor 0 keeps 6 values, which need 10 bytes, \
+			 9 left"
+		);
+		// Values of a dense tensor are checked like sparse ones: -128 at tensor 1's first value
+		// (header at 13 + 12 + 6 = 31, values from 43).
+		assert_eq!(
+			undecodable(decompress(9, &lens, &with(&bytes, 43, &[0x80]), 99)),
+			"compressed delta, byte 43: tensor 1: value -128 outside -127..=127"
+		);
+	}
+
+	#[test]
+	fn a_version_1_delta_is_refused() {
+		// Version 1's dense encoding of [0, -127, 50, 2]: indices 0..4 before the values.
+		#[rustfmt::skip]
+		let v1: Vec<u8> = [
+			&b"GYMD"[..], &[1], &[7, 0, 0, 0], &[1, 0, 0, 0],
+			&[4, 0, 0, 0], &[4, 0, 0, 0], &[0x00, 0x00, 0x80, 0x3f],
+			&[0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0], &[0, 0x81, 50, 2],
+		]
+		.concat();
+		assert_eq!(
+			undecodable(decompress(7, &[4], &v1, usize::MAX)),
+			"compressed delta, byte 4: format version 1, this decoder reads 2"
+		);
+		// The same bytes under version 2 are refused too: 16 trailing bytes.
+		let mut v2 = v1.clone();
+		v2[4] = FORMAT_VERSION;
+		assert_eq!(
+			undecodable(decompress(7, &[4], &v2, usize::MAX)),
+			"compressed delta, byte 29: 16 trailing bytes after the last tensor"
 		);
 	}
 
@@ -958,7 +1119,8 @@ mod tests {
 			let _ = decompress(0, &lens, &bytes, usize::MAX);
 			// With a valid header the fuzzing reaches the tensors.
 			let count = lens.len() as u32;
-			let mut framed = [&b"GYMD"[..], &[1], &[0; 4], &count.to_le_bytes()].concat();
+			let mut framed =
+				[&b"GYMD"[..], &[FORMAT_VERSION], &[0; 4], &count.to_le_bytes()].concat();
 			framed.extend_from_slice(&bytes);
 			if let Ok(tensors) = decompress(0, &lens, &framed, usize::MAX) {
 				proptest::prop_assert_eq!(tensors.iter().map(Vec::len).collect::<Vec<_>>(), lens);
@@ -969,9 +1131,10 @@ mod tests {
 		#[test]
 		fn corrupted_encodings_never_panic(
 			at in 0usize..57, byte in proptest::num::u8::ANY, cut in 0usize..=58,
+			dense in proptest::bool::ANY,
 		) {
-			let (lens, bytes) = sample();
-			let mut bad = with(&bytes, at, &[byte]);
+			let (lens, bytes) = if dense { dense_sample() } else { sample() };
+			let mut bad = with(&bytes, at % bytes.len(), &[byte]);
 			bad.truncate(cut);
 			if let Ok(tensors) = decompress(9, &lens, &bad, usize::MAX) {
 				proptest::prop_assert_eq!(tensors.iter().map(Vec::len).collect::<Vec<_>>(), lens);
@@ -993,8 +1156,7 @@ mod tests {
 			proptest::prop_assert_eq!(&bytes, &compress(5, &delta, &mut Vec::new(), c).unwrap());
 			let decoded = decompress(5, &lens, &bytes, bytes.len()).unwrap();
 			for (t, (d, v)) in decoded.iter().zip(&delta).enumerate() {
-				let kept: Vec<usize> = lens.iter().map(|&n| c.kept(n)).collect();
-				let scale = if v.is_empty() { 0.0 } else { scale_at(&bytes, tensor_offset(&kept, t)) };
+				let scale = if v.is_empty() { 0.0 } else { scale_at(&bytes, tensor_offset(&lens, c, t)) };
 				for k in 0..v.len() {
 					proptest::prop_assert_eq!(residual[t][k], v[k] - d[k]);
 					if d[k] != 0.0 {

@@ -193,9 +193,10 @@ fn non_finite_and_oversized_deltas_are_refused() {
 	tensors[1][0] = 1.0;
 	let big = Checkpoint::from_tensors(MODEL, tensors).unwrap().to_delta_bytes().unwrap();
 	// The encoder refuses infinities, so write one straight into the bytes: tensor 1's scale,
-	// after the header (13 bytes), tensor 0 (12 + 64 × 5 bytes) and tensor 1's length and count.
+	// after the header (13 bytes), tensor 0 (12 + 64 bytes: every value kept, so no indices) and
+	// tensor 1's length and count.
 	let mut bytes = big.clone();
-	let pos = 13 + 12 + 64 * 5 + 8;
+	let pos = 13 + 12 + 64 + 8;
 	let scale = f32::from_le_bytes(bytes[pos..pos + 4].try_into().unwrap());
 	assert!((scale * 127.0 - 1.0).abs() < 1e-6, "{scale}");
 	bytes[pos..pos + 4].copy_from_slice(&f32::INFINITY.to_le_bytes());
