@@ -4,11 +4,12 @@
 //! coordinate-wise median into the next round's base. Prints, per round, every miner's
 //! measured losses and the aggregate's, with the time spent training and evaluating.
 //!
-//! `cargo run --release -p gym-trainer --example lm_curve [rounds] [miners] [steps] [batch]`
+//! `cargo run --release -p gym-trainer --example lm_curve [rounds] [miners] [steps] [batch]
+//! [outer_lr outer_momentum]` (the last two default to model 2's outer optimizer).
 
 use gym_trainer::{
-	aggregate, evaluate_checkpoints, evaluate_delta, initial_checkpoint, lm::LM_SMALL_ID,
-	train_round, TrainConfig,
+	aggregate_with, evaluate_checkpoints, evaluate_delta, initial_checkpoint, lm::LM_SMALL_ID,
+	model::OuterOptimizer, train_round, TrainConfig,
 };
 use std::time::Instant;
 
@@ -18,10 +19,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 	let miners = args.next().transpose()?.unwrap_or(2);
 	let steps = args.next().transpose()?.unwrap_or(40);
 	let batch = args.next().transpose()?.unwrap_or(16);
+	let rest: Vec<f32> = std::env::args().skip(5).map(|a| a.parse()).collect::<Result<_, _>>()?;
+	let outer = match rest[..] {
+		[learning_rate, momentum] => OuterOptimizer { learning_rate, momentum },
+		_ => gym_trainer::model_spec(LM_SMALL_ID)?.outer(),
+	};
 	let dataset_seed = 2026;
 	let mut base = initial_checkpoint(LM_SMALL_ID, 1)?;
 	let mut residuals = vec![Vec::new(); miners as usize];
-	println!("model 2, {miners} miners, {steps} steps × {batch} sequences a round, lr 0.003");
+	println!(
+		"model 2, {miners} miners, {steps} steps × {batch} sequences a round, lr 0.003, {outer:?}"
+	);
 	println!("round  miner  loss       val_loss   delta_bytes  train_s  eval_s");
 	let (mut train_total, mut eval_total) = (0.0, 0.0);
 	for round in 0..rounds {
@@ -51,7 +59,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 			);
 			deltas.push(out.delta);
 		}
-		let next = aggregate(&base, &deltas)?;
+		let next = aggregate_with(&base, &deltas, outer)?;
 		let r = evaluate_checkpoints(dataset_seed, &base, &next)?;
 		println!(
 			"{round:>5}  median {:.4} → {:.4}, validation {:.4} → {:.4}",

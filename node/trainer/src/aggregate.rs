@@ -12,7 +12,9 @@ use crate::{checkpoint::decode_delta, Checkpoint, TrainerError};
 /// A delta as a miner uploads it: canonical safetensors bytes of `new − base`.
 pub type DeltaBytes = Vec<u8>;
 
-/// `base + median(deltas)`, coordinate-wise.
+/// `base + median(deltas)`, coordinate-wise, applied by the model's outer optimizer
+/// ([`crate::model::OuterOptimizer`]: plainly for the perceptrons, with Nesterov momentum for
+/// the language model, whose momentum the result carries).
 ///
 /// Each delta is decoded and checked like in [`crate::evaluate_delta`] (size, encoding, names,
 /// shapes, finiteness) but its hash is not rechecked: aggregation takes the deltas that
@@ -20,6 +22,16 @@ pub type DeltaBytes = Vec<u8>;
 /// [`TrainerError::BadDelta`] naming the first delta refused, and
 /// [`TrainerError::Delta`] if the aggregate overflows `f32`.
 pub fn aggregate(base: &Checkpoint, deltas: &[DeltaBytes]) -> Result<Checkpoint, TrainerError> {
+	aggregate_with(base, deltas, base.spec().outer())
+}
+
+/// [`aggregate()`] with another outer optimizer than the model's (to measure one; every
+/// orchestrator uses the model's).
+pub fn aggregate_with(
+	base: &Checkpoint,
+	deltas: &[DeltaBytes],
+	outer: crate::model::OuterOptimizer,
+) -> Result<Checkpoint, TrainerError> {
 	if deltas.is_empty() {
 		return Err(TrainerError::NoDeltas);
 	}
@@ -43,7 +55,26 @@ pub fn aggregate(base: &Checkpoint, deltas: &[DeltaBytes]) -> Result<Checkpoint,
 		median_tensors.push(out);
 	}
 	let median = Checkpoint::from_tensors(base.model_id(), median_tensors)?;
-	Ok(base.plus(&median)?)
+	if outer.is_plain() {
+		return Ok(base.plus(&median)?);
+	}
+	// Nesterov: m' = μ·m + Δ, next = base + η·(μ·m' + Δ), coordinate by coordinate.
+	let (lr, mu) = (outer.learning_rate, outer.momentum);
+	let mut momentum = Vec::with_capacity(median.tensors().len());
+	let mut step = Vec::with_capacity(median.tensors().len());
+	for (t, delta) in median.tensors().iter().enumerate() {
+		let previous = base.momentum().and_then(|m| m.get(t));
+		let (mut m_t, mut s_t) = (Vec::with_capacity(delta.len()), Vec::with_capacity(delta.len()));
+		for (k, &d) in delta.iter().enumerate() {
+			let m = mu * previous.and_then(|p| p.get(k)).copied().unwrap_or(0.0) + d;
+			m_t.push(m);
+			s_t.push(lr * (mu * m + d));
+		}
+		momentum.push(m_t);
+		step.push(s_t);
+	}
+	let step = Checkpoint::from_tensors(base.model_id(), step)?;
+	Ok(base.plus(&step)?.with_momentum(momentum)?)
 }
 
 /// The median of a non-empty slice of finite values (sorted in place); the mean of the two
@@ -137,6 +168,77 @@ mod tests {
 		let x = aggregate(&base, &[a.clone(), b.clone(), c.clone()]).unwrap();
 		let y = aggregate(&base, &[c, a, b]).unwrap();
 		assert_eq!(x.to_bytes(), y.to_bytes());
+	}
+
+	#[test]
+	fn nesterov_momentum_steps_and_travels_in_the_checkpoint() {
+		// An outer optimizer with learning rate 0.7 and momentum 0.9 (DiLoCo's). The same delta Δ
+		// twice:
+		// round 1 moves 0.7·(0.9·Δ + Δ) = 1.33·Δ (m = Δ); round 2 moves 0.7·(0.9·1.9·Δ + Δ) =
+		// 1.897·Δ (m = 1.9·Δ).
+		let model = crate::lm::LM_SMALL_ID;
+		let base = initial_checkpoint(model, 1).unwrap();
+		assert_eq!(base.momentum(), None);
+		let d = delta_filled(&base, |t, k| if (t + k) % 2 == 0 { 0.01 } else { -0.02 });
+		let delta = Checkpoint::from_delta_bytes(model, &d).unwrap();
+		let moved = |from: &Checkpoint, to: &Checkpoint, factor: f32| {
+			for ((a, b), d) in from.tensors().iter().zip(to.tensors()).zip(delta.tensors()) {
+				for ((a, b), d) in a.iter().zip(b).zip(d) {
+					assert!((b - a - factor * d).abs() < 1e-6, "{a} → {b}, Δ {d}");
+				}
+			}
+		};
+		let nesterov = crate::model::OuterOptimizer { learning_rate: 0.7, momentum: 0.9 };
+		let one = aggregate_with(&base, std::slice::from_ref(&d), nesterov).unwrap();
+		moved(&base, &one, 1.33);
+		let m = one.momentum().unwrap();
+		assert_eq!(m, delta.tensors());
+		// The momentum survives the checkpoint's bytes, and changes its hash.
+		let decoded = Checkpoint::from_bytes(model, &one.to_bytes()).unwrap();
+		assert_eq!(decoded, one);
+		let bare = Checkpoint::from_tensors(model, one.tensors().to_vec()).unwrap();
+		assert_ne!(bare.hash(), one.hash());
+		let two = aggregate_with(&decoded, std::slice::from_ref(&d), nesterov).unwrap();
+		moved(&one, &two, 1.897);
+		for (m, d) in two.momentum().unwrap().iter().flatten().zip(delta.tensors().iter().flatten())
+		{
+			assert!((m - 1.9 * d).abs() < 1e-7);
+		}
+		// Every shipped model steps plainly (see `LmSpec::outer`) and carries no momentum.
+		assert_eq!(aggregate(&base, std::slice::from_ref(&d)).unwrap(), base.plus(&delta).unwrap());
+		let spiral = initial_checkpoint(0, 1).unwrap();
+		let d0 = delta_filled(&spiral, |_, _| 0.01);
+		assert_eq!(aggregate(&spiral, &[d0]).unwrap().momentum(), None);
+	}
+
+	#[test]
+	fn a_partial_momentum_is_refused() {
+		use safetensors::{tensor::TensorView, Dtype};
+		let model = crate::lm::LM_SMALL_ID;
+		let base = initial_checkpoint(model, 1).unwrap();
+		let shapes = base.spec().tensor_shapes();
+		let raw: Vec<Vec<u8>> = base
+			.tensors()
+			.iter()
+			.map(|t| t.iter().flat_map(|v| v.to_le_bytes()).collect())
+			.collect();
+		// Weights and one momentum tensor only.
+		let mut views: Vec<(String, TensorView)> = shapes
+			.iter()
+			.zip(&raw)
+			.map(|((n, s), b)| (n.clone(), TensorView::new(Dtype::F32, s.clone(), b).unwrap()))
+			.collect();
+		let (name, shape) = &shapes[0];
+		views.push((
+			format!("{}{name}", crate::checkpoint::MOMENTUM_PREFIX),
+			TensorView::new(Dtype::F32, shape.clone(), &raw[0]).unwrap(),
+		));
+		let bytes = safetensors::serialize(views, None).unwrap();
+		assert!(matches!(
+			Checkpoint::from_bytes(model, &bytes),
+			Err(crate::DeltaError::WrongShape { tensor, reason })
+				if tensor.starts_with("outer.momentum.") && reason == "missing"
+		));
 	}
 
 	#[test]

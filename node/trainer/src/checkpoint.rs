@@ -15,17 +15,27 @@ use safetensors::{tensor::TensorView, Dtype, SafeTensors};
 
 /// A model's weights: one `f32` vector per parameter tensor, in the order and shapes of
 /// [`ModelSpec::tensor_shapes`]. A delta has the same form and holds `new − base`.
+///
+/// A checkpoint made by [`crate::aggregate()`] for a model with an outer momentum
+/// ([`crate::model::OuterOptimizer`]) also carries the outer optimizer's momentum, one vector
+/// per tensor, so that every orchestrator computes the next round's checkpoint, and its hash,
+/// from the chain's checkpoint alone. It is encoded as extra tensors named
+/// [`MOMENTUM_PREFIX`]`<name>`; a checkpoint without them has zero momentum.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Checkpoint {
 	model_id: u32,
 	tensors: Vec<Vec<f32>>,
+	momentum: Option<Vec<Vec<f32>>>,
 }
+
+/// The name prefix of the outer optimizer's momentum tensors in a checkpoint's encoding.
+pub const MOMENTUM_PREFIX: &str = "outer.momentum.";
 
 /// The deterministic initial checkpoint of `model_id` for `seed` (see the model module for the
 /// initialisation).
 pub fn initial_checkpoint(model_id: u32, seed: u64) -> Result<Checkpoint, TrainerError> {
 	let spec = model_spec(model_id)?;
-	Ok(Checkpoint { model_id, tensors: initial_weights(&spec, seed) })
+	Ok(Checkpoint { model_id, tensors: initial_weights(&spec, seed), momentum: None })
 }
 
 impl Checkpoint {
@@ -42,6 +52,17 @@ impl Checkpoint {
 	/// The weights, one vector per tensor in the order of [`ModelSpec::tensor_shapes`].
 	pub fn tensors(&self) -> &[Vec<f32>] {
 		&self.tensors
+	}
+
+	/// The outer optimizer's momentum, one vector per tensor, if the checkpoint carries one.
+	pub fn momentum(&self) -> Option<&[Vec<f32>]> {
+		self.momentum.as_deref()
+	}
+
+	/// These weights with outer momentum `momentum` (checked like the weights).
+	pub fn with_momentum(self, momentum: Vec<Vec<f32>>) -> Result<Checkpoint, DeltaError> {
+		let momentum = Checkpoint::from_tensors(self.model_id, momentum)?.tensors;
+		Ok(Checkpoint { momentum: Some(momentum), ..self })
 	}
 
 	/// Builds a checkpoint from raw tensors, checking their number, lengths and finiteness.
@@ -66,18 +87,27 @@ impl Checkpoint {
 				return Err(DeltaError::NonFinite { tensor: name.clone() });
 			}
 		}
-		Ok(Checkpoint { model_id, tensors })
+		Ok(Checkpoint { model_id, tensors, momentum: None })
 	}
 
 	/// The canonical safetensors encoding.
 	pub fn to_bytes(&self) -> Vec<u8> {
-		let spec = self.spec();
-		let raw: Vec<Vec<u8>> =
-			self.tensors.iter().map(|t| t.iter().flat_map(|v| v.to_le_bytes()).collect()).collect();
-		let views = spec.tensor_shapes().into_iter().zip(&raw).map(|((name, shape), bytes)| {
-			let view = TensorView::new(Dtype::F32, shape, bytes)
+		let shapes = self.spec().tensor_shapes();
+		let le = |t: &Vec<f32>| t.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
+		let mut named: Vec<(String, Vec<usize>, Vec<u8>)> = shapes
+			.iter()
+			.zip(&self.tensors)
+			.map(|((name, shape), t)| (name.clone(), shape.clone(), le(t)))
+			.collect();
+		if let Some(momentum) = &self.momentum {
+			named.extend(shapes.iter().zip(momentum).map(|((name, shape), t)| {
+				(format!("{MOMENTUM_PREFIX}{name}"), shape.clone(), le(t))
+			}));
+		}
+		let views = named.iter().map(|(name, shape, bytes)| {
+			let view = TensorView::new(Dtype::F32, shape.clone(), bytes)
 				.expect("lengths match the spec by construction; qed");
-			(name, view)
+			(name.as_str(), view)
 		});
 		safetensors::serialize(views, None)
 			.expect("names are unique and the header is small; serialization cannot fail; qed")
@@ -91,29 +121,33 @@ impl Checkpoint {
 		let st =
 			SafeTensors::deserialize(bytes).map_err(|e| DeltaError::Undecodable(e.to_string()))?;
 		let shapes = spec.tensor_shapes();
+		let mut momentum_count = 0;
 		for name in st.names() {
-			if !shapes.iter().any(|(n, _)| n == name) {
+			let weight = name.strip_prefix(MOMENTUM_PREFIX).unwrap_or(name);
+			if !shapes.iter().any(|(n, _)| n == weight) {
 				return Err(DeltaError::WrongShape {
 					tensor: name.to_string(),
 					reason: "not a tensor of this model".into(),
 				});
 			}
+			if weight.len() < name.len() {
+				momentum_count += 1;
+			}
 		}
-		let mut tensors = Vec::with_capacity(shapes.len());
-		for (name, shape) in shapes.iter() {
+		let read = |name: &str, shape: &[usize]| -> Result<Vec<f32>, DeltaError> {
 			let view = st.tensor(name).map_err(|_| DeltaError::WrongShape {
-				tensor: name.clone(),
+				tensor: name.into(),
 				reason: "missing".into(),
 			})?;
 			if view.dtype() != Dtype::F32 {
 				return Err(DeltaError::WrongShape {
-					tensor: name.clone(),
+					tensor: name.into(),
 					reason: format!("dtype {:?}, expected F32", view.dtype()),
 				});
 			}
-			if view.shape() != shape.as_slice() {
+			if view.shape() != shape {
 				return Err(DeltaError::WrongShape {
-					tensor: name.clone(),
+					tensor: name.into(),
 					reason: format!("shape {:?}, expected {:?}", view.shape(), shape),
 				});
 			}
@@ -123,11 +157,22 @@ impl Checkpoint {
 				.map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
 				.collect();
 			if values.iter().any(|v| !v.is_finite()) {
-				return Err(DeltaError::NonFinite { tensor: name.clone() });
+				return Err(DeltaError::NonFinite { tensor: name.into() });
 			}
-			tensors.push(values);
-		}
-		Ok(Checkpoint { model_id, tensors })
+			Ok(values)
+		};
+		let tensors =
+			shapes.iter().map(|(name, shape)| read(name, shape)).collect::<Result<Vec<_>, _>>()?;
+		// Momentum is all or nothing: a partial set is refused by the first one missing.
+		let momentum = (momentum_count > 0)
+			.then(|| {
+				shapes
+					.iter()
+					.map(|(name, shape)| read(&format!("{MOMENTUM_PREFIX}{name}"), shape))
+					.collect::<Result<Vec<_>, _>>()
+			})
+			.transpose()?;
+		Ok(Checkpoint { model_id, tensors, momentum })
 	}
 
 	/// These weights as a delta's bytes: compressed with the model's
@@ -159,7 +204,7 @@ impl Checkpoint {
 	}
 
 	/// `self + delta`, element-wise in `f32` (the one way every party applies a delta);
-	/// [`DeltaError::NonFinite`] when a sum overflows.
+	/// [`DeltaError::NonFinite`] when a sum overflows. The result carries no momentum.
 	pub(crate) fn plus(&self, delta: &Checkpoint) -> Result<Checkpoint, DeltaError> {
 		let tensors = self
 			.tensors
@@ -178,7 +223,7 @@ impl Checkpoint {
 			.zip(&base.tensors)
 			.map(|(n, b)| n.iter().zip(b).map(|(n, b)| n - b).collect())
 			.collect();
-		Checkpoint { model_id: self.model_id, tensors }
+		Checkpoint { model_id: self.model_id, tensors, momentum: None }
 	}
 }
 

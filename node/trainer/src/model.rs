@@ -36,7 +36,7 @@ pub const TENSOR_NAMES: [&str; 6] =
 	["l1.bias", "l1.weight", "l2.bias", "l2.weight", "l3.bias", "l3.weight"];
 
 /// A model a job can name: its id and its architecture.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ModelSpec {
 	/// The model id a job names.
 	pub id: u32,
@@ -45,12 +45,42 @@ pub struct ModelSpec {
 }
 
 /// The architectures the trainer ships.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum ModelKind {
 	/// A three-layer perceptron on a labelled dataset (models 0 and 1).
 	Mlp(MlpSpec),
 	/// A decoder-only transformer language model on a text corpus (model 2; see [`crate::lm`]).
 	Lm(crate::lm::LmSpec),
+}
+
+/// The outer optimizer of a job's rounds (DiLoCo's): the round's aggregated delta `Δ` (the
+/// coordinate-wise median of the accepted deltas) is a pseudo-gradient step, applied with
+/// Nesterov momentum:
+///
+/// ```text
+/// m'   = momentum · m + Δ
+/// next = base + learning_rate · (momentum · m' + Δ)
+/// ```
+///
+/// all in `f32`, coordinate by coordinate, in one order, so every orchestrator gets the same
+/// bits. `m` starts at zero and travels inside the checkpoint ([`crate::Checkpoint::momentum`]).
+/// With momentum 0 and learning rate 1 it is the plain `base + Δ`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OuterOptimizer {
+	/// Outer learning rate.
+	pub learning_rate: f32,
+	/// Nesterov momentum, in `[0, 1)`.
+	pub momentum: f32,
+}
+
+impl OuterOptimizer {
+	/// `base + Δ`: no momentum, learning rate 1.
+	pub const PLAIN: OuterOptimizer = OuterOptimizer { learning_rate: 1.0, momentum: 0.0 };
+
+	/// Whether this is [`OuterOptimizer::PLAIN`] (the checkpoint then carries no momentum).
+	pub fn is_plain(&self) -> bool {
+		self.momentum == 0.0 && self.learning_rate == 1.0
+	}
 }
 
 /// A three-layer perceptron and the dataset it is trained on.
@@ -136,6 +166,16 @@ impl ModelSpec {
 			ModelKind::Lm(l) => {
 				Compression::from_ppm(l.delta_density_ppm).unwrap_or(Compression::DENSE)
 			}
+		}
+	}
+
+	/// How the orchestrator applies a round's aggregated delta ([`crate::aggregate()`]): the
+	/// perceptrons' plainly ([`OuterOptimizer::PLAIN`]), a language model's with its
+	/// [`crate::lm::LmSpec::outer`].
+	pub fn outer(&self) -> OuterOptimizer {
+		match self.kind {
+			ModelKind::Mlp(_) => OuterOptimizer::PLAIN,
+			ModelKind::Lm(l) => l.outer,
 		}
 	}
 
