@@ -17,6 +17,12 @@ pub struct Metrics {
 	pub deltas_accepted: Counter<U64>,
 	/// GYM earned by mining, ever (the chain's `earned_total`), in GYM.
 	pub gym_earned: Gauge<F64>,
+	/// Wall seconds this miner was assigned to a job.
+	pub assigned_seconds: Gauge<F64>,
+	/// Seconds of optimizer steps this miner ran.
+	pub training_seconds: Gauge<F64>,
+	/// Training seconds ÷ wall seconds while assigned.
+	pub utilisation: Gauge<F64>,
 	/// Deltas this orchestrator validated.
 	pub deltas_validated: Counter<U64>,
 	/// Rounds this orchestrator completed.
@@ -45,6 +51,21 @@ impl Metrics {
 			)?,
 			gym_earned: register(
 				Gauge::new("gym_miner_gym_earned", "GYM earned by mining, ever")?,
+				registry,
+			)?,
+			assigned_seconds: register(
+				Gauge::new("gym_miner_assigned_seconds", "Wall seconds assigned to a job")?,
+				registry,
+			)?,
+			training_seconds: register(
+				Gauge::new("gym_miner_training_seconds", "Seconds of optimizer steps")?,
+				registry,
+			)?,
+			utilisation: register(
+				Gauge::new(
+					"gym_miner_utilisation",
+					"Training seconds / wall seconds while assigned to a job",
+				)?,
 				registry,
 			)?,
 			deltas_validated: register(

@@ -35,6 +35,7 @@ use sp_core::{sr25519, H256};
 use std::{
 	collections::{HashMap, HashSet},
 	io::IsTerminal,
+	time::{Duration, Instant},
 };
 
 /// Blocks before a registration, claim or delta that did not take effect is sent again.
@@ -75,6 +76,49 @@ pub(crate) struct Miner {
 	/// Error feedback by job: what this miner's last compressed delta of the job left unsent
 	/// (`gym_trainer::compress`), added to its next delta of the job.
 	residuals: HashMap<JobId, Vec<Vec<f32>>>,
+	/// Wall time assigned to a job, and the share of it spent in optimizer steps.
+	utilisation: Utilisation,
+}
+
+/// How busy a miner keeps its hardware: wall time while assigned to a job, and the time of the
+/// optimizer steps it ran (its rounds' `RoundOutcome::training_time`). Their ratio is the
+/// `gym_miner_utilisation` metric.
+#[derive(Debug, Default)]
+pub(crate) struct Utilisation {
+	/// Wall time assigned to a job.
+	assigned: Duration,
+	/// Time spent in optimizer steps.
+	training: Duration,
+	/// When the miner was last seen assigned (the block loop's last look), if it was.
+	since: Option<Instant>,
+}
+
+impl Utilisation {
+	/// A look at `now`: the time since the last look counts as assigned if the miner was
+	/// assigned then; `assigned` says whether it is now.
+	pub(crate) fn observe(&mut self, assigned: bool, now: Instant) {
+		if let Some(since) = self.since.take() {
+			self.assigned += now.saturating_duration_since(since);
+		}
+		if assigned {
+			self.since = Some(now);
+		}
+	}
+
+	/// A round's optimizer steps took `time`.
+	pub(crate) fn trained(&mut self, time: Duration) {
+		self.training += time;
+	}
+
+	/// Training seconds ÷ assigned wall seconds (0 before any assigned time).
+	pub(crate) fn ratio(&self) -> f64 {
+		let assigned = self.assigned.as_secs_f64();
+		if assigned > 0.0 {
+			self.training.as_secs_f64() / assigned
+		} else {
+			0.0
+		}
+	}
 }
 
 /// A round training on a blocking thread, with what its `submit_delta` needs once it is done.
@@ -142,6 +186,7 @@ impl Miner {
 			sealed: HashMap::new(),
 			judged: HashMap::new(),
 			residuals: HashMap::new(),
+			utilisation: Utilisation::default(),
 		}
 	}
 
@@ -269,6 +314,7 @@ impl Miner {
 		if let Some(job) = info.assignment {
 			self.judged.entry(job).or_default();
 		}
+		self.utilisation.observe(info.assignment.is_some(), Instant::now());
 		self.finalise_judged(ctx, &public, &me, hash, number).await;
 		// Sealed deltas are revealed once their window is over, seated or not.
 		self.reveal_sealed(ctx, &public, &me, hash, number).await;
@@ -621,6 +667,12 @@ impl Miner {
 		};
 		// What this delta left unsent goes into the job's next one.
 		self.residuals.insert(job_id, core::mem::take(&mut outcome.residual));
+		self.utilisation.trained(outcome.training_time);
+		if let Some(m) = &ctx.metrics {
+			m.assigned_seconds.set(self.utilisation.assigned.as_secs_f64());
+			m.training_seconds.set(self.utilisation.training.as_secs_f64());
+			m.utilisation.set(self.utilisation.ratio());
+		}
 		if wanted == Some(false) {
 			log::info!(
 				target: LOG,
@@ -651,7 +703,7 @@ impl Miner {
 			target: LOG,
 			"miner: trained job {job_id} round {job_round} in {:.2} s ({:.0} samples/s, #{} → \
 			 #{number}): loss {:.4} → {:.4}, validation {:.4} → {:.4}, delta {} bytes {}, claiming \
-			 quality {claimed}",
+			 quality {claimed}; utilisation {:.1}% while assigned",
 			outcome.wall_time.as_secs_f64(),
 			outcome.samples as f64 / outcome.wall_time.as_secs_f64().max(1e-9),
 			training.started_at,
@@ -660,7 +712,8 @@ impl Miner {
 			outcome.report.val_loss_before,
 			outcome.report.val_loss_after,
 			outcome.delta.len(),
-			to_hex(&outcome.delta_hash)
+			to_hex(&outcome.delta_hash),
+			100.0 * self.utilisation.ratio()
 		);
 		let seal =
 			pallet_compute_mining::delta_seal(&H256(outcome.delta_hash), me, job_id, job_round);
@@ -868,6 +921,26 @@ mod tests {
 		assert!(result.unwrap().is_err(), "the training failed");
 		assert!(!miner.may_train((3, 1)), "a round is trained once");
 		assert!(miner.may_train((3, 2)));
+	}
+
+	#[test]
+	fn utilisation_counts_training_over_assigned_wall_time() {
+		let mut u = Utilisation::default();
+		let t0 = Instant::now();
+		let at = |s: u64| t0 + Duration::from_secs(s);
+		u.observe(false, at(0));
+		u.observe(true, at(10));
+		// Assigned from 10 s: 6 s to the next look, 6 more to the one after.
+		u.observe(true, at(16));
+		u.trained(Duration::from_secs(3));
+		u.observe(false, at(22));
+		// Unassigned from 22 s: the next 100 s do not count.
+		u.observe(true, at(122));
+		u.observe(true, at(128));
+		assert_eq!(u.assigned, Duration::from_secs(18));
+		assert_eq!(u.training, Duration::from_secs(3));
+		assert!((u.ratio() - 3.0 / 18.0).abs() < 1e-12);
+		assert_eq!(Utilisation::default().ratio(), 0.0);
 	}
 
 	#[test]
