@@ -448,9 +448,21 @@ pub fn job_spec_validated(
 	variance_threshold: gym_primitives::mining::Micro,
 	validations: u8,
 ) -> subxt::dynamic::Value {
+	job_spec_of_model(0, validation_set, base_checkpoint, params, variance_threshold, validations)
+}
+
+/// [`job_spec_validated`] on `model`.
+pub fn job_spec_of_model(
+	model: u32,
+	validation_set: u32,
+	base_checkpoint: [u8; 32],
+	params: &gym_primitives::mining::TrainingParams,
+	variance_threshold: gym_primitives::mining::Micro,
+	validations: u8,
+) -> subxt::dynamic::Value {
 	use subxt::dynamic::Value;
 	Value::named_composite([
-		("model", Value::u128(0)),
+		("model", Value::u128(model.into())),
 		("dataset", Value::u128(0)),
 		("validation_set", Value::u128(validation_set.into())),
 		("base_checkpoint", Value::from_bytes(base_checkpoint)),

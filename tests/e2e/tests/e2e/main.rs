@@ -12,6 +12,7 @@ mod dev_loop;
 mod dev_node;
 mod emission_rpc;
 mod governance;
+mod language_model;
 mod mining_rpc;
 mod mining_worker;
 mod npos;

@@ -69,7 +69,7 @@ const SEED: u64 = 42;
 type Api = OnlineClient<PolkadotConfig>;
 
 /// Inserts `suri` as an sr25519 key of `key_type` into the dev chain keystore under `base`.
-fn insert_key(base: &Path, key_type: &str, suri: &str) {
+pub(crate) fn insert_key(base: &Path, key_type: &str, suri: &str) {
 	let status = Command::new(node_binary())
 		.args(["key", "insert", "--chain", "dev", "--scheme", "sr25519"])
 		.args(["--base-path", &base.display().to_string()])
@@ -80,7 +80,7 @@ fn insert_key(base: &Path, key_type: &str, suri: &str) {
 }
 
 /// The 32 bytes of an `AccountId32` or `H256` event field.
-fn bytes32(v: &Value) -> [u8; 32] {
+pub(crate) fn bytes32(v: &Value) -> [u8; 32] {
 	gym_e2e::value_bytes(v)
 		.try_into()
 		.unwrap_or_else(|v: Vec<u8>| panic!("{} bytes, not 32", v.len()))
@@ -106,7 +106,7 @@ fn accounts(v: &Value) -> Vec<[u8; 32]> {
 }
 
 /// Every event of blocks `from..=to`, with its block number.
-async fn events_between(api: &Api, from: u64, to: u64) -> Vec<(u64, Event)> {
+pub(crate) async fn events_between(api: &Api, from: u64, to: u64) -> Vec<(u64, Event)> {
 	let mut out = Vec::new();
 	for n in from..=to {
 		let at = api.at_block(n).await.unwrap();
@@ -160,12 +160,12 @@ async fn scan_until(
 	}
 }
 
-async fn best(rpc: &RpcClient) -> u64 {
+pub(crate) async fn best(rpc: &RpcClient) -> u64 {
 	gym_e2e::heights(rpc).await.0
 }
 
 /// Polls `check` every second until it returns `Some`, for at most `secs` seconds.
-async fn until<T, F, Fut>(what: &str, secs: u64, nodes: &[&Node], mut check: F) -> T
+pub(crate) async fn until<T, F, Fut>(what: &str, secs: u64, nodes: &[&Node], mut check: F) -> T
 where
 	F: FnMut() -> Fut,
 	Fut: std::future::Future<Output = Option<T>>,
@@ -185,7 +185,7 @@ where
 	}
 }
 
-fn temp_base(name: &str) -> PathBuf {
+pub(crate) fn temp_base(name: &str) -> PathBuf {
 	let dir = std::env::temp_dir().join(format!("gym-e2e-keys-{name}-{}", std::process::id()));
 	let _ = std::fs::remove_dir_all(&dir);
 	std::fs::create_dir_all(&dir).unwrap();
