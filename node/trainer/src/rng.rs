@@ -14,6 +14,8 @@ pub(crate) const STREAM_VALIDATION: u64 = 0x7661_6c69_6400_0002;
 pub(crate) const STREAM_INIT: u64 = 0x696e_6974_0000_0003;
 /// Stream label for the mini-batch order of a training round.
 pub(crate) const STREAM_BATCHES: u64 = 0x6261_7463_6800_0004;
+/// Stream label for GSPO's arithmetic prompts.
+pub(crate) const STREAM_PROMPTS: u64 = 0x7072_6f6d_7074_0005;
 
 /// SplitMix64: a 64-bit state advanced by a Weyl sequence and finalised by a bit mixer.
 #[derive(Clone, Debug)]
