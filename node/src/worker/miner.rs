@@ -665,8 +665,6 @@ impl Miner {
 				None
 			}
 		};
-		// What this delta left unsent goes into the job's next one.
-		self.residuals.insert(job_id, core::mem::take(&mut outcome.residual));
 		self.utilisation.trained(outcome.training_time);
 		if let Some(m) = &ctx.metrics {
 			m.assigned_seconds.set(self.utilisation.assigned.as_secs_f64());
@@ -699,6 +697,9 @@ impl Miner {
 			log::warn!(target: LOG, "miner: storing the delta: {e}");
 			return true;
 		}
+		// What this delta left unsent goes into the job's next one. A delta dropped above took
+		// its residual with it: the next round starts the feedback afresh.
+		self.residuals.insert(job_id, core::mem::take(&mut outcome.residual));
 		log::info!(
 			target: LOG,
 			"miner: trained job {job_id} round {job_round} in {:.2} s ({:.0} samples/s, #{} → \

@@ -12,7 +12,7 @@
 //! cannot rebuild the job's later checkpoints (it logs so).
 //!
 //! A fetch from a worker's endpoint is bounded: [`FETCH_TIMEOUT`] for the whole request, and an
-//! answer of at most twice [`MAX_CHECKPOINT_BYTES`] (hex) plus room for the JSON around it. Its
+//! answer of at most twice [`MAX_DELTA_BYTES`] (hex) plus room for the JSON around it. Its
 //! failure says whether the peer is *unavailable* ([`WorkerError::Unreachable`],
 //! [`WorkerError::NotServed`]: refused, timed out, an HTTP or JSON-RPC error, no such delta:
 //! asking again may succeed) or served *corrupt* data ([`WorkerError::BadPeerData`]: an answer
@@ -20,7 +20,7 @@
 
 use super::{chain::Chain, error::WorkerError, Context, LOG};
 use gym_runtime::{AccountId, BlockNumber, RuntimeEvent};
-use gym_trainer::{aggregate, initial_checkpoint, Checkpoint, MAX_CHECKPOINT_BYTES};
+use gym_trainer::{aggregate, initial_checkpoint, Checkpoint, MAX_DELTA_BYTES};
 use pallet_compute_mining::Event as MiningEvent;
 use pallet_compute_mining_runtime_api::{JobId, JobInfo};
 use sp_core::H256;
@@ -271,10 +271,10 @@ fn unreachable(endpoint: &str, reason: impl std::fmt::Display) -> WorkerError {
 	WorkerError::Unreachable { endpoint: endpoint.into(), reason: reason.to_string() }
 }
 
-/// The largest answer `gym_getDelta` may send: the hex of [`MAX_CHECKPOINT_BYTES`] and room for the
+/// The largest answer `gym_getDelta` may send: the hex of [`MAX_DELTA_BYTES`] and room for the
 /// JSON around it.
 fn max_delta_answer() -> u32 {
-	u32::try_from(2 * MAX_CHECKPOINT_BYTES + 64 * 1024).unwrap_or(u32::MAX)
+	u32::try_from(2 * MAX_DELTA_BYTES + 64 * 1024).unwrap_or(u32::MAX)
 }
 
 /// A client for `endpoint` whose requests take at most `timeout` and whose answers are at most
@@ -355,8 +355,8 @@ async fn fetch_delta_within(
 		what: format!("{hash:?}"),
 	})?;
 	let bad = |reason: String| WorkerError::BadPeerData { endpoint: endpoint.into(), reason };
-	if hex.len() > 2 * MAX_CHECKPOINT_BYTES + 2 {
-		return Err(bad(format!("more than {MAX_CHECKPOINT_BYTES} bytes")));
+	if hex.len() > 2 * MAX_DELTA_BYTES + 2 {
+		return Err(bad(format!("more than {MAX_DELTA_BYTES} bytes")));
 	}
 	super::from_hex(&hex).map_err(|e| bad(format!("not hex: {e}")))
 }
@@ -514,8 +514,8 @@ mod tests {
 		corrupt(fetch(&answering("200 OK", result("42")).await, hash).await);
 		corrupt(fetch(&answering("200 OK", "<html>oops</html>".into()).await, hash).await);
 		corrupt(fetch(&answering("200 OK", "{\"jsonrpc\":".into()).await, hash).await);
-		// Hex of more than MAX_CHECKPOINT_BYTES, within the answer's limit.
-		let long = served(&"ab".repeat(MAX_CHECKPOINT_BYTES + 2)).await;
+		// Hex of more than MAX_DELTA_BYTES, within the answer's limit.
+		let long = served(&"ab".repeat(MAX_DELTA_BYTES + 2)).await;
 		assert!(corrupt(fetch(&long, hash).await).contains("more than"));
 		// An answer over the limit is cut off, not read whole.
 		let huge = "0".repeat(max_delta_answer() as usize + 1);

@@ -4,20 +4,20 @@
 //! for every scalar weight it sorts the deltas' values (IEEE total order) and takes the middle
 //! one, or the mean of the two middle ones for an even count. Fewer than half of the deltas
 //! cannot move a coordinate outside the range of the honest ones, however large they are. The
-//! result is applied to the base in `f32`; it is deterministic and independent of the order of
-//! the deltas.
+//! median is applied to the base in `f32` by the model's outer optimizer; the result is
+//! deterministic and independent of the order of the deltas.
 
 use crate::{checkpoint::decode_delta, Checkpoint, TrainerError};
 
-/// A delta as a miner uploads it: canonical safetensors bytes of `new − base`.
+/// A delta as a miner uploads it: the compressed bytes of `new − base` ([`crate::compress`]).
 pub type DeltaBytes = Vec<u8>;
 
 /// `base + median(deltas)`, coordinate-wise, applied by the model's outer optimizer
-/// ([`crate::model::OuterOptimizer`]: plainly for the perceptrons, with Nesterov momentum for
-/// the language model, whose momentum the result carries).
+/// ([`crate::model::OuterOptimizer`]; every shipped model steps plainly, and a model with
+/// momentum gets a result that carries it).
 ///
-/// Each delta is decoded and checked like in [`crate::evaluate_delta`] (size, encoding, names,
-/// shapes, finiteness) but its hash is not rechecked: aggregation takes the deltas that
+/// Each delta is decoded and checked like in [`crate::evaluate_delta`] (size, encoding,
+/// lengths, finiteness) but its hash is not rechecked: aggregation takes the deltas that
 /// evaluation already accepted. Errors: [`TrainerError::NoDeltas`] for an empty slice,
 /// [`TrainerError::BadDelta`] naming the first delta refused, and
 /// [`TrainerError::Delta`] if the aggregate overflows `f32`.

@@ -113,9 +113,10 @@ pub fn claimed_quality(
 /// Checks, in order: the model id is known and `base` is for it ([`DeltaError::UnknownModel`],
 /// [`DeltaError::ModelMismatch`]); the bytes are at most [`crate::MAX_DELTA_BYTES`]
 /// ([`DeltaError::TooLarge`], before any hashing); blake2-256 of the bytes is `expected_hash`
-/// ([`DeltaError::HashMismatch`]); the bytes are safetensors ([`DeltaError::Undecodable`]) with
-/// exactly the model's `F32` tensors and shapes ([`DeltaError::WrongShape`]) and finite values,
-/// also after adding to the base ([`DeltaError::NonFinite`]). The measurement is deterministic
+/// ([`DeltaError::HashMismatch`]); the bytes are a compressed delta ([`crate::compress`],
+/// [`DeltaError::Undecodable`]) of this model with its tensors' lengths
+/// ([`DeltaError::WrongShape`]) and finite values, also after adding to the base
+/// ([`DeltaError::NonFinite`]). The measurement is deterministic
 /// to the bit on every machine (see the module docs).
 pub fn evaluate_delta(
 	model_id: u32,

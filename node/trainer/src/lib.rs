@@ -9,7 +9,7 @@
 //!    Everyone rebuilds the same data from the seed ([`generate_dataset`]); the first base of a
 //!    model is [`initial_checkpoint`]`(model_id, seed)`.
 //! 2. A miner runs [`train_round`]: AdamW with candle on its GPU (or CPU), then uploads
-//!    [`RoundOutcome::delta`] (safetensors bytes of `new − base`) and commits to
+//!    [`RoundOutcome::delta`] (`new − base`, compressed by [`compress`]) and commits to
 //!    [`RoundOutcome::delta_hash`] (blake2-256) and the numbers of [`RoundOutcome::report`].
 //! 3. Orchestrators run [`evaluate_delta`] on the bytes: it checks size, hash, encoding, shapes
 //!    and finiteness, then measures training and validation loss before and after and the
@@ -19,7 +19,8 @@
 //!    [`EvalReport::to_validation_report`] and judges it with
 //!    `gym_primitives::mining::report_quality`; a miner claims [`claimed_quality`], which is
 //!    that same function on its own report.
-//! 4. The orchestrator combines the accepted deltas with [`aggregate()`] (coordinate-wise median)
+//! 4. The orchestrator combines the accepted deltas with [`aggregate()`] (coordinate-wise median,
+//!    applied by the model's outer optimizer)
 //!    into the next base.
 //!
 //! ## Determinism
@@ -39,6 +40,7 @@ pub mod checkpoint;
 pub mod compress;
 mod error;
 pub mod eval;
+pub mod gspo;
 pub mod hardware;
 pub mod lm;
 pub mod model;

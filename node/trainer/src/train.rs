@@ -71,7 +71,7 @@ impl TrainConfig {
 /// What a round produced.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RoundOutcome {
-	/// `new − base` weights, canonical safetensors bytes (what the miner uploads).
+	/// `new − base` weights, compressed ([`crate::compress`]; what the miner uploads).
 	pub delta: Vec<u8>,
 	/// blake2-256 of `delta` (what the miner commits to on chain).
 	pub delta_hash: [u8; 32],
@@ -204,7 +204,10 @@ pub fn train_round(
 		.collect::<Result<Vec<_>, candle_core::Error>>()?;
 	let new =
 		Checkpoint::from_tensors(model_id, new_tensors).map_err(|_| TrainerError::Diverged)?;
-	let mut residual = residual;
+	// A residual of another model's shape (never the node's own) starts the feedback afresh.
+	let lens: Vec<usize> = base.tensors().iter().map(Vec::len).collect();
+	let fits = residual.len() == lens.len() && residual.iter().map(Vec::len).eq(lens);
+	let mut residual = if fits { residual } else { Vec::new() };
 	let delta_bytes = new.minus(base).to_delta_bytes_with(&mut residual)?;
 	let delta_hash = blake2_256(&delta_bytes);
 	// Measure exactly what a validator will: decode the uploaded bytes, then evaluate.

@@ -88,7 +88,9 @@ pub struct LmSpec {
 	/// sends every coordinate (8-bit quantisation only): measured with the `lm_curve` example
 	/// (6 rounds, 2 miners, 40 steps × 16), a density of 25% with error feedback lowered the
 	/// validation loss for four rounds (5.52 → 2.99) and then rose (3.54 at round 5), while
-	/// every coordinate kept falling (5.52 → 2.97).
+	/// every coordinate kept falling (5.52 → 2.97). (The 25% run used format 1 and a raised
+	/// `MAX_DELTA_BYTES`: above about 20.6%, a sparsified model-2 delta is larger than the
+	/// limit, which follows the dense delta.)
 	pub delta_density_ppm: u32,
 	/// How a round's aggregated delta is applied. Model 2 applies it plainly: measured with the
 	/// `lm_curve` example (6 rounds, 2 miners, 40 steps × 16), the plain step lowered the
@@ -204,7 +206,7 @@ pub fn shard_range(spec: &LmSpec, shard: u64) -> core::ops::Range<usize> {
 }
 
 /// `n` windows of `context + 1` bytes, each lying wholly inside `range`, at positions drawn
-/// uniformly by `rng`. `range` must hold at least `context + 1` bytes.
+/// uniformly by `rng`; none when `range` is shorter than a window (or runs past the corpus).
 pub(crate) fn windows(
 	spec: &LmSpec,
 	range: core::ops::Range<usize>,
@@ -213,6 +215,9 @@ pub(crate) fn windows(
 ) -> Vec<&'static [u8]> {
 	let text = corpus();
 	let span = spec.context + 1;
+	if range.end > text.len() || range.end < range.start.saturating_add(span) {
+		return Vec::new();
+	}
 	let starts = (range.end - range.start).saturating_sub(span) as u64 + 1;
 	(0..n)
 		.map(|_| {
