@@ -265,16 +265,6 @@ impl Mlp {
 		Activations { h1, h2, logits }
 	}
 
-	/// Softmax probabilities and the cross-entropy `−log p[label]` of `logits`.
-	fn softmax_loss(logits: &[f64], label: usize) -> (Vec<f64>, f64) {
-		let max = logits.iter().fold(f64::NEG_INFINITY, |m, &v| if v > m { v } else { m });
-		let exps: Vec<f64> = logits.iter().map(|&v| libm::exp(v - max)).collect();
-		let total = exps.iter().fold(0.0, |acc, e| acc + e);
-		let log_total = libm::log(total);
-		let loss = log_total - (logits[label] - max);
-		(exps.into_iter().map(|e| e / total).collect(), loss)
-	}
-
 	/// Mean cross-entropy over every example of `data`, summed in example order.
 	pub(crate) fn mean_loss(&self, data: &Dataset) -> f64 {
 		if data.is_empty() {
@@ -283,7 +273,7 @@ impl Mlp {
 		let mut sum = 0.0;
 		for n in 0..data.len() {
 			let a = self.forward(data.example(n));
-			sum += Self::softmax_loss(&a.logits, data.labels[n] as usize).1;
+			sum += softmax_loss(&a.logits, data.labels[n] as usize).1;
 		}
 		sum / data.len() as f64
 	}
@@ -292,7 +282,7 @@ impl Mlp {
 	/// squared Frobenius norm is `‖a‖²·‖δ‖²`; a bias gradient is `δ` itself.
 	fn grad_norm(&self, x: &[f32], label: usize) -> f64 {
 		let a = self.forward(x);
-		let (probs, _) = Self::softmax_loss(&a.logits, label);
+		let (probs, _) = softmax_loss(&a.logits, label);
 		let h = self.spec.hidden;
 		let c = self.spec.classes;
 		// δ3 = softmax − onehot.
@@ -333,14 +323,32 @@ impl Mlp {
 	}
 }
 
+/// Softmax probabilities and the cross-entropy `−log p[label]` of `logits`, with [`libm`] and
+/// one summation order (every model's evaluation uses it).
+pub(crate) fn softmax_loss(logits: &[f64], label: usize) -> (Vec<f64>, f64) {
+	let max = logits.iter().fold(f64::NEG_INFINITY, |m, &v| if v > m { v } else { m });
+	let exps: Vec<f64> = logits.iter().map(|&v| libm::exp(v - max)).collect();
+	let total = exps.iter().fold(0.0, |acc, e| acc + e);
+	let log_total = libm::log(total);
+	let loss = log_total - (logits[label] - max);
+	(exps.into_iter().map(|e| e / total).collect(), loss)
+}
+
+/// Mean of `values`, summed in order; 0 for none.
+pub(crate) fn mean(values: &[f64]) -> f64 {
+	if values.is_empty() {
+		return 0.0;
+	}
+	values.iter().fold(0.0, |acc, v| acc + v) / values.len() as f64
+}
+
 /// Population variance, two-pass, summed in order.
 pub(crate) fn variance(values: &[f64]) -> f64 {
 	if values.is_empty() {
 		return 0.0;
 	}
-	let n = values.len() as f64;
-	let mean = values.iter().fold(0.0, |acc, v| acc + v) / n;
-	values.iter().fold(0.0, |acc, v| acc + (v - mean) * (v - mean)) / n
+	let mean = mean(values);
+	values.iter().fold(0.0, |acc, v| acc + (v - mean) * (v - mean)) / values.len() as f64
 }
 
 #[cfg(test)]
@@ -477,7 +485,7 @@ mod tests {
 					tensors[t][k] += delta;
 					let c = Checkpoint::from_tensors(0, tensors).unwrap();
 					let a = Mlp::new(&spec, &c).forward(&x);
-					Mlp::softmax_loss(&a.logits, label).1
+					softmax_loss(&a.logits, label).1
 				};
 				let g = (loss_at(eps) - loss_at(-eps)) / (2.0 * f64::from(eps));
 				sq += g * g;

@@ -41,10 +41,8 @@ pub fn group_advantages(rewards: &[f64]) -> Vec<f64> {
 	if rewards.is_empty() {
 		return Vec::new();
 	}
-	let n = rewards.len() as f64;
-	let mean = rewards.iter().sum::<f64>() / n;
-	let var = rewards.iter().map(|r| (r - mean) * (r - mean)).sum::<f64>() / n;
-	let std = var.sqrt();
+	let mean = crate::eval::mean(rewards);
+	let std = crate::eval::variance(rewards).sqrt();
 	if std == 0.0 {
 		return vec![0.0; rewards.len()];
 	}

@@ -131,14 +131,7 @@ pub fn train_round(
 	})?;
 	let spec = base.spec();
 	let device = training_device();
-	let vars: Vec<Var> = spec
-		.tensor_shapes()
-		.iter()
-		.zip(base.tensors())
-		.map(|((_, shape), values)| {
-			Var::from_tensor(&Tensor::from_slice(values, shape.as_slice(), &device)?)
-		})
-		.collect::<Result<_, candle_core::Error>>()?;
+	let vars = vars_of(base, &device)?;
 	let task = match spec.kind {
 		ModelKind::Mlp(mlp) => {
 			let train = generate_dataset(model_id, dataset_seed, Split::Train)?;
@@ -150,7 +143,10 @@ pub fn train_round(
 			}
 		}
 		// The miner's shard of the training text follows its batch seed.
-		ModelKind::Lm(lm) => Task::Lm { spec: lm, shard: crate::lm::shard_range(&lm, cfg.seed) },
+		ModelKind::Lm(lm) => Task::Lm {
+			params: crate::lm::train::Params::new(lm, &vars),
+			shard: crate::lm::shard_range(&lm, cfg.seed),
+		},
 	};
 	let params = ParamsAdamW {
 		lr: f64::from(cfg.learning_rate_micro) / 1e6,
@@ -174,10 +170,14 @@ pub fn train_round(
 				let logits = forward(&vars, &xb)?;
 				candle_nn::loss::cross_entropy(&logits, &yb)?
 			}
-			Task::Lm { spec, shard } => {
-				let windows =
-					crate::lm::windows(spec, shard.clone(), cfg.batch_size as usize, &mut rng);
-				crate::lm::train::Params::new(*spec, &vars).batch_loss(&windows, &device)?
+			Task::Lm { params, shard } => {
+				let windows = crate::lm::windows(
+					params.spec(),
+					shard.clone(),
+					cfg.batch_size as usize,
+					&mut rng,
+				);
+				params.batch_loss(&windows, &device)?
 			}
 		};
 		let grads = loss.backward()?;
@@ -228,8 +228,20 @@ pub fn train_round(
 	})
 }
 
+/// `c`'s tensors as trainable candle variables on `device`, in canonical order and shapes.
+pub(crate) fn vars_of(c: &Checkpoint, device: &Device) -> Result<Vec<Var>, candle_core::Error> {
+	c.spec()
+		.tensor_shapes()
+		.iter()
+		.zip(c.tensors())
+		.map(|((_, shape), values)| {
+			Var::from_tensor(&Tensor::from_slice(values, shape.as_slice(), device)?)
+		})
+		.collect()
+}
+
 /// What a round trains on.
-enum Task {
+enum Task<'a> {
 	/// A perceptron's training split, on the device.
 	Mlp {
 		/// Features `[n, input]`.
@@ -241,8 +253,8 @@ enum Task {
 	},
 	/// A language model and the miner's shard of the training text.
 	Lm {
-		/// The model.
-		spec: crate::lm::LmSpec,
+		/// The model's parameters (the round's variables, looked up by name).
+		params: crate::lm::train::Params<'a>,
 		/// The shard, a range of [`crate::lm::corpus`].
 		shard: core::ops::Range<usize>,
 	},

@@ -21,7 +21,10 @@
 //!   low when the sequences pull the model in similarly sized steps.
 
 use super::{LmSpec, LN_EPS};
-use crate::{eval::affine, eval::variance, Checkpoint};
+use crate::{
+	eval::{affine, mean, softmax_loss, variance},
+	Checkpoint,
+};
 
 /// `√(2/π)`, GELU's tanh-approximation constant.
 const GELU_C: f64 = 0.797_884_560_802_865_4;
@@ -200,42 +203,28 @@ impl Lm {
 		Forward { hidden, logits }
 	}
 
-	/// Softmax of `logits` and the cross-entropy `−ln p[target]`.
-	fn softmax_loss(logits: &[f64], target: usize) -> (Vec<f64>, f64) {
-		let max = logits.iter().fold(f64::NEG_INFINITY, |m, &v| if v > m { v } else { m });
-		let exps: Vec<f64> = logits.iter().map(|&v| libm::exp(v - max)).collect();
-		let total = exps.iter().fold(0.0, |acc, e| acc + e);
-		let loss = libm::log(total) - (logits[target] - max);
-		(exps.into_iter().map(|e| e / total).collect(), loss)
-	}
-
-	/// Mean next-byte loss of one window (`context + 1` bytes).
-	pub(crate) fn sequence_loss(&self, window: &[u8]) -> f64 {
-		let (input, _) = window.split_at(window.len() - 1);
-		let targets = &window[1..];
-		let f = self.forward(input);
-		let v = self.spec.vocab;
-		let sum = targets.iter().enumerate().fold(0.0, |acc, (t, &y)| {
-			acc + Self::softmax_loss(&f.logits[t * v..(t + 1) * v], usize::from(y)).1
-		});
-		sum / targets.len() as f64
-	}
-
-	/// `‖∂ℓ/∂W_head‖₂` of one window (see the module docs).
-	pub(crate) fn head_grad_norm(&self, window: &[u8]) -> f64 {
+	/// The mean next-byte loss of one window (`context + 1` bytes) and, when `probe`, its
+	/// `‖∂ℓ/∂W_head‖₂` (see the module docs; 0 otherwise), from one forward pass.
+	pub(crate) fn measure(&self, window: &[u8], probe: bool) -> (f64, f64) {
 		let (input, _) = window.split_at(window.len() - 1);
 		let targets = &window[1..];
 		let f = self.forward(input);
 		let (v, d, t_len) = (self.spec.vocab, self.spec.width, targets.len());
-		let deltas: Vec<Vec<f64>> = targets
-			.iter()
-			.enumerate()
-			.map(|(t, &y)| {
-				let (mut p, _) = Self::softmax_loss(&f.logits[t * v..(t + 1) * v], usize::from(y));
+		let mut sum = 0.0;
+		// δ_t = softmax − one-hot, kept only for the probe.
+		let mut deltas = Vec::with_capacity(if probe { t_len } else { 0 });
+		for (t, &y) in targets.iter().enumerate() {
+			let (mut p, loss) = softmax_loss(&f.logits[t * v..(t + 1) * v], usize::from(y));
+			sum += loss;
+			if probe {
 				p[usize::from(y)] -= 1.0;
-				p
-			})
-			.collect();
+				deltas.push(p);
+			}
+		}
+		let n = t_len as f64;
+		if !probe {
+			return (sum / n, 0.0);
+		}
 		let mut sq = 0.0;
 		for t in 0..t_len {
 			for s in 0..t_len {
@@ -243,8 +232,18 @@ impl Lm {
 				sq += dot(&deltas[t], &deltas[s]) * hh;
 			}
 		}
-		let n = t_len as f64;
-		libm::sqrt(sq / (n * n))
+		(sum / n, libm::sqrt(sq / (n * n)))
+	}
+
+	/// Mean next-byte loss of one window (`context + 1` bytes).
+	pub(crate) fn sequence_loss(&self, window: &[u8]) -> f64 {
+		self.measure(window, false).0
+	}
+
+	/// `‖∂ℓ/∂W_head‖₂` of one window (see the module docs).
+	#[cfg(test)]
+	fn head_grad_norm(&self, window: &[u8]) -> f64 {
+		self.measure(window, true).1
 	}
 }
 
@@ -269,14 +268,6 @@ pub(crate) fn map_parallel<T: Sync, R: Send + Default + Clone>(
 		}
 	});
 	out
-}
-
-/// Mean of `values`, summed in order.
-pub(crate) fn mean(values: &[f64]) -> f64 {
-	if values.is_empty() {
-		return 0.0;
-	}
-	values.iter().fold(0.0, |acc, v| acc + v) / values.len() as f64
 }
 
 /// Threads evaluation uses: every core the machine offers.
@@ -311,13 +302,18 @@ pub(crate) fn evaluate(
 	let loss = |m: &Lm, windows: &[&[u8]]| {
 		mean(&map_parallel(windows, threads, |w: &&[u8]| m.sequence_loss(w)))
 	};
-	let probe = &train[..spec.grad_probe_sequences.min(train.len())];
+	// base + delta on the training windows: the loss of each, and the head-gradient norm of the
+	// first `grad_probe_sequences` (the probe), from one forward pass per window.
+	let probes = spec.grad_probe_sequences.min(train.len());
+	let indexed: Vec<(usize, &[u8])> = train.iter().copied().enumerate().collect();
+	let measured = map_parallel(&indexed, threads, |(i, w)| after.measure(w, *i < probes));
+	let (after_losses, norms): (Vec<f64>, Vec<f64>) = measured.into_iter().unzip();
 	crate::EvalReport {
 		loss_before: loss(&before, &train),
-		loss_after: loss(&after, &train),
+		loss_after: mean(&after_losses),
 		val_loss_before: loss(&before, &validation),
 		val_loss_after: loss(&after, &validation),
-		grad_variance: variance(&map_parallel(probe, threads, |w: &&[u8]| after.head_grad_norm(w))),
+		grad_variance: variance(&norms[..probes]),
 	}
 }
 
@@ -383,7 +379,7 @@ mod tests {
 			for (t, &y) in targets.iter().enumerate() {
 				let h = &f.hidden[t * d..(t + 1) * d];
 				let logits: Vec<f64> = (0..v).map(|r| dot(h, &w[r * d..(r + 1) * d])).collect();
-				sum += Lm::softmax_loss(&logits, usize::from(y)).1;
+				sum += softmax_loss(&logits, usize::from(y)).1;
 			}
 			sum / targets.len() as f64
 		};

@@ -23,17 +23,26 @@ fn layer_norm(x: &Tensor, w: &Tensor, b: &Tensor) -> candle_core::Result<Tensor>
 pub(crate) struct Params<'a> {
 	spec: LmSpec,
 	vars: &'a [Var],
+	/// The tensors' names, in the order of `vars`.
+	names: Vec<String>,
 }
 
 impl<'a> Params<'a> {
 	/// `vars` in the order of [`LmSpec::tensor_shapes`].
 	pub(crate) fn new(spec: LmSpec, vars: &'a [Var]) -> Self {
-		Params { spec, vars }
+		let names = spec.tensor_shapes().into_iter().map(|(name, _)| name).collect();
+		Params { spec, vars, names }
+	}
+
+	/// The model these parameters are of.
+	pub(crate) fn spec(&self) -> &LmSpec {
+		&self.spec
 	}
 
 	fn get(&self, name: &str) -> candle_core::Result<&Tensor> {
-		self.spec
-			.index_of(name)
+		self.names
+			.iter()
+			.position(|n| n == name)
 			.and_then(|i| self.vars.get(i))
 			.map(|v| v.as_tensor())
 			.ok_or_else(|| candle_core::Error::Msg(format!("no tensor {name}")))
@@ -124,15 +133,7 @@ mod tests {
 			base.tensors().iter().map(|t| t.iter().map(|v| v * 3.0 + 0.01).collect()).collect();
 		let c = crate::Checkpoint::from_tensors(LM_SMALL_ID, tensors).unwrap();
 		let device = Device::Cpu;
-		let vars: Vec<Var> = LM_SMALL
-			.tensor_shapes()
-			.iter()
-			.zip(c.tensors())
-			.map(|((_, shape), v)| {
-				Var::from_tensor(&Tensor::from_slice(v, shape.as_slice(), &device)?)
-			})
-			.collect::<candle_core::Result<_>>()
-			.unwrap();
+		let vars = crate::train::vars_of(&c, &device).unwrap();
 		let text = crate::lm::corpus();
 		let windows: Vec<&[u8]> = (0..3).map(|k| &text[k * 500..k * 500 + 65]).collect();
 		let candle = Params::new(LM_SMALL, &vars).batch_loss(&windows, &device).unwrap();
