@@ -119,6 +119,16 @@ impl Node {
 		format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer_id}", self.p2p_port)
 	}
 
+	/// The node's libp2p address for `--bootnodes`, its peer id asked over `rpc`
+	/// (`system_localPeerId`).
+	pub async fn bootnode(&self, rpc: &RpcClient) -> String {
+		let peer: String = rpc
+			.request("system_localPeerId", rpc_params![])
+			.await
+			.expect("system_localPeerId answers");
+		self.multiaddr(&peer)
+	}
+
 	/// The node's Prometheus metrics (`GET /metrics`).
 	pub fn metrics(&self) -> String {
 		use std::io::{Read, Write};

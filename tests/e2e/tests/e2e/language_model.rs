@@ -47,8 +47,7 @@ async fn two_miners_train_the_language_model_and_its_validation_loss_falls_round
 	let api = node_a.client().await;
 	let rpc = api.rpc.clone();
 	node_a.wait_for_blocks(&rpc, 1, 0, Duration::from_secs(60)).await;
-	let peer: String = rpc.request("system_localPeerId", rpc_params![]).await.unwrap();
-	let boot = node_a.multiaddr(&peer);
+	let boot = node_a.bootnode(&rpc).await;
 	let b_base = base_b.display().to_string();
 	let node_b = Node::spawn(
 		"lm-b",

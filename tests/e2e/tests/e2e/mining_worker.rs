@@ -210,10 +210,9 @@ async fn three_orchestrators_judge_a_liar_loses_its_dispute_miners_are_paid_and_
 	let api = node_a.client().await;
 	let rpc_a = api.rpc.clone();
 	node_a.wait_for_blocks(&rpc_a, 1, 0, Duration::from_secs(60)).await;
-	let peer: String = rpc_a.request("system_localPeerId", rpc_params![]).await.unwrap();
 	let (b_base, c_base) = (base_b.display().to_string(), base_c.display().to_string());
 	let d_base = base_d.display().to_string();
-	let boot = node_a.multiaddr(&peer);
+	let boot = node_a.bootnode(&rpc_a).await;
 	let follower = |base: &str| -> Vec<String> {
 		["--chain", "dev", "--base-path", base, "--bootnodes", &boot, "--orchestrator"]
 			.map(String::from)
