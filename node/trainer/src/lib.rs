@@ -45,6 +45,7 @@ pub mod hardware;
 pub mod lm;
 pub mod model;
 mod rng;
+pub mod session;
 pub mod train;
 
 pub use aggregate::{aggregate, aggregate_with, DeltaBytes};
@@ -57,6 +58,7 @@ pub use eval::{
 pub use model::{
 	generate_dataset, model_spec, Dataset, MlpSpec, ModelKind, ModelSpec, Split, MODEL_IDS,
 };
+pub use session::Session;
 pub use train::{train_round, training_device, RoundOutcome, TrainConfig};
 
 /// Largest delta in bytes a validator accepts: 256 KiB, the largest shipped model's compressed

@@ -6,17 +6,9 @@
 //! deterministic function a validator's [`crate::evaluate_delta`] runs, so an honest claim
 //! matches every validator's measurement to the bit.
 
-use crate::{
-	blake2_256,
-	checkpoint::{decode_delta, Checkpoint},
-	eval::{check_job, evaluate_checked, variance, EvalReport},
-	model::{generate_dataset, ModelKind, Split},
-	rng::{SplitMix64, STREAM_BATCHES},
-	TrainerError,
-};
-use candle_core::{DType, Device, Tensor, Var};
-use candle_nn::{AdamW, Optimizer, ParamsAdamW};
-use std::time::{Duration, Instant};
+use crate::{checkpoint::Checkpoint, eval::EvalReport, session::Session, TrainerError};
+use candle_core::{Device, Tensor, Var};
+use std::time::Duration;
 
 /// Most steps a round may run.
 pub const MAX_STEPS: u32 = 1_000_000;
@@ -54,7 +46,7 @@ impl Default for TrainConfig {
 }
 
 impl TrainConfig {
-	fn check(&self) -> Result<(), TrainerError> {
+	pub(crate) fn check(&self) -> Result<(), TrainerError> {
 		if self.steps == 0 || self.steps > MAX_STEPS {
 			return Err(TrainerError::InvalidConfig("steps must be in 1..=MAX_STEPS"));
 		}
@@ -89,7 +81,7 @@ pub struct RoundOutcome {
 	pub steps: u32,
 	/// Examples processed (`steps × batch_size`).
 	pub samples: u64,
-	/// Wall time of the whole round, evaluation included.
+	/// Wall time since the previous cut (or the start), evaluation included.
 	pub wall_time: Duration,
 	/// What this delta's compression left unsent (error feedback): pass it to the miner's next
 	/// round of the same job.
@@ -113,7 +105,7 @@ pub fn training_device() -> Device {
 /// Trains `base` on the job `(model_id, dataset_seed)` for `cfg.steps` AdamW steps and returns
 /// the delta, compressed with error feedback from `residual` (what the miner's last delta of the
 /// job left unsent, empty for none), with its measurements. `progress(step, batch_loss)` is
-/// called after every step (steps count from 1).
+/// called after every step (steps count from 1). A [`Session`] of one cut.
 pub fn train_round(
 	model_id: u32,
 	dataset_seed: u64,
@@ -122,110 +114,12 @@ pub fn train_round(
 	residual: Vec<Vec<f32>>,
 	mut progress: impl FnMut(u32, f32),
 ) -> Result<RoundOutcome, TrainerError> {
-	let started = Instant::now();
-	cfg.check()?;
-	check_job(model_id, base).map_err(|e| match e {
-		crate::DeltaError::UnknownModel(id) => TrainerError::UnknownModel(id),
-		crate::DeltaError::ModelMismatch { base, job } => TrainerError::ModelMismatch { base, job },
-		other => TrainerError::Delta(other),
-	})?;
-	let spec = base.spec();
-	let device = training_device();
-	let vars = vars_of(base, &device)?;
-	let task = match spec.kind {
-		ModelKind::Mlp(mlp) => {
-			let train = generate_dataset(model_id, dataset_seed, Split::Train)?;
-			let n = train.len();
-			Task::Mlp {
-				xs: Tensor::from_slice(&train.inputs, (n, mlp.input), &device)?,
-				ys: Tensor::from_slice(&train.labels, n, &device)?,
-				n,
-			}
-		}
-		// The miner's shard of the training text follows its batch seed.
-		ModelKind::Lm(lm) => Task::Lm {
-			params: crate::lm::train::Params::new(lm, &vars),
-			shard: crate::lm::shard_range(&lm, cfg.seed),
-		},
-	};
-	let params = ParamsAdamW {
-		lr: f64::from(cfg.learning_rate_micro) / 1e6,
-		weight_decay: f64::from(cfg.weight_decay_micro) / 1e6,
-		..ParamsAdamW::default()
-	};
-	let mut opt = AdamW::new(vars.clone(), params)?;
-	let mut rng = SplitMix64::new(cfg.seed, STREAM_BATCHES);
-	let mut grad_norms = Vec::with_capacity(cfg.steps as usize);
-	let (mut first_loss, mut last_loss) = (0.0, 0.0);
-
-	let steps_started = Instant::now();
+	let mut session = Session::new(model_id, dataset_seed, base.clone(), cfg, residual)?;
 	for step in 1..=cfg.steps {
-		let loss = match &task {
-			Task::Mlp { xs, ys, n } => {
-				let idx: Vec<u32> =
-					(0..cfg.batch_size).map(|_| rng.below(*n as u64) as u32).collect();
-				let idx = Tensor::from_vec(idx, cfg.batch_size as usize, &device)?;
-				let xb = xs.index_select(&idx, 0)?;
-				let yb = ys.index_select(&idx, 0)?;
-				let logits = forward(&vars, &xb)?;
-				candle_nn::loss::cross_entropy(&logits, &yb)?
-			}
-			Task::Lm { params, shard } => {
-				let windows = crate::lm::windows(
-					params.spec(),
-					shard.clone(),
-					cfg.batch_size as usize,
-					&mut rng,
-				);
-				params.batch_loss(&windows, &device)?
-			}
-		};
-		let grads = loss.backward()?;
-		let mut sq = Tensor::zeros((), DType::F32, &device)?;
-		for v in &vars {
-			if let Some(g) = grads.get(v) {
-				sq = (sq + g.sqr()?.sum_all()?)?;
-			}
-		}
-		grad_norms.push(f64::from(sq.to_scalar::<f32>()?).sqrt());
-		opt.step(&grads)?;
-		let loss = loss.to_scalar::<f32>()?;
-		if step == 1 {
-			first_loss = loss;
-		}
-		last_loss = loss;
+		let loss = session.step()?;
 		progress(step, loss);
 	}
-
-	let training_time = steps_started.elapsed();
-	let new_tensors = vars
-		.iter()
-		.map(|v| v.as_tensor().flatten_all()?.to_vec1::<f32>())
-		.collect::<Result<Vec<_>, candle_core::Error>>()?;
-	let new =
-		Checkpoint::from_tensors(model_id, new_tensors).map_err(|_| TrainerError::Diverged)?;
-	// A residual of another model's shape (never the node's own) starts the feedback afresh.
-	let lens: Vec<usize> = base.tensors().iter().map(Vec::len).collect();
-	let fits = residual.len() == lens.len() && residual.iter().map(Vec::len).eq(lens);
-	let mut residual = if fits { residual } else { Vec::new() };
-	let delta_bytes = new.minus(base).to_delta_bytes_with(&mut residual)?;
-	let delta_hash = blake2_256(&delta_bytes);
-	// Measure exactly what a validator will: decode the uploaded bytes, then evaluate.
-	let delta = decode_delta(base, &delta_bytes, Some(delta_hash))?;
-	let report = evaluate_checked(dataset_seed, base, &delta)?;
-	Ok(RoundOutcome {
-		delta: delta_bytes,
-		delta_hash,
-		report,
-		step_grad_norm_variance: variance(&grad_norms),
-		first_batch_loss: first_loss,
-		last_batch_loss: last_loss,
-		steps: cfg.steps,
-		samples: u64::from(cfg.steps) * u64::from(cfg.batch_size),
-		wall_time: started.elapsed(),
-		residual,
-		training_time,
-	})
+	session.cut()
 }
 
 /// `c`'s tensors as trainable candle variables on `device`, in canonical order and shapes.
@@ -240,29 +134,9 @@ pub(crate) fn vars_of(c: &Checkpoint, device: &Device) -> Result<Vec<Var>, candl
 		.collect()
 }
 
-/// What a round trains on.
-enum Task<'a> {
-	/// A perceptron's training split, on the device.
-	Mlp {
-		/// Features `[n, input]`.
-		xs: Tensor,
-		/// Labels `[n]`.
-		ys: Tensor,
-		/// Examples.
-		n: usize,
-	},
-	/// A language model and the miner's shard of the training text.
-	Lm {
-		/// The model's parameters (the round's variables, looked up by name).
-		params: crate::lm::train::Params<'a>,
-		/// The shard, a range of [`crate::lm::corpus`].
-		shard: core::ops::Range<usize>,
-	},
-}
-
 /// `relu(relu(x·W1 + b1)·W2 + b2)·W3 + b3`, with `vars` in canonical tensor order
 /// (`l1.bias, l1.weight, l2.bias, l2.weight, l3.bias, l3.weight`).
-fn forward(vars: &[Var], x: &Tensor) -> Result<Tensor, candle_core::Error> {
+pub(crate) fn forward(vars: &[Var], x: &Tensor) -> Result<Tensor, candle_core::Error> {
 	let layer =
 		|x: &Tensor, b: &Var, w: &Var| x.matmul(w.as_tensor())?.broadcast_add(b.as_tensor());
 	let h1 = layer(x, &vars[0], &vars[1])?.relu()?;

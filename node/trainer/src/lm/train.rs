@@ -34,11 +34,6 @@ impl<'a> Params<'a> {
 		Params { spec, vars, names }
 	}
 
-	/// The model these parameters are of.
-	pub(crate) fn spec(&self) -> &LmSpec {
-		&self.spec
-	}
-
 	fn get(&self, name: &str) -> candle_core::Result<&Tensor> {
 		self.names
 			.iter()

@@ -1,0 +1,427 @@
+//! A miner's continuous training of one job: one set of weights and one AdamW state that live
+//! across rounds, so the hardware never waits for the chain.
+//!
+//! A [`Session`] trains step after step. At a round's end the miner *cuts* it
+//! ([`Session::cut`]): the delta is the weights minus the round's base checkpoint, compressed
+//! with error feedback and measured as a validator will. The session does not stop there: it
+//! keeps training while the delta is sealed, judged and aggregated. When the round's aggregate
+//! (the next base) arrives, the session is *rebased* onto it ([`Session::rebase`]): what it
+//! learnt since the cut is kept and moved onto the new base,
+//!
+//! ```text
+//! θ ← θ − θ_cut + base′
+//! ```
+//!
+//! so its own delta is replaced by the committee's aggregate, as in DiLoCo, and the progress made
+//! while the chain worked is the start of its next delta. Without a cut since the last base (a
+//! round it missed), the whole progress since that base moves: `θ ← θ − base + base′`. The
+//! AdamW moments carry over. This is the overlapped ("one step delayed") outer loop of
+//! Streaming DiLoCo: a delta may carry some steps taken from the previous base, and is judged,
+//! like any delta, by what it does to the round's base.
+//!
+//! [`crate::train_round`] is a session of fixed length: `steps` steps and one cut.
+
+use crate::{
+	blake2_256,
+	checkpoint::{decode_delta, Checkpoint},
+	eval::{check_job, evaluate_checked, variance},
+	model::{generate_dataset, ModelKind, Split},
+	rng::{SplitMix64, STREAM_BATCHES},
+	train::{forward, training_device, vars_of, RoundOutcome, TrainConfig},
+	DeltaError, TrainerError,
+};
+use candle_core::{DType, Device, Tensor, Var};
+use candle_nn::{AdamW, Optimizer, ParamsAdamW};
+use std::time::{Duration, Instant};
+
+/// What a session trains on.
+enum Data {
+	/// A perceptron's training split, on the device.
+	Mlp {
+		/// Features `[n, input]`.
+		xs: Tensor,
+		/// Labels `[n]`.
+		ys: Tensor,
+		/// Examples.
+		n: usize,
+	},
+	/// A language model's shard of the training text, a range of [`crate::lm::corpus`].
+	Lm {
+		/// The model.
+		spec: crate::lm::LmSpec,
+		/// The shard of the current round (it follows the batch seed).
+		shard: core::ops::Range<usize>,
+	},
+}
+
+/// What the steps since the last cut did.
+#[derive(Default)]
+struct Since {
+	/// Optimizer steps.
+	steps: u32,
+	/// The global gradient norm of each step.
+	grad_norms: Vec<f64>,
+	/// Mini-batch loss of the first and of the last step.
+	first_loss: f32,
+	last_loss: f32,
+	/// Time spent in optimizer steps.
+	training_time: Duration,
+}
+
+/// One job's weights and optimizer state on the training device, trained step by step and cut
+/// into a delta per round (see the module docs).
+pub struct Session {
+	model_id: u32,
+	dataset_seed: u64,
+	batch_size: u32,
+	device: Device,
+	vars: Vec<Var>,
+	opt: AdamW,
+	data: Data,
+	rng: SplitMix64,
+	/// The base checkpoint of the round being trained: deltas are cut against it.
+	base: Checkpoint,
+	/// The weights at the last cut, until the next rebase (`None`: no cut since the base).
+	cut_at: Option<Vec<Vec<f32>>>,
+	/// What the compression of the deltas cut so far left unsent (error feedback).
+	residual: Vec<Vec<f32>>,
+	/// Since the last cut (or the start).
+	since: Since,
+	/// When the last cut ended (or the session started).
+	since_wall: Instant,
+}
+
+impl Session {
+	/// A session of job `(model_id, dataset_seed)` starting from `base`, with `cfg`'s
+	/// hyper-parameters (its `steps` are the caller's to count) and its batch seed, and error
+	/// feedback from `residual` (empty for none; one of another shape is dropped).
+	pub fn new(
+		model_id: u32,
+		dataset_seed: u64,
+		base: Checkpoint,
+		cfg: &TrainConfig,
+		residual: Vec<Vec<f32>>,
+	) -> Result<Self, TrainerError> {
+		let since_wall = Instant::now();
+		cfg.check()?;
+		check_job(model_id, &base).map_err(|e| match e {
+			DeltaError::UnknownModel(id) => TrainerError::UnknownModel(id),
+			DeltaError::ModelMismatch { base, job } => TrainerError::ModelMismatch { base, job },
+			other => TrainerError::Delta(other),
+		})?;
+		let device = training_device();
+		let vars = vars_of(&base, &device)?;
+		let data = match base.spec().kind {
+			ModelKind::Mlp(mlp) => {
+				let train = generate_dataset(model_id, dataset_seed, Split::Train)?;
+				let n = train.len();
+				Data::Mlp {
+					xs: Tensor::from_slice(&train.inputs, (n, mlp.input), &device)?,
+					ys: Tensor::from_slice(&train.labels, n, &device)?,
+					n,
+				}
+			}
+			// The miner's shard of the training text follows its batch seed.
+			ModelKind::Lm(spec) => {
+				Data::Lm { spec, shard: crate::lm::shard_range(&spec, cfg.seed) }
+			}
+		};
+		let params = ParamsAdamW {
+			lr: f64::from(cfg.learning_rate_micro) / 1e6,
+			weight_decay: f64::from(cfg.weight_decay_micro) / 1e6,
+			..ParamsAdamW::default()
+		};
+		let opt = AdamW::new(vars.clone(), params)?;
+		let lens: Vec<usize> = base.tensors().iter().map(Vec::len).collect();
+		let fits = residual.len() == lens.len() && residual.iter().map(Vec::len).eq(lens);
+		Ok(Session {
+			model_id,
+			dataset_seed,
+			batch_size: cfg.batch_size,
+			device,
+			vars,
+			opt,
+			data,
+			rng: SplitMix64::new(cfg.seed, STREAM_BATCHES),
+			base,
+			cut_at: None,
+			residual: if fits { residual } else { Vec::new() },
+			since: Since::default(),
+			since_wall,
+		})
+	}
+
+	/// The checkpoint deltas are cut against.
+	pub fn base(&self) -> &Checkpoint {
+		&self.base
+	}
+
+	/// Whether a delta was cut since the last base.
+	pub fn is_cut(&self) -> bool {
+		self.cut_at.is_some()
+	}
+
+	/// Optimizer steps since the last cut (or the start).
+	pub fn steps_since_cut(&self) -> u32 {
+		self.since.steps
+	}
+
+	/// One AdamW step on a fresh mini-batch; returns its loss. [`TrainerError::Diverged`] when
+	/// the loss is not finite (the weights are then not updated).
+	pub fn step(&mut self) -> Result<f32, TrainerError> {
+		let started = Instant::now();
+		let loss = match &self.data {
+			Data::Mlp { xs, ys, n } => {
+				let idx: Vec<u32> =
+					(0..self.batch_size).map(|_| self.rng.below(*n as u64) as u32).collect();
+				let idx = Tensor::from_vec(idx, self.batch_size as usize, &self.device)?;
+				let logits = forward(&self.vars, &xs.index_select(&idx, 0)?)?;
+				candle_nn::loss::cross_entropy(&logits, &ys.index_select(&idx, 0)?)?
+			}
+			Data::Lm { spec, shard } => {
+				let windows = crate::lm::windows(
+					spec,
+					shard.clone(),
+					self.batch_size as usize,
+					&mut self.rng,
+				);
+				crate::lm::train::Params::new(*spec, &self.vars)
+					.batch_loss(&windows, &self.device)?
+			}
+		};
+		let value = loss.to_scalar::<f32>()?;
+		if !value.is_finite() {
+			return Err(TrainerError::Diverged);
+		}
+		let grads = loss.backward()?;
+		let mut sq = Tensor::zeros((), DType::F32, &self.device)?;
+		for v in &self.vars {
+			if let Some(g) = grads.get(v) {
+				sq = (sq + g.sqr()?.sum_all()?)?;
+			}
+		}
+		self.since.grad_norms.push(f64::from(sq.to_scalar::<f32>()?).sqrt());
+		self.opt.step(&grads)?;
+		if self.since.steps == 0 {
+			self.since.first_loss = value;
+		}
+		self.since.last_loss = value;
+		self.since.steps = self.since.steps.saturating_add(1);
+		self.since.training_time += started.elapsed();
+		Ok(value)
+	}
+
+	/// The current weights, in canonical order.
+	fn weights(&self) -> Result<Vec<Vec<f32>>, TrainerError> {
+		Ok(self
+			.vars
+			.iter()
+			.map(|v| v.as_tensor().flatten_all()?.to_vec1::<f32>())
+			.collect::<Result<Vec<_>, candle_core::Error>>()?)
+	}
+
+	/// Cuts the round's delta: the weights minus [`Session::base`], compressed with error
+	/// feedback, measured by the validators' deterministic evaluation of exactly those bytes.
+	/// Training goes on from the same weights; the next delta is cut after the next
+	/// [`Session::rebase`] (a second cut on one base is [`TrainerError::InvalidConfig`]).
+	pub fn cut(&mut self) -> Result<RoundOutcome, TrainerError> {
+		if self.is_cut() {
+			return Err(TrainerError::InvalidConfig("one delta per base: rebase before cutting"));
+		}
+		let weights = self.weights()?;
+		let new = Checkpoint::from_tensors(self.model_id, weights.clone())
+			.map_err(|_| TrainerError::Diverged)?;
+		let mut residual = self.residual.clone();
+		let delta_bytes = new.minus(&self.base).to_delta_bytes_with(&mut residual)?;
+		let delta_hash = blake2_256(&delta_bytes);
+		// Measure exactly what a validator will: decode the uploaded bytes, then evaluate.
+		let delta = decode_delta(&self.base, &delta_bytes, Some(delta_hash))?;
+		let report = evaluate_checked(self.dataset_seed, &self.base, &delta)?;
+		let since = core::mem::take(&mut self.since);
+		let outcome = RoundOutcome {
+			delta: delta_bytes,
+			delta_hash,
+			report,
+			step_grad_norm_variance: variance(&since.grad_norms),
+			first_batch_loss: since.first_loss,
+			last_batch_loss: since.last_loss,
+			steps: since.steps,
+			samples: u64::from(since.steps) * u64::from(self.batch_size),
+			wall_time: self.since_wall.elapsed(),
+			residual: residual.clone(),
+			training_time: since.training_time,
+		};
+		self.residual = residual;
+		self.cut_at = Some(weights);
+		self.since_wall = Instant::now();
+		Ok(outcome)
+	}
+
+	/// Forgets the last cut, whose delta was not sent (its round moved on, or it could not be
+	/// stored): its progress stays in the weights for the next delta, and its residual is
+	/// restored to `residual` ([`RoundOutcome::residual`] holds the new one; pass what the
+	/// session had before, or empty to restart the feedback).
+	pub fn uncut(&mut self, residual: Vec<Vec<f32>>) {
+		self.cut_at = None;
+		self.residual = residual;
+	}
+
+	/// What the compression of the deltas cut so far left unsent.
+	pub fn residual(&self) -> &[Vec<f32>] {
+		&self.residual
+	}
+
+	/// Moves the session onto `base`, the next round's checkpoint, and draws the round's
+	/// mini-batches from `batch_seed`: the progress since the last cut (or, with no cut, since
+	/// the last base) is kept on top of `base` (see the module docs).
+	pub fn rebase(&mut self, base: Checkpoint, batch_seed: u64) -> Result<(), TrainerError> {
+		if base.model_id() != self.model_id {
+			return Err(TrainerError::ModelMismatch { base: base.model_id(), job: self.model_id });
+		}
+		let weights = self.weights()?;
+		let from = self.cut_at.take().unwrap_or_else(|| self.base.tensors().to_vec());
+		let moved: Vec<Vec<f32>> = weights
+			.iter()
+			.zip(&from)
+			.zip(base.tensors())
+			.map(|((w, f), b)| w.iter().zip(f).zip(b).map(|((w, f), b)| w - f + b).collect())
+			.collect();
+		if moved.iter().flatten().any(|v| !v.is_finite()) {
+			return Err(TrainerError::Diverged);
+		}
+		for ((var, (_, shape)), values) in
+			self.vars.iter().zip(base.spec().tensor_shapes()).zip(&moved)
+		{
+			var.set(&Tensor::from_slice(values, shape.as_slice(), &self.device)?)?;
+		}
+		if let Data::Lm { spec, shard } = &mut self.data {
+			*shard = crate::lm::shard_range(spec, batch_seed);
+		}
+		self.rng = SplitMix64::new(batch_seed, STREAM_BATCHES);
+		self.base = base;
+		Ok(())
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::{evaluate_delta, initial_checkpoint, Checkpoint};
+
+	fn cfg(seed: u64) -> TrainConfig {
+		TrainConfig { steps: 20, batch_size: 16, seed, ..TrainConfig::default() }
+	}
+
+	fn weights(s: &Session) -> Vec<Vec<f32>> {
+		s.weights().unwrap()
+	}
+
+	#[test]
+	fn a_cut_is_the_weights_minus_the_base_and_training_goes_on() {
+		let base = initial_checkpoint(0, 3).unwrap();
+		let mut s = Session::new(0, 3, base.clone(), &cfg(1), Vec::new()).unwrap();
+		for _ in 0..20 {
+			s.step().unwrap();
+		}
+		let at_cut = weights(&s);
+		let out = s.cut().unwrap();
+		assert_eq!((out.steps, out.samples), (20, 320));
+		// The validators' measurement of the bytes is the claim's.
+		let judged = evaluate_delta(0, 3, &base, &out.delta, out.delta_hash).unwrap();
+		assert_eq!(judged, out.report);
+		assert!(out.report.loss_after < out.report.loss_before);
+		// Decoded, the delta is what the weights moved (model 0 is sent whole: 8-bit error only).
+		let delta = Checkpoint::from_delta_bytes(0, &out.delta).unwrap();
+		for ((d, w), b) in delta.tensors().iter().zip(&at_cut).zip(base.tensors()) {
+			for ((d, w), b) in d.iter().zip(w).zip(b) {
+				assert!((d - (w - b)).abs() < 0.01, "{d} vs {}", w - b);
+			}
+		}
+		// One delta per base; training goes on.
+		assert!(matches!(s.cut(), Err(TrainerError::InvalidConfig(_))));
+		s.step().unwrap();
+		assert_eq!(s.steps_since_cut(), 1);
+		assert_ne!(weights(&s), at_cut);
+	}
+
+	#[test]
+	fn a_rebase_keeps_the_progress_since_the_cut_on_the_new_base() {
+		let base = initial_checkpoint(0, 3).unwrap();
+		let mut s = Session::new(0, 3, base.clone(), &cfg(1), Vec::new()).unwrap();
+		for _ in 0..5 {
+			s.step().unwrap();
+		}
+		s.cut().unwrap();
+		let at_cut = weights(&s);
+		for _ in 0..5 {
+			s.step().unwrap();
+		}
+		let before = weights(&s);
+		// The next base: anything of the model's shape (here the initial weights of seed 4).
+		let next = initial_checkpoint(0, 4).unwrap();
+		s.rebase(next.clone(), 2).unwrap();
+		assert!(!s.is_cut());
+		assert_eq!(s.base(), &next);
+		let after = weights(&s);
+		for (((a, w), c), n) in after.iter().zip(&before).zip(&at_cut).zip(next.tensors()) {
+			for (((a, w), c), n) in a.iter().zip(w).zip(c).zip(n) {
+				assert!((a - (w - c + n)).abs() <= 1e-6 * (1.0 + n.abs()), "{a}");
+			}
+		}
+		// The next cut is against the new base and carries the 5 steps since the cut.
+		s.step().unwrap();
+		let out = s.cut().unwrap();
+		assert_eq!(out.steps, 6);
+		let judged = evaluate_delta(0, 3, &next, &out.delta, out.delta_hash).unwrap();
+		assert_eq!(judged, out.report);
+	}
+
+	#[test]
+	fn without_a_cut_a_rebase_moves_all_the_progress_since_the_base() {
+		let base = initial_checkpoint(0, 3).unwrap();
+		let mut s = Session::new(0, 3, base.clone(), &cfg(1), Vec::new()).unwrap();
+		for _ in 0..5 {
+			s.step().unwrap();
+		}
+		let before = weights(&s);
+		let next = initial_checkpoint(0, 4).unwrap();
+		s.rebase(next.clone(), 2).unwrap();
+		let after = weights(&s);
+		for (((a, w), b), n) in after.iter().zip(&before).zip(base.tensors()).zip(next.tensors()) {
+			for (((a, w), b), n) in a.iter().zip(w).zip(b).zip(n) {
+				assert!((a - (w - b + n)).abs() <= 1e-6 * (1.0 + n.abs()), "{a}");
+			}
+		}
+		// Another model's checkpoint is refused and changes nothing.
+		let other = initial_checkpoint(1, 4).unwrap();
+		assert!(matches!(s.rebase(other, 2), Err(TrainerError::ModelMismatch { base: 1, job: 0 })));
+		assert_eq!(weights(&s), after);
+	}
+
+	#[test]
+	fn an_uncut_delta_is_cut_again_with_the_progress_since_the_base() {
+		let base = initial_checkpoint(0, 3).unwrap();
+		let mut s = Session::new(0, 3, base.clone(), &cfg(1), Vec::new()).unwrap();
+		s.step().unwrap();
+		let first = s.cut().unwrap();
+		assert_eq!(s.residual(), first.residual.as_slice());
+		assert!(!first.residual.is_empty());
+		// The delta was not sent: forget the cut and restart the feedback.
+		s.uncut(Vec::new());
+		assert!(s.residual().is_empty() && !s.is_cut());
+		for _ in 0..3 {
+			s.step().unwrap();
+		}
+		let second = s.cut().unwrap();
+		assert_eq!(second.steps, 3);
+		// The second delta spans all four steps since the base.
+		let now = weights(&s);
+		let delta = Checkpoint::from_delta_bytes(0, &second.delta).unwrap();
+		for ((d, w), b) in delta.tensors().iter().zip(&now).zip(base.tensors()) {
+			for ((d, w), b) in d.iter().zip(w).zip(b) {
+				assert!((d - (w - b)).abs() < 0.01, "{d} vs {}", w - b);
+			}
+		}
+		assert_ne!(second.delta, first.delta);
+	}
+}
