@@ -4,16 +4,23 @@
 //!    benchmark, sign an attestation report (nonce: the best block's hash) and
 //!    `register_worker(hardware_hash, class, report_hash, endpoint)`;
 //! 2. registered: one `heartbeat` per heartbeat slot;
-//! 3. assigned to a job without a delta for its open round: load the round's base checkpoint
-//!    and start training it on a blocking thread, one round at a time. The block loop does not
-//!    wait for it: each block looks whether it is done (steps 2, 4 and 5 go on meanwhile), and
-//!    once it is, stores the delta by hash, embargoed (`gym_getDelta` refuses it), and seals it:
+//! 3. assigned to a job: train it without pause on the training thread ([`super::local`]): a
+//!    [`gym_trainer::Session`] that starts from the job's checkpoint and is rebased onto each new
+//!    round's checkpoint as soon as this node has it, keeping what it learnt since its last
+//!    delta. The round's delta is *cut* once the session has run the job's `steps` on the
+//!    round's checkpoint, or when the round's submission window is about to close
+//!    ([`CUT_MARGIN`]), whichever comes first, provided the chain would take a delta from this
+//!    miner (none of the round yet, the previous one final). Training goes on during the cut's
+//!    evaluation, sealing, judging and aggregation: those overlap the next round's training.
+//!    The block loop does not wait for the cut: each block looks whether it is done (steps 2, 4
+//!    and 5 go on meanwhile), and once it is, stores the delta by hash, embargoed
+//!    (`gym_getDelta` refuses it), and seals it:
 //!    `submit_delta(job, delta_seal(hash, account, job, round), claimed_quality)`, unless the
 //!    job's round moved on or the miner is no longer assigned to the job, which drops the
-//!    delta. It is sent again while the chain holds no delta of the round from this miner (no
-//!    committee could be drawn, or its committee reached no quorum: `DeltaNoQuorum`). Once the
-//!    round's submission window is over, the miner serves the bytes and sends
-//!    `reveal_delta(job, hash)`. The next delta waits until the previous one is final;
+//!    delta (its progress stays in the session for the next one). It is sent again while the
+//!    chain holds no delta of the round from this miner (no committee could be drawn, or its
+//!    committee reached no quorum: `DeltaNoQuorum`). Once the round's submission window is
+//!    over, the miner serves the bytes and sends `reveal_delta(job, hash)`;
 //! 4. its delta judged (`DeltaJudged`): once the dispute window (or the dispute's voting) is
 //!    over and the delta is still only judged, `finalise_delta`, which makes the verdict take
 //!    effect (anyone may send it; whoever lands first finalises, the others fail `NotJudged`);
@@ -22,21 +29,20 @@
 use super::{
 	chain::{account_of, EventRecord, MINER_KEY},
 	error::WorkerError,
+	local::{CutResult, LocalTrainer},
 	rounds, to_hex, Context, SignedAttestation, LOG,
 };
 use gym_primitives::mining::{Micro, Quality};
 use gym_runtime::{AccountId, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
-use gym_trainer::{
-	claimed_quality, hardware, train_round, RoundOutcome, TrainConfig, TrainerError,
-};
+use gym_trainer::{claimed_quality, hardware, TrainConfig};
 use pallet_compute_mining::{Call as MiningCall, DeltaStatus, Event as MiningEvent};
-use pallet_compute_mining_runtime_api::JobId;
+use pallet_compute_mining_runtime_api::{JobId, JobInfo};
 use sp_core::{sr25519, H256};
 use std::{
 	collections::{HashMap, HashSet},
-	io::IsTerminal,
 	time::{Duration, Instant},
 };
+use tokio::sync::oneshot;
 
 /// Blocks before a registration, claim or delta that did not take effect is sent again.
 const RETRY_BLOCKS: BlockNumber = 10;
@@ -47,6 +53,10 @@ const REVEAL_RETRY_BLOCKS: BlockNumber = 2;
 const FINALISE_RETRY_BLOCKS: BlockNumber = 3;
 /// Blocks in a row a `submit_delta` the pool refuses is sent again.
 const SUBMIT_ATTEMPTS: u32 = 3;
+/// A round's delta is cut at the latest at the block this many blocks before the end of its
+/// submission window, so that its `submit_delta` lands in the window: the cut's evaluation and
+/// the transaction's way to a block author take about one block.
+pub(crate) const CUT_MARGIN: BlockNumber = 2;
 /// Size and repetitions of the attestation's matmul benchmark (2·1024³·5 ≈ 10.7 GFLOP).
 const BENCHMARK_SIZE: usize = 1024;
 const BENCHMARK_ITERS: u32 = 5;
@@ -59,11 +69,15 @@ pub(crate) struct Miner {
 	registration_sent: Option<BlockNumber>,
 	heartbeat_slot_sent: Option<u32>,
 	claim_sent: Option<BlockNumber>,
-	/// Rounds this miner trained (job, round), so a delta in the pool is not trained again.
+	/// Rounds this miner cut a delta of (job, round), so a round gets one delta.
 	trained: HashSet<(JobId, u32)>,
 	/// The last round whose base checkpoint could not be loaded, not to log it every block.
 	unavailable: Option<((JobId, u32), String)>,
-	/// The round training on a blocking thread, if any (one at a time).
+	/// A checkpoint that can never be loaded (not retryable), not to try it every block.
+	broken: Option<H256>,
+	/// The training thread of the job this miner is assigned to.
+	local: Option<LocalTrainer>,
+	/// The delta being cut on the training thread, if any (one at a time).
 	training: Option<Training>,
 	/// The last trained round's `submit_delta`, until the chain holds the delta.
 	submission: Option<Submission>,
@@ -73,16 +87,12 @@ pub(crate) struct Miner {
 	/// Jobs whose delta from this miner may be judged and not final yet (its `DeltaJudged`
 	/// jobs, and its assignment), with the block `finalise_delta` was last sent at.
 	judged: HashMap<JobId, Option<BlockNumber>>,
-	/// Error feedback by job: what this miner's last compressed delta of the job left unsent
-	/// (`gym_trainer::compress`), added to its next delta of the job.
-	residuals: HashMap<JobId, Vec<Vec<f32>>>,
 	/// Wall time assigned to a job, and the share of it spent in optimizer steps.
 	utilisation: Utilisation,
 }
 
 /// How busy a miner keeps its hardware: wall time while assigned to a job, and the time of the
-/// optimizer steps it ran (its rounds' `RoundOutcome::training_time`). Their ratio is the
-/// `gym_miner_utilisation` metric.
+/// optimizer steps its training thread ran. Their ratio is the `gym_miner_utilisation` metric.
 #[derive(Debug, Default)]
 pub(crate) struct Utilisation {
 	/// Wall time assigned to a job.
@@ -105,7 +115,7 @@ impl Utilisation {
 		}
 	}
 
-	/// A round's optimizer steps took `time`.
+	/// Optimizer steps took `time`.
 	pub(crate) fn trained(&mut self, time: Duration) {
 		self.training += time;
 	}
@@ -121,34 +131,52 @@ impl Utilisation {
 	}
 }
 
-/// A round training on a blocking thread, with what its `submit_delta` needs once it is done.
-/// The block loop never waits for it: each block takes it only when its task is done
+/// A delta being cut on the training thread, with what its `submit_delta` needs once it is
+/// done. The block loop never waits for it: each block takes it only when its answer is there
 /// ([`finished`]).
-struct Training<T = Result<RoundOutcome, TrainerError>> {
+struct Training<T = CutResult> {
 	/// The round (job, round).
 	round: (JobId, u32),
 	/// The job's gradient-variance threshold, for the claimed quality.
 	variance_threshold: Micro,
 	/// The chain's `MaxQuality`, which caps the claimed quality.
 	max_quality: Quality,
-	/// The block it started at.
+	/// The block it was asked at.
 	started_at: BlockNumber,
-	/// The training task.
-	task: tokio::task::JoinHandle<T>,
+	/// The training thread's answer.
+	task: oneshot::Receiver<T>,
 }
 
-/// Takes the training out of `slot` once its task is done, with the task's result. A training
-/// still running stays in `slot`: this never waits for one.
-async fn finished<T>(
-	slot: &mut Option<Training<T>>,
-) -> Option<(Training<T>, Result<T, tokio::task::JoinError>)> {
-	if !slot.as_ref().is_some_and(|training| training.task.is_finished()) {
-		return None;
-	}
-	let mut training = slot.take()?;
-	// The task is done: its result is ready.
-	let result = (&mut training.task).await;
-	Some((training, result))
+/// Takes the cut out of `slot` once its answer is there, or once the training thread stopped
+/// without one (`None`). A cut still running stays in `slot`: this never waits for one.
+fn finished<T>(slot: &mut Option<Training<T>>) -> Option<(Training<T>, Option<T>)> {
+	let training = slot.as_mut()?;
+	let result = match training.task.try_recv() {
+		Ok(value) => Some(value),
+		Err(oneshot::error::TryRecvError::Empty) => return None,
+		Err(oneshot::error::TryRecvError::Closed) => None,
+	};
+	slot.take().map(|training| (training, result))
+}
+
+/// Whether a round's delta is to be cut at block `number`: after `steps` optimizer steps on the
+/// round's checkpoint (`on_base`), or, with at least one step, when the next blocks would miss
+/// the round's submission window, which ends at `submit_until` ([`CUT_MARGIN`]). A window
+/// already over is waited on by steps alone: the chain opens a new one for the round's first
+/// seal when it has nothing accepted.
+fn cut_due(number: BlockNumber, submit_until: BlockNumber, on_base: u32, steps: u32) -> bool {
+	let closing = number < submit_until && number.saturating_add(CUT_MARGIN) >= submit_until;
+	on_base >= steps || (closing && on_base > 0)
+}
+
+/// The seed of `worker`'s mini-batches in a round of a job with dataset seed `seed`, so that
+/// each worker and round draws its own (and, for a language model, its own shard).
+fn batch_seed(seed: u64, round: u32, worker: &AccountId) -> u64 {
+	let mut input = seed.to_le_bytes().to_vec();
+	input.extend_from_slice(&round.to_le_bytes());
+	input.extend_from_slice(AsRef::<[u8]>::as_ref(worker));
+	let hash = gym_trainer::blake2_256(&input);
+	u64::from_le_bytes(hash[..8].try_into().unwrap_or_default())
 }
 
 /// Whether a finished training of `round` is still wanted: the miner is still assigned to its
@@ -181,11 +209,12 @@ impl Miner {
 			claim_sent: None,
 			trained: HashSet::new(),
 			unavailable: None,
+			broken: None,
+			local: None,
 			training: None,
 			submission: None,
 			sealed: HashMap::new(),
 			judged: HashMap::new(),
-			residuals: HashMap::new(),
 			utilisation: Utilisation::default(),
 		}
 	}
@@ -318,13 +347,19 @@ impl Miner {
 		self.finalise_judged(ctx, &public, &me, hash, number).await;
 		// Sealed deltas are revealed once their window is over, seated or not.
 		self.reveal_sealed(ctx, &public, &me, hash, number).await;
-		// A round whose training is done is submitted at this block; the next one starts at the
-		// next block (a `submit_delta` the pool refuses is sent again then, not now).
+		// A cut delta is submitted at this block; the next cut is looked at from the next block
+		// on (a `submit_delta` the pool refuses is sent again then, not now).
 		let collected =
 			self.finish_training(ctx, &public, &me, info.assignment, hash, number).await;
-		if let (false, Some(job)) = (collected, info.assignment) {
-			self.train(ctx, rounds, &public, &me, hash, number, job).await;
+		match info.assignment {
+			Some(job) if !collected => {
+				self.train(ctx, rounds, &public, &me, hash, number, job).await
+			}
+			Some(_) => {}
+			// The training thread stops with the assignment.
+			None => self.stop_training(ctx),
 		}
+		self.count_training(ctx);
 
 		match ctx.chain.pending_rewards(hash, &me) {
 			Ok(pending) => {
@@ -483,13 +518,14 @@ impl Miner {
 	) {
 		let job = match ctx.chain.job(hash, job_id) {
 			Ok(Some(job)) => job,
-			Ok(None) => return,
+			Ok(None) => return self.stop_training(ctx),
 			Err(e) => return log::warn!(target: LOG, "miner: job {job_id}: {e}"),
 		};
 		let round = (job_id, job.round);
+		if !self.follow(ctx, rounds, me, hash, job_id, &job).await {
+			return;
+		}
 		match ctx.chain.delta_record(hash, job_id, me) {
-			// Sealed: revealed once its window is over; a seal never revealed in time is
-			// dropped by the chain at the next seal.
 			// Sealed and not expired: revealed by `reveal_sealed`. A seal never revealed in
 			// time is dropped by the chain at the next seal.
 			Ok(Some(record))
@@ -531,7 +567,62 @@ impl Miner {
 		if !self.may_train(round) {
 			return;
 		}
-		let base = match rounds::checkpoint(ctx, rounds, job_id, &job, job.checkpoint).await {
+		let Some(local) = self.local.as_mut() else { return };
+		if !cut_due(number, job.submit_until, local.steps_on_base(), job.spec.params.steps) {
+			return;
+		}
+		// The claim is capped by the chain's `MaxQuality`, as the judgement will be.
+		let max_quality = match ctx.chain.mining_parameters(hash) {
+			Ok(params) => params.max_quality,
+			Err(e) => return log::warn!(target: LOG, "miner: mining parameters: {e}"),
+		};
+		self.trained.insert(round);
+		self.training = Some(Training {
+			round,
+			variance_threshold: job.spec.variance_threshold,
+			max_quality,
+			started_at: number,
+			task: local.cut(job.round),
+		});
+	}
+
+	/// Keeps the training thread on `job`'s current checkpoint: starts it on the job's first
+	/// look, and rebases it when a round opened (a delta cut and never taken by the chain is
+	/// forgotten first, so its progress goes into the next). Returns whether the thread trains
+	/// on the job's checkpoint now; a checkpoint this node cannot load yet is logged once per
+	/// round and looked for again at the next block.
+	async fn follow(
+		&mut self,
+		ctx: &Context,
+		rounds: &rounds::Rounds,
+		me: &AccountId,
+		hash: H256,
+		job_id: JobId,
+		job: &JobInfo<AccountId>,
+	) -> bool {
+		let on_base = |local: &Option<LocalTrainer>| {
+			local.as_ref().is_some_and(|l| l.job == job_id && l.base == job.checkpoint)
+		};
+		// A cut in flight is of the thread's base: the thread moves once it is collected.
+		if self.training.is_some() {
+			return on_base(&self.local);
+		}
+		if let Some(local) = &self.local {
+			if let Some(why) = local.failure() {
+				log::warn!(target: LOG, "miner: training job {}: {why}; starting again", local.job);
+				self.stop_training(ctx);
+			} else if local.job != job_id {
+				self.stop_training(ctx);
+			}
+		}
+		if on_base(&self.local) {
+			return true;
+		}
+		if self.broken == Some(job.checkpoint) {
+			return false;
+		}
+		let round = (job_id, job.round);
+		let base = match rounds::checkpoint(ctx, rounds, job_id, job, job.checkpoint).await {
 			Ok(base) => base,
 			Err(e) if e.is_retryable() => {
 				let e = e.to_string();
@@ -539,98 +630,120 @@ impl Miner {
 					log::warn!(target: LOG, "miner: job {job_id} round {}: {e}", job.round);
 					self.unavailable = Some((round, e));
 				}
-				return;
+				return false;
 			}
 			Err(e) => {
 				log::warn!(target: LOG, "miner: job {job_id} round {}: {e}; skipping it", job.round);
-				self.trained.insert(round);
-				return;
+				self.broken = Some(job.checkpoint);
+				return false;
 			}
 		};
-		// The claim is capped by the chain's `MaxQuality`, as the judgement will be.
-		let max_quality = match ctx.chain.mining_parameters(hash) {
-			Ok(params) => params.max_quality,
-			Err(e) => return log::warn!(target: LOG, "miner: mining parameters: {e}"),
-		};
 		let params = job.spec.params;
-		// Each worker and round draws its own mini-batches.
-		let mut seed_input = params.seed.to_le_bytes().to_vec();
-		seed_input.extend_from_slice(&job.round.to_le_bytes());
-		seed_input.extend_from_slice(AsRef::<[u8]>::as_ref(me));
-		let batch_seed = gym_trainer::blake2_256(&seed_input);
 		let cfg = TrainConfig {
 			steps: params.steps,
 			batch_size: params.batch_size,
 			learning_rate_micro: params.learning_rate,
 			weight_decay_micro: params.weight_decay,
-			seed: u64::from_le_bytes(batch_seed[..8].try_into().unwrap_or_default()),
+			seed: batch_seed(params.seed, job.round, me),
 		};
-		let (model, data_seed) = (job.spec.model, params.seed);
-		let metrics = ctx.metrics.clone();
-		log::info!(
-			target: LOG,
-			"miner: training job {job_id} round {} (model {model}, {} steps × {})",
-			job.round,
-			cfg.steps,
-			cfg.batch_size
-		);
-		self.trained.insert(round);
-		// Feedback from another job's rounds never applies; a round that fails starts afresh.
-		self.residuals.retain(|job, _| *job == job_id);
-		let residual = self.residuals.remove(&job_id).unwrap_or_default();
-		let task = tokio::task::spawn_blocking(move || {
-			let bar = std::io::stdout().is_terminal().then(|| {
-				let bar = indicatif::ProgressBar::new(u64::from(cfg.steps));
-				if let Ok(style) = indicatif::ProgressStyle::with_template(
-					"training {bar:40} {pos}/{len} steps, loss {msg} ({elapsed})",
-				) {
-					bar.set_style(style);
-				}
-				bar
-			});
-			let every = (cfg.steps / 10).max(1);
-			let outcome = train_round(model, data_seed, &base, &cfg, residual, |step, loss| {
-				if let Some(m) = &metrics {
-					m.steps.inc();
-					m.loss.set(f64::from(loss));
-				}
-				match &bar {
-					Some(bar) => {
-						bar.set_position(u64::from(step));
-						bar.set_message(format!("{loss:.4}"));
+		match self.local.as_mut() {
+			Some(local) => {
+				// The chain never took the last cut (its round moved on first): keep its
+				// progress for the next delta.
+				if let Some(cut) = local.cut_round {
+					let taken = matches!(
+						ctx.chain.delta_record(hash, job_id, me),
+						Ok(Some(record)) if record.round == cut
+					);
+					if !taken {
+						local.uncut();
 					}
-					None if step % every == 0 || step == cfg.steps => log::info!(
-						target: LOG,
-						"miner: step {step}/{} loss {loss:.4}",
-						cfg.steps
-					),
-					None => {}
 				}
-			});
-			if let Some(bar) = bar {
-				bar.finish_and_clear();
+				log::info!(
+					target: LOG,
+					"miner: job {job_id} round {} opened: training on from its checkpoint",
+					job.round
+				);
+				local.rebase(job.checkpoint, base, cfg.seed);
 			}
-			outcome
-		});
-		self.training = Some(Training {
-			round,
-			variance_threshold: job.spec.variance_threshold,
-			max_quality,
-			started_at: number,
-			task,
-		});
+			None => {
+				let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+				match LocalTrainer::start(
+					job_id,
+					job.checkpoint,
+					job.spec.model,
+					params.seed,
+					base,
+					cfg,
+					threads,
+				) {
+					Ok(local) => {
+						log::info!(
+							target: LOG,
+							"miner: training job {job_id} from round {} (model {}, batches of {}): \
+							 a delta after {} steps on a round's checkpoint, or at the end of \
+							 its submission window",
+							job.round,
+							job.spec.model,
+							cfg.batch_size,
+							params.steps
+						);
+						self.local = Some(local);
+					}
+					Err(e) => {
+						log::warn!(target: LOG, "miner: starting the training thread: {e}");
+						return false;
+					}
+				}
+			}
+		}
+		true
 	}
 
-	/// Whether `round` may start training: it was not trained (nor started) before, and no
-	/// other round is training.
+	/// Stops the training thread (after counting its last steps).
+	fn stop_training(&mut self, ctx: &Context) {
+		self.count_training(ctx);
+		if let Some(local) = self.local.take() {
+			log::info!(target: LOG, "miner: stopped training job {}", local.job);
+		}
+		self.training = None;
+	}
+
+	/// Counts the training thread's steps since the last look into the utilisation and the
+	/// metrics.
+	fn count_training(&mut self, ctx: &Context) {
+		let Some(local) = self.local.as_mut() else { return };
+		let (steps, time, loss) = local.take_new();
+		self.utilisation.trained(time);
+		if let Some(m) = &ctx.metrics {
+			m.steps.inc_by(steps);
+			if steps > 0 {
+				m.loss.set(f64::from(loss));
+			}
+			m.assigned_seconds.set(self.utilisation.assigned.as_secs_f64());
+			m.training_seconds.set(self.utilisation.training.as_secs_f64());
+			m.utilisation.set(self.utilisation.ratio());
+		}
+	}
+
+	/// Forgets the last cut on the training thread: its delta is not sent, its progress goes
+	/// into the next.
+	fn uncut(&mut self) {
+		if let Some(local) = self.local.as_mut() {
+			local.uncut();
+		}
+	}
+
+	/// Whether `round`'s delta may be cut: none was cut (nor asked for) before, and no other
+	/// cut is in flight.
 	fn may_train(&self, round: (JobId, u32)) -> bool {
 		!self.trained.contains(&round) && self.training.is_none()
 	}
 
-	/// Takes the training once its task is done (a running one is left to run), and returns
-	/// whether it took one. A delta still wanted ([`still_wanted`]) is stored by hash and its
-	/// `submit_delta` sent; one whose job's round moved on, or whose job this miner is no
-	/// longer assigned to, is dropped.
+	/// Takes the cut delta once the training thread answered (a cut still running is left to
+	/// run), and returns whether it took one. A delta still wanted ([`still_wanted`]) is stored
+	/// by hash and its `submit_delta` sent; one whose job's round moved on, or whose job this
+	/// miner is no longer assigned to, is dropped, and the session forgets the cut.
 	async fn finish_training(
 		&mut self,
 		ctx: &Context,
@@ -640,19 +753,20 @@ impl Miner {
 		hash: H256,
 		number: BlockNumber,
 	) -> bool {
-		let Some((training, outcome)) = finished(&mut self.training).await else {
+		let Some((training, outcome)) = finished(&mut self.training) else {
 			return false;
 		};
 		let round = training.round;
 		let (job_id, job_round) = round;
-		let mut outcome = match outcome {
-			Ok(Ok(outcome)) => outcome,
-			Ok(Err(e)) => {
-				log::warn!(target: LOG, "miner: training failed: {e}");
+		let outcome = match outcome {
+			Some(Ok(outcome)) => outcome,
+			Some(Err(e)) => {
+				log::warn!(target: LOG, "miner: cutting the delta of job {job_id} failed: {e}");
+				self.uncut();
 				return true;
 			}
-			Err(e) => {
-				log::warn!(target: LOG, "miner: training task: {e}");
+			None => {
+				log::warn!(target: LOG, "miner: the training thread stopped during a cut");
 				return true;
 			}
 		};
@@ -665,19 +779,14 @@ impl Miner {
 				None
 			}
 		};
-		self.utilisation.trained(outcome.training_time);
-		if let Some(m) = &ctx.metrics {
-			m.assigned_seconds.set(self.utilisation.assigned.as_secs_f64());
-			m.training_seconds.set(self.utilisation.training.as_secs_f64());
-			m.utilisation.set(self.utilisation.ratio());
-		}
 		if wanted == Some(false) {
 			log::info!(
 				target: LOG,
-				"miner: trained job {job_id} round {job_round} (#{} → #{number}), but the round \
-				 moved on or the job is no longer assigned to this miner: dropping the delta",
+				"miner: cut the delta of job {job_id} round {job_round} (#{} → #{number}), but \
+				 the round moved on or the job is no longer assigned to this miner: dropping it",
 				training.started_at
 			);
+			self.uncut();
 			return true;
 		}
 		let claimed =
@@ -695,18 +804,19 @@ impl Miner {
 		};
 		if let Err(e) = stored {
 			log::warn!(target: LOG, "miner: storing the delta: {e}");
+			self.uncut();
 			return true;
 		}
-		// What this delta left unsent goes into the job's next one. A delta dropped above took
-		// its residual with it: the next round starts the feedback afresh.
-		self.residuals.insert(job_id, core::mem::take(&mut outcome.residual));
 		log::info!(
 			target: LOG,
-			"miner: trained job {job_id} round {job_round} in {:.2} s ({:.0} samples/s, #{} → \
-			 #{number}): loss {:.4} → {:.4}, validation {:.4} → {:.4}, delta {} bytes {}, claiming \
-			 quality {claimed}; utilisation {:.1}% while assigned",
+			"miner: cut the delta of job {job_id} round {job_round}: {} steps in {:.2} s of \
+			 training ({:.0} samples/s; {:.2} s since the last cut, asked at #{}, done at \
+			 #{number}): loss {:.4} → {:.4}, validation {:.4} → {:.4}, delta {} bytes {}, \
+			 claiming quality {claimed}; utilisation {:.1}% while assigned",
+			outcome.steps,
+			outcome.training_time.as_secs_f64(),
+			outcome.samples as f64 / outcome.training_time.as_secs_f64().max(1e-9),
 			outcome.wall_time.as_secs_f64(),
-			outcome.samples as f64 / outcome.wall_time.as_secs_f64().max(1e-9),
 			training.started_at,
 			outcome.report.loss_before,
 			outcome.report.loss_after,
@@ -848,80 +958,86 @@ mod tests {
 	use super::*;
 	use std::time::Duration;
 
-	/// A training of job 3 round 1, started at #7, whose task runs `work`.
-	fn training<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Training<T> {
-		Training {
+	/// A cut of job 3 round 1, asked at #7, and the training thread's end of it.
+	fn training<T>() -> (Training<T>, oneshot::Sender<T>) {
+		let (reply, task) = oneshot::channel();
+		let training = Training {
 			round: (3, 1),
 			variance_threshold: 0,
 			max_quality: 1_000_000,
 			started_at: 7,
-			task: tokio::task::spawn_blocking(work),
-		}
-	}
-
-	/// Polls `slot` as blocks would, every 10 ms, until the training is done (5 s at most).
-	async fn take<T>(
-		slot: &mut Option<Training<T>>,
-	) -> (Training<T>, Result<T, tokio::task::JoinError>) {
-		let poll = async {
-			loop {
-				if let Some(done) = finished(slot).await {
-					break done;
-				}
-				tokio::time::sleep(Duration::from_millis(10)).await;
-			}
+			task,
 		};
-		tokio::time::timeout(Duration::from_secs(5), poll).await.expect("the training ends")
+		(training, reply)
 	}
 
-	#[tokio::test]
-	async fn blocks_go_on_while_a_round_trains_and_take_it_once_it_is_done() {
-		let (release, wait) = std::sync::mpsc::channel::<()>();
-		let mut slot = Some(training(move || wait.recv().map(|()| 42)));
-		// Each block looks at the running training and goes on at once, leaving it to run.
+	#[test]
+	fn blocks_go_on_while_a_delta_is_cut_and_take_it_once_it_is_done() {
+		let (training, reply) = training::<u32>();
+		let mut slot = Some(training);
+		// Each block looks at the cut in flight and goes on at once, leaving it to run.
 		for _ in 0..5 {
-			let polled = tokio::time::timeout(Duration::from_secs(5), finished(&mut slot))
-				.await
-				.expect("a block does not wait for the training");
-			assert!(polled.is_none());
-			assert!(slot.is_some(), "the training stays in flight");
+			assert!(finished(&mut slot).is_none());
+			assert!(slot.is_some(), "the cut stays in flight");
 		}
-		release.send(()).unwrap();
+		reply.send(42).unwrap();
 		// The first block after it is done takes it, with its result and its round.
-		let (done, result) = take(&mut slot).await;
-		assert_eq!(result.unwrap(), Ok(42));
+		let (done, result) = finished(&mut slot).unwrap();
+		assert_eq!(result, Some(42));
 		assert_eq!((done.round, done.started_at), ((3, 1), 7));
 		assert!(slot.is_none(), "taken once");
-		assert!(finished(&mut slot).await.is_none());
+		assert!(finished(&mut slot).is_none());
 	}
 
-	#[tokio::test]
-	async fn a_training_that_panics_is_taken_with_the_error() {
-		let mut slot = Some(training(|| -> u32 { panic!("the trainer panicked") }));
-		let (_, result) = take(&mut slot).await;
-		assert!(result.unwrap_err().is_panic());
+	#[test]
+	fn a_cut_whose_thread_stopped_is_taken_without_a_result() {
+		let (training, reply) = training::<u32>();
+		let mut slot = Some(training);
+		drop(reply);
+		let (_, result) = finished(&mut slot).unwrap();
+		assert_eq!(result, None);
 		assert!(slot.is_none());
 	}
 
-	#[tokio::test]
-	async fn one_round_trains_at_a_time() {
+	#[test]
+	fn one_cut_at_a_time_and_one_per_round() {
 		let mut miner = Miner::new("http://127.0.0.1:1".into());
 		assert!(miner.may_train((3, 1)));
-		let (release, wait) = std::sync::mpsc::channel::<()>();
-		let running = training(move || {
-			let _ = wait.recv();
-			Err(TrainerError::InvalidConfig("test"))
-		});
+		let (running, reply) = training::<CutResult>();
 		miner.trained.insert(running.round);
 		miner.training = Some(running);
-		// Neither the round training nor the job's next round starts while it runs.
+		// Neither the round cut nor the job's next round is cut while it runs.
 		assert!(!miner.may_train((3, 1)));
 		assert!(!miner.may_train((3, 2)));
-		release.send(()).unwrap();
-		let (_, result) = take(&mut miner.training).await;
-		assert!(result.unwrap().is_err(), "the training failed");
-		assert!(!miner.may_train((3, 1)), "a round is trained once");
+		let _ = reply.send(Err(gym_trainer::TrainerError::InvalidConfig("test")));
+		let (_, result) = finished(&mut miner.training).unwrap();
+		assert!(result.unwrap().is_err(), "the cut failed");
+		assert!(!miner.may_train((3, 1)), "a round is cut once");
 		assert!(miner.may_train((3, 2)));
+	}
+
+	#[test]
+	fn a_delta_is_cut_after_the_jobs_steps_or_as_the_window_closes() {
+		// Window until #20, the job's 30 steps a round, margin 2 blocks.
+		assert!(!cut_due(10, 20, 29, 30), "29 steps, window open");
+		assert!(cut_due(10, 20, 30, 30), "30 steps on the round's checkpoint");
+		assert!(!cut_due(17, 20, 5, 30), "three blocks to go: one more may train");
+		assert!(cut_due(18, 20, 5, 30), "the last block that lands a seal in time");
+		assert!(cut_due(19, 20, 1, 30));
+		assert!(!cut_due(18, 20, 0, 30), "not one step on the round's checkpoint yet");
+		// A window already over: the steps decide (a late seal opens a new window).
+		assert!(!cut_due(20, 20, 5, 30));
+		assert!(!cut_due(25, 20, 29, 30));
+		assert!(cut_due(25, 20, 30, 30));
+	}
+
+	#[test]
+	fn each_worker_and_round_draws_its_own_batches() {
+		let (alice, bob) = (AccountId::new([1; 32]), AccountId::new([2; 32]));
+		let seeds = [batch_seed(7, 0, &alice), batch_seed(7, 1, &alice), batch_seed(7, 0, &bob)];
+		assert!(seeds[0] != seeds[1] && seeds[0] != seeds[2] && seeds[1] != seeds[2]);
+		assert_eq!(batch_seed(7, 0, &alice), seeds[0]);
+		assert_ne!(batch_seed(8, 0, &alice), seeds[0]);
 	}
 
 	#[test]

@@ -18,6 +18,7 @@
 
 pub mod chain;
 pub mod error;
+mod local;
 mod metrics;
 mod miner;
 mod orchestrator;

@@ -54,11 +54,16 @@ enum Data {
 	},
 }
 
+/// The most mini-batches one optimizer step averages ([`Session::accumulation`]).
+pub const MAX_ACCUMULATION: u32 = 1 << 10;
+
 /// What the steps since the last cut did.
 #[derive(Default)]
 struct Since {
 	/// Optimizer steps.
 	steps: u32,
+	/// Mini-batches.
+	batches: u64,
 	/// The global gradient norm of each step.
 	grad_norms: Vec<f64>,
 	/// Mini-batch loss of the first and of the last step.
@@ -66,6 +71,27 @@ struct Since {
 	last_loss: f32,
 	/// Time spent in optimizer steps.
 	training_time: Duration,
+}
+
+/// Gradients summed over the mini-batches of the optimizer step under way.
+#[derive(Default)]
+struct Pending {
+	/// The sum of each variable's gradients (`None` before the first mini-batch).
+	sums: Vec<Option<Tensor>>,
+	/// Mini-batches summed.
+	batches: u32,
+	/// The sum of their losses.
+	loss: f64,
+	/// Time spent on them.
+	time: Duration,
+}
+
+/// A delta cut since the last base.
+struct Cut {
+	/// The weights when it was cut.
+	weights: Vec<Vec<f32>>,
+	/// What its compression left unsent.
+	residual: Vec<Vec<f32>>,
 }
 
 /// One job's weights and optimizer state on the training device, trained step by step and cut
@@ -81,12 +107,18 @@ pub struct Session {
 	rng: SplitMix64,
 	/// The base checkpoint of the round being trained: deltas are cut against it.
 	base: Checkpoint,
-	/// The weights at the last cut, until the next rebase (`None`: no cut since the base).
-	cut_at: Option<Vec<Vec<f32>>>,
-	/// What the compression of the deltas cut so far left unsent (error feedback).
+	/// The last cut, until the next rebase (`None`: no cut since the base).
+	cut_at: Option<Cut>,
+	/// What the compression of the deltas sent before the last cut left unsent (error feedback).
 	residual: Vec<Vec<f32>>,
 	/// Since the last cut (or the start).
 	since: Since,
+	/// The optimizer step under way.
+	pending: Pending,
+	/// The job's steps a round: the accumulation schedule's unit.
+	round_steps: u32,
+	/// Optimizer steps since the last rebase (or the start).
+	on_base: u32,
 	/// When the last cut ended (or the session started).
 	since_wall: Instant,
 }
@@ -147,6 +179,9 @@ impl Session {
 			cut_at: None,
 			residual: if fits { residual } else { Vec::new() },
 			since: Since::default(),
+			pending: Pending::default(),
+			round_steps: cfg.steps,
+			on_base: 0,
 			since_wall,
 		})
 	}
@@ -166,9 +201,50 @@ impl Session {
 		self.since.steps
 	}
 
-	/// One AdamW step on a fresh mini-batch; returns its loss. [`TrainerError::Diverged`] when
-	/// the loss is not finite (the weights are then not updated).
+	/// Optimizer steps on the current base: since the last rebase (or the start).
+	pub fn steps_on_base(&self) -> u32 {
+		self.on_base
+	}
+
+	/// How many mini-batches the next optimizer step averages: 1 for the round's first
+	/// `steps` (the job's), then doubling every `steps` more, up to [`MAX_ACCUMULATION`]. A
+	/// round that lasts longer than its steps need thus spends the extra time on larger
+	/// batches, not on more steps: the number of steps a round, and with it how far a miner's
+	/// weights drift from the others' before they are averaged, grows only with the logarithm
+	/// of the round's length (growing the batch instead of decaying the learning rate). It
+	/// restarts at 1 with every rebase.
+	pub fn accumulation(&self) -> u32 {
+		let doublings = self.on_base / self.round_steps.max(1);
+		MAX_ACCUMULATION.min(1u32.checked_shl(doublings).unwrap_or(u32::MAX))
+	}
+
+	/// One mini-batch of the optimizer step under way ([`Session::accumulation`]); the step is
+	/// applied once it has its mini-batches. Returns the step's mean loss when it was applied.
+	/// A training loop that can be told to cut or rebase calls this, so that it can answer
+	/// between two mini-batches.
+	pub fn work(&mut self) -> Result<Option<f32>, TrainerError> {
+		self.accumulate()?;
+		if self.pending.batches >= self.accumulation() {
+			return self.apply();
+		}
+		Ok(None)
+	}
+
+	/// One AdamW step on one fresh mini-batch (with a step under way, its mini-batches and this
+	/// one); returns its mean loss. [`TrainerError::Diverged`] when the loss is not finite (the
+	/// weights are then not updated).
 	pub fn step(&mut self) -> Result<f32, TrainerError> {
+		self.accumulate()?;
+		Ok(self.apply()?.unwrap_or_default())
+	}
+
+	/// Applies the step under way now, with the mini-batches it has (nothing without one).
+	fn flush(&mut self) -> Result<(), TrainerError> {
+		self.apply().map(|_| ())
+	}
+
+	/// Adds one fresh mini-batch's gradients to the step under way.
+	fn accumulate(&mut self) -> Result<(), TrainerError> {
 		let started = Instant::now();
 		let loss = match &self.data {
 			Data::Mlp { xs, ys, n } => {
@@ -193,22 +269,53 @@ impl Session {
 		if !value.is_finite() {
 			return Err(TrainerError::Diverged);
 		}
-		let grads = loss.backward()?;
+		let mut grads = loss.backward()?;
+		let pending = &mut self.pending;
+		pending.sums.resize(self.vars.len(), None);
+		for (sum, v) in pending.sums.iter_mut().zip(&self.vars) {
+			if let Some(g) = grads.remove(v) {
+				*sum = Some(match sum.take() {
+					Some(s) => (s + g)?,
+					None => g,
+				});
+			}
+		}
+		pending.batches = pending.batches.saturating_add(1);
+		pending.loss += f64::from(value);
+		pending.time += started.elapsed();
+		Ok(())
+	}
+
+	/// Applies the step under way: AdamW on the mean of its mini-batches' gradients. Returns
+	/// the mean loss, or `None` without a mini-batch.
+	fn apply(&mut self) -> Result<Option<f32>, TrainerError> {
+		if self.pending.batches == 0 {
+			return Ok(None);
+		}
+		let started = Instant::now();
+		let pending = core::mem::take(&mut self.pending);
+		let n = f64::from(pending.batches);
+		let mut grads = candle_core::backprop::GradStore::default();
 		let mut sq = Tensor::zeros((), DType::F32, &self.device)?;
-		for v in &self.vars {
-			if let Some(g) = grads.get(v) {
+		for (sum, v) in pending.sums.into_iter().zip(&self.vars) {
+			if let Some(sum) = sum {
+				let g = (sum / n)?;
 				sq = (sq + g.sqr()?.sum_all()?)?;
+				grads.insert(v, g);
 			}
 		}
 		self.since.grad_norms.push(f64::from(sq.to_scalar::<f32>()?).sqrt());
 		self.opt.step(&grads)?;
+		let value = (pending.loss / n) as f32;
 		if self.since.steps == 0 {
 			self.since.first_loss = value;
 		}
 		self.since.last_loss = value;
 		self.since.steps = self.since.steps.saturating_add(1);
-		self.since.training_time += started.elapsed();
-		Ok(value)
+		self.since.batches = self.since.batches.saturating_add(u64::from(pending.batches));
+		self.since.training_time += pending.time + started.elapsed();
+		self.on_base = self.on_base.saturating_add(1);
+		Ok(Some(value))
 	}
 
 	/// The current weights, in canonical order.
@@ -228,6 +335,7 @@ impl Session {
 		if self.is_cut() {
 			return Err(TrainerError::InvalidConfig("one delta per base: rebase before cutting"));
 		}
+		self.flush()?;
 		let weights = self.weights()?;
 		let new = Checkpoint::from_tensors(self.model_id, weights.clone())
 			.map_err(|_| TrainerError::Diverged)?;
@@ -246,29 +354,26 @@ impl Session {
 			first_batch_loss: since.first_loss,
 			last_batch_loss: since.last_loss,
 			steps: since.steps,
-			samples: u64::from(since.steps) * u64::from(self.batch_size),
+			samples: since.batches.saturating_mul(u64::from(self.batch_size)),
 			wall_time: self.since_wall.elapsed(),
 			residual: residual.clone(),
 			training_time: since.training_time,
 		};
-		self.residual = residual;
-		self.cut_at = Some(weights);
+		self.cut_at = Some(Cut { weights, residual });
 		self.since_wall = Instant::now();
 		Ok(outcome)
 	}
 
 	/// Forgets the last cut, whose delta was not sent (its round moved on, or it could not be
-	/// stored): its progress stays in the weights for the next delta, and its residual is
-	/// restored to `residual` ([`RoundOutcome::residual`] holds the new one; pass what the
-	/// session had before, or empty to restart the feedback).
-	pub fn uncut(&mut self, residual: Vec<Vec<f32>>) {
+	/// stored): its progress stays in the weights for the next delta, with the error feedback
+	/// from before it.
+	pub fn uncut(&mut self) {
 		self.cut_at = None;
-		self.residual = residual;
 	}
 
-	/// What the compression of the deltas cut so far left unsent.
+	/// What the compression of the deltas cut so far left unsent: the next delta carries it.
 	pub fn residual(&self) -> &[Vec<f32>] {
-		&self.residual
+		self.cut_at.as_ref().map_or(&self.residual, |cut| &cut.residual)
 	}
 
 	/// Moves the session onto `base`, the next round's checkpoint, and draws the round's
@@ -278,11 +383,13 @@ impl Session {
 		if base.model_id() != self.model_id {
 			return Err(TrainerError::ModelMismatch { base: base.model_id(), job: self.model_id });
 		}
+		// The step under way belongs to the old base.
+		self.flush()?;
 		let weights = self.weights()?;
-		let from = self.cut_at.take().unwrap_or_else(|| self.base.tensors().to_vec());
+		let from = self.cut_at.as_ref().map_or(self.base.tensors(), |cut| &cut.weights);
 		let moved: Vec<Vec<f32>> = weights
 			.iter()
-			.zip(&from)
+			.zip(from)
 			.zip(base.tensors())
 			.map(|((w, f), b)| w.iter().zip(f).zip(b).map(|((w, f), b)| w - f + b).collect())
 			.collect();
@@ -294,11 +401,16 @@ impl Session {
 		{
 			var.set(&Tensor::from_slice(values, shape.as_slice(), &self.device)?)?;
 		}
+		// The cut's residual is now what the sent deltas left unsent.
+		if let Some(cut) = self.cut_at.take() {
+			self.residual = cut.residual;
+		}
 		if let Data::Lm { spec, shard } = &mut self.data {
 			*shard = crate::lm::shard_range(spec, batch_seed);
 		}
 		self.rng = SplitMix64::new(batch_seed, STREAM_BATCHES);
 		self.base = base;
+		self.on_base = 0;
 		Ok(())
 	}
 }
@@ -406,8 +518,8 @@ mod tests {
 		let first = s.cut().unwrap();
 		assert_eq!(s.residual(), first.residual.as_slice());
 		assert!(!first.residual.is_empty());
-		// The delta was not sent: forget the cut and restart the feedback.
-		s.uncut(Vec::new());
+		// The delta was not sent: forget the cut and its residual.
+		s.uncut();
 		assert!(s.residual().is_empty() && !s.is_cut());
 		for _ in 0..3 {
 			s.step().unwrap();
@@ -423,5 +535,36 @@ mod tests {
 			}
 		}
 		assert_ne!(second.delta, first.delta);
+	}
+
+	#[test]
+	fn steps_average_more_batches_the_longer_a_round_lasts() {
+		let base = initial_checkpoint(0, 3).unwrap();
+		let cfg = TrainConfig { steps: 2, ..cfg(1) };
+		let mut s = Session::new(0, 3, base.clone(), &cfg, Vec::new()).unwrap();
+		// The job's 2 steps of one mini-batch, then 2 of two, 2 of four…
+		let mut batches_per_step = Vec::new();
+		for _ in 0..6 {
+			let mut batches = 1;
+			while s.work().unwrap().is_none() {
+				batches += 1;
+			}
+			batches_per_step.push(batches);
+		}
+		assert_eq!(batches_per_step, [1, 1, 2, 2, 4, 4]);
+		assert_eq!((s.steps_on_base(), s.accumulation()), (6, 8));
+		// A cut applies the step under way: 3 of its 8 mini-batches.
+		for _ in 0..3 {
+			assert_eq!(s.work().unwrap(), None);
+		}
+		let out = s.cut().unwrap();
+		assert_eq!((out.steps, out.samples), (7, (1 + 1 + 2 + 2 + 4 + 4 + 3) * 16));
+		// A rebase starts the next round at one mini-batch a step.
+		s.rebase(base, 2).unwrap();
+		assert_eq!((s.steps_on_base(), s.accumulation()), (0, 1));
+		assert!(s.work().unwrap().is_some());
+		// The schedule stops doubling at MAX_ACCUMULATION.
+		s.on_base = 1_000;
+		assert_eq!(s.accumulation(), MAX_ACCUMULATION);
 	}
 }

@@ -79,7 +79,8 @@ pub struct RoundOutcome {
 	pub last_batch_loss: f32,
 	/// Optimizer steps run.
 	pub steps: u32,
-	/// Examples processed (`steps × batch_size`).
+	/// Examples processed (mini-batches × `batch_size`; a step may average several mini-batches,
+	/// see [`crate::Session::accumulation`]).
 	pub samples: u64,
 	/// Wall time since the previous cut (or the start), evaluation included.
 	pub wall_time: Duration,
