@@ -27,8 +27,9 @@ use std::{
 };
 use tokio::sync::oneshot;
 
-/// The nice value of the training threads (Linux; 0 is the default, 19 the lowest priority).
-pub(crate) const TRAINING_NICE: i32 = 10;
+/// The nice value of the training threads (Linux; 0 is the default, 19 the lowest priority):
+/// the lowest, so that they take only the CPU time nothing else on the machine wants.
+pub(crate) const TRAINING_NICE: i32 = 19;
 
 /// A cut's outcome.
 pub(crate) type CutResult = Result<RoundOutcome, TrainerError>;
@@ -60,6 +61,9 @@ struct Progress {
 pub(crate) struct LocalTrainer {
 	/// The job.
 	pub job: JobId,
+	/// The job's round the session trains for (an expired round leaves the checkpoint as it
+	/// was, so the round tells the rounds apart).
+	pub round: u32,
 	/// The checkpoint the session trains on (once the thread has taken the last rebase).
 	pub base: H256,
 	/// The round of the last cut delta, until the next rebase.
@@ -76,8 +80,10 @@ pub(crate) struct LocalTrainer {
 impl LocalTrainer {
 	/// Starts training `job` (model `model`, dataset seed `data_seed`) from `base`, whose hash
 	/// is `hash`, with `cfg`'s hyper-parameters and batch seed, on `threads` threads.
+	#[allow(clippy::too_many_arguments)]
 	pub(crate) fn start(
 		job: JobId,
+		round: u32,
 		hash: H256,
 		model: u32,
 		data_seed: u64,
@@ -110,6 +116,7 @@ impl LocalTrainer {
 			})?;
 		Ok(LocalTrainer {
 			job,
+			round,
 			base: hash,
 			cut_round: None,
 			rebases: 0,
@@ -120,17 +127,20 @@ impl LocalTrainer {
 		})
 	}
 
-	/// Moves the session onto `base` (hash `hash`) with the round's `batch_seed`.
-	pub(crate) fn rebase(&mut self, hash: H256, base: Checkpoint, batch_seed: u64) {
+	/// Moves the session onto `base` (hash `hash`), the checkpoint of `round`, with the round's
+	/// `batch_seed`.
+	pub(crate) fn rebase(&mut self, round: u32, hash: H256, base: Checkpoint, batch_seed: u64) {
 		if self.commands.send(Command::Rebase { base, batch_seed }).is_ok() {
 			self.rebases += 1;
 		}
+		self.round = round;
 		self.base = hash;
 		self.cut_round = None;
 	}
 
-	/// Asks for the delta of `round`, cut against the session's base (after at least one step
-	/// on it); the answer comes on the returned channel.
+	/// Asks for the delta of `round`, cut against the session's base (with at least one step
+	/// since the last cut, maybe none on this base: the progress carried over counts); the
+	/// answer comes on the returned channel.
 	pub(crate) fn cut(&mut self, round: u32) -> oneshot::Receiver<CutResult> {
 		let (reply, answer) = oneshot::channel();
 		// A stopped thread drops `reply`: the answer is then an error.
@@ -244,7 +254,7 @@ mod tests {
 	fn trainer() -> LocalTrainer {
 		let base = initial_checkpoint(0, 3).unwrap();
 		let cfg = TrainConfig { batch_size: 8, seed: 1, ..TrainConfig::default() };
-		LocalTrainer::start(3, H256(base.hash()), 0, 3, base, cfg, 1).unwrap()
+		LocalTrainer::start(3, 0, H256(base.hash()), 0, 3, base, cfg, 1).unwrap()
 	}
 
 	/// Waits (10 ms polls, 10 s at most) until `done` holds.
@@ -286,8 +296,8 @@ mod tests {
 		let next = initial_checkpoint(0, 4).unwrap();
 		let hash = H256(next.hash());
 		t.cut_round = Some(0);
-		t.rebase(hash, next, 2);
-		assert_eq!((t.base, t.cut_round, t.rebases), (hash, None, 1));
+		t.rebase(1, hash, next, 2);
+		assert_eq!((t.round, t.base, t.cut_round, t.rebases), (1, hash, None, 1));
 		wait("the thread to take it", || t.progress.rebases.load(Ordering::Acquire) == 1);
 		wait("steps on the new base", || t.steps_on_base() >= 3);
 		// Until the thread has taken the last rebase, the count is 0, never the old base's.
@@ -299,7 +309,7 @@ mod tests {
 	fn a_failed_session_reports_why() {
 		// Model 1's checkpoint for a model-0 job.
 		let base = initial_checkpoint(1, 3).unwrap();
-		let t = LocalTrainer::start(3, H256(base.hash()), 0, 3, base, TrainConfig::default(), 1)
+		let t = LocalTrainer::start(3, 0, H256(base.hash()), 0, 3, base, TrainConfig::default(), 1)
 			.unwrap();
 		wait("the thread to stop", || t.thread.is_finished());
 		let why = t.failure().unwrap();

@@ -10,8 +10,9 @@
 //!    delta. The round's delta is *cut* once the session has run the job's `steps` on the
 //!    round's checkpoint, or when the round's submission window is about to close
 //!    ([`CUT_MARGIN`]), whichever comes first, provided the chain would take a delta from this
-//!    miner (none of the round yet, the previous one final). Training goes on during the cut's
-//!    evaluation, sealing, judging and aggregation: those overlap the next round's training.
+//!    miner (none of the round yet, the previous one final; see [`cut_due`]). The cut's
+//!    evaluation pauses the thread; training goes on while the delta is sealed, judged and
+//!    aggregated: those overlap the next round's training.
 //!    The block loop does not wait for the cut: each block looks whether it is done (steps 2, 4
 //!    and 5 go on meanwhile), and once it is, stores the delta by hash, embargoed
 //!    (`gym_getDelta` refuses it), and seals it:
@@ -159,14 +160,27 @@ fn finished<T>(slot: &mut Option<Training<T>>) -> Option<(Training<T>, Option<T>
 	slot.take().map(|training| (training, result))
 }
 
-/// Whether a round's delta is to be cut at block `number`: after `steps` optimizer steps on the
-/// round's checkpoint (`on_base`), or, with at least one step, when the next blocks would miss
-/// the round's submission window, which ends at `submit_until` ([`CUT_MARGIN`]). A window
-/// already over is waited on by steps alone: the chain opens a new one for the round's first
-/// seal when it has nothing accepted.
-fn cut_due(number: BlockNumber, submit_until: BlockNumber, on_base: u32, steps: u32) -> bool {
-	let closing = number < submit_until && number.saturating_add(CUT_MARGIN) >= submit_until;
-	on_base >= steps || (closing && on_base > 0)
+/// Whether a round's delta is to be cut at block `number`, for a submission window that ends
+/// at `submit_until`, after `on_base` optimizer steps on the round's checkpoint of the job's
+/// `steps`. A cut asked at block `b` is collected at `b + 1` and its seal lands at `b + 2`, so
+/// within the window a delta is cut once it has its steps while `b + CUT_MARGIN` is still in
+/// the window, and at `submit_until − CUT_MARGIN`, the last chance, whatever it has (with the
+/// progress carried from the last round, even right after a rebase). After the window a seal
+/// lands only if it opens a new one (`reopenable`: the chain does so for a round with nothing
+/// accepted and no delta open), so the delta is cut then by steps alone.
+fn cut_due(
+	number: BlockNumber,
+	submit_until: BlockNumber,
+	on_base: u32,
+	steps: u32,
+	reopenable: bool,
+) -> bool {
+	let lands_by = number.saturating_add(CUT_MARGIN);
+	if lands_by <= submit_until {
+		on_base >= steps || lands_by == submit_until
+	} else {
+		number >= submit_until && reopenable && on_base >= steps
+	}
 }
 
 /// The seed of `worker`'s mini-batches in a round of a job with dataset seed `seed`, so that
@@ -568,7 +582,12 @@ impl Miner {
 			return;
 		}
 		let Some(local) = self.local.as_mut() else { return };
-		if !cut_due(number, job.submit_until, local.steps_on_base(), job.spec.params.steps) {
+		// A closing job takes no delta; after the window only a seal that opens a new one lands.
+		let reopenable = job.accepted == 0 && job.open == 0;
+		let steps = job.spec.params.steps;
+		if job.closing
+			|| !cut_due(number, job.submit_until, local.steps_on_base(), steps, reopenable)
+		{
 			return;
 		}
 		// The claim is capped by the chain's `MaxQuality`, as the judgement will be.
@@ -600,8 +619,11 @@ impl Miner {
 		job_id: JobId,
 		job: &JobInfo<AccountId>,
 	) -> bool {
+		// An expired round leaves the checkpoint as it was: the round counts too.
 		let on_base = |local: &Option<LocalTrainer>| {
-			local.as_ref().is_some_and(|l| l.job == job_id && l.base == job.checkpoint)
+			local.as_ref().is_some_and(|l| {
+				l.job == job_id && l.round == job.round && l.base == job.checkpoint
+			})
 		};
 		// A cut in flight is of the thread's base: the thread moves once it is collected.
 		if self.training.is_some() {
@@ -609,7 +631,13 @@ impl Miner {
 		}
 		if let Some(local) = &self.local {
 			if let Some(why) = local.failure() {
-				log::warn!(target: LOG, "miner: training job {}: {why}; starting again", local.job);
+				// Started again from the next checkpoint, not this one, which failed.
+				log::warn!(
+					target: LOG,
+					"miner: training job {} stopped: {why}; waiting for the job's next checkpoint",
+					local.job
+				);
+				self.broken = Some(job.checkpoint);
 				self.stop_training(ctx);
 			} else if local.job != job_id {
 				self.stop_training(ctx);
@@ -651,12 +679,15 @@ impl Miner {
 				// The chain never took the last cut (its round moved on first): keep its
 				// progress for the next delta.
 				if let Some(cut) = local.cut_round {
-					let taken = matches!(
-						ctx.chain.delta_record(hash, job_id, me),
-						Ok(Some(record)) if record.round == cut
-					);
-					if !taken {
-						local.uncut();
+					match ctx.chain.delta_record(hash, job_id, me) {
+						Ok(record) if record.as_ref().is_some_and(|r| r.round == cut) => {}
+						Ok(_) => local.uncut(),
+						// Not known: the next block looks again (an uncut of a delta the
+						// chain took would count its progress twice).
+						Err(e) => {
+							log::warn!(target: LOG, "miner: delta record: {e}");
+							return false;
+						}
 					}
 				}
 				log::info!(
@@ -664,12 +695,13 @@ impl Miner {
 					"miner: job {job_id} round {} opened: training on from its checkpoint",
 					job.round
 				);
-				local.rebase(job.checkpoint, base, cfg.seed);
+				local.rebase(job.round, job.checkpoint, base, cfg.seed);
 			}
 			None => {
 				let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
 				match LocalTrainer::start(
 					job_id,
+					job.round,
 					job.checkpoint,
 					job.spec.model,
 					params.seed,
@@ -766,7 +798,9 @@ impl Miner {
 				return true;
 			}
 			None => {
+				// The round may still be cut by the thread started again.
 				log::warn!(target: LOG, "miner: the training thread stopped during a cut");
+				self.trained.remove(&round);
 				return true;
 			}
 		};
@@ -803,8 +837,10 @@ impl Miner {
 			ctx.shared.store.put(&outcome.delta).map(|_| ())
 		};
 		if let Err(e) = stored {
+			// Cut again at a later block of the round, if it has one.
 			log::warn!(target: LOG, "miner: storing the delta: {e}");
 			self.uncut();
+			self.trained.remove(&round);
 			return true;
 		}
 		log::info!(
@@ -1017,18 +1053,23 @@ mod tests {
 	}
 
 	#[test]
-	fn a_delta_is_cut_after_the_jobs_steps_or_as_the_window_closes() {
+	fn a_delta_is_cut_after_the_jobs_steps_or_at_the_last_block_that_lands_it() {
 		// Window until #20, the job's 30 steps a round, margin 2 blocks.
-		assert!(!cut_due(10, 20, 29, 30), "29 steps, window open");
-		assert!(cut_due(10, 20, 30, 30), "30 steps on the round's checkpoint");
-		assert!(!cut_due(17, 20, 5, 30), "three blocks to go: one more may train");
-		assert!(cut_due(18, 20, 5, 30), "the last block that lands a seal in time");
-		assert!(cut_due(19, 20, 1, 30));
-		assert!(!cut_due(18, 20, 0, 30), "not one step on the round's checkpoint yet");
-		// A window already over: the steps decide (a late seal opens a new window).
-		assert!(!cut_due(20, 20, 5, 30));
-		assert!(!cut_due(25, 20, 29, 30));
-		assert!(cut_due(25, 20, 30, 30));
+		assert!(!cut_due(10, 20, 29, 30, true), "29 steps, window open");
+		assert!(cut_due(10, 20, 30, 30, true), "30 steps on the round's checkpoint");
+		assert!(!cut_due(17, 20, 5, 30, true), "three blocks to go: one more may train");
+		assert!(cut_due(18, 20, 5, 30, true), "asked at #18, sealed at #20: the last chance");
+		assert!(cut_due(18, 20, 0, 30, false), "right after a rebase, with the carried progress");
+		// A seal asked later lands after the window: not now, whatever the steps.
+		assert!(!cut_due(19, 20, 30, 30, true));
+		// A window already over: only a seal that opens a new one, by steps.
+		assert!(!cut_due(20, 20, 5, 30, true));
+		assert!(!cut_due(25, 20, 29, 30, true));
+		assert!(cut_due(25, 20, 30, 30, true));
+		assert!(!cut_due(25, 20, 30, 30, false), "others' deltas are open: it would be refused");
+		// The dev chains' 2-block window: the round opens at #40 and is cut at once.
+		assert!(cut_due(40, 42, 0, 50, false));
+		assert!(!cut_due(41, 42, 49, 50, false));
 	}
 
 	#[test]

@@ -92,6 +92,9 @@ struct Cut {
 	weights: Vec<Vec<f32>>,
 	/// What its compression left unsent.
 	residual: Vec<Vec<f32>>,
+	/// The steps it covered, and when they began: an uncut puts them back.
+	since: Since,
+	since_wall: Instant,
 }
 
 /// One job's weights and optimizer state on the training device, trained step by step and cut
@@ -346,6 +349,7 @@ impl Session {
 		let delta = decode_delta(&self.base, &delta_bytes, Some(delta_hash))?;
 		let report = evaluate_checked(self.dataset_seed, &self.base, &delta)?;
 		let since = core::mem::take(&mut self.since);
+		let since_wall = core::mem::replace(&mut self.since_wall, Instant::now());
 		let outcome = RoundOutcome {
 			delta: delta_bytes,
 			delta_hash,
@@ -355,12 +359,11 @@ impl Session {
 			last_batch_loss: since.last_loss,
 			steps: since.steps,
 			samples: since.batches.saturating_mul(u64::from(self.batch_size)),
-			wall_time: self.since_wall.elapsed(),
+			wall_time: since_wall.elapsed(),
 			residual: residual.clone(),
 			training_time: since.training_time,
 		};
-		self.cut_at = Some(Cut { weights, residual });
-		self.since_wall = Instant::now();
+		self.cut_at = Some(Cut { weights, residual, since, since_wall });
 		Ok(outcome)
 	}
 
@@ -368,7 +371,22 @@ impl Session {
 	/// stored): its progress stays in the weights for the next delta, with the error feedback
 	/// from before it.
 	pub fn uncut(&mut self) {
-		self.cut_at = None;
+		let Some(cut) = self.cut_at.take() else { return };
+		// The next delta covers the forgotten one's steps too.
+		let mut since = cut.since;
+		let after = core::mem::take(&mut self.since);
+		if since.steps == 0 {
+			since.first_loss = after.first_loss;
+		}
+		if after.steps > 0 {
+			since.last_loss = after.last_loss;
+		}
+		since.steps = since.steps.saturating_add(after.steps);
+		since.batches = since.batches.saturating_add(after.batches);
+		since.grad_norms.extend(after.grad_norms);
+		since.training_time += after.training_time;
+		self.since = since;
+		self.since_wall = cut.since_wall;
 	}
 
 	/// What the compression of the deltas cut so far left unsent: the next delta carries it.
@@ -525,7 +543,7 @@ mod tests {
 			s.step().unwrap();
 		}
 		let second = s.cut().unwrap();
-		assert_eq!(second.steps, 3);
+		assert_eq!((second.steps, second.samples), (4, 4 * 16), "the forgotten cut's step too");
 		// The second delta spans all four steps since the base.
 		let now = weights(&s);
 		let delta = Checkpoint::from_delta_bytes(0, &second.delta).unwrap();

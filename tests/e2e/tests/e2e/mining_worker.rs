@@ -765,7 +765,7 @@ async fn three_orchestrators_judge_a_liar_loses_its_dispute_miners_are_paid_and_
 		assert!(metrics.contains(name), "{name} missing from /metrics");
 	}
 	let log = node_a.log();
-	assert!(log.contains("miner: trained job"), "the miner logs its rounds");
+	assert!(log.contains("miner: cut the delta of job"), "the miner logs its rounds");
 
 	drop(node_d);
 	drop(node_c);
