@@ -4,9 +4,10 @@
 //! Each optimizer step averages the mini-batches [`Session::accumulation`] says: one for the
 //! job's `steps` on a round's checkpoint, then more the longer the round lasts.
 //!
-//! The block loop steers it with commands, read between two mini-batches: *rebase* onto a new round's
-//! checkpoint, *cut* the round's delta (answered on a oneshot channel, which the block loop polls
-//! without waiting), or *uncut* a delta that was never sent. It reads the thread's progress from
+//! The block loop steers it with commands, read between two mini-batches: *rebase* onto a new
+//! round's checkpoint, *cut* the round's delta (answered on a oneshot channel, which the block
+//! loop polls without waiting), *uncut* a delta that was never sent, or *restart* from the base.
+//! It reads the thread's progress from
 //! atomics, never waiting for it either. Dropping the [`LocalTrainer`] stops the thread after its
 //! current step.
 //!
@@ -38,6 +39,7 @@ enum Command {
 	Rebase { base: Checkpoint, batch_seed: u64 },
 	Cut { reply: oneshot::Sender<CutResult> },
 	Uncut,
+	Restart,
 }
 
 /// What the thread reports.
@@ -155,6 +157,12 @@ impl LocalTrainer {
 		self.cut_round = None;
 	}
 
+	/// Drops the session's progress since its base ([`Session::restart`]), the last cut with it.
+	pub(crate) fn restart(&mut self) {
+		let _ = self.commands.send(Command::Restart);
+		self.cut_round = None;
+	}
+
 	/// Steps on the session's current base: 0 until the thread has taken the last rebase.
 	pub(crate) fn steps_on_base(&self) -> u32 {
 		if self.progress.rebases.load(Ordering::Acquire) == self.rebases {
@@ -229,6 +237,10 @@ fn train(
 					let _ = reply.send(outcome);
 				}
 				Ok(Command::Uncut) => session.uncut(),
+				Ok(Command::Restart) => {
+					session.restart()?;
+					progress.steps_on_base.store(0, Ordering::Release);
+				}
 				Err(mpsc::TryRecvError::Empty) => break,
 				Err(mpsc::TryRecvError::Disconnected) => return Ok(()),
 			}

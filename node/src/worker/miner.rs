@@ -825,6 +825,29 @@ impl Miner {
 		}
 		let claimed =
 			claimed_quality(&outcome.report, training.variance_threshold, training.max_quality);
+		// A delta that earns nothing is not sealed: it would cost a fee and, accepted, pull the
+		// round's aggregate. One that does not even lower the checkpoint's loss was trained
+		// from weights the round left too far behind: the session starts again from the base.
+		if claimed == 0 {
+			let report = &outcome.report;
+			let helps = report.loss_after < report.loss_before;
+			log::info!(
+				target: LOG,
+				"miner: the delta of job {job_id} round {job_round} would earn nothing (loss {:.4} \
+				 → {:.4}): not sealed; {}",
+				report.loss_before,
+				report.loss_after,
+				if helps { "its progress goes into the next" } else { "training again from the round's checkpoint" }
+			);
+			if let Some(local) = self.local.as_mut() {
+				if helps {
+					local.uncut();
+				} else {
+					local.restart();
+				}
+			}
+			return true;
+		}
 		// Not served before the round's submission window is over.
 		ctx.shared.embargo(outcome.delta_hash);
 		let stored = if ctx.params.miner_corrupt_deltas {

@@ -389,6 +389,24 @@ impl Session {
 		self.since_wall = cut.since_wall;
 	}
 
+	/// Drops everything learnt since the base: the weights become the base's again, and the
+	/// last cut (if any) is forgotten with its residual. For progress that does not carry over:
+	/// a delta that did not lower the round's checkpoint's loss was trained from weights too far
+	/// from it. The AdamW moments and the feedback of the deltas sent stay.
+	pub fn restart(&mut self) -> Result<(), TrainerError> {
+		for ((var, (_, shape)), values) in
+			self.vars.iter().zip(self.base.spec().tensor_shapes()).zip(self.base.tensors())
+		{
+			var.set(&Tensor::from_slice(values, shape.as_slice(), &self.device)?)?;
+		}
+		self.pending = Pending::default();
+		self.cut_at = None;
+		self.since = Since::default();
+		self.since_wall = Instant::now();
+		self.on_base = 0;
+		Ok(())
+	}
+
 	/// What the compression of the deltas cut so far left unsent: the next delta carries it.
 	pub fn residual(&self) -> &[Vec<f32>] {
 		self.cut_at.as_ref().map_or(&self.residual, |cut| &cut.residual)
@@ -584,5 +602,26 @@ mod tests {
 		// The schedule stops doubling at MAX_ACCUMULATION.
 		s.on_base = 1_000;
 		assert_eq!(s.accumulation(), MAX_ACCUMULATION);
+	}
+
+	#[test]
+	fn a_restart_goes_back_to_the_base() {
+		let base = initial_checkpoint(0, 3).unwrap();
+		let mut s = Session::new(0, 3, base.clone(), &cfg(1), Vec::new()).unwrap();
+		for _ in 0..4 {
+			s.step().unwrap();
+		}
+		s.cut().unwrap();
+		s.step().unwrap();
+		s.restart().unwrap();
+		assert_eq!(weights(&s), base.tensors());
+		assert!(!s.is_cut() && s.residual().is_empty());
+		assert_eq!((s.steps_since_cut(), s.steps_on_base()), (0, 0));
+		// Trained again from the base, the next delta is cut against it.
+		s.step().unwrap();
+		let out = s.cut().unwrap();
+		assert_eq!(out.steps, 1);
+		let judged = evaluate_delta(0, 3, &base, &out.delta, out.delta_hash).unwrap();
+		assert_eq!(judged, out.report);
 	}
 }
