@@ -22,9 +22,31 @@
 //! [`arithmetic_prompt`] draws `"a+b="` with `a, b < 1000` from a seed; [`arithmetic_reward`]
 //! is 1 when a completion begins with the decimal sum followed by a non-digit (or ends there),
 //! else 0. Anyone recomputes it from the bytes alone, so a miner cannot claim a reward its
-//! completions did not earn.
+//! completions did not earn. [`arithmetic_prompt_below`] draws smaller operands (a small model
+//! learns those first) and [`arithmetic_text`] writes warm-up text of solved lines.
+//!
+//! # Training and evaluation
+//! [`Policy`] holds a language model's weights as candle variables with their AdamW state;
+//! [`sample_group`] samples a prompt's group by temperature sampling and keeps each byte's
+//! log-probability as `ln π_old`; [`loss`] is `−J` in candle, differentiable in the weights,
+//! built from the reference's advantages and agreeing with [`objective`]. [`greedy_reward`]
+//! judges a checkpoint by greedy decoding in plain `f64` (bit-identical on every machine and
+//! for every thread count), on held-out prompts.
 
 use crate::rng::SplitMix64;
+
+mod greedy;
+mod policy;
+
+pub use greedy::{greedy_completion, greedy_reward};
+pub use policy::{logprobs, loss, sample_group, Policy, Rollout, Sample};
+
+/// Stream label for GSPO's temperature sampling ([`sample_group`]); beside the streams of
+/// `crate::rng`, which stay as they are.
+pub(crate) const STREAM_SAMPLING: u64 = 0x7361_6d70_6c65_0006;
+
+/// The newline byte that ends a completion.
+pub const END: u8 = b'\n';
 
 /// GSPO's clipping range: a sequence ratio is clipped to `[1 − low, 1 + high]`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -104,10 +126,43 @@ pub fn objective(groups: &[Group], clip: Clip) -> f64 {
 /// The `index`-th arithmetic prompt of `seed`: `"a+b="` with `a, b` uniform in `0..1000`, and
 /// its answer `a + b`.
 pub fn arithmetic_prompt(seed: u64, index: u64) -> (String, u32) {
+	arithmetic_prompt_below(seed, index, 1000)
+}
+
+/// The `index`-th arithmetic prompt of `seed` with operands below `bound`: `"a+b="` with `a, b`
+/// uniform in `0..bound` (both 0 for a bound of 0), and its answer `a + b`. A bound of 1000 is
+/// [`arithmetic_prompt`].
+pub fn arithmetic_prompt_below(seed: u64, index: u64, bound: u32) -> (String, u32) {
 	let mut rng = SplitMix64::new(seed ^ index.rotate_left(17), crate::rng::STREAM_PROMPTS);
-	let a = rng.below(1000) as u32;
-	let b = rng.below(1000) as u32;
+	let a = rng.below(u64::from(bound)) as u32;
+	let b = rng.below(u64::from(bound)) as u32;
 	(format!("{a}+{b}="), a + b)
+}
+
+/// `len` bytes of arithmetic text for supervised warm-up: the lines `"a+b=c\n"` of the prompts
+/// `arithmetic_prompt_below(seed, first + k, bound)` for `k = 0, 1, …`, skipping each prompt
+/// `keep` rejects (a held-out set), the last line cut at `len`. Gives up, shorter, after
+/// `64·(len + 1)` prompts if `keep` rejects nearly all of them.
+pub fn arithmetic_text(
+	seed: u64,
+	first: u64,
+	bound: u32,
+	len: usize,
+	keep: impl Fn(&str) -> bool,
+) -> Vec<u8> {
+	let mut out = Vec::with_capacity(len + 16);
+	let tries = 64 * (len as u64 + 1);
+	for k in 0..tries {
+		if out.len() >= len {
+			break;
+		}
+		let (prompt, answer) = arithmetic_prompt_below(seed, first.wrapping_add(k), bound);
+		if keep(&prompt) {
+			out.extend_from_slice(format!("{prompt}{answer}\n").as_bytes());
+		}
+	}
+	out.truncate(len);
+	out
 }
 
 /// 1 if `completion` starts with the decimal `answer` followed by a non-digit or its end, else 0.
@@ -178,5 +233,29 @@ mod tests {
 		assert_eq!(arithmetic_reward(57, b"5"), 0.0);
 		assert_eq!(arithmetic_reward(57, b" 57"), 0.0);
 		assert_eq!(arithmetic_reward(0, b"0."), 1.0);
+	}
+
+	#[test]
+	fn smaller_operands_and_warm_up_text() {
+		// A bound of 1000 is the default prompt, to the bit.
+		assert_eq!(arithmetic_prompt_below(7, 3, 1000), arithmetic_prompt(7, 3));
+		for i in 0..50 {
+			let (p, answer) = arithmetic_prompt_below(9, i, 10);
+			let (a, b) = p.trim_end_matches('=').split_once('+').unwrap();
+			let (a, b) = (a.parse::<u32>().unwrap(), b.parse::<u32>().unwrap());
+			assert!(a < 10 && b < 10 && a + b == answer);
+		}
+		assert_eq!(arithmetic_prompt_below(1, 1, 0), ("0+0=".to_string(), 0));
+		// Warm-up text: whole lines "a+b=c\n" of the prompts in turn, the last one cut.
+		let text = arithmetic_text(4, 10, 100, 65, |_| true);
+		assert_eq!(text.len(), 65);
+		let (p0, a0) = arithmetic_prompt_below(4, 10, 100);
+		let (p1, a1) = arithmetic_prompt_below(4, 11, 100);
+		assert!(text.starts_with(format!("{p0}{a0}\n{p1}{a1}\n").as_bytes()));
+		// A held-out prompt never appears.
+		let held = arithmetic_text(4, 10, 100, 65, |p| p != p0);
+		assert!(held.starts_with(format!("{p1}{a1}\n").as_bytes()));
+		// A filter that rejects everything gives up with what it has.
+		assert!(arithmetic_text(4, 0, 100, 65, |_| false).is_empty());
 	}
 }

@@ -235,6 +235,16 @@ impl Lm {
 		(sum / n, libm::sqrt(sq / (n * n)))
 	}
 
+	/// The logits of the byte after `tokens` (1 to `context` of them; all zero for none).
+	pub(crate) fn next_logits(&self, tokens: &[u8]) -> Vec<f64> {
+		let v = self.spec.vocab;
+		if tokens.is_empty() {
+			return vec![0.0; v];
+		}
+		let f = self.forward(tokens);
+		f.logits[f.logits.len() - v..].to_vec()
+	}
+
 	/// Mean next-byte loss of one window (`context + 1` bytes).
 	pub(crate) fn sequence_loss(&self, window: &[u8]) -> f64 {
 		self.measure(window, false).0
