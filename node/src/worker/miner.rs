@@ -183,6 +183,12 @@ fn cut_due(
 	}
 }
 
+/// Whether an honest miner seals a delta so measured: only if it lowers the round's checkpoint's
+/// training loss, the quality formula's gain.
+fn worth_sealing(report: &gym_trainer::EvalReport) -> bool {
+	report.loss_after < report.loss_before
+}
+
 /// The seed of `worker`'s mini-batches in a round of a job with dataset seed `seed`, so that
 /// each worker and round draws its own (and, for a language model, its own shard).
 fn batch_seed(seed: u64, round: u32, worker: &AccountId) -> u64 {
@@ -825,26 +831,20 @@ impl Miner {
 		}
 		let claimed =
 			claimed_quality(&outcome.report, training.variance_threshold, training.max_quality);
-		// A delta that earns nothing is not sealed: it would cost a fee and, accepted, pull the
-		// round's aggregate. One that does not even lower the checkpoint's loss was trained
+		// A delta that does not lower the checkpoint's loss is not sealed: it would pull the
+		// round's aggregate (and cost a fee for at most the low-variance bonus). It was trained
 		// from weights the round left too far behind: the session starts again from the base.
-		if claimed == 0 {
+		if !worth_sealing(&outcome.report) {
 			let report = &outcome.report;
-			let helps = report.loss_after < report.loss_before;
 			log::info!(
 				target: LOG,
-				"miner: the delta of job {job_id} round {job_round} would earn nothing (loss {:.4} \
-				 → {:.4}): not sealed; {}",
+				"miner: the delta of job {job_id} round {job_round} does not lower the round's \
+				 loss ({:.4} → {:.4}): not sealed; training again from the round's checkpoint",
 				report.loss_before,
 				report.loss_after,
-				if helps { "its progress goes into the next" } else { "training again from the round's checkpoint" }
 			);
 			if let Some(local) = self.local.as_mut() {
-				if helps {
-					local.uncut();
-				} else {
-					local.restart();
-				}
+				local.restart();
 			}
 			return true;
 		}
@@ -1093,6 +1093,23 @@ mod tests {
 		// The dev chains' 2-block window: the round opens at #40 and is cut at once.
 		assert!(cut_due(40, 42, 0, 50, false));
 		assert!(!cut_due(41, 42, 49, 50, false));
+	}
+
+	#[test]
+	fn a_delta_that_does_not_lower_the_loss_is_not_sealed() {
+		let report = |before: u64, after: u64| gym_trainer::EvalReport {
+			loss_before: before as f64 / 1e6,
+			loss_after: after as f64 / 1e6,
+			val_loss_before: 3.0,
+			// Its validation loss falls and its variance is low: the formula would pay it the
+			// bonuses, but it pulls the aggregate up.
+			val_loss_after: 2.0,
+			grad_variance: 0.0,
+		};
+		assert!(worth_sealing(&report(3_074_400, 2_775_900)));
+		assert!(!worth_sealing(&report(3_074_400, 3_116_000)), "CI's stale round-1 delta");
+		assert!(!worth_sealing(&report(3_000_000, 3_000_000)));
+		assert!(claimed_quality(&report(3_074_400, 3_116_000), 1_000_000, 2_000_000) > 0);
 	}
 
 	#[test]
