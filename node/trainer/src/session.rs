@@ -330,6 +330,16 @@ impl Session {
 			.collect::<Result<Vec<_>, candle_core::Error>>()?)
 	}
 
+	/// Sets the weights to `tensors`, in canonical order and the model's shapes.
+	fn set_weights(&self, tensors: &[Vec<f32>]) -> Result<(), TrainerError> {
+		for ((var, (_, shape)), values) in
+			self.vars.iter().zip(self.base.spec().tensor_shapes()).zip(tensors)
+		{
+			var.set(&Tensor::from_slice(values, shape.as_slice(), &self.device)?)?;
+		}
+		Ok(())
+	}
+
 	/// Cuts the round's delta: the weights minus [`Session::base`], compressed with error
 	/// feedback, measured by the validators' deterministic evaluation of exactly those bytes.
 	/// Training goes on from the same weights; the next delta is cut after the next
@@ -394,11 +404,8 @@ impl Session {
 	/// a delta that did not lower the round's checkpoint's loss was trained from weights too far
 	/// from it. The AdamW moments and the feedback of the deltas sent stay.
 	pub fn restart(&mut self) -> Result<(), TrainerError> {
-		for ((var, (_, shape)), values) in
-			self.vars.iter().zip(self.base.spec().tensor_shapes()).zip(self.base.tensors())
-		{
-			var.set(&Tensor::from_slice(values, shape.as_slice(), &self.device)?)?;
-		}
+		let base = self.base.tensors().to_vec();
+		self.set_weights(&base)?;
 		self.pending = Pending::default();
 		self.cut_at = None;
 		self.since = Since::default();
@@ -432,11 +439,7 @@ impl Session {
 		if moved.iter().flatten().any(|v| !v.is_finite()) {
 			return Err(TrainerError::Diverged);
 		}
-		for ((var, (_, shape)), values) in
-			self.vars.iter().zip(base.spec().tensor_shapes()).zip(&moved)
-		{
-			var.set(&Tensor::from_slice(values, shape.as_slice(), &self.device)?)?;
-		}
+		self.set_weights(&moved)?;
 		// The cut's residual is now what the sent deltas left unsent.
 		if let Some(cut) = self.cut_at.take() {
 			self.residual = cut.residual;
@@ -464,10 +467,34 @@ mod tests {
 		s.weights().unwrap()
 	}
 
+	/// A model-0 session on its initial checkpoint of seed 3, and that checkpoint.
+	fn session(cfg: &TrainConfig) -> (Session, Checkpoint) {
+		let base = initial_checkpoint(0, 3).unwrap();
+		(Session::new(0, 3, base.clone(), cfg, Vec::new()).unwrap(), base)
+	}
+
+	/// The delta's bytes decode to `now − base` (model 0 is sent whole: 8-bit error only).
+	fn assert_delta_is(delta: &[u8], now: &[Vec<f32>], base: &Checkpoint) {
+		let delta = Checkpoint::from_delta_bytes(0, delta).unwrap();
+		for ((d, w), b) in delta.tensors().iter().zip(now).zip(base.tensors()) {
+			for ((d, w), b) in d.iter().zip(w).zip(b) {
+				assert!((d - (w - b)).abs() < 0.01, "{d} vs {}", w - b);
+			}
+		}
+	}
+
+	/// Rebased weights are `before − from + next`, coordinate by coordinate.
+	fn assert_moved(after: &[Vec<f32>], before: &[Vec<f32>], from: &[Vec<f32>], next: &[Vec<f32>]) {
+		for (((a, w), f), n) in after.iter().zip(before).zip(from).zip(next) {
+			for (((a, w), f), n) in a.iter().zip(w).zip(f).zip(n) {
+				assert!((a - (w - f + n)).abs() <= 1e-6 * (1.0 + n.abs()), "{a}");
+			}
+		}
+	}
+
 	#[test]
 	fn a_cut_is_the_weights_minus_the_base_and_training_goes_on() {
-		let base = initial_checkpoint(0, 3).unwrap();
-		let mut s = Session::new(0, 3, base.clone(), &cfg(1), Vec::new()).unwrap();
+		let (mut s, base) = session(&cfg(1));
 		for _ in 0..20 {
 			s.step().unwrap();
 		}
@@ -479,12 +506,7 @@ mod tests {
 		assert_eq!(judged, out.report);
 		assert!(out.report.loss_after < out.report.loss_before);
 		// Decoded, the delta is what the weights moved (model 0 is sent whole: 8-bit error only).
-		let delta = Checkpoint::from_delta_bytes(0, &out.delta).unwrap();
-		for ((d, w), b) in delta.tensors().iter().zip(&at_cut).zip(base.tensors()) {
-			for ((d, w), b) in d.iter().zip(w).zip(b) {
-				assert!((d - (w - b)).abs() < 0.01, "{d} vs {}", w - b);
-			}
-		}
+		assert_delta_is(&out.delta, &at_cut, &base);
 		// One delta per base; training goes on.
 		assert!(matches!(s.cut(), Err(TrainerError::InvalidConfig(_))));
 		s.step().unwrap();
@@ -494,8 +516,7 @@ mod tests {
 
 	#[test]
 	fn a_rebase_keeps_the_progress_since_the_cut_on_the_new_base() {
-		let base = initial_checkpoint(0, 3).unwrap();
-		let mut s = Session::new(0, 3, base.clone(), &cfg(1), Vec::new()).unwrap();
+		let (mut s, _) = session(&cfg(1));
 		for _ in 0..5 {
 			s.step().unwrap();
 		}
@@ -510,12 +531,7 @@ mod tests {
 		s.rebase(next.clone(), 2).unwrap();
 		assert!(!s.is_cut());
 		assert_eq!(s.base(), &next);
-		let after = weights(&s);
-		for (((a, w), c), n) in after.iter().zip(&before).zip(&at_cut).zip(next.tensors()) {
-			for (((a, w), c), n) in a.iter().zip(w).zip(c).zip(n) {
-				assert!((a - (w - c + n)).abs() <= 1e-6 * (1.0 + n.abs()), "{a}");
-			}
-		}
+		assert_moved(&weights(&s), &before, &at_cut, next.tensors());
 		// The next cut is against the new base and carries the 5 steps since the cut.
 		s.step().unwrap();
 		let out = s.cut().unwrap();
@@ -526,8 +542,7 @@ mod tests {
 
 	#[test]
 	fn without_a_cut_a_rebase_moves_all_the_progress_since_the_base() {
-		let base = initial_checkpoint(0, 3).unwrap();
-		let mut s = Session::new(0, 3, base.clone(), &cfg(1), Vec::new()).unwrap();
+		let (mut s, base) = session(&cfg(1));
 		for _ in 0..5 {
 			s.step().unwrap();
 		}
@@ -535,11 +550,7 @@ mod tests {
 		let next = initial_checkpoint(0, 4).unwrap();
 		s.rebase(next.clone(), 2).unwrap();
 		let after = weights(&s);
-		for (((a, w), b), n) in after.iter().zip(&before).zip(base.tensors()).zip(next.tensors()) {
-			for (((a, w), b), n) in a.iter().zip(w).zip(b).zip(n) {
-				assert!((a - (w - b + n)).abs() <= 1e-6 * (1.0 + n.abs()), "{a}");
-			}
-		}
+		assert_moved(&after, &before, base.tensors(), next.tensors());
 		// Another model's checkpoint is refused and changes nothing.
 		let other = initial_checkpoint(1, 4).unwrap();
 		assert!(matches!(s.rebase(other, 2), Err(TrainerError::ModelMismatch { base: 1, job: 0 })));
@@ -548,8 +559,7 @@ mod tests {
 
 	#[test]
 	fn an_uncut_delta_is_cut_again_with_the_progress_since_the_base() {
-		let base = initial_checkpoint(0, 3).unwrap();
-		let mut s = Session::new(0, 3, base.clone(), &cfg(1), Vec::new()).unwrap();
+		let (mut s, base) = session(&cfg(1));
 		s.step().unwrap();
 		let first = s.cut().unwrap();
 		assert_eq!(s.residual(), first.residual.as_slice());
@@ -563,21 +573,13 @@ mod tests {
 		let second = s.cut().unwrap();
 		assert_eq!((second.steps, second.samples), (4, 4 * 16), "the forgotten cut's step too");
 		// The second delta spans all four steps since the base.
-		let now = weights(&s);
-		let delta = Checkpoint::from_delta_bytes(0, &second.delta).unwrap();
-		for ((d, w), b) in delta.tensors().iter().zip(&now).zip(base.tensors()) {
-			for ((d, w), b) in d.iter().zip(w).zip(b) {
-				assert!((d - (w - b)).abs() < 0.01, "{d} vs {}", w - b);
-			}
-		}
+		assert_delta_is(&second.delta, &weights(&s), &base);
 		assert_ne!(second.delta, first.delta);
 	}
 
 	#[test]
 	fn steps_average_more_batches_the_longer_a_round_lasts() {
-		let base = initial_checkpoint(0, 3).unwrap();
-		let cfg = TrainConfig { steps: 2, ..cfg(1) };
-		let mut s = Session::new(0, 3, base.clone(), &cfg, Vec::new()).unwrap();
+		let (mut s, base) = session(&TrainConfig { steps: 2, ..cfg(1) });
 		// The job's 2 steps of one mini-batch, then 2 of two, 2 of four…
 		let mut batches_per_step = Vec::new();
 		for _ in 0..6 {
@@ -606,8 +608,7 @@ mod tests {
 
 	#[test]
 	fn a_restart_goes_back_to_the_base() {
-		let base = initial_checkpoint(0, 3).unwrap();
-		let mut s = Session::new(0, 3, base.clone(), &cfg(1), Vec::new()).unwrap();
+		let (mut s, base) = session(&cfg(1));
 		for _ in 0..4 {
 			s.step().unwrap();
 		}
