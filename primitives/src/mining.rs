@@ -48,10 +48,12 @@ pub const BASE_REWARD: Balance = 1_000 * GYM;
 /// +10% quality.
 pub const QUALITY_PER_LOSS: u64 = 10;
 
-/// Bonus when the gradient-norm variance is under the job's threshold: +5%.
+/// Bonus when the gradient-norm variance is under the job's threshold: +5%,
+/// added to a training-loss gain only.
 pub const LOW_VARIANCE_BONUS: Quality = 50_000;
 
-/// Bonus when the validation loss improved: +15%.
+/// Bonus when the validation loss improved: +15%, added to a training-loss
+/// gain only.
 pub const VALIDATION_BONUS: Quality = 150_000;
 
 /// The default cap on a delta's quality: 2.0 (+200%).
@@ -214,16 +216,25 @@ pub struct ValidationReport {
 	pub sketch: crate::sketch::DeltaSketch,
 }
 
-/// The quality one report gives a delta: `10 × max(0, loss_before −
-/// loss_after)`, `+ 0.05` if the gradient variance is under
-/// `variance_threshold`, `+ 0.15` if the validation loss improved, capped at
-/// `max_quality`. A corrupt verdict gives 0.
+/// The smallest training-loss gain a delta is paid for: 0.005 (quality
+/// +5%, the default quality tolerance). A tiny random perturbation of the
+/// weights lowers the loss by a hair half of the time; without a floor such a
+/// delta, which trains nothing, would take the bonuses and the base reward.
+pub const MIN_LOSS_GAIN: Micro = 5_000;
+
+/// The quality one report gives a delta: `10 × (loss_before − loss_after)`,
+/// `+ 0.05` if the gradient variance is under `variance_threshold`, `+ 0.15`
+/// if the validation loss improved, capped at `max_quality`. The bonuses add
+/// to a real gain only: a delta that did not lower the training loss by at
+/// least [`MIN_LOSS_GAIN`] gives 0, as does a corrupt verdict, so a delta
+/// that trains nothing (all zero, or noise) earns nothing.
 pub fn report_quality(
 	report: &ValidationReport,
 	variance_threshold: Micro,
 	max_quality: Quality,
 ) -> Quality {
-	if report.verdict.is_corrupt() {
+	let gained = report.loss_before.saturating_sub(report.loss_after);
+	if report.verdict.is_corrupt() || gained < MIN_LOSS_GAIN {
 		return 0;
 	}
 	let gain =
@@ -587,8 +598,14 @@ mod tests {
 		assert_eq!(report_quality(&report(2_500_000, 2_490_000, false, 10), 5, 2_000_000), 100_000);
 		// + 5% for low variance, + 15% for a better validation loss.
 		assert_eq!(report_quality(&report(2_500_000, 2_490_000, true, 4), 5, 2_000_000), 300_000);
-		// A loss that got worse gives no gain, but the bonuses still count.
-		assert_eq!(report_quality(&report(2_000_000, 2_100_000, true, 10), 5, 2_000_000), 150_000);
+		// A loss that did not fall gives 0: the bonuses add to a real gain only.
+		assert_eq!(report_quality(&report(2_000_000, 2_100_000, true, 10), 5, 2_000_000), 0);
+		assert_eq!(report_quality(&report(2_000_000, 2_000_000, true, 0), 5, 2_000_000), 0);
+		// A gain under 0.005 is noise: 0. The smallest paid gain, 0.005, takes the bonuses:
+		// 5% + 5% + 15%.
+		assert_eq!(report_quality(&report(2_000_000, 1_999_999, true, 0), 5, 2_000_000), 0);
+		assert_eq!(report_quality(&report(2_000_000, 1_995_001, true, 0), 5, 2_000_000), 0);
+		assert_eq!(report_quality(&report(2_000_000, 1_995_000, true, 0), 5, 2_000_000), 250_000);
 		// Capped: −1.0 loss would be +1000%.
 		assert_eq!(report_quality(&report(3_000_000, 2_000_000, true, 0), 5, 2_000_000), 2_000_000);
 		// Corrupt verdicts give 0.
@@ -815,6 +832,23 @@ mod tests {
 				sketch: Default::default(),
 			};
 			prop_assert!(report_quality(&r, threshold, cap) <= cap);
+		}
+
+		#[test]
+		fn no_training_gain_gives_no_quality(
+			before in any::<u64>(), worse in any::<u64>(), variance in any::<u64>(),
+			threshold in any::<u64>(), val_before in any::<u64>(), val_after in any::<u64>(),
+		) {
+			let r = ValidationReport {
+				verdict: DeltaVerdict::Valid,
+				loss_before: before,
+				loss_after: before.saturating_add(worse),
+				val_loss_before: val_before,
+				val_loss_after: val_after,
+				grad_variance: variance,
+				sketch: Default::default(),
+			};
+			prop_assert_eq!(report_quality(&r, threshold, DEFAULT_MAX_QUALITY), 0);
 		}
 	}
 }

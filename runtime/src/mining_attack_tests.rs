@@ -712,13 +712,155 @@ fn a_copied_delta_is_paid_nothing_and_its_original_is_paid() {
 	});
 }
 
-/// Scenario 4, hardware overclaim and downgrade: a worker's GPU class is the
-/// orchestrator set's stake-weighted median vote, never one member's word.
-/// The attacker (3 of 10 equal Gold stakes) vouches for its CPU worker as an
-/// H100 and, at the same time, re-opens the check of an honest H100 to
-/// push it down to 1.0x. The honest 70% vote what the attestations prove;
-/// both checks go their way, and every attacker loses 5% of its stake per
-/// check and its seat for a week.
+/// Produces blocks up to `to`; each of `online` sends its heartbeat in the
+/// first block of every heartbeat slot (a minute, 10 blocks).
+fn online_until(to: u32, online: &[AccountId]) {
+	while System::block_number() < to {
+		next_block();
+		let now = System::block_number();
+		if (now - 1).is_multiple_of(gym_primitives::MINUTES) {
+			for w in online {
+				assert_ok!(Mining::heartbeat(signed(w)));
+			}
+		}
+	}
+}
+
+/// What a committee measures for a delta that trained nothing (all zero,
+/// or noise that cancels out): the training loss did not fall. The gradient
+/// variance is low and the validation loss one millionth better, the two
+/// bonuses the lazy miner hopes to collect.
+fn no_gain() -> ValidationReport {
+	gain_of(0)
+}
+
+/// A report whose training loss fell by `gain` millionths (with the two
+/// bonuses' conditions met, as in [`no_gain`]).
+fn gain_of(gain: u64) -> ValidationReport {
+	ValidationReport {
+		verdict: DeltaVerdict::Valid,
+		loss_before: 3 * MICRO,
+		loss_after: 3 * MICRO - gain,
+		val_loss_before: 3 * MICRO,
+		val_loss_after: 3 * MICRO - 1,
+		grad_variance: 0,
+		sketch: Default::default(),
+	}
+}
+
+/// The lazy miner, on the local chain (600-block epochs of 60 one-minute
+/// slots, 3 reports a delta): a seated worker seals a delta that trains
+/// nothing, online in every slot of the epoch, next to an honest worker
+/// whose delta lowers the loss by 0.01. Honest committees report what
+/// they measure: no training-loss gain for the lazy delta, so no bonus
+/// either (quality 0), and it is rejected as `NoGain` when final. It earns
+/// 0 GYM and is not slashed (its 1,000 GYM intact, nothing pending); it
+/// keeps its seat, and its delta does not join the round's aggregate. The
+/// honest worker is paid 1000 × 1.1 (quality 0.1) × 1.0 (Bronze) × 1.0
+/// (unverified) × 60/60 = 1,100 GYM, the epoch's whole Σ (difficulty 1).
+/// A third worker nudges the weights by noise that happens to lower the
+/// training loss by a hair, 0.004999 (under `MIN_LOSS_GAIN`): it is treated
+/// as the lazy one.
+#[test]
+fn a_miner_that_trains_nothing_is_paid_nothing() {
+	build(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		run_to_block(1);
+		assert_eq!(pallet_gym_emission::EpochLength::<Runtime>::get(), 600);
+		for n in 11..=13 {
+			orchestrator(n);
+		}
+		let job = governance_job(3);
+		let lazy = worker(100, GpuClass::Other);
+		let honest = worker(101, GpuClass::Other);
+		let nudger = worker(102, GpuClass::Other);
+		let workers = [lazy.clone(), honest.clone(), nudger.clone()];
+		seated(job, &workers);
+		let stake = staked(&lazy);
+		assert_eq!(stake, 1_000 * GYM);
+		// All seal in the round's window and reveal after it.
+		let deltas = [
+			(&lazy, H256::repeat_byte(0)),
+			(&honest, H256::repeat_byte(1)),
+			(&nudger, H256::repeat_byte(2)),
+		];
+		for (w, hash) in deltas {
+			assert_ok!(Mining::submit_delta(signed(w), job, delta_seal(&hash, w, job, 0), 0));
+		}
+		let until = pallet_compute_mining::Jobs::<Runtime>::get(job).unwrap().submit_until;
+		online_until(until + 1, &workers);
+		for (w, hash) in deltas {
+			assert_ok!(Mining::reveal_delta(signed(w), job, hash));
+		}
+		online_until(System::block_number() + 1, &workers);
+		let members = committee(job, &lazy);
+		assert_eq!(members.len(), 3);
+		for m in &members {
+			commit(m, job, &lazy, &no_gain());
+		}
+		for m in &members {
+			reveal(m, job, &lazy, no_gain());
+		}
+		let hair = gym_primitives::mining::MIN_LOSS_GAIN - 1;
+		let members = committee(job, &nudger);
+		for m in &members {
+			commit(m, job, &nudger, &gain_of(hair));
+		}
+		for m in &members {
+			reveal(m, job, &nudger, gain_of(hair));
+		}
+		judged_honestly(job, &honest);
+		assert_eq!(
+			Deltas::<Runtime>::get(job, &lazy).unwrap().status,
+			DeltaStatus::Judged(Verdict::Accept(0))
+		);
+		let deadline = |w: &AccountId| Deltas::<Runtime>::get(job, w).unwrap().dispute_deadline;
+		online_until(deadline(&lazy).max(deadline(&honest)).max(deadline(&nudger)) + 1, &workers);
+		finalise(job, &lazy);
+		finalise(job, &honest);
+		finalise(job, &nudger);
+		let status = |w: &AccountId| Deltas::<Runtime>::get(job, w).unwrap().status;
+		assert_eq!(status(&lazy), DeltaStatus::Rejected(Rejection::NoGain));
+		assert_eq!(status(&nudger), DeltaStatus::Rejected(Rejection::NoGain));
+		assert_eq!(status(&honest), DeltaStatus::Accepted(100_000));
+		assert!(mining_events().contains(&Event::DeltaRejected {
+			job,
+			worker: lazy.clone(),
+			round: 0,
+			why: Rejection::NoGain,
+			slash: 0,
+		}));
+		// Not slashed, still seated; only the honest delta is aggregated.
+		assert_eq!(pallet_compute_mining::PendingSlashes::<Runtime>::get(&lazy), 0);
+		assert_eq!(staked(&lazy), stake);
+		assert_eq!(Workers::<Runtime>::get(&lazy).unwrap().assignment, Some(job));
+		assert_eq!(pallet_compute_mining::Jobs::<Runtime>::get(job).unwrap().accepted, 1);
+		// Online to the epoch's last slot: all 60 for both.
+		online_until(600, &workers);
+		let lazy_pending = Mining::pending_rewards(&lazy);
+		assert_eq!(
+			(lazy_pending.quality, lazy_pending.accruing, lazy_pending.online_slots),
+			(None, 0, 60)
+		);
+		let honest_pending = Mining::pending_rewards(&honest);
+		assert_eq!(
+			(honest_pending.quality, honest_pending.accruing, honest_pending.online_slots),
+			(Some(100_000), 1_100 * GYM, 60)
+		);
+		// The epoch closes: Σ 1,100 GYM, under the budget.
+		run_to_block(601);
+		let info = pallet_compute_mining::Epochs::<Runtime>::get(0).unwrap();
+		assert_eq!((info.unadjusted, info.workers), (1_100 * GYM, 1));
+		assert_noop!(Mining::claim_rewards(signed(&lazy)), Error::<Runtime>::NothingToClaim);
+		assert_noop!(Mining::claim_rewards(signed(&nudger)), Error::<Runtime>::NothingToClaim);
+		assert_eq!(staked(&nudger), stake);
+		let before = balance(&honest);
+		assert_ok!(Mining::claim_rewards(signed(&honest)));
+		assert_eq!(balance(&honest) - before, 1_100 * GYM);
+		assert_eq!(balance(&lazy), stake + 100 * GYM, "its stake and fee money, nothing more");
+		check_invariants();
+	});
+}
+
 /// `n` pseudo-random parameters for `stream`, in [-1, 1].
 fn parameters(n: usize, stream: u8) -> Vec<f32> {
 	(0..n)
@@ -845,6 +987,13 @@ fn a_farm_that_trains_once_is_paid_once_for_its_near_copies() {
 	});
 }
 
+/// Scenario 4, hardware overclaim and downgrade: a worker's GPU class is the
+/// orchestrator set's stake-weighted median vote, never one member's word.
+/// The attacker (3 of 10 equal Gold stakes) vouches for its CPU worker as an
+/// H100 and, at the same time, re-opens the check of an honest H100 to
+/// push it down to 1.0x. The honest 70% vote what the attestations prove;
+/// both checks go their way, and every attacker loses 5% of its stake per
+/// check and its seat for a week.
 #[test]
 fn a_hardware_overclaim_or_downgrade_is_voted_down() {
 	build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {

@@ -183,10 +183,12 @@ fn cut_due(
 	}
 }
 
-/// Whether an honest miner seals a delta so measured: only if it lowers the round's checkpoint's
-/// training loss, the quality formula's gain.
+/// Whether an honest miner seals a delta so measured: only if the chain would pay it, i.e. it
+/// lowers the round's checkpoint's training loss by at least
+/// `gym_primitives::mining::MIN_LOSS_GAIN`, as the chain rounds it (a delta of quality 0 is
+/// rejected as `NoGain`: unpaid, and kept out of the aggregate).
 fn worth_sealing(report: &gym_trainer::EvalReport) -> bool {
-	report.loss_after < report.loss_before
+	claimed_quality(report, 0, u32::MAX) > 0
 }
 
 /// The seed of `worker`'s mini-batches in a round of a job with dataset seed `seed`, so that
@@ -1101,15 +1103,18 @@ mod tests {
 			loss_before: before as f64 / 1e6,
 			loss_after: after as f64 / 1e6,
 			val_loss_before: 3.0,
-			// Its validation loss falls and its variance is low: the formula would pay it the
-			// bonuses, but it pulls the aggregate up.
+			// Its validation loss falls and its variance is low: the bonuses alone would not
+			// make it paid.
 			val_loss_after: 2.0,
 			grad_variance: 0.0,
 		};
 		assert!(worth_sealing(&report(3_074_400, 2_775_900)));
 		assert!(!worth_sealing(&report(3_074_400, 3_116_000)), "CI's stale round-1 delta");
 		assert!(!worth_sealing(&report(3_000_000, 3_000_000)));
-		assert!(claimed_quality(&report(3_074_400, 3_116_000), 1_000_000, 2_000_000) > 0);
+		// The chain pays a gain of 0.005 or more, counted in millionths.
+		assert!(worth_sealing(&report(3_000_000, 2_995_000)));
+		assert!(!worth_sealing(&report(3_000_000, 2_995_001)));
+		assert_eq!(claimed_quality(&report(3_074_400, 3_116_000), 1_000_000, 2_000_000), 0);
 	}
 
 	#[test]

@@ -1217,7 +1217,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Makes `verdict` on `who`'s delta final: accepts or rejects it and
-	/// frees its committee.
+	/// frees its committee. A copy or near copy is rejected whatever its
+	/// quality; otherwise an acceptance with quality 0 (no training-loss
+	/// gain) is rejected as [`Rejection::NoGain`]: nothing is paid for it.
 	fn apply_verdict(
 		job_id: JobId,
 		who: &T::AccountId,
@@ -1250,6 +1252,7 @@ impl<T: Config> Pallet<T> {
 					});
 					Verdict::Reject(Rejection::NearCopy)
 				}
+				None if quality == 0 => Verdict::Reject(Rejection::NoGain),
 				None => Verdict::Accept(quality),
 			},
 			(verdict, _) => verdict,
@@ -1438,9 +1441,11 @@ impl<T: Config> Pallet<T> {
 		Ok(verdict)
 	}
 
-	/// Rejects `who`'s delta: fixes the 5% slash in [`PendingSlashes`] (as
-	/// if slashed now, after the slashes already pending; `settle_slash`
-	/// charges it) and returns the worker from the job to the queue.
+	/// Rejects `who`'s delta. If the rejection [`slashes`](Rejection::slashes):
+	/// fixes the 5% slash in [`PendingSlashes`] (as if slashed now, after the
+	/// slashes already pending; `settle_slash` charges it) and returns the
+	/// worker from the job to the queue. Otherwise ([`Rejection::NoGain`]) the
+	/// worker keeps its stake and its seat.
 	fn reject_delta(
 		job: &mut JobInfo<T::AccountId>,
 		job_id: JobId,
@@ -1450,8 +1455,12 @@ impl<T: Config> Pallet<T> {
 	) {
 		delta.status = DeltaStatus::Rejected(why);
 		let pending = PendingSlashes::<T>::get(who);
-		let slash = mining::INVALID_DELTA_SLASH
-			.mul_floor(T::Staking::slashable_of(who).saturating_sub(pending));
+		let slash = if why.slashes() {
+			mining::INVALID_DELTA_SLASH
+				.mul_floor(T::Staking::slashable_of(who).saturating_sub(pending))
+		} else {
+			0
+		};
 		if slash > 0 {
 			PendingSlashes::<T>::insert(who, pending.saturating_add(slash));
 		}
@@ -1462,6 +1471,9 @@ impl<T: Config> Pallet<T> {
 			why,
 			slash,
 		});
+		if !why.slashes() {
+			return;
+		}
 		if let Some(mut worker) = Workers::<T>::get(who) {
 			if worker.assignment == Some(job_id) {
 				Self::leave_job_counted(&mut worker, job);

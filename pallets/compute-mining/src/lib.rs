@@ -40,7 +40,10 @@
 //! more than half of the reports say it is corrupt, or the miner claimed more
 //! than the median quality plus [`Config::QualityTolerance`], it is rejected
 //! and its worker slashed 5%; otherwise it is accepted with the median
-//! quality.
+//! quality. A quality comes only from a training-loss gain (the bonuses add
+//! to a gain, never replace it), and a delta whose final quality is 0 is
+//! rejected as [`Rejection::NoGain`] when finalised: not paid, not
+//! aggregated, not slashed, and its worker keeps its seat.
 //!
 //! ## Rewards
 //!
@@ -860,7 +863,8 @@ pub mod pallet {
 			quality: Quality,
 		},
 		/// `worker`'s delta was rejected; `slash` is added to its
-		/// [`PendingSlashes`].
+		/// [`PendingSlashes`] (0 for a rejection that does not
+		/// [`slash`](Rejection::slashes)).
 		DeltaRejected {
 			/// The job.
 			job: JobId,
@@ -1455,9 +1459,11 @@ pub mod pallet {
 		/// Makes the judgement of `worker`'s delta take effect once no one can
 		/// dispute it any more: after its dispute window, or after its
 		/// dispute's voting, which it then resolves. Accepted: the worker's
-		/// reward counts it and the round aggregates it. Rejected: 5% of the
-		/// worker's stake is added to its [`PendingSlashes`]. Anyone may
-		/// call; free when it finalises the delta.
+		/// reward counts it and the round aggregates it. Accepted with quality
+		/// 0: rejected as [`Rejection::NoGain`], neither paid nor slashed.
+		/// Otherwise rejected: 5% of the worker's stake is added to its
+		/// [`PendingSlashes`]. Anyone may call; free when it finalises the
+		/// delta.
 		#[pallet::call_index(20)]
 		#[pallet::weight(
 			T::WeightInfo::finalise_delta_accept()

@@ -270,13 +270,13 @@ fn heartbeat(who: AccountId) {
 }
 
 /// For `epochs` epochs from epoch 0: `who` (seated in `job`) has a delta of
-/// quality 0 accepted, its round completes, and it beats in every slot up
-/// to the epoch's end: 1,000 GYM of unadjusted reward (Bronze) an epoch. A
+/// quality 0.1 accepted, its round completes, and it beats in every slot up
+/// to the epoch's end: 1,100 GYM of unadjusted reward (Bronze) an epoch. A
 /// heartbeat in the next epoch's first slot rolls the record.
 fn one_delta_an_epoch(job: JobId, who: AccountId, epochs: u64) {
 	for epoch in 0..epochs {
 		submit(who, job, delta(epoch as u8 + 1), 0);
-		validate(job, who, report_of_quality(0));
+		validate(job, who, report_of_quality(100_000));
 		complete(job, delta(100));
 		while System::block_number() < epoch * EPOCH + 91 {
 			next_slot();
@@ -932,7 +932,7 @@ fn complete_next_round(job: JobId) {
 	let round = Jobs::<Test>::get(job).unwrap().round;
 	let n = 40 + round as u8;
 	submit(1, job, delta(n), 0);
-	(0..3).for_each(|_| validate(job, 1, sketched(report_of_quality(0), sketch(n))));
+	(0..3).for_each(|_| validate(job, 1, sketched(report_of_quality(100_000), sketch(n))));
 	run_to_block(u64::from(Deltas::<Test>::get(job, 1).unwrap().dispute_deadline) + 1);
 	assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, 1));
 	complete(job, delta(n));
@@ -944,8 +944,8 @@ fn near_copies_sealed_in_one_block_are_both_rejected() {
 		let job = two_seated_workers(1);
 		submit(1, job, delta(1), 0);
 		submit(2, job, delta(2), 0);
-		validate(job, 1, sketched(report_of_quality(0), sketch(1)));
-		validate(job, 2, sketched(report_of_quality(0), nudged(sketch(1))));
+		validate(job, 1, sketched(report_of_quality(100_000), sketch(1)));
+		validate(job, 2, sketched(report_of_quality(100_000), nudged(sketch(1))));
 		for who in [1, 2] {
 			assert_eq!(status(job, who), DeltaStatus::Rejected(Rejection::NearCopy));
 		}
@@ -966,7 +966,8 @@ fn a_copy_is_not_paid_before_the_deltas_sealed_before_it_have_fixed_sketches() {
 		run_to_block(22);
 		assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(2), job, delta(2)));
 		run_to_block(23);
-		(0..3).for_each(|_| validate(job, 2, sketched(report_of_quality(0), nudged(sketch(1)))));
+		let good = report_of_quality(100_000);
+		(0..3).for_each(|_| validate(job, 2, sketched(good, nudged(sketch(1)))));
 		// The original is revealed at the last moment; its committee takes
 		// its time.
 		run_to_block(24);
@@ -976,7 +977,7 @@ fn a_copy_is_not_paid_before_the_deltas_sealed_before_it_have_fixed_sketches() {
 			ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, 2),
 			Error::<Test>::EarlierDeltaOpen
 		);
-		(0..3).for_each(|_| validate(job, 1, sketched(report_of_quality(0), sketch(1))));
+		(0..3).for_each(|_| validate(job, 1, sketched(good, sketch(1))));
 		// Judged: its sketch is fixed once its own dispute window is over.
 		assert_noop!(
 			ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, 2),
@@ -987,7 +988,7 @@ fn a_copy_is_not_paid_before_the_deltas_sealed_before_it_have_fixed_sketches() {
 		assert_eq!(status(job, 2), DeltaStatus::Rejected(Rejection::NearCopy));
 		// The original waits for nobody sealed before it.
 		assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, 1));
-		assert_eq!(status(job, 1), DeltaStatus::Accepted(0));
+		assert_eq!(status(job, 1), DeltaStatus::Accepted(100_000));
 	});
 }
 
@@ -1013,7 +1014,7 @@ fn a_captured_committee_cannot_frame_an_honest_delta_as_a_copy() {
 			));
 		}
 		run_to_block(23);
-		let good = report_of_quality(0);
+		let good = report_of_quality(100_000);
 		let members = committee(job, 2);
 		let (liars, honest) = (&members[..2], members[2]);
 		(0..2).for_each(|_| validate(job, 2, sketched(good, sketch(1))));
@@ -1050,7 +1051,7 @@ fn a_captured_committee_cannot_frame_an_honest_delta_as_a_copy() {
 			job,
 			worker: 2,
 			overturned: false,
-			verdict: Verdict::Accept(0),
+			verdict: Verdict::Accept(100_000),
 			losers: 2,
 		}));
 		assert_eq!(Deltas::<Test>::get(job, 2).unwrap().sketch, sketch(2));
@@ -1062,12 +1063,12 @@ fn a_captured_committee_cannot_frame_an_honest_delta_as_a_copy() {
 			assert_eq!(staked(o), before - lost, "orchestrator {o}");
 		}
 		// The resolved delta waited for the reveal window too.
-		assert_eq!(status(job, 2), DeltaStatus::Judged(Verdict::Accept(0)));
+		assert_eq!(status(job, 2), DeltaStatus::Judged(Verdict::Accept(100_000)));
 		for who in [1, 2] {
 			assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, who));
 		}
-		assert_eq!(status(job, 1), DeltaStatus::Accepted(0));
-		assert_eq!(status(job, 2), DeltaStatus::Accepted(0));
+		assert_eq!(status(job, 1), DeltaStatus::Accepted(100_000));
+		assert_eq!(status(job, 2), DeltaStatus::Accepted(100_000));
 	});
 }
 
@@ -1168,7 +1169,7 @@ fn a_thief_cannot_take_the_first_seal_of_dropped_bytes_with_a_near_copy() {
 #[test]
 fn no_sketch_neither_disputes_nor_decides_a_sketch() {
 	ExtBuilder::default().build_and_execute(|| {
-		let truth = sketched(report_of_quality(0), sketch(1));
+		let truth = sketched(report_of_quality(100_000), sketch(1));
 		let members = judged(0, truth, truth);
 		// Past the round's reveal window: a resolved dispute is final.
 		run_to_block(System::block_number() + 1);
@@ -1178,7 +1179,7 @@ fn no_sketch_neither_disputes_nor_decides_a_sketch() {
 		// disagrees) but no sketch.
 		let unread = corrupt(DeltaVerdict::HashMismatch);
 		// Same verdict, no sketch: nothing to dispute.
-		assert_noop!(dispute(others[0], report_of_quality(0)), Error::<Test>::VerdictAgrees);
+		assert_noop!(dispute(others[0], report_of_quality(100_000)), Error::<Test>::VerdictAgrees);
 		// A real disagreement on the verdict opens it; every other voter
 		// could not read the bytes either.
 		assert_ok!(dispute(others[0], unread));
@@ -1593,6 +1594,103 @@ fn overclaiming_beyond_the_tolerance_is_an_invalid_delta() {
 	});
 }
 
+/// A delta that trained nothing (all zero, or noise) does not lower the
+/// training loss. Its reports still see a low gradient variance and a
+/// validation loss one millionth better, but the bonuses add to a real gain
+/// only: quality 0, and once final it is rejected as `NoGain`. Not paid, not
+/// aggregated, not slashed; its worker keeps its seat and is paid when it
+/// does better next round.
+#[test]
+fn a_delta_with_no_training_gain_is_rejected_unpaid_and_unslashed() {
+	ExtBuilder::default().build_and_execute(|| {
+		let job = two_seated_workers(3);
+		submit(1, job, delta(1), 0);
+		submit(2, job, delta(2), 0);
+		let no_gain = report(3 * MICRO, 3 * MICRO, true, true);
+		(0..3).for_each(|_| validate(job, 1, no_gain));
+		assert_eq!(status(job, 1), DeltaStatus::Judged(Verdict::Accept(0)));
+		// Final once worker 2's delta, sealed in the same block, is judged.
+		(0..3).for_each(|_| validate(job, 2, report_of_quality(100_000)));
+		assert_eq!(status(job, 1), DeltaStatus::Rejected(Rejection::NoGain));
+		assert!(events().contains(&Event::DeltaRejected {
+			job,
+			worker: 1,
+			round: 0,
+			why: Rejection::NoGain,
+			slash: 0
+		}));
+		assert_eq!(status(job, 2), DeltaStatus::Accepted(100_000));
+		// Not slashed: nothing pending, the stake whole.
+		assert_eq!(PendingSlashes::<Test>::get(1), 0);
+		assert_eq!(staked(1), Tier::Silver.minimum());
+		assert_eq!(TotalSlashed::<Test>::get(), 0);
+		// Still seated, not queued.
+		let info = Workers::<Test>::get(1).unwrap();
+		assert_eq!((info.assignment, info.waiting), (Some(job), false));
+		assert_eq!(Jobs::<Test>::get(job).unwrap().workers, 2);
+		// Not aggregated: the round counts worker 2's delta only, and its
+		// committee decides the checkpoint.
+		assert_eq!(Jobs::<Test>::get(job).unwrap().accepted, 1);
+		assert_eq!(RoundCommittees::<Test>::get(job).unwrap().members, committee(job, 2));
+		complete(job, delta(9));
+		// Not paid: no quality for the epoch, nothing accrues though it is
+		// online in every slot, nothing to claim once the epoch closes.
+		for _ in 1..10 {
+			next_slot();
+			heartbeat(1);
+			heartbeat(2);
+		}
+		let pending = ComputeMining::pending_rewards(&1);
+		assert_eq!((pending.quality, pending.accruing, pending.online_slots), (None, 0, 10));
+		run_to_epoch(1);
+		assert_noop!(
+			ComputeMining::claim_rewards(RuntimeOrigin::signed(1)),
+			Error::<Test>::NothingToClaim
+		);
+		// Worker 2: Silver 1.2, quality 0.1, online 10/10: 1000 × 1.1 × 1.2.
+		assert_eq!(claim(2), 1_320 * GYM);
+		// Next round it trains for real, and is paid for it.
+		submit(1, job, delta(3), 0);
+		(0..3).for_each(|_| validate(job, 1, report_of_quality(100_000)));
+		assert_eq!(status(job, 1), DeltaStatus::Accepted(100_000));
+		assert_eq!(ComputeMining::pending_rewards(&1).quality, Some(100_000));
+	});
+}
+
+/// Copies keep their precedence: a copy of a delta with no gain is a copy
+/// (slashed, off the job), not a delta with no gain.
+#[test]
+fn a_copy_of_a_delta_with_no_gain_is_still_a_copy() {
+	ExtBuilder::default().build_and_execute(|| {
+		DisputeWindow::<Test>::put(2);
+		let job = two_seated_workers(3);
+		seal(1, job, delta(5), 0);
+		run_to_block(2);
+		seal(2, job, delta(5), 0);
+		run_to_block(22);
+		for who in [1, 2] {
+			assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(who), job, delta(5)));
+		}
+		run_to_block(23);
+		let no_gain = report(3 * MICRO, 3 * MICRO + 1, true, true);
+		for who in [1, 2] {
+			(0..3).for_each(|_| validate(job, who, no_gain));
+			assert_eq!(status(job, who), DeltaStatus::Judged(Verdict::Accept(0)));
+		}
+		run_to_block(u64::from(Deltas::<Test>::get(job, 2).unwrap().dispute_deadline) + 1);
+		for who in [1, 2] {
+			assert_ok!(ComputeMining::finalise_delta(RuntimeOrigin::signed(99), job, who));
+		}
+		assert_eq!(status(job, 1), DeltaStatus::Rejected(Rejection::NoGain));
+		assert_eq!(status(job, 2), DeltaStatus::Rejected(Rejection::Copy));
+		assert_eq!(PendingSlashes::<Test>::get(1), 0);
+		assert_eq!(PendingSlashes::<Test>::get(2), Tier::Silver.minimum() / 20);
+		assert_eq!(Workers::<Test>::get(1).unwrap().assignment, Some(job));
+		assert_eq!(Workers::<Test>::get(2).unwrap().assignment, None);
+		assert_eq!(Jobs::<Test>::get(job).unwrap().accepted, 0);
+	});
+}
+
 // ---- rewards -----------------------------------------------------------------
 
 /// Three workers in epoch 0, hand-computed (budget 7,716 GYM > Σ: difficulty 1):
@@ -1601,7 +1699,7 @@ fn overclaiming_beyond_the_tolerance_is_an_invalid_delta() {
 /// - 2: Silver 1.2, claims A100 but unverified 1.0, online 5/10, quality 0.1
 ///   → 1000 × 1.1 × 1.2 × 1.0 × 0.5 = 660 GYM;
 /// - 3: Gold 1.5, A6000 verified 1.1, 5 slots scheduled away and online in
-///   the other 5, quality 0 → 1000 × 1.0 × 1.5 × 1.1 × 0.5 = 825 GYM
+///   the other 5, quality 0.2 → 1000 × 1.2 × 1.5 × 1.1 × 0.5 = 990 GYM
 ///   (scheduled downtime is not slashed, but it is not paid either).
 #[test]
 fn rewards_follow_the_formula_with_difficulty_one() {
@@ -1639,7 +1737,7 @@ fn rewards_follow_the_formula_with_difficulty_one() {
 		submit(3, job, delta(3), 0);
 		validate(job, 1, report(3 * MICRO, 3 * MICRO - 10_000, true, true));
 		validate(job, 2, report_of_quality(100_000));
-		validate(job, 3, report(3 * MICRO, 3 * MICRO, false, false));
+		validate(job, 3, report(3 * MICRO, 3 * MICRO - 20_000, false, false));
 		assert_noop!(
 			ComputeMining::heartbeat(RuntimeOrigin::signed(1)),
 			Error::<Test>::HeartbeatAlreadySent
@@ -1664,35 +1762,35 @@ fn rewards_follow_the_formula_with_difficulty_one() {
 
 		run_to_epoch(1);
 		let budget = GymEmission::scheduled_epoch_emission(0);
-		assert!(budget > 3_435 * GYM);
+		assert!(budget > 3_600 * GYM);
 		let info = Epochs::<Test>::get(0).unwrap();
 		// Promised what the rewards add up to, not the whole schedule budget:
 		// the rest stays with the cap's headroom.
 		assert_eq!(
 			(info.budget, info.unadjusted, info.workers),
-			(Some(3_435 * GYM), 3_435 * GYM, 3)
+			(Some(3_600 * GYM), 3_600 * GYM, 3)
 		);
 		assert_eq!(info.difficulty_micro(), Some(MICRO));
 		assert_eq!(ComputeMining::pending_rewards(&2).claimable, 660 * GYM);
 		let issuance_before = issuance();
 		assert_eq!(claim(1), 1_950 * GYM);
 		assert_eq!(claim(2), 660 * GYM);
-		assert_eq!(claim(3), 825 * GYM);
-		assert_eq!(issuance(), issuance_before + 3_435 * GYM);
-		assert_eq!(pallet_gym_emission::EpochMinted::<Test>::get(0), 3_435 * GYM);
+		assert_eq!(claim(3), 990 * GYM);
+		assert_eq!(issuance(), issuance_before + 3_600 * GYM);
+		assert_eq!(pallet_gym_emission::EpochMinted::<Test>::get(0), 3_600 * GYM);
 		// Fully claimed: the epoch's record is gone.
 		assert!(Epochs::<Test>::get(0).is_none());
 		// The GYM earned is each worker's mining contribution.
 		assert_eq!(<ComputeMining as MiningEarnings<AccountId>>::earned_30d(&1), 1_950 * GYM);
-		assert_eq!(<ComputeMining as MiningEarnings<AccountId>>::network_earned_30d(), 3_435 * GYM);
+		assert_eq!(<ComputeMining as MiningEarnings<AccountId>>::network_earned_30d(), 3_600 * GYM);
 		assert_eq!(pallet_revenue_split::MinerPoints::<Test>::get(1).unwrap().1, 1_950 * GYM);
 	});
 }
 
 /// Five Diamond workers (3.0x) on verified H100s (1.5x), always online:
-/// four at quality 2.0 (1000 × 3 × 3 × 1.5 = 13,500 GYM) and one at 0
-/// (4,500 GYM). Σ = 58,500 GYM > budget: each is paid unadjusted × budget /
-/// Σ, i.e. 3/13 and 1/13 of the budget, rounded down.
+/// four at quality 2.0 (1000 × 3 × 3 × 1.5 = 13,500 GYM) and one at 0.5
+/// (6,750 GYM). Σ = 60,750 GYM > budget: each is paid unadjusted × budget /
+/// Σ, i.e. 2/9 and 1/9 of the budget, rounded down.
 #[test]
 fn difficulty_scales_rewards_into_the_epoch_budget() {
 	ExtBuilder::default().min_validations(1).build_and_execute(|| {
@@ -1707,7 +1805,7 @@ fn difficulty_scales_rewards_into_the_epoch_budget() {
 			));
 			seat(job, w);
 			submit(w, job, delta(w as u8), 0);
-			let q = if w == 5 { 0 } else { 2_000_000 };
+			let q = if w == 5 { 500_000 } else { 2_000_000 };
 			validate(job, w, report_of_quality(q));
 		}
 		for _ in 1..10 {
@@ -1717,16 +1815,16 @@ fn difficulty_scales_rewards_into_the_epoch_budget() {
 		run_to_epoch(1);
 		let budget = GymEmission::scheduled_epoch_emission(0);
 		let info = Epochs::<Test>::get(0).unwrap();
-		assert_eq!(info.unadjusted, 58_500 * GYM);
+		assert_eq!(info.unadjusted, 60_750 * GYM);
 		assert!(budget < info.unadjusted);
 		let mut minted = 0;
 		for w in 1..=4 {
 			let paid = claim(w);
-			assert_eq!(paid, budget * 3 / 13);
+			assert_eq!(paid, budget * 2 / 9);
 			minted += paid;
 		}
 		let paid = claim(5);
-		assert_eq!(paid, budget / 13);
+		assert_eq!(paid, budget / 9);
 		minted += paid;
 		// Rounding leaves less than a planck per worker unminted.
 		assert!(budget - minted < 5);
@@ -1741,16 +1839,16 @@ fn rewards_of_several_epochs_are_claimed_at_once_and_the_oldest_paid_when_full()
 		let job = create_job(1);
 		worker(1, Tier::Bronze, GpuClass::Other);
 		seat(job, 1);
-		// Seven epochs, each with a delta of quality 0 and every slot online:
-		// 1,000 GYM each.
+		// Seven epochs, each with a delta of quality 0.1 and every slot
+		// online: 1,100 GYM each.
 		one_delta_an_epoch(job, 1, 7);
 		// Seven closed epochs, at most four kept: the three oldest were paid
 		// out when the fifth, sixth and seventh rolled.
 		assert_eq!(Unclaimed::<Test>::get(1).len(), 4);
 		let staked_and_free = balance(1);
-		assert_eq!(staked_and_free, ENDOWMENT + 3_000 * GYM);
-		assert_eq!(claim(1), 4_000 * GYM);
-		assert_eq!(Earned::<Test>::get(1).unwrap().total, 7_000 * GYM);
+		assert_eq!(staked_and_free, ENDOWMENT + 3_300 * GYM);
+		assert_eq!(claim(1), 4_400 * GYM);
+		assert_eq!(Earned::<Test>::get(1).unwrap().total, 7_700 * GYM);
 		assert_noop!(
 			ComputeMining::claim_rewards(RuntimeOrigin::signed(1)),
 			Error::<Test>::NothingToClaim
@@ -1933,7 +2031,9 @@ fn a_thousand_workers_over_twenty_epochs_are_paid_their_formula_share() {
 				if (w as u64 + epoch).is_multiple_of(4) {
 					continue;
 				}
-				let q = ((w as u32 * 7_919 + epoch as u32 * 104_729) % 2_000_001) / 10 * 10;
+				// Qualities from the smallest paid one (a gain of MIN_LOSS_GAIN) to 2.0.
+				let q =
+					50_000 + ((w as u32 * 7_919 + epoch as u32 * 104_729) % 1_950_001) / 10 * 10;
 				let hash = H256::from_low_u64_be((epoch << 32) | w as u64);
 				submit(w, job, hash, 0);
 				validate(job, w, report_of_quality(q));
@@ -2535,11 +2635,11 @@ fn a_round_whose_committee_does_not_agree_in_time_expires_unharmed() {
 }
 
 /// Near the cap, every closed epoch used to be promised the same headroom:
-/// two epochs of 1,000 GYM each with 1,500 GYM left under the cap, and the
+/// two epochs of 1,100 GYM each with 1,650 GYM left under the cap, and the
 /// claim of both reverted for good (the second mint passed the cap). Now
 /// each epoch is promised at most what its rewards add up to, within what
-/// the earlier promises leave: 1,000 GYM for the first, the 500 left for the
-/// second. The claim pays 1,500 GYM and reaches the cap exactly.
+/// the earlier promises leave: 1,100 GYM for the first, the 550 left for the
+/// second. The claim pays 1,650 GYM and reaches the cap exactly.
 #[test]
 fn near_the_cap_a_claim_pays_what_its_epochs_were_promised() {
 	use pallet_gym_emission::{GenesisIssuance, Promised, TotalMinted};
@@ -2548,8 +2648,8 @@ fn near_the_cap_a_claim_pays_what_its_epochs_were_promised() {
 		let job = create_job(1);
 		worker(1, Tier::Bronze, GpuClass::Other);
 		seat(job, 1);
-		// Minted by earlier epochs (booked as genesis here): 1,500 GYM left.
-		let left = 1_500 * GYM;
+		// Minted by earlier epochs (booked as genesis here): 1,650 GYM left.
+		let left = 1_650 * GYM;
 		let gap = gym_primitives::HARD_CAP - TotalMinted::<Test>::get() - left;
 		assert_ok!(<Balances as frame_support::traits::fungible::Mutate<AccountId>>::mint_into(
 			&999_999, gap
@@ -2557,11 +2657,11 @@ fn near_the_cap_a_claim_pays_what_its_epochs_were_promised() {
 		TotalMinted::<Test>::mutate(|m| *m += gap);
 		GenesisIssuance::<Test>::mutate(|m| *m += gap);
 		one_delta_an_epoch(job, 1, 2);
-		assert_eq!(Epochs::<Test>::get(0).unwrap().budget, Some(1_000 * GYM));
-		assert_eq!(Epochs::<Test>::get(1).unwrap().budget, Some(500 * GYM), "what is left");
+		assert_eq!(Epochs::<Test>::get(0).unwrap().budget, Some(1_100 * GYM));
+		assert_eq!(Epochs::<Test>::get(1).unwrap().budget, Some(550 * GYM), "what is left");
 		assert_eq!(Promised::<Test>::get(), left);
-		// Both rolled: 1,000 GYM for epoch 0, 500 for epoch 1.
-		assert_eq!(claim(1), 1_500 * GYM);
+		// Both rolled: 1,100 GYM for epoch 0, 550 for epoch 1.
+		assert_eq!(claim(1), 1_650 * GYM);
 		assert_eq!(Promised::<Test>::get(), 0);
 		assert_eq!(TotalMinted::<Test>::get(), gym_primitives::HARD_CAP);
 	});
@@ -2582,11 +2682,11 @@ fn a_reward_that_cannot_be_minted_is_forfeited_and_the_others_paid() {
 		let lost = Promises::<Test>::get(0).unwrap();
 		Promises::<Test>::insert(0, 0);
 		Promised::<Test>::mutate(|p| *p -= lost);
-		assert_eq!(claim(1), 1_000 * GYM);
+		assert_eq!(claim(1), 1_100 * GYM);
 		assert!(events().contains(&Event::RewardUnmintable {
 			worker: 1,
 			epoch: 0,
-			amount: 1_000 * GYM
+			amount: 1_100 * GYM
 		}));
 		assert!(Epochs::<Test>::get(0).is_none());
 	});
@@ -2605,9 +2705,9 @@ fn an_accepted_delta_counts_for_the_revenue_period_that_judged_it() {
 		seat(job, 1);
 		assert_eq!(RevenueSplit::pending_revenue(&1).period_points, 0);
 		submit(1, job, delta(1), 0);
-		validate(job, 1, report_of_quality(0));
-		// Quality 0, Bronze (1.0x), unverified hardware: 1,000 GYM of points.
-		assert_eq!(RevenueSplit::pending_revenue(&1).period_points, 1_000 * GYM);
+		validate(job, 1, report_of_quality(100_000));
+		// Quality 0.1, Bronze (1.0x), unverified hardware: 1,100 GYM of points.
+		assert_eq!(RevenueSplit::pending_revenue(&1).period_points, 1_100 * GYM);
 		assert!(Activity::<Test>::get(1).is_some_and(|a| a.epoch == 0));
 	});
 }

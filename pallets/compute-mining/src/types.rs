@@ -338,6 +338,25 @@ pub enum Rejection {
 	/// [`gym_primitives::sketch::NEAR_COPY_COSINE`] of the sketch of a delta
 	/// another worker sealed no later in the round.
 	NearCopy,
+	/// The delta did not lower the round's training loss (its validated
+	/// quality is 0): neither paid nor slashed, and not aggregated.
+	NoGain,
+}
+
+impl Rejection {
+	/// Whether the rejection is the worker's fault: it is slashed 5%
+	/// ([`gym_primitives::mining::INVALID_DELTA_SLASH`]) and returned from
+	/// the job to the queue. A delta with no gain is not: its worker keeps its
+	/// stake and its seat, and may do better next round.
+	pub fn slashes(&self) -> bool {
+		match self {
+			Rejection::Corrupt
+			| Rejection::Overclaimed { .. }
+			| Rejection::Copy
+			| Rejection::NearCopy => true,
+			Rejection::NoGain => false,
+		}
+	}
 }
 
 /// A verdict on a delta: accepted with a quality, or rejected.
@@ -423,7 +442,8 @@ pub enum DeltaStatus {
 	Pending,
 	/// Accepted with this quality: final.
 	Accepted(Quality),
-	/// Rejected and its worker's slash fixed: final.
+	/// Rejected and its worker's slash (if the rejection
+	/// [`slashes`](Rejection::slashes)) fixed: final.
 	Rejected(Rejection),
 	/// Judged by its committee; the verdict takes effect when the delta is
 	/// finalised, after its dispute window (or its dispute).
