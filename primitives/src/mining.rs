@@ -71,11 +71,12 @@ pub const MALICIOUS_SLASH: Perbill = Perbill::from_percent(50);
 
 /// Jobs may train the models `0..TRAINABLE_MODELS`: those `gym-trainer`
 /// ships (0: spiral perceptron, 1: character-level perceptron, 2: byte-level
-/// transformer language model), so every
+/// transformer language model, 3: that network fine-tuned by GSPO on sums,
+/// whose reports carry one minus a mean reward as their losses), so every
 /// honest orchestrator can evaluate every delta. (Until the model registry:
 /// a job on a model no node knows would leave its committees unable to
 /// report, and charge them for it.)
-pub const TRAINABLE_MODELS: crate::ModelId = 3;
+pub const TRAINABLE_MODELS: crate::ModelId = 4;
 
 /// Slash of a committee member who did not report by the deadline: 0.1% of
 /// its stake, as for an hour of downtime.

@@ -1,11 +1,15 @@
-//! The loss curve of model 2 (the byte-level transformer) trained as the chain trains it:
-//! several miners per round, each on its own shard with its own error feedback, each delta
-//! compressed, measured by the validators' evaluation, and combined by the orchestrator's
-//! coordinate-wise median into the next round's base. Prints, per round, every miner's
-//! measured losses and the aggregate's, with the time spent training and evaluating.
+//! The loss curve of a language model (model 2, the byte-level transformer, or model 3, its
+//! GSPO fine-tuning on sums) trained as the chain trains it: several miners per round, each on
+//! its own shard (or problems) with its own error feedback, each delta compressed, measured by
+//! the validators' evaluation, and combined by the orchestrator's coordinate-wise median into
+//! the next round's base. Prints, per round, every miner's measured losses and the aggregate's,
+//! with the time spent training and evaluating. For model 3 a loss is one minus a reward
+//! (`gym_trainer::gspo::task`).
 //!
 //! `cargo run --release -p gym-trainer --example lm_curve [rounds] [miners] [steps] [batch]
-//! [outer_lr outer_momentum]` (the last two default to model 2's outer optimizer).
+//! [model] [learning_rate_micro] [outer_lr outer_momentum]` (the defaults are 6 rounds, 2
+//! miners, 40 steps of 16 sequences or prompts, model 2, a learning rate of 3,000 millionths and
+//! the model's outer optimizer).
 
 use gym_trainer::{
 	aggregate_with, evaluate_checkpoints, evaluate_delta, initial_checkpoint, lm::LM_SMALL_ID,
@@ -19,16 +23,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 	let miners = args.next().transpose()?.unwrap_or(2);
 	let steps = args.next().transpose()?.unwrap_or(40);
 	let batch = args.next().transpose()?.unwrap_or(16);
-	let rest: Vec<f32> = std::env::args().skip(5).map(|a| a.parse()).collect::<Result<_, _>>()?;
+	let model = args.next().transpose()?.unwrap_or(LM_SMALL_ID);
+	let learning_rate_micro = args.next().transpose()?.unwrap_or(3_000);
+	let rest: Vec<f32> = std::env::args().skip(7).map(|a| a.parse()).collect::<Result<_, _>>()?;
 	let outer = match rest[..] {
 		[learning_rate, momentum] => OuterOptimizer { learning_rate, momentum },
-		_ => gym_trainer::model_spec(LM_SMALL_ID)?.outer(),
+		_ => gym_trainer::model_spec(model)?.outer(),
 	};
 	let dataset_seed = 2026;
-	let mut base = initial_checkpoint(LM_SMALL_ID, 1)?;
+	let mut base = initial_checkpoint(model, 1)?;
 	let mut residuals = vec![Vec::new(); miners as usize];
 	println!(
-		"model 2, {miners} miners, {steps} steps × {batch} sequences a round, lr 0.003, {outer:?}"
+		"model {model}, {miners} miners, {steps} steps × {batch} a round, lr {learning_rate_micro} \
+		 × 10⁻⁶, {outer:?}"
 	);
 	println!("round  miner  loss       val_loss   delta_bytes  train_s  eval_s");
 	let (mut train_total, mut eval_total) = (0.0, 0.0);
@@ -38,15 +45,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 			let cfg = TrainConfig {
 				steps,
 				batch_size: batch,
-				learning_rate_micro: 3_000,
+				learning_rate_micro,
 				weight_decay_micro: 100,
 				seed: u64::from(round) * 1_000 + u64::from(m),
 			};
 			let residual = std::mem::take(&mut residuals[m as usize]);
-			let out = train_round(LM_SMALL_ID, dataset_seed, &base, &cfg, residual, |_, _| {})?;
+			let out = train_round(model, dataset_seed, &base, &cfg, residual, |_, _| {})?;
 			residuals[m as usize] = out.residual;
 			let started = Instant::now();
-			let r = evaluate_delta(LM_SMALL_ID, dataset_seed, &base, &out.delta, out.delta_hash)?;
+			let r = evaluate_delta(model, dataset_seed, &base, &out.delta, out.delta_hash)?;
 			let eval_s = started.elapsed().as_secs_f64();
 			let train_s = out.training_time.as_secs_f64();
 			train_total += train_s;

@@ -8,7 +8,8 @@
 
 use crate::{
 	blake2_256,
-	model::{initial_weights, model_spec, ModelSpec},
+	lm::{LmSpec, Objective},
+	model::{initial_weights, model_spec, ModelKind, ModelSpec},
 	DeltaError, TrainerError, MAX_DELTA_BYTES,
 };
 use safetensors::{tensor::TensorView, Dtype, SafeTensors};
@@ -32,9 +33,13 @@ pub struct Checkpoint {
 pub const MOMENTUM_PREFIX: &str = "outer.momentum.";
 
 /// The deterministic initial checkpoint of `model_id` for `seed` (see the model module for the
-/// initialisation).
+/// initialisation); for model 3, the shipped warm-up checkpoint ([`crate::gspo::base_checkpoint`]).
 pub fn initial_checkpoint(model_id: u32, seed: u64) -> Result<Checkpoint, TrainerError> {
 	let spec = model_spec(model_id)?;
+	if let ModelKind::Lm(LmSpec { objective: Objective::Gspo(_), .. }) = spec.kind {
+		// GSPO fine-tunes a warmed-up policy: the shipped one, whatever the seed.
+		return crate::gspo::base_checkpoint();
+	}
 	Ok(Checkpoint { model_id, tensors: initial_weights(&spec, seed), momentum: None })
 }
 

@@ -25,6 +25,7 @@
 
 use crate::{
 	checkpoint::{decode_delta, Checkpoint},
+	lm::Objective,
 	model::{generate_dataset, Dataset, MlpSpec, ModelKind, Split},
 	DeltaError,
 };
@@ -176,7 +177,15 @@ pub(crate) fn evaluate_checked(
 		ModelKind::Mlp(mlp) => mlp,
 		ModelKind::Lm(lm) => {
 			let threads = crate::lm::eval::eval_threads();
-			return crate::lm::eval::evaluate(&lm, base, &updated, dataset_seed, threads).finite();
+			let report = match lm.objective {
+				Objective::NextByte => {
+					crate::lm::eval::evaluate(&lm, base, &updated, dataset_seed, threads)
+				}
+				Objective::Gspo(task) => {
+					crate::gspo::task::evaluate(&lm, &task, base, &updated, dataset_seed, threads)
+				}
+			};
+			return report.finite();
 		}
 	};
 	let datasets = |split| {
@@ -433,9 +442,10 @@ mod tests {
 		// Validation rose: 0.5 + 0.05.
 		let r = report(1.0, 0.95, 1.0, 1.2, 0.01);
 		assert_eq!(claim(&r, 20_000), 550_000);
-		// Training loss rose: no improvement term, bonuses only.
+		// Training loss rose: no gain, so no bonus either (a delta that teaches nothing earns
+		// nothing).
 		let r = report(0.5, 0.9, 1.0, 0.9, 0.0);
-		assert_eq!(claim(&r, 1), 200_000);
+		assert_eq!(claim(&r, 1), 0);
 		// Large improvement is capped at 2.0.
 		let r = report(1.1, 0.1, 1.0, 0.5, 0.0);
 		assert_eq!(claim(&r, 1), 2_000_000);

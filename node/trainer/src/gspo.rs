@@ -37,9 +37,12 @@ use crate::rng::SplitMix64;
 
 mod greedy;
 mod policy;
+pub mod task;
 
 pub use greedy::{greedy_completion, greedy_reward};
 pub use policy::{logprobs, loss, sample_group, Policy, Rollout, Sample};
+pub(crate) use policy::{loss_with, sample_with, Net};
+pub use task::{base_checkpoint, held_out_reward, GspoSpec, Problem, ARITHMETIC};
 
 /// Stream label for GSPO's temperature sampling ([`sample_group`]); beside the streams of
 /// `crate::rng`, which stay as they are.

@@ -11,7 +11,8 @@
 //! | 1  | next character from the 4 before it, one-hot | 4 × 32 | 64 | 32 | 2048 / 512 |
 //!
 //! Model 2 is a decoder-only transformer language model on English text; [`crate::lm`]
-//! describes it and its data.
+//! describes it and its data. Model 3 is the same network fine-tuned by GSPO on two-digit sums
+//! ([`crate::gspo`]).
 //!
 //! Model 1 reads a small public-domain text embedded in the crate ([`CORPUS`]: the Gettysburg
 //! Address, the opening of the Declaration of Independence, the Preamble and Article I § 1 of
@@ -129,7 +130,7 @@ const SPIRAL_TURN: f64 = 4.0;
 
 /// The ids of every model this crate ships, i.e. every model a miner can train and an
 /// orchestrator can evaluate.
-pub const MODEL_IDS: [u32; 3] = [0, CHARS_ID, crate::lm::LM_SMALL_ID];
+pub const MODEL_IDS: [u32; 4] = [0, CHARS_ID, crate::lm::LM_SMALL_ID, crate::lm::LM_GSPO_ID];
 
 /// The specification of model `id`, or [`TrainerError::UnknownModel`].
 pub fn model_spec(id: u32) -> Result<ModelSpec, TrainerError> {
@@ -137,6 +138,7 @@ pub fn model_spec(id: u32) -> Result<ModelSpec, TrainerError> {
 		0 => ModelKind::Mlp(SPIRAL),
 		CHARS_ID => ModelKind::Mlp(CHARS),
 		crate::lm::LM_SMALL_ID => ModelKind::Lm(crate::lm::LM_SMALL),
+		crate::lm::LM_GSPO_ID => ModelKind::Lm(crate::lm::LM_GSPO),
 		other => return Err(TrainerError::UnknownModel(other)),
 	};
 	Ok(ModelSpec { id, kind })

@@ -25,6 +25,8 @@ use crate::{
 	blake2_256,
 	checkpoint::{decode_delta, Checkpoint},
 	eval::{check_job, evaluate_checked, variance},
+	gspo::{arithmetic_reward, loss_with, sample_with, GspoSpec, Net, Rollout},
+	lm::Objective,
 	model::{generate_dataset, ModelKind, Split},
 	rng::{SplitMix64, STREAM_BATCHES},
 	train::{forward, training_device, vars_of, RoundOutcome, TrainConfig},
@@ -52,6 +54,77 @@ enum Data {
 		/// The shard of the current round (it follows the batch seed).
 		shard: core::ops::Range<usize>,
 	},
+	/// A GSPO job's task: a mini-batch is `batch_size` training problems, each with a group of
+	/// completions sampled from the weights of the moment, and is trained on for
+	/// [`GspoSpec::reuse`] consecutive steps (the later ones off-policy, where the sequence
+	/// ratios and their clipping act).
+	Gspo {
+		/// The model.
+		spec: crate::lm::LmSpec,
+		/// The task.
+		task: GspoSpec,
+		/// Mini-batches sampled for the step under way.
+		sampled: Vec<Vec<Rollout>>,
+		/// Mini-batches of an earlier step to train on again.
+		replay: Vec<Vec<Rollout>>,
+		/// Further steps `replay` is used for.
+		replay_left: u32,
+		/// The next mini-batch of `replay` the step under way takes.
+		cursor: usize,
+	},
+}
+
+impl Data {
+	/// Forgets the rollouts sampled from weights that are no longer the session's.
+	fn forget_rollouts(&mut self) {
+		if let Data::Gspo { sampled, replay, replay_left, cursor, .. } = self {
+			sampled.clear();
+			replay.clear();
+			*replay_left = 0;
+			*cursor = 0;
+		}
+	}
+
+	/// After an optimizer step: the step's fresh mini-batches are replayed by the next
+	/// [`GspoSpec::reuse`]` − 1` steps.
+	fn after_step(&mut self) {
+		if let Data::Gspo { task, sampled, replay, replay_left, cursor, .. } = self {
+			*cursor = 0;
+			*replay_left = replay_left.saturating_sub(1);
+			if *replay_left == 0 {
+				*replay = core::mem::take(sampled);
+				*replay_left = if replay.is_empty() { 0 } else { task.reuse.saturating_sub(1) };
+			} else {
+				sampled.clear();
+			}
+		}
+	}
+}
+
+/// `prompts` training problems of `task` drawn from `rng`, each with a group of completions
+/// sampled from `net` and their rewards.
+fn sample_rollouts(
+	net: Net<'_>,
+	task: &GspoSpec,
+	prompts: u32,
+	rng: &mut SplitMix64,
+) -> Result<Vec<Rollout>, TrainerError> {
+	(0..prompts)
+		.map(|_| {
+			let (prompt, answer) = task.draw(rng, false);
+			let seed = rng.next_u64();
+			let completions = sample_with(
+				net,
+				prompt.as_bytes(),
+				task.group,
+				task.max_new,
+				task.temperature,
+				seed,
+			)?;
+			let rewards = completions.iter().map(|c| arithmetic_reward(answer, &c.bytes)).collect();
+			Ok(Rollout { prompt: prompt.into_bytes(), completions, rewards })
+		})
+		.collect()
 }
 
 /// The most mini-batches one optimizer step averages ([`Session::accumulation`]).
@@ -156,10 +229,20 @@ impl Session {
 					n,
 				}
 			}
-			// The miner's shard of the training text follows its batch seed.
-			ModelKind::Lm(spec) => {
-				Data::Lm { spec, shard: crate::lm::shard_range(&spec, cfg.seed) }
-			}
+			ModelKind::Lm(spec) => match spec.objective {
+				// The miner's shard of the training text follows its batch seed.
+				Objective::NextByte => {
+					Data::Lm { spec, shard: crate::lm::shard_range(&spec, cfg.seed) }
+				}
+				Objective::Gspo(task) => Data::Gspo {
+					spec,
+					task,
+					sampled: Vec::new(),
+					replay: Vec::new(),
+					replay_left: 0,
+					cursor: 0,
+				},
+			},
 		};
 		let params = ParamsAdamW {
 			lr: f64::from(cfg.learning_rate_micro) / 1e6,
@@ -249,13 +332,35 @@ impl Session {
 	/// Adds one fresh mini-batch's gradients to the step under way.
 	fn accumulate(&mut self) -> Result<(), TrainerError> {
 		let started = Instant::now();
-		let loss = match &self.data {
+		let (loss, value) = match &mut self.data {
+			Data::Gspo { spec, task, sampled, replay, replay_left, cursor } => {
+				let rollouts = match replay.get(*cursor).filter(|_| *replay_left > 0) {
+					Some(again) => {
+						*cursor += 1;
+						again.clone()
+					}
+					None => {
+						let net = Net { spec: *spec, vars: &self.vars, device: &self.device };
+						let fresh = sample_rollouts(net, task, self.batch_size, &mut self.rng)?;
+						sampled.push(fresh.clone());
+						fresh
+					}
+				};
+				let rewards: Vec<f64> =
+					rollouts.iter().flat_map(|r| r.rewards.iter().copied()).collect();
+				// Reported as a loss: one minus the mean sampled reward.
+				let value = (1.0 - crate::eval::mean(&rewards)) as f32;
+				let net = Net { spec: *spec, vars: &self.vars, device: &self.device };
+				(loss_with(net, &rollouts, task.clip, task.temperature)?, value)
+			}
 			Data::Mlp { xs, ys, n } => {
 				let idx: Vec<u32> =
 					(0..self.batch_size).map(|_| self.rng.below(*n as u64) as u32).collect();
 				let idx = Tensor::from_vec(idx, self.batch_size as usize, &self.device)?;
 				let logits = forward(&self.vars, &xs.index_select(&idx, 0)?)?;
-				candle_nn::loss::cross_entropy(&logits, &ys.index_select(&idx, 0)?)?
+				let loss = candle_nn::loss::cross_entropy(&logits, &ys.index_select(&idx, 0)?)?;
+				let value = loss.to_scalar::<f32>()?;
+				(loss, value)
 			}
 			Data::Lm { spec, shard } => {
 				let windows = crate::lm::windows(
@@ -264,12 +369,13 @@ impl Session {
 					self.batch_size as usize,
 					&mut self.rng,
 				);
-				crate::lm::train::Params::new(*spec, &self.vars)
-					.batch_loss(&windows, &self.device)?
+				let loss = crate::lm::train::Params::new(*spec, &self.vars)
+					.batch_loss(&windows, &self.device)?;
+				let value = loss.to_scalar::<f32>()?;
+				(loss, value)
 			}
 		};
-		let value = loss.to_scalar::<f32>()?;
-		if !value.is_finite() {
+		if !value.is_finite() || !loss.to_dtype(DType::F64)?.to_scalar::<f64>()?.is_finite() {
 			return Err(TrainerError::Diverged);
 		}
 		let mut grads = loss.backward()?;
@@ -318,6 +424,7 @@ impl Session {
 		self.since.batches = self.since.batches.saturating_add(u64::from(pending.batches));
 		self.since.training_time += pending.time + started.elapsed();
 		self.on_base = self.on_base.saturating_add(1);
+		self.data.after_step();
 		Ok(Some(value))
 	}
 
@@ -407,6 +514,7 @@ impl Session {
 		let base = self.base.tensors().to_vec();
 		self.set_weights(&base)?;
 		self.pending = Pending::default();
+		self.data.forget_rollouts();
 		self.cut_at = None;
 		self.since = Since::default();
 		self.since_wall = Instant::now();
@@ -447,6 +555,7 @@ impl Session {
 		if let Data::Lm { spec, shard } = &mut self.data {
 			*shard = crate::lm::shard_range(spec, batch_seed);
 		}
+		self.data.forget_rollouts();
 		self.rng = SplitMix64::new(batch_seed, STREAM_BATCHES);
 		self.base = base;
 		self.on_base = 0;
@@ -624,5 +733,47 @@ mod tests {
 		assert_eq!(out.steps, 1);
 		let judged = evaluate_delta(0, 3, &base, &out.delta, out.delta_hash).unwrap();
 		assert_eq!(judged, out.report);
+	}
+
+	/// The rollouts of the GSPO step under way and of the one before, by count.
+	fn rollouts(s: &Session) -> (usize, usize, u32) {
+		match &s.data {
+			Data::Gspo { sampled, replay, replay_left, .. } => {
+				(sampled.len(), replay.len(), *replay_left)
+			}
+			_ => panic!("not a GSPO session"),
+		}
+	}
+
+	#[test]
+	fn a_gspo_mini_batch_is_trained_on_twice_then_sampled_afresh() {
+		let base = crate::gspo::base_checkpoint().unwrap();
+		let cfg = TrainConfig { steps: 4, batch_size: 2, learning_rate_micro: 500, ..cfg(2) };
+		let mut s = Session::new(crate::lm::LM_GSPO_ID, 5, base.clone(), &cfg, Vec::new()).unwrap();
+		assert_eq!(crate::gspo::ARITHMETIC.reuse, 2);
+		// Step 1 samples a mini-batch; step 2 trains on it again, off-policy; step 3 samples.
+		s.step().unwrap();
+		assert_eq!(rollouts(&s), (0, 1, 1));
+		let first = match &s.data {
+			Data::Gspo { replay, .. } => replay[0].clone(),
+			_ => unreachable!(),
+		};
+		assert_eq!(first.len(), 2);
+		assert!(first.iter().all(|r| r.completions.len() == crate::gspo::ARITHMETIC.group));
+		s.step().unwrap();
+		assert_eq!(rollouts(&s), (0, 0, 0));
+		s.step().unwrap();
+		assert_eq!(rollouts(&s), (0, 1, 1));
+		let third = match &s.data {
+			Data::Gspo { replay, .. } => replay[0].clone(),
+			_ => unreachable!(),
+		};
+		assert_ne!(third, first);
+		// A rebase or a restart forgets rollouts of weights that are gone.
+		s.restart().unwrap();
+		assert_eq!(rollouts(&s), (0, 0, 0));
+		s.step().unwrap();
+		s.rebase(base, 6).unwrap();
+		assert_eq!(rollouts(&s), (0, 0, 0));
 	}
 }

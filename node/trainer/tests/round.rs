@@ -27,6 +27,15 @@ fn base() -> Checkpoint {
 	initial_checkpoint(MODEL, 1).unwrap()
 }
 
+/// A GSPO round of model 3: 8 steps of 16 prompts, learning rate 0.0001.
+const GSPO_CFG: TrainConfig = TrainConfig {
+	steps: 8,
+	batch_size: 16,
+	learning_rate_micro: 100,
+	weight_decay_micro: 0,
+	seed: 3,
+};
+
 /// One round shared by the tests that only read it.
 fn round() -> &'static RoundOutcome {
 	static ROUND: OnceLock<RoundOutcome> = OnceLock::new();
@@ -88,7 +97,11 @@ fn two_evaluations_are_bit_identical() {
 fn the_claimed_quality_is_the_chains_judgement_on_every_model() {
 	for model in MODEL_IDS {
 		let base = initial_checkpoint(model, 1).unwrap();
-		let cfg = TrainConfig { steps: 30, ..cfg(21) };
+		let cfg = match model {
+			// GSPO: a few steps of 8 prompts (× 8 completions) at a fine-tuning rate.
+			gym_trainer::lm::LM_GSPO_ID => GSPO_CFG,
+			_ => TrainConfig { steps: 30, ..cfg(21) },
+		};
 		let out = train_round(model, DATASET_SEED, &base, &cfg, Vec::new(), |_, _| {}).unwrap();
 		let measured =
 			evaluate_delta(model, DATASET_SEED, &base, &out.delta, out.delta_hash).unwrap();
@@ -342,4 +355,31 @@ fn language_model_learns_english() {
 	assert_eq!(again, r);
 	// Quality: a loss drop of more than 2 nats is capped at the chain's maximum.
 	assert_eq!(claimed_quality(&r, 0, DEFAULT_MAX_QUALITY), DEFAULT_MAX_QUALITY);
+}
+
+/// Model 3, GSPO on sums from the shipped warm-up checkpoint: one short round raises the
+/// expected reward of the training sums (the measured training loss is one minus it), every
+/// validator measures the delta to the bit, and the chain's judge pays the gain as quality,
+/// 10 × the reward gained.
+#[test]
+fn gspo_raises_the_expected_reward() {
+	let model = gym_trainer::lm::LM_GSPO_ID;
+	let base = initial_checkpoint(model, 5).unwrap();
+	assert_eq!(base, gym_trainer::gspo::base_checkpoint().unwrap());
+	let out = train_round(model, 9, &base, &GSPO_CFG, Vec::new(), |_, _| {}).unwrap();
+	let r = out.report;
+	println!("{r:?}");
+	for loss in [r.loss_before, r.loss_after, r.val_loss_before, r.val_loss_after] {
+		assert!((0.0..=1.0).contains(&loss), "{r:?}");
+	}
+	assert!(r.loss_after < r.loss_before, "{r:?}");
+	assert_eq!(evaluate_delta(model, 9, &base, &out.delta, out.delta_hash).unwrap(), r);
+	// The held-out greedy reward is what the validation loss reports.
+	let shipped = gym_trainer::gspo::held_out_reward(&base, 9).unwrap();
+	assert!((1.0 - r.val_loss_before - shipped).abs() < 1e-12, "{r:?}");
+	let report = r.to_validation_report();
+	let gain = report.loss_before - report.loss_after;
+	let quality = report_quality(&report, 0, u32::MAX);
+	let bonus = if report.val_loss_after < report.val_loss_before { 150_000 } else { 0 };
+	assert_eq!(u64::from(quality), gain * 10 + bonus);
 }

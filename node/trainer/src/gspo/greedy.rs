@@ -23,7 +23,7 @@ fn lm_spec(checkpoint: &Checkpoint) -> Result<LmSpec, TrainerError> {
 /// The greedy completion of `prompt` (not empty): the most likely byte (the lowest on a tie),
 /// again and again, until a newline byte or `max_new` bytes; the context is cut to its last
 /// `context` bytes.
-fn decode(lm: &Lm, context: usize, prompt: &[u8], max_new: usize) -> Vec<u8> {
+pub(crate) fn decode(lm: &Lm, context: usize, prompt: &[u8], max_new: usize) -> Vec<u8> {
 	let mut seq = prompt.to_vec();
 	for _ in 0..max_new {
 		let window = &seq[seq.len().saturating_sub(context)..];

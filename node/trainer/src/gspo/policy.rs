@@ -28,7 +28,20 @@ pub struct Policy {
 	opt: AdamW,
 }
 
+/// A language model's trainable weights on a device: what sampling and the loss read (a
+/// [`Policy`]'s, or a miner's [`crate::Session`]'s).
+#[derive(Clone, Copy)]
+pub(crate) struct Net<'a> {
+	pub(crate) spec: LmSpec,
+	pub(crate) vars: &'a [Var],
+	pub(crate) device: &'a Device,
+}
+
 impl Policy {
+	fn net(&self) -> Net<'_> {
+		Net { spec: self.spec, vars: &self.vars, device: &self.device }
+	}
+
 	/// `checkpoint` (a language model's) on [`crate::training_device`], with a fresh AdamW of
 	/// `learning_rate` and decoupled `weight_decay`.
 	pub fn new(
@@ -170,12 +183,24 @@ pub fn sample_group(
 	temperature: f64,
 	seed: u64,
 ) -> Result<Vec<Sample>, TrainerError> {
+	sample_with(policy.net(), prompt, group, max_new, temperature, seed)
+}
+
+/// [`sample_group`] from `net`.
+pub(crate) fn sample_with(
+	net: Net<'_>,
+	prompt: &[u8],
+	group: usize,
+	max_new: usize,
+	temperature: f64,
+	seed: u64,
+) -> Result<Vec<Sample>, TrainerError> {
 	check_temperature(temperature)?;
 	if prompt.is_empty() {
 		return Err(TrainerError::InvalidConfig("the prompt is empty"));
 	}
-	let LmSpec { context, vocab, .. } = policy.spec;
-	let params = Params::new(policy.spec, &policy.vars);
+	let LmSpec { context, vocab, .. } = net.spec;
+	let params = Params::new(net.spec, net.vars);
 	let mut rng = SplitMix64::new(seed, STREAM_SAMPLING);
 	let mut samples = vec![Sample::default(); group];
 	let mut done = vec![false; group];
@@ -191,9 +216,9 @@ pub fn sample_group(
 			let seq = prompt.iter().chain(&samples[i].bytes).skip(start);
 			ids.extend(seq.map(|&b| u32::from(b)));
 		}
-		let ids = Tensor::from_vec(ids, (active.len(), t), &policy.device)?;
+		let ids = Tensor::from_vec(ids, (active.len(), t), net.device)?;
 		let last = params
-			.forward(&ids, &policy.device)?
+			.forward(&ids, net.device)?
 			.reshape((active.len(), t, vocab))?
 			.narrow(1, t - 1, 1)?
 			.squeeze(1)?
@@ -226,9 +251,9 @@ struct Batch {
 /// row `prompt ++ completion` without its last byte, cut to the last `context` bytes,
 /// right-padded. A completion that, with its prompt, is longer than `context + 1` bytes is
 /// scored with that one window (exact for its tokens whose sampling context was not cut).
-fn score(policy: &Policy, rollouts: &[Rollout], temperature: f64) -> Result<Batch, TrainerError> {
+fn score(net: Net<'_>, rollouts: &[Rollout], temperature: f64) -> Result<Batch, TrainerError> {
 	check_temperature(temperature)?;
-	let LmSpec { context, vocab, .. } = policy.spec;
+	let LmSpec { context, vocab, .. } = net.spec;
 	let mut rows: Vec<(Vec<u32>, Vec<u32>, usize, usize)> = Vec::new();
 	for r in rollouts {
 		if r.prompt.is_empty() {
@@ -263,8 +288,8 @@ fn score(policy: &Policy, rollouts: &[Rollout], temperature: f64) -> Result<Batc
 		targets[k * t..k * t + next.len()].copy_from_slice(next);
 		mask[k * t + offset..k * t + offset + n].fill(1.0);
 	}
-	let device = &policy.device;
-	let logits = Params::new(policy.spec, &policy.vars)
+	let device = net.device;
+	let logits = Params::new(net.spec, net.vars)
 		.forward(&Tensor::from_vec(ids, (b, t), device)?, device)?
 		.to_dtype(DType::F32)?;
 	let logp = candle_nn::ops::log_softmax(&(logits / temperature)?, D::Minus1)?
@@ -287,7 +312,7 @@ pub fn logprobs(
 	rollouts: &[Rollout],
 	temperature: f64,
 ) -> Result<Vec<Vec<Vec<f64>>>, TrainerError> {
-	let batch = score(policy, rollouts, temperature)?;
+	let batch = score(policy.net(), rollouts, temperature)?;
 	let rows = batch.logp.to_vec2::<f64>()?;
 	let mut per_row = rows.iter().zip(batch.offsets.iter().zip(&batch.lens));
 	let mut out = Vec::with_capacity(rollouts.len());
@@ -317,11 +342,21 @@ pub fn loss(
 	clip: Clip,
 	temperature: f64,
 ) -> Result<Tensor, TrainerError> {
-	let device = &policy.device;
+	loss_with(policy.net(), rollouts, clip, temperature)
+}
+
+/// [`loss`] under `net`'s weights.
+pub(crate) fn loss_with(
+	net: Net<'_>,
+	rollouts: &[Rollout],
+	clip: Clip,
+	temperature: f64,
+) -> Result<Tensor, TrainerError> {
+	let device = net.device;
 	if rollouts.iter().all(|r| r.completions.is_empty()) {
 		return Ok(Tensor::new(0f64, device)?);
 	}
-	let batch = score(policy, rollouts, temperature)?;
+	let batch = score(net, rollouts, temperature)?;
 	let (b, t) = batch.logp.dims2()?;
 	// Row weights 1/|y_i| over the completion's tokens, the stored ln π_old in place.
 	let mut mean_weights = vec![0f64; b * t];

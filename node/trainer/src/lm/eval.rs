@@ -245,6 +245,15 @@ impl Lm {
 		f.logits[f.logits.len() - v..].to_vec()
 	}
 
+	/// The logits `[T, vocab]` of every position of `tokens` (at most `context` of them;
+	/// empty for none): row `t` predicts the byte after `tokens[..=t]`.
+	pub(crate) fn position_logits(&self, tokens: &[u8]) -> Vec<f64> {
+		if tokens.is_empty() {
+			return Vec::new();
+		}
+		self.forward(tokens).logits
+	}
+
 	/// Mean next-byte loss of one window (`context + 1` bytes).
 	pub(crate) fn sequence_loss(&self, window: &[u8]) -> f64 {
 		self.measure(window, false).0

@@ -12,6 +12,10 @@
 //! | id | width | layers | heads | MLP | context | parameters |
 //! |----|-------|--------|-------|-----|---------|------------|
 //! | 2  | 96    | 2      | 4     | 384 | 64      | 254,592    |
+//! | 3  | 96    | 2      | 4     | 384 | 64      | 254,592    |
+//!
+//! Model 3 is model 2's network trained by GSPO instead of next-byte prediction
+//! ([`Objective::Gspo`], [`crate::gspo`]).
 //!
 //! # Data
 //! [`corpus`] is public-domain English text shipped in the crate: Jane Austen's *Pride and
@@ -51,7 +55,26 @@ pub const LM_SMALL: LmSpec = LmSpec {
 	shards: 8,
 	delta_density_ppm: 1_000_000,
 	outer: OuterOptimizer::PLAIN,
+	objective: Objective::NextByte,
 };
+
+/// Model 3's id.
+pub const LM_GSPO_ID: u32 = 3;
+
+/// Model 3: model 2's network fine-tuned by GSPO on two-digit sums
+/// ([`crate::gspo::ARITHMETIC`]), from the shipped warm-up checkpoint
+/// ([`crate::gspo::base_checkpoint`]).
+pub const LM_GSPO: LmSpec =
+	LmSpec { objective: Objective::Gspo(crate::gspo::ARITHMETIC), ..LM_SMALL };
+
+/// What a language model's rounds train it to do, and how its deltas are measured.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Objective {
+	/// Predict the next byte of the corpus; measured by cross-entropy ([`eval`]).
+	NextByte,
+	/// GSPO on a task with a verifiable reward; measured by rewards ([`crate::gspo::task`]).
+	Gspo(crate::gspo::GspoSpec),
+}
 
 /// Layer norm's epsilon.
 pub const LN_EPS: f64 = 1e-5;
@@ -100,6 +123,8 @@ pub struct LmSpec {
 	/// rounds both flatten near 2.96 (plain 2.963, 0.5 / 0.8 2.955): this small model is then
 	/// the limit, not the outer step.
 	pub outer: OuterOptimizer,
+	/// What the rounds train.
+	pub objective: Objective,
 }
 
 /// The tensors of one block, by role.
