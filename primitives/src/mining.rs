@@ -217,25 +217,36 @@ pub struct ValidationReport {
 	pub sketch: crate::sketch::DeltaSketch,
 }
 
-/// The smallest training-loss gain a delta is paid for: 0.005 (quality
-/// +5%, the default quality tolerance). A tiny random perturbation of the
-/// weights lowers the loss by a hair half of the time; without a floor such a
-/// delta, which trains nothing, would take the bonuses and the base reward.
+/// The training-loss gain a delta is paid for: 0.005 (quality +5%, the
+/// default quality tolerance), or a tenth of the loss if that is smaller
+/// ([`min_gain`]). A tiny random perturbation of the weights lowers the loss
+/// by a hair half of the time; without a floor such a delta, which trains
+/// nothing, would take the bonuses and the base reward.
 pub const MIN_LOSS_GAIN: Micro = 5_000;
+
+/// The smallest paid gain on a loss of `loss_before`: [`MIN_LOSS_GAIN`], or
+/// a tenth of the loss when the loss is under 0.05. A nearly solved task
+/// (the spiral at a loss of 0.007) still pays honest progress, which is small
+/// in absolute terms there, while noise cannot take a tenth off a loss near
+/// its minimum (the first-order gain of a random direction vanishes and the
+/// curvature raises the loss).
+pub fn min_gain(loss_before: Micro) -> Micro {
+	MIN_LOSS_GAIN.min(loss_before / 10)
+}
 
 /// The quality one report gives a delta: `10 × (loss_before − loss_after)`,
 /// `+ 0.05` if the gradient variance is under `variance_threshold`, `+ 0.15`
 /// if the validation loss improved, capped at `max_quality`. The bonuses add
 /// to a real gain only: a delta that did not lower the training loss by at
-/// least [`MIN_LOSS_GAIN`] gives 0, as does a corrupt verdict, so a delta
-/// that trains nothing (all zero, or noise) earns nothing.
+/// least [`min_gain`] gives 0, as does a corrupt verdict, so a delta that
+/// trains nothing (all zero, or noise) earns nothing.
 pub fn report_quality(
 	report: &ValidationReport,
 	variance_threshold: Micro,
 	max_quality: Quality,
 ) -> Quality {
 	let gained = report.loss_before.saturating_sub(report.loss_after);
-	if report.verdict.is_corrupt() || gained < MIN_LOSS_GAIN {
+	if report.verdict.is_corrupt() || gained == 0 || gained < min_gain(report.loss_before) {
 		return 0;
 	}
 	let gain =
@@ -607,6 +618,14 @@ mod tests {
 		assert_eq!(report_quality(&report(2_000_000, 1_999_999, true, 0), 5, 2_000_000), 0);
 		assert_eq!(report_quality(&report(2_000_000, 1_995_001, true, 0), 5, 2_000_000), 0);
 		assert_eq!(report_quality(&report(2_000_000, 1_995_000, true, 0), 5, 2_000_000), 250_000);
+		// Under a loss of 0.05 the floor is a tenth of the loss: the spiral's round 1 on the dev
+		// chain, 0.0074 → 0.0042, is paid 10 × 0.0032 + 5% + 15%; 0.0074 → 0.0067 is not.
+		assert_eq!(min_gain(7_400), 740);
+		assert_eq!(report_quality(&report(7_400, 4_200, true, 0), 5, 2_000_000), 232_000);
+		assert_eq!(report_quality(&report(7_400, 6_700, true, 0), 5, 2_000_000), 0);
+		assert_eq!(report_quality(&report(7_400, 6_660, true, 0), 5, 2_000_000), 207_400);
+		// A loss of 0 cannot fall.
+		assert_eq!(report_quality(&report(0, 0, true, 0), 5, 2_000_000), 0);
 		// Capped: −1.0 loss would be +1000%.
 		assert_eq!(report_quality(&report(3_000_000, 2_000_000, true, 0), 5, 2_000_000), 2_000_000);
 		// Corrupt verdicts give 0.

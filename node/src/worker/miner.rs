@@ -185,7 +185,7 @@ fn cut_due(
 
 /// Whether an honest miner seals a delta so measured: only if the chain would pay it, i.e. it
 /// lowers the round's checkpoint's training loss by at least
-/// `gym_primitives::mining::MIN_LOSS_GAIN`, as the chain rounds it (a delta of quality 0 is
+/// `gym_primitives::mining::min_gain`, as the chain rounds it (a delta of quality 0 is
 /// rejected as `NoGain`: unpaid, and kept out of the aggregate).
 fn worth_sealing(report: &gym_trainer::EvalReport) -> bool {
 	claimed_quality(report, 0, u32::MAX) > 0
@@ -1111,9 +1111,12 @@ mod tests {
 		assert!(worth_sealing(&report(3_074_400, 2_775_900)));
 		assert!(!worth_sealing(&report(3_074_400, 3_116_000)), "CI's stale round-1 delta");
 		assert!(!worth_sealing(&report(3_000_000, 3_000_000)));
-		// The chain pays a gain of 0.005 or more, counted in millionths.
+		// The chain pays a gain of 0.005 or more, counted in millionths, or of a tenth of a
+		// loss under 0.05 (the spiral's round 1 on the dev chain).
 		assert!(worth_sealing(&report(3_000_000, 2_995_000)));
 		assert!(!worth_sealing(&report(3_000_000, 2_995_001)));
+		assert!(worth_sealing(&report(7_400, 4_200)));
+		assert!(!worth_sealing(&report(7_400, 6_700)));
 		assert_eq!(claimed_quality(&report(3_074_400, 3_116_000), 1_000_000, 2_000_000), 0);
 	}
 
