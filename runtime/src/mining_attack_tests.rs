@@ -712,6 +712,18 @@ fn a_copied_delta_is_paid_nothing_and_its_original_is_paid() {
 	});
 }
 
+/// On the local chain (600-block epochs, 3 reports a delta): three
+/// orchestrators join the set, and governance creates a job asking 3
+/// validations a delta.
+fn local_job() -> JobId {
+	run_to_block(1);
+	assert_eq!(pallet_gym_emission::EpochLength::<Runtime>::get(), 600);
+	for n in 11..=13 {
+		orchestrator(n);
+	}
+	governance_job(3)
+}
+
 /// Produces blocks up to `to`; each of `online` sends its heartbeat in the
 /// first block of every heartbeat slot (a minute, 10 blocks).
 fn online_until(to: u32, online: &[AccountId]) {
@@ -764,12 +776,7 @@ fn gain_of(gain: u64) -> ValidationReport {
 #[test]
 fn a_miner_that_trains_nothing_is_paid_nothing() {
 	build(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
-		run_to_block(1);
-		assert_eq!(pallet_gym_emission::EpochLength::<Runtime>::get(), 600);
-		for n in 11..=13 {
-			orchestrator(n);
-		}
-		let job = governance_job(3);
+		let job = local_job();
 		let lazy = worker(100, GpuClass::Other);
 		let honest = worker(101, GpuClass::Other);
 		let nudger = worker(102, GpuClass::Other);
@@ -1200,13 +1207,7 @@ fn judged_honestly(job: JobId, who: &AccountId) {
 #[test]
 fn availability_cannot_be_bought_by_re_registering_or_scheduling_away() {
 	build(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
-		run_to_block(1);
-		assert_eq!(pallet_gym_emission::EpochLength::<Runtime>::get(), 600);
-		for n in 11..=13 {
-			orchestrator(n);
-		}
-		// The local chain asks 3 reports a delta.
-		let job = governance_job(3);
+		let job = local_job();
 		let hopper = worker(100, GpuClass::Other);
 		let away = worker(101, GpuClass::Other);
 		seated(job, &[hopper.clone(), away.clone()]);

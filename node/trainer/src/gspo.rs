@@ -74,6 +74,16 @@ pub fn group_advantages(rewards: &[f64]) -> Vec<f64> {
 	rewards.iter().map(|r| (r - mean) / std).collect()
 }
 
+/// `ln softmax(logits / τ)` in `f64`, with [`libm`]: the sampling distribution of
+/// [`sample_group`] and the one [`task`] measures expected rewards with.
+pub(crate) fn log_softmax(logits: impl IntoIterator<Item = f64>, temperature: f64) -> Vec<f64> {
+	let scaled: Vec<f64> = logits.into_iter().map(|l| l / temperature).collect();
+	let max = scaled.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+	let total = scaled.iter().fold(0.0, |acc, l| acc + libm::exp(l - max));
+	let log_total = max + libm::log(total);
+	scaled.iter().map(|l| l - log_total).collect()
+}
+
 /// The sequence-level importance ratio `exp(mean_t(ln π_new − ln π_old))` of one completion,
 /// from its tokens' log-probabilities under the policy being trained and the base policy. An
 /// empty completion has ratio 1.

@@ -334,24 +334,29 @@ impl Session {
 		let started = Instant::now();
 		let (loss, value) = match &mut self.data {
 			Data::Gspo { spec, task, sampled, replay, replay_left, cursor } => {
-				let rollouts = match replay.get(*cursor).filter(|_| *replay_left > 0) {
-					Some(again) => {
-						*cursor += 1;
-						again.clone()
-					}
-					None => {
-						let net = Net { spec: *spec, vars: &self.vars, device: &self.device };
-						let fresh = sample_rollouts(net, task, self.batch_size, &mut self.rng)?;
-						sampled.push(fresh.clone());
-						fresh
-					}
+				let net = Net { spec: *spec, vars: &self.vars, device: &self.device };
+				let again = replay.get(*cursor).filter(|_| *replay_left > 0);
+				let fresh = match again {
+					Some(_) => None,
+					None => Some(sample_rollouts(net, task, self.batch_size, &mut self.rng)?),
+				};
+				let Some(rollouts) = again.or(fresh.as_ref()) else {
+					return Err(TrainerError::Backend("no GSPO mini-batch".into()));
 				};
 				let rewards: Vec<f64> =
 					rollouts.iter().flat_map(|r| r.rewards.iter().copied()).collect();
-				// Reported as a loss: one minus the mean sampled reward.
+				let loss = loss_with(net, rollouts, task.clip, task.temperature)?;
+				// The reported value is one minus the mean sampled reward; the loss is checked
+				// apart.
+				if !loss.to_scalar::<f64>()?.is_finite() {
+					return Err(TrainerError::Diverged);
+				}
 				let value = (1.0 - crate::eval::mean(&rewards)) as f32;
-				let net = Net { spec: *spec, vars: &self.vars, device: &self.device };
-				(loss_with(net, &rollouts, task.clip, task.temperature)?, value)
+				match fresh {
+					Some(fresh) => sampled.push(fresh),
+					None => *cursor += 1,
+				}
+				(loss, value)
 			}
 			Data::Mlp { xs, ys, n } => {
 				let idx: Vec<u32> =
@@ -375,7 +380,7 @@ impl Session {
 				(loss, value)
 			}
 		};
-		if !value.is_finite() || !loss.to_dtype(DType::F64)?.to_scalar::<f64>()?.is_finite() {
+		if !value.is_finite() {
 			return Err(TrainerError::Diverged);
 		}
 		let mut grads = loss.backward()?;

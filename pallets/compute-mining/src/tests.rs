@@ -72,6 +72,21 @@ fn seat(job: JobId, who: AccountId) {
 
 /// The orchestrator set, a job asking `validations` reports a delta, and
 /// Silver workers 1 and 2 seated in it.
+/// Two seated workers (3 validations a delta) seal the same bytes, worker 1
+/// at block 1 and worker 2 at block 2, and reveal them at block 22 in
+/// `reveal_order`.
+fn same_bytes_sealed_by_both(reveal_order: [AccountId; 2]) -> JobId {
+	let job = two_seated_workers(3);
+	seal(1, job, delta(5), 0);
+	run_to_block(2);
+	seal(2, job, delta(5), 0);
+	run_to_block(22);
+	for who in reveal_order {
+		assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(who), job, delta(5)));
+	}
+	job
+}
+
 fn two_seated_workers(validations: u8) -> JobId {
 	orchestrators();
 	let job = create_job(validations);
@@ -801,15 +816,8 @@ fn a_copied_delta_is_rejected_and_the_first_sealer_is_paid() {
 	ExtBuilder::default().build_and_execute(|| {
 		// Judgements are final two blocks later; reveals take blocks 22-24.
 		DisputeWindow::<Test>::put(2);
-		let job = two_seated_workers(3);
-		seal(1, job, delta(5), 0);
-		run_to_block(2);
-		seal(2, job, delta(5), 0);
-		run_to_block(22);
 		// The copier reveals first; the first sealer still owns the bytes.
-		for who in [2, 1] {
-			assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(who), job, delta(5)));
-		}
+		let job = same_bytes_sealed_by_both([2, 1]);
 		let content = RoundContents::<Test>::get((job, 0, delta(5))).unwrap();
 		assert_eq!(content, RoundContent { sealed_at: 1, owner: 1, open: 2 });
 		assert_eq!(Jobs::<Test>::get(job).unwrap().open, 2);
@@ -1663,14 +1671,7 @@ fn a_delta_with_no_training_gain_is_rejected_unpaid_and_unslashed() {
 fn a_copy_of_a_delta_with_no_gain_is_still_a_copy() {
 	ExtBuilder::default().build_and_execute(|| {
 		DisputeWindow::<Test>::put(2);
-		let job = two_seated_workers(3);
-		seal(1, job, delta(5), 0);
-		run_to_block(2);
-		seal(2, job, delta(5), 0);
-		run_to_block(22);
-		for who in [1, 2] {
-			assert_ok!(ComputeMining::reveal_delta(RuntimeOrigin::signed(who), job, delta(5)));
-		}
+		let job = same_bytes_sealed_by_both([1, 2]);
 		run_to_block(23);
 		let no_gain = report(3 * MICRO, 3 * MICRO + 1, true, true);
 		for who in [1, 2] {

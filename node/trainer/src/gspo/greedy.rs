@@ -75,11 +75,22 @@ pub fn greedy_reward(
 	if prompts.is_empty() {
 		return Ok(0.0);
 	}
-	let lm = Lm::new(&spec, checkpoint);
+	Ok(mean_greedy_reward(&Lm::new(&spec, checkpoint), spec.context, prompts, max_new, threads))
+}
+
+/// The mean [`arithmetic_reward`] of `lm`'s greedy completions of `prompts` (0 for none), on
+/// up to `threads` threads, summed in prompt order.
+pub(crate) fn mean_greedy_reward(
+	lm: &Lm,
+	context: usize,
+	prompts: &[(String, u32)],
+	max_new: usize,
+	threads: usize,
+) -> f64 {
 	let rewards = map_parallel(prompts, threads, |(prompt, answer)| {
-		arithmetic_reward(*answer, &decode(&lm, spec.context, prompt.as_bytes(), max_new))
+		arithmetic_reward(*answer, &decode(lm, context, prompt.as_bytes(), max_new))
 	});
-	Ok(rewards.iter().sum::<f64>() / rewards.len() as f64)
+	crate::eval::mean(&rewards)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! averaging are computed in `f64` on the device, with the advantages of the reference
 //! [`super::group_advantages`].
 
-use super::{group_advantages, Clip, END, STREAM_SAMPLING};
+use super::{group_advantages, log_softmax, Clip, END, STREAM_SAMPLING};
 use crate::{
 	checkpoint::Checkpoint,
 	lm::{train::Params, LmSpec},
@@ -134,15 +134,6 @@ pub struct Rollout {
 	pub rewards: Vec<f64>,
 }
 
-/// `ln softmax(logits / τ)` in `f64`.
-fn log_softmax(logits: &[f32], temperature: f64) -> Vec<f64> {
-	let scaled: Vec<f64> = logits.iter().map(|&l| f64::from(l) / temperature).collect();
-	let max = scaled.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-	let total = scaled.iter().map(|l| libm::exp(l - max)).sum::<f64>();
-	let log_total = max + libm::log(total);
-	scaled.iter().map(|l| l - log_total).collect()
-}
-
 /// The byte whose cumulative probability first exceeds `u` (the last byte with a positive
 /// probability if rounding leaves `u` above the total).
 fn pick(logp: &[f64], u: f64) -> usize {
@@ -225,7 +216,7 @@ pub(crate) fn sample_with(
 			.to_dtype(DType::F32)?
 			.to_vec2::<f32>()?;
 		for (row, &i) in last.iter().zip(&active) {
-			let logp = log_softmax(row, temperature);
+			let logp = log_softmax(row.iter().map(|&l| f64::from(l)), temperature);
 			let byte = pick(&logp, rng.next_f64());
 			let s = &mut samples[i];
 			s.bytes.push(byte as u8);

@@ -24,7 +24,7 @@
 //! All of it is plain `f64` with [`libm`] through [`crate::lm::eval::Lm`], identical to the bit
 //! on every machine and for every thread count.
 
-use super::{arithmetic_reward, greedy::decode, Clip};
+use super::{greedy::mean_greedy_reward, log_softmax, Clip};
 use crate::{
 	checkpoint::Checkpoint,
 	eval::{mean, variance},
@@ -166,7 +166,7 @@ pub(crate) fn expected_reward(
 		// The byte after `tokens[..prompt.len() + k]` is predicted at window position
 		// `prompt.len() + k − 1 − start`.
 		let at = prompt.len() + k - 1 - start;
-		log_softmax(&logits[at * v..(at + 1) * v], task.temperature)
+		log_softmax(logits[at * v..(at + 1) * v].iter().copied(), task.temperature)
 	};
 	let mut log_p = 0.0;
 	for (k, d) in digits.iter().enumerate() {
@@ -180,15 +180,6 @@ pub(crate) fn expected_reward(
 		(1.0 - digit_mass).max(0.0)
 	};
 	libm::exp(log_p) * stop
-}
-
-/// `ln softmax(logits / τ)` in `f64`, with [`libm`].
-fn log_softmax(logits: &[f64], temperature: f64) -> Vec<f64> {
-	let scaled: Vec<f64> = logits.iter().map(|l| l / temperature).collect();
-	let max = scaled.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-	let total = scaled.iter().fold(0.0, |acc, l| acc + libm::exp(l - max));
-	let log_total = max + libm::log(total);
-	scaled.iter().map(|l| l - log_total).collect()
 }
 
 /// The shipped base checkpoint of model 3: model 2's network warmed up on solved training sums
@@ -215,23 +206,9 @@ fn task_of(checkpoint: &Checkpoint) -> Result<(LmSpec, GspoSpec), TrainerError> 
 /// The mean greedy reward of `checkpoint` (a GSPO model's) on the held-out problems a job of
 /// `dataset_seed` is measured on: one minus the validation loss its validators report.
 pub fn held_out_reward(checkpoint: &Checkpoint, dataset_seed: u64) -> Result<f64, TrainerError> {
-	let (spec, task) = task_of(checkpoint)?;
+	let (_, task) = task_of(checkpoint)?;
 	let held = task.held_out_problems(dataset_seed, task.eval_prompts);
-	let lm = Lm::new(&spec, checkpoint);
-	Ok(greedy_mean(&lm, &spec, &task, &held, crate::lm::eval::eval_threads()))
-}
-
-/// The mean reward of the greedy completions of `problems`.
-fn greedy_mean(
-	lm: &Lm,
-	spec: &LmSpec,
-	task: &GspoSpec,
-	problems: &[Problem],
-	threads: usize,
-) -> f64 {
-	mean(&map_parallel(problems, threads, |(p, a): &Problem| {
-		arithmetic_reward(*a, &decode(lm, spec.context, p.as_bytes(), task.max_new))
-	}))
+	super::greedy_reward(checkpoint, &held, task.max_new, crate::lm::eval::eval_threads())
 }
 
 /// Measures base and base + delta (`updated`) of a GSPO job for its `dataset_seed` (see the
@@ -253,7 +230,7 @@ pub(crate) fn evaluate(
 			expected_reward(m, spec, task, p.as_bytes(), *a)
 		}))
 	};
-	let greedy = |m: &Lm| greedy_mean(m, spec, task, &held, threads);
+	let greedy = |m: &Lm| mean_greedy_reward(m, spec.context, &held, task.max_new, threads);
 	let mut rng = SplitMix64::new(dataset_seed, STREAM_PROBE);
 	let probes: Vec<Vec<u8>> =
 		(0..spec.grad_probe_sequences).map(|_| task.text(&mut rng, spec.context + 1)).collect();
@@ -323,7 +300,7 @@ mod tests {
 		let lm = Lm::new(&LM_SMALL, &c);
 		let t = ARITHMETIC;
 		let p = |ctx: &[u8], byte: u8| {
-			let l = log_softmax(&lm.next_logits(ctx), 1.0);
+			let l = log_softmax(lm.next_logits(ctx), 1.0);
 			libm::exp(l[usize::from(byte)])
 		};
 		let digits: f64 = (b'0'..=b'9').map(|d| p(b"9+3=12", d)).sum();
