@@ -108,7 +108,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("gym-runtime"),
 	impl_name: alloc::borrow::Cow::Borrowed("gym-runtime"),
 	authoring_version: 1,
-	spec_version: 214,
+	spec_version: 215,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,

@@ -766,8 +766,9 @@ fn gain_of(gain: u64) -> ValidationReport {
 /// whose delta lowers the loss by 0.01. Honest committees report what
 /// they measure: no training-loss gain for the lazy delta, so no bonus
 /// either (quality 0), and it is rejected as `NoGain` when final. It earns
-/// 0 GYM and is not slashed (its 1,000 GYM intact, nothing pending); it
-/// keeps its seat, and its delta does not join the round's aggregate. The
+/// 0 GYM and is not slashed (its 1,000 GYM intact, nothing pending), but it
+/// goes back to the queue (a seat is not held for free by sealing empty
+/// deltas), and its delta does not join the round's aggregate. The
 /// honest worker is paid 1000 × 1.1 (quality 0.1) × 1.0 (Bronze) × 1.0
 /// (unverified) × 60/60 = 1,100 GYM, the epoch's whole Σ (difficulty 1).
 /// A third worker nudges the weights by noise that happens to lower the
@@ -836,11 +837,18 @@ fn a_miner_that_trains_nothing_is_paid_nothing() {
 			why: Rejection::NoGain,
 			slash: 0,
 		}));
-		// Not slashed, still seated; only the honest delta is aggregated.
+		// Not slashed, but unseated: both lose their seats to the queue, and
+		// the job keeps the honest worker only. Only the honest delta is
+		// aggregated.
 		assert_eq!(pallet_compute_mining::PendingSlashes::<Runtime>::get(&lazy), 0);
 		assert_eq!(staked(&lazy), stake);
-		assert_eq!(Workers::<Runtime>::get(&lazy).unwrap().assignment, Some(job));
-		assert_eq!(pallet_compute_mining::Jobs::<Runtime>::get(job).unwrap().accepted, 1);
+		for w in [&lazy, &nudger] {
+			let info = Workers::<Runtime>::get(w).unwrap();
+			assert_eq!((info.assignment, info.waiting), (None, true));
+		}
+		assert_eq!(Workers::<Runtime>::get(&honest).unwrap().assignment, Some(job));
+		let info = pallet_compute_mining::Jobs::<Runtime>::get(job).unwrap();
+		assert_eq!((info.workers, info.accepted), (1, 1));
 		// Online to the epoch's last slot: all 60 for both.
 		online_until(600, &workers);
 		let lazy_pending = Mining::pending_rewards(&lazy);

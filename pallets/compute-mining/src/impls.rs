@@ -1441,11 +1441,13 @@ impl<T: Config> Pallet<T> {
 		Ok(verdict)
 	}
 
-	/// Rejects `who`'s delta. If the rejection [`slashes`](Rejection::slashes):
-	/// fixes the 5% slash in [`PendingSlashes`] (as if slashed now, after the
-	/// slashes already pending; `settle_slash` charges it) and returns the
-	/// worker from the job to the queue. Otherwise ([`Rejection::NoGain`]) the
-	/// worker keeps its stake and its seat.
+	/// Rejects `who`'s delta and returns the worker from the job to the
+	/// queue. If the rejection [`slashes`](Rejection::slashes), fixes the 5%
+	/// slash in [`PendingSlashes`] (as if slashed now, after the slashes
+	/// already pending; `settle_slash` charges it); a delta with no gain
+	/// ([`Rejection::NoGain`]) costs its worker the seat only. Without that,
+	/// a worker could hold a seat indefinitely, for free, by sealing empty
+	/// deltas, and make the committees evaluate them.
 	fn reject_delta(
 		job: &mut JobInfo<T::AccountId>,
 		job_id: JobId,
@@ -1471,9 +1473,6 @@ impl<T: Config> Pallet<T> {
 			why,
 			slash,
 		});
-		if !why.slashes() {
-			return;
-		}
 		if let Some(mut worker) = Workers::<T>::get(who) {
 			if worker.assignment == Some(job_id) {
 				Self::leave_job_counted(&mut worker, job);

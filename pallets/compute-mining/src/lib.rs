@@ -43,7 +43,7 @@
 //! quality. A quality comes only from a training-loss gain (the bonuses add
 //! to a gain, never replace it), and a delta whose final quality is 0 is
 //! rejected as [`Rejection::NoGain`] when finalised: not paid, not
-//! aggregated, not slashed, and its worker keeps its seat.
+//! aggregated, not slashed, and its worker goes back to the queue.
 //!
 //! ## Rewards
 //!

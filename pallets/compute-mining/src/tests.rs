@@ -1606,8 +1606,9 @@ fn overclaiming_beyond_the_tolerance_is_an_invalid_delta() {
 /// training loss. Its reports still see a low gradient variance and a
 /// validation loss one millionth better, but the bonuses add to a real gain
 /// only: quality 0, and once final it is rejected as `NoGain`. Not paid, not
-/// aggregated, not slashed; its worker keeps its seat and is paid when it
-/// does better next round.
+/// aggregated, not slashed; its worker goes back to the queue (a seat is not
+/// held for free by sealing empty deltas) and is paid when it is seated again
+/// and does better.
 #[test]
 fn a_delta_with_no_training_gain_is_rejected_unpaid_and_unslashed() {
 	ExtBuilder::default().build_and_execute(|| {
@@ -1632,10 +1633,10 @@ fn a_delta_with_no_training_gain_is_rejected_unpaid_and_unslashed() {
 		assert_eq!(PendingSlashes::<Test>::get(1), 0);
 		assert_eq!(staked(1), Tier::Silver.minimum());
 		assert_eq!(TotalSlashed::<Test>::get(), 0);
-		// Still seated, not queued.
+		// Back in the queue: the seat is free for another worker.
 		let info = Workers::<Test>::get(1).unwrap();
-		assert_eq!((info.assignment, info.waiting), (Some(job), false));
-		assert_eq!(Jobs::<Test>::get(job).unwrap().workers, 2);
+		assert_eq!((info.assignment, info.waiting), (None, true));
+		assert_eq!(Jobs::<Test>::get(job).unwrap().workers, 1);
 		// Not aggregated: the round counts worker 2's delta only, and its
 		// committee decides the checkpoint.
 		assert_eq!(Jobs::<Test>::get(job).unwrap().accepted, 1);
@@ -1657,7 +1658,9 @@ fn a_delta_with_no_training_gain_is_rejected_unpaid_and_unslashed() {
 		);
 		// Worker 2: Silver 1.2, quality 0.1, online 10/10: 1000 × 1.1 × 1.2.
 		assert_eq!(claim(2), 1_320 * GYM);
-		// Next round it trains for real, and is paid for it.
+		// The block hook seated it again (the job's seat was free); this
+		// round it trains for real, and is paid for it.
+		assert_eq!(Workers::<Test>::get(1).unwrap().assignment, Some(job));
 		submit(1, job, delta(3), 0);
 		(0..3).for_each(|_| validate(job, 1, report_of_quality(100_000)));
 		assert_eq!(status(job, 1), DeltaStatus::Accepted(100_000));
@@ -1686,7 +1689,8 @@ fn a_copy_of_a_delta_with_no_gain_is_still_a_copy() {
 		assert_eq!(status(job, 2), DeltaStatus::Rejected(Rejection::Copy));
 		assert_eq!(PendingSlashes::<Test>::get(1), 0);
 		assert_eq!(PendingSlashes::<Test>::get(2), Tier::Silver.minimum() / 20);
-		assert_eq!(Workers::<Test>::get(1).unwrap().assignment, Some(job));
+		// Both off the job: worker 1 unslashed, worker 2 slashed.
+		assert_eq!(Workers::<Test>::get(1).unwrap().assignment, None);
 		assert_eq!(Workers::<Test>::get(2).unwrap().assignment, None);
 		assert_eq!(Jobs::<Test>::get(job).unwrap().accepted, 0);
 	});

@@ -339,15 +339,17 @@ pub enum Rejection {
 	/// another worker sealed no later in the round.
 	NearCopy,
 	/// The delta did not lower the round's training loss (its validated
-	/// quality is 0): neither paid nor slashed, and not aggregated.
+	/// quality is 0): neither paid nor slashed, and not aggregated; its
+	/// worker goes back to the queue.
 	NoGain,
 }
 
 impl Rejection {
 	/// Whether the rejection is the worker's fault: it is slashed 5%
-	/// ([`gym_primitives::mining::INVALID_DELTA_SLASH`]) and returned from
-	/// the job to the queue. A delta with no gain is not: its worker keeps its
-	/// stake and its seat, and may do better next round.
+	/// ([`gym_primitives::mining::INVALID_DELTA_SLASH`]). A delta with no
+	/// gain is not: its worker keeps its stake. Every rejection returns the
+	/// worker from the job to the queue, so a seat is not held by sealing
+	/// deltas that train nothing.
 	pub fn slashes(&self) -> bool {
 		match self {
 			Rejection::Corrupt
