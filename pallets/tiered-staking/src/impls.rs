@@ -13,7 +13,7 @@ use frame_support::{
 	pallet_prelude::DispatchResult,
 	storage::with_storage_layer,
 	traits::{
-		fungible::{Balanced, Inspect, Mutate, MutateFreeze},
+		fungible::{Balanced, Inspect, InspectHold, Mutate, MutateFreeze},
 		tokens::{Fortitude, Precision, Preservation},
 		ConstU32, Contains, Get,
 	},
@@ -257,7 +257,8 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_stake(who: &T::AccountId, amount: Balance) -> DispatchResult {
 		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 		ensure!(!T::BondedElsewhere::contains(who), Error::<T>::BondedElsewhere);
-		let free = T::Currency::reducible_balance(who, Preservation::Expendable, Fortitude::Polite);
+		let free = T::Currency::reducible_balance(who, Preservation::Expendable, Fortitude::Polite)
+			.saturating_sub(T::Currency::total_balance_on_hold(who));
 		ensure!(amount <= free, Error::<T>::InsufficientFreeBalance);
 
 		with_storage_layer(|| {

@@ -84,8 +84,11 @@
 //! freezes overlap: the account's frozen amount is `max(locks, freezes)`, not
 //! their sum. So staked GYM can also back a governance vote (a lock) later
 //! without being unstaked. The other way round, staking only accepts GYM
-//! that is free and not frozen or locked at that moment
-//! ([`Error::InsufficientFreeBalance`]). Slashes take the GYM with
+//! that is free, not frozen or locked, and not backing a hold at that moment
+//! ([`Error::InsufficientFreeBalance`]): pallet-balances lets held GYM back
+//! a freeze, so without the last condition GYM frozen in a liquidity farm
+//! (`pallet-gym-liquidity`) could be staked here too, up to the account's
+//! holds. Slashes take the GYM with
 //! `Fortitude::Force`, so a governance lock over staked GYM cannot shield it
 //! from a slash; early-unstake penalties are ordinary transfers, so GYM still
 //! locked by governance must wait for its lock (or the 30 days) to be
@@ -205,6 +208,7 @@ pub mod pallet {
 		type Currency: fungible::Inspect<Self::AccountId, Balance = Balance>
 			+ fungible::Mutate<Self::AccountId>
 			+ fungible::MutateFreeze<Self::AccountId, Id = Self::RuntimeFreezeReason>
+			+ fungible::InspectHold<Self::AccountId>
 			+ fungible::Balanced<Self::AccountId>;
 		/// The runtime's aggregated freeze reason.
 		type RuntimeFreezeReason: From<FreezeReason>;

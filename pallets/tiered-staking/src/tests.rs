@@ -314,6 +314,25 @@ fn staking_more_than_the_free_balance_fails_and_changes_nothing() {
 	});
 }
 
+/// pallet-balances lets GYM on hold back a freeze: with 1,000,000 GYM
+/// frozen elsewhere (a liquidity farm, here a lock) and 500,000 on hold, the
+/// reducible balance says 1,000,000 of Bob's 2,000,000, but only 500,000
+/// are free of both. Staking takes those only, so the same GYM is not
+/// staked twice.
+#[test]
+fn staking_refuses_gym_that_backs_a_hold_under_a_freeze() {
+	ExtBuilder::default().build_and_execute(|| {
+		use frame_support::traits::ReservableCurrency;
+		Balances::set_lock(*b"farmfarm", &BOB, 1_000_000 * GYM, WithdrawReasons::all());
+		assert_ok!(Balances::reserve(&BOB, 500_000 * GYM));
+		assert_noop!(
+			TieredStaking::stake(RuntimeOrigin::signed(BOB), 500_000 * GYM + 1),
+			Error::<Test>::InsufficientFreeBalance
+		);
+		stake(BOB, 500_000 * GYM);
+	});
+}
+
 #[test]
 fn staking_refuses_gym_locked_by_governance() {
 	ExtBuilder::default().build_and_execute(|| {
