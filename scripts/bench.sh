@@ -23,6 +23,7 @@ declare -A PALLETS=(
 	[pallet_compute_mining]=pallets/compute-mining
 	[pallet_gym_validators]=pallets/gym-validators
 	[pallet_gym_governance]=pallets/gym-governance
+	[pallet_gym_liquidity]=pallets/gym-liquidity
 )
 # FRAME benchmarks whose weights belong to this runtime (default template of
 # frame-benchmarking-cli, `T::DbWeight` = ParityDB) -> output file

@@ -14,8 +14,9 @@ pub struct EmissionScheduleCmd {
 	/// How many years to show.
 	#[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=60))]
 	pub years: u32,
-	/// GYM endowed at genesis (counts against the hard cap); the dev and
-	/// local chains endow 6,000,000 GYM.
+	/// GYM endowed at genesis (counts against the hard cap); 6,000,000 GYM is
+	/// the six dev accounts' (the dev chain's genesis pools add 2,000,000 and
+	/// its validator stash 101,000).
 	#[arg(long, default_value_t = 6_000_000)]
 	pub genesis_gym: u64,
 	/// Also write the table as CSV to this file (amounts in planck).

@@ -82,8 +82,9 @@
 //! Everything ever minted, genesis endowments included, stays within
 //! [`HARD_CAP`] = 1,000,000,000 GYM: [`capped_cumulative`] clamps the
 //! schedule to `HARD_CAP − genesis`, and [`epoch_budget`] clamps an epoch's
-//! share to what is left under the cap. With the dev/local genesis of
-//! 6 × [`DEV_ENDOWMENT`](crate::DEV_ENDOWMENT) = 6,000,000 GYM the cap is
+//! share to what is left under the cap. With a genesis of the six dev
+//! accounts' 6 × [`DEV_ENDOWMENT`](crate::DEV_ENDOWMENT) = 6,000,000 GYM the
+//! cap is
 //! reached at block 11,981,869 (month 28, year 3); see [`cap_reached_at`].
 //! With no genesis at all it would be block 12,154,669 (month 29).
 //!
@@ -400,7 +401,7 @@ pub fn epoch_budget(
 /// reaches it), or `None` if that does not happen within the `u32` block
 /// range. A binary search over the monotone [`cumulative`].
 ///
-/// For [`EmissionSchedule::gym`] and the dev genesis of 6,000,000 GYM this is
+/// For [`EmissionSchedule::gym`] and the dev accounts' 6,000,000 GYM this is
 /// block 11,981,869, in month 28 (year 3).
 pub fn cap_reached_at(schedule: &EmissionSchedule, genesis: Balance) -> Option<BlockNumber> {
 	// The schedule's share of the cap.

@@ -25,6 +25,7 @@ extern crate alloc;
 
 pub mod emission;
 pub mod governance;
+pub mod liquidity;
 pub mod mining;
 pub mod revenue;
 pub mod sketch;

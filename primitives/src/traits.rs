@@ -177,6 +177,13 @@ pub trait LiquidityGym<AccountId> {
 	fn gym_in_lp(who: &AccountId) -> Balance;
 	/// The GYM every liquidity position together stands for.
 	fn total_gym_in_lp() -> Balance;
+	/// Freezes `who`'s liquidity tokens in place while a vote of its stands,
+	/// so that the LP its vote counted cannot vote again from another
+	/// account. Nothing by default.
+	fn freeze_for_vote(_who: &AccountId) {}
+	/// Thaws what [`LiquidityGym::freeze_for_vote`] froze, once `who`'s
+	/// votes lock nothing. Nothing by default.
+	fn thaw_after_vote(_who: &AccountId) {}
 }
 
 impl<AccountId> LiquidityGym<AccountId> for () {
@@ -186,6 +193,27 @@ impl<AccountId> LiquidityGym<AccountId> for () {
 	fn total_gym_in_lp() -> Balance {
 		0
 	}
+}
+
+/// A GYM-paired liquidity pool as the farms see it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PoolState {
+	/// The id of the pool's liquidity token.
+	pub lp_token: u32,
+	/// GYM in the pool, in planck.
+	pub gym: Balance,
+	/// The other asset in the pool, in its own smallest unit.
+	pub other: Balance,
+	/// Liquidity tokens in existence (the pool's own locked minimum
+	/// included).
+	pub lp_supply: Balance,
+}
+
+/// The GYM-paired liquidity pools (`pallet-asset-conversion` in the
+/// runtime), by the id of the asset paired with GYM.
+pub trait GymPools {
+	/// The GYM/`pair` pool, or `None` when there is none.
+	fn pool(pair: u32) -> Option<PoolState>;
 }
 
 /// Which model ids exist (jobs train them, access tokens are sold for them).

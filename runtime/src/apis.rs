@@ -4,6 +4,7 @@
 use alloc::vec::Vec;
 use frame_support::{
 	genesis_builder_helper::{build_state, get_preset},
+	traits::fungible::NativeOrWithId,
 	weights::Weight,
 };
 use pallet_grandpa::AuthorityId as GrandpaId;
@@ -17,9 +18,10 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Babe, Balance, Block, BlockNumber, ComputeMining, Executive, Grandpa, GymEmission,
-	GymGovernance, Historical, InherentDataExt, Nonce, RevenueSplit, Runtime, RuntimeCall,
-	RuntimeGenesisConfig, SessionKeys, System, TieredStaking, TransactionPayment, VERSION,
+	AccountId, AssetConversion, Babe, Balance, Block, BlockNumber, ComputeMining, Executive,
+	Grandpa, GymEmission, GymGovernance, GymLiquidity, Historical, InherentDataExt, Nonce,
+	RevenueSplit, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TieredStaking,
+	TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -314,6 +316,51 @@ impl_runtime_apis! {
 
 		fn revenue_history(periods: u32) -> Vec<pallet_revenue_split_runtime_api::PeriodRevenue> {
 			RevenueSplit::revenue_history(periods)
+		}
+	}
+
+	impl pallet_gym_liquidity_runtime_api::GymLiquidityApi<Block, AccountId> for Runtime {
+		fn pools() -> Vec<pallet_gym_liquidity::PoolView> {
+			GymLiquidity::pools()
+		}
+
+		fn farms_pot() -> pallet_gym_liquidity::PotView {
+			GymLiquidity::pot()
+		}
+
+		fn farms() -> Vec<pallet_gym_liquidity::FarmView> {
+			GymLiquidity::farms()
+		}
+
+		fn lp_position(who: AccountId) -> Vec<pallet_gym_liquidity::Position> {
+			GymLiquidity::positions(&who)
+		}
+	}
+
+	impl pallet_asset_conversion::AssetConversionApi<Block, Balance, NativeOrWithId<u32>> for Runtime {
+		fn quote_price_exact_tokens_for_tokens(
+			asset1: NativeOrWithId<u32>,
+			asset2: NativeOrWithId<u32>,
+			amount: Balance,
+			include_fee: bool,
+		) -> Option<Balance> {
+			AssetConversion::quote_price_exact_tokens_for_tokens(asset1, asset2, amount, include_fee)
+		}
+
+		fn quote_price_tokens_for_exact_tokens(
+			asset1: NativeOrWithId<u32>,
+			asset2: NativeOrWithId<u32>,
+			amount: Balance,
+			include_fee: bool,
+		) -> Option<Balance> {
+			AssetConversion::quote_price_tokens_for_exact_tokens(asset1, asset2, amount, include_fee)
+		}
+
+		fn get_reserves(
+			asset1: NativeOrWithId<u32>,
+			asset2: NativeOrWithId<u32>,
+		) -> Option<(Balance, Balance)> {
+			AssetConversion::get_reserves(asset1, asset2).ok()
 		}
 	}
 

@@ -15,4 +15,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_compute_mining, ComputeMining]
 	[pallet_gym_validators, GymValidators]
 	[pallet_gym_governance, GymGovernance]
+	[pallet_gym_liquidity, GymLiquidity]
 );

@@ -8,22 +8,34 @@
 //! Charlie, Dave, Eve, Ferdie) with [`DEV_ENDOWMENT`] each, and each genesis
 //! validator's stash (`//Alice//stash`, ...) with [`STASH_ENDOWMENT`], of
 //! which it bonds [`VALIDATOR_BOND`] in pallet-staking, and the treasury
-//! account with the existential deposit; nothing else. A
-//! validator's session keys are its name's dev keys (`//Alice`: BABE sr25519,
-//! GRANDPA ed25519), so `gym-node --alice` authors for `//Alice//stash`.
+//! account with the existential deposit; nothing else but the genesis pools'
+//! GYM: Alice ([`POOL_PROVIDER`]) also receives [`POOL_PROVIDER_ENDOWMENT`],
+//! which she puts into the GYM/wBNB and GYM/USDT pools (1,000,000 GYM each,
+//! [`GENESIS_POOL_GYM`]) and their LP accounts' deposits, so she keeps
+//! [`DEV_ENDOWMENT`] free like the others. Every dev account also holds
+//! [`DEV_WBNB`] and [`DEV_USDT`] of the foreign assets, which the treasury
+//! account owns (nobody can mint more until governance appoints an issuer).
+//! A validator's session keys are its name's dev keys (`//Alice`: BABE
+//! sr25519, GRANDPA ed25519), so `gym-node --alice` authors for
+//! `//Alice//stash`.
 //! Alice is the sudo key of the dev chains only: on `local_testnet` and
 //! `testnet` there is no sudo key and a referendum is the only Root.
 //! Governance periods are the seed's (5-day votes) except on the dev chains
 //! ([`DEV_GOVERNANCE_PERIODS`]). `docs/tokenomics.md` lists the allocation.
 
 use crate::{
-	AccountId, BabeConfig, Balance, BalancesConfig, ComputeMiningConfig, GymEmissionConfig,
-	GymGovernanceConfig, GymValidatorsConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
-	StakingConfig, SudoConfig, TieredStakingConfig,
+	configs::liquidity::{
+		POOL_ASSET_ACCOUNT_DEPOSIT, USDT, USDT_DECIMALS, USDT_MIN_BALANCE, USDT_UNIT, WBNB,
+		WBNB_DECIMALS, WBNB_MIN_BALANCE, WBNB_UNIT,
+	},
+	AccountId, AssetConversionConfig, BabeConfig, Balance, BalancesConfig, ComputeMiningConfig,
+	ForeignAssetsConfig, GymEmissionConfig, GymGovernanceConfig, GymLiquidityConfig,
+	GymValidatorsConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, StakingConfig,
+	SudoConfig, TieredStakingConfig,
 };
 use alloc::{vec, vec::Vec};
-use frame_support::build_struct_json_patch;
-use gym_primitives::{governance::GovernancePeriods, DEV_ENDOWMENT, GYM};
+use frame_support::{build_struct_json_patch, traits::fungible::NativeOrWithId};
+use gym_primitives::{governance::GovernancePeriods, liquidity, DEV_ENDOWMENT, GYM};
 use pallet_staking::StakerStatus;
 use serde_json::Value;
 use sp_genesis_builder::{self, PresetId};
@@ -70,6 +82,29 @@ pub const MIN_NOMINATOR_BOND: Balance = 100 * GYM;
 /// The validators an election may choose at most, at genesis (governance
 /// sets it with `staking.set_validator_count`).
 pub const GENESIS_VALIDATOR_COUNT: u32 = 10;
+
+/// The account that provides the genesis pools' liquidity: Alice.
+pub const POOL_PROVIDER: Sr25519Keyring = Sr25519Keyring::Alice;
+
+/// The GYM in each genesis pool: 1,000,000 GYM.
+pub const GENESIS_POOL_GYM: Balance = 1_000_000 * GYM;
+
+/// The wBNB in the genesis GYM/wBNB pool: 160 wBNB (1 wBNB = 6,250 GYM).
+pub const GENESIS_POOL_WBNB: Balance = 160 * WBNB_UNIT;
+
+/// The USDT in the genesis GYM/USDT pool: 100,000 USDT (1 GYM = 0.1 USDT).
+pub const GENESIS_POOL_USDT: Balance = 100_000 * USDT_UNIT;
+
+/// What [`POOL_PROVIDER`] receives at genesis beyond [`DEV_ENDOWMENT`]: the
+/// GYM of both genesis pools and the deposits of their LP token accounts
+/// (2,000,000.02 GYM).
+pub const POOL_PROVIDER_ENDOWMENT: Balance = 2 * GENESIS_POOL_GYM + 2 * POOL_ASSET_ACCOUNT_DEPOSIT;
+
+/// The wBNB each dev account holds at genesis: 1,000 wBNB.
+pub const DEV_WBNB: Balance = 1_000 * WBNB_UNIT;
+
+/// The USDT each dev account holds at genesis: 1,000,000 USDT.
+pub const DEV_USDT: Balance = 1_000_000 * USDT_UNIT;
 
 /// The accounts endowed at genesis on the dev and local chains: Alice..Ferdie.
 pub fn dev_endowed_accounts() -> Vec<AccountId> {
@@ -132,12 +167,21 @@ fn testnet_genesis(
 	// set in force stays).
 	let minimum_validator_count =
 		u32::try_from(validators.len()).unwrap_or(u32::MAX).div_ceil(2).max(1);
+	let provider = POOL_PROVIDER.to_account_id();
+	let treasury = crate::configs::TreasuryAccount::get();
+	let endowment = |k: &AccountId| {
+		let pools = if *k == provider { POOL_PROVIDER_ENDOWMENT } else { 0 };
+		(k.clone(), DEV_ENDOWMENT.saturating_add(pools))
+	};
+	let foreign_accounts: Vec<(u32, AccountId, Balance)> = endowed_accounts
+		.iter()
+		.flat_map(|k| [(WBNB, k.clone(), DEV_WBNB), (USDT, k.clone(), DEV_USDT)])
+		.collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
 			balances: endowed_accounts
 				.iter()
-				.cloned()
-				.map(|k| (k, DEV_ENDOWMENT))
+				.map(endowment)
 				.chain(validators.iter().map(|v| (v.stash.clone(), STASH_ENDOWMENT)))
 				// The treasury account exists from genesis (pallet-treasury would
 				// otherwise create it with GYM outside GymEmission's books).
@@ -180,6 +224,48 @@ fn testnet_genesis(
 		gym_emission: GymEmissionConfig { epoch_length },
 		compute_mining: ComputeMiningConfig { min_validations, submit_window },
 		tiered_staking: TieredStakingConfig { unbonding_period },
+		foreign_assets: ForeignAssetsConfig {
+			assets: vec![
+				(WBNB, treasury.clone(), true, WBNB_MIN_BALANCE),
+				(USDT, treasury, true, USDT_MIN_BALANCE),
+			],
+			metadata: vec![
+				(WBNB, b"Wrapped BNB".to_vec(), b"wBNB".to_vec(), WBNB_DECIMALS),
+				(USDT, b"Tether USD".to_vec(), b"USDT".to_vec(), USDT_DECIMALS),
+			],
+			accounts: foreign_accounts,
+		},
+		// The seed's farms: 0 GYM-wBNB LP, 1 GYM-USDT LP, 2 GYM single stake.
+		gym_liquidity: GymLiquidityConfig {
+			farms: vec![
+				(
+					Some(WBNB),
+					liquidity::GYM_WBNB_APR,
+					Some((liquidity::GYM_WBNB_LAUNCH_APR, liquidity::GYM_WBNB_LAUNCH))
+				),
+				(Some(USDT), liquidity::GYM_USDT_APR, None),
+				(None, liquidity::GYM_SINGLE_STAKE_APR, None),
+			],
+		},
+		// LP token 0 is GYM/wBNB's, 1 is GYM/USDT's.
+		asset_conversion: AssetConversionConfig {
+			pools: vec![
+				(
+					NativeOrWithId::Native,
+					NativeOrWithId::WithId(WBNB),
+					provider.clone(),
+					GENESIS_POOL_GYM,
+					GENESIS_POOL_WBNB
+				),
+				(
+					NativeOrWithId::Native,
+					NativeOrWithId::WithId(USDT),
+					provider.clone(),
+					GENESIS_POOL_GYM,
+					GENESIS_POOL_USDT
+				),
+			],
+		},
 	})
 }
 
@@ -384,7 +470,10 @@ pub(crate) mod tests {
 			let accounts = dev_endowed_accounts().len() as u128;
 			assert_eq!(
 				pallet_gym_emission::TotalMinted::<Runtime>::get(),
-				DEV_ENDOWMENT * accounts + STASH_ENDOWMENT + crate::EXISTENTIAL_DEPOSIT
+				DEV_ENDOWMENT * accounts
+					+ POOL_PROVIDER_ENDOWMENT
+					+ STASH_ENDOWMENT
+					+ crate::EXISTENTIAL_DEPOSIT
 			);
 			let job = pallet_compute_mining::Jobs::<Runtime>::get(0).expect("the genesis job");
 			assert_eq!(job.origin, pallet_compute_mining::JobOrigin::Governance);
@@ -401,6 +490,8 @@ pub(crate) mod tests {
 		build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
 			let accounts = dev_endowed_accounts();
 			assert_eq!(accounts.len(), 6);
+			// Alice's extra GYM is in the genesis pools: she keeps the same free
+			// balance as the others.
 			for a in &accounts {
 				assert_eq!(<Balances as Inspect<AccountId>>::balance(a), DEV_ENDOWMENT);
 			}
@@ -414,6 +505,7 @@ pub(crate) mod tests {
 			assert_eq!(
 				<Balances as Inspect<AccountId>>::total_issuance(),
 				DEV_ENDOWMENT * accounts.len() as u128
+					+ POOL_PROVIDER_ENDOWMENT
 					+ STASH_ENDOWMENT
 					+ crate::EXISTENTIAL_DEPOSIT
 			);
@@ -435,6 +527,7 @@ pub(crate) mod tests {
 			assert_eq!(
 				pallet_gym_emission::TotalMinted::<Runtime>::get(),
 				DEV_ENDOWMENT * accounts.len() as u128
+					+ POOL_PROVIDER_ENDOWMENT
 					+ STASH_ENDOWMENT
 					+ crate::EXISTENTIAL_DEPOSIT
 			);
@@ -499,6 +592,77 @@ pub(crate) mod tests {
 			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 4);
 			assert_eq!(pallet_gym_emission::EpochLength::<Runtime>::get(), TESTNET_EPOCH_LENGTH);
 		});
+	}
+
+	/// Both genesis pools exist in every preset with the reserves Alice put
+	/// in, her LP tokens are `isqrt(gym * other) - MintMinLiquidity`, the
+	/// pool accounts hold the 1,000 locked LP units, and every dev account
+	/// holds its wBNB and USDT.
+	#[test]
+	fn every_preset_has_both_genesis_pools_with_their_reserves() {
+		use crate::{configs::liquidity::GymPaired, AssetConversion, ForeignAssets, PoolAssets};
+		use frame_support::traits::fungibles::{
+			metadata::Inspect as MetadataInspect, Inspect as AssetsInspect,
+		};
+		use pallet_asset_conversion::PoolLocator;
+		use NativeOrWithId::{Native, WithId};
+		// isqrt(10^24 * 160 * 10^18) and isqrt(10^24 * 10^11), by hand (Python's
+		// math.isqrt).
+		const WBNB_POOL_LP: Balance = 12_649_110_640_673_517_327_995;
+		const USDT_POOL_LP: Balance = 316_227_766_016_837_933;
+		const LOCKED_LP: Balance = 1_000;
+		for id in preset_names() {
+			let id: &str = id.as_ref();
+			build(id).execute_with(|| {
+				let alice = POOL_PROVIDER.to_account_id();
+				assert_eq!(
+					AssetConversion::get_reserves(Native, WithId(WBNB)).ok(),
+					Some((1_000_000 * GYM, 160 * WBNB_UNIT)),
+					"{id}"
+				);
+				assert_eq!(
+					AssetConversion::get_reserves(Native, WithId(USDT)).ok(),
+					Some((1_000_000 * GYM, 100_000 * USDT_UNIT)),
+					"{id}"
+				);
+				for (asset, lp, minted) in [(WBNB, 0, WBNB_POOL_LP), (USDT, 1, USDT_POOL_LP)] {
+					let pool_id = (Native, WithId(asset));
+					let pool = pallet_asset_conversion::Pools::<Runtime>::get(&pool_id)
+						.expect("genesis pool");
+					assert_eq!(pool.lp_token, lp, "{id}");
+					let pool_account = <GymPaired as PoolLocator<_, _, _>>::address(&pool_id)
+						.expect("a pool id has an account");
+					assert_eq!(PoolAssets::total_issuance(lp), minted, "{id}");
+					assert_eq!(PoolAssets::balance(lp, &pool_account), LOCKED_LP, "{id}");
+					assert_eq!(PoolAssets::balance(lp, &alice), minted - LOCKED_LP, "{id}");
+				}
+				assert_eq!(pallet_asset_conversion::NextPoolAssetId::<Runtime>::get(), Some(2));
+				// The LP accounts' deposits are reserved from Alice.
+				assert_eq!(
+					pallet_balances::Pallet::<Runtime>::reserved_balance(&alice),
+					2 * POOL_ASSET_ACCOUNT_DEPOSIT
+				);
+				// Alice put 160 wBNB and 100,000 USDT in; the others hold theirs.
+				assert_eq!(ForeignAssets::balance(WBNB, &alice), 840 * WBNB_UNIT);
+				assert_eq!(ForeignAssets::balance(USDT, &alice), 900_000 * USDT_UNIT);
+				for a in dev_endowed_accounts().iter().filter(|a| **a != alice) {
+					assert_eq!(ForeignAssets::balance(WBNB, a), DEV_WBNB, "{id}");
+					assert_eq!(ForeignAssets::balance(USDT, a), DEV_USDT, "{id}");
+				}
+				assert_eq!(ForeignAssets::total_issuance(WBNB), 6 * DEV_WBNB);
+				assert_eq!(ForeignAssets::total_issuance(USDT), 6 * DEV_USDT);
+				assert_eq!(ForeignAssets::decimals(WBNB), 18);
+				assert_eq!(ForeignAssets::decimals(USDT), 6);
+				assert_eq!(ForeignAssets::symbol(WBNB), b"wBNB".to_vec());
+				assert_eq!(ForeignAssets::symbol(USDT), b"USDT".to_vec());
+				let details =
+					pallet_assets::Asset::<Runtime, frame_support::instances::Instance1>::get(USDT)
+						.expect("USDT exists");
+				assert!(details.is_sufficient);
+				assert_eq!(details.owner, crate::configs::TreasuryAccount::get());
+				assert_eq!(details.issuer, crate::configs::TreasuryAccount::get());
+			});
+		}
 	}
 
 	#[test]

@@ -15,7 +15,10 @@ use crate::{
 };
 use frame_support::{
 	assert_noop, assert_ok,
-	traits::{fungible::Inspect, OnInitialize},
+	traits::{
+		fungible::{Inspect, NativeOrWithId},
+		OnInitialize,
+	},
 };
 use gym_primitives::{governance::ProposalKind, staking::Tier};
 use pallet_compute_mining::{Contribution, Earned, NetworkEarned};
@@ -76,6 +79,10 @@ fn economic() -> Vec<RuntimeCall> {
 			share: Perbill::from_percent(6),
 		}),
 		RuntimeCall::Staking(pallet_staking::Call::set_validator_count { new: 20 }),
+		RuntimeCall::AssetConversion(pallet_asset_conversion::Call::set_pool_fee {
+			pool_id: (NativeOrWithId::Native, NativeOrWithId::WithId(2)),
+			fee: sp_runtime::Permill::from_percent(1),
+		}),
 	]
 }
 
@@ -97,6 +104,22 @@ fn strategic() -> Vec<RuntimeCall> {
 		RuntimeCall::Staking(pallet_staking::Call::cancel_deferred_slash {
 			era: 1,
 			slash_indices: vec![],
+		}),
+		RuntimeCall::ForeignAssets(pallet_assets::Call::force_create {
+			id: 3.into(),
+			owner: MultiAddress::Id(account(9)),
+			is_sufficient: true,
+			min_balance: 1,
+		}),
+		RuntimeCall::ForeignAssets(pallet_assets::Call::force_asset_status {
+			id: 1.into(),
+			owner: MultiAddress::Id(account(9)),
+			issuer: MultiAddress::Id(account(9)),
+			admin: MultiAddress::Id(account(9)),
+			freezer: MultiAddress::Id(account(9)),
+			min_balance: 1,
+			is_sufficient: true,
+			is_frozen: false,
 		}),
 	]
 }
@@ -123,6 +146,19 @@ fn forbidden() -> Vec<RuntimeCall> {
 		RuntimeCall::Balances(pallet_balances::Call::transfer_allow_death {
 			dest: MultiAddress::Id(account(1)),
 			value: GYM,
+		}),
+		// It charges the setup fee to an account the referendum names.
+		RuntimeCall::AssetConversion(pallet_asset_conversion::Call::create_pool_with_fee {
+			creator: account(1),
+			asset1: Box::new(NativeOrWithId::Native),
+			asset2: Box::new(NativeOrWithId::WithId(3)),
+			fee: sp_runtime::Permill::from_percent(1),
+		}),
+		RuntimeCall::ForeignAssets(pallet_assets::Call::force_transfer {
+			id: 1.into(),
+			source: MultiAddress::Id(account(1)),
+			dest: MultiAddress::Id(account(2)),
+			amount: 1,
 		}),
 	]
 }
@@ -210,8 +246,9 @@ fn an_economic_referendum_passes_and_enacts_itself() {
 		assert_eq!(GymGovernance::power_of(&miner), 1_000 * GYM + 6_000 * GYM);
 		assert_eq!(GymGovernance::power_of(&silver), 10_000 * GYM);
 		assert_eq!(GymGovernance::power_of(&account(99)), 0);
-		// The electorate: 161,000 staked and 0.3 × 20,000 mined.
-		assert_eq!(GymGovernance::total_power(), 167_000 * GYM);
+		// The electorate: 161,000 staked, 0.5 × the 2,000,000 GYM of the two
+		// genesis pools and 0.3 × 20,000 mined.
+		assert_eq!(GymGovernance::total_power(), 1_167_000 * GYM);
 
 		let old_price = pallet_revenue_split::AccessPricePerDay::<Runtime>::get();
 		let new_price = old_price + 7 * GYM;
@@ -238,11 +275,12 @@ fn an_economic_referendum_passes_and_enacts_itself() {
 			),
 			pallet_democracy::Error::<Runtime>::InsufficientFunds
 		);
-		let alice = sp_keyring::Sr25519Keyring::Alice.to_account_id();
-		assert!(balance(&alice) > 100_000 * GYM);
+		// Bob (Alice holds the genesis pools' LP, which counts).
+		let bob = sp_keyring::Sr25519Keyring::Bob.to_account_id();
+		assert!(balance(&bob) > 100_000 * GYM);
 		assert_noop!(
 			Democracy::vote(
-				signed(&alice),
+				signed(&bob),
 				0,
 				AccountVote::Standard {
 					vote: Vote { aye: true, conviction: Conviction::None },
@@ -324,6 +362,52 @@ fn unstaking_while_voting_counts_no_gym_twice() {
 		};
 		assert!(!approved, "50,000 nays against no ayes");
 		assert_eq!(balance(&friend), 0);
+		check_invariants();
+	});
+}
+
+/// Vote recycling through liquidity tokens: the power counts the GYM an
+/// account's LP stands for, so Alice (the genesis pools' provider) votes
+/// with it, then would hand her LP to Dave to vote again on the same
+/// referendum. The vote's lock freezes her LP with her GYM: the transfer is
+/// refused while the vote stands, Dave has no power to vote with, and once
+/// the referendum is over and Alice unlocks, her LP moves again. Farming the
+/// frozen LP is still allowed (both freezes keep it in place).
+#[test]
+fn lp_that_voted_cannot_vote_again_from_another_account() {
+	use gym_primitives::traits::LiquidityGym;
+	build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		run_to_block(1);
+		let platinum = proposer(1);
+		let alice = sp_keyring::Sr25519Keyring::Alice.to_account_id();
+		let dave = sp_keyring::Sr25519Keyring::Dave.to_account_id();
+		let power = GymGovernance::power_of(&alice);
+		assert_eq!(power, crate::GymLiquidity::gym_in_lp(&alice) / 2);
+		assert!(power > 999_999 * GYM);
+		assert_eq!(GymGovernance::power_of(&dave), 0);
+		assert_ok!(proposal(ProposalKind::Economic, set_access_price(5 * GYM), &platinum));
+		run_to_block(5);
+		vote(&alice, 0, true, power, Conviction::Locked1x);
+		let usdt_lp = crate::PoolAssets::balance(1, &alice);
+		assert_noop!(
+			crate::PoolAssets::transfer(signed(&alice), 1, MultiAddress::Id(dave.clone()), 1),
+			pallet_assets::Error::<Runtime, frame_support::instances::Instance2>::BalanceLow
+		);
+		assert_eq!(GymGovernance::power_of(&dave), 0);
+		assert_ok!(crate::GymLiquidity::stake(signed(&alice), 1, usdt_lp));
+		assert_ok!(crate::GymLiquidity::unstake(signed(&alice), 1, usdt_lp));
+		// The referendum ends at block 15; a 1x vote stays locked one
+		// period (5 blocks on the dev chain) after it.
+		run_to_block(21);
+		assert_ok!(Democracy::remove_vote(signed(&alice), 0));
+		assert_ok!(Democracy::unlock(signed(&alice), alice.clone().into()));
+		assert_ok!(crate::PoolAssets::transfer(
+			signed(&alice),
+			1,
+			MultiAddress::Id(dave.clone()),
+			usdt_lp
+		));
+		assert!(GymGovernance::power_of(&dave) > 499_999 * GYM);
 		check_invariants();
 	});
 }

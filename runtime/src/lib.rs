@@ -35,6 +35,8 @@ pub mod genesis_config_presets;
 #[cfg(test)]
 mod governance_tests;
 #[cfg(test)]
+mod liquidity_tests;
+#[cfg(test)]
 mod mining_attack_tests;
 #[cfg(test)]
 mod test_chain;
@@ -108,7 +110,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("gym-runtime"),
 	impl_name: alloc::borrow::Cow::Borrowed("gym-runtime"),
 	authoring_version: 1,
-	spec_version: 215,
+	spec_version: 216,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -309,4 +311,19 @@ mod runtime {
 
 	#[runtime::pallet_index(21)]
 	pub type GymGovernance = pallet_gym_governance;
+
+	#[runtime::pallet_index(22)]
+	pub type ForeignAssets = pallet_assets<Instance1>;
+
+	#[runtime::pallet_index(23)]
+	pub type PoolAssets = pallet_assets<Instance2>;
+
+	#[runtime::pallet_index(24)]
+	pub type PoolAssetsFreezer = pallet_assets_freezer<Instance2>;
+
+	#[runtime::pallet_index(25)]
+	pub type AssetConversion = pallet_asset_conversion;
+
+	#[runtime::pallet_index(26)]
+	pub type GymLiquidity = pallet_gym_liquidity;
 }

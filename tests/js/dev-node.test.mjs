@@ -8,78 +8,20 @@
 
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { existsSync, mkdtempSync, openSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
+import { GYM, startDevNode, send, find } from './chain.mjs';
 
-const GYM = 10n ** 18n;
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-function nodeBinary() {
-  const candidates = [
-    process.env.GYM_NODE_BIN,
-    process.env.CARGO_TARGET_DIR && join(process.env.CARGO_TARGET_DIR, 'release/gym-node'),
-    join(repo, 'target/release/gym-node'),
-  ].filter(Boolean);
-  const bin = candidates.find((p) => existsSync(p));
-  assert.ok(bin, `gym-node not found in ${candidates.join(', ')}: build it first`);
-  return bin;
-}
-
-function freePort() {
-  return new Promise((res) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => res(port));
-    });
-  });
-}
-
-let node;
 let api;
 let provider;
-let logPath;
+let stop;
 
 before(async () => {
-  const [rpc, p2p, prom] = [await freePort(), await freePort(), await freePort()];
-  const dir = mkdtempSync(join(tmpdir(), 'gym-js-'));
-  logPath = join(dir, 'node.log');
-  const log = openSync(logPath, 'w');
-  node = spawn(nodeBinary(), [
-    '--dev', '--tmp', '--no-telemetry', '--no-mdns',
-    '--rpc-port', String(rpc), '--port', String(p2p), '--prometheus-port', String(prom),
-  ], { stdio: ['ignore', log, log] });
-  provider = new WsProvider(`ws://127.0.0.1:${rpc}`, 500);
-  api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false });
-  await api.isReady;
+  ({ api, provider, stop } = await startDevNode());
 }, { timeout: 120_000 });
 
 after(async () => {
-  await api?.disconnect();
-  node?.kill('SIGINT');
+  await stop?.();
 });
-
-/** Signs and sends `tx`, resolves with its events once it is in a block. */
-function send(tx, signer) {
-  return new Promise((res, rej) => {
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
-      if (status.isInBlock) res({ events, dispatchError });
-      if (status.isInvalid || status.isDropped) rej(new Error(`transaction ${status.type}`));
-    }).catch(rej);
-  });
-}
-
-function find(events, section, method) {
-  const found = events.find(({ event }) => event.section === section && event.method === method);
-  assert.ok(found, `no ${section}.${method} in ${events.map(({ event }) => `${event.section}.${event.method}`)}`);
-  return found.event;
-}
 
 test('chain properties, metadata and constants describe GYM', { timeout: 60_000 }, async () => {
   const props = await api.rpc.system.properties();

@@ -7,6 +7,7 @@
 //!   `gym_totalMinted`, `gym_epochBudget` and `gym_capReachedAt`;
 //! - [`staking`] serves `gym_stakeInfo`;
 //! - [`governance`] serves `gym_votingPower`;
+//! - [`liquidity`] serves `gym_pools`, `gym_farms` and `gym_lpPosition`;
 //! - [`revenue`] serves `gym_revenuePot`, `gym_pendingRevenue`, `gym_hasAccess`
 //!   and `gym_revenueHistory`;
 //! - [`mining`] serves `gym_workerInfo`, `gym_pendingRewards`, `gym_job`,
@@ -24,6 +25,7 @@
 
 pub mod emission;
 pub mod governance;
+pub mod liquidity;
 pub mod mining;
 pub mod revenue;
 pub mod staking;
@@ -39,6 +41,7 @@ use jsonrpsee::{
 use pallet_compute_mining_runtime_api::ComputeMiningApi;
 use pallet_gym_emission_runtime_api::GymEmissionApi;
 use pallet_gym_governance_runtime_api::GovernanceApi;
+use pallet_gym_liquidity_runtime_api::GymLiquidityApi;
 use pallet_revenue_split_runtime_api::RevenueSplitApi;
 use pallet_tiered_staking_runtime_api::TieredStakingApi;
 use sc_transaction_pool_api::TransactionPool;
@@ -142,6 +145,7 @@ where
 		+ RevenueSplitApi<Block, AccountId>
 		+ ComputeMiningApi<Block, AccountId>
 		+ GovernanceApi<Block, AccountId>
+		+ GymLiquidityApi<Block, AccountId>
 		+ BabeApi<Block>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
@@ -149,6 +153,7 @@ where
 {
 	use emission::EmissionApiServer;
 	use governance::GovernanceApiServer;
+	use liquidity::LiquidityApiServer;
 	use mining::{MiningApiServer, MiningWorker, MiningWorkerApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use revenue::RevenueApiServer;
@@ -168,6 +173,7 @@ where
 	module.merge(StakingApiServer::into_rpc(Gym::new(client.clone())))?;
 	module.merge(GovernanceApiServer::into_rpc(Gym::new(client.clone())))?;
 	module.merge(RevenueApiServer::into_rpc(Gym::new(client.clone())))?;
+	module.merge(LiquidityApiServer::into_rpc(Gym::new(client.clone())))?;
 	module.merge(MiningApiServer::into_rpc(Gym::new(client)))?;
 	module.merge(MiningWorker::new(worker).into_rpc())?;
 	Ok(module)

@@ -12,9 +12,12 @@
 //! | `total_issuance`   | the electorate's power ([`VotingPower::total_power`]), at least 1 |
 //!
 //! Every other method of `Currency`, `ReservableCurrency` and
-//! `LockableCurrency` is the inner currency's, unchanged: deposits are
-//! reserved in GYM, slashed deposits are GYM imbalances of pallet-balances
-//! (so they reach the treasury), and vote locks are pallet-balances locks.
+//! `LockableCurrency` is the inner currency's: deposits are reserved in GYM,
+//! slashed deposits are GYM imbalances of pallet-balances (so they reach the
+//! treasury), and vote locks are pallet-balances locks. A vote lock also
+//! freezes the voter's liquidity tokens ([`VotingPower::vote_locked`]): the
+//! power counts them, and without the freeze they could be handed to another
+//! account to vote again on the same referendum.
 //! Nothing here mints or burns.
 
 use core::marker::PhantomData;
@@ -31,6 +34,11 @@ pub trait VotingPower<AccountId> {
 	fn power_of(who: &AccountId) -> Balance;
 	/// Every account's voting power together.
 	fn total_power() -> Balance;
+	/// `who`'s votes now lock something: what counts in its power and is not
+	/// GYM (liquidity tokens) is frozen too. Nothing by default.
+	fn vote_locked(_who: &AccountId) {}
+	/// `who`'s votes lock nothing any more. Nothing by default.
+	fn vote_unlocked(_who: &AccountId) {}
 }
 
 /// The currency `C` (pallet-balances), except that `free_balance` is the
@@ -185,13 +193,19 @@ where
 	type Moment = C::Moment;
 	type MaxLocks = C::MaxLocks;
 
+	/// The GYM lock, and the voter's liquidity tokens frozen with it.
 	fn set_lock(id: LockIdentifier, who: &AccountId, amount: Balance, reasons: WithdrawReasons) {
-		C::set_lock(id, who, amount, reasons)
+		C::set_lock(id, who, amount, reasons);
+		P::vote_locked(who);
 	}
+	/// The GYM lock, and the voter's liquidity tokens frozen with it.
 	fn extend_lock(id: LockIdentifier, who: &AccountId, amount: Balance, reasons: WithdrawReasons) {
-		C::extend_lock(id, who, amount, reasons)
+		C::extend_lock(id, who, amount, reasons);
+		P::vote_locked(who);
 	}
+	/// The GYM lock goes, and the voter's liquidity tokens thaw.
 	fn remove_lock(id: LockIdentifier, who: &AccountId) {
-		C::remove_lock(id, who)
+		C::remove_lock(id, who);
+		P::vote_unlocked(who);
 	}
 }

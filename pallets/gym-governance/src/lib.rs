@@ -438,4 +438,12 @@ impl<T: Config> VotingPower<T::AccountId> for Pallet<T> {
 	fn total_power() -> Balance {
 		Self::total_power()
 	}
+
+	fn vote_locked(who: &T::AccountId) {
+		T::Liquidity::freeze_for_vote(who)
+	}
+
+	fn vote_unlocked(who: &T::AccountId) {
+		T::Liquidity::thaw_after_vote(who)
+	}
 }

@@ -179,8 +179,13 @@ impl pallet_treasury::Config for Runtime {
 /// | type      | calls |
 /// |-----------|-------|
 /// | Technical | `ComputeMining::{create_job, set_job_limits, report_malicious}` |
-/// | Economic  | `GymEmission::set_schedule`, `RevenueSplit::{set_split, set_access_price}`, `TieredStaking::set_unbonding_period`, `GymValidators::{set_validator_share, set_era_terms}`, `Staking::{set_staking_configs, set_validator_count}` |
-/// | Strategic | `Treasury::{spend, void_spend}`, `System::{authorize_upgrade, remark_with_event}`, `GymGovernance::set_periods`, `Democracy::cancel_proposal`, `Staking::cancel_deferred_slash` |
+/// | Economic  | `GymEmission::set_schedule`, `RevenueSplit::{set_split, set_access_price}`, `TieredStaking::set_unbonding_period`, `GymValidators::{set_validator_share, set_era_terms}`, `Staking::{set_staking_configs, set_validator_count}`, `AssetConversion::set_pool_fee`, `GymLiquidity::{create_farm, set_target}` |
+/// | Strategic | `Treasury::{spend, void_spend}`, `System::{authorize_upgrade, remark_with_event}`, `GymGovernance::set_periods`, `Democracy::cancel_proposal`, `Staking::cancel_deferred_slash`, `ForeignAssets::{force_create, force_asset_status, force_set_metadata}` |
+///
+/// Foreign assets are created, and their owner and issuer appointed, by
+/// Strategic referenda only (`ForeignAssets` has no signed `create`).
+/// `AssetConversion::create_pool_with_fee` is on no list: it charges the
+/// setup fee to an account the referendum names.
 pub struct GymProposals;
 
 impl ProposalFilter<RuntimeCall> for GymProposals {
@@ -208,7 +213,11 @@ impl ProposalFilter<RuntimeCall> for GymProposals {
 					) | C::Staking(
 					pallet_staking::Call::set_staking_configs { .. }
 						| pallet_staking::Call::set_validator_count { .. }
-				)
+				) | C::AssetConversion(pallet_asset_conversion::Call::set_pool_fee { .. })
+					| C::GymLiquidity(
+						pallet_gym_liquidity::Call::create_farm { .. }
+							| pallet_gym_liquidity::Call::set_target { .. }
+					)
 			),
 			ProposalKind::Strategic => matches!(
 				call,
@@ -220,6 +229,11 @@ impl ProposalFilter<RuntimeCall> for GymProposals {
 				) | C::GymGovernance(pallet_gym_governance::Call::set_periods { .. })
 					| C::Democracy(pallet_democracy::Call::cancel_proposal { .. })
 					| C::Staking(pallet_staking::Call::cancel_deferred_slash { .. })
+					| C::ForeignAssets(
+						pallet_assets::Call::force_create { .. }
+							| pallet_assets::Call::force_asset_status { .. }
+							| pallet_assets::Call::force_set_metadata { .. }
+					)
 			),
 		}
 	}
@@ -238,7 +252,8 @@ impl ProposalFilter<RuntimeCall> for GymProposals {
 impl pallet_gym_governance::Config for Runtime {
 	type Stakes = crate::TieredStaking;
 	/// No liquidity pools yet: the LP term counts 0.
-	type Liquidity = ();
+	/// The GYM the farmed pools' LP tokens stand for.
+	type Liquidity = crate::GymLiquidity;
 	type Mining = crate::ComputeMining;
 	type Proposals = GymProposals;
 	type GovernanceHorizon = ConstU32<GOVERNANCE_HORIZON>;

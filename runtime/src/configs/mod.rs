@@ -1,8 +1,9 @@
 //! Configuration of every pallet in the GYM runtime; consensus and NPoS
 //! validators are in [`staking`], referenda and the treasury in
-//! [`governance`].
+//! [`governance`], foreign assets and GYM-paired pools in [`liquidity`].
 
 pub mod governance;
+pub mod liquidity;
 pub mod staking;
 
 use frame_support::{
@@ -227,8 +228,8 @@ parameter_types! {
 	/// The development fund's account id.
 	pub DevelopmentFundAccount: AccountId =
 		DevelopmentFundPalletId::get().into_account_truncating();
-	/// The liquidity providers' pot: receives 15% of revenue until liquidity
-	/// pools land. Account derived from `gym/lqty`.
+	/// The liquidity providers' pot: receives 15% of revenue, from which
+	/// `pallet-gym-liquidity` pays the farms. Account derived from `gym/lqty`.
 	pub const LiquidityPotPalletId: PalletId = PalletId(*b"gym/lqty");
 	/// The liquidity pot's account id.
 	pub LiquidityPotAccount: AccountId = LiquidityPotPalletId::get().into_account_truncating();

@@ -11,7 +11,14 @@ use serde_json::Value;
 /// Alice..Ferdie's 1,000,000 GYM each, the validator stash
 /// `//Alice//stash`'s 101,000 GYM and the treasury's existential deposit
 /// (runtime `genesis_config_presets`).
-const GENESIS: u128 = 6_000_000 * GYM + 101_000 * GYM + gym_primitives::EXISTENTIAL_DEPOSIT;
+/// The dev genesis: six dev accounts, Alice's stash, the treasury's
+/// existential deposit, and the two genesis pools' GYM with the deposits of
+/// their LP accounts (2,000,000.02 GYM).
+const GENESIS: u128 = 6_000_000 * GYM
+	+ 101_000 * GYM
+	+ gym_primitives::EXISTENTIAL_DEPOSIT
+	+ 2_000_000 * GYM
+	+ 20 * gym_primitives::MILLI_GYM;
 
 fn planck(v: &Value) -> u128 {
 	v.as_str().expect("amounts are decimal strings").parse().expect("decimal")
