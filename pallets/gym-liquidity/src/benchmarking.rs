@@ -102,7 +102,10 @@ mod benchmarks {
 		let last = T::MaxFarms::get().saturating_sub(1);
 		for id in 0..last {
 			let mut farm = template.clone();
-			farm.asset = FarmAsset::Lp { pair: u32::MAX - id, token: u32::MAX - id };
+			farm.asset = FarmAsset::Lp {
+				pair: u32::MAX.saturating_sub(id),
+				token: u32::MAX.saturating_sub(id),
+			};
 			Farms::<T>::insert(id, farm);
 		}
 		NextFarmId::<T>::put(last);

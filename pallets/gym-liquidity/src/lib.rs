@@ -283,10 +283,8 @@ pub mod pallet {
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
-		/// `(pair, apr, launch)`: the GYM/`pair` pool's LP tokens (`None`:
-		/// GYM single stake), the target APR in basis points, and an optional
-		/// higher launch APR with the block it ends at.
-		pub farms: Vec<(Option<u32>, AprBps, Option<(AprBps, gym_primitives::BlockNumber)>)>,
+		/// The farms ([`GenesisFarm`]), created in order: ids 0, 1, ...
+		pub farms: Vec<GenesisFarm>,
 		#[serde(skip)]
 		#[allow(missing_docs)]
 		pub _config: core::marker::PhantomData<T>,

@@ -1,5 +1,9 @@
 //! The farms' records and the answers of the pallet's views.
 
+// parity-scale-codec's `Encode` derive casts the index of a data-carrying
+// variant (`FarmAsset::Lp`) `as u8`.
+#![allow(clippy::cast_possible_truncation)]
+
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use gym_primitives::{liquidity::AprBps, Balance, BlockNumber};
 use scale_info::TypeInfo;
@@ -7,6 +11,11 @@ use sp_runtime::FixedU128;
 
 /// A farm's index.
 pub type FarmId = u32;
+
+/// A farm of the genesis config: `(pair, apr, launch)`, the GYM/`pair`
+/// pool's LP tokens (`None`: GYM single stake), the target APR in basis
+/// points, and an optional higher launch APR with the block it ends at.
+pub type GenesisFarm = (Option<u32>, AprBps, Option<(AprBps, BlockNumber)>);
 
 /// What a farm's stakers stake.
 #[derive(
