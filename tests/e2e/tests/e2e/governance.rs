@@ -168,8 +168,13 @@ async fn a_platinum_proposal_is_voted_by_power_and_enacts_itself() {
 	assert_eq!(planck(&charlie_power["staked"]), Tier::Bronze.minimum());
 	let charlie_votes = Tier::Bronze.minimum() + mined * 3 / 10;
 	assert_eq!(planck(&charlie_power["power"]), charlie_votes);
+	// Alice: her Platinum stake, and half the GYM her LP of the two genesis pools (1,000,000
+	// GYM each, all of the LP but the pools' locked 1,000 units) stands for.
 	let alice_power = voting_power(&api, &alice).await;
-	assert_eq!(planck(&alice_power["power"]), Tier::Platinum.minimum());
+	let alice_lp = planck(&alice_power["lpGym"]);
+	assert!(alice_lp > 1_999_999 * GYM && alice_lp < 2_000_000 * GYM, "{alice_power}");
+	assert_eq!(planck(&alice_power["staked"]), Tier::Platinum.minimum());
+	assert_eq!(planck(&alice_power["power"]), Tier::Platinum.minimum() + alice_lp / 2);
 	assert_eq!(planck(&voting_power(&api, &bob).await["power"]), Tier::Gold.minimum());
 	assert_eq!(planck(&voting_power(&api, &dave).await["power"]), Tier::Silver.minimum());
 
