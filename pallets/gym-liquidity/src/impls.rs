@@ -237,15 +237,51 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// What `farms` owe their stakers and have set aside, together.
+	fn committed(farms: &[(FarmId, Farm)]) -> (Balance, Balance) {
+		farms.iter().fold((0, 0), |(owed, reserved): (Balance, Balance), (_, f)| {
+			(owed.saturating_add(f.unpaid), reserved.saturating_add(f.reserved))
+		})
+	}
+
+	/// The pot's balance.
+	fn pot_balance() -> Balance {
+		<T::Currency as fungible::Inspect<_>>::balance(&Self::pot_account())
+	}
+
 	/// The pot's GYM that is neither owed nor reserved, beyond its
 	/// existential deposit, once `farms` have given back their reserves.
 	fn free_gym(farms: &[(FarmId, Farm)]) -> Balance {
-		let committed = farms.iter().fold(0, |sum: Balance, (_, f)| {
-			sum.saturating_add(f.unpaid).saturating_add(f.reserved)
-		});
-		<T::Currency as fungible::Inspect<_>>::balance(&Self::pot_account())
+		let (owed, reserved) = Self::committed(farms);
+		Self::pot_balance()
 			.saturating_sub(<T::Currency as fungible::Inspect<_>>::minimum_balance())
-			.saturating_sub(committed)
+			.saturating_sub(owed)
+			.saturating_sub(reserved)
+	}
+
+	/// Every farm, by id, brought up to now (for the views).
+	fn farms_now() -> Vec<(FarmId, Farm)> {
+		let now = Self::now();
+		let mut farms: Vec<(FarmId, Farm)> = Farms::<T>::iter().collect();
+		farms.sort_by_key(|(id, _)| *id);
+		farms.iter_mut().for_each(|(_, farm)| Self::accrue(farm, now));
+		farms
+	}
+
+	/// The `(pair, token)` of every liquidity-token farm.
+	fn lp_farms() -> impl Iterator<Item = (u32, u32)> {
+		Farms::<T>::iter_values().filter_map(|farm| match farm.asset {
+			FarmAsset::Lp { pair, token } => Some((pair, token)),
+			FarmAsset::Gym => None,
+		})
+	}
+
+	/// `who`'s balance of the GYM/`pair` pool's liquidity token `token`, and
+	/// the GYM it stands for.
+	fn lp_of(pair: u32, token: u32, who: &T::AccountId) -> (Balance, Balance) {
+		let lp = <T::LpTokens as fungibles::Inspect<_>>::balance(token, who);
+		let gym = T::Pools::pool(pair).map_or(0, |p| liquidity::lp_gym(lp, p.gym, p.lp_supply));
+		(lp, gym)
 	}
 
 	/// Begins `period`: sets every farm's rate for it (see the crate docs).
@@ -291,16 +327,15 @@ impl<T: Config> Pallet<T> {
 
 	/// The GYM-paired pools of the farms.
 	pub fn pools() -> Vec<PoolView> {
-		Farms::<T>::iter_values()
-			.filter_map(|farm| match farm.asset {
-				FarmAsset::Lp { pair, .. } => T::Pools::pool(pair).map(|p| PoolView {
+		Self::lp_farms()
+			.filter_map(|(pair, _)| {
+				T::Pools::pool(pair).map(|p| PoolView {
 					pair,
 					lp_token: p.lp_token,
 					gym_reserve: p.gym,
 					other_reserve: p.other,
 					lp_supply: p.lp_supply,
-				}),
-				FarmAsset::Gym => None,
+				})
 			})
 			.collect()
 	}
@@ -308,26 +343,16 @@ impl<T: Config> Pallet<T> {
 	/// The pot: its balance, and what the farms owe and set aside.
 	pub fn pot() -> PotView {
 		let farms: Vec<(FarmId, Farm)> = Farms::<T>::iter().collect();
-		let (owed, reserved) = farms.iter().fold((0, 0), |(o, r): (Balance, Balance), (_, f)| {
-			(o.saturating_add(f.unpaid), r.saturating_add(f.reserved))
-		});
-		PotView {
-			balance: <T::Currency as fungible::Inspect<_>>::balance(&Self::pot_account()),
-			owed,
-			reserved,
-			free: Self::free_gym(&farms),
-		}
+		let (owed, reserved) = Self::committed(&farms);
+		PotView { balance: Self::pot_balance(), owed, reserved, free: Self::free_gym(&farms) }
 	}
 
 	/// Every farm, brought up to now.
 	pub fn farms() -> Vec<FarmView> {
 		let now = Self::now();
-		let mut farms: Vec<(FarmId, Farm)> = Farms::<T>::iter().collect();
-		farms.sort_by_key(|(id, _)| *id);
-		farms
+		Self::farms_now()
 			.into_iter()
-			.map(|(id, mut farm)| {
-				Self::accrue(&mut farm, now);
+			.map(|(id, farm)| {
 				let staked_value = Self::value_of(farm.asset, farm.total_staked);
 				FarmView {
 					id,
@@ -346,23 +371,14 @@ impl<T: Config> Pallet<T> {
 
 	/// `who`'s position in every farm, with what it could claim now.
 	pub fn positions(who: &T::AccountId) -> Vec<Position> {
-		let now = Self::now();
-		let mut farms: Vec<(FarmId, Farm)> = Farms::<T>::iter().collect();
-		farms.sort_by_key(|(id, _)| *id);
-		farms
+		Self::farms_now()
 			.into_iter()
-			.map(|(id, mut farm)| {
-				Self::accrue(&mut farm, now);
+			.map(|(id, farm)| {
 				let mut stake = Stakes::<T>::get(id, who).unwrap_or_default();
 				Self::settle(&farm, &mut stake);
 				let (balance, lp_gym) = match farm.asset {
 					FarmAsset::Gym => (<T::Currency as fungible::Inspect<_>>::balance(who), 0),
-					FarmAsset::Lp { token, pair } => {
-						let lp = <T::LpTokens as fungibles::Inspect<_>>::balance(token, who);
-						let gym = T::Pools::pool(pair)
-							.map_or(0, |p| liquidity::lp_gym(lp, p.gym, p.lp_supply));
-						(lp, gym)
-					}
+					FarmAsset::Lp { token, pair } => Self::lp_of(pair, token, who),
 				};
 				Position {
 					farm: id,
@@ -385,11 +401,9 @@ impl<T: Config> Pallet<T> {
 			u32::try_from(farms.len()).is_ok_and(|n| n <= T::MaxFarms::get()),
 			"too many farms"
 		);
-		let committed = farms.iter().fold(0, |sum: Balance, (_, f)| {
-			sum.saturating_add(f.unpaid).saturating_add(f.reserved)
-		});
+		let (owed, reserved) = Self::committed(&farms);
 		ensure!(
-			<T::Currency as fungible::Inspect<_>>::balance(&Self::pot_account()) >= committed,
+			Self::pot_balance() >= owed.saturating_add(reserved),
 			"the pot holds less than the farms owe and reserved"
 		);
 		for (id, farm) in &farms {
@@ -406,43 +420,28 @@ impl<T: Config> Pallet<T> {
 /// pools that have a farm.
 impl<T: Config> LiquidityGym<T::AccountId> for Pallet<T> {
 	fn gym_in_lp(who: &T::AccountId) -> Balance {
-		Farms::<T>::iter_values().fold(0, |sum, farm| match farm.asset {
-			FarmAsset::Lp { pair, token } => {
-				let lp = <T::LpTokens as fungibles::Inspect<_>>::balance(token, who);
-				let gym =
-					T::Pools::pool(pair).map_or(0, |p| liquidity::lp_gym(lp, p.gym, p.lp_supply));
-				sum.saturating_add(gym)
-			}
-			FarmAsset::Gym => sum,
-		})
+		Self::lp_farms()
+			.fold(0, |sum, (pair, token)| sum.saturating_add(Self::lp_of(pair, token, who).1))
 	}
 
 	fn freeze_for_vote(who: &T::AccountId) {
 		let id: T::RuntimeFreezeReason = FreezeReason::Voting.into();
-		for farm in Farms::<T>::iter_values() {
-			if let FarmAsset::Lp { token, .. } = farm.asset {
-				let lp = <T::LpTokens as fungibles::Inspect<_>>::balance(token, who);
-				// Cannot fail: a freeze slot per reason, and `lp` is held.
-				let _ = T::LpTokens::set_freeze(token, &id, who, lp);
-			}
+		for (_, token) in Self::lp_farms() {
+			let lp = <T::LpTokens as fungibles::Inspect<_>>::balance(token, who);
+			// Cannot fail: a freeze slot per reason, and `lp` is held.
+			let _ = T::LpTokens::set_freeze(token, &id, who, lp);
 		}
 	}
 
 	fn thaw_after_vote(who: &T::AccountId) {
 		let id: T::RuntimeFreezeReason = FreezeReason::Voting.into();
-		for farm in Farms::<T>::iter_values() {
-			if let FarmAsset::Lp { token, .. } = farm.asset {
-				let _ = T::LpTokens::thaw(token, &id, who);
-			}
+		for (_, token) in Self::lp_farms() {
+			let _ = T::LpTokens::thaw(token, &id, who);
 		}
 	}
 
 	fn total_gym_in_lp() -> Balance {
-		Farms::<T>::iter_values().fold(0, |sum, farm| match farm.asset {
-			FarmAsset::Lp { pair, .. } => {
-				sum.saturating_add(T::Pools::pool(pair).map_or(0, |p| p.gym))
-			}
-			FarmAsset::Gym => sum,
-		})
+		Self::lp_farms()
+			.fold(0, |sum, (pair, _)| sum.saturating_add(T::Pools::pool(pair).map_or(0, |p| p.gym)))
 	}
 }
