@@ -687,3 +687,48 @@ fn governance_counts_the_gym_in_lp_at_half() {
 		assert_eq!(crate::GymGovernance::power_of(&bob()), 0);
 	});
 }
+
+/// The flash stake on the real runtime (dev chain, 10-block periods): Bob
+/// keeps 1,000 GYM in the single-stake farm; Dave stakes 900,000 GYM in the
+/// last block of period 0, so that the rate of period 1 would be set for
+/// 901,000 GYM, and unstakes in the block that sets it, leaving Bob a rate
+/// meant for 901 times his stake. The rate follows period 0's average stake
+/// instead, `(1,000 × 10 + 900,000 × 1) / 10` = 91,000 GYM, and Dave, staked
+/// only in a period that paid nothing, has nothing to claim.
+#[test]
+fn a_stake_parked_for_the_rate_setting_block_counts_for_one_block() {
+	use pallet_revenue_split::RevenueSource;
+	const GYM_FARM: u32 = 2;
+	dev_chain(|| {
+		let bob = bob();
+		let dave = Sr25519Keyring::Dave.to_account_id();
+		let payer = Sr25519Keyring::Charlie.to_account_id();
+		assert_ok!(pallet_revenue_split::Pallet::<Runtime>::pay_revenue(
+			signed(&payer),
+			RevenueSource::InferenceFees,
+			10_000 * GYM
+		));
+		assert_ok!(GymLiquidity::stake(signed(&bob), GYM_FARM, 1_000 * GYM));
+		run_to_block(10);
+		assert_ok!(GymLiquidity::stake(signed(&dave), GYM_FARM, 900_000 * GYM));
+		run_to_block(11);
+		assert_ok!(GymLiquidity::unstake(signed(&dave), GYM_FARM, 900_000 * GYM));
+		// 100% of 91,000 GYM for 10 blocks of a 5,256,000-block year, per block.
+		let rate = 91_000 * GYM * 10 / 5_256_000 / 10;
+		let farm = pallet_gym_liquidity::Farms::<Runtime>::get(GYM_FARM).expect("farm 2");
+		assert_eq!((farm.rate, farm.total_staked), (rate, 1_000 * GYM));
+		// Not the spot stake's rate.
+		assert!(farm.rate * 9 < 901_000 * GYM * 10 / 5_256_000 / 10);
+		run_to_block(21);
+		assert_noop!(
+			GymLiquidity::claim(signed(&dave), GYM_FARM),
+			pallet_gym_liquidity::Error::<Runtime>::NothingToClaim
+		);
+		// Bob, alone for period 1, is paid its whole rate: 10 × rate, less
+		// the accumulator's rounding to 10⁻¹⁸ GYM per staked GYM.
+		let step = rate * 10 * 1_000_000_000_000_000_000 / (1_000 * GYM);
+		let before = balance(&bob);
+		assert_ok!(GymLiquidity::claim(signed(&bob), GYM_FARM));
+		assert_eq!(balance(&bob) - before, step * (1_000 * GYM) / 1_000_000_000_000_000_000);
+	});
+}
