@@ -27,6 +27,7 @@ pub mod emission;
 pub mod governance;
 pub mod liquidity;
 pub mod mining;
+pub mod prices;
 pub mod revenue;
 pub mod sketch;
 pub mod staking;

@@ -216,6 +216,20 @@ pub trait GymPools {
 	fn pool(pair: u32) -> Option<PoolState>;
 }
 
+/// The price a customer pays for a fine-tuning job, in planck: a fixed
+/// GYM price, or a USD price charged at the oracle's GYM price.
+pub trait FineTuningPrice {
+	/// The price of a job created now. It may deposit an event (a USD price
+	/// that fell back to the fixed GYM price for want of a fresh feed).
+	fn fine_tuning_price() -> Balance;
+}
+
+impl<const N: Balance> FineTuningPrice for sp_runtime::traits::ConstU128<N> {
+	fn fine_tuning_price() -> Balance {
+		N
+	}
+}
+
 /// Which model ids exist (jobs train them, access tokens are sold for them).
 pub trait ModelRegistry {
 	/// Whether `model` is a known model.
