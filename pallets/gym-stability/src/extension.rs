@@ -1,0 +1,133 @@
+//! [`ChargeTransferTax`]: the transaction extension that charges the
+//! progressive tax on transfer calls.
+
+use crate::{impls::Charged, Config, Pallet, TaxedCalls, WeightInfo};
+use codec::{Decode, DecodeWithMemTracking, Encode};
+use core::marker::PhantomData;
+use frame_support::{dispatch::DispatchInfo, pallet_prelude::TransactionSource};
+use scale_info::TypeInfo;
+use sp_runtime::{
+	traits::{
+		AsSystemOriginSigner, DispatchInfoOf, Dispatchable, Implication, PostDispatchInfoOf,
+		TransactionExtension, ValidateResult,
+	},
+	transaction_validity::{InvalidTransaction, TransactionValidityError, ValidTransaction},
+	DispatchResult, Weight,
+};
+
+/// Charges a signed transfer call's progressive tax to the treasury before
+/// it dispatches, records the GYM it moves in its sender's rolling window,
+/// and undoes both if the transfer fails. A transfer whose sender cannot
+/// pay both the amount and its tax is invalid (never included, no fee).
+/// Carries no data: wallets that do not know it sign it as an empty
+/// extension.
+#[derive(Encode, Decode, DecodeWithMemTracking, Clone, Eq, PartialEq, TypeInfo)]
+#[scale_info(skip_type_params(T))]
+pub struct ChargeTransferTax<T>(PhantomData<T>);
+
+impl<T> ChargeTransferTax<T> {
+	/// The extension.
+	pub fn new() -> Self {
+		Self(PhantomData)
+	}
+}
+
+impl<T> Default for ChargeTransferTax<T> {
+	fn default() -> Self {
+		Self::new()
+	}
+}
+
+impl<T> core::fmt::Debug for ChargeTransferTax<T> {
+	fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+		write!(f, "ChargeTransferTax")
+	}
+}
+
+/// What `prepare` leaves for `post_dispatch`.
+pub enum Pre<AccountId> {
+	/// A taxed transfer was charged.
+	Charged(Charged<AccountId>),
+	/// Nothing was charged: the extension's weight goes back.
+	Untouched(Weight),
+}
+
+impl<T: Config + Send + Sync> TransactionExtension<T::RuntimeCall> for ChargeTransferTax<T>
+where
+	T::RuntimeCall: Dispatchable<Info = DispatchInfo>,
+	<T::RuntimeCall as Dispatchable>::RuntimeOrigin: AsSystemOriginSigner<T::AccountId> + Clone,
+{
+	const IDENTIFIER: &'static str = "ChargeTransferTax";
+	type Implicit = ();
+	type Val = ();
+	type Pre = Pre<T::AccountId>;
+
+	fn weight(&self, call: &T::RuntimeCall) -> Weight {
+		if T::TaxedCalls::transfer(call).is_some() {
+			T::WeightInfo::charge_transfer_tax()
+		} else {
+			Weight::zero()
+		}
+	}
+
+	fn validate(
+		&self,
+		origin: <T::RuntimeCall as Dispatchable>::RuntimeOrigin,
+		call: &T::RuntimeCall,
+		_info: &DispatchInfoOf<T::RuntimeCall>,
+		_len: usize,
+		_self_implicit: Self::Implicit,
+		_inherited_implication: &impl Implication,
+		_source: TransactionSource,
+	) -> ValidateResult<Self::Val, T::RuntimeCall> {
+		if let (Some(who), Some(transfer)) =
+			(origin.as_system_origin_signer(), T::TaxedCalls::transfer(call))
+		{
+			if let Some(quote) = Pallet::<T>::quote(who, &transfer) {
+				if quote.tax > 0 && quote.moved.saturating_add(quote.tax) > quote.available {
+					return Err(InvalidTransaction::Payment.into());
+				}
+			}
+		}
+		Ok((ValidTransaction::default(), (), origin))
+	}
+
+	fn prepare(
+		self,
+		_val: Self::Val,
+		origin: &<T::RuntimeCall as Dispatchable>::RuntimeOrigin,
+		call: &T::RuntimeCall,
+		_info: &DispatchInfoOf<T::RuntimeCall>,
+		_len: usize,
+	) -> Result<Self::Pre, TransactionValidityError> {
+		let weight = self.weight(call);
+		let (Some(who), Some(transfer)) =
+			(origin.as_system_origin_signer(), T::TaxedCalls::transfer(call))
+		else {
+			return Ok(Pre::Untouched(weight));
+		};
+		match Pallet::<T>::charge(who, &transfer) {
+			Ok(Some(charged)) => Ok(Pre::Charged(charged)),
+			Ok(None) => Ok(Pre::Untouched(weight)),
+			Err(_) => Err(InvalidTransaction::Payment.into()),
+		}
+	}
+
+	fn post_dispatch_details(
+		pre: Self::Pre,
+		_info: &DispatchInfoOf<T::RuntimeCall>,
+		_post_info: &PostDispatchInfoOf<T::RuntimeCall>,
+		_len: usize,
+		result: &DispatchResult,
+	) -> Result<Weight, TransactionValidityError> {
+		match pre {
+			Pre::Charged(charged) => {
+				if result.is_err() {
+					Pallet::<T>::refund(charged);
+				}
+				Ok(Weight::zero())
+			}
+			Pre::Untouched(weight) => Ok(weight),
+		}
+	}
+}
