@@ -25,6 +25,7 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::RawOrigin;
+use gym_primitives::traits::FineTuningPrice as _;
 use gym_primitives::{
 	mining::{self, TrainingParams, MICRO},
 	sketch::{DeltaSketch, SKETCH_DIM},
@@ -470,7 +471,10 @@ mod benchmarks {
 	#[benchmark]
 	fn create_job() {
 		let caller: T::AccountId = whitelisted_caller();
-		T::Staking::fund_and_stake(&caller, T::FineTuningPrice::get().saturating_mul(4));
+		T::Staking::fund_and_stake(
+			&caller,
+			T::FineTuningPrice::fine_tuning_price().saturating_mul(4),
+		);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), spec(max_validations::<T>()));
 
@@ -879,6 +883,20 @@ mod benchmarks {
 		_(origin as T::RuntimeOrigin, limits);
 
 		assert_eq!(TrainingLimits::<T>::get(), limits);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_work_budget() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		// 0.5 GYM per sample: not the default.
+		let rate = Some(500_000_000_000_000_000);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, rate);
+
+		assert_eq!(WorkBudget::<T>::get(), rate);
 		Ok(())
 	}
 

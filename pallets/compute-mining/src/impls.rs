@@ -212,6 +212,8 @@ impl<T: Config> Pallet<T> {
 		if T::Emission::epoch_end(closed).saturating_add(1) != n {
 			return T::WeightInfo::on_initialize_idle();
 		}
+		// Read once and dropped: the epoch's work counts for its budget only.
+		let samples = EpochWork::<T>::take(closed);
 		Epochs::<T>::mutate_exists(closed, |entry| {
 			if let Some(info) = entry {
 				if info.unclaimed == 0 {
@@ -224,8 +226,12 @@ impl<T: Config> Pallet<T> {
 				// more than the rewards add up to (difficulty pays each its
 				// unadjusted reward when they fit): a reward never claimed
 				// keeps only itself from the cap, not the epoch's slack.
-				let budget = T::Emission::promise_budget(closed, info.unadjusted);
+				// With a work budget, no more than the verified work backs:
+				// an idle network does not mint the schedule's full amount.
+				let budget =
+					T::Emission::promise_budget(closed, Self::work_bound(info.unadjusted, samples));
 				info.budget = Some(budget);
+				LastDifficulty::<T>::put(mining::difficulty(info.unadjusted, budget));
 				Self::deposit_event(Event::EpochClosed {
 					epoch: closed,
 					budget,
@@ -234,6 +240,14 @@ impl<T: Config> Pallet<T> {
 			}
 		});
 		T::WeightInfo::on_initialize_close()
+	}
+
+	/// What an epoch with Σ `unadjusted` rewards and `samples` of verified
+	/// work may be promised at most: `min(Σ, samples × WorkBudget)`, or Σ
+	/// with no work budget.
+	pub(crate) fn work_bound(unadjusted: Balance, samples: u64) -> Balance {
+		WorkBudget::<T>::get()
+			.map_or(unadjusted, |rate| unadjusted.min(rate.saturating_mul(Balance::from(samples))))
 	}
 
 	pub(crate) fn do_register(
@@ -1492,11 +1506,18 @@ impl<T: Config> Pallet<T> {
 		quality: Quality,
 	) {
 		delta.status = DeltaStatus::Accepted(quality);
+		// The epoch's verified work: the samples the paid delta trained.
+		let params = job.spec.params;
+		let samples = u64::from(params.steps).saturating_mul(u64::from(params.batch_size));
+		EpochWork::<T>::mutate(T::Emission::current_epoch(), |work| {
+			*work = work.saturating_add(samples)
+		});
 		// A delta of the open round joins its aggregate until the round
 		// closes; the committee of the round's first accepted delta decides
 		// the round's checkpoint. An older delta is paid, not aggregated.
 		if delta.round == job.round && !job.closing {
 			job.accepted = job.accepted.saturating_add(1);
+			Self::note_round_losses(job_id, job.round, delta);
 			let drawn = RoundCommittees::<T>::get(job_id).is_some_and(|c| c.round == job.round);
 			if !drawn {
 				// The round's checkpoint is a duty: its members' stake stays
@@ -1549,6 +1570,50 @@ impl<T: Config> Pallet<T> {
 			round: delta.round,
 			quality,
 		});
+	}
+
+	/// Counts `delta`, accepted in `job_id`'s open `round`, in the round's
+	/// point of the loss curve ([`RoundLosses`]): the lower of the best
+	/// losses so far and the delta's medians of its (not corrupt) reports'
+	/// losses.
+	fn note_round_losses(job_id: JobId, round: u32, delta: &DeltaRecordOf<T>) {
+		// A corrupt report measured nothing: only the others count.
+		let reports = || delta.reports.iter().map(|(_, r)| r).filter(|r| !r.verdict.is_corrupt());
+		let loss = median_micro(reports().map(|r| r.loss_after).collect());
+		let val_loss = median_micro(reports().map(|r| r.val_loss_after).collect());
+		RoundLosses::<T>::mutate(job_id, |point| {
+			let best = match point.take().filter(|p| p.round == round) {
+				Some(p) => LossPoint {
+					round,
+					loss: p.loss.min(loss),
+					val_loss: p.val_loss.min(val_loss),
+					deltas: p.deltas.saturating_add(1),
+				},
+				None => LossPoint { round, loss, val_loss, deltas: 1 },
+			};
+			*point = Some(best);
+		});
+	}
+
+	/// Writes `job_id`'s completed `round` to its loss curve ([`LossCurves`],
+	/// dropping the oldest point when full) from its [`RoundLosses`].
+	pub(crate) fn complete_loss_curve(job_id: JobId, round: u32) {
+		let Some(point) = RoundLosses::<T>::take(job_id).filter(|p| p.round == round) else {
+			return;
+		};
+		LossCurves::<T>::mutate(job_id, |curve| {
+			if curve.is_full() {
+				curve.remove(0);
+			}
+			// Room was made above: the push cannot fail.
+			let _ = curve.try_push(point);
+		});
+	}
+
+	/// `job_id`'s validated loss curve: its last [`MAX_LOSS_POINTS`]
+	/// completed rounds, oldest first (the runtime API's `loss_curve`).
+	pub fn loss_curve(job_id: JobId) -> alloc::vec::Vec<LossPoint> {
+		LossCurves::<T>::get(job_id).into_inner()
 	}
 
 	pub(crate) fn do_settle_slash(who: &T::AccountId) -> DispatchResult {
@@ -1612,6 +1677,7 @@ impl<T: Config> Pallet<T> {
 			Self::forget_contents(job_id, round, false);
 			RoundCommittees::<T>::remove(job_id);
 			Self::release_each(&committee.members);
+			Self::complete_loss_curve(job_id, round);
 			Self::deposit_event(Event::RoundCompleted { job: job_id, round, checkpoint });
 		} else {
 			RoundCommittees::<T>::insert(job_id, committee);
@@ -1685,6 +1751,8 @@ impl<T: Config> Pallet<T> {
 		// Same checkpoint: the round's bytes stay their owners' in the next.
 		Self::forget_contents(job_id, round, true);
 		RoundCommittees::<T>::remove(job_id);
+		// Not aggregated: the round adds no point to the loss curve.
+		RoundLosses::<T>::remove(job_id);
 		Jobs::<T>::insert(job_id, job);
 		Self::deposit_event(Event::RoundExpired { job: job_id, round });
 		Ok(u32::try_from(committee.members.len()).unwrap_or(u32::MAX))
@@ -2230,6 +2298,19 @@ impl<T: Config> Pallet<T> {
 				);
 			}
 		}
+		ensure!(
+			LastDifficulty::<T>::get() <= sp_runtime::FixedU128::from_u32(1),
+			"the last difficulty is above 1"
+		);
+		// Each job's curve names completed rounds, oldest first.
+		for (job_id, curve) in LossCurves::<T>::iter() {
+			let round = Jobs::<T>::get(job_id).map_or(0, |j| j.round);
+			ensure!(
+				curve.windows(2).all(|w| matches!(w, [a, b] if a.round < b.round))
+					&& curve.iter().all(|p| p.round < round),
+				"a loss curve names a round not completed, or out of order"
+			);
+		}
 		Ok(())
 	}
 }
@@ -2275,5 +2356,50 @@ impl<T: Config> MiningEarnings<T::AccountId> for Pallet<T> {
 
 	fn network_earned_30d() -> Balance {
 		NetworkEarned::<T>::get().last_30_days(Self::now())
+	}
+}
+
+impl<T: Config> gym_primitives::prices::MiningOutlook for Pallet<T> {
+	/// The blocks of the current epoch (every epoch is `EpochLength` long).
+	fn epoch_blocks() -> BlockNumber {
+		let epoch = T::Emission::current_epoch();
+		T::Emission::epoch_end(epoch)
+			.saturating_sub(T::Emission::epoch_start(epoch))
+			.saturating_add(1)
+	}
+
+	/// [`LastDifficulty`]: that of the last closed epoch with rewards, 1
+	/// before any.
+	fn difficulty() -> sp_runtime::FixedU128 {
+		LastDifficulty::<T>::get()
+	}
+
+	/// `1000 GYM × class multiplier`: quality 0, boost 1.0, full
+	/// availability, the class verified.
+	fn base_reward(class: GpuClass) -> Balance {
+		mining::unadjusted_reward(
+			0,
+			sp_runtime::FixedU128::from_u32(1),
+			class.multiplier(),
+			Perbill::one(),
+		)
+	}
+}
+
+/// The median of `values`, the mean of the middle two rounded down for an
+/// even count; 0 for none.
+fn median_micro(mut values: alloc::vec::Vec<mining::Micro>) -> mining::Micro {
+	values.sort_unstable();
+	let mid = values.len().checked_div(2).unwrap_or_default();
+	let high = values.get(mid).copied().unwrap_or_default();
+	if values.len().checked_rem(2) != Some(0) {
+		return high;
+	}
+	match mid.checked_sub(1).and_then(|i| values.get(i)) {
+		// low ≤ high: no overflow.
+		Some(&low) => {
+			low.saturating_add(high.saturating_sub(low).checked_div(2).unwrap_or_default())
+		}
+		None => high,
 	}
 }

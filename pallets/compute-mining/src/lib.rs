@@ -54,8 +54,14 @@
 //! scheduled downtime, and its verified GPU class. The unadjusted reward is
 //! recomputed, in O(1), whenever one of its inputs changes (a heartbeat, an
 //! accepted delta, a hardware verification, a scheduled downtime), and the
-//! epoch's running sum Σ follows it. When the epoch closes, its budget is
-//! fixed and `difficulty = min(1, budget / Σ)`. The worker's next call (or
+//! epoch's running sum Σ follows it. Each accepted delta also adds the
+//! samples it trained (`steps × batch_size` of its job) to the epoch's
+//! verified work ([`EpochWork`]). When the epoch closes, its budget is fixed:
+//! what the schedule leaves, at most Σ and at most the verified work × the
+//! governance rate [`WorkBudget`] (1 GYM per sample by default,
+//! [`set_work_budget`](Pallet::set_work_budget)), so an idle network mints
+//! less than the schedule; and `difficulty = min(1, budget / Σ)`
+//! ([`LastDifficulty`] keeps the last one). The worker's next call (or
 //! anyone validating its work) moves the epoch's record into its unclaimed
 //! rewards, and [`claim_rewards`](Pallet::claim_rewards) mints them through
 //! `pallet-gym-emission`'s [`RewardMinter`], out of each epoch's budget.
@@ -63,6 +69,14 @@
 //! revenue split ([`MiningContribution`]) and kept per day for 30 days
 //! ([`Earned`], and [`NetworkEarned`] for every worker together): the
 //! mining contribution governance's voting power counts ([`MiningEarnings`]).
+//!
+//! ## Loss curves
+//!
+//! When a round completes, the best losses its accepted deltas reached (each
+//! delta's median of its committee's `loss_after` and `val_loss_after`) are
+//! added to the job's [`LossCurves`] (its last [`MAX_LOSS_POINTS`] rounds): a
+//! read-only feed of validated training progress, with no feeder but the
+//! committees (runtime API `loss_curve`, RPC `gym_lossCurve`).
 //!
 //! ## Slashing (through `pallet-tiered-staking`)
 //!
@@ -156,7 +170,7 @@ pub mod pallet {
 	use super::*;
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
-	use gym_primitives::{mining::SlotRange, Balance, BlockNumber};
+	use gym_primitives::{mining::SlotRange, traits::FineTuningPrice as _, Balance, BlockNumber};
 	use sp_core::H256;
 
 	/// The in-code storage version.
@@ -203,9 +217,9 @@ pub mod pallet {
 		#[pallet::constant]
 		type QualityTolerance: Get<Quality>;
 		/// What a customer pays (to the revenue split, as fine-tuning
-		/// revenue) to create a job.
-		#[pallet::constant]
-		type FineTuningPrice: Get<Balance>;
+		/// revenue) to create a job: a fixed GYM price (`ConstU128`), or one
+		/// that follows a price feed.
+		type FineTuningPrice: gym_primitives::traits::FineTuningPrice;
 		/// Randomness no miner or orchestrator can choose, that committees
 		/// are drawn from: the runtime gives the BABE VRF output of the block
 		/// that includes the draw.
@@ -477,6 +491,51 @@ pub mod pallet {
 	/// finds it.
 	#[pallet::storage]
 	pub type OpenDeltas<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// Training samples (`steps × batch_size` of the job) of every delta
+	/// accepted, and so paid, in each epoch: the epoch's verified work.
+	/// Removed when the epoch closes.
+	#[pallet::storage]
+	pub type EpochWork<T> = StorageMap<_, Twox64Concat, EpochIndex, u64, ValueQuery>;
+
+	/// The default of [`WorkBudget`]: [`DEFAULT_WORK_BUDGET`] (1 GYM per
+	/// verified sample).
+	#[pallet::type_value]
+	pub fn DefaultWorkBudget() -> Option<Balance> {
+		Some(DEFAULT_WORK_BUDGET)
+	}
+
+	/// Planck of epoch budget per verified training sample ([`EpochWork`]),
+	/// set by governance: an epoch closes with at most `samples × rate` of
+	/// budget, so an idle network does not mint the schedule's full amount.
+	/// `None`: off (the budget is bounded by the schedule and Σ unadjusted
+	/// only).
+	#[pallet::storage]
+	pub type WorkBudget<T> = StorageValue<_, Option<Balance>, ValueQuery, DefaultWorkBudget>;
+
+	/// The default of [`LastDifficulty`]: 1.
+	#[pallet::type_value]
+	pub fn DefaultDifficulty() -> sp_runtime::FixedU128 {
+		sp_runtime::FixedU128::from_u32(1)
+	}
+
+	/// The difficulty (`min(1, budget / Σ unadjusted)`) of the last closed
+	/// epoch with rewards; 1 before any.
+	#[pallet::storage]
+	pub type LastDifficulty<T> =
+		StorageValue<_, sp_runtime::FixedU128, ValueQuery, DefaultDifficulty>;
+
+	/// Each job's validated loss curve: a point per completed round, the
+	/// last [`MAX_LOSS_POINTS`] rounds, oldest first. A read-only feed of
+	/// the training progress the committees measured.
+	#[pallet::storage]
+	pub type LossCurves<T> = StorageMap<_, Twox64Concat, JobId, LossCurve, ValueQuery>;
+
+	/// Per job, the open round's point of its loss curve so far: the best
+	/// losses of the deltas accepted in it. Written to [`LossCurves`] when
+	/// the round completes, dropped when it completes or expires.
+	#[pallet::storage]
+	pub type RoundLosses<T> = StorageMap<_, Twox64Concat, JobId, LossPoint, OptionQuery>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -932,6 +991,12 @@ pub mod pallet {
 			/// The reward that could not be minted, in planck.
 			amount: Balance,
 		},
+		/// Governance set the epoch budget per verified training sample
+		/// (`None`: no work bound).
+		WorkBudgetSet {
+			/// Planck per sample, or `None`.
+			rate: Option<Balance>,
+		},
 		/// `epoch` closed with this budget and Σ unadjusted rewards.
 		EpochClosed {
 			/// The epoch.
@@ -1232,7 +1297,8 @@ pub mod pallet {
 			let job_origin = match T::GovernanceOrigin::try_origin(origin) {
 				Ok(_) => JobOrigin::Governance,
 				Err(origin) => {
-					JobOrigin::Customer(ensure_signed(origin)?, T::FineTuningPrice::get())
+					let who = ensure_signed(origin)?;
+					JobOrigin::Customer(who, T::FineTuningPrice::fine_tuning_price())
 				}
 			};
 			Self::do_create_job(job_origin, spec)
@@ -1444,6 +1510,18 @@ pub mod pallet {
 			ensure!(limits.is_valid(), Error::<T>::BadJobLimits);
 			TrainingLimits::<T>::put(limits);
 			Self::deposit_event(Event::JobLimitsSet { limits });
+			Ok(())
+		}
+
+		/// Sets the epoch budget per verified training sample ([`WorkBudget`]):
+		/// from the next epoch that closes, its budget is at most its
+		/// [`EpochWork`] × `rate`. `None` removes the bound. Governance only.
+		#[pallet::call_index(26)]
+		#[pallet::weight(T::WeightInfo::set_work_budget())]
+		pub fn set_work_budget(origin: OriginFor<T>, rate: Option<Balance>) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			WorkBudget::<T>::put(rate);
+			Self::deposit_event(Event::WorkBudgetSet { rate });
 			Ok(())
 		}
 

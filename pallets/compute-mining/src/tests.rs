@@ -2615,8 +2615,12 @@ fn a_round_whose_committee_does_not_agree_in_time_expires_unharmed() {
 		let stakes: Vec<Balance> = committee.members.iter().map(|m| staked(*m)).collect();
 		// Until the round ends, its members hold its duty.
 		assert!(committee.members.iter().all(|m| Duties::<Test>::get(m) == 1));
+		assert!(RoundLosses::<Test>::get(job).is_some_and(|p| p.round == 0 && p.deltas == 1));
 		assert_ok!(ComputeMining::expire_round(RuntimeOrigin::signed(99), job, 0));
 		assert!(events().contains(&Event::RoundExpired { job, round: 0 }));
+		// Nothing aggregated: no point on the loss curve.
+		assert!(RoundLosses::<Test>::get(job).is_none());
+		assert!(ComputeMining::loss_curve(job).is_empty());
 		// The next round trains from the same checkpoint; the job's workers
 		// stay on it, and worker 1's accepted delta stays paid.
 		let info = Jobs::<Test>::get(job).unwrap();
@@ -2714,5 +2718,189 @@ fn an_accepted_delta_counts_for_the_revenue_period_that_judged_it() {
 		// Quality 0.1, Bronze (1.0x), unverified hardware: 1,100 GYM of points.
 		assert_eq!(RevenueSplit::pending_revenue(&1).period_points, 1_100 * GYM);
 		assert!(Activity::<Test>::get(1).is_some_and(|a| a.epoch == 0));
+	});
+}
+
+// ---- work budget, loss curves, outlook ----------------------------------------
+
+/// Worker 1 (Bronze, unverified, quality 0.1, online in every slot: 1,100
+/// GYM unadjusted) has one delta of the test job accepted in epoch 0 with
+/// the work budget at `rate`; epoch 1 starts. Returns the epoch's record.
+fn one_delta_under_work_budget(rate: Option<Balance>) -> EpochInfo {
+	assert_ok!(ComputeMining::set_work_budget(RuntimeOrigin::root(), rate));
+	System::assert_last_event(Event::WorkBudgetSet { rate }.into());
+	orchestrator(11);
+	let job = create_job(1);
+	worker(1, Tier::Bronze, GpuClass::Other);
+	seat(job, 1);
+	assert_eq!(EpochWork::<Test>::get(0), 0);
+	submit(1, job, delta(1), 0);
+	validate(job, 1, report_of_quality(100_000));
+	assert_eq!(status(job, 1), DeltaStatus::Accepted(100_000));
+	// 100 steps × 32 samples.
+	assert_eq!(EpochWork::<Test>::get(0), 3_200);
+	while System::block_number() < 91 {
+		next_slot();
+		heartbeat(1);
+	}
+	assert_eq!(ComputeMining::pending_rewards(&1).accruing, 1_100 * GYM);
+	assert!(GymEmission::scheduled_epoch_emission(0) > 1_100 * GYM);
+	run_to_epoch(1);
+	// Used at the close, then dropped.
+	assert!(!EpochWork::<Test>::contains_key(0));
+	Epochs::<Test>::get(0).unwrap()
+}
+
+#[test]
+fn the_default_work_budget_is_one_gym_per_verified_sample() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_eq!(WorkBudget::<Test>::get(), Some(GYM));
+		assert_eq!(DEFAULT_WORK_BUDGET, GYM);
+	});
+}
+
+/// At 0.25 GYM per verified sample, epoch 0's 3,200 samples back 800 GYM:
+/// it is promised min(schedule 7,716, Σ 1,100, 800) = 800 GYM exactly,
+/// its difficulty is 800 / 1,100, and the worker is paid 800 GYM.
+#[test]
+fn the_work_budget_bounds_the_promise_to_samples_times_rate() {
+	ExtBuilder::default().min_validations(1).build_and_execute(|| {
+		let info = one_delta_under_work_budget(Some(GYM / 4));
+		assert_eq!((info.budget, info.unadjusted), (Some(800 * GYM), 1_100 * GYM));
+		assert!(events().contains(&Event::EpochClosed {
+			epoch: 0,
+			budget: 800 * GYM,
+			unadjusted: 1_100 * GYM
+		}));
+		assert_eq!(pallet_gym_emission::Promises::<Test>::get(0), Some(800 * GYM));
+		// 800 / 1,100 = 0.727272…
+		assert_eq!(info.difficulty_micro(), Some(727_272));
+		assert_eq!(LastDifficulty::<Test>::get(), mining::difficulty(1_100 * GYM, 800 * GYM));
+		assert_eq!(claim(1), 800 * GYM);
+		assert_eq!(pallet_gym_emission::EpochMinted::<Test>::get(0), 800 * GYM);
+	});
+}
+
+/// With no work budget the old rule holds: the epoch is promised its Σ
+/// unadjusted (1,100 GYM, under the schedule) and pays it in full.
+#[test]
+fn without_a_work_budget_the_promise_is_the_rewards_sum() {
+	ExtBuilder::default().min_validations(1).build_and_execute(|| {
+		let info = one_delta_under_work_budget(None);
+		assert_eq!((info.budget, info.unadjusted), (Some(1_100 * GYM), 1_100 * GYM));
+		assert_eq!(LastDifficulty::<Test>::get(), sp_runtime::FixedU128::from_u32(1));
+		assert_eq!(claim(1), 1_100 * GYM);
+	});
+}
+
+/// The default, 1 GYM a sample, backs 3,200 GYM for the delta: more than
+/// its 1,100 GYM, which is paid in full.
+#[test]
+fn the_default_work_budget_pays_a_full_test_job_delta_in_full() {
+	ExtBuilder::default().min_validations(1).build_and_execute(|| {
+		let info = one_delta_under_work_budget(Some(GYM));
+		assert_eq!(info.budget, Some(1_100 * GYM));
+		assert_eq!(claim(1), 1_100 * GYM);
+	});
+}
+
+#[test]
+fn only_governance_sets_the_work_budget() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_noop!(
+			ComputeMining::set_work_budget(RuntimeOrigin::signed(1), Some(GYM / 4)),
+			BadOrigin
+		);
+		assert_noop!(ComputeMining::set_work_budget(RuntimeOrigin::signed(1), None), BadOrigin);
+		assert_eq!(WorkBudget::<Test>::get(), Some(GYM));
+		assert_ok!(ComputeMining::set_work_budget(RuntimeOrigin::root(), None));
+		assert_eq!(WorkBudget::<Test>::get(), None);
+	});
+}
+
+/// A report of training loss 3.0 → `after` and validation loss 3.0 →
+/// `val_after`.
+fn losses(after: u64, val_after: u64) -> ValidationReport {
+	ValidationReport {
+		loss_after: after,
+		val_loss_after: val_after,
+		..report(3 * MICRO, after, false, false)
+	}
+}
+
+/// Round 0 accepts two deltas (3 reports each): worker 1's reports say
+/// loss 2.990, 2.970, 2.980 (median 2.980) and validation loss 2.995,
+/// 2.990, 2.999 (median 2.995); worker 2's say 2.960 and 2.998 thrice.
+/// The round's point takes the best of each: (2.960, 2.995, 2 deltas).
+/// Round 1 accepts worker 1's delta alone, 2.950 and 2.990 thrice:
+/// (2.950, 2.990, 1 delta).
+#[test]
+fn each_completed_round_adds_its_best_validated_losses_to_the_curve() {
+	ExtBuilder::default().build_and_execute(|| {
+		let job = two_seated_workers(3);
+		assert!(ComputeMining::loss_curve(job).is_empty());
+		submit(1, job, delta(1), 0);
+		submit(2, job, delta(2), 0);
+		validate(job, 1, losses(2_990_000, 2_995_000));
+		validate(job, 1, losses(2_970_000, 2_990_000));
+		validate(job, 1, losses(2_980_000, 2_999_000));
+		(0..3).for_each(|_| validate(job, 2, losses(2_960_000, 2_998_000)));
+		assert_eq!(status(job, 1), DeltaStatus::Accepted(350_000));
+		assert_eq!(status(job, 2), DeltaStatus::Accepted(550_000));
+		// Nothing on the curve before the round completes.
+		assert!(ComputeMining::loss_curve(job).is_empty());
+		complete(job, delta(100));
+		let round_0 = LossPoint { round: 0, loss: 2_960_000, val_loss: 2_995_000, deltas: 2 };
+		assert_eq!(ComputeMining::loss_curve(job), vec![round_0]);
+		assert!(RoundLosses::<Test>::get(job).is_none());
+
+		submit(1, job, delta(3), 0);
+		(0..3).for_each(|_| validate(job, 1, losses(2_950_000, 2_990_000)));
+		complete(job, delta(101));
+		let round_1 = LossPoint { round: 1, loss: 2_950_000, val_loss: 2_990_000, deltas: 1 };
+		assert_eq!(ComputeMining::loss_curve(job), vec![round_0, round_1]);
+	});
+}
+
+/// The curve keeps the last 64 rounds: the 65th drops round 0.
+#[test]
+fn the_loss_curve_keeps_the_last_sixty_four_rounds() {
+	ExtBuilder::default().build_and_execute(|| {
+		let job = create_job(3);
+		for round in 0..65u32 {
+			let point =
+				LossPoint { round, loss: u64::from(round), val_loss: u64::from(round), deltas: 1 };
+			RoundLosses::<Test>::insert(job, point);
+			ComputeMining::complete_loss_curve(job, round);
+			Jobs::<Test>::mutate(job, |j| j.as_mut().unwrap().round = round + 1);
+		}
+		let curve = ComputeMining::loss_curve(job);
+		assert_eq!(curve.len(), MAX_LOSS_POINTS as usize);
+		assert_eq!((curve[0].round, curve[63].round), (1, 64));
+	});
+}
+
+/// Epoch blocks from the emission clock (100 in the mock), the difficulty
+/// of the last closed epoch with rewards (1 before any, 800 / 1,100 after
+/// the work-budgeted epoch 0, unchanged by an epoch without rewards), and
+/// `1000 GYM × class multiplier` as the base reward.
+#[test]
+fn the_mining_outlook_reads_the_clock_the_last_difficulty_and_the_base_reward() {
+	use gym_primitives::prices::MiningOutlook;
+	use sp_runtime::FixedU128;
+	type Outlook = ComputeMining;
+	ExtBuilder::default().min_validations(1).build_and_execute(|| {
+		assert_eq!(<Outlook as MiningOutlook>::epoch_blocks(), 100);
+		assert_eq!(<Outlook as MiningOutlook>::difficulty(), FixedU128::from_u32(1));
+		assert_eq!(<Outlook as MiningOutlook>::base_reward(GpuClass::Other), 1_000 * GYM);
+		assert_eq!(<Outlook as MiningOutlook>::base_reward(GpuClass::A6000), 1_100 * GYM);
+		assert_eq!(<Outlook as MiningOutlook>::base_reward(GpuClass::A100), 1_300 * GYM);
+		assert_eq!(<Outlook as MiningOutlook>::base_reward(GpuClass::H100), 1_500 * GYM);
+		one_delta_under_work_budget(Some(GYM / 4));
+		let difficulty = FixedU128::from_inner(727_272_727_272_727_272);
+		assert_eq!(<Outlook as MiningOutlook>::difficulty(), difficulty);
+		assert_eq!(<Outlook as MiningOutlook>::epoch_blocks(), 100);
+		run_to_epoch(2);
+		assert_eq!(<Outlook as MiningOutlook>::difficulty(), difficulty);
 	});
 }

@@ -857,3 +857,46 @@ mod tests {
 		assert_eq!(c.total, 13);
 	}
 }
+
+/// Rounds of a job's validated loss curve kept ([`crate::LossCurves`]): the
+/// last 64; the oldest point is dropped for a new one.
+pub const MAX_LOSS_POINTS: u32 = 64;
+
+/// One completed round of a job's validated loss curve: the best losses its
+/// accepted deltas reached, as their committees measured them.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct LossPoint {
+	/// The round completed.
+	pub round: u32,
+	/// The lowest training-batch loss after an accepted delta of the round
+	/// (each delta's median of its reports' `loss_after`), in millionths.
+	pub loss: Micro,
+	/// The lowest validation loss after an accepted delta of the round (each
+	/// delta's median of its reports' `val_loss_after`), in millionths.
+	pub val_loss: Micro,
+	/// Deltas accepted in the round (aggregated into its checkpoint).
+	pub deltas: u32,
+}
+
+/// A job's validated loss curve: its last [`MAX_LOSS_POINTS`] completed
+/// rounds, oldest first.
+pub type LossCurve = BoundedVec<LossPoint, ConstU32<MAX_LOSS_POINTS>>;
+
+/// The default of [`crate::WorkBudget`]: 1 GYM of epoch budget per verified
+/// training sample. A worker earns its full 1,000 GYM base only if the
+/// epoch's accepted deltas trained at least 1,000 samples per worker paid; a
+/// delta of the genesis job size (100 steps × 32 = 3,200 samples) backs up
+/// to 3,200 GYM. See `docs/tokenomics.md` ("Epochs and the mining budget").
+pub const DEFAULT_WORK_BUDGET: Balance = gym_primitives::GYM;

@@ -67,6 +67,7 @@ pub trait WeightInfo {
 	fn join_orchestrators(n: u32, ) -> Weight;
 	fn leave_orchestrators(n: u32, ) -> Weight;
 	fn set_job_limits() -> Weight;
+	fn set_work_budget() -> Weight;
 	fn claim_rewards(u: u32, ) -> Weight;
 	fn report_downtime() -> Weight;
 	fn settle_slash() -> Weight;
@@ -723,6 +724,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(6_115_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `ComputeMining::WorkBudget` (r:0 w:1)
+	/// Proof: `ComputeMining::WorkBudget` (`max_values`: Some(1), `max_size`: Some(17), added: 512, mode: `MaxEncodedLen`)
+	fn set_work_budget() -> Weight {
+		// Proof size: measured `0`, estimated `0` bytes.
+		// Minimum execution time: 5_435_000 picoseconds.
+		Weight::from_parts(6_115_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
 	/// Proof: `ComputeMining::Activity` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
@@ -1111,6 +1120,10 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_job_limits() -> Weight {
+		Weight::from_parts(6_115_000, 0)
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn set_work_budget() -> Weight {
 		Weight::from_parts(6_115_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}

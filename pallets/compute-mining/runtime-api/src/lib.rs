@@ -19,12 +19,15 @@
 	)
 )]
 
+extern crate alloc;
+
+use alloc::vec::Vec;
 use codec::Codec;
 use gym_primitives::EpochIndex;
 
 pub use pallet_compute_mining::{
-	Endpoint, EpochInfo, JobId, JobInfo, JobOrigin, JobSpec, MiningParameters, PendingRewards,
-	WorkerInfo, MAX_ENDPOINT_LEN,
+	Endpoint, EpochInfo, JobId, JobInfo, JobOrigin, JobSpec, LossPoint, MiningParameters,
+	PendingRewards, WorkerInfo, MAX_ENDPOINT_LEN, MAX_LOSS_POINTS,
 };
 
 sp_api::decl_runtime_apis! {
@@ -43,5 +46,10 @@ sp_api::decl_runtime_apis! {
 		/// the chain judges with, the bounds on validations, the heartbeat
 		/// slot.
 		fn parameters() -> MiningParameters;
+		/// `job`'s validated loss curve: a point per completed round (the
+		/// best losses of its accepted deltas, as their committees measured
+		/// them), its last `MAX_LOSS_POINTS` rounds, oldest first; empty for
+		/// an unknown job or one without a completed round.
+		fn loss_curve(job: JobId) -> Vec<LossPoint>;
 	}
 }
