@@ -19,9 +19,9 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	AccountId, AssetConversion, Babe, Balance, Block, BlockNumber, ComputeMining, Executive,
-	Grandpa, GymEmission, GymGovernance, GymLiquidity, Historical, InherentDataExt, Nonce,
-	RevenueSplit, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TieredStaking,
-	TransactionPayment, VERSION,
+	Grandpa, GymEmission, GymGovernance, GymLiquidity, GymStability, Historical, InherentDataExt,
+	Nonce, RevenueSplit, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
+	TieredStaking, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -202,7 +202,12 @@ impl_runtime_apis! {
 			uxt: <Block as BlockT>::Extrinsic,
 			len: u32,
 		) -> pallet_transaction_payment_rpc_runtime_api::RuntimeDispatchInfo<Balance> {
-			TransactionPayment::query_info(uxt, len)
+			// The partial fee a wallet shows before signing includes the
+			// transfer tax the transaction would pay now.
+			let tax = crate::configs::stability::transfer_tax_of(&uxt);
+			let mut info = TransactionPayment::query_info(uxt, len);
+			info.partial_fee = info.partial_fee.saturating_add(tax);
+			info
 		}
 		fn query_fee_details(
 			uxt: <Block as BlockT>::Extrinsic,
@@ -299,6 +304,12 @@ impl_runtime_apis! {
 		fn parameters() -> pallet_compute_mining_runtime_api::MiningParameters {
 			ComputeMining::parameters()
 		}
+
+		fn loss_curve(
+			job: pallet_compute_mining_runtime_api::JobId,
+		) -> Vec<pallet_compute_mining_runtime_api::LossPoint> {
+			ComputeMining::loss_curve(job)
+		}
 	}
 
 	impl pallet_revenue_split_runtime_api::RevenueSplitApi<Block, AccountId> for Runtime {
@@ -334,6 +345,31 @@ impl_runtime_apis! {
 
 		fn lp_position(who: AccountId) -> Vec<pallet_gym_liquidity::Position> {
 			GymLiquidity::positions(&who)
+		}
+	}
+
+	impl pallet_gym_stability_runtime_api::GymStabilityApi<Block, AccountId> for Runtime {
+		fn miner_economics(
+			class: gym_primitives::mining::GpuClass,
+			watts: u32,
+		) -> gym_primitives::prices::MinerEconomics {
+			GymStability::miner_economics(class, watts)
+		}
+
+		fn prices() -> Vec<(gym_primitives::prices::PriceKey, Option<gym_primitives::prices::UsdPrice>)> {
+			GymStability::prices()
+		}
+
+		fn transfer_tax(who: AccountId, amount: Balance) -> (Balance, Balance) {
+			(GymStability::tax_on(&who, amount), GymStability::volume_of(&who))
+		}
+
+		fn fine_tuning_price() -> (Balance, Option<gym_primitives::prices::UsdPrice>) {
+			GymStability::quote_fine_tuning()
+		}
+
+		fn buybacks() -> (Vec<pallet_gym_stability::BuybackRecord>, pallet_gym_stability::BuybackConfig) {
+			(GymStability::buybacks(), pallet_gym_stability::Buyback::<Runtime>::get())
 		}
 	}
 

@@ -16,4 +16,6 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_gym_validators, GymValidators]
 	[pallet_gym_governance, GymGovernance]
 	[pallet_gym_liquidity, GymLiquidity]
+	[pallet_oracle, Oracle]
+	[pallet_gym_stability, GymStability]
 );

@@ -30,8 +30,8 @@ use crate::{
 	},
 	AccountId, AssetConversionConfig, BabeConfig, Balance, BalancesConfig, ComputeMiningConfig,
 	ForeignAssetsConfig, GymEmissionConfig, GymGovernanceConfig, GymLiquidityConfig,
-	GymValidatorsConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, StakingConfig,
-	SudoConfig, TieredStakingConfig,
+	GymStabilityConfig, GymValidatorsConfig, OracleFeedersConfig, RuntimeGenesisConfig,
+	SessionConfig, SessionKeys, StakingConfig, SudoConfig, TieredStakingConfig,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::{build_struct_json_patch, traits::fungible::NativeOrWithId};
@@ -40,7 +40,7 @@ use pallet_staking::StakerStatus;
 use serde_json::Value;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
-use sp_runtime::Perbill;
+use sp_runtime::{FixedU128, Perbill};
 
 /// Epoch length of the dev chain: 10 blocks, so a whole epoch can be watched
 /// in a minute.
@@ -109,6 +109,16 @@ pub const DEV_USDT: Balance = 1_000_000 * USDT_UNIT;
 /// The accounts endowed at genesis on the dev and local chains: Alice..Ferdie.
 pub fn dev_endowed_accounts() -> Vec<AccountId> {
 	Sr25519Keyring::invulnerable().map(|k| k.to_account_id()).collect()
+}
+
+/// The price feeders of a chain with `validators` genesis validators: the
+/// validators' names in order (`//Alice`, `//Bob`, ...), and at least
+/// [`MIN_PRICE_FEEDERS`](gym_primitives::prices::MIN_PRICE_FEEDERS) of them,
+/// so that prices have a median from genesis: Alice, Bob and Charlie on the
+/// dev and local chains, Alice to Dave on the testnet.
+pub fn genesis_price_feeders(validators: usize) -> Vec<AccountId> {
+	let min = usize::try_from(gym_primitives::prices::MIN_PRICE_FEEDERS).unwrap_or(usize::MAX);
+	Sr25519Keyring::invulnerable().take(validators.max(min)).map(|k| k.to_account_id()).collect()
 }
 
 /// A genesis validator: its stash account and its session keys.
@@ -220,6 +230,11 @@ fn testnet_genesis(
 			slash_defer_duration: Some(terms.slash_defer_duration),
 		},
 		sudo: SudoConfig { key: sudo },
+		oracle_feeders: OracleFeedersConfig {
+			members: frame_support::BoundedVec::truncate_from(genesis_price_feeders(
+				validators.len()
+			)),
+		},
 		gym_governance: GymGovernanceConfig { periods: governance_periods },
 		gym_emission: GymEmissionConfig { epoch_length },
 		compute_mining: ComputeMiningConfig { min_validations, submit_window },
@@ -266,8 +281,29 @@ fn testnet_genesis(
 				),
 			],
 		},
+		gym_stability: GymStabilityConfig {
+			pricing: pallet_gym_stability::FineTuningPricing {
+				usd: Some(FixedU128::from_u32(GENESIS_FINE_TUNING_USD)),
+				gym: GENESIS_FINE_TUNING_GYM,
+			},
+			buyback: pallet_gym_stability::BuybackConfig {
+				floor: FixedU128::from_rational(GENESIS_BUYBACK_FLOOR_CENTS.into(), 100),
+				per_period: GENESIS_BUYBACK_USDT,
+				max_slippage: Perbill::from_percent(2),
+			},
+		},
 	})
 }
+
+/// A customer's fine-tuning job costs $10 in GYM at the oracle's price...
+pub const GENESIS_FINE_TUNING_USD: u32 = 10;
+/// ...or 100 GYM while the price is stale: $10 at the genesis pools' $0.10.
+pub const GENESIS_FINE_TUNING_GYM: Balance = 100 * GYM;
+/// The treasury buys back while GYM is under $0.05 (half the genesis pools'
+/// price)...
+pub const GENESIS_BUYBACK_FLOOR_CENTS: u32 = 5;
+/// ...up to 1,000 USDT a period (an emission epoch).
+pub const GENESIS_BUYBACK_USDT: Balance = 1_000 * USDT_UNIT;
 
 /// The `development` preset: Alice alone authors and finalizes.
 pub fn development_config_genesis() -> Value {

@@ -39,6 +39,10 @@ mod liquidity_tests;
 #[cfg(test)]
 mod mining_attack_tests;
 #[cfg(test)]
+mod oracle_tests;
+#[cfg(test)]
+mod stability_tests;
+#[cfg(test)]
 mod test_chain;
 #[cfg(test)]
 mod tests;
@@ -110,7 +114,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("gym-runtime"),
 	impl_name: alloc::borrow::Cow::Borrowed("gym-runtime"),
 	authoring_version: 1,
-	spec_version: 216,
+	spec_version: 217,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -153,6 +157,7 @@ pub type TxExtension = (
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
 	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	pallet_gym_stability::ChargeTransferTax<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );
 
@@ -192,6 +197,7 @@ pub fn signed_payload(
 		frame_system::CheckNonce::<Runtime>::from(nonce),
 		frame_system::CheckWeight::<Runtime>::new(),
 		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
+		pallet_gym_stability::ChargeTransferTax::<Runtime>::new(),
 		frame_system::WeightReclaim::<Runtime>::new(),
 	);
 	let implicit = (
@@ -200,6 +206,7 @@ pub fn signed_payload(
 		version.transaction_version,
 		genesis_hash,
 		birth_hash,
+		(),
 		(),
 		(),
 		(),
@@ -326,4 +333,13 @@ mod runtime {
 
 	#[runtime::pallet_index(26)]
 	pub type GymLiquidity = pallet_gym_liquidity;
+
+	#[runtime::pallet_index(27)]
+	pub type OracleFeeders = pallet_membership<Instance1>;
+
+	#[runtime::pallet_index(28)]
+	pub type Oracle = pallet_oracle;
+
+	#[runtime::pallet_index(29)]
+	pub type GymStability = pallet_gym_stability;
 }

@@ -88,7 +88,7 @@ fn tiered_worker(n: u32, tier: Tier, class: GpuClass) -> AccountId {
 	who
 }
 
-fn spec(validations: u8) -> JobSpec {
+pub(crate) fn spec(validations: u8) -> JobSpec {
 	JobSpec {
 		model: 0,
 		dataset: 0,
@@ -1589,4 +1589,126 @@ fn a_schedule_cut_after_an_epoch_closed_does_not_revert_its_claims() {
 		assert!(mining_events().iter().all(|e| !matches!(e, Event::RewardUnmintable { .. })));
 		check_invariants();
 	});
+}
+
+/// Every member of `job`'s round committee votes the same checkpoint until
+/// the open round completes.
+fn round_completed(job: JobId) {
+	let info = pallet_compute_mining::Jobs::<Runtime>::get(job).unwrap();
+	let members = pallet_compute_mining::RoundCommittees::<Runtime>::get(job).unwrap().members;
+	let checkpoint = H256::from_low_u64_be(u64::from(info.round) + 1_000);
+	for m in &members {
+		if pallet_compute_mining::Jobs::<Runtime>::get(job).unwrap().round != info.round {
+			break;
+		}
+		assert_ok!(Mining::complete_round(signed(m), job, info.round, info.accepted, checkpoint));
+	}
+	assert_eq!(pallet_compute_mining::Jobs::<Runtime>::get(job).unwrap().round, info.round + 1);
+}
+
+/// Dynamic emission tied to verified work, with the default work budget (1
+/// GYM per verified training sample), on the local chain (600-block epochs
+/// of 60 one-minute slots, 3 reports a delta). One Bronze worker on a small
+/// job (10 steps × 32 = 320 samples a delta), online in every slot, has
+/// deltas of quality 0.1 accepted: 1000 × 1.1 = 1,100 GYM of unadjusted
+/// reward in each epoch, however many deltas. Epoch 0 verifies two deltas
+/// (640 samples): it is promised min(1,100, 640) = 640 GYM. Epoch 1
+/// verifies one (320 samples): 320 GYM. GymEmission mints in each epoch
+/// the validators' 5% of its schedule and the worker's claim, so the second
+/// epoch mints 320 GYM less than the first (the schedules of the two epochs
+/// are equal); without the work budget both would have minted 1,100 GYM.
+#[test]
+fn minted_emission_falls_when_verified_work_falls() {
+	use pallet_gym_emission::EpochMinted;
+	type Emission = pallet_gym_emission::Pallet<Runtime>;
+	build(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		run_to_block(1);
+		assert_eq!(pallet_gym_emission::EpochLength::<Runtime>::get(), 600);
+		assert_eq!(
+			pallet_compute_mining::WorkBudget::<Runtime>::get(),
+			Some(pallet_compute_mining::DEFAULT_WORK_BUDGET)
+		);
+		assert_eq!(pallet_compute_mining::DEFAULT_WORK_BUDGET, GYM);
+		for n in 11..=13 {
+			orchestrator(n);
+		}
+		let job = NextJobId::<Runtime>::get();
+		let mut small = spec(3);
+		small.params.steps = 10;
+		assert_ok!(Mining::create_job(RuntimeOrigin::root(), small));
+		let w = worker(100, GpuClass::Other);
+		seated(job, std::slice::from_ref(&w));
+		let online = std::slice::from_ref(&w);
+		let mut delta = 0u8;
+		// A delta sealed, revealed, judged, final and aggregated, the worker
+		// online in every slot meanwhile.
+		let mut accepted_delta = |w: &AccountId| {
+			delta += 1;
+			let hash = H256::repeat_byte(delta);
+			let info = pallet_compute_mining::Jobs::<Runtime>::get(job).unwrap();
+			let seal = delta_seal(&hash, w, job, info.round);
+			assert_ok!(Mining::submit_delta(signed(w), job, seal, 0));
+			let until = pallet_compute_mining::Jobs::<Runtime>::get(job).unwrap().submit_until;
+			online_until(until + 1, online);
+			assert_ok!(Mining::reveal_delta(signed(w), job, hash));
+			online_until(System::block_number() + 1, online);
+			judged_honestly(job, w);
+			let deadline = Deltas::<Runtime>::get(job, w).unwrap().dispute_deadline;
+			online_until(deadline + 1, online);
+			assert_ok!(Mining::finalise_delta(signed(w), job, w.clone()));
+			assert_eq!(
+				Deltas::<Runtime>::get(job, w).unwrap().status,
+				DeltaStatus::Accepted(100_000)
+			);
+			round_completed(job);
+		};
+		// Epoch 0: two deltas, 640 samples.
+		accepted_delta(&w);
+		accepted_delta(&w);
+		assert_eq!(pallet_compute_mining::EpochWork::<Runtime>::get(0), 640);
+		online_until(600, online);
+		assert_eq!(Mining::pending_rewards(&w).accruing, 1_100 * GYM);
+		online_until(601, online);
+		assert!(!pallet_compute_mining::EpochWork::<Runtime>::contains_key(0));
+		let info = pallet_compute_mining::Epochs::<Runtime>::get(0).unwrap();
+		assert_eq!((info.unadjusted, info.budget), (1_100 * GYM, Some(640 * GYM)));
+		let before = balance(&w);
+		assert_ok!(Mining::claim_rewards(signed(&w)));
+		assert_eq!(balance(&w) - before, 640 * GYM);
+		// Epoch 1: one delta, 320 samples.
+		accepted_delta(&w);
+		assert_eq!(pallet_compute_mining::EpochWork::<Runtime>::get(1), 320);
+		online_until(1_200, online);
+		assert_eq!(Mining::pending_rewards(&w).accruing, 1_100 * GYM);
+		online_until(1_201, online);
+		let info = pallet_compute_mining::Epochs::<Runtime>::get(1).unwrap();
+		assert_eq!((info.unadjusted, info.budget), (1_100 * GYM, Some(320 * GYM)));
+		let before = balance(&w);
+		assert_ok!(Mining::claim_rewards(signed(&w)));
+		assert_eq!(balance(&w) - before, 320 * GYM);
+		// Minted per epoch: the validators' 5% of the schedule and the claim.
+		let share = |e| {
+			sp_runtime::Perbill::from_percent(5).mul_floor(Emission::scheduled_epoch_emission(e))
+		};
+		assert_eq!(share(0), share(1));
+		assert_eq!(EpochMinted::<Runtime>::get(0), share(0) + 640 * GYM);
+		assert_eq!(EpochMinted::<Runtime>::get(1), share(1) + 320 * GYM);
+		assert_eq!(EpochMinted::<Runtime>::get(0) - EpochMinted::<Runtime>::get(1), 320 * GYM);
+		check_invariants();
+	});
+}
+
+/// `set_work_budget` is an Economic proposal's call, not a Technical or a
+/// Strategic one's.
+#[test]
+fn the_work_budget_is_set_by_economic_referenda() {
+	use gym_primitives::governance::ProposalKind;
+	use pallet_gym_governance::ProposalFilter;
+	let call = crate::RuntimeCall::ComputeMining(pallet_compute_mining::Call::set_work_budget {
+		rate: None,
+	});
+	let allows = |kind| crate::configs::governance::GymProposals::allows(kind, &call);
+	assert!(allows(ProposalKind::Economic));
+	assert!(!allows(ProposalKind::Technical));
+	assert!(!allows(ProposalKind::Strategic));
 }

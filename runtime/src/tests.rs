@@ -41,6 +41,7 @@ pub(crate) fn check_invariants() {
 	GymEmission::do_try_state().expect("emission invariants hold");
 	crate::GymGovernance::do_try_state().expect("governance invariants hold");
 	crate::GymLiquidity::do_try_state().expect("liquidity farm invariants hold");
+	crate::GymStability::do_try_state().expect("stability invariants hold");
 	assert!(pallet_gym_emission::TotalMinted::<crate::Runtime>::get() <= crate::HARD_CAP);
 }
 

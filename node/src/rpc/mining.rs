@@ -137,6 +137,21 @@ pub struct EpochInfo {
 	pub minted: String,
 }
 
+/// One completed round of a job's validated loss curve (`gym_lossCurve`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LossPoint {
+	/// The round completed.
+	pub round: u32,
+	/// The lowest training-batch loss an accepted delta of the round reached (each delta's
+	/// median of its committee's reports), in millionths.
+	pub loss_micro: u64,
+	/// The lowest validation loss an accepted delta of the round reached, in millionths.
+	pub val_loss_micro: u64,
+	/// Deltas accepted in the round (aggregated into its checkpoint).
+	pub deltas: u32,
+}
+
 /// The compute-mining methods of the `gym_*` namespace.
 #[rpc(server, namespace = "gym")]
 pub trait MiningApi {
@@ -157,6 +172,11 @@ pub trait MiningApi {
 	/// rewards; null for an epoch without rewards or fully claimed.
 	#[method(name = "epochInfo")]
 	fn epoch_info(&self, epoch: u32, at: Option<Hash>) -> RpcResult<Option<EpochInfo>>;
+
+	/// Job `job_id`'s validated loss curve: a point per completed round, its last 64 rounds,
+	/// oldest first; empty for an unknown job or one without a completed round.
+	#[method(name = "lossCurve")]
+	fn loss_curve(&self, job_id: u32, at: Option<Hash>) -> RpcResult<Vec<LossPoint>>;
 }
 
 impl<C> MiningApiServer for Gym<C>
@@ -239,6 +259,19 @@ where
 			minted: e.minted.to_string(),
 		}))
 	}
+
+	fn loss_curve(&self, job_id: u32, at: Option<Hash>) -> RpcResult<Vec<LossPoint>> {
+		let curve = query(&*self.client, at, |api, at| api.loss_curve(at, job_id))?;
+		Ok(curve
+			.into_iter()
+			.map(|p| LossPoint {
+				round: p.round,
+				loss_micro: p.loss,
+				val_loss_micro: p.val_loss,
+				deltas: p.deltas,
+			})
+			.collect())
+	}
 }
 
 /// The methods of this node's compute-mining worker in the `gym_*` namespace. They serve the
@@ -298,5 +331,20 @@ mod tests {
 		}
 		assert_eq!(serde_json::to_value(JobCreator::Governance).unwrap(), "governance");
 		assert_eq!(serde_json::to_value(JobCreator::Customer).unwrap(), "customer");
+	}
+
+	#[test]
+	fn a_loss_point_names_its_losses_in_millionths() {
+		let point =
+			LossPoint { round: 3, loss_micro: 2_490_000, val_loss_micro: 2_500_000, deltas: 2 };
+		assert_eq!(
+			serde_json::to_value(&point).unwrap(),
+			serde_json::json!({
+				"round": 3,
+				"lossMicro": 2_490_000,
+				"valLossMicro": 2_500_000,
+				"deltas": 2,
+			})
+		);
 	}
 }

@@ -8,6 +8,8 @@
 //! - [`staking`] serves `gym_stakeInfo`;
 //! - [`governance`] serves `gym_votingPower`;
 //! - [`liquidity`] serves `gym_pools`, `gym_farms` and `gym_lpPosition`;
+//! - [`stability`] serves `gym_minerEconomics`, `gym_prices`,
+//!   `gym_transferTax`, `gym_fineTuningPrice` and `gym_buybacks`;
 //! - [`revenue`] serves `gym_revenuePot`, `gym_pendingRevenue`, `gym_hasAccess`
 //!   and `gym_revenueHistory`;
 //! - [`mining`] serves `gym_workerInfo`, `gym_pendingRewards`, `gym_job`,
@@ -28,6 +30,7 @@ pub mod governance;
 pub mod liquidity;
 pub mod mining;
 pub mod revenue;
+pub mod stability;
 pub mod staking;
 
 use std::sync::Arc;
@@ -42,6 +45,7 @@ use pallet_compute_mining_runtime_api::ComputeMiningApi;
 use pallet_gym_emission_runtime_api::GymEmissionApi;
 use pallet_gym_governance_runtime_api::GovernanceApi;
 use pallet_gym_liquidity_runtime_api::GymLiquidityApi;
+use pallet_gym_stability_runtime_api::GymStabilityApi;
 use pallet_revenue_split_runtime_api::RevenueSplitApi;
 use pallet_tiered_staking_runtime_api::TieredStakingApi;
 use sc_transaction_pool_api::TransactionPool;
@@ -146,6 +150,7 @@ where
 		+ ComputeMiningApi<Block, AccountId>
 		+ GovernanceApi<Block, AccountId>
 		+ GymLiquidityApi<Block, AccountId>
+		+ GymStabilityApi<Block, AccountId>
 		+ BabeApi<Block>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
@@ -158,6 +163,7 @@ where
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use revenue::RevenueApiServer;
 	use sc_consensus_babe_rpc::{Babe, BabeApiServer};
+	use stability::StabilityApiServer;
 	use staking::StakingApiServer;
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
@@ -174,6 +180,7 @@ where
 	module.merge(GovernanceApiServer::into_rpc(Gym::new(client.clone())))?;
 	module.merge(RevenueApiServer::into_rpc(Gym::new(client.clone())))?;
 	module.merge(LiquidityApiServer::into_rpc(Gym::new(client.clone())))?;
+	module.merge(StabilityApiServer::into_rpc(Gym::new(client.clone())))?;
 	module.merge(MiningApiServer::into_rpc(Gym::new(client)))?;
 	module.merge(MiningWorker::new(worker).into_rpc())?;
 	Ok(module)

@@ -11,6 +11,7 @@ use gym_runtime::{
 use pallet_compute_mining_runtime_api::{
 	ComputeMiningApi, JobId, JobInfo, MiningParameters, PendingRewards, WorkerInfo,
 };
+use pallet_gym_stability_runtime_api::GymStabilityApi;
 use pallet_tiered_staking_runtime_api::{StakeInfo, TieredStakingApi};
 use sc_client_api::StorageProvider;
 use sc_transaction_pool_api::{TransactionPool, TransactionSource};
@@ -131,6 +132,17 @@ impl Chain {
 	/// live runtime, so a runtime upgrade that changes them is followed.
 	pub fn mining_parameters(&self, at: H256) -> Result<MiningParameters, WorkerError> {
 		Ok(self.client.runtime_api().parameters(at)?)
+	}
+
+	/// What a verified GPU of `class` drawing `watts` earns and costs per epoch at block `at`
+	/// (`GymStabilityApi::miner_economics`, as `gym_minerEconomics` serves it).
+	pub fn miner_economics(
+		&self,
+		at: H256,
+		class: gym_primitives::mining::GpuClass,
+		watts: u32,
+	) -> Result<gym_primitives::prices::MinerEconomics, WorkerError> {
+		Ok(self.client.runtime_api().miner_economics(at, class, watts)?)
 	}
 
 	/// `who`'s worker record at block `at`.

@@ -67,6 +67,8 @@ pub(crate) struct Miner {
 	endpoint: String,
 	/// Warnings already logged once (missing key, no stake).
 	warned: HashSet<&'static str>,
+	/// Whether the mining economics were logged (once, at start).
+	economics_logged: bool,
 	registration_sent: Option<BlockNumber>,
 	heartbeat_slot_sent: Option<u32>,
 	claim_sent: Option<BlockNumber>,
@@ -226,6 +228,7 @@ impl Miner {
 		Miner {
 			endpoint,
 			warned: HashSet::new(),
+			economics_logged: false,
 			registration_sent: None,
 			heartbeat_slot_sent: None,
 			claim_sent: None,
@@ -265,6 +268,10 @@ impl Miner {
 			return;
 		};
 		let me = account_of(&public);
+		if !self.economics_logged {
+			self.economics_logged = true;
+			log_economics(ctx, hash, &me);
+		}
 		for record in events {
 			let RuntimeEvent::ComputeMining(event) = &record.event else { continue };
 			match event {
@@ -1012,6 +1019,45 @@ async fn attest(
 		signer: to_hex(public.as_ref()),
 		signature: to_hex(signature.as_ref()),
 	})
+}
+
+/// Logs what mining earns and costs per epoch on this miner's GPU class (its attestation's, or
+/// its registration's; `Other` before either) at the `--miner-watts` draw, at today's difficulty
+/// and oracle prices, so that an owner can tell whether mining pays.
+fn log_economics(ctx: &Context, at: H256, me: &AccountId) {
+	use crate::rpc::stability::usd;
+	let class = ctx
+		.shared
+		.attestation()
+		.map(|a| a.report.class)
+		.or_else(|| {
+			ctx.chain
+				.worker_info(at, me)
+				.ok()
+				.flatten()
+				.map(|w| w.verified_class.unwrap_or(w.claimed_class))
+		})
+		.unwrap_or_default();
+	let watts = ctx.params.miner_watts;
+	let e = match ctx.chain.miner_economics(at, class, watts) {
+		Ok(e) => e,
+		Err(e) => return log::warn!(target: LOG, "miner: miner economics: {e}"),
+	};
+	let dollars = |p: Option<gym_primitives::prices::UsdPrice>| {
+		p.map_or_else(|| "unknown (no fresh price)".to_string(), |p| format!("${}", usd(p)))
+	};
+	log::info!(
+		target: LOG,
+		"miner: a verified {class:?} at difficulty {} earns {} GYM per {}-block epoch ({} h), \
+		 worth {}; electricity at {watts} W {}, GPU rent {} (gym_minerEconomics)",
+		usd(e.difficulty),
+		e.gym_per_epoch / gym_primitives::GYM,
+		e.epoch_blocks,
+		usd(e.epoch_hours),
+		dollars(e.usd_per_epoch),
+		dollars(e.electricity_usd),
+		dollars(e.gpu_hour_usd),
+	);
 }
 
 #[cfg(test)]

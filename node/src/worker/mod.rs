@@ -57,6 +57,11 @@ pub struct WorkerParams {
 	#[arg(long, value_name = "URL")]
 	pub miner_endpoint: Option<String>,
 
+	/// The GPU's power draw in watts, for the mining economics the miner logs at start
+	/// (electricity cost per epoch at the oracle's kWh price; see `gym_minerEconomics`).
+	#[arg(long, value_name = "WATTS", default_value_t = 300)]
+	pub miner_watts: u32,
+
 	/// Blocks an orchestrator waits, after a round's first delta, for the other assigned
 	/// workers' deltas to be final (judged, and past their 10-block dispute window) before it
 	/// aggregates the accepted ones.

@@ -179,13 +179,16 @@ impl pallet_treasury::Config for Runtime {
 /// | type      | calls |
 /// |-----------|-------|
 /// | Technical | `ComputeMining::{create_job, set_job_limits, report_malicious}` |
-/// | Economic  | `GymEmission::set_schedule`, `RevenueSplit::{set_split, set_access_price}`, `TieredStaking::set_unbonding_period`, `GymValidators::{set_validator_share, set_era_terms}`, `Staking::{set_staking_configs, set_validator_count}`, `AssetConversion::set_pool_fee`, `GymLiquidity::{create_farm, set_target}` |
-/// | Strategic | `Treasury::{spend, void_spend}`, `System::{authorize_upgrade, remark_with_event}`, `GymGovernance::set_periods`, `Democracy::cancel_proposal`, `Staking::cancel_deferred_slash`, `ForeignAssets::{force_create, force_asset_status, force_set_metadata}` |
+/// | Economic  | `GymEmission::set_schedule`, `ComputeMining::set_work_budget`, `RevenueSplit::{set_split, set_access_price}`, `TieredStaking::set_unbonding_period`, `GymValidators::{set_validator_share, set_era_terms}`, `Staking::{set_staking_configs, set_validator_count}`, `AssetConversion::set_pool_fee`, `GymLiquidity::{create_farm, set_target}`, `OracleFeeders::{add_member, remove_member, swap_member, reset_members}`, `GymStability::{set_pricing, set_buyback, set_brackets}` |
+/// | Strategic | `Treasury::{spend, void_spend}`, `System::{authorize_upgrade, remark_with_event}`, `GymGovernance::set_periods`, `Democracy::cancel_proposal`, `Staking::cancel_deferred_slash`, `ForeignAssets::{force_create, force_asset_status, force_set_metadata}`, `GymStability::order_buyback` |
 ///
 /// Foreign assets are created, and their owner and issuer appointed, by
 /// Strategic referenda only (`ForeignAssets` has no signed `create`).
 /// `AssetConversion::create_pool_with_fee` is on no list: it charges the
 /// setup fee to an account the referendum names.
+/// Price feeders (`OracleFeeders`) are seated and unseated by Economic
+/// referenda; `Oracle::feed_values` is on no list (Root's feed would count
+/// as one more feeder in the median).
 pub struct GymProposals;
 
 impl ProposalFilter<RuntimeCall> for GymProposals {
@@ -203,6 +206,7 @@ impl ProposalFilter<RuntimeCall> for GymProposals {
 			ProposalKind::Economic => matches!(
 				call,
 				C::GymEmission(pallet_gym_emission::Call::set_schedule { .. })
+					| C::ComputeMining(pallet_compute_mining::Call::set_work_budget { .. })
 					| C::RevenueSplit(
 						pallet_revenue_split::Call::set_split { .. }
 							| pallet_revenue_split::Call::set_access_price { .. }
@@ -217,7 +221,16 @@ impl ProposalFilter<RuntimeCall> for GymProposals {
 					| C::GymLiquidity(
 						pallet_gym_liquidity::Call::create_farm { .. }
 							| pallet_gym_liquidity::Call::set_target { .. }
-					)
+					) | C::OracleFeeders(
+					pallet_membership::Call::add_member { .. }
+						| pallet_membership::Call::remove_member { .. }
+						| pallet_membership::Call::swap_member { .. }
+						| pallet_membership::Call::reset_members { .. }
+				) | C::GymStability(
+					pallet_gym_stability::Call::set_pricing { .. }
+						| pallet_gym_stability::Call::set_buyback { .. }
+						| pallet_gym_stability::Call::set_brackets { .. }
+				)
 			),
 			ProposalKind::Strategic => matches!(
 				call,
@@ -233,7 +246,7 @@ impl ProposalFilter<RuntimeCall> for GymProposals {
 						pallet_assets::Call::force_create { .. }
 							| pallet_assets::Call::force_asset_status { .. }
 							| pallet_assets::Call::force_set_metadata { .. }
-					)
+					) | C::GymStability(pallet_gym_stability::Call::order_buyback { .. })
 			),
 		}
 	}

@@ -1,10 +1,15 @@
 //! Configuration of every pallet in the GYM runtime; consensus and NPoS
 //! validators are in [`staking`], referenda and the treasury in
-//! [`governance`], foreign assets and GYM-paired pools in [`liquidity`].
+//! [`governance`], foreign assets and GYM-paired pools in [`liquidity`],
+//! price feeders and the oracle in [`prices`].
 
 pub mod governance;
 pub mod liquidity;
+pub mod prices;
+pub mod stability;
 pub mod staking;
+
+pub use prices::OraclePrices;
 
 use frame_support::{
 	derive_impl,
@@ -279,8 +284,10 @@ impl pallet_compute_mining::Config for Runtime {
 	type MaxQuality = ConstU32<{ gym_primitives::mining::DEFAULT_MAX_QUALITY }>;
 	/// A miner may overstate its quality by 0.05 before it is an invalid delta.
 	type QualityTolerance = ConstU32<50_000>;
-	/// A customer's fine-tuning job costs 100 GYM, paid to the revenue split.
-	type FineTuningPrice = ConstU128<{ 100 * gym_primitives::GYM }>;
+	/// A customer's fine-tuning job costs the governance-set price
+	/// (`GymStability::Pricing`: US dollars at the oracle's GYM price, or the
+	/// fixed GYM price while that is stale), paid to the revenue split.
+	type FineTuningPrice = crate::GymStability;
 	/// The BABE VRF output of the block before the draw (see
 	/// [`BlockRandomness`]).
 	type Randomness = BlockRandomness;
