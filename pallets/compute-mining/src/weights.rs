@@ -100,9 +100,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn register_worker(n: u32, ) -> Weight {
 		// Proof size: measured `1375`, estimated `4607` bytes.
-		// Minimum execution time: 34_793_000 picoseconds.
-		Weight::from_parts(51_660_658, 4607)
-			.saturating_add(Weight::from_parts(29_098, 0).saturating_mul(n.into()))
+		// Minimum execution time: 36_070_000 picoseconds.
+		Weight::from_parts(54_672_505, 4607)
+			.saturating_add(Weight::from_parts(35_032, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -121,7 +121,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
 	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
-	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:1 w:0)
@@ -150,10 +150,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TieredStaking::Rolled` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
 	fn heartbeat(n: u32, ) -> Weight {
-		// Proof size: measured `3021`, estimated `6196` bytes.
-		// Minimum execution time: 178_088_000 picoseconds.
-		Weight::from_parts(203_161_133, 6196)
-			.saturating_add(Weight::from_parts(39_553, 0).saturating_mul(n.into()))
+		// Proof size: measured `3091`, estimated `6196` bytes.
+		// Minimum execution time: 191_920_000 picoseconds.
+		Weight::from_parts(225_238_389, 6196)
+			.saturating_add(Weight::from_parts(47_790, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().writes(19_u64))
 	}
@@ -166,9 +166,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
 	fn schedule_downtime() -> Weight {
-		// Proof size: measured `1215`, estimated `4607` bytes.
-		// Minimum execution time: 37_046_000 picoseconds.
-		Weight::from_parts(39_793_000, 4607)
+		// Proof size: measured `1248`, estimated `4607` bytes.
+		// Minimum execution time: 38_805_000 picoseconds.
+		Weight::from_parts(42_836_000, 4607)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -179,12 +179,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::HardwareOwners` (r:0 w:1)
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn deregister_worker() -> Weight {
-		// Proof size: measured `929`, estimated `3866` bytes.
-		// Minimum execution time: 25_503_000 picoseconds.
-		Weight::from_parts(27_740_000, 3866)
+		// Proof size: measured `962`, estimated `3866` bytes.
+		// Minimum execution time: 27_224_000 picoseconds.
+		Weight::from_parts(30_833_000, 3866)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	/// Storage: `GymStability::Pricing` (r:1 w:0)
+	/// Proof: `GymStability::Pricing` (`max_values`: Some(1), `max_size`: Some(33), added: 528, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::MinValidations` (r:1 w:0)
 	/// Proof: `ComputeMining::MinValidations` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::TrainingLimits` (r:1 w:0)
@@ -206,10 +210,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Jobs` (r:0 w:1)
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	fn create_job() -> Weight {
-		// Proof size: measured `181`, estimated `3593` bytes.
-		// Minimum execution time: 68_901_000 picoseconds.
-		Weight::from_parts(72_258_000, 3593)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
+		// Proof size: measured `424`, estimated `3593` bytes.
+		// Minimum execution time: 83_992_000 picoseconds.
+		Weight::from_parts(88_370_000, 3593)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
@@ -225,9 +229,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Queue` (r:0 w:1)
 	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn leave_job() -> Weight {
-		// Proof size: measured `1248`, estimated `4607` bytes.
-		// Minimum execution time: 36_359_000 picoseconds.
-		Weight::from_parts(38_907_000, 4607)
+		// Proof size: measured `1281`, estimated `4607` bytes.
+		// Minimum execution time: 38_372_000 picoseconds.
+		Weight::from_parts(41_904_000, 4607)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -242,9 +246,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 64]`.
 	fn verify_hardware(n: u32, ) -> Weight {
 		// Proof size: measured `628`, estimated `6783` bytes.
-		// Minimum execution time: 22_624_000 picoseconds.
-		Weight::from_parts(24_711_040, 6783)
-			.saturating_add(Weight::from_parts(263_181, 0).saturating_mul(n.into()))
+		// Minimum execution time: 23_258_000 picoseconds.
+		Weight::from_parts(25_767_128, 6783)
+			.saturating_add(Weight::from_parts(323_023, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -267,7 +271,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TieredStaking::TotalBoostedStake` (r:1 w:1)
 	/// Proof: `TieredStaking::TotalBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:62 w:62)
-	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:63 w:63)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:62 w:0)
@@ -284,10 +288,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Suspended` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[3, 64]`.
 	fn resolve_hardware(v: u32, ) -> Weight {
-		// Proof size: measured `1041`, estimated `6783` bytes.
-		// Minimum execution time: 140_296_000 picoseconds.
-		Weight::from_parts(144_768_000, 6783)
-			.saturating_add(Weight::from_parts(78_018_732, 0).saturating_mul(v.into()))
+		// Proof size: measured `1078`, estimated `6783` bytes.
+		// Minimum execution time: 145_049_000 picoseconds.
+		Weight::from_parts(148_374_000, 6783)
+			.saturating_add(Weight::from_parts(81_677_512, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(v.into())))
@@ -312,9 +316,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn submit_delta(n: u32, ) -> Weight {
 		// Proof size: measured `1678`, estimated `6834` bytes.
-		// Minimum execution time: 42_100_000 picoseconds.
-		Weight::from_parts(44_953_735, 6834)
-			.saturating_add(Weight::from_parts(253_105, 0).saturating_mul(n.into()))
+		// Minimum execution time: 44_381_000 picoseconds.
+		Weight::from_parts(47_148_780, 6834)
+			.saturating_add(Weight::from_parts(319_823, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -330,8 +334,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	fn reveal_delta() -> Weight {
 		// Proof size: measured `56767`, estimated `40343` bytes.
-		// Minimum execution time: 87_960_000 picoseconds.
-		Weight::from_parts(96_359_000, 40343)
+		// Minimum execution time: 92_678_000 picoseconds.
+		Weight::from_parts(102_185_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -339,8 +343,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
 	fn commit_report() -> Weight {
 		// Proof size: measured `970`, estimated `6834` bytes.
-		// Minimum execution time: 23_905_000 picoseconds.
-		Weight::from_parts(27_959_000, 6834)
+		// Minimum execution time: 24_588_000 picoseconds.
+		Weight::from_parts(29_223_000, 6834)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -354,10 +358,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19043), added: 21518, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn reveal_report(v: u32, ) -> Weight {
-		// Proof size: measured `19691`, estimated `22508` bytes.
-		// Minimum execution time: 55_154_000 picoseconds.
-		Weight::from_parts(58_328_266, 22508)
-			.saturating_add(Weight::from_parts(1_419_655, 0).saturating_mul(v.into()))
+		// Proof size: measured `19724`, estimated `22508` bytes.
+		// Minimum execution time: 57_130_000 picoseconds.
+		Weight::from_parts(59_622_171, 22508)
+			.saturating_add(Weight::from_parts(1_328_519, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -372,9 +376,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn reveal_report_reject(v: u32, ) -> Weight {
 		// Proof size: measured `19691`, estimated `22508` bytes.
-		// Minimum execution time: 54_892_000 picoseconds.
-		Weight::from_parts(56_882_963, 22508)
-			.saturating_add(Weight::from_parts(1_420_878, 0).saturating_mul(v.into()))
+		// Minimum execution time: 56_125_000 picoseconds.
+		Weight::from_parts(58_755_242, 22508)
+			.saturating_add(Weight::from_parts(1_397_757, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -388,14 +392,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundContents` (r:1 w:1)
 	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
+	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::EpochWork` (r:1 w:1)
+	/// Proof: `ComputeMining::EpochWork` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundLosses` (r:1 w:1)
+	/// Proof: `ComputeMining::RoundLosses` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundCommittees` (r:1 w:1)
 	/// Proof: `ComputeMining::RoundCommittees` (`max_values`: None, `max_size`: Some(694), added: 3169, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:7 w:7)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Workers` (r:1 w:0)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
-	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
-	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
 	/// Proof: `ComputeMining::Activity` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Epochs` (r:1 w:1)
@@ -427,11 +435,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::OpenDeltas` (r:1 w:1)
 	/// Proof: `ComputeMining::OpenDeltas` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn finalise_delta_accept() -> Weight {
-		// Proof size: measured `25531`, estimated `23723` bytes.
-		// Minimum execution time: 300_275_000 picoseconds.
-		Weight::from_parts(311_286_000, 23723)
-			.saturating_add(T::DbWeight::get().reads(30_u64))
-			.saturating_add(T::DbWeight::get().writes(25_u64))
+		// Proof size: measured `25637`, estimated `23723` bytes.
+		// Minimum execution time: 323_279_000 picoseconds.
+		Weight::from_parts(335_448_000, 23723)
+			.saturating_add(T::DbWeight::get().reads(32_u64))
+			.saturating_add(T::DbWeight::get().writes(27_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
@@ -460,9 +468,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::Queue` (r:0 w:1)
 	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn finalise_delta_reject() -> Weight {
-		// Proof size: measured `24507`, estimated `23723` bytes.
-		// Minimum execution time: 139_124_000 picoseconds.
-		Weight::from_parts(145_854_000, 23723)
+		// Proof size: measured `24494`, estimated `23723` bytes.
+		// Minimum execution time: 144_343_000 picoseconds.
+		Weight::from_parts(151_499_000, 23723)
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(17_u64))
 	}
@@ -480,10 +488,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19043), added: 21518, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 64]`.
 	fn dispute_delta(n: u32, ) -> Weight {
-		// Proof size: measured `20562`, estimated `23723` bytes.
-		// Minimum execution time: 61_343_000 picoseconds.
-		Weight::from_parts(66_115_337, 23723)
-			.saturating_add(Weight::from_parts(400_916, 0).saturating_mul(n.into()))
+		// Proof size: measured `20549`, estimated `23723` bytes.
+		// Minimum execution time: 63_847_000 picoseconds.
+		Weight::from_parts(68_202_670, 23723)
+			.saturating_add(Weight::from_parts(445_437, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -500,9 +508,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[3, 64]`.
 	fn vote_dispute(v: u32, ) -> Weight {
 		// Proof size: measured `1191`, estimated `23723` bytes.
-		// Minimum execution time: 41_071_000 picoseconds.
-		Weight::from_parts(44_380_472, 23723)
-			.saturating_add(Weight::from_parts(585_866, 0).saturating_mul(v.into()))
+		// Minimum execution time: 43_780_000 picoseconds.
+		Weight::from_parts(45_429_196, 23723)
+			.saturating_add(Weight::from_parts(690_350, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -529,7 +537,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
 	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:31 w:31)
-	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:32 w:32)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:31 w:0)
@@ -558,10 +566,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Suspended` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[3, 64]`.
 	fn resolve_dispute(v: u32, ) -> Weight {
-		// Proof size: measured `21350`, estimated `23723` bytes.
-		// Minimum execution time: 262_588_000 picoseconds.
-		Weight::from_parts(115_997_261, 23723)
-			.saturating_add(Weight::from_parts(46_068_539, 0).saturating_mul(v.into()))
+		// Proof size: measured `21401`, estimated `23723` bytes.
+		// Minimum execution time: 273_274_000 picoseconds.
+		Weight::from_parts(116_925_368, 23723)
+			.saturating_add(Weight::from_parts(47_747_183, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(15_u64))
@@ -580,15 +588,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19043), added: 21518, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundContents` (r:130 w:128)
 	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundLosses` (r:0 w:1)
+	/// Proof: `ComputeMining::RoundLosses` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn expire_round(v: u32, ) -> Weight {
-		// Proof size: measured `23411`, estimated `335220` bytes.
-		// Minimum execution time: 818_760_000 picoseconds.
-		Weight::from_parts(847_052_756, 335220)
-			.saturating_add(Weight::from_parts(4_971_682, 0).saturating_mul(v.into()))
+		// Proof size: measured `23444`, estimated `335220` bytes.
+		// Minimum execution time: 838_007_000 picoseconds.
+		Weight::from_parts(877_175_349, 335220)
+			.saturating_add(Weight::from_parts(5_750_607, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(134_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(131_u64))
+			.saturating_add(T::DbWeight::get().writes(132_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
@@ -607,7 +617,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
 	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:7 w:7)
-	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:8 w:8)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:7 w:0)
@@ -630,10 +640,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TieredStaking::Rolled` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn close_delta(v: u32, ) -> Weight {
-		// Proof size: measured `20770`, estimated `22508` bytes.
-		// Minimum execution time: 175_011_000 picoseconds.
-		Weight::from_parts(104_661_615, 22508)
-			.saturating_add(Weight::from_parts(78_256_245, 0).saturating_mul(v.into()))
+		// Proof size: measured `20758`, estimated `22508` bytes.
+		// Minimum execution time: 183_859_000 picoseconds.
+		Weight::from_parts(113_819_198, 22508)
+			.saturating_add(Weight::from_parts(81_512_529, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
@@ -659,7 +669,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TieredStaking::TotalBoostedStake` (r:1 w:1)
 	/// Proof: `TieredStaking::TotalBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:2 w:2)
-	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:2 w:0)
@@ -676,15 +686,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Duties` (r:7 w:7)
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::RoundLosses` (r:1 w:1)
+	/// Proof: `ComputeMining::RoundLosses` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn complete_round(v: u32, ) -> Weight {
-		// Proof size: measured `22375`, estimated `168105` bytes.
-		// Minimum execution time: 446_268_000 picoseconds.
-		Weight::from_parts(424_311_489, 168105)
-			.saturating_add(Weight::from_parts(39_339_184, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(67_u64))
+		// Proof size: measured `22426`, estimated `168105` bytes.
+		// Minimum execution time: 460_073_000 picoseconds.
+		Weight::from_parts(446_244_544, 168105)
+			.saturating_add(Weight::from_parts(40_759_349, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(68_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(65_u64))
+			.saturating_add(T::DbWeight::get().writes(66_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
@@ -697,9 +709,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 63]`.
 	fn join_orchestrators(n: u32, ) -> Weight {
 		// Proof size: measured `545`, estimated `4607` bytes.
-		// Minimum execution time: 19_741_000 picoseconds.
-		Weight::from_parts(24_209_495, 4607)
-			.saturating_add(Weight::from_parts(255_777, 0).saturating_mul(n.into()))
+		// Minimum execution time: 20_144_000 picoseconds.
+		Weight::from_parts(24_666_628, 4607)
+			.saturating_add(Weight::from_parts(288_791, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -710,9 +722,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn leave_orchestrators(n: u32, ) -> Weight {
 		// Proof size: measured `77`, estimated `4559` bytes.
-		// Minimum execution time: 12_706_000 picoseconds.
-		Weight::from_parts(13_982_039, 4559)
-			.saturating_add(Weight::from_parts(192_692, 0).saturating_mul(n.into()))
+		// Minimum execution time: 12_846_000 picoseconds.
+		Weight::from_parts(14_074_100, 4559)
+			.saturating_add(Weight::from_parts(214_040, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -720,16 +732,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TrainingLimits` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
 	fn set_job_limits() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Minimum execution time: 5_435_000 picoseconds.
-		Weight::from_parts(6_115_000, 0)
+		// Minimum execution time: 5_657_000 picoseconds.
+		Weight::from_parts(6_343_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeMining::WorkBudget` (r:0 w:1)
 	/// Proof: `ComputeMining::WorkBudget` (`max_values`: Some(1), `max_size`: Some(17), added: 512, mode: `MaxEncodedLen`)
 	fn set_work_budget() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Minimum execution time: 5_435_000 picoseconds.
-		Weight::from_parts(6_115_000, 0)
+		// Minimum execution time: 5_562_000 picoseconds.
+		Weight::from_parts(6_282_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
@@ -758,10 +770,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `u` is `[1, 15]`.
 	fn claim_rewards(u: u32, ) -> Weight {
-		// Proof size: measured `948`, estimated `6078` bytes.
-		// Minimum execution time: 124_696_000 picoseconds.
-		Weight::from_parts(106_117_838, 6078)
-			.saturating_add(Weight::from_parts(24_940_639, 0).saturating_mul(u.into()))
+		// Proof size: measured `1018`, estimated `6078` bytes.
+		// Minimum execution time: 130_129_000 picoseconds.
+		Weight::from_parts(112_643_573, 6078)
+			.saturating_add(Weight::from_parts(26_082_879, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -782,7 +794,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TieredStaking::TotalStaked` (r:1 w:1)
 	/// Proof: `TieredStaking::TotalStaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
-	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:1 w:0)
@@ -792,9 +804,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TieredStaking::Rolled` (r:0 w:1)
 	/// Proof: `TieredStaking::Rolled` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn report_downtime() -> Weight {
-		// Proof size: measured `1693`, estimated `6196` bytes.
-		// Minimum execution time: 118_982_000 picoseconds.
-		Weight::from_parts(125_334_000, 6196)
+		// Proof size: measured `1763`, estimated `6196` bytes.
+		// Minimum execution time: 126_186_000 picoseconds.
+		Weight::from_parts(134_266_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -815,7 +827,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TieredStaking::TotalBoostedStake` (r:1 w:1)
 	/// Proof: `TieredStaking::TotalBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
-	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:1 w:0)
@@ -829,9 +841,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::HardwareOwners` (r:0 w:1)
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn settle_slash() -> Weight {
-		// Proof size: measured `1783`, estimated `6196` bytes.
-		// Minimum execution time: 124_877_000 picoseconds.
-		Weight::from_parts(129_774_000, 6196)
+		// Proof size: measured `1853`, estimated `6196` bytes.
+		// Minimum execution time: 131_942_000 picoseconds.
+		Weight::from_parts(138_955_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -852,7 +864,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TieredStaking::TotalBoostedStake` (r:1 w:1)
 	/// Proof: `TieredStaking::TotalBoostedStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
-	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:1 w:0)
@@ -864,9 +876,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::HardwareOwners` (r:0 w:1)
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn report_malicious() -> Weight {
-		// Proof size: measured `1693`, estimated `6196` bytes.
-		// Minimum execution time: 119_868_000 picoseconds.
-		Weight::from_parts(124_757_000, 6196)
+		// Proof size: measured `1763`, estimated `6196` bytes.
+		// Minimum execution time: 128_235_000 picoseconds.
+		Weight::from_parts(135_152_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -878,8 +890,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn on_initialize_idle() -> Weight {
 		// Proof size: measured `129`, estimated `40343` bytes.
-		// Minimum execution time: 5_727_000 picoseconds.
-		Weight::from_parts(6_549_000, 40343)
+		// Minimum execution time: 5_799_000 picoseconds.
+		Weight::from_parts(6_610_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 	}
 	/// Storage: `ComputeMining::PendingDraws` (r:1 w:1)
@@ -903,9 +915,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[0, 1024]`.
 	fn on_initialize_draws(d: u32, ) -> Weight {
 		// Proof size: measured `4033`, estimated `162718` bytes.
-		// Minimum execution time: 6_222_000 picoseconds.
-		Weight::from_parts(6_278_000, 162718)
-			.saturating_add(Weight::from_parts(34_103_792, 0).saturating_mul(d.into()))
+		// Minimum execution time: 6_571_000 picoseconds.
+		Weight::from_parts(6_826_000, 162718)
+			.saturating_add(Weight::from_parts(38_839_171, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(57_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(53_u64))
@@ -935,9 +947,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[0, 32]`.
 	fn on_initialize_seats(s: u32, ) -> Weight {
 		// Proof size: measured `640`, estimated `3700` bytes.
-		// Minimum execution time: 3_961_000 picoseconds.
-		Weight::from_parts(15_102_756, 3700)
-			.saturating_add(Weight::from_parts(24_783_300, 0).saturating_mul(s.into()))
+		// Minimum execution time: 4_098_000 picoseconds.
+		Weight::from_parts(16_240_981, 3700)
+			.saturating_add(Weight::from_parts(26_592_048, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -952,8 +964,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Waiting` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `GymEmission::EpochLength` (r:1 w:0)
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::EpochWork` (r:1 w:1)
+	/// Proof: `ComputeMining::EpochWork` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Epochs` (r:1 w:1)
 	/// Proof: `ComputeMining::Epochs` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::WorkBudget` (r:1 w:0)
+	/// Proof: `ComputeMining::WorkBudget` (`max_values`: Some(1), `max_size`: Some(17), added: 512, mode: `MaxEncodedLen`)
 	/// Storage: `GymEmission::Promises` (r:1 w:1)
 	/// Proof: `GymEmission::Promises` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `GymEmission::Schedule` (r:1 w:0)
@@ -964,116 +980,118 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `GymEmission::Promised` (r:1 w:1)
 	/// Proof: `GymEmission::Promised` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::LastDifficulty` (r:0 w:1)
+	/// Proof: `ComputeMining::LastDifficulty` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn on_initialize_close() -> Weight {
-		// Proof size: measured `488`, estimated `40343` bytes.
-		// Minimum execution time: 33_957_000 picoseconds.
-		Weight::from_parts(36_408_000, 40343)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Proof size: measured `585`, estimated `40343` bytes.
+		// Minimum execution time: 42_146_000 picoseconds.
+		Weight::from_parts(44_746_000, 40343)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_worker(n: u32, ) -> Weight {
-		Weight::from_parts(51_660_658, 4607)
-			.saturating_add(Weight::from_parts(29_098, 0).saturating_mul(n.into()))
+		Weight::from_parts(54_672_505, 4607)
+			.saturating_add(Weight::from_parts(35_032, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn heartbeat(n: u32, ) -> Weight {
-		Weight::from_parts(203_161_133, 6196)
-			.saturating_add(Weight::from_parts(39_553, 0).saturating_mul(n.into()))
+		Weight::from_parts(225_238_389, 6196)
+			.saturating_add(Weight::from_parts(47_790, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(21_u64))
 			.saturating_add(ParityDbWeight::get().writes(19_u64))
 	}
 	fn schedule_downtime() -> Weight {
-		Weight::from_parts(39_793_000, 4607)
+		Weight::from_parts(42_836_000, 4607)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn deregister_worker() -> Weight {
-		Weight::from_parts(27_740_000, 3866)
+		Weight::from_parts(30_833_000, 3866)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn create_job() -> Weight {
-		Weight::from_parts(72_258_000, 3593)
-			.saturating_add(ParityDbWeight::get().reads(9_u64))
+		Weight::from_parts(88_370_000, 3593)
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn leave_job() -> Weight {
-		Weight::from_parts(38_907_000, 4607)
+		Weight::from_parts(41_904_000, 4607)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn verify_hardware(n: u32, ) -> Weight {
-		Weight::from_parts(24_711_040, 6783)
-			.saturating_add(Weight::from_parts(263_181, 0).saturating_mul(n.into()))
+		Weight::from_parts(25_767_128, 6783)
+			.saturating_add(Weight::from_parts(323_023, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn resolve_hardware(v: u32, ) -> Weight {
-		Weight::from_parts(144_768_000, 6783)
-			.saturating_add(Weight::from_parts(78_018_732, 0).saturating_mul(v.into()))
+		Weight::from_parts(148_374_000, 6783)
+			.saturating_add(Weight::from_parts(81_677_512, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 3513).saturating_mul(v.into()))
 	}
 	fn submit_delta(n: u32, ) -> Weight {
-		Weight::from_parts(44_953_735, 6834)
-			.saturating_add(Weight::from_parts(253_105, 0).saturating_mul(n.into()))
+		Weight::from_parts(47_148_780, 6834)
+			.saturating_add(Weight::from_parts(319_823, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn reveal_delta() -> Weight {
-		Weight::from_parts(96_359_000, 40343)
+		Weight::from_parts(102_185_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn commit_report() -> Weight {
-		Weight::from_parts(27_959_000, 6834)
+		Weight::from_parts(29_223_000, 6834)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reveal_report(v: u32, ) -> Weight {
-		Weight::from_parts(58_328_266, 22508)
-			.saturating_add(Weight::from_parts(1_419_655, 0).saturating_mul(v.into()))
+		Weight::from_parts(59_622_171, 22508)
+			.saturating_add(Weight::from_parts(1_328_519, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn reveal_report_reject(v: u32, ) -> Weight {
-		Weight::from_parts(56_882_963, 22508)
-			.saturating_add(Weight::from_parts(1_420_878, 0).saturating_mul(v.into()))
+		Weight::from_parts(58_755_242, 22508)
+			.saturating_add(Weight::from_parts(1_397_757, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn finalise_delta_accept() -> Weight {
-		Weight::from_parts(311_286_000, 23723)
-			.saturating_add(ParityDbWeight::get().reads(30_u64))
-			.saturating_add(ParityDbWeight::get().writes(25_u64))
+		Weight::from_parts(335_448_000, 23723)
+			.saturating_add(ParityDbWeight::get().reads(32_u64))
+			.saturating_add(ParityDbWeight::get().writes(27_u64))
 	}
 	fn finalise_delta_reject() -> Weight {
-		Weight::from_parts(145_854_000, 23723)
+		Weight::from_parts(151_499_000, 23723)
 			.saturating_add(ParityDbWeight::get().reads(17_u64))
 			.saturating_add(ParityDbWeight::get().writes(17_u64))
 	}
 	fn dispute_delta(n: u32, ) -> Weight {
-		Weight::from_parts(66_115_337, 23723)
-			.saturating_add(Weight::from_parts(400_916, 0).saturating_mul(n.into()))
+		Weight::from_parts(68_202_670, 23723)
+			.saturating_add(Weight::from_parts(445_437, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn vote_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(44_380_472, 23723)
-			.saturating_add(Weight::from_parts(585_866, 0).saturating_mul(v.into()))
+		Weight::from_parts(45_429_196, 23723)
+			.saturating_add(Weight::from_parts(690_350, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn resolve_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(115_997_261, 23723)
-			.saturating_add(Weight::from_parts(46_068_539, 0).saturating_mul(v.into()))
+		Weight::from_parts(116_925_368, 23723)
+			.saturating_add(Weight::from_parts(47_747_183, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(15_u64))
@@ -1081,17 +1099,17 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn expire_round(v: u32, ) -> Weight {
-		Weight::from_parts(847_052_756, 335220)
-			.saturating_add(Weight::from_parts(4_971_682, 0).saturating_mul(v.into()))
+		Weight::from_parts(877_175_349, 335220)
+			.saturating_add(Weight::from_parts(5_750_607, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(134_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(131_u64))
+			.saturating_add(ParityDbWeight::get().writes(132_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn close_delta(v: u32, ) -> Weight {
-		Weight::from_parts(104_661_615, 22508)
-			.saturating_add(Weight::from_parts(78_256_245, 0).saturating_mul(v.into()))
+		Weight::from_parts(113_819_198, 22508)
+			.saturating_add(Weight::from_parts(81_512_529, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
@@ -1099,62 +1117,62 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(v.into()))
 	}
 	fn complete_round(v: u32, ) -> Weight {
-		Weight::from_parts(424_311_489, 168105)
-			.saturating_add(Weight::from_parts(39_339_184, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(67_u64))
+		Weight::from_parts(446_244_544, 168105)
+			.saturating_add(Weight::from_parts(40_759_349, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(68_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(65_u64))
+			.saturating_add(ParityDbWeight::get().writes(66_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn join_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(24_209_495, 4607)
-			.saturating_add(Weight::from_parts(255_777, 0).saturating_mul(n.into()))
+		Weight::from_parts(24_666_628, 4607)
+			.saturating_add(Weight::from_parts(288_791, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn leave_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(13_982_039, 4559)
-			.saturating_add(Weight::from_parts(192_692, 0).saturating_mul(n.into()))
+		Weight::from_parts(14_074_100, 4559)
+			.saturating_add(Weight::from_parts(214_040, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_job_limits() -> Weight {
-		Weight::from_parts(6_115_000, 0)
+		Weight::from_parts(6_343_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_work_budget() -> Weight {
-		Weight::from_parts(6_115_000, 0)
+		Weight::from_parts(6_282_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn claim_rewards(u: u32, ) -> Weight {
-		Weight::from_parts(106_117_838, 6078)
-			.saturating_add(Weight::from_parts(24_940_639, 0).saturating_mul(u.into()))
+		Weight::from_parts(112_643_573, 6078)
+			.saturating_add(Weight::from_parts(26_082_879, 0).saturating_mul(u.into()))
 			.saturating_add(ParityDbWeight::get().reads(15_u64))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
 	}
 	fn report_downtime() -> Weight {
-		Weight::from_parts(125_334_000, 6196)
+		Weight::from_parts(134_266_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn settle_slash() -> Weight {
-		Weight::from_parts(129_774_000, 6196)
+		Weight::from_parts(138_955_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(15_u64))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
 	}
 	fn report_malicious() -> Weight {
-		Weight::from_parts(124_757_000, 6196)
+		Weight::from_parts(135_152_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn on_initialize_idle() -> Weight {
-		Weight::from_parts(6_549_000, 40343)
+		Weight::from_parts(6_610_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 	}
 	fn on_initialize_draws(d: u32, ) -> Weight {
-		Weight::from_parts(6_278_000, 162718)
-			.saturating_add(Weight::from_parts(34_103_792, 0).saturating_mul(d.into()))
+		Weight::from_parts(6_826_000, 162718)
+			.saturating_add(Weight::from_parts(38_839_171, 0).saturating_mul(d.into()))
 			.saturating_add(ParityDbWeight::get().reads(57_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(ParityDbWeight::get().writes(53_u64))
@@ -1162,8 +1180,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 5844).saturating_mul(d.into()))
 	}
 	fn on_initialize_seats(s: u32, ) -> Weight {
-		Weight::from_parts(15_102_756, 3700)
-			.saturating_add(Weight::from_parts(24_783_300, 0).saturating_mul(s.into()))
+		Weight::from_parts(16_240_981, 3700)
+			.saturating_add(Weight::from_parts(26_592_048, 0).saturating_mul(s.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(s.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
@@ -1171,8 +1189,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2876).saturating_mul(s.into()))
 	}
 	fn on_initialize_close() -> Weight {
-		Weight::from_parts(36_408_000, 40343)
-			.saturating_add(ParityDbWeight::get().reads(10_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(44_746_000, 40343)
+			.saturating_add(ParityDbWeight::get().reads(12_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 }
