@@ -1579,6 +1579,11 @@ impl<T: Config> Pallet<T> {
 	fn note_round_losses(job_id: JobId, round: u32, delta: &DeltaRecordOf<T>) {
 		// A corrupt report measured nothing: only the others count.
 		let reports = || delta.reports.iter().map(|(_, r)| r).filter(|r| !r.verdict.is_corrupt());
+		// No report measured it (cannot happen for an accepted delta): no
+		// point rather than a loss of 0.
+		if reports().next().is_none() {
+			return;
+		}
 		let loss = median_micro(reports().map(|r| r.loss_after).collect());
 		let val_loss = median_micro(reports().map(|r| r.val_loss_after).collect());
 		RoundLosses::<T>::mutate(job_id, |point| {
