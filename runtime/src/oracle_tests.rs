@@ -396,3 +396,29 @@ fn a_block_of_full_feeds_is_a_small_part_of_a_block() {
 		.expect("a normal limit");
 	assert!(block.ref_time() * 20 < normal.ref_time(), "{block:?} of {normal:?}");
 }
+
+/// Three colluding feeders of seven cannot make a price on their own, and
+/// when the four others post, the majority's price stands: a median needs
+/// values from a majority of the seated feeders, not a fixed three.
+#[test]
+fn a_minority_of_the_feeders_cannot_make_a_price() {
+	dev_chain(|| {
+		let one = Sr25519Keyring::One.to_account_id();
+		let colluders = [dave(), eve(), Sr25519Keyring::Ferdie.to_account_id()];
+		for who in colluders.iter().cloned().chain([one.clone()]) {
+			assert_ok!(OracleFeeders::add_member(RuntimeOrigin::root(), MultiAddress::Id(who)));
+		}
+		let quorum =
+			<crate::configs::prices::FeederQuorum as frame_support::traits::Get<u32>>::get();
+		assert_eq!(quorum, 4);
+		for who in &colluders {
+			feed_gym(who, 1);
+		}
+		assert_eq!(gym_usd(), None);
+		for who in [alice(), bob(), charlie(), one] {
+			feed_gym(&who, 12);
+		}
+		// Seven fresh values, three of 0.01 and four of 0.12: the median is 0.12.
+		assert_eq!(gym_usd(), Some(usd_cents(12)));
+	});
+}

@@ -144,7 +144,11 @@ fn a_large_signed_transfer_pays_the_brackets_and_the_fee_estimate_shows_it() {
 				_ => None,
 			})
 			.expect("a fee");
-		assert_eq!(fee, fee_only);
+		// The refund path's weight went back before the fee was settled:
+		// the fee is the estimate less that weight's fee, exactly.
+		let refund_weight =
+			<pallet_gym_stability::weights::SubstrateWeight<Runtime> as pallet_gym_stability::WeightInfo>::refund_transfer_tax();
+		assert_eq!(fee, fee_only - crate::TransactionPayment::weight_to_fee(refund_weight));
 		assert_eq!(balance(&dave), dave_before + amount);
 		assert_eq!(balance(&bob), bob_before - amount - tax - fee);
 		assert_eq!(balance(&treasury()), treasury_before + tax);
@@ -169,8 +173,10 @@ fn a_transfer_split_in_three_pays_the_tax_of_the_whole() {
 	});
 }
 
+/// GYM to the treasury is exempt; GYM to a pool's account is not (its
+/// liquidity providers could take it out of the pool: an untaxed courier).
 #[test]
-fn transfers_to_protocol_accounts_pay_no_tax() {
+fn transfers_to_protocol_accounts_pay_no_tax_but_a_pool_is_no_exemption() {
 	dev_chain(|| {
 		let bob = who(Sr25519Keyring::Bob);
 		use pallet_asset_conversion::PoolLocator;
@@ -181,10 +187,12 @@ fn transfers_to_protocol_accounts_pay_no_tax() {
 		.expect("the GYM/USDT pool's account");
 		let treasury_before = balance(&treasury());
 		assert_ok!(apply(transfer(&treasury(), 200_000 * GYM), Sr25519Keyring::Bob, 0));
-		assert_ok!(apply(transfer(&pool, 200_000 * GYM), Sr25519Keyring::Bob, 1));
 		assert_eq!(balance(&treasury()), treasury_before + 200_000 * GYM);
 		assert_eq!(taxes_paid_by(&bob), 0);
 		assert!(Volumes::<Runtime>::get(&bob).is_none());
+		assert_ok!(apply(transfer(&pool, 200_000 * GYM), Sr25519Keyring::Bob, 1));
+		assert_eq!(taxes_paid_by(&bob), hand_tax(200_000 * GYM, TaxBase::<Runtime>::get()));
+		assert_eq!(GymStability::volume_of(&bob), 200_000 * GYM);
 	});
 }
 
@@ -444,5 +452,106 @@ fn a_key_that_merely_looks_like_a_pallet_account_is_taxed() {
 		raw[..4].copy_from_slice(b"modl");
 		assert!(!ProtocolAccounts::contains(&AccountId::from(raw)));
 		assert!(!ProtocolAccounts::contains(&who(Sr25519Keyring::Bob)));
+	});
+}
+
+#[test]
+fn liquidity_tokens_pay_the_tax_on_the_gym_they_stand_for() {
+	dev_chain(|| {
+		use frame_support::traits::fungibles::Inspect as _;
+		let (alice, dave) = (who(Sr25519Keyring::Alice), who(Sr25519Keyring::Dave));
+		// Alice provided the GYM/USDT pool (LP token 1) at genesis.
+		let lp = crate::PoolAssets::balance(1, &alice);
+		let supply = crate::PoolAssets::total_issuance(1);
+		let (gym_reserve, _) = reserves();
+		let half = lp / 2;
+		let worth = (sp_core::U256::from(half) * sp_core::U256::from(gym_reserve)
+			/ sp_core::U256::from(supply))
+		.as_u128();
+		assert!(worth > 400_000 * GYM, "{worth}");
+		let tax = hand_tax(worth, TaxBase::<Runtime>::get());
+		let gym_before = balance(&alice);
+		let call = RuntimeCall::PoolAssets(pallet_assets::Call::transfer_keep_alive {
+			id: 1,
+			target: MultiAddress::Id(dave.clone()),
+			amount: half,
+		});
+		assert_ok!(apply(call, Sr25519Keyring::Alice, 0));
+		assert_eq!(crate::PoolAssets::balance(1, &dave), half);
+		assert!(stability_events().contains(&Event::TransferTaxed {
+			who: alice.clone(),
+			dest: dave,
+			amount: worth,
+			tax
+		}));
+		// The tax (and the fee) came out of her free GYM.
+		assert!(gym_before - balance(&alice) > tax);
+		assert!(gym_before - balance(&alice) < tax + GYM);
+	});
+}
+
+#[test]
+fn routes_that_pay_someone_else_are_refused() {
+	use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
+	dev_chain(|| {
+		let (bob, dave) = (who(Sr25519Keyring::Bob), who(Sr25519Keyring::Dave));
+		let swap = |to: &AccountId| {
+			RuntimeCall::AssetConversion(
+				pallet_asset_conversion::Call::swap_exact_tokens_for_tokens {
+					path: vec![
+						Box::new(NativeOrWithId::Native),
+						Box::new(NativeOrWithId::WithId(USDT)),
+					],
+					amount_in: 100_000 * GYM,
+					amount_out_min: 1,
+					send_to: to.clone(),
+					keep_alive: true,
+				},
+			)
+		};
+		let refused = Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(
+			pallet_gym_stability::UNTAXED_ROUTE,
+		)));
+		assert_eq!(
+			Executive::apply_extrinsic(signed_tx(swap(&dave), Sr25519Keyring::Bob, 0)),
+			refused
+		);
+		let add = RuntimeCall::AssetConversion(pallet_asset_conversion::Call::add_liquidity {
+			asset1: Box::new(NativeOrWithId::Native),
+			asset2: Box::new(NativeOrWithId::WithId(USDT)),
+			amount1_desired: 10_000 * GYM,
+			amount2_desired: 1_000 * USDT_UNIT,
+			amount1_min: 1,
+			amount2_min: 1,
+			mint_to: dave.clone(),
+		});
+		assert_eq!(Executive::apply_extrinsic(signed_tx(add, Sr25519Keyring::Bob, 0)), refused);
+		let approve = RuntimeCall::PoolAssets(pallet_assets::Call::approve_transfer {
+			id: 1,
+			delegate: MultiAddress::Id(dave.clone()),
+			amount: 1,
+		});
+		assert_eq!(
+			Executive::apply_extrinsic(signed_tx(approve, Sr25519Keyring::Alice, 0)),
+			refused
+		);
+		// To oneself, the same swap goes through.
+		assert_ok!(apply(swap(&bob), Sr25519Keyring::Bob, 0));
+	});
+}
+
+#[test]
+fn a_reaped_account_takes_its_window_with_it() {
+	dev_chain(|| {
+		let one = who(Sr25519Keyring::One);
+		crate::mining_attack_tests::fund(&one, 20_000 * GYM);
+		let call = RuntimeCall::Balances(BalancesCall::transfer_all {
+			dest: MultiAddress::Id(who(Sr25519Keyring::Dave)),
+			keep_alive: false,
+		});
+		assert_ok!(apply(call, Sr25519Keyring::One, 0));
+		assert!(taxes_paid_by(&one) > 0);
+		assert_eq!(balance(&one), 0);
+		assert!(Volumes::<Runtime>::get(&one).is_none());
 	});
 }

@@ -13,7 +13,8 @@
 //! - [`revenue`] serves `gym_revenuePot`, `gym_pendingRevenue`, `gym_hasAccess`
 //!   and `gym_revenueHistory`;
 //! - [`mining`] serves `gym_workerInfo`, `gym_pendingRewards`, `gym_job`,
-//!   `gym_epochInfo`, and the worker's `gym_getDelta` and `gym_attestation`.
+//!   `gym_epochInfo`, `gym_lossCurve`, and the worker's `gym_getDelta` and
+//!   `gym_attestation`.
 //!
 //! `gym_*` methods take and return JSON; amounts are decimal strings in planck
 //! (1 GYM = 10^18 planck) and enums their variant names. Every query of chain

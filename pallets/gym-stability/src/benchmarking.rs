@@ -15,6 +15,20 @@ use gym_primitives::{
 };
 use sp_runtime::{FixedU128, Perbill};
 
+/// A sender with volume in its window, and a transfer of a tenth of the
+/// issuance it can pay with its tax.
+fn taxed_transfer<T: Config>() -> (T::AccountId, Transfer<T::AccountId>) {
+	let who: T::AccountId = whitelisted_caller();
+	let dest: T::AccountId = account("dest", 0, 0);
+	let base: Balance = 1_000_000 * GYM;
+	TaxBase::<T>::put(base);
+	T::Currency::set_balance(&who, base);
+	let mut volume = RollingVolume::default();
+	volume.add(0, base / 100);
+	Volumes::<T>::insert(&who, volume);
+	(who, Transfer { dest, moved: Moved::Exact(base / 10), keep_alive: true })
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -118,34 +132,42 @@ mod benchmarks {
 		assert!(TaxBase::<T>::get() > 0);
 	}
 
-	/// A taxed transfer charged, then refunded.
+	/// A taxed transfer charged, by a sender with volume in the window.
 	#[benchmark]
 	fn charge_transfer_tax() -> Result<(), BenchmarkError> {
-		let who: T::AccountId = whitelisted_caller();
-		let dest: T::AccountId = account("dest", 0, 0);
-		let base: Balance = 1_000_000 * GYM;
-		TaxBase::<T>::put(base);
-		T::Currency::set_balance(&who, base);
-		let mut volume = RollingVolume::default();
-		volume.add(0, base / 100);
-		Volumes::<T>::insert(&who, volume);
-		let transfer = Transfer { dest, moved: Moved::Exact(base / 10), keep_alive: true };
-
+		let (who, transfer) = taxed_transfer::<T>();
 		let quote = Pallet::<T>::quote(&who, &transfer).ok_or(BenchmarkError::Stop("taxed"))?;
 		assert!(quote.tax > 0);
+		let charged;
 
 		#[block]
 		{
-			if let Ok(Some(charged)) = Pallet::<T>::charge(&who, &transfer) {
-				Pallet::<T>::refund(charged);
-			}
+			charged = Pallet::<T>::charge(&who, &transfer, 0);
 		}
 
-		// Charged and refunded: the treasury gave the tax back.
+		assert!(matches!(charged, Ok(Some(_))));
+		assert_eq!(TaxCollected::<T>::get(), quote.tax);
+		Ok(())
+	}
+
+	/// A charged transfer's tax refunded after the transfer failed.
+	#[benchmark]
+	fn refund_transfer_tax() -> Result<(), BenchmarkError> {
+		let (who, transfer) = taxed_transfer::<T>();
+		let charged = Pallet::<T>::charge(&who, &transfer, 0)
+			.ok()
+			.flatten()
+			.ok_or(BenchmarkError::Stop("a taxed transfer it can pay"))?;
+		let tax = charged.tax;
+
+		#[block]
+		{
+			Pallet::<T>::refund(charged);
+		}
+
 		frame_system::Pallet::<T>::assert_last_event(
-			Event::<T>::TransferTaxRefunded { who, tax: quote.tax }.into(),
+			Event::<T>::TransferTaxRefunded { who, tax }.into(),
 		);
-		assert_eq!(TaxCollected::<T>::get(), 0);
 		Ok(())
 	}
 

@@ -4,7 +4,9 @@
 use crate::{impls::Charged, Config, Pallet, TaxedCalls, WeightInfo};
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use core::marker::PhantomData;
-use frame_support::{dispatch::DispatchInfo, pallet_prelude::TransactionSource};
+use frame_support::{
+	dispatch::DispatchInfo, pallet_prelude::TransactionSource, traits::EstimateCallFee,
+};
 use scale_info::TypeInfo;
 use sp_runtime::{
 	traits::{
@@ -18,7 +20,11 @@ use sp_runtime::{
 /// Charges a signed transfer call's progressive tax to the treasury before
 /// it dispatches, records the GYM it moves in its sender's rolling window,
 /// and undoes both if the transfer fails. A transfer whose sender cannot
-/// pay both the amount and its tax is invalid (never included, no fee).
+/// pay the amount, its tax and the fee is invalid (never included, no fee).
+///
+/// Place it before `ChargeTransactionPayment`: its unused weight (the
+/// refund path, the whole charge for a call it does not tax) then goes
+/// back before the fee is settled, so the fee follows what was done.
 /// Carries no data: wallets that do not know it sign it as an empty
 /// extension.
 #[derive(Encode, Decode, DecodeWithMemTracking, Clone, Eq, PartialEq, TypeInfo)]
@@ -44,6 +50,11 @@ impl<T> core::fmt::Debug for ChargeTransferTax<T> {
 	}
 }
 
+/// `InvalidTransaction::Custom` code of a call that would hand GYM's worth
+/// to another account by a route the tax does not price
+/// ([`TaxedCalls::refused`]).
+pub const UNTAXED_ROUTE: u8 = 1;
+
 /// What `prepare` leaves for `post_dispatch`.
 pub enum Pre<AccountId> {
 	/// A taxed transfer was charged.
@@ -65,6 +76,8 @@ where
 	fn weight(&self, call: &T::RuntimeCall) -> Weight {
 		if T::TaxedCalls::transfer(call).is_some() {
 			T::WeightInfo::charge_transfer_tax()
+				.saturating_add(T::WeightInfo::refund_transfer_tax())
+				.saturating_add(T::TaxedCalls::extra_weight(call))
 		} else {
 			Weight::zero()
 		}
@@ -80,11 +93,18 @@ where
 		_inherited_implication: &impl Implication,
 		_source: TransactionSource,
 	) -> ValidateResult<Self::Val, T::RuntimeCall> {
-		if let (Some(who), Some(transfer)) =
-			(origin.as_system_origin_signer(), T::TaxedCalls::transfer(call))
-		{
-			if let Some(quote) = Pallet::<T>::quote(who, &transfer) {
-				if quote.tax > 0 && quote.moved.saturating_add(quote.tax) > quote.available {
+		if let Some(who) = origin.as_system_origin_signer() {
+			if T::TaxedCalls::refused(call, who) {
+				return Err(InvalidTransaction::Custom(UNTAXED_ROUTE).into());
+			}
+			// The fee comes out too (in `ChargeTransactionPayment`'s
+			// `prepare`): what is left must pay the transfer and its tax, or
+			// a `prepare` would refuse it after the pool accepted it.
+			let fee = T::Fees::estimate_call_fee(call, Default::default());
+			if let Some(quote) = T::TaxedCalls::transfer(call)
+				.and_then(|transfer| Pallet::<T>::quote_after_fee(who, &transfer, fee))
+			{
+				if !quote.affordable(0) {
 					return Err(InvalidTransaction::Payment.into());
 				}
 			}
@@ -106,7 +126,8 @@ where
 		else {
 			return Ok(Pre::Untouched(weight));
 		};
-		match Pallet::<T>::charge(who, &transfer) {
+		let fee = T::Fees::estimate_call_fee(call, Default::default());
+		match Pallet::<T>::charge(who, &transfer, fee) {
 			Ok(Some(charged)) => Ok(Pre::Charged(charged)),
 			Ok(None) => Ok(Pre::Untouched(weight)),
 			Err(_) => Err(InvalidTransaction::Payment.into()),
@@ -124,8 +145,12 @@ where
 			Pre::Charged(charged) => {
 				if result.is_err() {
 					Pallet::<T>::refund(charged);
+					Ok(Weight::zero())
+				} else {
+					// No refund: its weight goes back (before the fee is
+					// settled: this extension comes first).
+					Ok(T::WeightInfo::refund_transfer_tax())
 				}
-				Ok(Weight::zero())
 			}
 			Pre::Untouched(weight) => Ok(weight),
 		}

@@ -45,6 +45,16 @@ pub struct TaxQuote {
 	pub tax: Balance,
 	/// What the sender can move at most (the tax included).
 	pub available: Balance,
+	/// What the transfer and its tax take from the free GYM.
+	pub needs: Balance,
+}
+
+impl TaxQuote {
+	/// Whether the sender can pay: nothing to pay, or the free GYM covers
+	/// the transfer and its tax (less `fee`, the transaction's own).
+	pub fn affordable(&self, fee: Balance) -> bool {
+		self.tax == 0 || self.needs.saturating_add(fee) <= self.available
+	}
 }
 
 impl<T: Config> Pallet<T> {
@@ -87,8 +97,13 @@ impl<T: Config> Pallet<T> {
 			Self::deposit_event(Event::BuybackSkipped { reason: SkipReason::NoFunds });
 			return T::WeightInfo::on_initialize_idle();
 		}
-		if Self::buy_back(BuybackKind::Periodic, usdt_in, gym_usd).is_err() {
-			Self::deposit_event(Event::BuybackSkipped { reason: SkipReason::PoolOffOracle });
+		if let Err(e) = Self::buy_back(BuybackKind::Periodic, usdt_in, gym_usd) {
+			let reason = if e == Error::<T>::PoolOffOracle.into() {
+				SkipReason::PoolOffOracle
+			} else {
+				SkipReason::SwapFailed
+			};
+			Self::deposit_event(Event::BuybackSkipped { reason });
 		}
 		T::WeightInfo::order_buyback()
 	}
@@ -174,21 +189,40 @@ impl<T: Config> Pallet<T> {
 	/// What `who`'s `transfer` would move and pay now, or `None` if it is not
 	/// taxed.
 	pub fn quote(who: &T::AccountId, transfer: &Transfer<T::AccountId>) -> Option<TaxQuote> {
+		Self::quote_after_fee(who, transfer, 0)
+	}
+
+	/// [`Self::quote`] once `fee` (the transaction's own, paid first) has
+	/// left the sender's free GYM.
+	pub fn quote_after_fee(
+		who: &T::AccountId,
+		transfer: &Transfer<T::AccountId>,
+		fee: Balance,
+	) -> Option<TaxQuote> {
 		if !Self::is_taxed(who, &transfer.dest) {
 			return None;
 		}
 		let preservation =
 			if transfer.keep_alive { Preservation::Preserve } else { Preservation::Expendable };
-		let available = T::Currency::reducible_balance(who, preservation, Fortitude::Polite);
+		let available = T::Currency::reducible_balance(who, preservation, Fortitude::Polite)
+			.saturating_sub(fee);
 		let bucket = Self::bucket_of(Self::now());
 		let prior = Volumes::<T>::get(who).map_or(0, |volume| volume.total(bucket));
 		let base = Self::tax_base();
 		let brackets = Brackets::<T>::get();
 		let (moved, tax) = match transfer.moved {
-			Moved::Exact(amount) => (amount, prices::transfer_tax(prior, amount, base, &brackets)),
+			Moved::Exact(amount) | Moved::Value(amount) => {
+				(amount, prices::transfer_tax(prior, amount, base, &brackets))
+			}
 			Moved::All => prices::most_after_tax(prior, available, base, &brackets),
 		};
-		Some(TaxQuote { moved, tax, available })
+		// What must come out of the free GYM: the tax, and the GYM moved
+		// unless it moves in another form.
+		let needs = match transfer.moved {
+			Moved::Value(_) => tax,
+			Moved::Exact(_) | Moved::All => moved.saturating_add(tax),
+		};
+		Some(TaxQuote { moved, tax, available, needs })
 	}
 
 	/// The tax `who` would pay on `call` now (0 if it is not a taxed
@@ -225,21 +259,35 @@ impl<T: Config> Pallet<T> {
 	/// Charges `who`'s `transfer` its tax and records its volume. `Ok(None)`
 	/// if it is not taxed; an error (and nothing changed) if `who` cannot
 	/// pay the transfer and its tax.
+	/// `fee` is the transaction's own fee, which `ChargeTransactionPayment`
+	/// takes after this: the transfer, its tax and the fee must all fit.
 	pub fn charge(
 		who: &T::AccountId,
 		transfer: &Transfer<T::AccountId>,
+		fee: Balance,
 	) -> Result<Option<Charged<T::AccountId>>, DispatchError> {
-		let Some(quote) = Self::quote(who, transfer) else {
+		let Some(quote) = Self::quote_after_fee(who, transfer, fee) else {
 			return Ok(None);
 		};
 		// A transfer that pays no tax is left to fail on its own, as it would
 		// without the tax; one that does must afford both.
-		if quote.tax > 0 && quote.moved.saturating_add(quote.tax) > quote.available {
+		if !quote.affordable(0) {
 			return Err(DispatchError::Token(sp_runtime::TokenError::FundsUnavailable));
 		}
-		let preservation =
-			if transfer.keep_alive { Preservation::Preserve } else { Preservation::Expendable };
 		if quote.tax > 0 {
+			// The tax keeps the account alive unless the transfer itself
+			// empties it, and then what it leaves must be a whole account's
+			// worth to move (a dust remainder would be reaped with the tax).
+			let kept =
+				T::Currency::reducible_balance(who, Preservation::Preserve, Fortitude::Polite)
+					.saturating_sub(fee);
+			let preservation = if quote.needs <= kept {
+				Preservation::Preserve
+			} else if !transfer.keep_alive && quote.moved >= T::Currency::minimum_balance() {
+				Preservation::Expendable
+			} else {
+				return Err(DispatchError::Token(sp_runtime::TokenError::FundsUnavailable));
+			};
 			T::Currency::transfer(who, &T::Treasury::get(), quote.tax, preservation)?;
 			TaxCollected::<T>::mutate(|total| *total = total.saturating_add(quote.tax));
 			Self::deposit_event(Event::TransferTaxed {
@@ -287,6 +335,8 @@ impl<T: Config> Pallet<T> {
 		if back.is_ok() {
 			TaxCollected::<T>::mutate(|total| *total = total.saturating_sub(charged.tax));
 			Self::deposit_event(Event::TransferTaxRefunded { who: charged.who, tax: charged.tax });
+		} else {
+			Self::deposit_event(Event::TransferTaxKept { who: charged.who, tax: charged.tax });
 		}
 	}
 
@@ -326,6 +376,11 @@ impl<T: Config> Pallet<T> {
 			usdt >= kept_usdt && gym >= kept_gym,
 			"buyback totals below the kept history"
 		);
+		frame_support::ensure!(Pricing::<T>::get().gym > 0, "a fine-tuning price of zero");
+		frame_support::ensure!(
+			Buyback::<T>::get().max_slippage <= T::MaxSlippage::get(),
+			"buyback slippage above its maximum"
+		);
 		Ok(())
 	}
 }
@@ -337,5 +392,13 @@ impl<T: Config> FineTuningPrice for Pallet<T> {
 			Self::deposit_event(Event::FineTuningFellBack { usd, gym });
 		}
 		gym
+	}
+}
+
+impl<T: Config> frame_support::traits::OnKilledAccount<T::AccountId> for Pallet<T> {
+	/// A reaped account's window goes with it: entries live as long as their
+	/// accounts (each costs an existential deposit).
+	fn on_killed_account(who: &T::AccountId) {
+		Volumes::<T>::remove(who);
 	}
 }

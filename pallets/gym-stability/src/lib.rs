@@ -84,7 +84,7 @@ mod tests;
 pub mod types;
 pub mod weights;
 
-pub use extension::ChargeTransferTax;
+pub use extension::{ChargeTransferTax, UNTAXED_ROUTE};
 
 /// What the benchmarks need of the runtime besides the pallet.
 #[cfg(feature = "runtime-benchmarks")]
@@ -162,6 +162,9 @@ pub mod pallet {
 		/// The largest slippage governance may allow a buyback.
 		#[pallet::constant]
 		type MaxSlippage: Get<Perbill>;
+		/// The transaction fee a call will pay (`pallet-transaction-payment`):
+		/// a taxed transfer must leave room for it.
+		type Fees: frame_support::traits::EstimateCallFee<Self::RuntimeCall, Balance>;
 		/// Weights of this pallet's calls, hooks and transaction extension.
 		type WeightInfo: WeightInfo;
 		/// Sets prices for the benchmarks.
@@ -169,9 +172,16 @@ pub mod pallet {
 		type BenchmarkHelper: BenchmarkHelper;
 	}
 
+	/// 100 GYM and no dollar price: what a chain that upgrades into this
+	/// pallet charges until governance sets a price.
+	#[pallet::type_value]
+	pub fn DefaultPricing() -> FineTuningPricing {
+		FineTuningPricing { usd: None, gym: 100 * gym_primitives::GYM }
+	}
+
 	/// The fine-tuning price.
 	#[pallet::storage]
-	pub type Pricing<T> = StorageValue<_, FineTuningPricing, ValueQuery>;
+	pub type Pricing<T> = StorageValue<_, FineTuningPricing, ValueQuery, DefaultPricing>;
 
 	/// The buyback's settings.
 	#[pallet::storage]
@@ -187,18 +197,25 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type BoughtBack<T> = StorageValue<_, (Balance, Balance), ValueQuery>;
 
+	/// The seed's brackets ([`gym_primitives::prices::default_brackets`]).
+	#[pallet::type_value]
+	pub fn DefaultBrackets<T: Config>() -> BoundedVec<TaxBracket, T::MaxBrackets> {
+		BoundedVec::truncate_from(gym_primitives::prices::default_brackets().to_vec())
+	}
+
 	/// The transfer tax's brackets, lowest first.
 	#[pallet::storage]
 	pub type Brackets<T: Config> =
-		StorageValue<_, BoundedVec<TaxBracket, T::MaxBrackets>, ValueQuery>;
+		StorageValue<_, BoundedVec<TaxBracket, T::MaxBrackets>, ValueQuery, DefaultBrackets<T>>;
 
 	/// Total issuance as read at the start of the current bucket: the base
 	/// of the brackets' thresholds.
 	#[pallet::storage]
 	pub type TaxBase<T> = StorageValue<_, Balance, ValueQuery>;
 
-	/// Each taxable sender's GYM moved in the rolling window. An entry is
-	/// removed when a transfer finds its window empty.
+	/// Each taxable sender's GYM moved in the rolling window. An entry lives
+	/// as long as its account: it is removed when the account is reaped
+	/// (`OnKilledAccount`), so each costs an existential deposit.
 	#[pallet::storage]
 	pub type Volumes<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, RollingVolume, OptionQuery>;
@@ -208,7 +225,6 @@ pub mod pallet {
 	pub type TaxCollected<T> = StorageValue<_, Balance, ValueQuery>;
 
 	#[pallet::genesis_config]
-	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
 		/// The fine-tuning price.
 		pub pricing: FineTuningPricing,
@@ -221,9 +237,21 @@ pub mod pallet {
 		pub _config: core::marker::PhantomData<T>,
 	}
 
+	impl<T: Config> Default for GenesisConfig<T> {
+		fn default() -> Self {
+			Self {
+				pricing: DefaultPricing::get(),
+				buyback: BuybackConfig::default(),
+				brackets: Vec::new(),
+				_config: Default::default(),
+			}
+		}
+	}
+
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
+			assert!(self.pricing.gym > 0, "genesis fine-tuning price of zero");
 			Pricing::<T>::put(self.pricing);
 			assert!(
 				self.buyback.max_slippage <= T::MaxSlippage::get(),
@@ -306,6 +334,14 @@ pub mod pallet {
 			/// The sender.
 			who: T::AccountId,
 			/// The tax refunded, in planck.
+			tax: Balance,
+		},
+		/// The transfer failed and its tax could not go back to `who` (its
+		/// account is gone and the tax is under the existential deposit).
+		TransferTaxKept {
+			/// The sender.
+			who: T::AccountId,
+			/// The tax kept by the treasury, in planck.
 			tax: Balance,
 		},
 	}

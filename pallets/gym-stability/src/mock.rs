@@ -37,6 +37,7 @@ frame_support::construct_runtime!(
 impl frame_system::Config for Test {
 	type Block = Block;
 	type AccountData = pallet_balances::AccountData<Balance>;
+	type OnKilledAccount = GymStability;
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
@@ -230,6 +231,7 @@ impl pallet_gym_stability::Config for Test {
 	type MaxBrackets = ConstU32<8>;
 	type MaxHistory = ConstU32<3>;
 	type MaxSlippage = MaxSlippage;
+	type Fees = ConstU32<0>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = Prices;

@@ -456,3 +456,36 @@ fn miner_economics_add_up() {
 		assert_eq!(other.gym_per_epoch, 500 * GYM);
 	});
 }
+
+#[test]
+fn a_reaped_sender_leaves_no_window_behind() {
+	new_test_ext().execute_with(|| {
+		let call = RuntimeCall::Balances(pallet_balances::Call::transfer_all {
+			dest: 2,
+			keep_alive: false,
+		});
+		assert_ok!(send(1, call));
+		assert_eq!(balance(1), 0);
+		assert!(!System::account_exists(&1));
+		assert!(Volumes::<Test>::get(1).is_none());
+	});
+}
+
+#[test]
+fn the_fee_must_fit_beside_the_transfer_and_its_tax() {
+	new_test_ext().execute_with(|| {
+		// 1 can move 200,000 GYM and its tax with nothing to spare: with a
+		// fee of 0 it is valid, and the quote says what it needs.
+		let transfer = Transfer { dest: 2, moved: Moved::Exact(200_000 * GYM), keep_alive: true };
+		let quote = GymStability::quote(&1, &transfer).unwrap();
+		assert_eq!(quote.needs, 200_000 * GYM + quote.tax);
+		assert!(quote.affordable(0));
+		assert!(!quote.affordable(quote.available - quote.needs + 1));
+		// A transfer of liquidity tokens' worth takes only the tax from the
+		// free GYM.
+		let value = Transfer { dest: 2, moved: Moved::Value(2 * START), keep_alive: true };
+		let quote = GymStability::quote(&1, &value).unwrap();
+		assert_eq!((quote.moved, quote.needs), (2 * START, quote.tax));
+		assert!(quote.affordable(0));
+	});
+}

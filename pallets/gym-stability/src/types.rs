@@ -75,6 +75,9 @@ pub enum SkipReason {
 	/// The pool pays less than the guarded minimum (its price is off the
 	/// oracle's by more than the slippage allowed).
 	PoolOffOracle,
+	/// The swap or the burn failed otherwise (no pool, the treasury's USDT
+	/// would fall under its minimum balance).
+	SwapFailed,
 }
 
 /// One buyback, as the history keeps it.
@@ -105,13 +108,17 @@ pub struct BuybackRecord {
 	pub min_out: Balance,
 }
 
-/// What a transfer call moves out of its sender's free GYM.
+/// What a transfer call moves.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Moved {
-	/// Exactly this many planck.
+	/// Exactly this many planck of the sender's free GYM.
 	Exact(Balance),
 	/// Everything the sender can move (`transfer_all`).
 	All,
+	/// GYM's worth in another form (liquidity tokens: the GYM they stand
+	/// for), in planck. Taxed like GYM; only the tax comes out of the
+	/// sender's free GYM.
+	Value(Balance),
 }
 
 /// A transfer call, as the tax sees it.
@@ -128,8 +135,20 @@ pub struct Transfer<AccountId> {
 /// The runtime's calls that move a user's free GYM, so that the tax sees
 /// every one of them.
 pub trait TaxedCalls<Call, AccountId> {
-	/// The transfer `call` makes, if it moves free GYM from its signer.
+	/// The transfer `call` makes, if it moves free GYM (or GYM's worth)
+	/// from its signer.
 	fn transfer(call: &Call) -> Option<Transfer<AccountId>>;
+	/// Whether `call` signed by `who` would hand GYM's worth to another
+	/// account by a route the tax does not price (a swap or a withdrawal
+	/// paid to someone else): such a transaction is invalid.
+	fn refused(_call: &Call, _who: &AccountId) -> bool {
+		false
+	}
+	/// What [`Self::transfer`] costs beyond the benchmarked tax charge for
+	/// `call` (reading a pool to value liquidity tokens).
+	fn extra_weight(_call: &Call) -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
 }
 
 /// The USDT side of the buyback: the GYM/USDT pool and the treasury's USDT.

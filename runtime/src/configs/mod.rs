@@ -96,6 +96,8 @@ impl frame_system::Config for Runtime {
 	type ExtensionsWeightInfo = crate::weights::frame_system_extensions::WeightInfo<Runtime>;
 	type Version = Version;
 	type AccountData = pallet_balances::AccountData<Balance>;
+	/// A reaped account's transfer-tax window goes with it.
+	type OnKilledAccount = crate::GymStability;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
 }

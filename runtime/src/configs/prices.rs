@@ -21,9 +21,10 @@
 //!   [`MaxFeedValues`] values each.
 //! - **Median**: each feed stores the feeder's value with the block's
 //!   timestamp and recomputes the key's value: the median of the current
-//!   feeders' values younger than [`PRICE_MAX_AGE_MS`], when there are at
-//!   least [`MIN_PRICE_FEEDERS`] of them. With fewer the previous median
-//!   stands (`pallet_oracle::DefaultCombineData`).
+//!   feeders' values younger than [`PRICE_MAX_AGE_MS`], when a majority of
+//!   the feeders, and at least [`MIN_PRICE_FEEDERS`], posted them
+//!   ([`FeederQuorum`]). With fewer the previous median stands
+//!   (`pallet_oracle::DefaultCombineData`).
 //! - **Expiry**: the median carries the timestamp of the value it took, and
 //!   [`OraclePrices`] returns it only while that timestamp is younger than
 //!   [`PRICE_MAX_AGE_MS`]; a price nobody refreshed for an hour is no price
@@ -119,16 +120,29 @@ impl pallet_oracle::WeightInfo for OracleWeight {
 	}
 }
 
+/// How many fresh values a median needs: a majority of the seated feeders,
+/// and never fewer than [`MIN_PRICE_FEEDERS`]. A fixed count would let that
+/// many colluding feeders set the price whenever the others stop posting
+/// (an outage, a slow cadence); a majority cannot be outvoted by a
+/// minority however often it posts.
+pub struct FeederQuorum;
+
+impl Get<u32> for FeederQuorum {
+	fn get() -> u32 {
+		let seated = pallet_membership::Members::<Runtime, Instance1>::decode_len().unwrap_or(0);
+		let majority = u32::try_from(seated / 2).unwrap_or(u32::MAX).saturating_add(1);
+		majority.max(MIN_PRICE_FEEDERS)
+	}
+}
+
 impl pallet_oracle::Config for Runtime {
 	/// Nothing reacts to a feed: consumers read [`OraclePrices`].
 	type OnNewData = ();
-	/// The median of at least [`MIN_PRICE_FEEDERS`] values younger than
-	/// [`PRICE_MAX_AGE_MS`]; with fewer, the previous median stands.
-	type CombineData = pallet_oracle::DefaultCombineData<
-		Runtime,
-		ConstU32<MIN_PRICE_FEEDERS>,
-		ConstU64<PRICE_MAX_AGE_MS>,
-	>;
+	/// The median of values younger than [`PRICE_MAX_AGE_MS`] from a
+	/// majority of the feeders, and at least [`MIN_PRICE_FEEDERS`]
+	/// ([`FeederQuorum`]); with fewer, the previous median stands.
+	type CombineData =
+		pallet_oracle::DefaultCombineData<Runtime, FeederQuorum, ConstU64<PRICE_MAX_AGE_MS>>;
 	/// Milliseconds since the unix epoch.
 	type Time = Timestamp;
 	type OracleKey = PriceKey;

@@ -3,15 +3,21 @@
 //! oracle's GYM price, the treasury buyback on the GYM/USDT pool, and the
 //! progressive tax on Balances' transfer calls.
 //!
-//! - **Taxed calls** ([`BalancesTransfers`]): `transfer_allow_death`,
-//!   `transfer_keep_alive` and `transfer_all`, signed by the sender. They are
-//!   the only calls that move a user's free GYM to another user: the runtime
-//!   has no `utility` batches, proxies or multisig, and
-//!   `force_transfer` is Root's. Staking, farming, swaps and revenue
-//!   payments move GYM into protocol accounts, which are exempt.
+//! - **Taxed calls** ([`BalancesTransfers`]): Balances'
+//!   `transfer_allow_death`, `transfer_keep_alive` and `transfer_all`, and
+//!   the liquidity tokens' `transfer` and `transfer_keep_alive`
+//!   (`PoolAssets`), taxed on the GYM the tokens stand for. The runtime has
+//!   no `utility` batches, proxies or multisig, and `force_transfer` is
+//!   Root's.
+//! - **Refused routes** ([`TaxedCalls::refused`]): a swap, added liquidity
+//!   or a withdrawal paid to another account than the signer
+//!   (`send_to`, `mint_to`, `withdraw_to`), and the liquidity tokens'
+//!   approvals and `transfer_all`: each would hand GYM's worth to someone
+//!   else untaxed. Swap or withdraw to yourself, then transfer.
 //! - **Protocol accounts** ([`ProtocolAccounts`]): every `PalletId`
-//!   account (treasury, pots, pallets: "modl", the id, then zeros) and
-//!   every pool account of `pallet-asset-conversion`.
+//!   account (treasury, pots, pallets: "modl", the id, then zeros). Pool
+//!   accounts are not: GYM sent to a pool is a gift its liquidity providers
+//!   withdraw.
 //! - **Buyback** ([`UsdtPool`]): the treasury's USDT
 //!   ([`ForeignAssets`](crate::ForeignAssets) id [`USDT`]) swapped on the
 //!   GYM/USDT pool, the bought GYM paid to the treasury and burned there.
@@ -19,24 +25,49 @@
 use alloc::vec;
 use frame_support::{
 	parameter_types,
-	traits::{fungible::NativeOrWithId, ConstU32, ConstU64, Contains},
+	traits::{
+		fungible::NativeOrWithId,
+		fungibles,
+		tokens::{Fortitude, Preservation},
+		ConstU32, ConstU64, Contains,
+	},
+	weights::Weight,
 };
 use gym_primitives::{BlockNumber, HOURS, MILLISECS_PER_BLOCK};
-use pallet_asset_conversion::{PoolLocator, Swap};
+use pallet_asset_conversion::Swap;
 use pallet_gym_stability::{Moved, StableSwap, TaxedCalls, Transfer};
 use sp_runtime::{traits::StaticLookup, DispatchError, Perbill};
 
 use super::{liquidity::USDT, OraclePrices, TreasuryAccount};
 use crate::{
 	AccountId, AssetConversion, Balance, Balances, ComputeMining, ForeignAssets, GymEmission,
-	Runtime, RuntimeCall,
+	PoolAssets, Runtime, RuntimeCall,
 };
 
-/// Balances' transfer calls, which move a user's free GYM.
+/// The calls that move a user's GYM, or GYM's worth, to another account.
 pub struct BalancesTransfers;
+
+/// The pools `lp_gym` expects to read through (GYM pairs with the foreign
+/// assets, which only Root creates: two today).
+const MAX_POOLS: u64 = 8;
+
+/// The GYM `amount` of liquidity token `lp` stands for (0 for a token of
+/// no pool). Pools pair GYM with a foreign asset, which only Root creates:
+/// a handful at most.
+fn lp_gym(lp: u32, amount: Balance) -> Balance {
+	pallet_asset_conversion::Pools::<Runtime>::iter()
+		.find(|(_, info)| info.lp_token == lp)
+		.and_then(|((first, second), _)| {
+			let (gym_reserve, _) = AssetConversion::get_reserves(first, second).ok()?;
+			let supply = <PoolAssets as fungibles::Inspect<AccountId>>::total_issuance(lp);
+			Some(gym_primitives::liquidity::lp_gym(amount, gym_reserve, supply))
+		})
+		.unwrap_or(0)
+}
 
 impl TaxedCalls<RuntimeCall, AccountId> for BalancesTransfers {
 	fn transfer(call: &RuntimeCall) -> Option<Transfer<AccountId>> {
+		use pallet_assets::Call as A;
 		use pallet_balances::Call as B;
 		let (dest, moved, keep_alive) = match call {
 			RuntimeCall::Balances(B::transfer_allow_death { dest, value }) => {
@@ -48,15 +79,52 @@ impl TaxedCalls<RuntimeCall, AccountId> for BalancesTransfers {
 			RuntimeCall::Balances(B::transfer_all { dest, keep_alive }) => {
 				(dest, Moved::All, *keep_alive)
 			}
+			RuntimeCall::PoolAssets(A::transfer { id, target, amount }) => {
+				(target, Moved::Value(lp_gym(*id, *amount)), false)
+			}
+			RuntimeCall::PoolAssets(A::transfer_keep_alive { id, target, amount }) => {
+				(target, Moved::Value(lp_gym(*id, *amount)), true)
+			}
 			_ => return None,
 		};
 		// An address that does not resolve fails the call anyway.
 		let dest = <Runtime as frame_system::Config>::Lookup::lookup(dest.clone()).ok()?;
 		Some(Transfer { dest, moved, keep_alive })
 	}
+
+	fn extra_weight(call: &RuntimeCall) -> Weight {
+		match call {
+			// `lp_gym`, run by `transfer` in validate and in prepare: the
+			// pools (a handful), the GYM/X pool's two reserves and the LP
+			// supply, each time.
+			RuntimeCall::PoolAssets(_) => <Runtime as frame_system::Config>::DbWeight::get()
+				.reads(2u64.saturating_mul(MAX_POOLS.saturating_add(3))),
+			_ => Weight::zero(),
+		}
+	}
+
+	fn refused(call: &RuntimeCall, who: &AccountId) -> bool {
+		use pallet_asset_conversion::Call as C;
+		use pallet_assets::Call as A;
+		match call {
+			RuntimeCall::AssetConversion(
+				C::swap_exact_tokens_for_tokens { send_to: to, .. }
+				| C::swap_tokens_for_exact_tokens { send_to: to, .. }
+				| C::add_liquidity { mint_to: to, .. }
+				| C::remove_liquidity { withdraw_to: to, .. },
+			) => to != who,
+			// Liquidity tokens move only by their holder's own transfer, which
+			// the tax sees (`transfer_all` would move an amount known only at
+			// dispatch: transfer the balance instead).
+			RuntimeCall::PoolAssets(
+				A::approve_transfer { .. } | A::transfer_approved { .. } | A::transfer_all { .. },
+			) => true,
+			_ => false,
+		}
+	}
 }
 
-/// The protocol's own accounts: `PalletId` accounts and the pools'.
+/// The protocol's own accounts: `PalletId` accounts.
 pub struct ProtocolAccounts;
 
 impl Contains<AccountId> for ProtocolAccounts {
@@ -67,17 +135,7 @@ impl Contains<AccountId> for ProtocolAccounts {
 		// "modl" takes about 2^32 tries to find; one ending in 16 zero bytes
 		// as well takes 2^160.
 		let raw: &[u8; 32] = who.as_ref();
-		if raw.starts_with(b"modl")
-			&& raw.get(16..).is_some_and(|tail| tail.iter().all(|b| *b == 0))
-		{
-			return true;
-		}
-		// Pools pair GYM with a foreign asset, which only Root creates: a
-		// handful at most.
-		pallet_asset_conversion::Pools::<Runtime>::iter_keys().any(|pool| {
-			<Runtime as pallet_asset_conversion::Config>::PoolLocator::address(&pool)
-				.is_ok_and(|account| account == *who)
-		})
+		raw.starts_with(b"modl") && raw.get(16..).is_some_and(|tail| tail.iter().all(|b| *b == 0))
 	}
 }
 
@@ -93,7 +151,13 @@ impl UsdtPool {
 
 impl StableSwap<AccountId> for UsdtPool {
 	fn stable_balance(who: &AccountId) -> Balance {
-		ForeignAssets::balance(USDT, who)
+		// What can leave the account: the swap keeps it alive.
+		<ForeignAssets as fungibles::Inspect<AccountId>>::reducible_balance(
+			USDT,
+			who,
+			Preservation::Preserve,
+			Fortitude::Polite,
+		)
 	}
 
 	fn quote_gym(usdt_in: Balance) -> Option<Balance> {
@@ -168,6 +232,7 @@ impl pallet_gym_stability::Config for Runtime {
 	type MaxBrackets = ConstU32<8>;
 	type MaxHistory = ConstU32<64>;
 	type MaxSlippage = MaxBuybackSlippage;
+	type Fees = crate::TransactionPayment;
 	type WeightInfo = pallet_gym_stability::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = OracleForBenchmarks;
