@@ -555,3 +555,44 @@ fn a_reaped_account_takes_its_window_with_it() {
 		assert!(Volumes::<Runtime>::get(&one).is_none());
 	});
 }
+
+/// The pool must not accept a taxed transfer that block building would then
+/// refuse for want of the fee (free spam): validation leaves room for the
+/// transfer, its tax and the fee together.
+#[test]
+fn a_transfer_that_leaves_no_room_for_its_fee_is_refused_by_the_pool() {
+	use sp_runtime::transaction_validity::{
+		InvalidTransaction, TransactionSource, TransactionValidityError,
+	};
+	dev_chain(|| {
+		let one = who(Sr25519Keyring::One);
+		let amount = 10_000 * GYM;
+		let tax = hand_tax(amount, TaxBase::<Runtime>::get());
+		assert!(tax > 0);
+		let call = transfer(&who(Sr25519Keyring::Dave), amount);
+		// The fee the pool and the block charge first: the whole
+		// extrinsic's, as `query_info` estimates it (less the tax it adds).
+		let uxt = signed_tx(call.clone(), Sr25519Keyring::One, 0);
+		let len = codec::Encode::encoded_size(&uxt) as u32;
+		let fee = crate::TransactionPayment::query_info(uxt, len).partial_fee;
+		// Enough for the transfer, its tax and the existential deposit, and
+		// half the fee.
+		crate::mining_attack_tests::fund(&one, amount + tax + crate::EXISTENTIAL_DEPOSIT + fee / 2);
+		let validate = |nonce| {
+			Executive::validate_transaction(
+				TransactionSource::External,
+				signed_tx(call.clone(), Sr25519Keyring::One, nonce),
+				System::parent_hash(),
+			)
+		};
+		assert_eq!(
+			validate(0),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Payment))
+		);
+		// With the whole fee it is valid and pays exactly the tax.
+		crate::mining_attack_tests::fund(&one, fee);
+		assert!(validate(0).is_ok());
+		assert_ok!(apply(call, Sr25519Keyring::One, 0));
+		assert_eq!(taxes_paid_by(&one), tax);
+	});
+}

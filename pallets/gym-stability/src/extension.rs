@@ -5,7 +5,7 @@ use crate::{impls::Charged, Config, Pallet, TaxedCalls, WeightInfo};
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use core::marker::PhantomData;
 use frame_support::{
-	dispatch::DispatchInfo, pallet_prelude::TransactionSource, traits::EstimateCallFee,
+	dispatch::DispatchInfo, pallet_prelude::TransactionSource, traits::EstimateFee,
 };
 use scale_info::TypeInfo;
 use sp_runtime::{
@@ -87,8 +87,8 @@ where
 		&self,
 		origin: <T::RuntimeCall as Dispatchable>::RuntimeOrigin,
 		call: &T::RuntimeCall,
-		_info: &DispatchInfoOf<T::RuntimeCall>,
-		_len: usize,
+		info: &DispatchInfoOf<T::RuntimeCall>,
+		len: usize,
 		_self_implicit: Self::Implicit,
 		_inherited_implication: &impl Implication,
 		_source: TransactionSource,
@@ -100,7 +100,7 @@ where
 			// The fee comes out too (in `ChargeTransactionPayment`'s
 			// `prepare`): what is left must pay the transfer and its tax, or
 			// a `prepare` would refuse it after the pool accepted it.
-			let fee = T::Fees::estimate_call_fee(call, Default::default());
+			let fee = T::Fees::estimate_fee(u32::try_from(len).unwrap_or(u32::MAX), info);
 			if let Some(quote) = T::TaxedCalls::transfer(call)
 				.and_then(|transfer| Pallet::<T>::quote_after_fee(who, &transfer, fee))
 			{
@@ -117,8 +117,8 @@ where
 		_val: Self::Val,
 		origin: &<T::RuntimeCall as Dispatchable>::RuntimeOrigin,
 		call: &T::RuntimeCall,
-		_info: &DispatchInfoOf<T::RuntimeCall>,
-		_len: usize,
+		info: &DispatchInfoOf<T::RuntimeCall>,
+		len: usize,
 	) -> Result<Self::Pre, TransactionValidityError> {
 		let weight = self.weight(call);
 		let (Some(who), Some(transfer)) =
@@ -126,7 +126,7 @@ where
 		else {
 			return Ok(Pre::Untouched(weight));
 		};
-		let fee = T::Fees::estimate_call_fee(call, Default::default());
+		let fee = T::Fees::estimate_fee(u32::try_from(len).unwrap_or(u32::MAX), info);
 		match Pallet::<T>::charge(who, &transfer, fee) {
 			Ok(Some(charged)) => Ok(Pre::Charged(charged)),
 			Ok(None) => Ok(Pre::Untouched(weight)),

@@ -162,9 +162,10 @@ pub mod pallet {
 		/// The largest slippage governance may allow a buyback.
 		#[pallet::constant]
 		type MaxSlippage: Get<Perbill>;
-		/// The transaction fee a call will pay (`pallet-transaction-payment`):
-		/// a taxed transfer must leave room for it.
-		type Fees: frame_support::traits::EstimateCallFee<Self::RuntimeCall, Balance>;
+		/// The transaction fee of an extrinsic of a length and dispatch info
+		/// (`pallet-transaction-payment`, tip aside): a taxed transfer must
+		/// leave room for it.
+		type Fees: frame_support::traits::EstimateFee<Balance>;
 		/// Weights of this pallet's calls, hooks and transaction extension.
 		type WeightInfo: WeightInfo;
 		/// Sets prices for the benchmarks.
