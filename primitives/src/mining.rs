@@ -264,7 +264,7 @@ pub fn report_quality(
 /// The median of `values` (sorted in place): the middle value of an odd
 /// count, the mean of the two middle values (rounded down) of an even count,
 /// `None` for no values.
-pub fn median(values: &mut [Quality]) -> Option<Quality> {
+pub fn median<T: sp_arithmetic::traits::BaseArithmetic + Copy>(values: &mut [T]) -> Option<T> {
 	values.sort_unstable();
 	let mid = values.len().checked_div(2)?;
 	let high = *values.get(mid)?;
@@ -272,8 +272,8 @@ pub fn median(values: &mut [Quality]) -> Option<Quality> {
 		return Some(high);
 	}
 	let low = *values.get(mid.checked_sub(1)?)?;
-	// The mean of two u32 rounded down, without overflow: low ≤ high.
-	Some(low.saturating_add(high.saturating_sub(low).checked_div(2)?))
+	// The mean of two values rounded down, without overflow: low ≤ high.
+	Some(low.saturating_add(high.saturating_sub(low).checked_div(&T::from(2u8))?))
 }
 
 /// The final judgement of a delta from its reports.
@@ -636,13 +636,16 @@ mod tests {
 
 	#[test]
 	fn median_of_one_three_four_and_five() {
-		assert_eq!(median(&mut []), None);
-		assert_eq!(median(&mut [7]), Some(7));
-		assert_eq!(median(&mut [9, 1, 5]), Some(5));
+		assert_eq!(median::<Quality>(&mut []), None);
+		assert_eq!(median::<Quality>(&mut [7]), Some(7));
+		assert_eq!(median::<Quality>(&mut [9, 1, 5]), Some(5));
 		// Even counts take the mean of the middle two, rounded down.
-		assert_eq!(median(&mut [10, 1, 4, 100]), Some(7));
+		assert_eq!(median::<Quality>(&mut [10, 1, 4, 100]), Some(7));
 		assert_eq!(median(&mut [u32::MAX, u32::MAX, 0, 0]), Some(u32::MAX / 2));
-		assert_eq!(median(&mut [50, 40, 10, 30, 20]), Some(30));
+		assert_eq!(median::<Quality>(&mut [50, 40, 10, 30, 20]), Some(30));
+		// Losses (`Micro`, u64) the same way.
+		assert_eq!(median(&mut [u64::MAX, u64::MAX, 0, 0]), Some(u64::MAX / 2));
+		assert_eq!(median::<Micro>(&mut [2_980_000, 2_960_000]), Some(2_970_000));
 	}
 
 	#[test]

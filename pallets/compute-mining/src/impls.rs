@@ -1581,11 +1581,14 @@ impl<T: Config> Pallet<T> {
 		let reports = || delta.reports.iter().map(|(_, r)| r).filter(|r| !r.verdict.is_corrupt());
 		// No report measured it (cannot happen for an accepted delta): no
 		// point rather than a loss of 0.
-		if reports().next().is_none() {
+		let median_of = |f: fn(&ValidationReport) -> mining::Micro| {
+			mining::median(&mut reports().map(f).collect::<alloc::vec::Vec<_>>())
+		};
+		let (Some(loss), Some(val_loss)) =
+			(median_of(|r| r.loss_after), median_of(|r| r.val_loss_after))
+		else {
 			return;
-		}
-		let loss = median_micro(reports().map(|r| r.loss_after).collect());
-		let val_loss = median_micro(reports().map(|r| r.val_loss_after).collect());
+		};
 		RoundLosses::<T>::mutate(job_id, |point| {
 			let best = match point.take().filter(|p| p.round == round) {
 				Some(p) => LossPoint {
@@ -1607,11 +1610,8 @@ impl<T: Config> Pallet<T> {
 			return;
 		};
 		LossCurves::<T>::mutate(job_id, |curve| {
-			if curve.is_full() {
-				curve.remove(0);
-			}
-			// Room was made above: the push cannot fail.
-			let _ = curve.try_push(point);
+			// Appended, the oldest point dropped when full.
+			let _ = curve.force_insert_keep_right(curve.len(), point);
 		});
 	}
 
@@ -2388,23 +2388,5 @@ impl<T: Config> gym_primitives::prices::MiningOutlook for Pallet<T> {
 			class.multiplier(),
 			Perbill::one(),
 		)
-	}
-}
-
-/// The median of `values`, the mean of the middle two rounded down for an
-/// even count; 0 for none.
-fn median_micro(mut values: alloc::vec::Vec<mining::Micro>) -> mining::Micro {
-	values.sort_unstable();
-	let mid = values.len().checked_div(2).unwrap_or_default();
-	let high = values.get(mid).copied().unwrap_or_default();
-	if values.len().checked_rem(2) != Some(0) {
-		return high;
-	}
-	match mid.checked_sub(1).and_then(|i| values.get(i)) {
-		// low ≤ high: no overflow.
-		Some(&low) => {
-			low.saturating_add(high.saturating_sub(low).checked_div(2).unwrap_or_default())
-		}
-		None => high,
 	}
 }

@@ -142,11 +142,8 @@ impl<T: Config> Pallet<T> {
 				min_out,
 			};
 			BuybackHistory::<T>::mutate(|history| {
-				if history.is_full() && !history.is_empty() {
-					history.remove(0);
-				}
-				// Room was made above; a zero-length history keeps nothing.
-				let _ = history.try_push(record);
+				// Appended, the oldest dropped when full.
+				let _ = history.force_insert_keep_right(history.len(), record);
 			});
 			BoughtBack::<T>::mutate(|(usdt, gym)| {
 				*usdt = usdt.saturating_add(usdt_in);
@@ -206,8 +203,7 @@ impl<T: Config> Pallet<T> {
 			if transfer.keep_alive { Preservation::Preserve } else { Preservation::Expendable };
 		let available = T::Currency::reducible_balance(who, preservation, Fortitude::Polite)
 			.saturating_sub(fee);
-		let bucket = Self::bucket_of(Self::now());
-		let prior = Volumes::<T>::get(who).map_or(0, |volume| volume.total(bucket));
+		let prior = Self::volume_of(who);
 		let base = Self::tax_base();
 		let brackets = Brackets::<T>::get();
 		let (moved, tax) = match transfer.moved {
@@ -236,9 +232,7 @@ impl<T: Config> Pallet<T> {
 	/// The tax on `who` moving `amount` more now (the `gym_transferTax`
 	/// view), whether or not it could afford it.
 	pub fn tax_on(who: &T::AccountId, amount: Balance) -> Balance {
-		let bucket = Self::bucket_of(Self::now());
-		let prior = Volumes::<T>::get(who).map_or(0, |volume| volume.total(bucket));
-		prices::transfer_tax(prior, amount, Self::tax_base(), &Brackets::<T>::get())
+		prices::transfer_tax(Self::volume_of(who), amount, Self::tax_base(), &Brackets::<T>::get())
 	}
 
 	/// The issuance the brackets are shares of: [`TaxBase`], or the issuance

@@ -41,7 +41,7 @@ use sp_runtime::{traits::StaticLookup, DispatchError, Perbill};
 use super::{liquidity::USDT, OraclePrices, TreasuryAccount};
 use crate::{
 	AccountId, AssetConversion, Balance, Balances, ComputeMining, ForeignAssets, GymEmission,
-	PoolAssets, Runtime, RuntimeCall,
+	Runtime, RuntimeCall,
 };
 
 /// The calls that move a user's GYM, or GYM's worth, to another account.
@@ -55,14 +55,14 @@ const MAX_POOLS: u64 = 8;
 /// no pool). Pools pair GYM with a foreign asset, which only Root creates:
 /// a handful at most.
 fn lp_gym(lp: u32, amount: Balance) -> Balance {
+	use gym_primitives::traits::GymPools;
 	pallet_asset_conversion::Pools::<Runtime>::iter()
-		.find(|(_, info)| info.lp_token == lp)
-		.and_then(|((first, second), _)| {
-			let (gym_reserve, _) = AssetConversion::get_reserves(first, second).ok()?;
-			let supply = <PoolAssets as fungibles::Inspect<AccountId>>::total_issuance(lp);
-			Some(gym_primitives::liquidity::lp_gym(amount, gym_reserve, supply))
+		.find_map(|((_, other), info)| match other {
+			NativeOrWithId::WithId(pair) if info.lp_token == lp => Some(pair),
+			_ => None,
 		})
-		.unwrap_or(0)
+		.and_then(super::liquidity::AssetConversionPools::pool)
+		.map_or(0, |pool| gym_primitives::liquidity::lp_gym(amount, pool.gym, pool.lp_supply))
 }
 
 impl TaxedCalls<RuntimeCall, AccountId> for BalancesTransfers {
