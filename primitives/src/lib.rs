@@ -28,6 +28,7 @@ pub mod governance;
 pub mod liquidity;
 pub mod mining;
 pub mod prices;
+pub mod products;
 pub mod revenue;
 pub mod sketch;
 pub mod staking;

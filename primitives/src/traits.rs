@@ -12,7 +12,10 @@
 //! | [`StakeTiers`] | `pallet-tiered-staking` | compute mining, revenue split, governance |
 //! | [`StakeFloor`] | `pallet-compute-mining` | tiered staking |
 //! | [`RevenueIntake`], [`MiningContribution`] | `pallet-revenue-split` | compute mining |
-//! | [`ModelRegistry`] | [`ModelIdsBelow`] until a registry lands | compute mining, revenue split |
+//! | [`ModelRegistry`] | `pallet-gym-products` (trained models); [`ModelIdsBelow`] (architectures) | revenue split; compute mining |
+//! | [`ModelRegistrar`] | `pallet-gym-products` | compute mining (a finished job) |
+//! | [`PriorityAccess`] | `pallet-gym-products` (subscriptions) | compute mining (the job queue) |
+//! | [`AccessTokens`] | `pallet-revenue-split` (`burn_for_access`) | `pallet-gym-products` (premium access) |
 //! | [`MiningEarnings`] | `pallet-compute-mining` | governance |
 //! | [`LiquidityGym`] | `()` (0) until liquidity pools land | governance |
 //!
@@ -20,12 +23,14 @@
 //! ([`EpochClock`]) is apart from minting rewards ([`RewardMinter`]).
 
 use crate::{
+	mining::Micro,
 	revenue::RevenueSource,
 	staking::{Right, SlashReason, Tier},
 	Balance, BlockNumber, EpochIndex, ModelId,
 };
 use core::marker::PhantomData;
 use sp_arithmetic::{FixedU128, Perbill};
+use sp_core::H256;
 use sp_runtime::{traits::Get, DispatchError, DispatchResult};
 
 /// The emission epochs: which epoch a block belongs to and where an epoch
@@ -230,19 +235,86 @@ impl<const N: Balance> FineTuningPrice for sp_runtime::traits::ConstU128<N> {
 	}
 }
 
-/// Which model ids exist (jobs train them, access tokens are sold for them).
+/// Which model ids exist: the architectures compute mining can train (ids
+/// below [`crate::products::FIRST_TRAINED_MODEL_ID`]), or the trained models
+/// of the registry, which access tokens are sold for.
 pub trait ModelRegistry {
 	/// Whether `model` is a known model.
 	fn contains(model: &ModelId) -> bool;
 }
 
-/// A [`ModelRegistry`] that knows every model id below `N`, until a model
-/// registry lands.
+/// A [`ModelRegistry`] that knows every model id below `N`: the
+/// architectures a job may train (`gym_trainer::MODEL_IDS`).
 pub struct ModelIdsBelow<N>(PhantomData<N>);
 
 impl<N: Get<u32>> ModelRegistry for ModelIdsBelow<N> {
 	fn contains(model: &ModelId) -> bool {
 		*model < N::get()
+	}
+}
+
+/// A model whose training job finished: what compute mining hands the
+/// registry. Every field is what the job's committee voted and its
+/// validators measured, none is what the job's owner claims.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrainedModel<AccountId> {
+	/// The job that trained it.
+	pub job: u32,
+	/// The architecture trained (the job spec's model).
+	pub architecture: ModelId,
+	/// The hash of the final checkpoint: the aggregate of the last round.
+	pub checkpoint: H256,
+	/// The last round trained.
+	pub round: u32,
+	/// The last round's best median training-batch loss, in millionths.
+	pub loss: Micro,
+	/// The last round's best median validation loss, in millionths.
+	pub val_loss: Micro,
+	/// The customer who paid for the job, or `None` for a governance job
+	/// (the model belongs to the treasury).
+	pub owner: Option<AccountId>,
+	/// Whether calls to the model need access (a licence, a subscription or
+	/// an access grant).
+	pub premium: bool,
+}
+
+/// How compute mining registers the model of a finished job.
+pub trait ModelRegistrar<AccountId> {
+	/// Registers `model` and returns its new id; fails, registering nothing,
+	/// when the registry is full.
+	fn register_trained(model: TrainedModel<AccountId>) -> Result<ModelId, DispatchError>;
+}
+
+impl<AccountId> ModelRegistrar<AccountId> for () {
+	fn register_trained(_: TrainedModel<AccountId>) -> Result<ModelId, DispatchError> {
+		Err(DispatchError::Other("no model registry"))
+	}
+}
+
+/// Who has priority access (a live subscription): compute mining seats the
+/// workers of their fine-tuning jobs first.
+pub trait PriorityAccess<AccountId> {
+	/// Whether `who` has priority access now.
+	fn has_priority(who: &AccountId) -> bool;
+}
+
+impl<AccountId> PriorityAccess<AccountId> for () {
+	fn has_priority(_: &AccountId) -> bool {
+		false
+	}
+}
+
+/// Access to a model bought by burning GYM (revenue split's
+/// `burn_for_access`), one of the ways to hold access to a premium model.
+pub trait AccessTokens<AccountId> {
+	/// When `who`'s access to `model` bought this way ends (it holds in the
+	/// blocks before it), if it has not ended.
+	fn access_expiry(who: &AccountId, model: ModelId) -> Option<BlockNumber>;
+}
+
+impl<AccountId> AccessTokens<AccountId> for () {
+	fn access_expiry(_: &AccountId, _: ModelId) -> Option<BlockNumber> {
+		None
 	}
 }
 

@@ -380,6 +380,12 @@ impl<T: Config> RevenueIntake<T::AccountId> for Pallet<T> {
 	}
 }
 
+impl<T: Config> AccessTokens<T::AccountId> for Pallet<T> {
+	fn access_expiry(who: &T::AccountId, model: ModelId) -> Option<BlockNumber> {
+		AccessGrants::<T>::get(who, model).filter(|expiry| Self::now() < *expiry)
+	}
+}
+
 impl<T: Config> MiningContribution<T::AccountId> for Pallet<T> {
 	fn note_contribution(who: &T::AccountId, points: u128) {
 		if points == 0 {

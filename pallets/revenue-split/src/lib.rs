@@ -104,8 +104,8 @@ pub mod weights;
 pub use gym_primitives::revenue::{RecipientClass, RevenueBySource, RevenueSource, Split};
 pub use gym_primitives::{
 	traits::{
-		BurnTracker, EpochClock, MiningContribution, ModelIdsBelow, ModelRegistry, RevenueIntake,
-		StakeTiers,
+		AccessTokens, BurnTracker, EpochClock, MiningContribution, ModelIdsBelow, ModelRegistry,
+		RevenueIntake, StakeTiers,
 	},
 	EpochIndex,
 };

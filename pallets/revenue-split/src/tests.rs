@@ -483,8 +483,14 @@ fn burning_for_access_buys_proportional_time_and_lowers_issuance() {
 			RevenueSplit::access(&ALICE, 3),
 			crate::AccessInfo { has_access: true, expires_at: Some(expires) }
 		);
+		assert_eq!(
+			<RevenueSplit as AccessTokens<AccountId>>::access_expiry(&ALICE, 3),
+			Some(expires)
+		);
 		System::set_block_number(u64::from(expires));
 		assert!(!RevenueSplit::has_access(&ALICE, 3));
+		// The products pallet reads an ended grant as no grant.
+		assert_eq!(<RevenueSplit as AccessTokens<AccountId>>::access_expiry(&ALICE, 3), None);
 
 		// After expiry, new access starts from now: half a GYM, half a day.
 		System::set_block_number(u64::from(expires) + 100);
