@@ -158,8 +158,9 @@ impl<AccountId: Encode> ReceiptPayload<AccountId> {
 	/// signs them: between [`WRAP_PREFIX`] and [`WRAP_POSTFIX`].
 	pub fn wrapped_signing_bytes(&self) -> Vec<u8> {
 		let bytes = self.signing_bytes();
-		let mut wrapped =
-			Vec::with_capacity(bytes.len().saturating_add(WRAP_PREFIX.len() + WRAP_POSTFIX.len()));
+		let mut wrapped = Vec::with_capacity(
+			bytes.len().saturating_add(WRAP_PREFIX.len()).saturating_add(WRAP_POSTFIX.len()),
+		);
 		wrapped.extend_from_slice(WRAP_PREFIX);
 		wrapped.extend_from_slice(&bytes);
 		wrapped.extend_from_slice(WRAP_POSTFIX);
