@@ -4,10 +4,12 @@
 //! workers, to show that their weight does not grow with it; calls that read
 //! the orchestrator set take `n`, its size; committee calls take `v`, the
 //! committee's size. Each call is measured on its most expensive path: a
-//! heartbeat that charges downtime, rolls a closed epoch's record and pays
-//! out the oldest of a full ledger of unclaimed rewards; the reveal that
-//! judges a delta; a close that slashes every member; the round vote that
-//! slashes every dissenter; a claim of a full ledger; a customer's paid job.
+//! heartbeat that charges downtime, rolls a closed epoch's record, pays
+//! out the oldest of a full ledger of unclaimed rewards and leaves a finished
+//! job; the reveal that judges a delta; a close that slashes every member;
+//! the round vote that slashes every dissenter and finishes the job; a claim
+//! of a full ledger; a customer's paid job; seating steps that each read a
+//! full job of a full priority ring before seating.
 
 // Benchmark setup runs only in benchmark builds, on sizes bounded by the
 // pallet's constants: a failure there fails the benchmark, never a block.
@@ -423,11 +425,13 @@ mod benchmarks {
 
 	/// A heartbeat after more than an hour offline, in a later epoch: it
 	/// charges the downtime, rolls the closed epoch's record into a full
-	/// ledger (paying the oldest reward) and rejoins nothing (assigned).
+	/// ledger (paying the oldest reward), and takes the worker off its
+	/// finished job and back into the queue.
 	#[benchmark]
 	fn heartbeat(n: Linear<0, WEIGHT_WORKERS>) -> Result<(), BenchmarkError> {
 		other_workers::<T>(n);
-		let (who, _, _) = productive_worker::<T>(min_validations::<T>())?;
+		let (who, job, _) = productive_worker::<T>(min_validations::<T>())?;
+		FinishedJobs::<T>::insert(job, 65_536);
 		let epoch = T::Emission::current_epoch();
 		fill_ledger::<T>(&who, epoch, T::MaxUnclaimedEpochs::get());
 		close_epoch::<T>(HOURS.saturating_mul(2));
@@ -438,6 +442,8 @@ mod benchmarks {
 
 		assert!(T::Staking::boosted_stake(&who) < staked_before);
 		assert_eq!(Unclaimed::<T>::get(&who).len() as u32, T::MaxUnclaimedEpochs::get());
+		assert!(Workers::<T>::get(&who).is_some_and(|w| w.waiting && w.assignment.is_none()));
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.workers), Some(0));
 		Ok(())
 	}
 
@@ -817,13 +823,25 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// The vote that completes a round of a committee of `v` and slashes
-	/// every dissenter.
+	/// The vote that completes a round of a committee of `v`, slashes
+	/// every dissenter, adds the round to a full loss curve and, the round
+	/// being the job's last, registers its model.
 	#[benchmark]
 	fn complete_round(v: Linear<1, { T::MaxValidations::get() }>) -> Result<(), BenchmarkError> {
 		MinValidations::<T>::put(1);
 		let (_, job, members) = productive_worker::<T>(v as u8)?;
 		round_one_with_contents::<T>(job);
+		RoundLosses::<T>::mutate(job, |point| {
+			if let Some(point) = point {
+				point.round = 1;
+			}
+		});
+		let old = LossPoint { round: 0, ..Default::default() };
+		LossCurves::<T>::insert(
+			job,
+			LossCurve::truncate_from(alloc::vec![old; MAX_LOSS_POINTS as usize]),
+		);
+		JobEnds::<T>::insert(job, JobEnd { last_round: 1, premium: true });
 		let agree = mining::two_thirds(v) as usize;
 		let dissent = members.len().saturating_sub(agree);
 		for m in members.iter().take(dissent) {
@@ -839,6 +857,30 @@ mod benchmarks {
 
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.round), Some(2));
 		assert_eq!(RoundContents::<T>::iter_prefix((job, 0)).count(), 0);
+		assert_eq!(LossCurves::<T>::get(job).last().map(|p| p.round), Some(1));
+		// The test runtime's registry takes it; the runtime's may refuse it
+		// (the round completes all the same).
+		#[cfg(test)]
+		assert!(FinishedJobs::<T>::contains_key(job));
+		Ok(())
+	}
+
+	/// A customer moves the end of its job.
+	#[benchmark]
+	fn end_job_after() -> Result<(), BenchmarkError> {
+		let caller: T::AccountId = whitelisted_caller();
+		let job = job::<T>(min_validations::<T>())?;
+		Jobs::<T>::mutate(job, |j| {
+			if let Some(j) = j {
+				j.origin = JobOrigin::Customer(caller.clone(), 0);
+			}
+		});
+		JobEnds::<T>::insert(job, JobEnd { last_round: 1, premium: false });
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), job, 5, true);
+
+		assert_eq!(JobEnds::<T>::get(job), Some(JobEnd { last_round: 5, premium: true }));
 		Ok(())
 	}
 
@@ -1014,13 +1056,31 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// `s` steps of the seating hook, each seating a waiting worker drawn
-	/// from the priority tier.
+	/// `s` steps of the seating hook, each looking first at a full job of a
+	/// full priority ring (while the block's turn of the ring lasts), then
+	/// seating a waiting worker drawn from the priority tier in the next
+	/// round-robin job, a new one each step.
 	#[benchmark]
 	fn on_initialize_seats(
 		s: Linear<0, { T::MaxSeatsPerBlock::get() }>,
 	) -> Result<(), BenchmarkError> {
-		let job = job::<T>(min_validations::<T>())?;
+		let ring = T::MaxPriorityJobs::get();
+		for slot in 0..ring {
+			let job = job::<T>(min_validations::<T>())?;
+			Jobs::<T>::mutate(job, |j| {
+				if let Some(j) = j {
+					j.origin = JobOrigin::Customer(account("subscriber", slot, 0), 0);
+					j.workers = T::MaxWorkersPerJob::get();
+				}
+			});
+			PriorityJobs::<T>::insert(slot, job);
+		}
+		PriorityJobCount::<T>::put(ring);
+		let first = NextJobId::<T>::get();
+		for _ in 0..s {
+			job::<T>(min_validations::<T>())?;
+		}
+		SeatCursor::<T>::put(first);
 		for i in 0..s {
 			let who = staked::<T>("seated", i, Tier::Silver);
 			registered::<T>(&who, i.saturating_add(10))?;
@@ -1034,8 +1094,11 @@ mod benchmarks {
 		}
 
 		assert_eq!(steps, s);
-		assert_eq!(Jobs::<T>::get(job).map(|j| j.workers), Some(s));
+		for job in first..first.saturating_add(s) {
+			assert_eq!(Jobs::<T>::get(job).map(|j| j.workers), Some(1));
+		}
 		assert_eq!(Waiting::<T>::get(), (0, 0));
+		assert_eq!(PriorityJobCount::<T>::get(), ring);
 		Ok(())
 	}
 

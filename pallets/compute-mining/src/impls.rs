@@ -158,12 +158,19 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Seats waiting workers in jobs with a free seat: at most
-	/// `MaxSeatsPerBlock` steps, each looking at the next job after
-	/// [`SeatCursor`] (round-robin over jobs, so every job fills) and, if it
-	/// has a seat, seating a waiting worker drawn from this block's
-	/// randomness: a Silver-or-above one while any waits, otherwise any.
-	/// Stops when nobody waits or a whole turn found every job full.
-	/// Returns the steps taken.
+	/// `MaxSeatsPerBlock` steps. Each step first looks at the priority
+	/// ring's job under [`PriorityCursor`] ([`Self::look_at_ring`]): a free
+	/// seat there is taken; a job finished, or whose customer lost its
+	/// priority access, leaves the ring (the step ends there); a full one
+	/// moves the ring's cursor on. When the ring's job is full, or a whole
+	/// turn of the ring found every job full in this block (or the ring is
+	/// empty), the step looks at the next job after [`SeatCursor`] instead
+	/// (round-robin over all jobs, so every job fills; a finished job counts
+	/// as full). A job with a seat gets a waiting worker drawn from this
+	/// block's randomness: a Silver-or-above one while any waits, otherwise
+	/// any. Stops when nobody waits or a whole round-robin turn found every
+	/// job full. Each step is O(1): at most one ring slot, one round-robin
+	/// job and one seat. Returns the steps taken.
 	pub(crate) fn seat_workers(n: BlockNumber) -> u32 {
 		use codec::{Decode, Encode};
 		use frame_support::traits::Randomness;
@@ -174,6 +181,12 @@ impl<T: Config> Pallet<T> {
 		}
 		let (seed, _) = T::Randomness::random(&(b"gym/seat", n).encode());
 		let mut cursor = SeatCursor::<T>::get();
+		let mut ring = Ring {
+			count: PriorityJobCount::<T>::get(),
+			cursor: PriorityCursor::<T>::get(),
+			full: 0,
+		};
+		let stored = ring;
 		let (mut steps, mut full) = (0u32, 0u32);
 		while steps < T::MaxSeatsPerBlock::get() && full < jobs {
 			let (priority, normal) = Waiting::<T>::get();
@@ -182,14 +195,24 @@ impl<T: Config> Pallet<T> {
 				break;
 			}
 			steps = steps.saturating_add(1);
-			// `jobs` is positive: no remainder fails.
-			let job = cursor.checked_rem(jobs).unwrap_or_default();
-			cursor = job.saturating_add(1).checked_rem(jobs).unwrap_or_default();
-			if Jobs::<T>::get(job).is_none_or(|j| j.workers >= T::MaxWorkersPerJob::get()) {
-				full = full.saturating_add(1);
-				continue;
-			}
-			full = 0;
+			let job = match Self::look_at_ring(&mut ring) {
+				RingLook::Seat(job) => job,
+				RingLook::Removed => continue,
+				RingLook::Pass => {
+					// `jobs` is positive: no remainder fails.
+					let job = cursor.checked_rem(jobs).unwrap_or_default();
+					cursor = job.saturating_add(1).checked_rem(jobs).unwrap_or_default();
+					let free = Jobs::<T>::get(job)
+						.is_some_and(|j| j.workers < T::MaxWorkersPerJob::get())
+						&& !FinishedJobs::<T>::contains_key(job);
+					if !free {
+						full = full.saturating_add(1);
+						continue;
+					}
+					full = 0;
+					job
+				}
+			};
 			let h = BlakeTwo256::hash(&(seed, steps).encode());
 			let place = u32::decode(&mut h.as_bytes())
 				.unwrap_or_default()
@@ -199,7 +222,65 @@ impl<T: Config> Pallet<T> {
 			debug_assert!(matches!(seated, Some(Ok(()))), "the queue names a waiting worker");
 		}
 		SeatCursor::<T>::put(cursor);
+		if ring.count != stored.count {
+			PriorityJobCount::<T>::put(ring.count);
+		}
+		if ring.cursor != stored.cursor {
+			PriorityCursor::<T>::put(ring.cursor);
+		}
 		steps
+	}
+
+	/// Looks at the priority ring's job under its cursor, in O(1): a full
+	/// job moves the cursor on and counts towards the turn
+	/// ([`RingLook::Pass`]); a job gone, finished or whose customer has no
+	/// priority access any more leaves the ring, the last slot moving into
+	/// its own ([`RingLook::Removed`]); otherwise its seat is taken and the
+	/// cursor moves on ([`RingLook::Seat`]). [`RingLook::Pass`] too when the
+	/// ring is empty or was found full all the way round in this block.
+	fn look_at_ring(ring: &mut Ring) -> RingLook {
+		if ring.full >= ring.count {
+			return RingLook::Pass;
+		}
+		// `ring.count` is positive: no remainder fails.
+		let slot = ring.cursor.checked_rem(ring.count).unwrap_or_default();
+		let entry = PriorityJobs::<T>::get(slot);
+		let job = entry.and_then(Jobs::<T>::get);
+		if job.as_ref().is_some_and(|j| j.workers >= T::MaxWorkersPerJob::get()) {
+			// Full (finished or lapsed or not): it leaves once it has a seat.
+			ring.cursor = slot.saturating_add(1).checked_rem(ring.count).unwrap_or_default();
+			ring.full = ring.full.saturating_add(1);
+			return RingLook::Pass;
+		}
+		let live = match (entry, &job) {
+			(Some(id), Some(job)) => {
+				!FinishedJobs::<T>::contains_key(id) && Self::has_priority_access(job)
+			}
+			_ => false,
+		};
+		match entry.filter(|_| live) {
+			Some(id) => {
+				ring.cursor = slot.saturating_add(1).checked_rem(ring.count).unwrap_or_default();
+				ring.full = 0;
+				RingLook::Seat(id)
+			}
+			None => {
+				// The last slot moves into this one, which the cursor looks
+				// at next.
+				ring.count = ring.count.saturating_sub(1);
+				let last = PriorityJobs::<T>::take(ring.count);
+				if slot < ring.count {
+					if let Some(last) = last {
+						PriorityJobs::<T>::insert(slot, last);
+					}
+				}
+				ring.cursor = slot;
+				if let Some(id) = entry {
+					Self::deposit_event(Event::JobDeprioritised { job: id });
+				}
+				RingLook::Removed
+			}
+		}
 	}
 
 	/// Closes the previous epoch if `n` is the first block of a new one:
@@ -301,6 +382,13 @@ impl<T: Config> Pallet<T> {
 		}
 		worker.last_heartbeat = slot;
 		worker.uncharged_from = slot.saturating_add(1);
+		// The seat of a finished job is given up here, lazily: finishing a
+		// job does not loop over its workers.
+		let finished = worker.assignment.filter(|job| FinishedJobs::<T>::contains_key(job));
+		if let Some(job) = finished {
+			Self::unassign(&mut worker);
+			Self::deposit_event(Event::JobLeft { job, worker: who.clone() });
+		}
 		if worker.assignment.is_none() {
 			Self::requeue(who, &mut worker);
 		}
@@ -408,25 +496,79 @@ impl<T: Config> Pallet<T> {
 				*price,
 			)?;
 		}
-		Jobs::<T>::insert(
-			id,
-			JobInfo {
-				origin: origin.clone(),
-				spec,
-				round: spec.round,
-				checkpoint: spec.base_checkpoint,
-				workers: 0,
-				accepted: 0,
-				created_at: Self::now(),
-				closing: false,
-				submit_until: Self::submit_deadline(),
-				open: 0,
-				sealed: 0,
-				seal_mix: H256::zero(),
-			},
-		);
+		let info = JobInfo {
+			origin: origin.clone(),
+			spec,
+			round: spec.round,
+			checkpoint: spec.base_checkpoint,
+			workers: 0,
+			accepted: 0,
+			created_at: Self::now(),
+			closing: false,
+			submit_until: Self::submit_deadline(),
+			open: 0,
+			sealed: 0,
+			seal_mix: H256::zero(),
+		};
+		let prioritised = Self::has_priority_access(&info);
+		Jobs::<T>::insert(id, info);
 		NextJobId::<T>::put(next);
 		Self::deposit_event(Event::JobCreated { job: id, origin, spec });
+		if prioritised {
+			Self::prioritise(id);
+		}
+		Ok(())
+	}
+
+	/// Whether `job`'s customer has priority access now (never for a
+	/// governance job).
+	fn has_priority_access(job: &JobInfo<T::AccountId>) -> bool {
+		match &job.origin {
+			JobOrigin::Customer(who, _) => T::Priority::has_priority(who),
+			JobOrigin::Governance => false,
+		}
+	}
+
+	/// Puts `job_id`, a subscriber's, in the priority ring if the ring has
+	/// room; otherwise it stays a normal job.
+	fn prioritise(job_id: JobId) {
+		let count = PriorityJobCount::<T>::get();
+		if count >= T::MaxPriorityJobs::get() {
+			return;
+		}
+		PriorityJobs::<T>::insert(count, job_id);
+		PriorityJobCount::<T>::put(count.saturating_add(1));
+		Self::deposit_event(Event::JobPrioritised { job: job_id });
+	}
+
+	/// Fails unless `origin` owns `job`: [`Config::GovernanceOrigin`] for a
+	/// governance job, the signed customer for a customer's.
+	fn ensure_job_owner(origin: T::RuntimeOrigin, job: &JobInfo<T::AccountId>) -> DispatchResult {
+		match &job.origin {
+			JobOrigin::Governance => {
+				use frame_support::traits::EnsureOrigin;
+				T::GovernanceOrigin::ensure_origin(origin)?;
+			}
+			JobOrigin::Customer(owner, _) => {
+				let who = frame_system::ensure_signed(origin)?;
+				ensure!(who == *owner, Error::<T>::NotJobOwner);
+			}
+		}
+		Ok(())
+	}
+
+	pub(crate) fn do_end_job_after(
+		origin: T::RuntimeOrigin,
+		job_id: JobId,
+		last_round: u32,
+		premium: bool,
+	) -> DispatchResult {
+		let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		Self::ensure_job_owner(origin, &job)?;
+		ensure!(!FinishedJobs::<T>::contains_key(job_id), Error::<T>::JobFinished);
+		ensure!(last_round >= job.round, Error::<T>::RoundAlreadyCompleted);
+		JobEnds::<T>::insert(job_id, JobEnd { last_round, premium });
+		Self::deposit_event(Event::JobEndSet { job: job_id, last_round, premium });
 		Ok(())
 	}
 
@@ -628,6 +770,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let worker = Workers::<T>::get(who).ok_or(Error::<T>::NotWorker)?;
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		ensure!(!FinishedJobs::<T>::contains_key(job_id), Error::<T>::JobFinished);
 		ensure!(worker.assignment == Some(job_id), Error::<T>::NotAssignedWorker);
 		ensure!(claimed <= T::MaxQuality::get(), Error::<T>::ClaimedQualityTooHigh);
 		ensure!(!job.closing, Error::<T>::RoundClosing);
@@ -727,6 +870,12 @@ impl<T: Config> Pallet<T> {
 		ensure!(now > delta.commit_deadline, Error::<T>::SubmissionOpen);
 		ensure!(now <= delta.reveal_deadline, Error::<T>::DeltaRevealOver);
 		ensure!(delta_seal(&hash, who, job_id, delta.round) == delta.hash, Error::<T>::BadSeal);
+		// A finished job's last round is over: only deltas of it (or
+		// older), sealed before it completed, are still judged.
+		if FinishedJobs::<T>::contains_key(job_id) {
+			let open = Jobs::<T>::get(job_id).map_or(0, |j| j.round);
+			ensure!(delta.round < open, Error::<T>::JobFinished);
+		}
 		// The first sealer of these bytes in the round owns them, for the
 		// whole round (a dropped delta keeps them: its worker seals again).
 		// Their owner's delta counts as sealed when it first sealed them: a
@@ -1604,15 +1753,60 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Writes `job_id`'s completed `round` to its loss curve ([`LossCurves`],
-	/// dropping the oldest point when full) from its [`RoundLosses`].
-	pub(crate) fn complete_loss_curve(job_id: JobId, round: u32) {
-		let Some(point) = RoundLosses::<T>::take(job_id).filter(|p| p.round == round) else {
-			return;
-		};
+	/// dropping the oldest point when full) from its [`RoundLosses`], and
+	/// returns the point (`None`: the round has none).
+	pub(crate) fn complete_loss_curve(job_id: JobId, round: u32) -> Option<LossPoint> {
+		let point = RoundLosses::<T>::take(job_id).filter(|p| p.round == round)?;
 		LossCurves::<T>::mutate(job_id, |curve| {
 			// Appended, the oldest point dropped when full.
 			let _ = curve.force_insert_keep_right(curve.len(), point);
 		});
+		Some(point)
+	}
+
+	/// After `job` completed `round` with `checkpoint` and loss-curve point
+	/// `point`: if the round is at or past the job's end ([`JobEnds`]),
+	/// registers its model ([`Config::Registrar`]) and finishes the job.
+	/// Without a point, or if the registry refuses the model, the job goes
+	/// on unfinished (its end is kept, so its next completed round tries
+	/// again) and the round stands: the vote is not lost.
+	fn finish_if_last(
+		job_id: JobId,
+		job: &JobInfo<T::AccountId>,
+		round: u32,
+		checkpoint: H256,
+		point: Option<LossPoint>,
+	) {
+		let Some(end) = JobEnds::<T>::get(job_id).filter(|end| end.last_round <= round) else {
+			return;
+		};
+		let Some(point) = point else {
+			Self::deposit_event(Event::JobFinishFailed { job: job_id, round });
+			return;
+		};
+		let owner = match &job.origin {
+			JobOrigin::Governance => None,
+			JobOrigin::Customer(who, _) => Some(who.clone()),
+		};
+		let model = TrainedModel {
+			job: job_id,
+			architecture: job.spec.model,
+			checkpoint,
+			round,
+			loss: point.loss,
+			val_loss: point.val_loss,
+			owner,
+			premium: end.premium,
+		};
+		// A refusal leaves nothing of the registrar's writes behind.
+		match frame_support::storage::with_storage_layer(|| T::Registrar::register_trained(model)) {
+			Ok(model) => {
+				FinishedJobs::<T>::insert(job_id, model);
+				JobEnds::<T>::remove(job_id);
+				Self::deposit_event(Event::JobFinished { job: job_id, model, checkpoint });
+			}
+			Err(_) => Self::deposit_event(Event::JobFinishFailed { job: job_id, round }),
+		}
 	}
 
 	/// `job_id`'s validated loss curve: its last [`MAX_LOSS_POINTS`]
@@ -1682,8 +1876,9 @@ impl<T: Config> Pallet<T> {
 			Self::forget_contents(job_id, round, false);
 			RoundCommittees::<T>::remove(job_id);
 			Self::release_each(&committee.members);
-			Self::complete_loss_curve(job_id, round);
+			let point = Self::complete_loss_curve(job_id, round);
 			Self::deposit_event(Event::RoundCompleted { job: job_id, round, checkpoint });
+			Self::finish_if_last(job_id, &job, round, checkpoint, point);
 		} else {
 			RoundCommittees::<T>::insert(job_id, committee);
 		}
@@ -2307,6 +2502,24 @@ impl<T: Config> Pallet<T> {
 			LastDifficulty::<T>::get() <= sp_runtime::FixedU128::from_u32(1),
 			"the last difficulty is above 1"
 		);
+		// The priority ring: slots `0..count`, distinct customers' jobs.
+		let count = PriorityJobCount::<T>::get();
+		ensure!(count <= T::MaxPriorityJobs::get(), "the priority ring holds too many jobs");
+		let mut ring: alloc::vec::Vec<JobId> = alloc::vec::Vec::new();
+		for (slot, job) in PriorityJobs::<T>::iter() {
+			ensure!(slot < count, "a priority slot is past the ring's count");
+			ensure!(!ring.contains(&job), "a job is in the priority ring twice");
+			ensure!(
+				Jobs::<T>::get(job).is_some_and(|j| matches!(j.origin, JobOrigin::Customer(..))),
+				"the priority ring names no customer's job"
+			);
+			ring.push(job);
+		}
+		ensure!(ring.len() as u64 == u64::from(count), "the priority ring misses a slot");
+		for (job, _) in FinishedJobs::<T>::iter() {
+			ensure!(Jobs::<T>::contains_key(job), "a finished job does not exist");
+			ensure!(!JobEnds::<T>::contains_key(job), "a finished job has an end to reach");
+		}
 		// Each job's curve names completed rounds, oldest first.
 		for (job_id, curve) in LossCurves::<T>::iter() {
 			let round = Jobs::<T>::get(job_id).map_or(0, |j| j.round);
@@ -2389,4 +2602,27 @@ impl<T: Config> gym_primitives::prices::MiningOutlook for Pallet<T> {
 			Perbill::one(),
 		)
 	}
+}
+
+/// What the seating hook found at the priority ring's cursor.
+enum RingLook {
+	/// The ring's job has a free seat: seat a worker in it.
+	Seat(JobId),
+	/// The ring's job left the ring: the step is spent.
+	Removed,
+	/// The ring's job is full, or the ring has nothing to offer in this
+	/// block: the step looks at the round-robin job.
+	Pass,
+}
+
+/// The priority ring as the seating hook walks it in one block.
+#[derive(Clone, Copy)]
+struct Ring {
+	/// The jobs in the ring ([`PriorityJobCount`]).
+	count: u32,
+	/// The slot looked at next ([`PriorityCursor`], modulo `count`).
+	cursor: u32,
+	/// The ring's jobs found full in a row in this block: a whole turn
+	/// (`count`) ends the ring's part of the block.
+	full: u32,
 }

@@ -20,15 +20,19 @@
 //!   job the chain seats them in and [`submit_delta`](Pallet::submit_delta),
 //!   or [`leave_job`](Pallet::leave_job) for the queue. The block hook seats
 //!   waiting workers ([`Queue`]) in jobs with a free seat
-//!   ([`Config::MaxWorkersPerJob`]), round-robin over jobs, Silver-or-above
-//!   workers first, the choice among equals drawn from on-chain randomness.
+//!   ([`Config::MaxWorkersPerJob`]), subscribers' jobs first (see *Priority
+//!   ring*), then round-robin over jobs, Silver-or-above workers first, the
+//!   choice among equals drawn from on-chain randomness.
 //! - **Orchestrators** (Gold tier or above) [`create_job`](Pallet::create_job)
 //!   (so do governance, for training priorities, and customers who pay
 //!   [`Config::FineTuningPrice`] into the revenue split),
-//!   [`verify_hardware`](Pallet::verify_hardware), measure
-//!   each delta and [`validate_checkpoint`](Pallet::validate_checkpoint), and
-//!   record the aggregate of a round's accepted deltas with
+//!   [`verify_hardware`](Pallet::verify_hardware), measure each delta
+//!   ([`commit_report`](Pallet::commit_report), then
+//!   [`reveal_report`](Pallet::reveal_report)), and record the aggregate of a round's accepted deltas with
 //!   [`complete_round`](Pallet::complete_round).
+//! - **Job owners** (governance, or the customer who paid) end a job after
+//!   a last round with [`end_job_after`](Pallet::end_job_after): its model
+//!   is registered with the registry (see *Job end*).
 //!
 //! ## Quality
 //!
@@ -78,6 +82,39 @@
 //! read-only feed of validated training progress, with no feeder but the
 //! committees (runtime API `loss_curve`, RPC `gym_lossCurve`).
 //!
+//! ## Job end
+//!
+//! A job trains round after round until its owner (governance for a
+//! governance job, the paying customer for a customer's)
+//! [`end_job_after`](Pallet::end_job_after) a last round ([`JobEnds`]),
+//! which it may move as long as the job is not finished. The vote that
+//! completes the first round at or after it hands the model to
+//! [`Config::Registrar`]: the checkpoint voted, the round, the losses of
+//! the round's point of the loss curve, the owner (`None`: the treasury's)
+//! and whether calls need access. Registered, the job is finished
+//! ([`FinishedJobs`], [`Event::JobFinished`]); refused (a full registry),
+//! the round still completes, the job goes on and its next completed round
+//! tries again ([`Event::JobFinishFailed`]): a vote is never lost. A finished
+//! job takes no new delta ([`Error::JobFinished`]), while the deltas already
+//! sealed or revealed are judged and paid as before; the hook seats nobody
+//! in it, and each of its workers goes back to the queue at its next
+//! heartbeat (lazily, in O(1)).
+//!
+//! ## Priority ring
+//!
+//! A customer with priority access ([`Config::Priority`], a live
+//! subscription) puts the job it creates in the priority ring
+//! ([`PriorityJobs`], at most [`Config::MaxPriorityJobs`]; a job created
+//! while it is full is a normal one). Each step of the seating hook looks
+//! first at the ring's job under [`PriorityCursor`]: a full one moves the
+//! cursor on, and the step looks at the round-robin job instead; otherwise
+//! a job finished, or whose customer's access lapsed, leaves the ring (the
+//! last slot moves into its own), and a free seat is filled. Once a whole
+//! turn of the ring found every job full in a block, the rest of the
+//! block's steps are round-robin only. Jumping the queue costs a period's subscription;
+//! filling the ring costs `MaxPriorityJobs` job prices and only reorders
+//! seating: every step still seats a worker wherever a seat is free.
+//!
 //! ## Slashing (through `pallet-tiered-staking`)
 //!
 //! - Downtime: 0.1% of the stake per full hour of unscheduled missed
@@ -97,7 +134,8 @@
 //! ## Cost
 //!
 //! No call or hook iterates over workers, jobs or epochs: Σ is a running
-//! sum, the priority queue is two counters, claims loop over at most
+//! sum, the priority queue is two counters, the priority ring a count and a
+//! cursor (each hook step looks at one ring slot), claims loop over at most
 //! [`Config::MaxUnclaimedEpochs`] records and judgements over at most
 //! [`Config::MaxValidations`] reports.
 //!
@@ -109,7 +147,10 @@
 //!   hardware hash names its worker;
 //! - the queue counters count the waiting workers;
 //! - [`TotalSlashed`] is what the slash events say;
-//! - Σ of every worker's [`Earned`] total is [`NetworkEarned`]'s.
+//! - Σ of every worker's [`Earned`] total is [`NetworkEarned`]'s;
+//! - the priority ring fills slots `0..`[`PriorityJobCount`] with distinct
+//!   customers' jobs, at most [`Config::MaxPriorityJobs`];
+//! - a finished job exists and has no end left to reach.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
@@ -143,8 +184,8 @@ pub use gym_primitives::mining::{DeltaVerdict, GpuClass, Quality, ValidationRepo
 pub use gym_primitives::{
 	staking::SlashReason,
 	traits::{
-		EpochClock, MiningContribution, MiningEarnings, ModelRegistry, RevenueIntake, RewardMinter,
-		StakeFloor, StakeTiers,
+		EpochClock, MiningContribution, MiningEarnings, ModelRegistrar, ModelRegistry,
+		PriorityAccess, RevenueIntake, RewardMinter, StakeFloor, StakeTiers, TrainedModel,
 	},
 	EpochIndex,
 };
@@ -189,8 +230,24 @@ pub mod pallet {
 		/// Fine-tuning payments and mining contribution
 		/// (`pallet-revenue-split`).
 		type Revenue: RevenueIntake<Self::AccountId> + MiningContribution<Self::AccountId>;
-		/// The models jobs may train.
+		/// The architectures jobs may train (`ModelIdsBelow`: the models
+		/// `gym-trainer` ships), not the trained models of the registry: a
+		/// job's spec names one of them.
 		type Models: ModelRegistry;
+		/// Registers the model of a finished job (`pallet-gym-products`):
+		/// the checkpoint its committee voted last, with the losses its
+		/// validators measured, owned by the job's customer (the treasury's
+		/// for a governance job).
+		type Registrar: ModelRegistrar<Self::AccountId>;
+		/// Who has priority access (a live subscription,
+		/// `pallet-gym-products`): the fine-tuning jobs they create go into
+		/// the priority ring ([`PriorityJobs`]), whose seats the block hook
+		/// fills first, as long as the access lasts.
+		type Priority: PriorityAccess<Self::AccountId>;
+		/// Most jobs the priority ring holds ([`PriorityJobs`]); a
+		/// subscriber's job created while it is full is a normal one.
+		#[pallet::constant]
+		type MaxPriorityJobs: Get<u32>;
 		/// Governance: creates jobs for free and reports malicious workers.
 		/// Root until governance lands.
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -536,6 +593,36 @@ pub mod pallet {
 	/// the round completes, dropped when it completes or expires.
 	#[pallet::storage]
 	pub type RoundLosses<T> = StorageMap<_, Twox64Concat, JobId, LossPoint, OptionQuery>;
+
+	/// Where each job ends, as its owner set it
+	/// ([`end_job_after`](Pallet::end_job_after)): the first round completed
+	/// at or after `last_round` finishes the job. Removed when it finishes.
+	#[pallet::storage]
+	pub type JobEnds<T> = StorageMap<_, Twox64Concat, JobId, JobEnd, OptionQuery>;
+
+	/// Finished jobs, each with the id its model was registered under
+	/// ([`Config::Registrar`]). A finished job takes no new delta and seats
+	/// nobody; its workers go back to the queue at their next heartbeat.
+	#[pallet::storage]
+	pub type FinishedJobs<T> =
+		StorageMap<_, Twox64Concat, JobId, gym_primitives::ModelId, OptionQuery>;
+
+	/// The priority ring: subscribers' jobs ([`Config::Priority`]) by slot
+	/// `0..`[`PriorityJobCount`], whose seats the block hook fills before
+	/// any other job's. A job leaves it (the last slot moves into its own)
+	/// when the hook finds it finished or its customer's access lapsed.
+	#[pallet::storage]
+	pub type PriorityJobs<T> = StorageMap<_, Twox64Concat, u32, JobId, OptionQuery>;
+
+	/// How many jobs the priority ring holds (at most
+	/// [`Config::MaxPriorityJobs`]).
+	#[pallet::storage]
+	pub type PriorityJobCount<T> = StorageValue<_, u32, ValueQuery>;
+
+	/// The slot of the priority ring the block hook looks at first
+	/// (round-robin over the ring; taken modulo [`PriorityJobCount`]).
+	#[pallet::storage]
+	pub type PriorityCursor<T> = StorageValue<_, u32, ValueQuery>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -1006,6 +1093,48 @@ pub mod pallet {
 			/// Σ of the workers' unadjusted rewards, in planck.
 			unadjusted: Balance,
 		},
+		/// `job`'s owner set where it ends: the first round completed at or
+		/// after `last_round` finishes it.
+		JobEndSet {
+			/// The job.
+			job: JobId,
+			/// The last round it trains.
+			last_round: u32,
+			/// Whether its model will need access.
+			premium: bool,
+		},
+		/// `job` finished: its model was registered as `model`, trained to
+		/// `checkpoint` (the aggregate its committee voted last).
+		JobFinished {
+			/// The job.
+			job: JobId,
+			/// The id of the registered model.
+			model: gym_primitives::ModelId,
+			/// The final checkpoint.
+			checkpoint: H256,
+		},
+		/// `job` completed `round`, at or after its last, but its model could
+		/// not be registered (the registry refused it, or the round has no
+		/// validated losses): the round stands, the job goes on, and its next
+		/// completed round tries again.
+		JobFinishFailed {
+			/// The job.
+			job: JobId,
+			/// The round completed.
+			round: u32,
+		},
+		/// `job`, a subscriber's, joined the priority ring: its seats are
+		/// filled first.
+		JobPrioritised {
+			/// The job.
+			job: JobId,
+		},
+		/// `job` left the priority ring: it finished, or its customer's
+		/// priority access lapsed.
+		JobDeprioritised {
+			/// The job.
+			job: JobId,
+		},
 	}
 
 	/// Why a worker left.
@@ -1204,6 +1333,13 @@ pub mod pallet {
 		/// The worker registered again since the check opened: its
 		/// attestation report is another one.
 		StaleHardwareCheck,
+		/// The caller is not the customer who paid for the job (a
+		/// governance job is ended by governance).
+		NotJobOwner,
+		/// The job finished: it takes no new delta, and its end cannot move.
+		JobFinished,
+		/// The job's last round would be a round it already completed.
+		RoundAlreadyCompleted,
 	}
 
 	#[pallet::hooks]
@@ -1291,6 +1427,8 @@ pub mod pallet {
 		/// Creates a job within the [`TrainingLimits`]: free for governance
 		/// (the network's training priorities); any signed account pays
 		/// `FineTuningPrice` into the revenue split as fine-tuning revenue.
+		/// A customer with priority access ([`Config::Priority`]) puts its
+		/// job in the priority ring while the ring has room.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::create_job())]
 		pub fn create_job(origin: OriginFor<T>, spec: JobSpec) -> DispatchResult {
@@ -1341,7 +1479,8 @@ pub mod pallet {
 		/// submission window (`JobInfo::submit_until`; a round with no
 		/// accepted delta opens a new window). The worker reveals the hash
 		/// after the window ([`Pallet::reveal_delta`]) and serves the bytes
-		/// only then, so no one can seal a copy in time.
+		/// only then, so no one can seal a copy in time. A finished job
+		/// ([`FinishedJobs`]) takes no new delta.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::submit_delta(T::MaxOrchestrators::get()))]
 		pub fn submit_delta(
@@ -1398,7 +1537,8 @@ pub mod pallet {
 		/// in `job_id`'s open `round`, as the checkpoint the next round
 		/// trains from. Round committee members only. Two thirds of the
 		/// committee naming one checkpoint complete the round; members who
-		/// voted another are slashed 5%.
+		/// voted another are slashed 5%. A round completed at or after the
+		/// job's end ([`JobEnds`]) finishes the job and registers its model.
 		#[pallet::call_index(9)]
 		#[pallet::weight(T::WeightInfo::complete_round(T::MaxValidations::get()))]
 		pub fn complete_round(
@@ -1523,6 +1663,23 @@ pub mod pallet {
 			WorkBudget::<T>::put(rate);
 			Self::deposit_event(Event::WorkBudgetSet { rate });
 			Ok(())
+		}
+
+		/// Sets where `job` ends: the first round completed at or after
+		/// `last_round` (the open round or a later one) finishes it, and its
+		/// model is registered with its final checkpoint, `premium` or not
+		/// ([`Config::Registrar`]). Called again, it moves the end. A
+		/// governance job's end is set by [`Config::GovernanceOrigin`], a
+		/// customer's by the customer who paid for it.
+		#[pallet::call_index(27)]
+		#[pallet::weight(T::WeightInfo::end_job_after())]
+		pub fn end_job_after(
+			origin: OriginFor<T>,
+			job: JobId,
+			last_round: u32,
+			premium: bool,
+		) -> DispatchResult {
+			Self::do_end_job_after(origin, job, last_round, premium)
 		}
 
 		/// Takes the caller off the job it is assigned to and back into the

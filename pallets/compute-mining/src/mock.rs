@@ -7,7 +7,11 @@ use frame_support::{
 	derive_impl, parameter_types,
 	traits::{fungible::Inspect, ConstU128, ConstU32, Hooks},
 };
-use gym_primitives::{mining::Quality, Balance, EXISTENTIAL_DEPOSIT, GYM};
+use gym_primitives::{
+	mining::Quality,
+	traits::{ModelRegistrar, PriorityAccess, TrainedModel},
+	Balance, EXISTENTIAL_DEPOSIT, GYM,
+};
 use sp_runtime::BuildStorage;
 
 type Block = frame_system::mocking::MockBlock<Test>;
@@ -107,6 +111,9 @@ impl pallet_compute_mining::Config for Test {
 	type Emission = GymEmission;
 	type Revenue = RevenueSplit;
 	type Models = gym_primitives::traits::ModelIdsBelow<ConstU32<16>>;
+	type Registrar = TestRegistrar;
+	type Priority = TestPriority;
+	type MaxPriorityJobs = ConstU32<MAX_PRIORITY_JOBS>;
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type HeartbeatSlot = ConstU32<SLOT>;
 	type DowntimeNotice = ConstU32<20>;
@@ -127,6 +134,77 @@ impl pallet_compute_mining::Config for Test {
 	type MaxWorkersPerJob = MaxWorkersPerJob;
 	type MaxSeatsPerBlock = ConstU32<8>;
 	type WeightInfo = ();
+}
+
+/// Most jobs the priority ring holds in the test runtime.
+pub const MAX_PRIORITY_JOBS: u32 = 4;
+/// The id [`TestRegistrar`] gives its first model (the first trained-model
+/// id of the registry).
+pub const FIRST_MODEL: gym_primitives::ModelId = 65_536;
+
+std::thread_local! {
+	/// The models [`TestRegistrar`] registered, in order.
+	static REGISTERED: core::cell::RefCell<Vec<TrainedModel<AccountId>>> =
+		const { core::cell::RefCell::new(Vec::new()) };
+	/// Whether [`TestRegistrar`] refuses models (a full registry).
+	static REGISTRY_FULL: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
+	/// The accounts [`TestPriority`] grants priority access.
+	static SUBSCRIBERS: core::cell::RefCell<std::collections::BTreeSet<AccountId>> =
+		const { core::cell::RefCell::new(std::collections::BTreeSet::new()) };
+}
+
+/// A model registry of the test runtime: records each model and gives it
+/// the next id from [`FIRST_MODEL`]; refuses every model while
+/// [`TestRegistrar::set_full`] says it is full.
+pub struct TestRegistrar;
+
+impl TestRegistrar {
+	/// The models registered so far, in order.
+	pub fn registered() -> Vec<TrainedModel<AccountId>> {
+		REGISTERED.with(|r| r.borrow().clone())
+	}
+
+	/// Makes the registry refuse (`true`) or take (`false`) models.
+	pub fn set_full(full: bool) {
+		REGISTRY_FULL.with(|f| f.set(full));
+	}
+}
+
+impl ModelRegistrar<AccountId> for TestRegistrar {
+	fn register_trained(
+		model: TrainedModel<AccountId>,
+	) -> Result<gym_primitives::ModelId, sp_runtime::DispatchError> {
+		if REGISTRY_FULL.with(|f| f.get()) {
+			return Err(sp_runtime::DispatchError::Other("registry full"));
+		}
+		REGISTERED.with(|r| {
+			let mut r = r.borrow_mut();
+			r.push(model);
+			Ok(FIRST_MODEL + r.len() as u32 - 1)
+		})
+	}
+}
+
+/// Priority access of the test runtime: the accounts subscribed with
+/// [`TestPriority::subscribe`].
+pub struct TestPriority;
+
+impl TestPriority {
+	/// Grants `who` priority access.
+	pub fn subscribe(who: AccountId) {
+		SUBSCRIBERS.with(|s| s.borrow_mut().insert(who));
+	}
+
+	/// Takes `who`'s priority access away (its subscription lapsed).
+	pub fn lapse(who: AccountId) {
+		SUBSCRIBERS.with(|s| s.borrow_mut().remove(&who));
+	}
+}
+
+impl PriorityAccess<AccountId> for TestPriority {
+	fn has_priority(who: &AccountId) -> bool {
+		SUBSCRIBERS.with(|s| s.borrow().contains(who))
+	}
 }
 
 /// Blocks a committee has to commit after the draw.
@@ -183,8 +261,12 @@ impl ExtBuilder {
 		self
 	}
 
-	/// Builds the externalities at block 1.
+	/// Builds the externalities at block 1, with an empty model registry
+	/// that takes models and no subscriber.
 	pub fn build(self) -> sp_io::TestExternalities {
+		REGISTERED.with(|r| r.borrow_mut().clear());
+		REGISTRY_FULL.with(|f| f.set(false));
+		SUBSCRIBERS.with(|s| s.borrow_mut().clear());
 		let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 		let mut balances: Vec<(AccountId, u128)> =
 			(1..=self.accounts).map(|who| (who, ENDOWMENT)).collect();

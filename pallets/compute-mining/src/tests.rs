@@ -2904,3 +2904,5 @@ fn the_mining_outlook_reads_the_clock_the_last_difficulty_and_the_base_reward() 
 		assert_eq!(<Outlook as MiningOutlook>::difficulty(), difficulty);
 	});
 }
+
+mod job_end;

@@ -231,6 +231,30 @@ pub struct JobInfo<AccountId> {
 	pub seal_mix: H256,
 }
 
+/// Where a job ends ([`crate::JobEnds`]), set by its owner with
+/// `end_job_after`: the first round completed at or after `last_round`
+/// finishes the job and registers its model.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct JobEnd {
+	/// The last round the job trains.
+	pub last_round: u32,
+	/// Whether calls to the finished model need access (a licence, a
+	/// subscription or an access grant).
+	pub premium: bool,
+}
+
 /// One epoch's rewards.
 #[derive(
 	Clone,

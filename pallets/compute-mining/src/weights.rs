@@ -76,6 +76,7 @@ pub trait WeightInfo {
 	fn on_initialize_draws(d: u32, ) -> Weight;
 	fn on_initialize_seats(s: u32, ) -> Weight;
 	fn on_initialize_close() -> Weight;
+	fn end_job_after() -> Weight;
 }
 
 /// Weights of `pallet_compute_mining` with the runtime's database weights.
@@ -989,6 +990,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
+	// placeholder until scripts/bench.sh regenerates
+	/// Storage: `ComputeMining::Jobs` (r:1 w:0)
+	/// Storage: `ComputeMining::FinishedJobs` (r:1 w:0)
+	/// Storage: `ComputeMining::JobEnds` (r:0 w:1)
+	fn end_job_after() -> Weight {
+		Weight::from_parts(20_000_000, 3_700)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
@@ -1192,5 +1202,11 @@ impl WeightInfo for () {
 		Weight::from_parts(44_746_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	}
+	// placeholder until scripts/bench.sh regenerates
+	fn end_job_after() -> Weight {
+		Weight::from_parts(20_000_000, 3_700)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }
