@@ -88,6 +88,67 @@ pub enum TrainerError {
 	/// The training produced a non-finite weight (diverged); no delta is produced.
 	#[error("training diverged: a weight became non-finite")]
 	Diverged,
+	/// An inference input does not fit the model ([`crate::infer()`]).
+	#[error(transparent)]
+	Infer(#[from] InferError),
+}
+
+/// Why [`crate::infer()`] refused an input. Each names the model and the rule, in one line.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum InferError {
+	/// The input is text where the model takes features, or features where it takes text.
+	#[error("model {model} takes {expected}, not {got}")]
+	WrongInputKind {
+		/// The checkpoint's model.
+		model: u32,
+		/// What the model takes: `"text"` or `"features"` (model 1 takes either).
+		expected: &'static str,
+		/// What was given: `"text"` or `"features"`.
+		got: &'static str,
+	},
+	/// The input has too few or too many elements.
+	#[error("model {model} takes {} {unit}, got {got}", length_range(*.min, *.max))]
+	BadLength {
+		/// The checkpoint's model.
+		model: u32,
+		/// What is counted: `"bytes of text"`, `"characters"` or `"features"`.
+		unit: &'static str,
+		/// The fewest the model takes.
+		min: usize,
+		/// The most the model takes.
+		max: usize,
+		/// How many were given.
+		got: usize,
+	},
+	/// A character of the text is not in the model's vocabulary.
+	#[error(
+		"model {model} has no character {character:?} (position {position}) in its vocabulary"
+	)]
+	UnknownCharacter {
+		/// The checkpoint's model.
+		model: u32,
+		/// The character refused.
+		character: char,
+		/// Its position in the text, counted in characters from 0.
+		position: usize,
+	},
+	/// A feature is a NaN or an infinity, or lies outside the `f32` range the model computes in.
+	#[error("model {model}: feature {index} is not a finite f32")]
+	NonFiniteFeature {
+		/// The checkpoint's model.
+		model: u32,
+		/// Position of the feature, from 0.
+		index: usize,
+	},
+}
+
+/// `"4"` for an exact length, `"1 to 64"` for a range.
+fn length_range(min: usize, max: usize) -> String {
+	if min == max {
+		min.to_string()
+	} else {
+		format!("{min} to {max}")
+	}
 }
 
 impl From<candle_core::Error> for TrainerError {

@@ -274,6 +274,12 @@ impl Mlp {
 		Activations { h1, h2, logits }
 	}
 
+	/// The output logits of one example (`x` holds [`MlpSpec::input`] features), computed as
+	/// the evaluation computes them; [`crate::infer()`] answers with them.
+	pub(crate) fn logits(&self, x: &[f32]) -> Vec<f64> {
+		self.forward(x).logits
+	}
+
 	/// Mean cross-entropy over every example of `data`, summed in example order.
 	pub(crate) fn mean_loss(&self, data: &Dataset) -> f64 {
 		if data.is_empty() {

@@ -23,6 +23,12 @@
 //!    applied by the model's outer optimizer)
 //!    into the next base.
 //!
+//! ## Inference
+//! A node answers a model call from a trained checkpoint with [`infer()`]: an [`InferInput`]
+//! (text or features, in the form the model was trained on) gives an [`InferOutput`] (a
+//! language model's greedy completion, or a perceptron's logits and class), computed with the
+//! deterministic evaluators, so every node holding the checkpoint gives the same answer.
+//!
 //! ## Determinism
 //! Datasets, initial weights, encodings, hashes, evaluation and aggregation are bit-identical on
 //! every machine. Training on one machine and backend is repeatable run to run (tested on the
@@ -42,6 +48,7 @@ mod error;
 pub mod eval;
 pub mod gspo;
 pub mod hardware;
+pub mod infer;
 pub mod lm;
 pub mod model;
 mod rng;
@@ -51,10 +58,11 @@ pub mod train;
 pub use aggregate::{aggregate, aggregate_with, DeltaBytes};
 pub use checkpoint::{initial_checkpoint, Checkpoint};
 pub use compress::Compression;
-pub use error::{DeltaError, TrainerError};
+pub use error::{DeltaError, InferError, TrainerError};
 pub use eval::{
 	claimed_quality, evaluate_checkpoints, evaluate_delta, sketch_of_delta, EvalReport,
 };
+pub use infer::{infer, InferInput, InferOutput};
 pub use model::{
 	generate_dataset, model_spec, Dataset, MlpSpec, ModelKind, ModelSpec, Split, MODEL_IDS,
 };

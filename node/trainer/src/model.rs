@@ -114,7 +114,7 @@ const CHARS: MlpSpec = MlpSpec {
 };
 
 /// Model 1's id.
-const CHARS_ID: u32 = 1;
+pub(crate) const CHARS_ID: u32 = 1;
 
 /// The text model 1 learns (6.6 KB, public domain; see the module docs).
 pub const CORPUS: &str = include_str!("../data/us-founding-texts.txt");
