@@ -25,6 +25,7 @@ declare -A PALLETS=(
 	[pallet_gym_governance]=pallets/gym-governance
 	[pallet_gym_liquidity]=pallets/gym-liquidity
 	[pallet_gym_stability]=pallets/gym-stability
+	[pallet_gym_products]=pallets/gym-products
 )
 # FRAME benchmarks whose weights belong to this runtime (default template of
 # frame-benchmarking-cli, `T::DbWeight` = ParityDB) -> output file

@@ -16,6 +16,6 @@ SKIP_WASM_BUILD=1 cargo clippy --release --locked --workspace --all-targets "$@"
 SKIP_WASM_BUILD=1 cargo clippy --release --locked --all-targets \
 	-p pallet-gym-emission -p pallet-tiered-staking -p pallet-revenue-split \
 	-p pallet-compute-mining -p pallet-gym-validators -p pallet-gym-governance \
-	-p pallet-gym-liquidity -p pallet-gym-stability \
+	-p pallet-gym-liquidity -p pallet-gym-stability -p pallet-gym-products \
 	--features runtime-benchmarks \
 	"$@" -- -D warnings

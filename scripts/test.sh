@@ -22,7 +22,8 @@ cargo test --release --locked --no-fail-fast "$@" \
 	-p pallet-gym-validators --features pallet-gym-validators/runtime-benchmarks \
 	-p pallet-gym-governance --features pallet-gym-governance/runtime-benchmarks \
 	-p pallet-gym-liquidity --features pallet-gym-liquidity/runtime-benchmarks \
-	-p pallet-gym-stability --features pallet-gym-stability/runtime-benchmarks || status=$?
+	-p pallet-gym-stability --features pallet-gym-stability/runtime-benchmarks \
+	-p pallet-gym-products --features pallet-gym-products/runtime-benchmarks || status=$?
 # The tiered-staking storage migration with its try-runtime checks
 # (pre_upgrade, post_upgrade, try_state).
 cargo test --release --locked --no-fail-fast "$@" \

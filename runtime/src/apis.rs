@@ -19,9 +19,9 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	AccountId, AssetConversion, Babe, Balance, Block, BlockNumber, ComputeMining, Executive,
-	Grandpa, GymEmission, GymGovernance, GymLiquidity, GymStability, Historical, InherentDataExt,
-	Nonce, RevenueSplit, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
-	TieredStaking, TransactionPayment, VERSION,
+	Grandpa, GymEmission, GymGovernance, GymLiquidity, GymProducts, GymStability, Historical,
+	InherentDataExt, Nonce, RevenueSplit, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
+	System, TieredStaking, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -370,6 +370,47 @@ impl_runtime_apis! {
 
 		fn buybacks() -> (Vec<pallet_gym_stability::BuybackRecord>, pallet_gym_stability::BuybackConfig) {
 			(GymStability::buybacks(), pallet_gym_stability::Buyback::<Runtime>::get())
+		}
+	}
+
+	impl pallet_gym_products_runtime_api::GymProductsApi<Block, AccountId> for Runtime {
+		fn model(id: gym_primitives::ModelId) -> Option<pallet_gym_products::ModelEntry<AccountId>> {
+			GymProducts::model(id)
+		}
+
+		fn models(
+			from: gym_primitives::ModelId,
+			count: u32,
+		) -> Vec<(gym_primitives::ModelId, pallet_gym_products::ModelEntry<AccountId>)> {
+			GymProducts::models(from, count)
+		}
+
+		fn channel(customer: AccountId, provider: AccountId) -> Option<pallet_gym_products::Channel> {
+			GymProducts::channel(&customer, &provider)
+		}
+
+		fn has_access(who: AccountId, model: gym_primitives::ModelId) -> bool {
+			GymProducts::has_access(&who, model)
+		}
+
+		fn access_expiry(who: AccountId, model: gym_primitives::ModelId) -> Option<BlockNumber> {
+			GymProducts::access_expiry(&who, model)
+		}
+
+		fn subscription(who: AccountId) -> Option<BlockNumber> {
+			GymProducts::subscription(&who)
+		}
+
+		fn zoo_price(who: AccountId) -> Balance {
+			GymProducts::zoo_price(&who)
+		}
+
+		fn genesis_hash() -> [u8; 32] {
+			GymProducts::genesis_hash()
+		}
+
+		fn receipt_payload(customer: AccountId, provider: AccountId, cumulative: Balance) -> Option<Vec<u8>> {
+			GymProducts::receipt_payload(&customer, &provider, cumulative)
 		}
 	}
 

@@ -18,4 +18,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_gym_liquidity, GymLiquidity]
 	[pallet_oracle, Oracle]
 	[pallet_gym_stability, GymStability]
+	[pallet_gym_products, GymProducts]
 );

@@ -30,8 +30,9 @@ use crate::{
 	},
 	AccountId, AssetConversionConfig, BabeConfig, Balance, BalancesConfig, ComputeMiningConfig,
 	ForeignAssetsConfig, GymEmissionConfig, GymGovernanceConfig, GymLiquidityConfig,
-	GymStabilityConfig, GymValidatorsConfig, OracleFeedersConfig, RuntimeGenesisConfig,
-	SessionConfig, SessionKeys, StakingConfig, SudoConfig, TieredStakingConfig,
+	GymProductsConfig, GymStabilityConfig, GymValidatorsConfig, OracleFeedersConfig,
+	RuntimeGenesisConfig, SessionConfig, SessionKeys, StakingConfig, SudoConfig,
+	TieredStakingConfig,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::{build_struct_json_patch, traits::fungible::NativeOrWithId};
@@ -199,6 +200,12 @@ fn testnet_genesis(
 					crate::configs::TreasuryAccount::get(),
 					crate::EXISTENTIAL_DEPOSIT
 				)))
+				// So does the products pallet's, which holds inference
+				// deposits.
+				.chain(core::iter::once((
+					crate::configs::products::ProductsAccount::get(),
+					crate::EXISTENTIAL_DEPOSIT
+				)))
 				.collect::<Vec<_>>(),
 		},
 		babe: BabeConfig { epoch_config: crate::configs::staking::BABE_GENESIS_EPOCH_CONFIG },
@@ -292,8 +299,17 @@ fn testnet_genesis(
 				max_slippage: Perbill::from_percent(2),
 			},
 		},
+		gym_products: GymProductsConfig {
+			subscription_price: GENESIS_SUBSCRIPTION_PRICE,
+			zoo_mint_price: GENESIS_ZOO_MINT_PRICE,
+		},
 	})
 }
+
+/// A priority-access subscription costs 100 GYM per 30-day period.
+pub const GENESIS_SUBSCRIPTION_PRICE: Balance = 100 * GYM;
+/// A Zoo mint costs 100 GYM before the staking tier's discount.
+pub const GENESIS_ZOO_MINT_PRICE: Balance = 100 * GYM;
 
 /// A customer's fine-tuning job costs $10 in GYM at the oracle's price...
 pub const GENESIS_FINE_TUNING_USD: u32 = 10;
@@ -509,7 +525,7 @@ pub(crate) mod tests {
 				DEV_ENDOWMENT * accounts
 					+ POOL_PROVIDER_ENDOWMENT
 					+ STASH_ENDOWMENT
-					+ crate::EXISTENTIAL_DEPOSIT
+					+ 2 * crate::EXISTENTIAL_DEPOSIT
 			);
 			let job = pallet_compute_mining::Jobs::<Runtime>::get(0).expect("the genesis job");
 			assert_eq!(job.origin, pallet_compute_mining::JobOrigin::Governance);
@@ -543,7 +559,7 @@ pub(crate) mod tests {
 				DEV_ENDOWMENT * accounts.len() as u128
 					+ POOL_PROVIDER_ENDOWMENT
 					+ STASH_ENDOWMENT
-					+ crate::EXISTENTIAL_DEPOSIT
+					+ 2 * crate::EXISTENTIAL_DEPOSIT
 			);
 			assert_eq!(
 				pallet_sudo::Key::<Runtime>::get(),
@@ -565,7 +581,7 @@ pub(crate) mod tests {
 				DEV_ENDOWMENT * accounts.len() as u128
 					+ POOL_PROVIDER_ENDOWMENT
 					+ STASH_ENDOWMENT
-					+ crate::EXISTENTIAL_DEPOSIT
+					+ 2 * crate::EXISTENTIAL_DEPOSIT
 			);
 		});
 	}

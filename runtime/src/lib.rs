@@ -41,6 +41,8 @@ mod mining_attack_tests;
 #[cfg(test)]
 mod oracle_tests;
 #[cfg(test)]
+mod products_tests;
+#[cfg(test)]
 mod stability_tests;
 #[cfg(test)]
 mod test_chain;
@@ -114,7 +116,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("gym-runtime"),
 	impl_name: alloc::borrow::Cow::Borrowed("gym-runtime"),
 	authoring_version: 1,
-	spec_version: 217,
+	spec_version: 218,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 3,
@@ -342,4 +344,7 @@ mod runtime {
 
 	#[runtime::pallet_index(29)]
 	pub type GymStability = pallet_gym_stability;
+
+	#[runtime::pallet_index(30)]
+	pub type GymProducts = pallet_gym_products;
 }

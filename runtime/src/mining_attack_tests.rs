@@ -22,7 +22,7 @@ use pallet_compute_mining::{
 use sp_core::H256;
 use sp_keyring::Sr25519Keyring;
 
-type Mining = pallet_compute_mining::Pallet<Runtime>;
+pub(crate) type Mining = pallet_compute_mining::Pallet<Runtime>;
 
 pub(crate) fn account(n: u32) -> AccountId {
 	let mut raw = [0u8; 32];
@@ -70,7 +70,7 @@ fn orchestrator(n: u32) -> AccountId {
 }
 
 /// A Bronze worker claiming `class`, its hardware hash derived from `n`.
-fn worker(n: u32, class: GpuClass) -> AccountId {
+pub(crate) fn worker(n: u32, class: GpuClass) -> AccountId {
 	tiered_worker(n, Tier::Bronze, class)
 }
 
@@ -116,7 +116,7 @@ fn governance_job(validations: u8) -> JobId {
 
 /// Produces blocks until the chain's hook has seated every one of
 /// `workers` (nobody picks a job), and checks that they sit in `job`.
-fn seated(job: JobId, workers: &[AccountId]) {
+pub(crate) fn seated(job: JobId, workers: &[AccountId]) {
 	let assignment = |w: &AccountId| Workers::<Runtime>::get(w).and_then(|w| w.assignment);
 	for _ in 0..8 {
 		if workers.iter().all(|w| assignment(w).is_some()) {
@@ -133,7 +133,7 @@ fn seated(job: JobId, workers: &[AccountId]) {
 /// plays the round's submission window out, reveals every delta in the
 /// first block after it, and produces the block that draws their
 /// committees.
-fn submitted(job: JobId, deltas: &[(AccountId, H256, u32)]) {
+pub(crate) fn submitted(job: JobId, deltas: &[(AccountId, H256, u32)]) {
 	let round = pallet_compute_mining::Jobs::<Runtime>::get(job).unwrap().round;
 	for (w, hash, claimed) in deltas {
 		let seal = delta_seal(hash, w, job, round);
@@ -198,7 +198,7 @@ fn honest_report() -> ValidationReport {
 }
 
 /// Runs past the dispute window of `who`'s judged delta and finalises it.
-fn finalise(job: JobId, who: &AccountId) {
+pub(crate) fn finalise(job: JobId, who: &AccountId) {
 	let deadline = Deltas::<Runtime>::get(job, who).unwrap().dispute_deadline;
 	if System::block_number() <= deadline {
 		run_to_block(deadline + 1);
@@ -715,7 +715,7 @@ fn a_copied_delta_is_paid_nothing_and_its_original_is_paid() {
 /// On the local chain (600-block epochs, 3 reports a delta): three
 /// orchestrators join the set, and governance creates a job asking 3
 /// validations a delta.
-fn local_job() -> JobId {
+pub(crate) fn local_job() -> JobId {
 	run_to_block(1);
 	assert_eq!(pallet_gym_emission::EpochLength::<Runtime>::get(), 600);
 	for n in 11..=13 {
@@ -1196,7 +1196,7 @@ fn an_absent_round_committee_cannot_stall_a_job() {
 
 /// Every member of `who`'s committee commits to, then reveals, the honest
 /// report.
-fn judged_honestly(job: JobId, who: &AccountId) {
+pub(crate) fn judged_honestly(job: JobId, who: &AccountId) {
 	let members = committee(job, who);
 	for m in &members {
 		commit(m, job, who, &honest_report());

@@ -42,6 +42,7 @@ pub(crate) fn check_invariants() {
 	crate::GymGovernance::do_try_state().expect("governance invariants hold");
 	crate::GymLiquidity::do_try_state().expect("liquidity farm invariants hold");
 	crate::GymStability::do_try_state().expect("stability invariants hold");
+	crate::GymProducts::do_try_state().expect("products invariants hold");
 	assert!(pallet_gym_emission::TotalMinted::<crate::Runtime>::get() <= crate::HARD_CAP);
 }
 

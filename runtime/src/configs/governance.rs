@@ -178,8 +178,8 @@ impl pallet_treasury::Config for Runtime {
 ///
 /// | type      | calls |
 /// |-----------|-------|
-/// | Technical | `ComputeMining::{create_job, set_job_limits, report_malicious}` |
-/// | Economic  | `GymEmission::set_schedule`, `ComputeMining::set_work_budget`, `RevenueSplit::{set_split, set_access_price}`, `TieredStaking::set_unbonding_period`, `GymValidators::{set_validator_share, set_era_terms}`, `Staking::{set_staking_configs, set_validator_count}`, `AssetConversion::set_pool_fee`, `GymLiquidity::{create_farm, set_target}`, `OracleFeeders::{add_member, remove_member, swap_member, reset_members}`, `GymStability::{set_pricing, set_buyback, set_brackets}` |
+/// | Technical | `ComputeMining::{create_job, end_job_after, set_job_limits, report_malicious}` |
+/// | Economic  | `GymEmission::set_schedule`, `ComputeMining::set_work_budget`, `RevenueSplit::{set_split, set_access_price}`, `TieredStaking::set_unbonding_period`, `GymValidators::{set_validator_share, set_era_terms}`, `Staking::{set_staking_configs, set_validator_count}`, `AssetConversion::set_pool_fee`, `GymLiquidity::{create_farm, set_target}`, `OracleFeeders::{add_member, remove_member, swap_member, reset_members}`, `GymStability::{set_pricing, set_buyback, set_brackets}`, `GymProducts::{set_subscription_price, set_zoo_price, set_zoo_discounts}` and the treasury's models (`GymProducts::{set_premium, list_model, delist_model, list_licence, delist_licence}`) |
 /// | Strategic | `Treasury::{spend, void_spend}`, `System::{authorize_upgrade, remark_with_event}`, `GymGovernance::set_periods`, `Democracy::cancel_proposal`, `Staking::cancel_deferred_slash`, `ForeignAssets::{force_create, force_asset_status, force_set_metadata}`, `GymStability::order_buyback` |
 ///
 /// Foreign assets are created, and their owner and issuer appointed, by
@@ -199,6 +199,7 @@ impl ProposalFilter<RuntimeCall> for GymProposals {
 				call,
 				C::ComputeMining(
 					pallet_compute_mining::Call::create_job { .. }
+						| pallet_compute_mining::Call::end_job_after { .. }
 						| pallet_compute_mining::Call::set_job_limits { .. }
 						| pallet_compute_mining::Call::report_malicious { .. }
 				)
@@ -230,6 +231,15 @@ impl ProposalFilter<RuntimeCall> for GymProposals {
 					pallet_gym_stability::Call::set_pricing { .. }
 						| pallet_gym_stability::Call::set_buyback { .. }
 						| pallet_gym_stability::Call::set_brackets { .. }
+				) | C::GymProducts(
+					pallet_gym_products::Call::set_subscription_price { .. }
+						| pallet_gym_products::Call::set_zoo_price { .. }
+						| pallet_gym_products::Call::set_zoo_discounts { .. }
+						| pallet_gym_products::Call::set_premium { .. }
+						| pallet_gym_products::Call::list_model { .. }
+						| pallet_gym_products::Call::delist_model { .. }
+						| pallet_gym_products::Call::list_licence { .. }
+						| pallet_gym_products::Call::delist_licence { .. }
 				)
 			),
 			ProposalKind::Strategic => matches!(

@@ -6,6 +6,7 @@
 pub mod governance;
 pub mod liquidity;
 pub mod prices;
+pub mod products;
 pub mod stability;
 pub mod staking;
 
@@ -249,8 +250,9 @@ impl pallet_revenue_split::Config for Runtime {
 	type Stakers = pallet_revenue_split::ToStakers<TieredStaking>;
 	type LiquidityProviders = pallet_revenue_split::ToAccount<LiquidityPotAccount, Balances>;
 	type DevelopmentFund = pallet_revenue_split::ToAccount<DevelopmentFundAccount, Balances>;
-	/// Model ids 0..65,536 until a model registry lands.
-	type Models = gym_primitives::traits::ModelIdsBelow<ConstU32<65_536>>;
+	/// Access is sold for the trained models of the registry
+	/// (`GymProducts`), not for architectures.
+	type Models = crate::GymProducts;
 	/// Root: a passed referendum (and sudo on dev chains).
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	/// 720 periods: 30 days of one-hour epochs (2 hours on the dev chain).
@@ -264,8 +266,8 @@ impl pallet_compute_mining::Config for Runtime {
 	type Staking = TieredStaking;
 	type Emission = GymEmission;
 	type Revenue = RevenueSplit;
-	/// The models `gym-trainer` ships, which every orchestrator can evaluate,
-	/// until a model registry lands.
+	/// The architectures `gym-trainer` ships, which every orchestrator can
+	/// evaluate.
 	type Models = gym_primitives::traits::ModelIdsBelow<
 		ConstU32<{ gym_primitives::mining::TRAINABLE_MODELS }>,
 	>;
@@ -290,6 +292,12 @@ impl pallet_compute_mining::Config for Runtime {
 	/// (`GymStability::Pricing`: US dollars at the oracle's GYM price, or the
 	/// fixed GYM price while that is stale), paid to the revenue split.
 	type FineTuningPrice = crate::GymStability;
+	/// A finished job's model goes to the registry.
+	type Registrar = crate::GymProducts;
+	/// Subscribers' jobs are seated first...
+	type Priority = crate::GymProducts;
+	/// ...at most 64 of them at a time.
+	type MaxPriorityJobs = ConstU32<64>;
 	/// The BABE VRF output of the block before the draw (see
 	/// [`BlockRandomness`]).
 	type Randomness = BlockRandomness;
