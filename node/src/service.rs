@@ -277,6 +277,20 @@ pub fn new_full<
 	// The worker's store and attestation report, shared with the RPC that serves them.
 	let worker_shared = Arc::new(crate::worker::Shared::open(config.data_path.join("gym-worker")));
 	let dev_mining = config.chain_spec.id() == crate::chain_spec::DEV_MINING_ID;
+	let development = config.chain_spec.chain_type() == sc_service::ChainType::Development;
+	// The inference provider, shared by `gym_infer` and the worker task that settles.
+	let model_server = worker.serve_models.then(|| {
+		if development {
+			crate::worker::insert_dev_provider_key(&keystore_container.keystore());
+		}
+		Arc::new(crate::worker::serve::ModelServer::new(
+			client.clone(),
+			worker_shared.clone(),
+			keystore_container.keystore(),
+			worker.inference_price,
+			worker.settle_every,
+		))
+	});
 	let rpc_port = config
 		.rpc
 		.addr
@@ -290,6 +304,7 @@ pub fn new_full<
 		let select_chain = select_chain.clone();
 		let keystore = keystore_container.keystore();
 		let worker_shared = worker_shared.clone();
+		let model_server = model_server.clone();
 
 		Box::new(move |_| {
 			let deps = crate::rpc::FullDeps {
@@ -301,6 +316,7 @@ pub fn new_full<
 					keystore: keystore.clone(),
 				},
 				worker: worker_shared.clone(),
+				models: model_server.clone(),
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
@@ -335,6 +351,7 @@ pub fn new_full<
 				shared: worker_shared,
 				registry: prometheus_registry.clone(),
 				rpc_port,
+				server: model_server,
 			},
 			&task_manager.spawn_handle(),
 		);

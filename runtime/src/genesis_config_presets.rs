@@ -321,9 +321,11 @@ pub const GENESIS_BUYBACK_FLOOR_CENTS: u32 = 5;
 /// ...up to 1,000 USDT a period (an emission epoch).
 pub const GENESIS_BUYBACK_USDT: Balance = 1_000 * USDT_UNIT;
 
-/// The `development` preset: Alice alone authors and finalizes.
+/// The `development` preset: Alice alone authors and finalizes. One model is
+/// registered ([`DEV_MODEL_ID`]), so the products can be tried before any
+/// job has finished.
 pub fn development_config_genesis() -> Value {
-	testnet_genesis(
+	let mut genesis = testnet_genesis(
 		vec![validator(Sr25519Keyring::Alice)],
 		dev_endowed_accounts(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
@@ -334,8 +336,24 @@ pub fn development_config_genesis() -> Value {
 		DEV_ERA_TERMS,
 		DEV_UNBONDING_PERIOD,
 		Some(DEV_GOVERNANCE_PERIODS),
-	)
+	);
+	let models = vec![pallet_gym_products::GenesisModel::<AccountId> {
+		architecture: 0,
+		checkpoint: sp_core::H256(DEV_JOB_BASE_CHECKPOINT),
+		owner: None,
+		premium: true,
+	}];
+	if let Some(Value::Object(products)) = genesis.get_mut("gymProducts") {
+		products.insert("models".into(), serde_json::to_value(models).unwrap_or_default());
+	}
+	genesis
 }
+
+/// The development chains' genesis model: the treasury's, premium, the
+/// spiral MLP (architecture 0) at the dev-mining job's base checkpoint
+/// ([`DEV_JOB_BASE_CHECKPOINT`], which every node rebuilds from
+/// [`DEV_JOB_SEED`]).
+pub const DEV_MODEL_ID: gym_primitives::ModelId = gym_primitives::products::FIRST_TRAINED_MODEL_ID;
 
 /// The name of the development preset with mining ready to run.
 pub const DEV_MINING_RUNTIME_PRESET: &str = "dev-mining";

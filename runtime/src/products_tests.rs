@@ -7,7 +7,7 @@
 
 use crate::{
 	configs::TreasuryAccount,
-	genesis_config_presets::tests::build,
+	genesis_config_presets::{tests::build, DEV_JOB_BASE_CHECKPOINT, DEV_MODEL_ID},
 	mining_attack_tests::{
 		account, balance, finalise, fund, judged_honestly, local_job, seated, signed, staker,
 		submitted, worker, Mining,
@@ -110,7 +110,7 @@ fn a_trained_model_is_sold_and_served_and_its_revenue_reaches_its_miner() {
 		let point = LossCurves::<Runtime>::get(job).last().copied().expect("round 0's point");
 		assert_eq!(
 			(entry.job, entry.architecture, entry.checkpoint, entry.round),
-			(job, 0, checkpoint, 0)
+			(Some(job), 0, checkpoint, 0)
 		);
 		assert_eq!((entry.loss, entry.val_loss), (point.loss, point.val_loss));
 		assert_eq!(entry.owner, TreasuryAccount::get());
@@ -199,21 +199,30 @@ fn a_trained_model_is_sold_and_served_and_its_revenue_reaches_its_miner() {
 	});
 }
 
-/// Access is sold only for registered trained models: an architecture id
-/// (which the old `ModelIdsBelow` accepted) and an id not registered are
-/// refused with `UnknownModel`, burning nothing.
+/// Access is sold only for registered models: an architecture id (which
+/// the old `ModelIdsBelow` accepted) and an id not registered are refused
+/// with `UnknownModel`, burning nothing; the dev chain's genesis model
+/// (premium, the treasury's) is sold, and the burn is what gives access.
 #[test]
 fn access_is_sold_only_for_registered_models() {
 	build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
 		run_to_block(1);
 		let who = staker(1, Tier::Bronze);
-		for model in [0, 3, FIRST_TRAINED_MODEL_ID] {
+		for model in [0, 3, DEV_MODEL_ID + 1] {
 			assert!(!<GymProducts as ModelRegistry>::contains(&model));
 			assert_noop!(
 				RevenueSplit::burn_for_access(signed(&who), model, GYM),
 				pallet_revenue_split::Error::<Runtime>::UnknownModel
 			);
 		}
+		let entry = Models::<Runtime>::get(DEV_MODEL_ID).expect("the genesis model");
+		assert_eq!((entry.job, entry.architecture, entry.premium), (None, 0, true));
+		assert_eq!(entry.checkpoint, H256(DEV_JOB_BASE_CHECKPOINT));
+		assert_eq!(entry.owner, TreasuryAccount::get());
+		assert!(!Products::has_access(&who, DEV_MODEL_ID));
+		assert_ok!(RevenueSplit::burn_for_access(signed(&who), DEV_MODEL_ID, GYM));
+		// One GYM buys a day at the default price.
+		assert_eq!(Products::access_expiry(&who, DEV_MODEL_ID), Some(1 + DAYS));
 		check_invariants();
 	});
 }

@@ -104,10 +104,11 @@ test('a signed call of each GYM pallet, its events and a module error decoded', 
     const paid = find(events, 'revenueSplit', 'RevenuePaid');
     assert.equal(paid.data.source.toString(), 'InferenceFees');
     assert.equal(paid.data.amount.toBigInt(), 25n * GYM);
-    ({ events } = await send(api.tx.revenueSplit.burnForAccess(3, GYM), charlie));
+    // The dev chain's genesis model (65,536) is premium.
+    ({ events } = await send(api.tx.revenueSplit.burnForAccess(65_536, GYM), charlie));
     const bought = find(events, 'revenueSplit', 'AccessBought');
-    assert.equal(bought.data.model.toNumber(), 3);
-    const access = await provider.send('gym_hasAccess', [charlie.address, 3]);
+    assert.equal(bought.data.model.toNumber(), 65_536);
+    const access = await provider.send('gym_hasAccess', [charlie.address, 65_536]);
     assert.equal(access.hasAccess, true);
     assert.equal(access.expiresAt, bought.data.expiresAt.toNumber());
   };

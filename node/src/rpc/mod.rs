@@ -10,8 +10,12 @@
 //! - [`liquidity`] serves `gym_pools`, `gym_farms` and `gym_lpPosition`;
 //! - [`stability`] serves `gym_minerEconomics`, `gym_prices`,
 //!   `gym_transferTax`, `gym_fineTuningPrice` and `gym_buybacks`;
-//! - [`revenue`] serves `gym_revenuePot`, `gym_pendingRevenue`, `gym_hasAccess`
-//!   and `gym_revenueHistory`;
+//! - [`revenue`] serves `gym_revenuePot`, `gym_pendingRevenue` and
+//!   `gym_revenueHistory`;
+//! - [`products`] serves `gym_model`, `gym_models`, `gym_hasAccess`,
+//!   `gym_channel`, `gym_subscription`, `gym_zooMintPrice`,
+//!   `gym_receiptPayload`, and, on a node started with `--serve-models`,
+//!   `gym_infer`;
 //! - [`mining`] serves `gym_workerInfo`, `gym_pendingRewards`, `gym_job`,
 //!   `gym_epochInfo`, `gym_lossCurve`, and the worker's `gym_getDelta` and
 //!   `gym_attestation`.
@@ -30,6 +34,7 @@ pub mod emission;
 pub mod governance;
 pub mod liquidity;
 pub mod mining;
+pub mod products;
 pub mod revenue;
 pub mod stability;
 pub mod staking;
@@ -46,6 +51,7 @@ use pallet_compute_mining_runtime_api::ComputeMiningApi;
 use pallet_gym_emission_runtime_api::GymEmissionApi;
 use pallet_gym_governance_runtime_api::GovernanceApi;
 use pallet_gym_liquidity_runtime_api::GymLiquidityApi;
+use pallet_gym_products_runtime_api::GymProductsApi;
 use pallet_gym_stability_runtime_api::GymStabilityApi;
 use pallet_revenue_split_runtime_api::RevenueSplitApi;
 use pallet_tiered_staking_runtime_api::TieredStakingApi;
@@ -78,6 +84,8 @@ pub struct FullDeps<C, P, SC> {
 	pub select_chain: SC,
 	/// BABE's worker handle and the keystore.
 	pub babe: BabeDeps,
+	/// The inference provider (`gym_infer`), with `--serve-models`.
+	pub models: Option<Arc<crate::worker::serve::ModelServer>>,
 }
 
 /// The handler of the `gym_*` queries of chain state: each pallet's module implements its
@@ -152,6 +160,7 @@ where
 		+ GovernanceApi<Block, AccountId>
 		+ GymLiquidityApi<Block, AccountId>
 		+ GymStabilityApi<Block, AccountId>
+		+ GymProductsApi<Block, AccountId>
 		+ BabeApi<Block>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
@@ -162,6 +171,7 @@ where
 	use liquidity::LiquidityApiServer;
 	use mining::{MiningApiServer, MiningWorker, MiningWorkerApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
+	use products::{Inference, InferenceApiServer, ProductsApiServer};
 	use revenue::RevenueApiServer;
 	use sc_consensus_babe_rpc::{Babe, BabeApiServer};
 	use stability::StabilityApiServer;
@@ -169,7 +179,7 @@ where
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool, select_chain, babe, worker } = deps;
+	let FullDeps { client, pool, select_chain, babe, worker, models } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
@@ -182,6 +192,8 @@ where
 	module.merge(RevenueApiServer::into_rpc(Gym::new(client.clone())))?;
 	module.merge(LiquidityApiServer::into_rpc(Gym::new(client.clone())))?;
 	module.merge(StabilityApiServer::into_rpc(Gym::new(client.clone())))?;
+	module.merge(ProductsApiServer::into_rpc(Gym::new(client.clone())))?;
+	module.merge(Inference::new(models).into_rpc())?;
 	module.merge(MiningApiServer::into_rpc(Gym::new(client)))?;
 	module.merge(MiningWorker::new(worker).into_rpc())?;
 	Ok(module)

@@ -67,16 +67,6 @@ pub struct PendingRevenue {
 	pub period_points: String,
 }
 
-/// An account's access to a model (`gym_hasAccess`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AccessInfo {
-	/// Whether the account may use the model now.
-	pub has_access: bool,
-	/// The first block without access, or null if never bought.
-	pub expires_at: Option<u32>,
-}
-
 /// One closed distribution period (`gym_revenueHistory`), amounts in planck.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -129,16 +119,6 @@ pub trait RevenueApi {
 	#[method(name = "pendingRevenue")]
 	fn pending_revenue(&self, account: AccountId, at: Option<Hash>) -> RpcResult<PendingRevenue>;
 
-	/// Whether `account` may use model `model_id` now (access bought with
-	/// `RevenueSplit.burn_for_access`), and until when.
-	#[method(name = "hasAccess")]
-	fn has_access(
-		&self,
-		account: AccountId,
-		model_id: u32,
-		at: Option<Hash>,
-	) -> RpcResult<AccessInfo>;
-
 	/// The last `periods` closed periods, newest first: income and where the
 	/// pot went.
 	#[method(name = "revenueHistory")]
@@ -168,16 +148,6 @@ where
 			claimable: p.claimable.to_string(),
 			period_points: p.period_points.to_string(),
 		})
-	}
-
-	fn has_access(
-		&self,
-		account: AccountId,
-		model_id: u32,
-		at: Option<Hash>,
-	) -> RpcResult<AccessInfo> {
-		let a = query(&*self.client, at, |api, at| api.access(at, account, model_id))?;
-		Ok(AccessInfo { has_access: a.has_access, expires_at: a.expires_at })
 	}
 
 	fn revenue_history(&self, periods: u32, at: Option<Hash>) -> RpcResult<Vec<PeriodRevenue>> {

@@ -32,6 +32,9 @@ use super::error::WorkerError;
 pub const MINER_KEY: KeyTypeId = KeyTypeId(*b"gymm");
 /// Key type of an orchestrator's key in the node keystore (`--key-type gymo`).
 pub const ORCHESTRATOR_KEY: KeyTypeId = KeyTypeId(*b"gymo");
+/// Key type of an inference provider's key in the node keystore (`--key-type gymp`): the
+/// account `gym-node --serve-models` is paid to.
+pub const PROVIDER_KEY: KeyTypeId = KeyTypeId(*b"gymp");
 
 /// Blocks a worker transaction stays valid for (its mortal era).
 const TX_MORTALITY: u64 = 64;
@@ -231,6 +234,12 @@ impl Chain {
 	) -> Result<Option<RoundCommitteeOf>, WorkerError> {
 		let key = pallet_compute_mining::RoundCommittees::<Runtime>::hashed_key_for(job);
 		self.decode_storage(at, key, "ComputeMining::RoundCommittees")
+	}
+
+	/// Whether `who` is a registered inference provider at block `at` (`GymProducts::Providers`).
+	pub fn provider_registered(&self, at: H256, who: &AccountId) -> Result<bool, WorkerError> {
+		let key = pallet_gym_products::Providers::<Runtime>::hashed_key_for(who);
+		Ok(self.client.storage(at, &StorageKey(key))?.is_some())
 	}
 
 	/// The signer of each extrinsic of block `at`, by index: `None` for an unsigned one.

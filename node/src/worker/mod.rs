@@ -11,6 +11,8 @@
 //! - [`rounds`]: what the worker learned from events about each job's rounds, and how a
 //!   round's checkpoint is obtained (stored, initial, or aggregated from its accepted deltas).
 //! - `miner` and `orchestrator`: the two roles.
+//! - [`serve`]: the inference provider (`--serve-models`): `gym_infer` and the settlement of its
+//!   customers' receipts.
 //!
 //! Errors never stop the node: each is logged as one line. A retryable one
 //! ([`error::WorkerError::is_retryable`]) has its step tried again on a later block; a fatal one
@@ -23,6 +25,7 @@ mod metrics;
 mod miner;
 mod orchestrator;
 pub mod rounds;
+pub mod serve;
 pub mod store;
 
 use chain::Chain;
@@ -75,6 +78,24 @@ pub struct WorkerParams {
 		value_parser = clap::value_parser!(u8).range(0..=100))]
 	pub orchestrator_audit: u8,
 
+	/// Serve registered models: answer `gym_infer` with the models this node can load (those of
+	/// jobs it followed, and the development chains' genesis model), against receipts signed
+	/// by customers with an open channel to this node's provider account (the `gymp` sr25519
+	/// key of the keystore; `//Dave` on the development chains when there is none). The node
+	/// registers as a provider and settles the receipts on chain.
+	#[arg(long)]
+	pub serve_models: bool,
+
+	/// The price of one `gym_infer` call, in planck (default 0.01 GYM): each receipt must owe
+	/// this much more than the last.
+	#[arg(long, value_name = "PLANCK", default_value_t = 10_000_000_000_000_000)]
+	pub inference_price: u128,
+
+	/// Blocks between two settlements of the receipts this node accepted (a channel whose
+	/// customer asked for its deposit back is settled at once).
+	#[arg(long, value_name = "BLOCKS", default_value_t = 5)]
+	pub settle_every: u32,
+
 	/// Test only: serve bytes that do not match the submitted delta hash.
 	#[arg(long, hide = true)]
 	pub miner_corrupt_deltas: bool,
@@ -89,7 +110,7 @@ pub struct WorkerParams {
 impl WorkerParams {
 	/// Whether any worker role is enabled.
 	pub fn enabled(&self) -> bool {
-		self.miner || self.orchestrator
+		self.miner || self.orchestrator || self.serve_models
 	}
 }
 
@@ -174,6 +195,8 @@ pub struct WorkerDeps {
 	pub registry: Option<substrate_prometheus_endpoint::Registry>,
 	/// Where this node's JSON-RPC listens (for the default miner endpoint).
 	pub rpc_port: u16,
+	/// The inference provider, with `--serve-models`.
+	pub server: Option<Arc<serve::ModelServer>>,
 }
 
 /// What both roles use.
@@ -199,6 +222,7 @@ pub fn spawn(params: WorkerParams, deps: WorkerDeps, spawner: &sc_service::Spawn
 		.clone()
 		.unwrap_or_else(|| format!("http://127.0.0.1:{}", deps.rpc_port));
 	let client = deps.client.clone();
+	let server = deps.server.clone();
 	let ctx = Context {
 		chain: Chain::new(deps.client, deps.pool, deps.keystore),
 		shared: deps.shared,
@@ -206,7 +230,7 @@ pub fn spawn(params: WorkerParams, deps: WorkerDeps, spawner: &sc_service::Spawn
 		params,
 	};
 	spawner.spawn("gym-worker", Some("gym-worker"), async move {
-		run(ctx, client, endpoint).await;
+		run(ctx, client, endpoint, server).await;
 	});
 }
 
@@ -235,18 +259,41 @@ pub fn insert_dev_keys(params: &WorkerParams, keystore: &sp_keystore::KeystorePt
 	}
 }
 
+/// The development chains' inference provider when the keystore has no `gymp` key: `//Dave`.
+pub const DEV_PROVIDER: sp_keyring::Sr25519Keyring = sp_keyring::Sr25519Keyring::Dave;
+
+/// On a development chain with `--serve-models`: the `gymp` key of [`DEV_PROVIDER`] if the
+/// keystore has none, so that `gym-node --dev --serve-models` serves the genesis model at once.
+pub fn insert_dev_provider_key(keystore: &sp_keystore::KeystorePtr) {
+	use sp_keystore::Keystore;
+	if !keystore.sr25519_public_keys(chain::PROVIDER_KEY).is_empty() {
+		return;
+	}
+	let seed = DEV_PROVIDER.to_seed();
+	match keystore.sr25519_generate_new(chain::PROVIDER_KEY, Some(&seed)) {
+		Ok(_) => log::info!(target: LOG, "development chain: no gymp key, serving as {seed}"),
+		Err(e) => log::warn!(target: LOG, "development chain: {seed}'s key not inserted: {e}"),
+	}
+}
+
 /// The log target of the worker.
 pub(crate) const LOG: &str = "gym-worker";
 
-async fn run(ctx: Context, client: Arc<crate::service::FullClient>, endpoint: String) {
-	let mut miner = ctx.params.miner.then(|| miner::Miner::new(endpoint));
+async fn run(
+	ctx: Context,
+	client: Arc<crate::service::FullClient>,
+	endpoint: String,
+	server: Option<Arc<serve::ModelServer>>,
+) {
+	let mut miner = ctx.params.miner.then(|| miner::Miner::new(endpoint.clone()));
 	let mut orchestrator = ctx.params.orchestrator.then(orchestrator::Orchestrator::new);
 	let mut rounds = rounds::Rounds::default();
 	log::info!(
 		target: LOG,
-		"worker started (miner: {}, orchestrator: {}, store: {})",
+		"worker started (miner: {}, orchestrator: {}, serving models: {}, store: {})",
 		ctx.params.miner,
 		ctx.params.orchestrator,
+		ctx.params.serve_models,
 		ctx.shared.store.dir().display()
 	);
 	let mut blocks = client.import_notification_stream();
@@ -268,6 +315,11 @@ async fn run(ctx: Context, client: Arc<crate::service::FullClient>, endpoint: St
 		}
 		if let Some(m) = miner.as_mut() {
 			m.on_block(&ctx, &mut rounds, hash, number, &events).await;
+		}
+		if let Some(s) = server.as_ref() {
+			if let Err(e) = s.on_block(&ctx.chain, hash, number, &endpoint).await {
+				log::warn!(target: LOG, "inference provider at #{number}: {e}");
+			}
 		}
 	}
 }

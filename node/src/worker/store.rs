@@ -88,6 +88,17 @@ impl Store {
 		serde_json::from_slice(&bytes).ok()
 	}
 
+	/// Saves the inference provider's accepted receipts (`receipts.scale`), so that a restarted
+	/// node still settles what its customers signed.
+	pub fn save_receipts(&self, bytes: &[u8]) -> io::Result<()> {
+		self.write_atomically("receipts.scale", bytes)
+	}
+
+	/// The saved receipts' bytes, `None` if there are none.
+	pub fn load_receipts(&self) -> Option<Vec<u8>> {
+		std::fs::read(self.dir.join("receipts.scale")).ok()
+	}
+
 	fn write_atomically(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
 		std::fs::create_dir_all(&self.dir)?;
 		let tmp = self.dir.join(format!(".{name}.tmp"));

@@ -446,15 +446,20 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
-impl<T: Config> ModelRegistrar<T::AccountId> for Pallet<T> {
-	fn register_trained(model: TrainedModel<T::AccountId>) -> Result<ModelId, DispatchError> {
+impl<T: Config> Pallet<T> {
+	/// Registers `model`, trained by `job` (`None` at genesis), under the
+	/// next id; fails, changing nothing, when the registry is full.
+	pub(crate) fn register(
+		job: Option<u32>,
+		model: TrainedModel<T::AccountId>,
+	) -> Result<ModelId, DispatchError> {
 		let count = ModelCount::<T>::get();
 		ensure!(count < T::MaxModels::get(), Error::<T>::TooManyModels);
 		let id = Self::next_model_id();
 		let next = id.checked_add(1).ok_or(Error::<T>::TooManyModels)?;
 		let owner = model.owner.unwrap_or_else(T::Treasury::get);
 		let entry = ModelEntry {
-			job: model.job,
+			job,
 			architecture: model.architecture,
 			checkpoint: model.checkpoint,
 			round: model.round,
@@ -469,7 +474,7 @@ impl<T: Config> ModelRegistrar<T::AccountId> for Pallet<T> {
 		ModelCount::<T>::put(count.saturating_add(1));
 		Self::deposit_event(Event::ModelRegistered {
 			model: id,
-			job: model.job,
+			job,
 			architecture: model.architecture,
 			checkpoint: model.checkpoint,
 			loss: model.loss,
@@ -478,6 +483,12 @@ impl<T: Config> ModelRegistrar<T::AccountId> for Pallet<T> {
 			premium: model.premium,
 		});
 		Ok(id)
+	}
+}
+
+impl<T: Config> ModelRegistrar<T::AccountId> for Pallet<T> {
+	fn register_trained(model: TrainedModel<T::AccountId>) -> Result<ModelId, DispatchError> {
+		Self::register(Some(model.job), model)
 	}
 }
 

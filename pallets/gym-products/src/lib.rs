@@ -200,7 +200,7 @@ pub mod pallet {
 		mining::Micro,
 		products::TierDiscounts,
 		staking::Tier,
-		traits::{AccessTokens, RevenueIntake, StakeTiers},
+		traits::{AccessTokens, RevenueIntake, StakeTiers, TrainedModel},
 		Balance, BlockNumber, ModelId,
 	};
 	use sp_core::H256;
@@ -385,6 +385,9 @@ pub mod pallet {
 		pub zoo_mint_price: Balance,
 		/// The Zoo's discounts by tier.
 		pub zoo_discounts: TierDiscounts,
+		/// Models registered at genesis (development chains), ids from
+		/// [`gym_primitives::products::FIRST_TRAINED_MODEL_ID`] in order.
+		pub models: Vec<GenesisModel<T::AccountId>>,
 		#[serde(skip)]
 		#[allow(missing_docs)]
 		pub _config: core::marker::PhantomData<T>,
@@ -405,6 +408,26 @@ pub mod pallet {
 			SubscriptionPrice::<T>::put(self.subscription_price);
 			ZooMintPrice::<T>::put(self.zoo_mint_price);
 			ZooDiscounts::<T>::put(self.zoo_discounts);
+			for model in &self.models {
+				assert!(
+					model.architecture < gym_primitives::products::FIRST_TRAINED_MODEL_ID,
+					"a genesis model's architecture is a trained model's id"
+				);
+				let registered = Pallet::<T>::register(
+					None,
+					TrainedModel {
+						job: 0,
+						architecture: model.architecture,
+						checkpoint: model.checkpoint,
+						round: 0,
+						loss: Micro::MAX,
+						val_loss: Micro::MAX,
+						owner: model.owner.clone(),
+						premium: model.premium,
+					},
+				);
+				assert!(registered.is_ok(), "more genesis models than MaxModels");
+			}
 		}
 	}
 
@@ -415,8 +438,8 @@ pub mod pallet {
 		ModelRegistered {
 			/// The new model's id.
 			model: ModelId,
-			/// The job that trained it.
-			job: u32,
+			/// The job that trained it (`None`: registered at genesis).
+			job: Option<u32>,
 			/// The architecture trained.
 			architecture: ModelId,
 			/// The final checkpoint's hash.

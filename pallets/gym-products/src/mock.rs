@@ -289,15 +289,26 @@ pub fn balance(who: &AccountId) -> Balance {
 pub struct ExtBuilder {
 	subscription_price: Balance,
 	zoo_mint_price: Balance,
+	models: Vec<crate::GenesisModel<AccountId>>,
 }
 
 impl Default for ExtBuilder {
 	fn default() -> Self {
-		Self { subscription_price: SUBSCRIPTION_PRICE, zoo_mint_price: ZOO_PRICE }
+		Self {
+			subscription_price: SUBSCRIPTION_PRICE,
+			zoo_mint_price: ZOO_PRICE,
+			models: Vec::new(),
+		}
 	}
 }
 
 impl ExtBuilder {
+	/// Genesis registering `models`.
+	pub fn models(mut self, models: Vec<crate::GenesisModel<AccountId>>) -> Self {
+		self.models = models;
+		self
+	}
+
 	/// Genesis with these subscription and Zoo prices (0: not for sale).
 	pub fn prices(mut self, subscription: Balance, zoo: Balance) -> Self {
 		self.subscription_price = subscription;
@@ -321,6 +332,7 @@ impl ExtBuilder {
 			subscription_price: self.subscription_price,
 			zoo_mint_price: self.zoo_mint_price,
 			zoo_discounts: Default::default(),
+			models: self.models.clone(),
 			_config: Default::default(),
 		}
 		.assimilate_storage(&mut t)

@@ -27,8 +27,9 @@ use sp_core::H256;
 )]
 #[serde(rename_all = "camelCase")]
 pub struct ModelEntry<AccountId> {
-	/// The compute-mining job that trained it.
-	pub job: u32,
+	/// The compute-mining job that trained it; `None` for a model the
+	/// chain's genesis registered (a development fixture).
+	pub job: Option<u32>,
 	/// The architecture trained (an id below
 	/// [`gym_primitives::products::FIRST_TRAINED_MODEL_ID`]).
 	pub architecture: ModelId,
@@ -150,4 +151,21 @@ pub struct SignedReceipt<AccountId, Signature> {
 	pub cumulative: Balance,
 	/// The customer's signature of the receipt payload.
 	pub signature: Signature,
+}
+
+/// A model a chain's genesis registers (development chains: something to
+/// buy, license and serve before any job has finished). Its losses are
+/// not measured: `Micro::MAX`.
+#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GenesisModel<AccountId> {
+	/// The architecture (an id below
+	/// [`gym_primitives::products::FIRST_TRAINED_MODEL_ID`]).
+	pub architecture: ModelId,
+	/// The hash of its checkpoint.
+	pub checkpoint: H256,
+	/// Its owner; `None`: the treasury.
+	pub owner: Option<AccountId>,
+	/// Whether calling it needs access.
+	pub premium: bool,
 }

@@ -13,7 +13,7 @@ fn models_are_numbered_from_65536_and_governance_jobs_belong_to_the_treasury() {
 		System::assert_last_event(
 			Event::ModelRegistered {
 				model: 65_536,
-				job: 7,
+				job: Some(7),
 				architecture: 2,
 				checkpoint: H256::repeat_byte(9),
 				loss: 1_250_000,
@@ -28,7 +28,7 @@ fn models_are_numbered_from_65536_and_governance_jobs_belong_to_the_treasury() {
 		assert_eq!(
 			GymProducts::model(65_537),
 			Some(ModelEntry {
-				job: 7,
+				job: Some(7),
 				architecture: 2,
 				checkpoint: H256::repeat_byte(9),
 				round: 4,
@@ -117,5 +117,35 @@ fn models_are_read_in_pages_in_id_order() {
 		assert_eq!(ids(65_539, 100), Vec::<ModelId>::new());
 		assert_eq!(ids(0, 0), Vec::<ModelId>::new());
 		assert_eq!(GymProducts::model(65_539), None);
+	});
+}
+
+#[test]
+fn genesis_registers_its_models_in_order_with_unmeasured_losses() {
+	let models = vec![
+		crate::GenesisModel {
+			architecture: 0,
+			checkpoint: H256::repeat_byte(1),
+			owner: None,
+			premium: true,
+		},
+		crate::GenesisModel {
+			architecture: 3,
+			checkpoint: H256::repeat_byte(2),
+			owner: Some(bob()),
+			premium: false,
+		},
+	];
+	ExtBuilder::default().models(models).build_and_execute(|| {
+		let first = GymProducts::model(65_536).expect("the first genesis model");
+		assert_eq!((first.job, first.architecture, first.premium), (None, 0, true));
+		assert_eq!(first.owner, TREASURY);
+		assert_eq!((first.loss, first.val_loss), (u64::MAX, u64::MAX));
+		let second = GymProducts::model(65_537).expect("the second genesis model");
+		assert_eq!((second.job, second.architecture, second.owner), (None, 3, bob()));
+		assert_eq!(GymProducts::next_model_id(), 65_538);
+		assert_eq!(ModelCount::<Test>::get(), 2);
+		// The next trained model follows them.
+		assert_eq!(register(None, false), 65_538);
 	});
 }

@@ -52,19 +52,20 @@ async fn revenue_is_split_at_the_period_end_and_access_is_bought_by_burning() {
 	let paid = find_event(&events, "RevenueSplit", "RevenuePaid");
 	assert_eq!(paid.at("amount").and_then(|v| v.as_u128()), Some(1_000 * GYM));
 
-	// While the payment's period runs: access tokens, 2 GYM buys two days of model 7.
+	// While the payment's period runs: access tokens, 2 GYM buys two days of the dev
+	// chain's genesis model (65,536, premium).
 	let eve_ss58 = eve.public_key().to_account_id().to_string();
 	let burned_before: Json = rpc.request("gym_totalMinted", rpc_params![]).await.unwrap();
-	let access = dynamic::transaction("RevenueSplit", "burn_for_access", (7u32, 2 * GYM));
+	let access = dynamic::transaction("RevenueSplit", "burn_for_access", (65_536u32, 2 * GYM));
 	let events = submit(&api, &eve, &access).await.unwrap();
 	let bought = find_event(&events, "RevenueSplit", "AccessBought");
 	let expires_at = bought.at("expires_at").and_then(|v| v.as_u128()).unwrap() as u64;
-	let info: Json = rpc.request("gym_hasAccess", rpc_params![&eve_ss58, 7]).await.unwrap();
+	let info: Json = rpc.request("gym_hasAccess", rpc_params![&eve_ss58, 65_536]).await.unwrap();
 	assert_eq!(info["hasAccess"], true, "{info}");
 	assert_eq!(info["expiresAt"].as_u64(), Some(expires_at));
 	let (best, _) = heights(&rpc).await;
 	assert!(expires_at > best && expires_at <= best + 2 * u64::from(DAYS), "{expires_at}");
-	let other: Json = rpc.request("gym_hasAccess", rpc_params![&eve_ss58, 8]).await.unwrap();
+	let other: Json = rpc.request("gym_hasAccess", rpc_params![&eve_ss58, 65_537]).await.unwrap();
 	assert_eq!(other["hasAccess"], false);
 	assert!(other["expiresAt"].is_null());
 	let burned_after: Json = rpc.request("gym_totalMinted", rpc_params![]).await.unwrap();
@@ -72,10 +73,12 @@ async fn revenue_is_split_at_the_period_end_and_access_is_bought_by_burning() {
 		planck(&burned_after["totalBurned"]) >= planck(&burned_before["totalBurned"]) + 2 * GYM
 	);
 
-	// A model id beyond the registry's bound: the named error.
-	let bad = dynamic::transaction("RevenueSplit", "burn_for_access", (70_000u32, GYM));
-	let err = submit(&api, &eve, &bad).await.unwrap_err();
-	assert!(err.contains("UnknownModel"), "{err}");
+	// An architecture id and an id nobody registered: the named error.
+	for model in [3u32, 70_000] {
+		let bad = dynamic::transaction("RevenueSplit", "burn_for_access", (model, GYM));
+		let err = submit(&api, &eve, &bad).await.unwrap_err();
+		assert!(err.contains("UnknownModel"), "{err}");
+	}
 
 	// Wait for the payment's 10-block period to close (at most 11 blocks), then find it in
 	// the history.
