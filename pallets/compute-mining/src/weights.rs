@@ -64,6 +64,7 @@ pub trait WeightInfo {
 	fn expire_round(v: u32, ) -> Weight;
 	fn close_delta(v: u32, ) -> Weight;
 	fn complete_round(v: u32, ) -> Weight;
+	fn end_job_after() -> Weight;
 	fn join_orchestrators(n: u32, ) -> Weight;
 	fn leave_orchestrators(n: u32, ) -> Weight;
 	fn set_job_limits() -> Weight;
@@ -76,7 +77,6 @@ pub trait WeightInfo {
 	fn on_initialize_draws(d: u32, ) -> Weight;
 	fn on_initialize_seats(s: u32, ) -> Weight;
 	fn on_initialize_close() -> Weight;
-	fn end_job_after() -> Weight;
 }
 
 /// Weights of `pallet_compute_mining` with the runtime's database weights.
@@ -101,9 +101,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn register_worker(n: u32, ) -> Weight {
 		// Proof size: measured `1375`, estimated `4607` bytes.
-		// Minimum execution time: 36_070_000 picoseconds.
-		Weight::from_parts(54_672_505, 4607)
-			.saturating_add(Weight::from_parts(35_032, 0).saturating_mul(n.into()))
+		// Minimum execution time: 35_799_000 picoseconds.
+		Weight::from_parts(52_560_426, 4607)
+			.saturating_add(Weight::from_parts(38_232, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -129,6 +129,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::TotalSlashed` (r:1 w:1)
 	/// Proof: `ComputeMining::TotalSlashed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::FinishedJobs` (r:1 w:0)
+	/// Proof: `ComputeMining::FinishedJobs` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Waiting` (r:1 w:1)
+	/// Proof: `ComputeMining::Waiting` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
 	/// Proof: `ComputeMining::Activity` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Epochs` (r:1 w:1)
@@ -147,16 +153,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Earned` (`max_values`: None, `max_size`: Some(548), added: 3023, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::NetworkEarned` (r:1 w:1)
 	/// Proof: `ComputeMining::NetworkEarned` (`max_values`: Some(1), `max_size`: Some(500), added: 995, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::QueuePlace` (r:0 w:1)
+	/// Proof: `ComputeMining::QueuePlace` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Queue` (r:0 w:1)
+	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	/// Storage: `TieredStaking::Rolled` (r:0 w:1)
 	/// Proof: `TieredStaking::Rolled` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
 	fn heartbeat(n: u32, ) -> Weight {
-		// Proof size: measured `3091`, estimated `6196` bytes.
-		// Minimum execution time: 191_920_000 picoseconds.
-		Weight::from_parts(225_238_389, 6196)
-			.saturating_add(Weight::from_parts(47_790, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(21_u64))
-			.saturating_add(T::DbWeight::get().writes(19_u64))
+		// Proof size: measured `3367`, estimated `6196` bytes.
+		// Minimum execution time: 214_099_000 picoseconds.
+		Weight::from_parts(243_840_310, 6196)
+			.saturating_add(Weight::from_parts(48_622, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(24_u64))
+			.saturating_add(T::DbWeight::get().writes(23_u64))
 	}
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
@@ -168,8 +178,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
 	fn schedule_downtime() -> Weight {
 		// Proof size: measured `1248`, estimated `4607` bytes.
-		// Minimum execution time: 38_805_000 picoseconds.
-		Weight::from_parts(42_836_000, 4607)
+		// Minimum execution time: 39_295_000 picoseconds.
+		Weight::from_parts(43_498_000, 4607)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -181,8 +191,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn deregister_worker() -> Weight {
 		// Proof size: measured `962`, estimated `3866` bytes.
-		// Minimum execution time: 27_224_000 picoseconds.
-		Weight::from_parts(30_833_000, 3866)
+		// Minimum execution time: 26_374_000 picoseconds.
+		Weight::from_parts(29_051_000, 3866)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -208,13 +218,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RevenueSplit::PeriodIncome` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::SubmitWindow` (r:1 w:0)
 	/// Proof: `ComputeMining::SubmitWindow` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `GymProducts::Subscriptions` (r:1 w:0)
+	/// Proof: `GymProducts::Subscriptions` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:0 w:1)
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	fn create_job() -> Weight {
-		// Proof size: measured `424`, estimated `3593` bytes.
-		// Minimum execution time: 83_992_000 picoseconds.
-		Weight::from_parts(88_370_000, 3593)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
+		// Proof size: measured `595`, estimated `3593` bytes.
+		// Minimum execution time: 88_841_000 picoseconds.
+		Weight::from_parts(94_262_000, 3593)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `ComputeMining::Workers` (r:1 w:1)
@@ -231,8 +243,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn leave_job() -> Weight {
 		// Proof size: measured `1281`, estimated `4607` bytes.
-		// Minimum execution time: 38_372_000 picoseconds.
-		Weight::from_parts(41_904_000, 4607)
+		// Minimum execution time: 38_048_000 picoseconds.
+		Weight::from_parts(41_245_000, 4607)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -247,9 +259,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 64]`.
 	fn verify_hardware(n: u32, ) -> Weight {
 		// Proof size: measured `628`, estimated `6783` bytes.
-		// Minimum execution time: 23_258_000 picoseconds.
-		Weight::from_parts(25_767_128, 6783)
-			.saturating_add(Weight::from_parts(323_023, 0).saturating_mul(n.into()))
+		// Minimum execution time: 23_637_000 picoseconds.
+		Weight::from_parts(26_432_332, 6783)
+			.saturating_add(Weight::from_parts(284_319, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -289,10 +301,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Suspended` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[3, 64]`.
 	fn resolve_hardware(v: u32, ) -> Weight {
-		// Proof size: measured `1078`, estimated `6783` bytes.
-		// Minimum execution time: 145_049_000 picoseconds.
-		Weight::from_parts(148_374_000, 6783)
-			.saturating_add(Weight::from_parts(81_677_512, 0).saturating_mul(v.into()))
+		// Proof size: measured `1098`, estimated `6783` bytes.
+		// Minimum execution time: 147_771_000 picoseconds.
+		Weight::from_parts(149_963_000, 6783)
+			.saturating_add(Weight::from_parts(82_221_122, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(v.into())))
@@ -302,6 +314,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Workers` (`max_values`: None, `max_size`: Some(401), added: 2876, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::FinishedJobs` (r:1 w:0)
+	/// Proof: `ComputeMining::FinishedJobs` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::DisputeWindow` (r:1 w:0)
@@ -317,14 +331,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn submit_delta(n: u32, ) -> Weight {
 		// Proof size: measured `1678`, estimated `6834` bytes.
-		// Minimum execution time: 44_381_000 picoseconds.
-		Weight::from_parts(47_148_780, 6834)
-			.saturating_add(Weight::from_parts(319_823, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Minimum execution time: 46_069_000 picoseconds.
+		Weight::from_parts(51_557_839, 6834)
+			.saturating_add(Weight::from_parts(313_281, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::FinishedJobs` (r:1 w:0)
+	/// Proof: `ComputeMining::FinishedJobs` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundContents` (r:1 w:1)
 	/// Proof: `ComputeMining::RoundContents` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundSketches` (r:1 w:1)
@@ -335,17 +351,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	fn reveal_delta() -> Weight {
 		// Proof size: measured `56767`, estimated `40343` bytes.
-		// Minimum execution time: 92_678_000 picoseconds.
-		Weight::from_parts(102_185_000, 40343)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 92_162_000 picoseconds.
+		Weight::from_parts(99_417_000, 40343)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `ComputeMining::Deltas` (r:1 w:1)
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
 	fn commit_report() -> Weight {
 		// Proof size: measured `970`, estimated `6834` bytes.
-		// Minimum execution time: 24_588_000 picoseconds.
-		Weight::from_parts(29_223_000, 6834)
+		// Minimum execution time: 25_231_000 picoseconds.
+		Weight::from_parts(28_721_000, 6834)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -360,9 +376,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn reveal_report(v: u32, ) -> Weight {
 		// Proof size: measured `19724`, estimated `22508` bytes.
-		// Minimum execution time: 57_130_000 picoseconds.
-		Weight::from_parts(59_622_171, 22508)
-			.saturating_add(Weight::from_parts(1_328_519, 0).saturating_mul(v.into()))
+		// Minimum execution time: 56_642_000 picoseconds.
+		Weight::from_parts(61_147_615, 22508)
+			.saturating_add(Weight::from_parts(1_313_379, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -377,9 +393,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn reveal_report_reject(v: u32, ) -> Weight {
 		// Proof size: measured `19691`, estimated `22508` bytes.
-		// Minimum execution time: 56_125_000 picoseconds.
-		Weight::from_parts(58_755_242, 22508)
-			.saturating_add(Weight::from_parts(1_397_757, 0).saturating_mul(v.into()))
+		// Minimum execution time: 56_850_000 picoseconds.
+		Weight::from_parts(59_313_719, 22508)
+			.saturating_add(Weight::from_parts(1_345_221, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -436,9 +452,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::OpenDeltas` (r:1 w:1)
 	/// Proof: `ComputeMining::OpenDeltas` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn finalise_delta_accept() -> Weight {
-		// Proof size: measured `25637`, estimated `23723` bytes.
-		// Minimum execution time: 323_279_000 picoseconds.
-		Weight::from_parts(335_448_000, 23723)
+		// Proof size: measured `25704`, estimated `23723` bytes.
+		// Minimum execution time: 322_413_000 picoseconds.
+		Weight::from_parts(337_193_000, 23723)
 			.saturating_add(T::DbWeight::get().reads(32_u64))
 			.saturating_add(T::DbWeight::get().writes(27_u64))
 	}
@@ -470,8 +486,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn finalise_delta_reject() -> Weight {
 		// Proof size: measured `24494`, estimated `23723` bytes.
-		// Minimum execution time: 144_343_000 picoseconds.
-		Weight::from_parts(151_499_000, 23723)
+		// Minimum execution time: 143_293_000 picoseconds.
+		Weight::from_parts(151_890_000, 23723)
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(17_u64))
 	}
@@ -490,9 +506,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 64]`.
 	fn dispute_delta(n: u32, ) -> Weight {
 		// Proof size: measured `20549`, estimated `23723` bytes.
-		// Minimum execution time: 63_847_000 picoseconds.
-		Weight::from_parts(68_202_670, 23723)
-			.saturating_add(Weight::from_parts(445_437, 0).saturating_mul(n.into()))
+		// Minimum execution time: 63_529_000 picoseconds.
+		Weight::from_parts(67_907_946, 23723)
+			.saturating_add(Weight::from_parts(423_671, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -509,9 +525,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[3, 64]`.
 	fn vote_dispute(v: u32, ) -> Weight {
 		// Proof size: measured `1191`, estimated `23723` bytes.
-		// Minimum execution time: 43_780_000 picoseconds.
-		Weight::from_parts(45_429_196, 23723)
-			.saturating_add(Weight::from_parts(690_350, 0).saturating_mul(v.into()))
+		// Minimum execution time: 43_294_000 picoseconds.
+		Weight::from_parts(45_928_072, 23723)
+			.saturating_add(Weight::from_parts(600_921, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -567,10 +583,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Suspended` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[3, 64]`.
 	fn resolve_dispute(v: u32, ) -> Weight {
-		// Proof size: measured `21401`, estimated `23723` bytes.
-		// Minimum execution time: 273_274_000 picoseconds.
-		Weight::from_parts(116_925_368, 23723)
-			.saturating_add(Weight::from_parts(47_747_183, 0).saturating_mul(v.into()))
+		// Proof size: measured `21423`, estimated `23723` bytes.
+		// Minimum execution time: 268_643_000 picoseconds.
+		Weight::from_parts(108_634_824, 23723)
+			.saturating_add(Weight::from_parts(47_757_439, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(15_u64))
@@ -594,9 +610,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn expire_round(v: u32, ) -> Weight {
 		// Proof size: measured `23444`, estimated `335220` bytes.
-		// Minimum execution time: 838_007_000 picoseconds.
-		Weight::from_parts(877_175_349, 335220)
-			.saturating_add(Weight::from_parts(5_750_607, 0).saturating_mul(v.into()))
+		// Minimum execution time: 839_086_000 picoseconds.
+		Weight::from_parts(868_545_231, 335220)
+			.saturating_add(Weight::from_parts(5_479_439, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(134_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(132_u64))
@@ -642,9 +658,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn close_delta(v: u32, ) -> Weight {
 		// Proof size: measured `20758`, estimated `22508` bytes.
-		// Minimum execution time: 183_859_000 picoseconds.
-		Weight::from_parts(113_819_198, 22508)
-			.saturating_add(Weight::from_parts(81_512_529, 0).saturating_mul(v.into()))
+		// Minimum execution time: 181_661_000 picoseconds.
+		Weight::from_parts(110_864_423, 22508)
+			.saturating_add(Weight::from_parts(81_251_513, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
@@ -689,17 +705,42 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Duties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::RoundLosses` (r:1 w:1)
 	/// Proof: `ComputeMining::RoundLosses` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::LossCurves` (r:1 w:1)
+	/// Proof: `ComputeMining::LossCurves` (`max_values`: None, `max_size`: Some(1550), added: 4025, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::JobEnds` (r:1 w:1)
+	/// Proof: `ComputeMining::JobEnds` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
+	/// Storage: `GymProducts::ModelCount` (r:1 w:1)
+	/// Proof: `GymProducts::ModelCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `GymProducts::NextModelId` (r:1 w:1)
+	/// Proof: `GymProducts::NextModelId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `GymProducts::Models` (r:0 w:1)
+	/// Proof: `GymProducts::Models` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::FinishedJobs` (r:0 w:1)
+	/// Proof: `ComputeMining::FinishedJobs` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 7]`.
 	fn complete_round(v: u32, ) -> Weight {
-		// Proof size: measured `22426`, estimated `168105` bytes.
-		// Minimum execution time: 460_073_000 picoseconds.
-		Weight::from_parts(446_244_544, 168105)
-			.saturating_add(Weight::from_parts(40_759_349, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(68_u64))
+		// Proof size: measured `24323`, estimated `168105` bytes.
+		// Minimum execution time: 498_800_000 picoseconds.
+		Weight::from_parts(471_940_975, 168105)
+			.saturating_add(Weight::from_parts(43_718_642, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(72_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(66_u64))
+			.saturating_add(T::DbWeight::get().writes(72_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
+	}
+	/// Storage: `ComputeMining::Jobs` (r:1 w:0)
+	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::FinishedJobs` (r:1 w:0)
+	/// Proof: `ComputeMining::FinishedJobs` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::JobEnds` (r:0 w:1)
+	/// Proof: `ComputeMining::JobEnds` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
+	fn end_job_after() -> Weight {
+		// Proof size: measured `367`, estimated `3700` bytes.
+		// Minimum execution time: 13_473_000 picoseconds.
+		Weight::from_parts(14_837_000, 3700)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `TieredStaking::Stakers` (r:1 w:0)
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
@@ -710,9 +751,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 63]`.
 	fn join_orchestrators(n: u32, ) -> Weight {
 		// Proof size: measured `545`, estimated `4607` bytes.
-		// Minimum execution time: 20_144_000 picoseconds.
-		Weight::from_parts(24_666_628, 4607)
-			.saturating_add(Weight::from_parts(288_791, 0).saturating_mul(n.into()))
+		// Minimum execution time: 19_659_000 picoseconds.
+		Weight::from_parts(24_210_850, 4607)
+			.saturating_add(Weight::from_parts(242_618, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -723,9 +764,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn leave_orchestrators(n: u32, ) -> Weight {
 		// Proof size: measured `77`, estimated `4559` bytes.
-		// Minimum execution time: 12_846_000 picoseconds.
-		Weight::from_parts(14_074_100, 4559)
-			.saturating_add(Weight::from_parts(214_040, 0).saturating_mul(n.into()))
+		// Minimum execution time: 12_664_000 picoseconds.
+		Weight::from_parts(14_283_636, 4559)
+			.saturating_add(Weight::from_parts(171_281, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -733,16 +774,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TrainingLimits` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
 	fn set_job_limits() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Minimum execution time: 5_657_000 picoseconds.
-		Weight::from_parts(6_343_000, 0)
+		// Minimum execution time: 5_435_000 picoseconds.
+		Weight::from_parts(6_139_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeMining::WorkBudget` (r:0 w:1)
 	/// Proof: `ComputeMining::WorkBudget` (`max_values`: Some(1), `max_size`: Some(17), added: 512, mode: `MaxEncodedLen`)
 	fn set_work_budget() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Minimum execution time: 5_562_000 picoseconds.
-		Weight::from_parts(6_282_000, 0)
+		// Minimum execution time: 5_366_000 picoseconds.
+		Weight::from_parts(6_247_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
@@ -771,10 +812,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `u` is `[1, 15]`.
 	fn claim_rewards(u: u32, ) -> Weight {
-		// Proof size: measured `1018`, estimated `6078` bytes.
-		// Minimum execution time: 130_129_000 picoseconds.
-		Weight::from_parts(112_643_573, 6078)
-			.saturating_add(Weight::from_parts(26_082_879, 0).saturating_mul(u.into()))
+		// Proof size: measured `1052`, estimated `6078` bytes.
+		// Minimum execution time: 131_815_000 picoseconds.
+		Weight::from_parts(112_793_093, 6078)
+			.saturating_add(Weight::from_parts(28_723_032, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -805,9 +846,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TieredStaking::Rolled` (r:0 w:1)
 	/// Proof: `TieredStaking::Rolled` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn report_downtime() -> Weight {
-		// Proof size: measured `1763`, estimated `6196` bytes.
-		// Minimum execution time: 126_186_000 picoseconds.
-		Weight::from_parts(134_266_000, 6196)
+		// Proof size: measured `1797`, estimated `6196` bytes.
+		// Minimum execution time: 133_065_000 picoseconds.
+		Weight::from_parts(148_914_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -842,9 +883,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::HardwareOwners` (r:0 w:1)
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn settle_slash() -> Weight {
-		// Proof size: measured `1853`, estimated `6196` bytes.
-		// Minimum execution time: 131_942_000 picoseconds.
-		Weight::from_parts(138_955_000, 6196)
+		// Proof size: measured `1887`, estimated `6196` bytes.
+		// Minimum execution time: 133_073_000 picoseconds.
+		Weight::from_parts(143_071_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -877,9 +918,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMining::HardwareOwners` (r:0 w:1)
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn report_malicious() -> Weight {
-		// Proof size: measured `1763`, estimated `6196` bytes.
-		// Minimum execution time: 128_235_000 picoseconds.
-		Weight::from_parts(135_152_000, 6196)
+		// Proof size: measured `1797`, estimated `6196` bytes.
+		// Minimum execution time: 122_636_000 picoseconds.
+		Weight::from_parts(130_437_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -891,8 +932,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn on_initialize_idle() -> Weight {
 		// Proof size: measured `129`, estimated `40343` bytes.
-		// Minimum execution time: 5_799_000 picoseconds.
-		Weight::from_parts(6_610_000, 40343)
+		// Minimum execution time: 6_069_000 picoseconds.
+		Weight::from_parts(6_864_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 	}
 	/// Storage: `ComputeMining::PendingDraws` (r:1 w:1)
@@ -915,10 +956,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::RoundSketches` (`max_values`: None, `max_size`: Some(19043), added: 21518, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 1024]`.
 	fn on_initialize_draws(d: u32, ) -> Weight {
-		// Proof size: measured `4033`, estimated `162718` bytes.
-		// Minimum execution time: 6_571_000 picoseconds.
-		Weight::from_parts(6_826_000, 162718)
-			.saturating_add(Weight::from_parts(38_839_171, 0).saturating_mul(d.into()))
+		// Proof size: measured `4066`, estimated `162718` bytes.
+		// Minimum execution time: 6_491_000 picoseconds.
+		Weight::from_parts(6_698_000, 162718)
+			.saturating_add(Weight::from_parts(37_769_712, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(57_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(53_u64))
@@ -937,8 +978,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Babe::EpochStart` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::SeatCursor` (r:1 w:1)
 	/// Proof: `ComputeMining::SeatCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeMining::Jobs` (r:1 w:1)
+	/// Storage: `ComputeMining::PriorityJobCount` (r:1 w:0)
+	/// Proof: `ComputeMining::PriorityJobCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::PriorityCursor` (r:1 w:1)
+	/// Proof: `ComputeMining::PriorityCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::PriorityJobs` (r:32 w:0)
+	/// Proof: `ComputeMining::PriorityJobs` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::Jobs` (r:64 w:32)
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMining::FinishedJobs` (r:32 w:0)
+	/// Proof: `ComputeMining::FinishedJobs` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Queue` (r:32 w:32)
 	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMining::Workers` (r:32 w:32)
@@ -947,15 +996,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::QueuePlace` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `s` is `[0, 32]`.
 	fn on_initialize_seats(s: u32, ) -> Weight {
-		// Proof size: measured `640`, estimated `3700` bytes.
-		// Minimum execution time: 4_098_000 picoseconds.
-		Weight::from_parts(16_240_981, 3700)
-			.saturating_add(Weight::from_parts(26_592_048, 0).saturating_mul(s.into()))
+		// Proof size: measured `2842`, estimated `2597` bytes.
+		// Minimum execution time: 5_557_000 picoseconds.
+		Weight::from_parts(35_829_408, 2597)
+			.saturating_add(Weight::from_parts(40_961_857, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(s.into())))
+			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(s.into())))
-			.saturating_add(Weight::from_parts(0, 2876).saturating_mul(s.into()))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(s.into())))
+			.saturating_add(Weight::from_parts(0, 5420).saturating_mul(s.into()))
 	}
 	/// Storage: `ComputeMining::PendingDraws` (r:1 w:0)
 	/// Proof: `ComputeMining::PendingDraws` (`max_values`: None, `max_size`: Some(36878), added: 39353, mode: `MaxEncodedLen`)
@@ -985,123 +1034,114 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::LastDifficulty` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn on_initialize_close() -> Weight {
 		// Proof size: measured `585`, estimated `40343` bytes.
-		// Minimum execution time: 42_146_000 picoseconds.
-		Weight::from_parts(44_746_000, 40343)
+		// Minimum execution time: 42_287_000 picoseconds.
+		Weight::from_parts(46_540_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
-	}
-	// placeholder until scripts/bench.sh regenerates
-	/// Storage: `ComputeMining::Jobs` (r:1 w:0)
-	/// Storage: `ComputeMining::FinishedJobs` (r:1 w:0)
-	/// Storage: `ComputeMining::JobEnds` (r:0 w:1)
-	fn end_job_after() -> Weight {
-		Weight::from_parts(20_000_000, 3_700)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_worker(n: u32, ) -> Weight {
-		Weight::from_parts(54_672_505, 4607)
-			.saturating_add(Weight::from_parts(35_032, 0).saturating_mul(n.into()))
+		Weight::from_parts(52_560_426, 4607)
+			.saturating_add(Weight::from_parts(38_232, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn heartbeat(n: u32, ) -> Weight {
-		Weight::from_parts(225_238_389, 6196)
-			.saturating_add(Weight::from_parts(47_790, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(21_u64))
-			.saturating_add(ParityDbWeight::get().writes(19_u64))
+		Weight::from_parts(243_840_310, 6196)
+			.saturating_add(Weight::from_parts(48_622, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(24_u64))
+			.saturating_add(ParityDbWeight::get().writes(23_u64))
 	}
 	fn schedule_downtime() -> Weight {
-		Weight::from_parts(42_836_000, 4607)
+		Weight::from_parts(43_498_000, 4607)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn deregister_worker() -> Weight {
-		Weight::from_parts(30_833_000, 3866)
+		Weight::from_parts(29_051_000, 3866)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn create_job() -> Weight {
-		Weight::from_parts(88_370_000, 3593)
-			.saturating_add(ParityDbWeight::get().reads(11_u64))
+		Weight::from_parts(94_262_000, 3593)
+			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn leave_job() -> Weight {
-		Weight::from_parts(41_904_000, 4607)
+		Weight::from_parts(41_245_000, 4607)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn verify_hardware(n: u32, ) -> Weight {
-		Weight::from_parts(25_767_128, 6783)
-			.saturating_add(Weight::from_parts(323_023, 0).saturating_mul(n.into()))
+		Weight::from_parts(26_432_332, 6783)
+			.saturating_add(Weight::from_parts(284_319, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn resolve_hardware(v: u32, ) -> Weight {
-		Weight::from_parts(148_374_000, 6783)
-			.saturating_add(Weight::from_parts(81_677_512, 0).saturating_mul(v.into()))
+		Weight::from_parts(149_963_000, 6783)
+			.saturating_add(Weight::from_parts(82_221_122, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 3513).saturating_mul(v.into()))
 	}
 	fn submit_delta(n: u32, ) -> Weight {
-		Weight::from_parts(47_148_780, 6834)
-			.saturating_add(Weight::from_parts(319_823, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
+		Weight::from_parts(51_557_839, 6834)
+			.saturating_add(Weight::from_parts(313_281, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn reveal_delta() -> Weight {
-		Weight::from_parts(102_185_000, 40343)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(99_417_000, 40343)
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn commit_report() -> Weight {
-		Weight::from_parts(29_223_000, 6834)
+		Weight::from_parts(28_721_000, 6834)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reveal_report(v: u32, ) -> Weight {
-		Weight::from_parts(59_622_171, 22508)
-			.saturating_add(Weight::from_parts(1_328_519, 0).saturating_mul(v.into()))
+		Weight::from_parts(61_147_615, 22508)
+			.saturating_add(Weight::from_parts(1_313_379, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn reveal_report_reject(v: u32, ) -> Weight {
-		Weight::from_parts(58_755_242, 22508)
-			.saturating_add(Weight::from_parts(1_397_757, 0).saturating_mul(v.into()))
+		Weight::from_parts(59_313_719, 22508)
+			.saturating_add(Weight::from_parts(1_345_221, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn finalise_delta_accept() -> Weight {
-		Weight::from_parts(335_448_000, 23723)
+		Weight::from_parts(337_193_000, 23723)
 			.saturating_add(ParityDbWeight::get().reads(32_u64))
 			.saturating_add(ParityDbWeight::get().writes(27_u64))
 	}
 	fn finalise_delta_reject() -> Weight {
-		Weight::from_parts(151_499_000, 23723)
+		Weight::from_parts(151_890_000, 23723)
 			.saturating_add(ParityDbWeight::get().reads(17_u64))
 			.saturating_add(ParityDbWeight::get().writes(17_u64))
 	}
 	fn dispute_delta(n: u32, ) -> Weight {
-		Weight::from_parts(68_202_670, 23723)
-			.saturating_add(Weight::from_parts(445_437, 0).saturating_mul(n.into()))
+		Weight::from_parts(67_907_946, 23723)
+			.saturating_add(Weight::from_parts(423_671, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn vote_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(45_429_196, 23723)
-			.saturating_add(Weight::from_parts(690_350, 0).saturating_mul(v.into()))
+		Weight::from_parts(45_928_072, 23723)
+			.saturating_add(Weight::from_parts(600_921, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn resolve_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(116_925_368, 23723)
-			.saturating_add(Weight::from_parts(47_747_183, 0).saturating_mul(v.into()))
+		Weight::from_parts(108_634_824, 23723)
+			.saturating_add(Weight::from_parts(47_757_439, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(15_u64))
@@ -1109,8 +1149,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn expire_round(v: u32, ) -> Weight {
-		Weight::from_parts(877_175_349, 335220)
-			.saturating_add(Weight::from_parts(5_750_607, 0).saturating_mul(v.into()))
+		Weight::from_parts(868_545_231, 335220)
+			.saturating_add(Weight::from_parts(5_479_439, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(134_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(132_u64))
@@ -1118,8 +1158,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn close_delta(v: u32, ) -> Weight {
-		Weight::from_parts(113_819_198, 22508)
-			.saturating_add(Weight::from_parts(81_512_529, 0).saturating_mul(v.into()))
+		Weight::from_parts(110_864_423, 22508)
+			.saturating_add(Weight::from_parts(81_251_513, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
@@ -1127,62 +1167,67 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(v.into()))
 	}
 	fn complete_round(v: u32, ) -> Weight {
-		Weight::from_parts(446_244_544, 168105)
-			.saturating_add(Weight::from_parts(40_759_349, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(68_u64))
+		Weight::from_parts(471_940_975, 168105)
+			.saturating_add(Weight::from_parts(43_718_642, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(72_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(66_u64))
+			.saturating_add(ParityDbWeight::get().writes(72_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
+	fn end_job_after() -> Weight {
+		Weight::from_parts(14_837_000, 3700)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
 	fn join_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(24_666_628, 4607)
-			.saturating_add(Weight::from_parts(288_791, 0).saturating_mul(n.into()))
+		Weight::from_parts(24_210_850, 4607)
+			.saturating_add(Weight::from_parts(242_618, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn leave_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(14_074_100, 4559)
-			.saturating_add(Weight::from_parts(214_040, 0).saturating_mul(n.into()))
+		Weight::from_parts(14_283_636, 4559)
+			.saturating_add(Weight::from_parts(171_281, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_job_limits() -> Weight {
-		Weight::from_parts(6_343_000, 0)
+		Weight::from_parts(6_139_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_work_budget() -> Weight {
-		Weight::from_parts(6_282_000, 0)
+		Weight::from_parts(6_247_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn claim_rewards(u: u32, ) -> Weight {
-		Weight::from_parts(112_643_573, 6078)
-			.saturating_add(Weight::from_parts(26_082_879, 0).saturating_mul(u.into()))
+		Weight::from_parts(112_793_093, 6078)
+			.saturating_add(Weight::from_parts(28_723_032, 0).saturating_mul(u.into()))
 			.saturating_add(ParityDbWeight::get().reads(15_u64))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
 	}
 	fn report_downtime() -> Weight {
-		Weight::from_parts(134_266_000, 6196)
+		Weight::from_parts(148_914_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn settle_slash() -> Weight {
-		Weight::from_parts(138_955_000, 6196)
+		Weight::from_parts(143_071_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(15_u64))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
 	}
 	fn report_malicious() -> Weight {
-		Weight::from_parts(135_152_000, 6196)
+		Weight::from_parts(130_437_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn on_initialize_idle() -> Weight {
-		Weight::from_parts(6_610_000, 40343)
+		Weight::from_parts(6_864_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 	}
 	fn on_initialize_draws(d: u32, ) -> Weight {
-		Weight::from_parts(6_826_000, 162718)
-			.saturating_add(Weight::from_parts(38_839_171, 0).saturating_mul(d.into()))
+		Weight::from_parts(6_698_000, 162718)
+			.saturating_add(Weight::from_parts(37_769_712, 0).saturating_mul(d.into()))
 			.saturating_add(ParityDbWeight::get().reads(57_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(ParityDbWeight::get().writes(53_u64))
@@ -1190,23 +1235,17 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 5844).saturating_mul(d.into()))
 	}
 	fn on_initialize_seats(s: u32, ) -> Weight {
-		Weight::from_parts(16_240_981, 3700)
-			.saturating_add(Weight::from_parts(26_592_048, 0).saturating_mul(s.into()))
+		Weight::from_parts(35_829_408, 2597)
+			.saturating_add(Weight::from_parts(40_961_857, 0).saturating_mul(s.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
-			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(s.into())))
+			.saturating_add(ParityDbWeight::get().reads((7_u64).saturating_mul(s.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
-			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(s.into())))
-			.saturating_add(Weight::from_parts(0, 2876).saturating_mul(s.into()))
+			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(s.into())))
+			.saturating_add(Weight::from_parts(0, 5420).saturating_mul(s.into()))
 	}
 	fn on_initialize_close() -> Weight {
-		Weight::from_parts(44_746_000, 40343)
+		Weight::from_parts(46_540_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
-	}
-	// placeholder until scripts/bench.sh regenerates
-	fn end_job_after() -> Weight {
-		Weight::from_parts(20_000_000, 3_700)
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }
