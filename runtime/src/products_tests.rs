@@ -130,7 +130,7 @@ fn a_trained_model_is_sold_and_served_and_its_revenue_reaches_its_miner() {
 		);
 		assert_ok!(Products::list_licence(RuntimeOrigin::root(), model, 10 * GYM, DAYS));
 		let treasury_before = balance(&treasury);
-		assert_ok!(Products::buy_licence(signed(&charlie.to_account_id()), model, 10 * GYM));
+		assert_ok!(Products::buy_licence(signed(&charlie.to_account_id()), model, 10 * GYM, DAYS));
 		assert_eq!(balance(&treasury) - treasury_before, 9_500_000_000_000_000_000);
 		// The pot's first revenue keeps its existential deposit: the rest of
 		// the 0.5 GYM fee is the period's income.
@@ -274,6 +274,48 @@ fn a_just_in_time_diamond_stake_costs_more_than_its_discount() {
 		// 10% of the 500,000 GYM unstaked early goes to the slash
 		// destination; the 30 GYM discount is all it bought.
 		assert_eq!(start - kept, 50_000 * GYM + 70 * GYM);
+		check_invariants();
+	});
+}
+
+/// A subscriber's job is seated first, but one subscriber holds one slot of
+/// the priority ring, and the ring takes at most every other seat: Eve
+/// subscribes (100 GYM of `Subscriptions` revenue) and creates three jobs
+/// after governance's; only her first enters the ring. Of two workers
+/// waiting, the hook seats the first in her ring job and the second in the
+/// round-robin's job (governance's, the oldest), not both in hers.
+#[test]
+fn a_subscriber_is_seated_first_but_cannot_fill_the_ring() {
+	build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		run_to_block(1);
+		let governance = pallet_compute_mining::NextJobId::<Runtime>::get();
+		assert_ok!(Mining::create_job(RuntimeOrigin::root(), crate::mining_attack_tests::spec(1)));
+		let eve = account(80);
+		fund(&eve, 10_000 * GYM);
+		let pot = RevenueSplit::account_id();
+		let pot_before = balance(&pot);
+		assert_ok!(Products::subscribe(signed(&eve), 1));
+		assert_eq!(balance(&pot) - pot_before, 100 * GYM);
+		assert!(Products::subscription(&eve).is_some());
+		let first = governance + 1;
+		for _ in 0..3 {
+			assert_ok!(Mining::create_job(signed(&eve), crate::mining_attack_tests::spec(1)));
+		}
+		assert_eq!(pallet_compute_mining::PriorityJobCount::<Runtime>::get(), 1);
+		assert_eq!(pallet_compute_mining::PriorityJobs::<Runtime>::get(0), Some(first));
+		assert_eq!(pallet_compute_mining::PriorityHolders::<Runtime>::get(&eve), Some(first));
+		let workers: Vec<AccountId> = (0..2).map(|n| worker(90 + n, GpuClass::Other)).collect();
+		crate::test_chain::next_block();
+		let seated = |job| {
+			workers
+				.iter()
+				.filter(|w| {
+					pallet_compute_mining::Workers::<Runtime>::get(*w).and_then(|i| i.assignment)
+						== Some(job)
+				})
+				.count()
+		};
+		assert_eq!((seated(first), seated(governance)), (1, 1));
 		check_invariants();
 	});
 }

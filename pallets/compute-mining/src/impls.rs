@@ -158,7 +158,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Seats waiting workers in jobs with a free seat: at most
-	/// `MaxSeatsPerBlock` steps. Each step first looks at the priority
+	/// `MaxSeatsPerBlock` steps. While the ring has had no more of the
+	/// block's seats than the other jobs, a step first looks at the priority
 	/// ring's job under [`PriorityCursor`] ([`Self::look_at_ring`]): a free
 	/// seat there is taken; a job finished, or whose customer lost its
 	/// priority access, leaves the ring (the step ends there); a full one
@@ -188,6 +189,7 @@ impl<T: Config> Pallet<T> {
 		};
 		let stored = ring;
 		let (mut steps, mut full) = (0u32, 0u32);
+		let (mut ring_seats, mut other_seats) = (0u32, 0u32);
 		while steps < T::MaxSeatsPerBlock::get() && full < jobs {
 			let (priority, normal) = Waiting::<T>::get();
 			let (tier, waiting) = if priority > 0 { (true, priority) } else { (false, normal) };
@@ -195,8 +197,19 @@ impl<T: Config> Pallet<T> {
 				break;
 			}
 			steps = steps.saturating_add(1);
-			let job = match Self::look_at_ring(&mut ring) {
-				RingLook::Seat(job) => job,
+			// The ring looks first only while it has had no more of this
+			// block's seats than the round-robin: a full ring never takes
+			// more than half of them (one more, when they are odd).
+			let look = if ring_seats <= other_seats {
+				Self::look_at_ring(&mut ring)
+			} else {
+				RingLook::Pass
+			};
+			let job = match look {
+				RingLook::Seat(job) => {
+					ring_seats = ring_seats.saturating_add(1);
+					job
+				}
 				RingLook::Removed => continue,
 				RingLook::Pass => {
 					// `jobs` is positive: no remainder fails.
@@ -210,6 +223,7 @@ impl<T: Config> Pallet<T> {
 						continue;
 					}
 					full = 0;
+					other_seats = other_seats.saturating_add(1);
 					job
 				}
 			};
@@ -275,6 +289,9 @@ impl<T: Config> Pallet<T> {
 					}
 				}
 				ring.cursor = slot;
+				if let Some(JobOrigin::Customer(customer, _)) = job.map(|j| j.origin) {
+					PriorityHolders::<T>::remove(customer);
+				}
 				if let Some(id) = entry {
 					Self::deposit_event(Event::JobDeprioritised { job: id });
 				}
@@ -513,9 +530,13 @@ impl<T: Config> Pallet<T> {
 		let prioritised = Self::has_priority_access(&info);
 		Jobs::<T>::insert(id, info);
 		NextJobId::<T>::put(next);
+		let subscriber = match &origin {
+			JobOrigin::Customer(customer, _) if prioritised => Some(customer.clone()),
+			_ => None,
+		};
 		Self::deposit_event(Event::JobCreated { job: id, origin, spec });
-		if prioritised {
-			Self::prioritise(id);
+		if let Some(customer) = subscriber {
+			Self::prioritise(id, &customer);
 		}
 		Ok(())
 	}
@@ -529,15 +550,17 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Puts `job_id`, a subscriber's, in the priority ring if the ring has
-	/// room; otherwise it stays a normal job.
-	fn prioritise(job_id: JobId) {
+	/// Puts `job_id`, `customer`'s (a subscriber's), in the priority ring
+	/// if the ring has room and the customer holds no slot yet; otherwise
+	/// it stays a normal job.
+	fn prioritise(job_id: JobId, customer: &T::AccountId) {
 		let count = PriorityJobCount::<T>::get();
-		if count >= T::MaxPriorityJobs::get() {
+		if count >= T::MaxPriorityJobs::get() || PriorityHolders::<T>::contains_key(customer) {
 			return;
 		}
 		PriorityJobs::<T>::insert(count, job_id);
 		PriorityJobCount::<T>::put(count.saturating_add(1));
+		PriorityHolders::<T>::insert(customer, job_id);
 		Self::deposit_event(Event::JobPrioritised { job: job_id });
 	}
 
@@ -2509,13 +2532,21 @@ impl<T: Config> Pallet<T> {
 		for (slot, job) in PriorityJobs::<T>::iter() {
 			ensure!(slot < count, "a priority slot is past the ring's count");
 			ensure!(!ring.contains(&job), "a job is in the priority ring twice");
+			let customer = match Jobs::<T>::get(job).map(|j| j.origin) {
+				Some(JobOrigin::Customer(customer, _)) => customer,
+				_ => return Err("the priority ring names no customer's job".into()),
+			};
 			ensure!(
-				Jobs::<T>::get(job).is_some_and(|j| matches!(j.origin, JobOrigin::Customer(..))),
-				"the priority ring names no customer's job"
+				PriorityHolders::<T>::get(&customer) == Some(job),
+				"a ring job's customer does not hold its slot"
 			);
 			ring.push(job);
 		}
 		ensure!(ring.len() as u64 == u64::from(count), "the priority ring misses a slot");
+		ensure!(
+			PriorityHolders::<T>::iter().count() as u64 == u64::from(count),
+			"a priority holder without a ring slot"
+		);
 		for (job, _) in FinishedJobs::<T>::iter() {
 			ensure!(Jobs::<T>::contains_key(job), "a finished job does not exist");
 			ensure!(!JobEnds::<T>::contains_key(job), "a finished job has an end to reach");

@@ -624,6 +624,13 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type PriorityCursor<T> = StorageValue<_, u32, ValueQuery>;
 
+	/// The customer of each job in the priority ring, with that job: a
+	/// customer holds at most one slot, so filling the ring takes as many
+	/// subscriptions as slots.
+	#[pallet::storage]
+	pub type PriorityHolders<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, JobId, OptionQuery>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {

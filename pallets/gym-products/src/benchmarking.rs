@@ -186,7 +186,7 @@ mod benchmarks {
 		Licences::<T>::insert(&buyer, model, 50);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(buyer.clone()), model, price);
+		_(RawOrigin::Signed(buyer.clone()), model, price, 100);
 
 		assert_eq!(Licences::<T>::get(&buyer, model), Some(150));
 		Ok(())

@@ -121,15 +121,17 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Sells `buyer` a licence of `model` at its listed price, at most
-	/// `max_price`.
+	/// `max_price`, for at least `min_duration` blocks.
 	pub(crate) fn sell_licence(
 		buyer: T::AccountId,
 		model: ModelId,
 		max_price: Balance,
+		min_duration: BlockNumber,
 	) -> DispatchResult {
 		let entry = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
 		let terms = LicenceListings::<T>::get(model).ok_or(Error::<T>::NotListed)?;
 		ensure!(terms.price <= max_price, Error::<T>::PriceAboveLimit);
+		ensure!(terms.duration >= min_duration, Error::<T>::DurationBelowLimit);
 		ensure!(buyer != entry.owner, Error::<T>::AlreadyOwner);
 		let now = Self::now();
 		let from = Licences::<T>::get(&buyer, model).map_or(now, |expiry| expiry.max(now));
@@ -240,6 +242,10 @@ impl<T: Config> Pallet<T> {
 			let channel =
 				Channels::<T>::get(&receipt.customer, provider).ok_or(Error::<T>::NoChannel)?;
 			ensure!(receipt.nonce == channel.nonce, Error::<T>::StaleReceipt);
+			// The cheap checks first: a signature is checked only for a
+			// receipt that would settle something.
+			ensure!(receipt.cumulative > channel.settled, Error::<T>::ReceiptAlreadySettled);
+			ensure!(receipt.cumulative <= channel.deposit, Error::<T>::ReceiptExceedsDeposit);
 			let payload =
 				Self::payload(&receipt.customer, provider, receipt.nonce, receipt.cumulative);
 			ensure!(
@@ -249,8 +255,6 @@ impl<T: Config> Pallet<T> {
 						.verify(&payload.wrapped_signing_bytes()[..], &receipt.customer),
 				Error::<T>::BadSignature
 			);
-			ensure!(receipt.cumulative > channel.settled, Error::<T>::ReceiptAlreadySettled);
-			ensure!(receipt.cumulative <= channel.deposit, Error::<T>::ReceiptExceedsDeposit);
 			checked.push(CheckedReceipt {
 				customer: receipt.customer.clone(),
 				channel,

@@ -625,6 +625,8 @@ pub mod pallet {
 		NotListed,
 		/// The price is above the buyer's `max_price`.
 		PriceAboveLimit,
+		/// The licence's duration is below the buyer's `min_duration`.
+		DurationBelowLimit,
 		/// The price or amount is below [`Config::MinPrice`].
 		PriceTooLow,
 		/// The buyer already owns the model.
@@ -776,7 +778,10 @@ pub mod pallet {
 		}
 
 		/// Buys a licence of `model` at its listed price, if at most
-		/// `max_price`: its duration is added from the end of a live
+		/// `max_price` and for at least `min_duration` blocks (an owner who
+		/// raises the price or cuts the duration before the purchase is
+		/// included gets `PriceAboveLimit` or `DurationBelowLimit`, not the
+		/// buyer's GYM): its duration is added from the end of a live
 		/// licence, or from now.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::buy_licence())]
@@ -784,9 +789,10 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			model: ModelId,
 			max_price: Balance,
+			min_duration: BlockNumber,
 		) -> DispatchResult {
 			let buyer = ensure_signed(origin)?;
-			Self::sell_licence(buyer, model, max_price)
+			Self::sell_licence(buyer, model, max_price, min_duration)
 		}
 
 		/// Registers the caller as an inference provider, or changes its

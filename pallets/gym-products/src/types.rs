@@ -9,9 +9,10 @@ use gym_primitives::{mining::Micro, Balance, BlockNumber, ModelId};
 use scale_info::TypeInfo;
 use sp_core::H256;
 
-/// A trained model in the registry: what its training job produced (every
-/// field measured by the job's committee and validators, none claimed by
-/// its owner), who owns it and whether calling it needs access.
+/// A trained model in the registry: what its training job produced (the
+/// checkpoint its committee voted, the losses its validators reported;
+/// nothing its owner claims), who owns it and whether calling it needs
+/// access.
 #[derive(
 	Clone,
 	PartialEq,
@@ -37,9 +38,13 @@ pub struct ModelEntry<AccountId> {
 	pub checkpoint: H256,
 	/// The last round trained.
 	pub round: u32,
-	/// The last round's best median training loss, in millionths.
+	/// The last round's lowest training loss after one accepted delta (each
+	/// delta's median report), in millionths: the job's loss curve. Not a
+	/// measurement of the aggregated checkpoint itself, and `loss` and
+	/// `val_loss` may come from different deltas.
 	pub loss: Micro,
-	/// The last round's best median validation loss, in millionths.
+	/// The last round's lowest validation loss after one accepted delta
+	/// (each delta's median report), in millionths.
 	pub val_loss: Micro,
 	/// Who owns it: the job's customer, or the treasury for a governance
 	/// job (then governance acts for it).

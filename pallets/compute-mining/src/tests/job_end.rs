@@ -308,7 +308,9 @@ fn a_subscribers_job_is_seated_before_older_jobs() {
 			worker(w, Tier::Bronze, GpuClass::Other);
 		}
 		run_to_block(System::block_number() + 1);
-		assert_eq!(seated_jobs(), vec![c, c, a]);
+		// The ring's job first, then the round-robin's, then the ring's
+		// again: the ring never takes more than every other seat.
+		assert_eq!(seated_jobs(), vec![c, a, c]);
 		assert_eq!(Jobs::<Test>::get(c).unwrap().workers, 2);
 		assert_eq!(Waiting::<Test>::get(), (0, 0));
 		// A full job stays in the ring.
@@ -347,13 +349,19 @@ fn a_lapsed_subscription_leaves_the_ring() {
 	});
 }
 
-/// The ring holds 4 jobs in the test runtime: a subscriber's fifth job is a
-/// normal one (created, not prioritised). Governance's jobs and those of
-/// customers without a subscription never enter the ring.
+/// The ring holds 4 jobs in the test runtime, one per subscriber: a
+/// subscriber's second job is a normal one (created, not prioritised), so
+/// one account cannot fill the ring, and a fifth subscriber's job finds it
+/// full. Governance's jobs and those of customers without a subscription
+/// never enter it. Once a subscriber's ring job leaves, its next job may
+/// enter.
 #[test]
 fn a_full_ring_creates_a_normal_job() {
 	ExtBuilder::default().build_and_execute(|| {
-		TestPriority::subscribe(CUSTOMER);
+		let subscribers = [CUSTOMER, 17, 18, 19];
+		for who in subscribers {
+			TestPriority::subscribe(who);
+		}
 		let governance = create_job(3);
 		assert_ok!(ComputeMining::create_job(RuntimeOrigin::signed(20), spec(3)));
 		System::assert_last_event(
@@ -364,22 +372,44 @@ fn a_full_ring_creates_a_normal_job() {
 			}
 			.into(),
 		);
-		for job in governance + 2..governance + 2 + MAX_PRIORITY_JOBS {
-			assert_ok!(ComputeMining::create_job(RuntimeOrigin::signed(CUSTOMER), spec(3)));
-			System::assert_last_event(Event::JobPrioritised { job }.into());
-		}
-		let fifth = NextJobId::<Test>::get();
+		let first = NextJobId::<Test>::get();
+		assert_ok!(ComputeMining::create_job(RuntimeOrigin::signed(CUSTOMER), spec(3)));
+		System::assert_last_event(Event::JobPrioritised { job: first }.into());
+		// The same subscriber's second job: a normal one.
+		let second = NextJobId::<Test>::get();
 		assert_ok!(ComputeMining::create_job(RuntimeOrigin::signed(CUSTOMER), spec(3)));
 		System::assert_last_event(
 			Event::JobCreated {
-				job: fifth,
+				job: second,
 				origin: JobOrigin::Customer(CUSTOMER, PRICE),
 				spec: spec(3),
 			}
 			.into(),
 		);
-		assert_eq!(ring(), vec![2, 3, 4, 5]);
+		assert_eq!(PriorityHolders::<Test>::get(CUSTOMER), Some(first));
+		for who in [17, 18, 19] {
+			let job = NextJobId::<Test>::get();
+			assert_ok!(ComputeMining::create_job(RuntimeOrigin::signed(who), spec(3)));
+			System::assert_last_event(Event::JobPrioritised { job }.into());
+		}
+		assert_eq!(ring(), vec![first, second + 1, second + 2, second + 3]);
 		assert_eq!(PriorityJobCount::<Test>::get(), MAX_PRIORITY_JOBS);
-		assert_eq!(balance(CUSTOMER), 10_000 * GYM - 5 * PRICE);
+		// A fifth subscriber finds the ring full.
+		TestPriority::subscribe(20);
+		let fifth = NextJobId::<Test>::get();
+		assert_ok!(ComputeMining::create_job(RuntimeOrigin::signed(20), spec(3)));
+		System::assert_last_event(
+			Event::JobCreated { job: fifth, origin: JobOrigin::Customer(20, PRICE), spec: spec(3) }
+				.into(),
+		);
+		assert_eq!(balance(CUSTOMER), 10_000 * GYM - 2 * PRICE);
+		// CUSTOMER's subscription lapses: its job leaves the ring at the
+		// hook's first look, and with it its hold on a slot.
+		TestPriority::lapse(CUSTOMER);
+		worker(1, Tier::Bronze, GpuClass::Other);
+		run_to_block(System::block_number() + 1);
+		assert!(events().contains(&Event::JobDeprioritised { job: first }));
+		assert_eq!(PriorityHolders::<Test>::get(CUSTOMER), None);
+		assert_eq!(PriorityJobCount::<Test>::get(), MAX_PRIORITY_JOBS - 1);
 	});
 }

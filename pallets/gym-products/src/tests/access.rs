@@ -12,7 +12,7 @@ fn has_access_matrix() {
 		assert_ok!(GymProducts::list_licence(signed(&bob()), premium, 10 * GYM, 100));
 		// A licence for alice (to 101), a subscription for charlie (to
 		// 101), an access grant for eve (to 60); dave has nothing.
-		assert_ok!(GymProducts::buy_licence(signed(&alice()), premium, 10 * GYM));
+		assert_ok!(GymProducts::buy_licence(signed(&alice()), premium, 10 * GYM, 0));
 		assert_ok!(GymProducts::subscribe(signed(&charlie()), 1));
 		grant_access(&eve(), premium, 60);
 
@@ -54,7 +54,7 @@ fn access_lasts_until_the_latest_of_its_sources() {
 	ExtBuilder::default().build_and_execute(|| {
 		let premium = register(Some(bob()), true);
 		assert_ok!(GymProducts::list_licence(signed(&bob()), premium, 10 * GYM, 100));
-		assert_ok!(GymProducts::buy_licence(signed(&alice()), premium, 10 * GYM));
+		assert_ok!(GymProducts::buy_licence(signed(&alice()), premium, 10 * GYM, 0));
 		grant_access(&alice(), premium, 80);
 		assert_eq!(GymProducts::access_expiry(&alice(), premium), Some(101));
 		assert_ok!(GymProducts::subscribe(signed(&alice()), 2));

@@ -42,9 +42,18 @@ fn a_buyer_never_pays_above_its_limit() {
 		);
 		assert_ok!(GymProducts::list_licence(signed(&bob()), model, 10 * GYM, 100));
 		assert_noop!(
-			GymProducts::buy_licence(signed(&charlie()), model, 10 * GYM - 1),
+			GymProducts::buy_licence(signed(&charlie()), model, 10 * GYM - 1, 0),
 			Error::<Test>::PriceAboveLimit
 		);
+		// The owner cuts the duration to one block in front of the buy: refused.
+		assert_ok!(GymProducts::list_licence(signed(&bob()), model, 10 * GYM, 1));
+		assert_noop!(
+			GymProducts::buy_licence(signed(&charlie()), model, 10 * GYM, 100),
+			Error::<Test>::DurationBelowLimit
+		);
+		assert_ok!(GymProducts::list_licence(signed(&bob()), model, 10 * GYM, 100));
+		assert_ok!(GymProducts::buy_licence(signed(&charlie()), model, 10 * GYM, 100));
+		assert_eq!(Licences::<Test>::get(charlie(), model), Some(101));
 	});
 }
 
@@ -83,7 +92,7 @@ fn listing_needs_the_owner_and_the_least_price() {
 			Error::<Test>::NotListed
 		);
 		assert_noop!(
-			GymProducts::buy_licence(signed(&charlie()), model, GYM * 1_000),
+			GymProducts::buy_licence(signed(&charlie()), model, GYM * 1_000, 0),
 			Error::<Test>::NotListed
 		);
 		assert_noop!(
@@ -101,7 +110,7 @@ fn listing_needs_the_owner_and_the_least_price() {
 			Error::<Test>::AlreadyOwner
 		);
 		assert_noop!(
-			GymProducts::buy_licence(signed(&bob()), model, MIN_PRICE),
+			GymProducts::buy_licence(signed(&bob()), model, MIN_PRICE, 0),
 			Error::<Test>::AlreadyOwner
 		);
 		assert_noop!(GymProducts::delist_model(signed(&charlie()), model), Error::<Test>::NotOwner);
@@ -120,7 +129,7 @@ fn a_licence_extends_from_the_later_of_now_and_its_expiry() {
 		let model = register(Some(bob()), true);
 		let price = 10 * GYM + 3;
 		assert_ok!(GymProducts::list_licence(signed(&bob()), model, price, 100));
-		assert_ok!(GymProducts::buy_licence(signed(&alice()), model, price));
+		assert_ok!(GymProducts::buy_licence(signed(&alice()), model, price, 0));
 		// 5% of 10 GYM + 3 planck: 0.5 GYM (0.15 planck rounded down).
 		let fee = GYM / 2;
 		System::assert_last_event(
@@ -128,11 +137,11 @@ fn a_licence_extends_from_the_later_of_now_and_its_expiry() {
 		);
 		// Bought again while live: from its end.
 		run_to(50);
-		assert_ok!(GymProducts::buy_licence(signed(&alice()), model, price));
+		assert_ok!(GymProducts::buy_licence(signed(&alice()), model, price, 0));
 		assert_eq!(Licences::<Test>::get(alice(), model), Some(201));
 		// Bought again after it ended: from now.
 		run_to(300);
-		assert_ok!(GymProducts::buy_licence(signed(&alice()), model, price));
+		assert_ok!(GymProducts::buy_licence(signed(&alice()), model, price, 0));
 		assert_eq!(Licences::<Test>::get(alice(), model), Some(400));
 		assert_eq!(balance(&alice()), START - 3 * price);
 		assert_eq!(balance(&bob()), START + 3 * (price - fee));
@@ -145,7 +154,7 @@ fn a_sold_title_loses_its_listings_and_the_new_owner_controls_it() {
 	ExtBuilder::default().build_and_execute(|| {
 		let model = register(Some(bob()), true);
 		assert_ok!(GymProducts::list_licence(signed(&bob()), model, 10 * GYM, 100));
-		assert_ok!(GymProducts::buy_licence(signed(&alice()), model, 10 * GYM));
+		assert_ok!(GymProducts::buy_licence(signed(&alice()), model, 10 * GYM, 0));
 		assert_ok!(GymProducts::list_model(signed(&bob()), model, 100 * GYM));
 		assert_ok!(GymProducts::buy_model(signed(&charlie()), model, 100 * GYM));
 		assert_eq!(TitleListings::<Test>::get(model), None);
@@ -156,7 +165,7 @@ fn a_sold_title_loses_its_listings_and_the_new_owner_controls_it() {
 			Error::<Test>::NotOwner
 		);
 		assert_noop!(
-			GymProducts::buy_licence(signed(&dave()), model, 10 * GYM),
+			GymProducts::buy_licence(signed(&dave()), model, 10 * GYM, 0),
 			Error::<Test>::NotListed
 		);
 		assert_ok!(GymProducts::set_premium(signed(&charlie()), model, true));
@@ -183,7 +192,7 @@ fn a_treasury_model_is_listed_by_governance_and_pays_the_treasury() {
 		);
 		assert_ok!(GymProducts::list_model(RuntimeOrigin::root(), model, 100 * GYM));
 		assert_ok!(GymProducts::list_licence(RuntimeOrigin::root(), model, 20 * GYM, 10));
-		assert_ok!(GymProducts::buy_licence(signed(&alice()), model, 20 * GYM));
+		assert_ok!(GymProducts::buy_licence(signed(&alice()), model, 20 * GYM, 0));
 		assert_ok!(GymProducts::buy_model(signed(&charlie()), model, 100 * GYM));
 		System::assert_last_event(
 			Event::ModelSold {
