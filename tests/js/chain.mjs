@@ -37,10 +37,11 @@ function freePort() {
 }
 
 /**
- * Starts `gym-node --dev --tmp` and connects to it. Resolves with the API, its provider (for
- * `gym_*` methods), the node's log path and `stop()`, which disconnects and stops the node.
+ * Starts `gym-node --dev --tmp` (and `extra` arguments) and connects to it. Resolves with the
+ * API, its provider (for `gym_*` methods), the node's log path and `stop()`, which disconnects
+ * and stops the node.
  */
-export async function startDevNode() {
+export async function startDevNode(extra = []) {
   const [rpc, p2p, prom] = [await freePort(), await freePort(), await freePort()];
   const dir = mkdtempSync(join(tmpdir(), 'gym-js-'));
   const logPath = join(dir, 'node.log');
@@ -48,6 +49,7 @@ export async function startDevNode() {
   const node = spawn(nodeBinary(), [
     '--dev', '--tmp', '--no-telemetry', '--no-mdns',
     '--rpc-port', String(rpc), '--port', String(p2p), '--prometheus-port', String(prom),
+    ...extra,
   ], { stdio: ['ignore', log, log] });
   const provider = new WsProvider(`ws://127.0.0.1:${rpc}`, 500);
   const api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false });

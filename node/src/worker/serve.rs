@@ -80,6 +80,9 @@ pub enum ServeError {
 	/// The customer has no open channel with this provider.
 	#[error("{0} has no open channel with this provider: deposit first")]
 	NoChannel(AccountId),
+	/// The customer asked for its deposit back: the channel takes no new call.
+	#[error("{0} asked for its deposit back: this channel takes no new call")]
+	Withdrawing(AccountId),
 	/// The receipt names another nonce than the channel's.
 	#[error("the receipt's nonce is {got}, the channel's is {expected}")]
 	StaleNonce {
@@ -230,6 +233,9 @@ impl ModelServer {
 		let channel = api
 			.channel(best, customer.clone(), provider.clone())?
 			.ok_or_else(|| ServeError::NoChannel(customer.clone()))?;
+		if channel.unlock_at.is_some() {
+			return Err(ServeError::Withdrawing(customer));
+		}
 		if receipt.nonce != channel.nonce {
 			return Err(ServeError::StaleNonce { expected: channel.nonce, got: receipt.nonce });
 		}
@@ -364,26 +370,47 @@ impl ModelServer {
 		}
 		let api = self.client.runtime_api();
 		let due = number % self.settle_every == 0;
-		let mut batch = Vec::new();
+		// Each customer's channel now; a receipt whose channel closed or was settled is dropped.
+		let mut channels = Vec::new();
 		let mut closed = Vec::new();
+		// A channel closed under a pending settlement made that whole batch fail: the others
+		// are submitted again at once.
+		let mut failed = false;
 		for (customer, accepted) in state.receipts.iter() {
 			let channel = api.channel(at, customer.clone(), provider.clone())?;
-			let Some(channel) = channel.filter(|c| c.nonce == accepted.nonce) else {
-				closed.push(customer.clone());
-				continue;
-			};
-			if accepted.cumulative <= channel.settled {
-				closed.push(customer.clone());
-				continue;
-			}
-			let pending =
-				accepted.submitted.is_some_and(|s| number.saturating_sub(s) < RESUBMIT_AFTER);
-			if !pending && (due || channel.unlock_at.is_some()) {
-				batch.push(customer.clone());
+			match channel.filter(|c| c.nonce == accepted.nonce) {
+				Some(c) if accepted.cumulative > c.settled => channels.push((customer.clone(), c)),
+				Some(_) => closed.push(customer.clone()),
+				None => {
+					failed |= accepted.submitted.is_some();
+					closed.push(customer.clone());
+				}
 			}
 		}
 		for customer in closed {
 			state.receipts.remove(&customer);
+		}
+		let mut batch = Vec::new();
+		for (customer, channel) in channels {
+			let Some(accepted) = state.receipts.get_mut(&customer) else { continue };
+			if failed {
+				accepted.submitted = None;
+			}
+			if accepted.cumulative > channel.deposit {
+				// Accepted against a deposit a reorg took away: it would make its batch fail.
+				log::warn!(
+					target: LOG,
+					"{customer}'s receipt of {} exceeds its deposit of {}: held",
+					accepted.cumulative,
+					channel.deposit
+				);
+				continue;
+			}
+			let pending =
+				accepted.submitted.is_some_and(|s| number.saturating_sub(s) < RESUBMIT_AFTER);
+			if !pending && (due || failed || channel.unlock_at.is_some()) {
+				batch.push(customer);
+			}
 		}
 		for chunk in batch.chunks(RECEIPTS_PER_SETTLEMENT) {
 			let receipts: Vec<_> = chunk

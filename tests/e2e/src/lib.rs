@@ -350,6 +350,25 @@ pub async fn submit(
 	submit_included(client, who, tx).await.map(|included| included.events)
 }
 
+/// Dispatches `pallet::call(fields)` as Root through `Sudo.sudo`, signed by //Alice (the dev
+/// chain's sudo key), and checks that the inner call succeeded; returns the events.
+pub async fn sudo(
+	client: &Client,
+	pallet: &str,
+	call: &str,
+	fields: Vec<subxt::dynamic::Value>,
+) -> Result<Vec<Event>, String> {
+	use subxt::ext::scale_value::{At, Composite, ValueDef};
+	let inner = subxt::dynamic::transaction(pallet, call, Composite::Unnamed(fields)).into_value();
+	let tx = subxt::dynamic::transaction("Sudo", "sudo", vec![inner]);
+	let events = submit(client, &subxt_signer::sr25519::dev::alice(), &tx).await?;
+	let result = find_event(&events, "Sudo", "Sudid").at("sudo_result").cloned();
+	match result.map(|r| r.value) {
+		Some(ValueDef::Variant(v)) if v.name == "Ok" => Ok(events),
+		other => Err(format!("{pallet}::{call} as Root failed: {other:?}")),
+	}
+}
+
 /// [`submit`], returning the block that holds the transaction too.
 pub async fn submit_included(
 	client: &Client,
