@@ -224,6 +224,8 @@ pub fn signed_payload(
 pub type Migrations = (
 	// Stake ledgers gain unbonding chunks (storage version 0 to 1).
 	pallet_tiered_staking::migrations::v1::MigrateV0ToV1<Runtime>,
+	// GymProducts (spec 218) on a chain that ran without it.
+	configs::products::InitProducts,
 );
 
 /// Executive: dispatches blocks and transactions to the pallets.

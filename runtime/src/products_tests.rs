@@ -319,3 +319,45 @@ fn a_subscriber_is_seated_first_but_cannot_fill_the_ring() {
 		check_invariants();
 	});
 }
+
+/// A chain that ran spec 217 gets `GymProducts` without its genesis: the
+/// upgrade's `InitProducts` moves the existential deposit from the
+/// treasury into the pallet's account (issuance unchanged) and opens
+/// subscriptions and the Zoo at the genesis prices, once.
+#[test]
+fn an_upgraded_chain_gets_the_products_account_and_prices_once() {
+	use crate::configs::products::{InitProducts, ProductsAccount};
+	use frame_support::traits::{
+		fungible::{Inspect, Mutate},
+		tokens::Preservation,
+		OnRuntimeUpgrade,
+	};
+	build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		run_to_block(1);
+		let (account, treasury) = (ProductsAccount::get(), TreasuryAccount::get());
+		// The state of a chain before spec 218: no products account, no prices.
+		assert_ok!(<crate::Balances as Mutate<AccountId>>::transfer(
+			&account,
+			&treasury,
+			EXISTENTIAL_DEPOSIT,
+			Preservation::Expendable
+		));
+		pallet_gym_products::SubscriptionPrice::<Runtime>::kill();
+		pallet_gym_products::ZooMintPrice::<Runtime>::kill();
+		assert_eq!(balance(&account), 0);
+		let issuance = <crate::Balances as Inspect<AccountId>>::total_issuance();
+		let treasury_before = balance(&treasury);
+		InitProducts::on_runtime_upgrade();
+		assert_eq!(balance(&account), EXISTENTIAL_DEPOSIT);
+		assert_eq!(treasury_before - balance(&treasury), EXISTENTIAL_DEPOSIT);
+		assert_eq!(<crate::Balances as Inspect<AccountId>>::total_issuance(), issuance);
+		assert_eq!(pallet_gym_products::SubscriptionPrice::<Runtime>::get(), 100 * GYM);
+		assert_eq!(pallet_gym_products::ZooMintPrice::<Runtime>::get(), 100 * GYM);
+		// Once: a second run, after governance closed the Zoo, changes nothing.
+		assert_ok!(Products::set_zoo_price(RuntimeOrigin::root(), 0));
+		InitProducts::on_runtime_upgrade();
+		assert_eq!(balance(&account), EXISTENTIAL_DEPOSIT);
+		assert_eq!(pallet_gym_products::ZooMintPrice::<Runtime>::get(), 0);
+		check_invariants();
+	});
+}

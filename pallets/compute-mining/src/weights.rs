@@ -101,9 +101,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn register_worker(n: u32, ) -> Weight {
 		// Proof size: measured `1375`, estimated `4607` bytes.
-		// Minimum execution time: 35_799_000 picoseconds.
-		Weight::from_parts(52_560_426, 4607)
-			.saturating_add(Weight::from_parts(38_232, 0).saturating_mul(n.into()))
+		// Minimum execution time: 35_616_000 picoseconds.
+		Weight::from_parts(54_258_784, 4607)
+			.saturating_add(Weight::from_parts(32_790, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -162,9 +162,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn heartbeat(n: u32, ) -> Weight {
 		// Proof size: measured `3367`, estimated `6196` bytes.
-		// Minimum execution time: 214_099_000 picoseconds.
-		Weight::from_parts(243_840_310, 6196)
-			.saturating_add(Weight::from_parts(48_622, 0).saturating_mul(n.into()))
+		// Minimum execution time: 213_516_000 picoseconds.
+		Weight::from_parts(249_267_457, 6196)
+			.saturating_add(Weight::from_parts(37_949, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(24_u64))
 			.saturating_add(T::DbWeight::get().writes(23_u64))
 	}
@@ -178,8 +178,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TieredStaking::Stakers` (`max_values`: None, `max_size`: Some(1142), added: 3617, mode: `MaxEncodedLen`)
 	fn schedule_downtime() -> Weight {
 		// Proof size: measured `1248`, estimated `4607` bytes.
-		// Minimum execution time: 39_295_000 picoseconds.
-		Weight::from_parts(43_498_000, 4607)
+		// Minimum execution time: 40_197_000 picoseconds.
+		Weight::from_parts(44_518_000, 4607)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -191,8 +191,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn deregister_worker() -> Weight {
 		// Proof size: measured `962`, estimated `3866` bytes.
-		// Minimum execution time: 26_374_000 picoseconds.
-		Weight::from_parts(29_051_000, 3866)
+		// Minimum execution time: 27_867_000 picoseconds.
+		Weight::from_parts(32_347_000, 3866)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -224,8 +224,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	fn create_job() -> Weight {
 		// Proof size: measured `595`, estimated `3593` bytes.
-		// Minimum execution time: 88_841_000 picoseconds.
-		Weight::from_parts(94_262_000, 3593)
+		// Minimum execution time: 89_224_000 picoseconds.
+		Weight::from_parts(94_751_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -243,8 +243,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn leave_job() -> Weight {
 		// Proof size: measured `1281`, estimated `4607` bytes.
-		// Minimum execution time: 38_048_000 picoseconds.
-		Weight::from_parts(41_245_000, 4607)
+		// Minimum execution time: 37_697_000 picoseconds.
+		Weight::from_parts(42_616_000, 4607)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -259,9 +259,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 64]`.
 	fn verify_hardware(n: u32, ) -> Weight {
 		// Proof size: measured `628`, estimated `6783` bytes.
-		// Minimum execution time: 23_637_000 picoseconds.
-		Weight::from_parts(26_432_332, 6783)
-			.saturating_add(Weight::from_parts(284_319, 0).saturating_mul(n.into()))
+		// Minimum execution time: 24_572_000 picoseconds.
+		Weight::from_parts(29_612_463, 6783)
+			.saturating_add(Weight::from_parts(331_795, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -302,9 +302,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[3, 64]`.
 	fn resolve_hardware(v: u32, ) -> Weight {
 		// Proof size: measured `1098`, estimated `6783` bytes.
-		// Minimum execution time: 147_771_000 picoseconds.
-		Weight::from_parts(149_963_000, 6783)
-			.saturating_add(Weight::from_parts(82_221_122, 0).saturating_mul(v.into()))
+		// Minimum execution time: 146_535_000 picoseconds.
+		Weight::from_parts(151_523_000, 6783)
+			.saturating_add(Weight::from_parts(83_659_335, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(v.into())))
@@ -331,9 +331,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn submit_delta(n: u32, ) -> Weight {
 		// Proof size: measured `1678`, estimated `6834` bytes.
-		// Minimum execution time: 46_069_000 picoseconds.
-		Weight::from_parts(51_557_839, 6834)
-			.saturating_add(Weight::from_parts(313_281, 0).saturating_mul(n.into()))
+		// Minimum execution time: 47_873_000 picoseconds.
+		Weight::from_parts(52_584_614, 6834)
+			.saturating_add(Weight::from_parts(392_851, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -351,8 +351,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Jobs` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	fn reveal_delta() -> Weight {
 		// Proof size: measured `56767`, estimated `40343` bytes.
-		// Minimum execution time: 92_162_000 picoseconds.
-		Weight::from_parts(99_417_000, 40343)
+		// Minimum execution time: 99_975_000 picoseconds.
+		Weight::from_parts(116_893_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -360,8 +360,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Deltas` (`max_values`: None, `max_size`: Some(3369), added: 5844, mode: `MaxEncodedLen`)
 	fn commit_report() -> Weight {
 		// Proof size: measured `970`, estimated `6834` bytes.
-		// Minimum execution time: 25_231_000 picoseconds.
-		Weight::from_parts(28_721_000, 6834)
+		// Minimum execution time: 27_167_000 picoseconds.
+		Weight::from_parts(31_910_000, 6834)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -376,9 +376,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn reveal_report(v: u32, ) -> Weight {
 		// Proof size: measured `19724`, estimated `22508` bytes.
-		// Minimum execution time: 56_642_000 picoseconds.
-		Weight::from_parts(61_147_615, 22508)
-			.saturating_add(Weight::from_parts(1_313_379, 0).saturating_mul(v.into()))
+		// Minimum execution time: 61_051_000 picoseconds.
+		Weight::from_parts(65_548_078, 22508)
+			.saturating_add(Weight::from_parts(1_845_328, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -393,9 +393,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn reveal_report_reject(v: u32, ) -> Weight {
 		// Proof size: measured `19691`, estimated `22508` bytes.
-		// Minimum execution time: 56_850_000 picoseconds.
-		Weight::from_parts(59_313_719, 22508)
-			.saturating_add(Weight::from_parts(1_345_221, 0).saturating_mul(v.into()))
+		// Minimum execution time: 58_740_000 picoseconds.
+		Weight::from_parts(65_822_686, 22508)
+			.saturating_add(Weight::from_parts(1_560_989, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -453,8 +453,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::OpenDeltas` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn finalise_delta_accept() -> Weight {
 		// Proof size: measured `25704`, estimated `23723` bytes.
-		// Minimum execution time: 322_413_000 picoseconds.
-		Weight::from_parts(337_193_000, 23723)
+		// Minimum execution time: 328_566_000 picoseconds.
+		Weight::from_parts(360_697_000, 23723)
 			.saturating_add(T::DbWeight::get().reads(32_u64))
 			.saturating_add(T::DbWeight::get().writes(27_u64))
 	}
@@ -486,8 +486,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::Queue` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn finalise_delta_reject() -> Weight {
 		// Proof size: measured `24494`, estimated `23723` bytes.
-		// Minimum execution time: 143_293_000 picoseconds.
-		Weight::from_parts(151_890_000, 23723)
+		// Minimum execution time: 149_181_000 picoseconds.
+		Weight::from_parts(170_907_000, 23723)
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(17_u64))
 	}
@@ -506,9 +506,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 64]`.
 	fn dispute_delta(n: u32, ) -> Weight {
 		// Proof size: measured `20549`, estimated `23723` bytes.
-		// Minimum execution time: 63_529_000 picoseconds.
-		Weight::from_parts(67_907_946, 23723)
-			.saturating_add(Weight::from_parts(423_671, 0).saturating_mul(n.into()))
+		// Minimum execution time: 66_979_000 picoseconds.
+		Weight::from_parts(76_909_325, 23723)
+			.saturating_add(Weight::from_parts(416_628, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -525,9 +525,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[3, 64]`.
 	fn vote_dispute(v: u32, ) -> Weight {
 		// Proof size: measured `1191`, estimated `23723` bytes.
-		// Minimum execution time: 43_294_000 picoseconds.
-		Weight::from_parts(45_928_072, 23723)
-			.saturating_add(Weight::from_parts(600_921, 0).saturating_mul(v.into()))
+		// Minimum execution time: 44_511_000 picoseconds.
+		Weight::from_parts(50_021_529, 23723)
+			.saturating_add(Weight::from_parts(653_889, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -584,9 +584,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[3, 64]`.
 	fn resolve_dispute(v: u32, ) -> Weight {
 		// Proof size: measured `21423`, estimated `23723` bytes.
-		// Minimum execution time: 268_643_000 picoseconds.
-		Weight::from_parts(108_634_824, 23723)
-			.saturating_add(Weight::from_parts(47_757_439, 0).saturating_mul(v.into()))
+		// Minimum execution time: 285_423_000 picoseconds.
+		Weight::from_parts(106_535_443, 23723)
+			.saturating_add(Weight::from_parts(49_105_435, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(15_u64))
@@ -610,9 +610,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn expire_round(v: u32, ) -> Weight {
 		// Proof size: measured `23444`, estimated `335220` bytes.
-		// Minimum execution time: 839_086_000 picoseconds.
-		Weight::from_parts(868_545_231, 335220)
-			.saturating_add(Weight::from_parts(5_479_439, 0).saturating_mul(v.into()))
+		// Minimum execution time: 847_572_000 picoseconds.
+		Weight::from_parts(908_492_115, 335220)
+			.saturating_add(Weight::from_parts(5_691_369, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(134_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(132_u64))
@@ -658,9 +658,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn close_delta(v: u32, ) -> Weight {
 		// Proof size: measured `20758`, estimated `22508` bytes.
-		// Minimum execution time: 181_661_000 picoseconds.
-		Weight::from_parts(110_864_423, 22508)
-			.saturating_add(Weight::from_parts(81_251_513, 0).saturating_mul(v.into()))
+		// Minimum execution time: 188_517_000 picoseconds.
+		Weight::from_parts(113_790_532, 22508)
+			.saturating_add(Weight::from_parts(86_515_088, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
@@ -720,9 +720,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 7]`.
 	fn complete_round(v: u32, ) -> Weight {
 		// Proof size: measured `24323`, estimated `168105` bytes.
-		// Minimum execution time: 498_800_000 picoseconds.
-		Weight::from_parts(471_940_975, 168105)
-			.saturating_add(Weight::from_parts(43_718_642, 0).saturating_mul(v.into()))
+		// Minimum execution time: 511_083_000 picoseconds.
+		Weight::from_parts(497_653_459, 168105)
+			.saturating_add(Weight::from_parts(45_180_015, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(72_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(72_u64))
@@ -737,8 +737,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::JobEnds` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn end_job_after() -> Weight {
 		// Proof size: measured `367`, estimated `3700` bytes.
-		// Minimum execution time: 13_473_000 picoseconds.
-		Weight::from_parts(14_837_000, 3700)
+		// Minimum execution time: 13_618_000 picoseconds.
+		Weight::from_parts(15_015_000, 3700)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -751,9 +751,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 63]`.
 	fn join_orchestrators(n: u32, ) -> Weight {
 		// Proof size: measured `545`, estimated `4607` bytes.
-		// Minimum execution time: 19_659_000 picoseconds.
-		Weight::from_parts(24_210_850, 4607)
-			.saturating_add(Weight::from_parts(242_618, 0).saturating_mul(n.into()))
+		// Minimum execution time: 20_008_000 picoseconds.
+		Weight::from_parts(24_076_819, 4607)
+			.saturating_add(Weight::from_parts(276_649, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -764,9 +764,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn leave_orchestrators(n: u32, ) -> Weight {
 		// Proof size: measured `77`, estimated `4559` bytes.
-		// Minimum execution time: 12_664_000 picoseconds.
-		Weight::from_parts(14_283_636, 4559)
-			.saturating_add(Weight::from_parts(171_281, 0).saturating_mul(n.into()))
+		// Minimum execution time: 12_516_000 picoseconds.
+		Weight::from_parts(13_751_715, 4559)
+			.saturating_add(Weight::from_parts(214_204, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -774,16 +774,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::TrainingLimits` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
 	fn set_job_limits() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Minimum execution time: 5_435_000 picoseconds.
-		Weight::from_parts(6_139_000, 0)
+		// Minimum execution time: 5_494_000 picoseconds.
+		Weight::from_parts(6_192_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeMining::WorkBudget` (r:0 w:1)
 	/// Proof: `ComputeMining::WorkBudget` (`max_values`: Some(1), `max_size`: Some(17), added: 512, mode: `MaxEncodedLen`)
 	fn set_work_budget() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Minimum execution time: 5_366_000 picoseconds.
-		Weight::from_parts(6_247_000, 0)
+		// Minimum execution time: 5_245_000 picoseconds.
+		Weight::from_parts(6_115_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeMining::Activity` (r:1 w:1)
@@ -813,9 +813,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `u` is `[1, 15]`.
 	fn claim_rewards(u: u32, ) -> Weight {
 		// Proof size: measured `1052`, estimated `6078` bytes.
-		// Minimum execution time: 131_815_000 picoseconds.
-		Weight::from_parts(112_793_093, 6078)
-			.saturating_add(Weight::from_parts(28_723_032, 0).saturating_mul(u.into()))
+		// Minimum execution time: 131_651_000 picoseconds.
+		Weight::from_parts(109_870_748, 6078)
+			.saturating_add(Weight::from_parts(26_723_437, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -847,8 +847,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TieredStaking::Rolled` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn report_downtime() -> Weight {
 		// Proof size: measured `1797`, estimated `6196` bytes.
-		// Minimum execution time: 133_065_000 picoseconds.
-		Weight::from_parts(148_914_000, 6196)
+		// Minimum execution time: 125_811_000 picoseconds.
+		Weight::from_parts(134_439_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -884,8 +884,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn settle_slash() -> Weight {
 		// Proof size: measured `1887`, estimated `6196` bytes.
-		// Minimum execution time: 133_073_000 picoseconds.
-		Weight::from_parts(143_071_000, 6196)
+		// Minimum execution time: 132_205_000 picoseconds.
+		Weight::from_parts(140_367_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -919,8 +919,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::HardwareOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn report_malicious() -> Weight {
 		// Proof size: measured `1797`, estimated `6196` bytes.
-		// Minimum execution time: 122_636_000 picoseconds.
-		Weight::from_parts(130_437_000, 6196)
+		// Minimum execution time: 125_098_000 picoseconds.
+		Weight::from_parts(134_657_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -932,8 +932,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymEmission::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn on_initialize_idle() -> Weight {
 		// Proof size: measured `129`, estimated `40343` bytes.
-		// Minimum execution time: 6_069_000 picoseconds.
-		Weight::from_parts(6_864_000, 40343)
+		// Minimum execution time: 5_919_000 picoseconds.
+		Weight::from_parts(6_760_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 	}
 	/// Storage: `ComputeMining::PendingDraws` (r:1 w:1)
@@ -957,9 +957,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[0, 1024]`.
 	fn on_initialize_draws(d: u32, ) -> Weight {
 		// Proof size: measured `4066`, estimated `162718` bytes.
-		// Minimum execution time: 6_491_000 picoseconds.
-		Weight::from_parts(6_698_000, 162718)
-			.saturating_add(Weight::from_parts(37_769_712, 0).saturating_mul(d.into()))
+		// Minimum execution time: 6_966_000 picoseconds.
+		Weight::from_parts(34_397_362, 162718)
+			.saturating_add(Weight::from_parts(36_255_222, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(57_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(53_u64))
@@ -997,9 +997,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[0, 32]`.
 	fn on_initialize_seats(s: u32, ) -> Weight {
 		// Proof size: measured `2842`, estimated `2597` bytes.
-		// Minimum execution time: 5_557_000 picoseconds.
-		Weight::from_parts(35_829_408, 2597)
-			.saturating_add(Weight::from_parts(40_961_857, 0).saturating_mul(s.into()))
+		// Minimum execution time: 5_591_000 picoseconds.
+		Weight::from_parts(36_926_520, 2597)
+			.saturating_add(Weight::from_parts(37_731_188, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -1034,8 +1034,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMining::LastDifficulty` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn on_initialize_close() -> Weight {
 		// Proof size: measured `585`, estimated `40343` bytes.
-		// Minimum execution time: 42_287_000 picoseconds.
-		Weight::from_parts(46_540_000, 40343)
+		// Minimum execution time: 41_744_000 picoseconds.
+		Weight::from_parts(44_237_000, 40343)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -1044,104 +1044,104 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_worker(n: u32, ) -> Weight {
-		Weight::from_parts(52_560_426, 4607)
-			.saturating_add(Weight::from_parts(38_232, 0).saturating_mul(n.into()))
+		Weight::from_parts(54_258_784, 4607)
+			.saturating_add(Weight::from_parts(32_790, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn heartbeat(n: u32, ) -> Weight {
-		Weight::from_parts(243_840_310, 6196)
-			.saturating_add(Weight::from_parts(48_622, 0).saturating_mul(n.into()))
+		Weight::from_parts(249_267_457, 6196)
+			.saturating_add(Weight::from_parts(37_949, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(24_u64))
 			.saturating_add(ParityDbWeight::get().writes(23_u64))
 	}
 	fn schedule_downtime() -> Weight {
-		Weight::from_parts(43_498_000, 4607)
+		Weight::from_parts(44_518_000, 4607)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn deregister_worker() -> Weight {
-		Weight::from_parts(29_051_000, 3866)
+		Weight::from_parts(32_347_000, 3866)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn create_job() -> Weight {
-		Weight::from_parts(94_262_000, 3593)
+		Weight::from_parts(94_751_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn leave_job() -> Weight {
-		Weight::from_parts(41_245_000, 4607)
+		Weight::from_parts(42_616_000, 4607)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn verify_hardware(n: u32, ) -> Weight {
-		Weight::from_parts(26_432_332, 6783)
-			.saturating_add(Weight::from_parts(284_319, 0).saturating_mul(n.into()))
+		Weight::from_parts(29_612_463, 6783)
+			.saturating_add(Weight::from_parts(331_795, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn resolve_hardware(v: u32, ) -> Weight {
-		Weight::from_parts(149_963_000, 6783)
-			.saturating_add(Weight::from_parts(82_221_122, 0).saturating_mul(v.into()))
+		Weight::from_parts(151_523_000, 6783)
+			.saturating_add(Weight::from_parts(83_659_335, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 3513).saturating_mul(v.into()))
 	}
 	fn submit_delta(n: u32, ) -> Weight {
-		Weight::from_parts(51_557_839, 6834)
-			.saturating_add(Weight::from_parts(313_281, 0).saturating_mul(n.into()))
+		Weight::from_parts(52_584_614, 6834)
+			.saturating_add(Weight::from_parts(392_851, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn reveal_delta() -> Weight {
-		Weight::from_parts(99_417_000, 40343)
+		Weight::from_parts(116_893_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn commit_report() -> Weight {
-		Weight::from_parts(28_721_000, 6834)
+		Weight::from_parts(31_910_000, 6834)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reveal_report(v: u32, ) -> Weight {
-		Weight::from_parts(61_147_615, 22508)
-			.saturating_add(Weight::from_parts(1_313_379, 0).saturating_mul(v.into()))
+		Weight::from_parts(65_548_078, 22508)
+			.saturating_add(Weight::from_parts(1_845_328, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn reveal_report_reject(v: u32, ) -> Weight {
-		Weight::from_parts(59_313_719, 22508)
-			.saturating_add(Weight::from_parts(1_345_221, 0).saturating_mul(v.into()))
+		Weight::from_parts(65_822_686, 22508)
+			.saturating_add(Weight::from_parts(1_560_989, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn finalise_delta_accept() -> Weight {
-		Weight::from_parts(337_193_000, 23723)
+		Weight::from_parts(360_697_000, 23723)
 			.saturating_add(ParityDbWeight::get().reads(32_u64))
 			.saturating_add(ParityDbWeight::get().writes(27_u64))
 	}
 	fn finalise_delta_reject() -> Weight {
-		Weight::from_parts(151_890_000, 23723)
+		Weight::from_parts(170_907_000, 23723)
 			.saturating_add(ParityDbWeight::get().reads(17_u64))
 			.saturating_add(ParityDbWeight::get().writes(17_u64))
 	}
 	fn dispute_delta(n: u32, ) -> Weight {
-		Weight::from_parts(67_907_946, 23723)
-			.saturating_add(Weight::from_parts(423_671, 0).saturating_mul(n.into()))
+		Weight::from_parts(76_909_325, 23723)
+			.saturating_add(Weight::from_parts(416_628, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn vote_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(45_928_072, 23723)
-			.saturating_add(Weight::from_parts(600_921, 0).saturating_mul(v.into()))
+		Weight::from_parts(50_021_529, 23723)
+			.saturating_add(Weight::from_parts(653_889, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn resolve_dispute(v: u32, ) -> Weight {
-		Weight::from_parts(108_634_824, 23723)
-			.saturating_add(Weight::from_parts(47_757_439, 0).saturating_mul(v.into()))
+		Weight::from_parts(106_535_443, 23723)
+			.saturating_add(Weight::from_parts(49_105_435, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(15_u64))
@@ -1149,8 +1149,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn expire_round(v: u32, ) -> Weight {
-		Weight::from_parts(868_545_231, 335220)
-			.saturating_add(Weight::from_parts(5_479_439, 0).saturating_mul(v.into()))
+		Weight::from_parts(908_492_115, 335220)
+			.saturating_add(Weight::from_parts(5_691_369, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(134_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(132_u64))
@@ -1158,8 +1158,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn close_delta(v: u32, ) -> Weight {
-		Weight::from_parts(110_864_423, 22508)
-			.saturating_add(Weight::from_parts(81_251_513, 0).saturating_mul(v.into()))
+		Weight::from_parts(113_790_532, 22508)
+			.saturating_add(Weight::from_parts(86_515_088, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
@@ -1167,8 +1167,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(v.into()))
 	}
 	fn complete_round(v: u32, ) -> Weight {
-		Weight::from_parts(471_940_975, 168105)
-			.saturating_add(Weight::from_parts(43_718_642, 0).saturating_mul(v.into()))
+		Weight::from_parts(497_653_459, 168105)
+			.saturating_add(Weight::from_parts(45_180_015, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(72_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(72_u64))
@@ -1176,58 +1176,58 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
 	fn end_job_after() -> Weight {
-		Weight::from_parts(14_837_000, 3700)
+		Weight::from_parts(15_015_000, 3700)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn join_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(24_210_850, 4607)
-			.saturating_add(Weight::from_parts(242_618, 0).saturating_mul(n.into()))
+		Weight::from_parts(24_076_819, 4607)
+			.saturating_add(Weight::from_parts(276_649, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn leave_orchestrators(n: u32, ) -> Weight {
-		Weight::from_parts(14_283_636, 4559)
-			.saturating_add(Weight::from_parts(171_281, 0).saturating_mul(n.into()))
+		Weight::from_parts(13_751_715, 4559)
+			.saturating_add(Weight::from_parts(214_204, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_job_limits() -> Weight {
-		Weight::from_parts(6_139_000, 0)
+		Weight::from_parts(6_192_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_work_budget() -> Weight {
-		Weight::from_parts(6_247_000, 0)
+		Weight::from_parts(6_115_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn claim_rewards(u: u32, ) -> Weight {
-		Weight::from_parts(112_793_093, 6078)
-			.saturating_add(Weight::from_parts(28_723_032, 0).saturating_mul(u.into()))
+		Weight::from_parts(109_870_748, 6078)
+			.saturating_add(Weight::from_parts(26_723_437, 0).saturating_mul(u.into()))
 			.saturating_add(ParityDbWeight::get().reads(15_u64))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
 	}
 	fn report_downtime() -> Weight {
-		Weight::from_parts(148_914_000, 6196)
+		Weight::from_parts(134_439_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn settle_slash() -> Weight {
-		Weight::from_parts(143_071_000, 6196)
+		Weight::from_parts(140_367_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(15_u64))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
 	}
 	fn report_malicious() -> Weight {
-		Weight::from_parts(130_437_000, 6196)
+		Weight::from_parts(134_657_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn on_initialize_idle() -> Weight {
-		Weight::from_parts(6_864_000, 40343)
+		Weight::from_parts(6_760_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 	}
 	fn on_initialize_draws(d: u32, ) -> Weight {
-		Weight::from_parts(6_698_000, 162718)
-			.saturating_add(Weight::from_parts(37_769_712, 0).saturating_mul(d.into()))
+		Weight::from_parts(34_397_362, 162718)
+			.saturating_add(Weight::from_parts(36_255_222, 0).saturating_mul(d.into()))
 			.saturating_add(ParityDbWeight::get().reads(57_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(ParityDbWeight::get().writes(53_u64))
@@ -1235,8 +1235,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 5844).saturating_mul(d.into()))
 	}
 	fn on_initialize_seats(s: u32, ) -> Weight {
-		Weight::from_parts(35_829_408, 2597)
-			.saturating_add(Weight::from_parts(40_961_857, 0).saturating_mul(s.into()))
+		Weight::from_parts(36_926_520, 2597)
+			.saturating_add(Weight::from_parts(37_731_188, 0).saturating_mul(s.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().reads((7_u64).saturating_mul(s.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
@@ -1244,7 +1244,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 5420).saturating_mul(s.into()))
 	}
 	fn on_initialize_close() -> Weight {
-		Weight::from_parts(46_540_000, 40343)
+		Weight::from_parts(44_237_000, 40343)
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}

@@ -70,8 +70,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymProducts::Models` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
 	fn set_premium() -> Weight {
 		// Proof size: measured `438`, estimated `3575` bytes.
-		// Minimum execution time: 14_989_000 picoseconds.
-		Weight::from_parts(16_507_000, 3575)
+		// Minimum execution time: 14_815_000 picoseconds.
+		Weight::from_parts(17_633_000, 3575)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -81,8 +81,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymProducts::TitleListings` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn list_model() -> Weight {
 		// Proof size: measured `438`, estimated `3575` bytes.
-		// Minimum execution time: 14_406_000 picoseconds.
-		Weight::from_parts(16_117_000, 3575)
+		// Minimum execution time: 14_428_000 picoseconds.
+		Weight::from_parts(16_873_000, 3575)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -92,8 +92,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymProducts::TitleListings` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn delist_model() -> Weight {
 		// Proof size: measured `486`, estimated `3575` bytes.
-		// Minimum execution time: 16_991_000 picoseconds.
-		Weight::from_parts(19_406_000, 3575)
+		// Minimum execution time: 16_803_000 picoseconds.
+		Weight::from_parts(19_129_000, 3575)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -115,8 +115,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymProducts::LicenceListings` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn buy_model() -> Weight {
 		// Proof size: measured `594`, estimated `6196` bytes.
-		// Minimum execution time: 110_732_000 picoseconds.
-		Weight::from_parts(122_743_000, 6196)
+		// Minimum execution time: 110_004_000 picoseconds.
+		Weight::from_parts(119_317_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -126,8 +126,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymProducts::LicenceListings` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn list_licence() -> Weight {
 		// Proof size: measured `438`, estimated `3575` bytes.
-		// Minimum execution time: 14_399_000 picoseconds.
-		Weight::from_parts(16_046_000, 3575)
+		// Minimum execution time: 14_442_000 picoseconds.
+		Weight::from_parts(16_366_000, 3575)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -137,8 +137,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymProducts::LicenceListings` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn delist_licence() -> Weight {
 		// Proof size: measured `494`, estimated `3575` bytes.
-		// Minimum execution time: 17_635_000 picoseconds.
-		Weight::from_parts(19_482_000, 3575)
+		// Minimum execution time: 17_330_000 picoseconds.
+		Weight::from_parts(19_072_000, 3575)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -160,8 +160,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RevenueSplit::PeriodIncome` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
 	fn buy_licence() -> Weight {
 		// Proof size: measured `688`, estimated `6196` bytes.
-		// Minimum execution time: 113_893_000 picoseconds.
-		Weight::from_parts(123_952_000, 6196)
+		// Minimum execution time: 111_907_000 picoseconds.
+		Weight::from_parts(119_128_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -169,8 +169,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymProducts::Providers` (`max_values`: None, `max_size`: Some(322), added: 2797, mode: `MaxEncodedLen`)
 	fn register_provider() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Minimum execution time: 8_066_000 picoseconds.
-		Weight::from_parts(9_201_000, 0)
+		// Minimum execution time: 7_986_000 picoseconds.
+		Weight::from_parts(9_077_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `GymProducts::Providers` (r:1 w:0)
@@ -185,8 +185,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn deposit() -> Weight {
 		// Proof size: measured `599`, estimated `3787` bytes.
-		// Minimum execution time: 58_789_000 picoseconds.
-		Weight::from_parts(63_743_000, 3787)
+		// Minimum execution time: 57_793_000 picoseconds.
+		Weight::from_parts(63_230_000, 3787)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -194,8 +194,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymProducts::Channels` (`max_values`: None, `max_size`: Some(137), added: 2612, mode: `MaxEncodedLen`)
 	fn request_withdrawal() -> Weight {
 		// Proof size: measured `463`, estimated `3602` bytes.
-		// Minimum execution time: 16_045_000 picoseconds.
-		Weight::from_parts(18_050_000, 3602)
+		// Minimum execution time: 15_598_000 picoseconds.
+		Weight::from_parts(18_215_000, 3602)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -209,8 +209,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymProducts::ChannelNonces` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
 	fn withdraw() -> Weight {
 		// Proof size: measured `609`, estimated `3602` bytes.
-		// Minimum execution time: 58_121_000 picoseconds.
-		Weight::from_parts(62_028_000, 3602)
+		// Minimum execution time: 57_449_000 picoseconds.
+		Weight::from_parts(63_824_000, 3602)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -232,10 +232,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymProducts::Escrow` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 32]`.
 	fn settle_receipts(n: u32, ) -> Weight {
-		// Proof size: measured `716`, estimated `8799` bytes.
-		// Minimum execution time: 201_506_000 picoseconds.
-		Weight::from_parts(95_378_418, 8799)
-			.saturating_add(Weight::from_parts(166_174_030, 0).saturating_mul(n.into()))
+		// Proof size: measured `740`, estimated `8799` bytes.
+		// Minimum execution time: 210_587_000 picoseconds.
+		Weight::from_parts(128_826_366, 8799)
+			.saturating_add(Weight::from_parts(171_184_793, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -258,8 +258,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RevenueSplit::PeriodIncome` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
 	fn subscribe() -> Weight {
 		// Proof size: measured `437`, estimated `3593` bytes.
-		// Minimum execution time: 73_463_000 picoseconds.
-		Weight::from_parts(78_338_000, 3593)
+		// Minimum execution time: 73_385_000 picoseconds.
+		Weight::from_parts(81_965_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -267,8 +267,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymProducts::SubscriptionPrice` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn set_subscription_price() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Minimum execution time: 5_377_000 picoseconds.
-		Weight::from_parts(6_188_000, 0)
+		// Minimum execution time: 5_345_000 picoseconds.
+		Weight::from_parts(6_396_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `GymProducts::ZooMintPrice` (r:1 w:0)
@@ -293,8 +293,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymProducts::ZooItems` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn mint_zoo() -> Weight {
 		// Proof size: measured `553`, estimated `4607` bytes.
-		// Minimum execution time: 76_693_000 picoseconds.
-		Weight::from_parts(81_113_000, 4607)
+		// Minimum execution time: 76_236_000 picoseconds.
+		Weight::from_parts(80_216_000, 4607)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -302,8 +302,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymProducts::ZooItems` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn transfer_zoo() -> Weight {
 		// Proof size: measured `327`, estimated `3509` bytes.
-		// Minimum execution time: 12_582_000 picoseconds.
-		Weight::from_parts(14_146_000, 3509)
+		// Minimum execution time: 12_592_000 picoseconds.
+		Weight::from_parts(13_888_000, 3509)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -311,16 +311,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `GymProducts::ZooMintPrice` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn set_zoo_price() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Minimum execution time: 5_409_000 picoseconds.
-		Weight::from_parts(6_311_000, 0)
+		// Minimum execution time: 5_173_000 picoseconds.
+		Weight::from_parts(6_061_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `GymProducts::ZooDiscounts` (r:0 w:1)
 	/// Proof: `GymProducts::ZooDiscounts` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
 	fn set_zoo_discounts() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Minimum execution time: 5_445_000 picoseconds.
-		Weight::from_parts(6_565_000, 0)
+		// Minimum execution time: 5_348_000 picoseconds.
+		Weight::from_parts(6_060_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -328,62 +328,62 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn set_premium() -> Weight {
-		Weight::from_parts(16_507_000, 3575)
+		Weight::from_parts(17_633_000, 3575)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn list_model() -> Weight {
-		Weight::from_parts(16_117_000, 3575)
+		Weight::from_parts(16_873_000, 3575)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn delist_model() -> Weight {
-		Weight::from_parts(19_406_000, 3575)
+		Weight::from_parts(19_129_000, 3575)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn buy_model() -> Weight {
-		Weight::from_parts(122_743_000, 6196)
+		Weight::from_parts(119_317_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn list_licence() -> Weight {
-		Weight::from_parts(16_046_000, 3575)
+		Weight::from_parts(16_366_000, 3575)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn delist_licence() -> Weight {
-		Weight::from_parts(19_482_000, 3575)
+		Weight::from_parts(19_072_000, 3575)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn buy_licence() -> Weight {
-		Weight::from_parts(123_952_000, 6196)
+		Weight::from_parts(119_128_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn register_provider() -> Weight {
-		Weight::from_parts(9_201_000, 0)
+		Weight::from_parts(9_077_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn deposit() -> Weight {
-		Weight::from_parts(63_743_000, 3787)
+		Weight::from_parts(63_230_000, 3787)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn request_withdrawal() -> Weight {
-		Weight::from_parts(18_050_000, 3602)
+		Weight::from_parts(18_215_000, 3602)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(62_028_000, 3602)
+		Weight::from_parts(63_824_000, 3602)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn settle_receipts(n: u32, ) -> Weight {
-		Weight::from_parts(95_378_418, 8799)
-			.saturating_add(Weight::from_parts(166_174_030, 0).saturating_mul(n.into()))
+		Weight::from_parts(128_826_366, 8799)
+			.saturating_add(Weight::from_parts(171_184_793, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
@@ -391,30 +391,30 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2612).saturating_mul(n.into()))
 	}
 	fn subscribe() -> Weight {
-		Weight::from_parts(78_338_000, 3593)
+		Weight::from_parts(81_965_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn set_subscription_price() -> Weight {
-		Weight::from_parts(6_188_000, 0)
+		Weight::from_parts(6_396_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn mint_zoo() -> Weight {
-		Weight::from_parts(81_113_000, 4607)
+		Weight::from_parts(80_216_000, 4607)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn transfer_zoo() -> Weight {
-		Weight::from_parts(14_146_000, 3509)
+		Weight::from_parts(13_888_000, 3509)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_zoo_price() -> Weight {
-		Weight::from_parts(6_311_000, 0)
+		Weight::from_parts(6_061_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_zoo_discounts() -> Weight {
-		Weight::from_parts(6_565_000, 0)
+		Weight::from_parts(6_060_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

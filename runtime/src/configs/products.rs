@@ -69,3 +69,49 @@ impl pallet_gym_products::Config for Runtime {
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = ();
 }
+
+/// On a chain that ran a runtime without `GymProducts` (spec 217 and
+/// before), the pallet arrives without its genesis: its account has no
+/// existential deposit (the last refund of a deposit, which keeps the
+/// account alive, would fail) and subscriptions and the Zoo are closed.
+/// Once, while the account is empty: the treasury pays it the existential
+/// deposit (moved, never minted: the books still balance) and the genesis
+/// prices are set where none is. On a chain that started with the pallet
+/// it reads one balance and does nothing.
+pub struct InitProducts;
+
+impl frame_support::traits::OnRuntimeUpgrade for InitProducts {
+	fn on_runtime_upgrade() -> frame_support::weights::Weight {
+		use frame_support::traits::{
+			fungible::{Inspect, Mutate},
+			tokens::Preservation,
+		};
+		let db = <Runtime as frame_system::Config>::DbWeight::get();
+		let account = ProductsAccount::get();
+		if <Balances as Inspect<AccountId>>::total_balance(&account) > 0 {
+			return db.reads(1);
+		}
+		let paid = <Balances as Mutate<AccountId>>::transfer(
+			&TreasuryAccount::get(),
+			&account,
+			crate::EXISTENTIAL_DEPOSIT,
+			Preservation::Preserve,
+		);
+		if paid.is_err() {
+			// A treasury without 0.002 GYM: the account waits for the next
+			// upgrade (or a governance transfer).
+			return db.reads(2);
+		}
+		if pallet_gym_products::SubscriptionPrice::<Runtime>::get() == 0 {
+			pallet_gym_products::SubscriptionPrice::<Runtime>::put(
+				crate::genesis_config_presets::GENESIS_SUBSCRIPTION_PRICE,
+			);
+		}
+		if pallet_gym_products::ZooMintPrice::<Runtime>::get() == 0 {
+			pallet_gym_products::ZooMintPrice::<Runtime>::put(
+				crate::genesis_config_presets::GENESIS_ZOO_MINT_PRICE,
+			);
+		}
+		db.reads_writes(5, 4)
+	}
+}
