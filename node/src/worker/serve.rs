@@ -369,7 +369,7 @@ impl ModelServer {
 			}
 		}
 		let api = self.client.runtime_api();
-		let due = number % self.settle_every == 0;
+		let due = number.is_multiple_of(self.settle_every);
 		// Each customer's channel now; a receipt whose channel closed or was settled is dropped.
 		let mut channels = Vec::new();
 		let mut closed = Vec::new();
