@@ -47,7 +47,7 @@ pub enum InferInput {
 
 /// A model's answer. In JSON: `{"text": "46\n"}` or `{"logits": [0.3, -1.2, 0.8], "class": 2}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(into = "OutputRepr", from = "OutputRepr")]
+#[serde(into = "OutputRepr", try_from = "OutputRepr")]
 pub enum InferOutput {
 	/// A language model's greedy completion. Bytes that are not valid UTF-8 (an untrained model
 	/// may write them) are replaced by U+FFFD.
@@ -62,41 +62,43 @@ pub enum InferOutput {
 	},
 }
 
-/// The JSON form of [`InferOutput`]: an object with `text`, or with `logits` and `class`.
-#[derive(Serialize, Deserialize)]
-#[serde(untagged)]
-enum OutputRepr {
-	Text(TextRepr),
-	Class(ClassRepr),
-}
-
+/// [`InferOutput`]'s JSON: one object whose fields say which output it is. Not an untagged
+/// enum: serde's untagged enums fail on numbers when serde_json's `arbitrary_precision` is on
+/// (the node's dependency tree turns it on).
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct TextRepr {
-	text: String,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ClassRepr {
-	logits: Vec<f64>,
-	class: usize,
+struct OutputRepr {
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	text: Option<String>,
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	logits: Option<Vec<f64>>,
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	class: Option<usize>,
 }
 
 impl From<InferOutput> for OutputRepr {
 	fn from(o: InferOutput) -> Self {
 		match o {
-			InferOutput::Text(text) => OutputRepr::Text(TextRepr { text }),
-			InferOutput::Class { logits, class } => OutputRepr::Class(ClassRepr { logits, class }),
+			InferOutput::Text(text) => OutputRepr { text: Some(text), logits: None, class: None },
+			InferOutput::Class { logits, class } => {
+				OutputRepr { text: None, logits: Some(logits), class: Some(class) }
+			}
 		}
 	}
 }
 
-impl From<OutputRepr> for InferOutput {
-	fn from(r: OutputRepr) -> Self {
+impl TryFrom<OutputRepr> for InferOutput {
+	type Error = &'static str;
+
+	fn try_from(r: OutputRepr) -> Result<Self, Self::Error> {
 		match r {
-			OutputRepr::Text(TextRepr { text }) => InferOutput::Text(text),
-			OutputRepr::Class(ClassRepr { logits, class }) => InferOutput::Class { logits, class },
+			OutputRepr { text: Some(text), logits: None, class: None } => {
+				Ok(InferOutput::Text(text))
+			}
+			OutputRepr { text: None, logits: Some(logits), class: Some(class) } => {
+				Ok(InferOutput::Class { logits, class })
+			}
+			_ => Err("an output is {\"text\"} or {\"logits\", \"class\"}"),
 		}
 	}
 }

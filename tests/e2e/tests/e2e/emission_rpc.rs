@@ -9,14 +9,13 @@ use gym_primitives::{
 use serde_json::Value;
 
 /// Alice..Ferdie's 1,000,000 GYM each, the validator stash
-/// `//Alice//stash`'s 101,000 GYM and the treasury's existential deposit
-/// (runtime `genesis_config_presets`).
-/// The dev genesis: six dev accounts, Alice's stash, the treasury's
-/// existential deposit, and the two genesis pools' GYM with the deposits of
-/// their LP accounts (2,000,000.02 GYM).
+/// `//Alice//stash`'s 101,000 GYM (runtime `genesis_config_presets`).
+/// The dev genesis: six dev accounts, Alice's stash, the treasury's and the
+/// products pallet's existential deposits, and the two genesis pools' GYM
+/// with the deposits of their LP accounts (2,000,000.02 GYM).
 const GENESIS: u128 = 6_000_000 * GYM
 	+ 101_000 * GYM
-	+ gym_primitives::EXISTENTIAL_DEPOSIT
+	+ 2 * gym_primitives::EXISTENTIAL_DEPOSIT
 	+ 2_000_000 * GYM
 	+ 20 * gym_primitives::MILLI_GYM;
 
